@@ -1,0 +1,70 @@
+import { ABSTAIN } from '../lf/labels.js';
+import type { LabelMatrix } from '../lf/label-matrix.js';
+import { ConfigError } from '../util/errors.js';
+import { probsToPreds } from './predict.js';
+import type { FitReport, LabelModel, LabelModelJSON, TiePolicy } from './types.js';
+
+/**
+ * Majority vote: each row's probability is uniform over the classes with the most votes (Snorkel's MajorityLabelVoter).
+ * A row where every LF abstained is uniform over all classes. Needs no fit; `fit` only records the shape.
+ */
+export class MajorityVote implements LabelModel {
+  readonly kind = 'mv';
+  private labels: string[] = [];
+  private lfNames: string[] = [];
+
+  fit(L: LabelMatrix): FitReport {
+    this.labels = [...L.labels];
+    this.lfNames = [...L.lfNames];
+    const counts = L.voteCounts();
+    let uncovered = 0;
+    for (let i = 0; i < L.n; i++) if (counts[i] === 0) uncovered++;
+    return { model: this.kind, n: L.n, m: L.m, k: L.k, uncoveredRows: uncovered, iterations: 0, converged: true };
+  }
+
+  predictProba(L: LabelMatrix): Float64Array {
+    const { n, m, k, votes } = L;
+    if (this.labels.length && this.labels.length !== k) throw new ConfigError(`model has ${this.labels.length} classes, matrix has ${k}`);
+    const probs = new Float64Array(n * k);
+    const counts = new Int32Array(k);
+    for (let i = 0; i < n; i++) {
+      counts.fill(0);
+      for (let j = 0, p = i * m; j < m; j++, p++) {
+        const v = votes[p];
+        if (v !== ABSTAIN) counts[v]++;
+      }
+      let max = 0;
+      for (let y = 0; y < k; y++) if (counts[y] > max) max = counts[y];
+      let tied = 0;
+      for (let y = 0; y < k; y++) if (counts[y] === max) tied++;
+      const base = i * k;
+      for (let y = 0; y < k; y++) if (counts[y] === max) probs[base + y] = 1 / tied;
+    }
+    return probs;
+  }
+
+  predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
+    return probsToPreds(this.predictProba(L), L.k, tiePolicy, seed);
+  }
+
+  accuracies(): Float64Array | null {
+    return null;
+  }
+
+  classBalance(): Float64Array {
+    const k = this.labels.length || 2;
+    return new Float64Array(k).fill(1 / k);
+  }
+
+  toJSON(): LabelModelJSON {
+    return { model: this.kind, version: 1, labels: this.labels, lfNames: this.lfNames };
+  }
+
+  static fromJSON(json: LabelModelJSON): MajorityVote {
+    if (json.model !== 'mv') throw new ConfigError(`expected a majority-vote model, got "${json.model}"`);
+    const mv = new MajorityVote();
+    mv.labels = [...json.labels];
+    mv.lfNames = [...json.lfNames];
+    return mv;
+  }
+}

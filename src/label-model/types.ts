@@ -1,0 +1,44 @@
+import type { LabelMatrix } from '../lf/label-matrix.js';
+
+/** How `predict` resolves classes tied (within 1e-5) for the top probability. */
+export type TiePolicy = 'abstain' | 'random';
+
+export interface FitReport {
+  model: string;
+  n: number;
+  m: number;
+  k: number;
+  /** Rows where every LF abstained: they get the class balance as their probabilistic label. */
+  uncoveredRows: number;
+  iterations?: number;
+  converged?: boolean;
+  /** Loss (or negative log-likelihood) per iteration, so non-convergence is visible. */
+  lossHistory?: number[];
+  seconds?: number;
+  notes?: string[];
+}
+
+/** Serialized model: `{ model: '<kind>', version, ... }`, read back by `loadLabelModel`. */
+export interface LabelModelJSON {
+  model: string;
+  version: number;
+  labels: string[];
+  lfNames: string[];
+  [key: string]: unknown;
+}
+
+/**
+ * Every label model: fit on a label matrix without gold labels, then turn votes into probabilistic labels.
+ * Probabilities are row-major n × k in a Float64Array.
+ */
+export interface LabelModel {
+  readonly kind: string;
+  fit(L: LabelMatrix, options?: Record<string, unknown>): FitReport;
+  predictProba(L: LabelMatrix): Float64Array;
+  predict(L: LabelMatrix, tiePolicy?: TiePolicy, seed?: number): Int32Array;
+  /** Learned P(vote correct | LF votes) per LF, or null when the model has no such notion. */
+  accuracies(): Float64Array | null;
+  /** Learned or assumed class balance P(Y = y). */
+  classBalance(): Float64Array;
+  toJSON(): LabelModelJSON;
+}

@@ -1,0 +1,116 @@
+import { ABSTAIN, type LabelSpace } from './labels.js';
+import type { LabelingFunction } from './labeling-function.js';
+import type { Preprocessor } from './preprocessor.js';
+import { LabelMatrix } from './label-matrix.js';
+import { ConfigError, LabelingFunctionError, describeError } from '../util/errors.js';
+import { createProgress, type Progress } from '../util/progress.js';
+
+export interface ApplyOptions {
+  /** `error` (default): the first LF that throws stops the run with its name, row and message. `abstain`: record -1 and count it. */
+  onError?: 'error' | 'abstain';
+  /** Progress bar on stderr: `auto` (default) shows it on a TTY for runs over ~1 s; `false` never. */
+  progress?: boolean | 'auto';
+  /** Index of the first row (for error messages when applying a batch of a larger file). */
+  rowOffset?: number;
+}
+
+/** Raised when LF names collide; applying two LFs with one name would make their columns indistinguishable. */
+export function assertUniqueLFNames(lfs: readonly { name: string }[]): void {
+  const seen = new Set<string>();
+  for (const lf of lfs) {
+    if (seen.has(lf.name)) throw new ConfigError(`two labeling functions are named "${lf.name}"; LF names must be unique`);
+    seen.add(lf.name);
+  }
+}
+
+/**
+ * Applies every LF to every row and returns the label matrix. The LF generic ties each LF's vote type
+ * to the label space, so voting a class outside it is a compile error; it is also checked at run time.
+ */
+export function applyLFs<Row, L extends string>(
+  rows: ArrayLike<Row> | Iterable<Row>,
+  lfs: readonly LabelingFunction<Row, NoInfer<L>, any>[],
+  labels: LabelSpace<L>,
+  options: ApplyOptions = {},
+): LabelMatrix {
+  const data: ArrayLike<Row> = isArrayLike(rows) ? rows : Array.from(rows);
+  const n = data.length;
+  const m = lfs.length;
+  if (m === 0) throw new ConfigError('no labeling functions to apply');
+  assertUniqueLFNames(lfs);
+  const votes = new Int8Array(n * m);
+  const errorCounts = new Int32Array(m);
+  const onError = options.onError ?? 'error';
+  const offset = options.rowOffset ?? 0;
+  const progress: Progress | null = options.progress === false ? null : createProgress(n, 'apply');
+  const voteRow = createRowVoter(lfs, labels);
+
+  for (let i = 0; i < n; i++) {
+    voteRow(data[i], i + offset, votes, i * m, errorCounts, onError);
+    if (progress && (i & 1023) === 1023) progress.tick(i + 1);
+  }
+  progress?.done(n);
+  return new LabelMatrix({ n, m, votes, lfNames: lfs.map((lf) => lf.name), labels: labels.names, errorCounts });
+}
+
+/**
+ * Builds the per-row voting routine shared by the serial, batched and parallel appliers:
+ * runs preprocessors once per row, calls each LF, validates and encodes its vote into `out[base + j]`.
+ */
+export function createRowVoter<Row>(
+  lfs: readonly LabelingFunction<Row, string, any>[],
+  labels: LabelSpace,
+): (row: Row, rowIndex: number, out: Int8Array, base: number, errorCounts: Int32Array, onError: 'error' | 'abstain') => void {
+  const m = lfs.length;
+  const anyPre = lfs.some((lf) => lf.pre.length > 0);
+  const cache = new Map<Preprocessor, unknown>();
+  const codes = new Map<unknown, number>(labels.names.map((name, i) => [name, i]));
+  codes.set(ABSTAIN, ABSTAIN);
+
+  const input = (lf: LabelingFunction<Row, string, any>, row: Row): unknown => {
+    let x: unknown = row;
+    for (const p of lf.pre) {
+      // Memoized per row by preprocessor identity; a chain [a, b] caches b's output computed from a's.
+      if (cache.has(p)) {
+        x = cache.get(p);
+        continue;
+      }
+      const y = p.map(x);
+      if (y === undefined || y === null) throw new Error(`preprocessor "${p.name}" returned ${y}`);
+      cache.set(p, y);
+      x = y;
+    }
+    return x;
+  };
+
+  return (row, rowIndex, out, base, errorCounts, onError) => {
+    if (anyPre) cache.clear();
+    for (let j = 0; j < m; j++) {
+      const lf = lfs[j];
+      let v: unknown;
+      try {
+        v = lf.vote((lf.pre.length ? input(lf, row) : row) as Row, lf.resources);
+      } catch (e) {
+        if (onError === 'abstain') {
+          errorCounts[j]++;
+          out[base + j] = ABSTAIN;
+          continue;
+        }
+        throw new LabelingFunctionError(lf.name, rowIndex, describeError(e), { cause: e });
+      }
+      const code = codes.get(v);
+      if (code === undefined) {
+        // A vote outside the label space is a bug in the LF, never an abstain: fail loudly whatever onError says.
+        throw new LabelingFunctionError(
+          lf.name, rowIndex,
+          `voted ${JSON.stringify(v)}, which is not a label (${labels.names.join(', ')}) nor ABSTAIN (-1)`,
+        );
+      }
+      out[base + j] = code;
+    }
+  };
+}
+
+function isArrayLike<T>(x: ArrayLike<T> | Iterable<T>): x is ArrayLike<T> {
+  return typeof (x as ArrayLike<T>).length === 'number';
+}

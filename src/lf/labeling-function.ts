@@ -1,0 +1,56 @@
+import { ABSTAIN, type Abstain } from './labels.js';
+import type { Preprocessor } from './preprocessor.js';
+import { ConfigError } from '../util/errors.js';
+
+/**
+ * A labeling function: a pure function of one row that votes a class name or abstains.
+ * `pre` preprocessors run first (in order, memoized per row and shared across LFs); `resources`
+ * (a lexicon, a lookup table) is created once and passed to every call.
+ */
+export interface LabelingFunction<Row = any, L extends string = string, R = unknown> {
+  readonly name: string;
+  readonly pre: readonly Preprocessor[];
+  readonly resources: R;
+  /** Optional free text shown by `ballot lfs list` and the LF summary. */
+  readonly description?: string;
+  vote(row: Row, resources: R): L | Abstain;
+}
+
+export interface LabelingFunctionSpec<Row, L extends string, R> {
+  name: string;
+  vote(row: Row, resources: R): L | Abstain;
+  pre?: readonly Preprocessor[];
+  resources?: R;
+  description?: string;
+}
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
+/** Defines a labeling function. The name must be unique among the LFs applied together. */
+export function labelingFunction<Row = any, const L extends string = string, R = undefined>(
+  spec: LabelingFunctionSpec<Row, L, R>,
+): LabelingFunction<Row, L, R> {
+  if (typeof spec.name !== 'string' || !NAME_RE.test(spec.name)) {
+    throw new ConfigError(`LF name ${JSON.stringify(spec.name)} is invalid: use letters, digits, _ . : - (not starting with a digit)`);
+  }
+  if (typeof spec.vote !== 'function') throw new ConfigError(`LF "${spec.name}" has no vote function`);
+  return Object.freeze({
+    name: spec.name,
+    pre: Object.freeze([...(spec.pre ?? [])]),
+    resources: spec.resources as R,
+    description: spec.description,
+    vote: spec.vote,
+  });
+}
+
+/** True for values that look like a LabelingFunction (used when loading user modules). */
+export function isLabelingFunction(x: unknown): x is LabelingFunction {
+  return (
+    typeof x === 'object' && x !== null &&
+    typeof (x as LabelingFunction).name === 'string' &&
+    typeof (x as LabelingFunction).vote === 'function' &&
+    Array.isArray((x as LabelingFunction).pre)
+  );
+}
+
+export { ABSTAIN };

@@ -1,0 +1,45 @@
+/**
+ * One error class per kind of failure, each saying where (file, line, LF, row) and what to do.
+ * The CLI prints `message` on one line and exits non-zero; `--verbose` adds the stack.
+ */
+export class BallotError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Malformed or unreadable input data. `line` is 1-based in the file; `row` is the 0-based data row. */
+export class DataError extends BallotError {
+  readonly file: string;
+  readonly line?: number;
+  readonly row?: number;
+  constructor(file: string, what: string, where: { line?: number; row?: number } = {}, options?: { cause?: unknown }) {
+    const loc = [where.line !== undefined ? `line ${where.line}` : '', where.row !== undefined ? `row ${where.row}` : '']
+      .filter(Boolean)
+      .join(', ');
+    super(`${file}${loc ? ` (${loc})` : ''}: ${what}`, options);
+    this.file = file;
+    this.line = where.line;
+    this.row = where.row;
+  }
+}
+
+/** A labeling function threw or returned something outside its label space. */
+export class LabelingFunctionError extends BallotError {
+  readonly lf: string;
+  readonly row: number;
+  constructor(lf: string, row: number, what: string, options?: { cause?: unknown }) {
+    super(`labeling function "${lf}" failed on row ${row}: ${what}`, options);
+    this.lf = lf;
+    this.row = row;
+  }
+}
+
+/** Bad options, flags or configuration. */
+export class ConfigError extends BallotError {}
+
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
