@@ -34,7 +34,7 @@ export function keywordLF<Row = any, const L extends string = string>(o: Keyword
   const source = (o.match ?? 'word') === 'word' ? `(?<![\\p{L}\\p{N}_])(?:${alternation})(?![\\p{L}\\p{N}_])` : `(?:${alternation})`;
   const re = new RegExp(source, o.caseSensitive ? 'u' : 'iu');
   const get = getter<Row, unknown>(o.field ?? 'text');
-  return labelingFunction<Row, L, undefined>({
+  return labelingFunction<Row, L | Abstain, undefined>({
     name: o.name,
     pre: o.pre,
     description: o.description ?? `${o.match ?? 'word'} match of ${o.keywords.map((k) => JSON.stringify(k)).join(', ')} → ${o.label}`,
@@ -67,7 +67,7 @@ export function regexLF<Row = any, const L extends string = string>(o: RegexLFOp
   // A global/sticky regex keeps lastIndex between calls and would skip matches on later rows.
   if (re.global || re.sticky) re = new RegExp(re.source, re.flags.replace(/[gy]/g, ''));
   const get = getter<Row, unknown>(o.field ?? 'text');
-  return labelingFunction<Row, L, undefined>({
+  return labelingFunction<Row, L | Abstain, undefined>({
     name: o.name,
     pre: o.pre,
     description: o.description ?? `regex /${re.source}/${re.flags} → ${o.label}`,
@@ -104,7 +104,7 @@ export function thresholdLF<Row = any, const L extends string = string>(o: Thres
     op === 'above' ? (x) => x > t : op === 'atLeast' ? (x) => x >= t : op === 'below' ? (x) => x < t : (x) => x <= t;
   const get = getter<Row, unknown>(o.field);
   const symbol = { above: '>', atLeast: '>=', below: '<', atMost: '<=' }[op];
-  return labelingFunction<Row, L, undefined>({
+  return labelingFunction<Row, L | Abstain, undefined>({
     name: o.name,
     pre: o.pre,
     description: o.description ?? `${typeof o.field === 'string' ? o.field : 'value'} ${symbol} ${t} → ${o.label}`,
@@ -130,7 +130,7 @@ export function lookupLF<Row = any, const L extends string = string>(o: {
 }): LabelingFunction<Row, L, undefined> {
   const map: ReadonlyMap<string, L> = o.table instanceof Map ? o.table : new Map(Object.entries(o.table as Record<string, L>));
   const get = getter<Row, unknown>(o.field);
-  return labelingFunction<Row, L, undefined>({
+  return labelingFunction<Row, L | Abstain, undefined>({
     name: o.name,
     pre: o.pre,
     description: o.description ?? `lookup table of ${map.size} keys`,

@@ -16,9 +16,10 @@ export interface LabelingFunction<Row = any, L extends string = string, R = unkn
   vote(row: Row, resources: R): L | Abstain;
 }
 
-export interface LabelingFunctionSpec<Row, L extends string, R> {
+export interface LabelingFunctionSpec<Row, V extends string | Abstain, R> {
   name: string;
-  vote(row: Row, resources: R): L | Abstain;
+  /** Returns a class name of the label space, or ABSTAIN. */
+  vote(row: Row, resources: R): V;
   pre?: readonly Preprocessor[];
   resources?: R;
   description?: string;
@@ -27,9 +28,9 @@ export interface LabelingFunctionSpec<Row, L extends string, R> {
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
 /** Defines a labeling function. The name must be unique among the LFs applied together. */
-export function labelingFunction<Row = any, const L extends string = string, R = undefined>(
-  spec: LabelingFunctionSpec<Row, L, R>,
-): LabelingFunction<Row, L, R> {
+export function labelingFunction<Row = any, const V extends string | Abstain = Abstain, R = undefined>(
+  spec: LabelingFunctionSpec<Row, V, R>,
+): LabelingFunction<Row, Exclude<V, Abstain>, R> {
   if (typeof spec.name !== 'string' || !NAME_RE.test(spec.name)) {
     throw new ConfigError(`LF name ${JSON.stringify(spec.name)} is invalid: use letters, digits, _ . : - (not starting with a digit)`);
   }
@@ -39,7 +40,7 @@ export function labelingFunction<Row = any, const L extends string = string, R =
     pre: Object.freeze([...(spec.pre ?? [])]),
     resources: spec.resources as R,
     description: spec.description,
-    vote: spec.vote,
+    vote: spec.vote as (row: Row, resources: R) => Exclude<V, Abstain> | Abstain,
   });
 }
 
