@@ -12,3 +12,9 @@ export type { LabelModel, LabelModelJSON, FitReport, TiePolicy } from './label-m
 export { createRng, hashString, type Rng } from './util/rng.js';
 export { BallotError, DataError, LabelingFunctionError, ConfigError } from './util/errors.js';
 export { writeFileAtomic } from './data/atomic.js';
+export { readRows, readRowBatches, formatOf, type ReadOptions, type BatchOptions } from './data/read.js';
+export type { Row, Dataset, DataFormat, RowBatch } from './data/types.js';
+export { CsvParser, parseCSV, type CsvOptions } from './data/csv.js';
+export { JsonlParser, parseJSONL } from './data/jsonl.js';
+export { parseArrow, rowsToArrowTable, rowsToArrowIPC, detectArrowFraming } from './data/arrow.js';
+export { readGoldLabels, type GoldOptions } from './data/gold.js';

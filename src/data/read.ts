@@ -1,0 +1,208 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { RecordBatchReader } from 'apache-arrow';
+import { DataError } from '../util/errors.js';
+import { appendBatchRows, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
+import { CsvParser, parseCSV } from './csv.js';
+import { JsonlParser, parseJSONL } from './jsonl.js';
+import type { DataFormat, Dataset, Row, RowBatch } from './types.js';
+
+export interface ReadOptions {
+  /** Overrides the format implied by the extension. */
+  format?: DataFormat;
+  /** CSV/TSV field separator (one character). Default ',' for csv, '\t' for tsv. */
+  delimiter?: string;
+  /** CSV/TSV quote character, or false for none. Default '"'. */
+  quote?: string | false;
+}
+
+const EXTENSIONS: Record<string, DataFormat> = {
+  '.csv': 'csv',
+  '.tsv': 'tsv',
+  '.tab': 'tsv',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.arrow': 'arrow',
+  '.feather': 'arrow',
+  '.ipc': 'arrow',
+  '.arrows': 'arrow',
+};
+
+const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'arrow'];
+
+/** The format of a data file, from `format` if given, else from its extension. */
+export function formatOf(path: string, format?: string): DataFormat {
+  if (format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(format)) {
+      throw new DataError(path, `unknown format "${format}"; use one of ${FORMATS.join(', ')}`);
+    }
+    return format as DataFormat;
+  }
+  const ext = extname(path).toLowerCase();
+  const f = EXTENSIONS[ext];
+  if (f === undefined) {
+    throw new DataError(
+      path,
+      `cannot tell the data format from the extension "${ext || '(none)'}"; ` +
+        `use ${Object.keys(EXTENSIONS).join(' ')} or pass a format (${FORMATS.join(', ')})`,
+    );
+  }
+  return f;
+}
+
+/** Reads a whole CSV, TSV, JSON Lines or Arrow IPC file into memory. */
+export function readRows(path: string, options: ReadOptions = {}): Dataset {
+  const format = formatOf(path, options.format);
+  const bytes = readBytes(path);
+  if (format === 'arrow') return { file: path, format, ...parseArrow(bytes, path) };
+  const text = decodeUTF8(bytes, path);
+  if (format === 'jsonl') return { file: path, format, ...parseJSONL(text, path) };
+  return { file: path, format, ...parseCSV(text, path, csvOptions(format, options)) };
+}
+
+export interface BatchOptions extends ReadOptions {
+  /** Rows per yielded batch (the last one may be shorter). */
+  batchSize: number;
+  /** Bytes read from disk at a time for CSV/TSV/JSONL. Default 1 MiB. */
+  chunkBytes?: number;
+}
+
+/**
+ * Streams a file as batches of at most `batchSize` rows, in bounded memory (about one chunk plus one batch).
+ * The batches concatenate to exactly `readRows(path).rows`. For JSONL, `columns` is the union of keys seen so far.
+ */
+export async function* readRowBatches(path: string, options: BatchOptions): AsyncGenerator<RowBatch> {
+  const { batchSize } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new DataError(path, `batchSize must be a positive integer, got ${batchSize}`);
+  const format = formatOf(path, options.format);
+  if (format === 'arrow') {
+    yield* arrowBatches(path, batchSize);
+    return;
+  }
+  const parser = format === 'jsonl' ? new JsonlParser(path) : new CsvParser(path, csvOptions(format, options));
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending: Row[] = [];
+  let offset = 0;
+  const columns = (): string[] => [...(parser.columns ?? [])];
+  const take = (rows: Row[]): Row[] => {
+    if (pending.length === 0) return rows;
+    for (const r of rows) pending.push(r);
+    return pending;
+  };
+  const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+  try {
+    for await (const chunk of stream) {
+      let text: string;
+      try {
+        text = decoder.decode(chunk as Buffer, { stream: true });
+      } catch (e) {
+        throw notUTF8(path, e);
+      }
+      pending = take(parser.push(text));
+      if (pending.length >= batchSize) {
+        let a = 0;
+        for (; a + batchSize <= pending.length; a += batchSize) {
+          yield { offset, rows: pending.slice(a, a + batchSize), columns: columns() };
+          offset += batchSize;
+        }
+        pending = pending.slice(a);
+      }
+    }
+  } catch (e) {
+    throw ioError(path, e);
+  } finally {
+    stream.destroy();
+  }
+  let tail: string;
+  try {
+    tail = decoder.decode();
+  } catch (e) {
+    throw notUTF8(path, e);
+  }
+  pending = take(parser.push(tail));
+  pending = take(parser.end());
+  for (let a = 0; a < pending.length; a += batchSize) {
+    const rows = pending.slice(a, a + batchSize);
+    yield { offset, rows, columns: columns() };
+    offset += rows.length;
+  }
+}
+
+async function* arrowBatches(path: string, batchSize: number): AsyncGenerator<RowBatch> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  try {
+    const head = new Uint8Array(8);
+    await handle.read(head, 0, 8, 0);
+    if (detectArrowFraming(head) === undefined) {
+      throw new DataError(path, 'not an Arrow IPC file or stream (no ARROW1 magic and no stream header)');
+    }
+    let reader;
+    try {
+      reader = await RecordBatchReader.from(handle);
+      await reader.open();
+    } catch (e) {
+      throw new DataError(path, `cannot read Arrow IPC: ${(e as Error).message}`, {}, { cause: e });
+    }
+    checkColumns(path, reader.schema);
+    const columns = reader.schema.fields.map((f) => f.name);
+    let offset = 0;
+    let pending: Row[] = [];
+    // Record batches in a file may be any size: slice each (zero-copy) so a batch of rows never exceeds batchSize.
+    for await (const batch of reader) {
+      for (let a = 0; a < batch.numRows; ) {
+        const want = batchSize - pending.length;
+        const end = Math.min(batch.numRows, a + want);
+        appendBatchRows(batch.slice(a, end), path, offset + pending.length, pending);
+        a = end;
+        if (pending.length === batchSize) {
+          yield { offset, rows: pending, columns: [...columns] };
+          offset += pending.length;
+          pending = [];
+        }
+      }
+    }
+    if (pending.length > 0) yield { offset, rows: pending, columns: [...columns] };
+  } finally {
+    await handle.close();
+  }
+}
+
+function csvOptions(format: DataFormat, options: ReadOptions): { delimiter: string; quote?: string | false } {
+  return { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : ','), quote: options.quote };
+}
+
+function readBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw ioError(path, e);
+  }
+}
+
+/** Strict UTF-8: a file with invalid bytes is an error, not text with replacement characters. */
+export function decodeUTF8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw notUTF8(file, e);
+  }
+}
+
+function notUTF8(file: string, cause: unknown): DataError {
+  return new DataError(file, 'the file is not valid UTF-8 text (re-save it as UTF-8)', {}, { cause });
+}
+
+function ioError(path: string, e: unknown): Error {
+  if (e instanceof DataError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return new DataError(path, 'no such file', {}, { cause: e });
+  if (err?.code === 'EISDIR') return new DataError(path, 'is a directory, expected a data file', {}, { cause: e });
+  if (err?.code) return new DataError(path, `cannot read: ${err.message}`, {}, { cause: e });
+  return e as Error;
+}
