@@ -1,0 +1,292 @@
+import { ABSTAIN } from '../lf/labels.js';
+import type { LabelMatrix } from '../lf/label-matrix.js';
+import { TIE_TOLERANCE } from '../label-model/predict.js';
+import { ConfigError } from '../util/errors.js';
+import { TopK, type Ranked } from './top-k.js';
+import { validateGold, validateProbs } from './validate.js';
+
+/**
+ * Why a row is worth a human look:
+ * - `label-error`: the given (gold/human) label is contradicted by a confident label model: likely a labeling mistake.
+ * - `lf-conflict`: the LFs disagree most on this row (vote entropy): an LF bug or a genuinely hard case.
+ * - `lf-mistake`: one LF votes against a confident consensus; listed per LF so its author can read its mistakes.
+ */
+export type DisagreementKind = 'label-error' | 'lf-conflict' | 'lf-mistake';
+export const DISAGREEMENT_KINDS: readonly DisagreementKind[] = ['label-error', 'lf-conflict', 'lf-mistake'];
+
+export interface Disagreement {
+  kind: DisagreementKind;
+  /** 1-based rank within its kind (within its LF for `lf-mistake`). */
+  rank: number;
+  /** 0-based row index in the label matrix. */
+  row: number;
+  /**
+   * Ranking score, higher = more worth a look. label-error and lf-mistake: probability margin p(suggested) − p(disputed)
+   * in [0, 1]; lf-conflict: vote entropy normalised by log k, in [0, 1].
+   */
+  score: number;
+  /** One sentence saying why, with the numbers. */
+  reason: string;
+  /** For `lf-mistake`: the LF whose vote is disputed. */
+  lf?: string;
+  /** The row's votes by LF name (class names; abstaining LFs left out). */
+  votes: Record<string, string>;
+  /** The probabilistic label p(y | votes), in label-space order. */
+  probs: number[];
+  /** The label model's class (argmax), or null when the top classes tie. */
+  predicted: string | null;
+  /** The given label, when gold labels were passed (null when unknown for this row). */
+  given?: string | null;
+}
+
+export interface DisagreementOptions {
+  /** Given labels per row as class indices (-1 = unknown). Needed for `label-error`. */
+  gold?: ArrayLike<number>;
+  /** Rows to return per kind (default 50). */
+  top?: number;
+  /** Rows to return per LF for `lf-mistake` (default 10). */
+  topPerLF?: number;
+  /** Kinds to compute (default: all; `label-error` only when gold is given). */
+  kinds?: readonly DisagreementKind[];
+  /**
+   * A fixed confidence the consensus must reach for `lf-mistake`. Default: per class, the mean p(y) over covered rows the
+   * model assigns to y (the same self-confidence rule as `label-error`, without gold).
+   */
+  consensusThreshold?: number;
+}
+
+export interface DisagreementReport {
+  labels: string[];
+  /** label-error first, then lf-conflict, then lf-mistake grouped by LF in matrix order; each group best first. */
+  flags: Disagreement[];
+  /** How many rows qualified before `top` cut the list (lf-mistake: per LF). */
+  found: { 'label-error'?: number; 'lf-conflict'?: number; 'lf-mistake'?: Record<string, number> };
+  /** Per-class thresholds used (null = class never seen, so never suggested). */
+  thresholds: { labelError?: (number | null)[]; consensus?: (number | null)[] };
+  /** Rows no LF voted on. They are never flagged: the model only knows the prior there, so nothing can be judged. */
+  uncoveredRows: number;
+  /** Of the uncovered rows, how many carry a given label (those labels were not checked). */
+  uncoveredWithGold?: number;
+  notes: string[];
+}
+
+/** A candidate carrying what is needed to describe it once it survives the ranking. */
+interface Candidate extends Ranked {
+  suggested: number;
+  disputed: number;
+  lf: number;
+}
+
+const pct = (x: number) => x.toFixed(2);
+
+/**
+ * Finds the rows worth a human look in a label matrix, given any label model's probabilities (row-major n × k).
+ *
+ * label-error (confident learning): t_y = mean p(y | x) over covered rows whose given label is y. A row with given label g is
+ * flagged when the model's top class y' ≠ g (not tied with g) and p(y') ≥ t_y'; score = p(y') − p(g), ties broken by the
+ * vote margin (votes for y' − votes for g).
+ * lf-conflict: rows with ≥ 2 distinct votes, score = entropy of the vote distribution / log k, ties broken by vote count.
+ * lf-mistake: for each LF, rows where it votes v but the model's top class y* ≠ v is confident (p(y*) ≥ threshold);
+ * score = p(y*) − p(v), ties broken by the votes for y*.
+ */
+export function disagreements(L: LabelMatrix, probs: ArrayLike<number>, options: DisagreementOptions = {}): DisagreementReport {
+  const { n, m, k, votes } = L;
+  const gold = options.gold ?? null;
+  const top = options.top ?? 50;
+  const topPerLF = options.topPerLF ?? 10;
+  for (const [name, v] of [['top', top], ['topPerLF', topPerLF]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new ConfigError(`${name} must be a non-negative integer, got ${v}`);
+  }
+  const fixedConsensus = options.consensusThreshold;
+  if (fixedConsensus !== undefined && !(fixedConsensus >= 0 && fixedConsensus <= 1)) {
+    throw new ConfigError(`consensusThreshold must be in [0, 1], got ${fixedConsensus}`);
+  }
+  const kinds = new Set(options.kinds ?? DISAGREEMENT_KINDS.filter((x) => x !== 'label-error' || gold));
+  for (const kind of kinds) if (!DISAGREEMENT_KINDS.includes(kind)) throw new ConfigError(`unknown disagreement kind "${kind}"; kinds are ${DISAGREEMENT_KINDS.join(', ')}`);
+  if (kinds.has('label-error') && !gold) throw new ConfigError('disagreements of kind label-error need gold (given) labels');
+  if (gold) validateGold(L, gold);
+  validateProbs(L, probs);
+
+  const notes: string[] = [];
+  const voteCounts = L.voteCounts();
+  const top1 = topClasses(probs, n, k);
+
+  // Pass 1 over probabilities: per-class mean self-confidence (given labels) and mean confidence (model's own class).
+  const goldSum = new Float64Array(k), goldCount = new Float64Array(k);
+  const consSum = new Float64Array(k), consCount = new Float64Array(k);
+  let uncoveredRows = 0, uncoveredWithGold = 0;
+  for (let i = 0; i < n; i++) {
+    if (voteCounts[i] === 0) {
+      uncoveredRows++;
+      if (gold && gold[i] !== ABSTAIN) uncoveredWithGold++;
+      continue;
+    }
+    if (gold && gold[i] !== ABSTAIN) {
+      goldSum[gold[i]] += probs[i * k + gold[i]];
+      goldCount[gold[i]]++;
+    }
+    const y = top1[i];
+    if (y !== ABSTAIN) {
+      consSum[y] += probs[i * k + y];
+      consCount[y]++;
+    }
+  }
+  const labelErrorThreshold = Array.from(goldSum, (s, y) => (goldCount[y] > 0 ? s / goldCount[y] : null));
+  const consensusThreshold = Array.from(consSum, (s, y) => (fixedConsensus !== undefined ? fixedConsensus : consCount[y] > 0 ? s / consCount[y] : null));
+  if (uncoveredRows > 0) {
+    notes.push(`${uncoveredRows} of ${n} rows have no LF vote and were not judged${gold ? ` (${uncoveredWithGold} of them with a given label)` : ''}`);
+  }
+  if (kinds.has('label-error')) {
+    labelErrorThreshold.forEach((t, y) => {
+      if (t === null) notes.push(`no covered row is labeled ${L.labels[y]}, so no row can be suggested to be ${L.labels[y]}`);
+    });
+  }
+
+  const labelErrors = new TopK<Candidate>(kinds.has('label-error') ? top : 0);
+  const conflicts = new TopK<Candidate>(kinds.has('lf-conflict') ? top : 0);
+  const mistakes = Array.from({ length: m }, () => new TopK<Candidate>(kinds.has('lf-mistake') ? topPerLF : 0));
+  let labelErrorsFound = 0, conflictsFound = 0;
+  const mistakesFound = new Int32Array(m);
+  const classVotes = new Int32Array(k);
+  const logK = Math.log(k);
+
+  // Pass 2 over votes: the three kinds of candidates, each kept only while it ranks in its top list.
+  for (let i = 0, base = 0; i < n; i++, base += m) {
+    if (voteCounts[i] === 0) continue;
+    classVotes.fill(0);
+    for (let j = 0; j < m; j++) {
+      const v = votes[base + j];
+      if (v !== ABSTAIN) classVotes[v]++;
+    }
+    const pRow = i * k;
+    const y1 = top1[i];
+
+    if (gold && kinds.has('label-error') && gold[i] !== ABSTAIN) {
+      // The model's class: the first argmax, unless the given class ties with it (then the model does not contradict it).
+      const g = gold[i];
+      let s = 0;
+      for (let y = 1; y < k; y++) if (probs[pRow + y] > probs[pRow + s]) s = y;
+      const t = labelErrorThreshold[s];
+      if (probs[pRow + s] - probs[pRow + g] > TIE_TOLERANCE && t !== null && probs[pRow + s] >= t) {
+        labelErrorsFound++;
+        const score = probs[pRow + s] - probs[pRow + g];
+        const tie = classVotes[s] - classVotes[g];
+        if (labelErrors.admits(i, score, tie)) labelErrors.offer({ row: i, score, tie, suggested: s, disputed: g, lf: -1 });
+      }
+    }
+
+    if (kinds.has('lf-conflict')) {
+      let distinct = 0;
+      for (let y = 0; y < k; y++) if (classVotes[y] > 0) distinct++;
+      if (distinct >= 2) {
+        conflictsFound++;
+        const total = voteCounts[i];
+        let h = 0;
+        for (let y = 0; y < k; y++) {
+          const c = classVotes[y];
+          if (c > 0) h -= (c / total) * Math.log(c / total);
+        }
+        const score = h / logK;
+        if (conflicts.admits(i, score, total)) conflicts.offer({ row: i, score, tie: total, suggested: -1, disputed: -1, lf: -1 });
+      }
+    }
+
+    if (kinds.has('lf-mistake') && y1 !== ABSTAIN) {
+      const t = consensusThreshold[y1];
+      if (t !== null && probs[pRow + y1] >= t && classVotes[y1] < voteCounts[i]) {
+        for (let j = 0; j < m; j++) {
+          const v = votes[base + j];
+          if (v === ABSTAIN || v === y1) continue;
+          mistakesFound[j]++;
+          const score = probs[pRow + y1] - probs[pRow + v];
+          const tie = classVotes[y1];
+          if (mistakes[j].admits(i, score, tie)) mistakes[j].offer({ row: i, score, tie, suggested: y1, disputed: v, lf: j });
+        }
+      }
+    }
+  }
+
+  const describe = (kind: DisagreementKind, c: Candidate, rank: number): Disagreement => {
+    const rowVotes: Record<string, string> = {};
+    for (let j = 0; j < m; j++) {
+      const v = votes[c.row * m + j];
+      if (v !== ABSTAIN) rowVotes[L.lfNames[j]] = L.labels[v];
+    }
+    const p = Array.from({ length: k }, (_, y) => probs[c.row * k + y]);
+    const y1 = top1[c.row];
+    const tally = voteTally(L, c.row);
+    let reason: string;
+    if (kind === 'label-error') {
+      const [s, d] = [L.labels[c.suggested], L.labels[c.disputed]];
+      reason = `given ${d}, but the model says ${s} with p=${pct(p[c.suggested])} (class threshold ${pct(labelErrorThreshold[c.suggested]!)}); votes: ${tally}`;
+    } else if (kind === 'lf-conflict') {
+      reason = `LFs split ${tally} (vote entropy ${pct(c.score)})`;
+    } else {
+      reason = `${L.lfNames[c.lf]} votes ${L.labels[c.disputed]} against a confident ${L.labels[c.suggested]} (p=${pct(p[c.suggested])}, threshold ${pct(consensusThreshold[c.suggested]!)}); votes: ${tally}`;
+    }
+    const out: Disagreement = {
+      kind,
+      rank,
+      row: c.row,
+      score: c.score,
+      reason,
+      ...(kind === 'lf-mistake' ? { lf: L.lfNames[c.lf] } : {}),
+      votes: rowVotes,
+      probs: p,
+      predicted: y1 === ABSTAIN ? null : L.labels[y1],
+    };
+    if (gold) out.given = gold[c.row] === ABSTAIN ? null : L.labels[gold[c.row]];
+    return out;
+  };
+
+  const flags: Disagreement[] = [];
+  const found: DisagreementReport['found'] = {};
+  if (kinds.has('label-error')) {
+    labelErrors.sorted().forEach((c, r) => flags.push(describe('label-error', c, r + 1)));
+    found['label-error'] = labelErrorsFound;
+  }
+  if (kinds.has('lf-conflict')) {
+    conflicts.sorted().forEach((c, r) => flags.push(describe('lf-conflict', c, r + 1)));
+    found['lf-conflict'] = conflictsFound;
+  }
+  if (kinds.has('lf-mistake')) {
+    mistakes.forEach((heap) => heap.sorted().forEach((c, r) => flags.push(describe('lf-mistake', c, r + 1))));
+    found['lf-mistake'] = Object.fromEntries(L.lfNames.map((lf, j) => [lf, mistakesFound[j]]));
+  }
+
+  return {
+    labels: [...L.labels],
+    flags,
+    found,
+    thresholds: {
+      ...(kinds.has('label-error') ? { labelError: labelErrorThreshold } : {}),
+      ...(kinds.has('lf-mistake') ? { consensus: consensusThreshold } : {}),
+    },
+    uncoveredRows,
+    ...(gold ? { uncoveredWithGold } : {}),
+    notes,
+  };
+}
+
+/** Per row, the model's top class, or -1 when two classes tie within TIE_TOLERANCE (no single class to side with). */
+function topClasses(probs: ArrayLike<number>, n: number, k: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0, base = 0; i < n; i++, base += k) {
+    let best = 0;
+    for (let y = 1; y < k; y++) if (probs[base + y] > probs[base + best]) best = y;
+    let tied = false;
+    for (let y = 0; y < k; y++) if (y !== best && probs[base + best] - probs[base + y] <= TIE_TOLERANCE) tied = true;
+    out[i] = tied ? ABSTAIN : best;
+  }
+  return out;
+}
+
+/** "3 SPAM, 1 HAM": the row's votes per class, most first. */
+function voteTally(L: LabelMatrix, i: number): string {
+  const counts = new Map<number, number>();
+  for (const v of L.row(i)) if (v !== ABSTAIN) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([y, c]) => `${c} ${L.labels[y]}`)
+    .join(', ');
+}

@@ -1,0 +1,190 @@
+import { ABSTAIN } from '../lf/labels.js';
+import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelModel } from '../label-model/types.js';
+import { ConfigError } from '../util/errors.js';
+import { validateGold } from './validate.js';
+
+/**
+ * One LF's row of the summary. Fractions divide by n (all rows), as Snorkel's `LFAnalysis.lf_summary` does,
+ * so Coverage ≥ Overlaps ≥ Conflicts always holds for one LF.
+ */
+export interface LFSummaryRow {
+  lf: string;
+  /** Class names the LF voted at least once, in label-space order (Snorkel: sorted distinct non-abstain labels). */
+  polarity: string[];
+  /** Fraction of all rows where the LF voted. */
+  coverage: number;
+  /** Fraction of all rows where the LF voted and at least one other LF voted too. */
+  overlaps: number;
+  /** Fraction of all rows where the LF voted and the row holds ≥ 2 distinct votes (even if this LF sided with the majority). */
+  conflicts: number;
+  /** With gold: rows (gold known) where the LF voted the gold class. */
+  correct?: number;
+  /** With gold: rows (gold known) where the LF voted another class. */
+  incorrect?: number;
+  /** With gold: correct / (correct + incorrect); 0 when the LF never voted on a row with gold (as Snorkel). */
+  empiricalAccuracy?: number;
+  /** From a fitted label model: its estimate of P(vote correct | LF voted). */
+  learnedAccuracy?: number;
+  /** Rows where the LF threw and was recorded as abstain (from `L.errorCounts`). */
+  errors: number;
+}
+
+/** Whole-matrix measures (Snorkel's `label_coverage`, `label_overlap`, `label_conflict`), plus counts. */
+export interface MatrixSummary {
+  n: number;
+  m: number;
+  k: number;
+  /** Fraction of rows with at least one vote. */
+  coverage: number;
+  /** Fraction of rows with at least two votes. */
+  overlap: number;
+  /** Fraction of rows with at least two distinct votes. */
+  conflict: number;
+  /** Rows no LF voted on: every label model can only give them the class prior. */
+  uncoveredRows: number;
+  /** Mean number of votes per row. */
+  meanVotesPerRow: number;
+  /** Number of votes cast for each class, in label-space order. */
+  votesPerClass: number[];
+}
+
+export interface LFSummaryOptions {
+  /** Gold class index per row (-1 = unknown; those rows are left out of correct/incorrect). Length n. */
+  gold?: ArrayLike<number>;
+  /** A fitted label model; its `accuracies()` fill `learnedAccuracy` (a model without that notion adds nothing). */
+  model?: LabelModel;
+  /** Learned accuracies given directly, one per LF (takes precedence over `model`). */
+  learnedAccuracies?: ArrayLike<number>;
+}
+
+/** Raw counts of one pass over the matrix; both summaries are derived from it. */
+interface MatrixCounts {
+  coverage: Int32Array;
+  overlaps: Int32Array;
+  conflicts: Int32Array;
+  correct: Int32Array | null;
+  incorrect: Int32Array | null;
+  /** m × k flags: LF j voted class y at least once. */
+  voted: Uint8Array;
+  votesPerClass: Float64Array;
+  coveredRows: number;
+  overlappedRows: number;
+  conflictedRows: number;
+  totalVotes: number;
+}
+
+/**
+ * One pass over the row-major votes. Per row: a first sweep finds the vote count and whether two distinct classes
+ * appear; a second sweep over the same (cache-hot) row credits each voting LF.
+ */
+function countMatrix(L: LabelMatrix, gold: ArrayLike<number> | null): MatrixCounts {
+  const { n, m, k, votes } = L;
+  const coverage = new Int32Array(m);
+  const overlaps = new Int32Array(m);
+  const conflicts = new Int32Array(m);
+  const correct = gold ? new Int32Array(m) : null;
+  const incorrect = gold ? new Int32Array(m) : null;
+  const voted = new Uint8Array(m * k);
+  const votesPerClass = new Float64Array(k);
+  let coveredRows = 0;
+  let overlappedRows = 0;
+  let conflictedRows = 0;
+  let totalVotes = 0;
+
+  for (let i = 0, base = 0; i < n; i++, base += m) {
+    let count = 0;
+    let first = ABSTAIN as number;
+    let conflicted = false;
+    for (let j = 0; j < m; j++) {
+      const v = votes[base + j];
+      if (v === ABSTAIN) continue;
+      count++;
+      if (first === ABSTAIN) first = v;
+      else if (v !== first) conflicted = true;
+    }
+    if (count === 0) continue;
+    coveredRows++;
+    totalVotes += count;
+    const overlapped = count > 1;
+    if (overlapped) overlappedRows++;
+    if (conflicted) conflictedRows++;
+    const g = gold ? gold[i] : ABSTAIN;
+    for (let j = 0; j < m; j++) {
+      const v = votes[base + j];
+      if (v === ABSTAIN) continue;
+      coverage[j]++;
+      if (overlapped) overlaps[j]++;
+      if (conflicted) conflicts[j]++;
+      voted[j * k + v] = 1;
+      votesPerClass[v]++;
+      if (g !== ABSTAIN) {
+        if (v === g) correct![j]++;
+        else incorrect![j]++;
+      }
+    }
+  }
+  return { coverage, overlaps, conflicts, correct, incorrect, voted, votesPerClass, coveredRows, overlappedRows, conflictedRows, totalVotes };
+}
+
+/** The learned accuracies to show, or null; checks that a model was fitted on these LFs. */
+function learnedAccuracies(L: LabelMatrix, options: LFSummaryOptions): ArrayLike<number> | null {
+  let acc: ArrayLike<number> | null = options.learnedAccuracies ?? null;
+  if (!acc && options.model) {
+    const names = options.model.toJSON().lfNames;
+    if (names.length > 0 && (names.length !== L.m || names.some((nm, j) => nm !== L.lfNames[j]))) {
+      throw new ConfigError(
+        `the label model was fitted on LFs [${names.join(', ')}] but the label matrix has [${L.lfNames.join(', ')}]; refit the model on this matrix`,
+      );
+    }
+    acc = options.model.accuracies();
+  }
+  if (acc && acc.length !== L.m) throw new ConfigError(`learned accuracies: ${acc.length} values for ${L.m} LFs`);
+  return acc;
+}
+
+/**
+ * Per-LF summary with Snorkel's `LFAnalysis.lf_summary` definitions (see `LFSummaryRow`), computed in one pass
+ * over the votes. With `gold`, adds correct / incorrect / empirical accuracy; with a model (or accuracies), the
+ * learned accuracy.
+ */
+export function lfSummary(L: LabelMatrix, options: LFSummaryOptions = {}): LFSummaryRow[] {
+  const gold = options.gold ?? null;
+  if (gold) validateGold(L, gold);
+  const learned = learnedAccuracies(L, options);
+  const c = countMatrix(L, gold);
+  const n = L.n;
+  const frac = (x: number) => (n === 0 ? 0 : x / n);
+  return L.lfNames.map((lf, j) => {
+    const right = c.correct?.[j] ?? 0;
+    const wrong = c.incorrect?.[j] ?? 0;
+    return {
+      lf,
+      polarity: L.labels.filter((_, y) => c.voted[j * L.k + y] === 1),
+      coverage: frac(c.coverage[j]),
+      overlaps: frac(c.overlaps[j]),
+      conflicts: frac(c.conflicts[j]),
+      ...(gold ? { correct: right, incorrect: wrong, empiricalAccuracy: right + wrong === 0 ? 0 : right / (right + wrong) } : {}),
+      ...(learned ? { learnedAccuracy: learned[j] } : {}),
+      errors: L.errorCounts[j] ?? 0,
+    };
+  });
+}
+
+/** Whole-matrix coverage, overlap and conflict (Snorkel's `label_coverage/overlap/conflict`), in one pass. */
+export function matrixSummary(L: LabelMatrix): MatrixSummary {
+  const c = countMatrix(L, null);
+  const n = L.n;
+  const frac = (x: number) => (n === 0 ? 0 : x / n);
+  return {
+    n,
+    m: L.m,
+    k: L.k,
+    coverage: frac(c.coveredRows),
+    overlap: frac(c.overlappedRows),
+    conflict: frac(c.conflictedRows),
+    uncoveredRows: n - c.coveredRows,
+    meanVotesPerRow: frac(c.totalVotes),
+    votesPerClass: Array.from(c.votesPerClass),
+  };
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { MajorityVote } from '../src/label-model/majority-vote.js';
+import { lfSummary, matrixSummary } from '../src/analysis/lf-summary.js';
+import { lfCorrelations } from '../src/analysis/correlation.js';
+import { ConfigError } from '../src/util/errors.js';
+
+// Hand-computed example: 6 rows, 4 LFs (w never votes), classes A B C; row 2 is uncovered.
+//          x   y   z   w      covered overlapped conflicted   gold
+const rows = [
+  [0, 0, -1, -1], //  yes     yes        no             A
+  [0, 1, -1, -1], //  yes     yes        yes            B
+  [-1, -1, -1, -1], // no     no         no             A
+  [2, -1, -1, -1], // yes     no         no             C
+  [1, 1, 2, -1], //  yes      yes        yes            B
+  [-1, 1, 1, -1], // yes      yes        no             unknown (-1)
+];
+const gold = Int32Array.from([0, 1, 0, 2, 1, -1]);
+const labels = ['A', 'B', 'C'];
+const names = ['x', 'y', 'z', 'w'];
+const make = () => {
+  const base = LabelMatrix.fromRows(rows, labels, names);
+  return new LabelMatrix({ n: base.n, m: base.m, votes: base.votes, labels, lfNames: names, errorCounts: Int32Array.from([0, 2, 0, 0]) });
+};
+
+describe('lfSummary', () => {
+  it('computes every column as Snorkel LFAnalysis defines it (fractions of n)', () => {
+    const s = lfSummary(make(), { gold });
+    expect(s.map((r) => r.lf)).toEqual(names);
+    expect(s.map((r) => r.polarity)).toEqual([['A', 'B', 'C'], ['A', 'B'], ['B', 'C'], []]);
+    expect(s.map((r) => r.coverage)).toEqual([4 / 6, 4 / 6, 2 / 6, 0]);
+    expect(s.map((r) => r.overlaps)).toEqual([3 / 6, 4 / 6, 2 / 6, 0]);
+    // y sided with the majority on row 4 but the row conflicts, so it counts for y too.
+    expect(s.map((r) => r.conflicts)).toEqual([2 / 6, 2 / 6, 1 / 6, 0]);
+    // Row 5 has no gold: left out of correct/incorrect.
+    expect(s.map((r) => r.correct)).toEqual([3, 3, 0, 0]);
+    expect(s.map((r) => r.incorrect)).toEqual([1, 0, 1, 0]);
+    // 0/0 (w never voted) is 0, as Snorkel's nan_to_num.
+    expect(s.map((r) => r.empiricalAccuracy)).toEqual([0.75, 1, 0, 0]);
+    expect(s.map((r) => r.errors)).toEqual([0, 2, 0, 0]);
+    expect(s.every((r) => r.learnedAccuracy === undefined)).toBe(true);
+  });
+
+  it('leaves out the gold columns without gold', () => {
+    const s = lfSummary(make());
+    expect(Object.keys(s[0])).toEqual(['lf', 'polarity', 'coverage', 'overlaps', 'conflicts', 'errors']);
+  });
+
+  it('adds learned accuracies given directly, and none for a model without that notion', () => {
+    const L = make();
+    const s = lfSummary(L, { learnedAccuracies: [0.9, 0.8, 0.7, 0.6] });
+    expect(s.map((r) => r.learnedAccuracy)).toEqual([0.9, 0.8, 0.7, 0.6]);
+    const mv = new MajorityVote();
+    mv.fit(L);
+    expect(lfSummary(L, { model: mv }).some((r) => 'learnedAccuracy' in r)).toBe(false);
+  });
+
+  it('rejects a model fitted on other LFs, accuracies of the wrong length and bad gold', () => {
+    const L = make();
+    const other = new MajorityVote();
+    other.fit(L.selectLFs(['y', 'x', 'z', 'w']));
+    expect(() => lfSummary(L, { model: other })).toThrow(/fitted on LFs \[y, x, z, w\]/);
+    expect(() => lfSummary(L, { learnedAccuracies: [0.5] })).toThrow(ConfigError);
+    expect(() => lfSummary(L, { gold: [0, 1] })).toThrow(/2 labels for a label matrix of 6 rows/);
+    expect(() => lfSummary(L, { gold: [0, 1, 0, 3, 1, -1] })).toThrow(/row 3 has label 3/);
+  });
+});
+
+describe('matrixSummary', () => {
+  it('computes whole-matrix coverage, overlap, conflict and vote counts', () => {
+    expect(matrixSummary(make())).toEqual({
+      n: 6,
+      m: 4,
+      k: 3,
+      coverage: 5 / 6,
+      overlap: 4 / 6,
+      conflict: 2 / 6,
+      uncoveredRows: 1,
+      meanVotesPerRow: 10 / 6,
+      votesPerClass: [3, 5, 2],
+    });
+  });
+
+  it('handles an empty matrix without dividing by zero', () => {
+    const L = new LabelMatrix({ n: 0, m: 2, votes: new Int8Array(0), labels: ['A', 'B'], lfNames: ['p', 'q'] });
+    expect(matrixSummary(L)).toMatchObject({ coverage: 0, overlap: 0, conflict: 0, uncoveredRows: 0 });
+    expect(lfSummary(L).map((r) => r.coverage)).toEqual([0, 0]);
+  });
+});
+
+describe('lfCorrelations', () => {
+  it('computes shared rows, agreement, conflict and jaccard per pair', () => {
+    const c = lfCorrelations(make());
+    const pick = (a: string, b: string) => c.pairs.find((p) => p.a === a && p.b === b)!;
+    expect(c.pairs.map((p) => `${p.a}-${p.b}`)).toEqual(['x-y', 'y-z', 'x-z']); // most shared first; w shares nothing
+    expect(pick('x', 'y')).toEqual({ a: 'x', b: 'y', shared: 3, overlap: 0.5, agreement: 2 / 3, conflict: 1 / 3, jaccard: 3 / 5, nearDuplicate: false });
+    expect(pick('y', 'z')).toMatchObject({ shared: 2, agreement: 0.5, jaccard: 0.5 });
+    expect(pick('x', 'z')).toMatchObject({ shared: 1, agreement: 0, conflict: 1, jaccard: 1 / 5 });
+    expect(c.nearDuplicates).toEqual([]);
+  });
+
+  it('flags near-duplicates, but not two one-class LFs that merely agree where both fire', () => {
+    // dup is a copy of base except one row; rare fires on 2 of base's 20 rows (always agreeing, jaccard 0.1).
+    const n = 40;
+    const rowsND = Array.from({ length: n }, (_, i) => {
+      const base = i < 20 ? 1 : -1;
+      const dup = i === 0 ? 0 : base;
+      const rare = i < 2 ? 1 : -1;
+      return [base, dup, rare];
+    });
+    const c = lfCorrelations(LabelMatrix.fromRows(rowsND, ['NO', 'YES'], ['base', 'dup', 'rare']));
+    expect(c.nearDuplicates.map((p) => `${p.a}-${p.b}`)).toEqual(['base-dup']);
+    expect(c.nearDuplicates[0].agreement).toBeCloseTo(19 / 20, 12);
+    const rare = c.pairs.find((p) => p.a === 'base' && p.b === 'rare')!;
+    expect(rare).toMatchObject({ agreement: 1, nearDuplicate: false });
+    expect(lfCorrelations(LabelMatrix.fromRows(rowsND, ['NO', 'YES']), { duplicateJaccard: 0.05 }).nearDuplicates.map((p) => `${p.a}-${p.b}`)).toEqual(['lf0-lf1', 'lf0-lf2']);
+    expect(() => lfCorrelations(make(), { duplicateAgreement: 1.5 })).toThrow(ConfigError);
+  });
+});
