@@ -7,7 +7,7 @@ import { createRng } from '../src/util/rng.js';
 import { readRows } from '../src/data/read.js';
 import { readGoldLabels } from '../src/data/gold.js';
 import { applyLFs } from '../src/lf/apply.js';
-import { isLabelingFunction } from '../src/lf/labeling-function.js';
+import { isLabelingFunction, type LabelingFunction } from '../src/lf/labeling-function.js';
 import * as spam from '../examples/spam/lfs.js';
 
 // Proof on real data: flip a seeded 10% of the YouTube spam test set's gold labels, then ask `disagreements` (kind
@@ -46,7 +46,7 @@ function meanPrecisionRecall(runs: { flagged: number; hits: number; flips: numbe
 describe('disagreements finds injected label noise on the spam demo (examples/spam/lfs.ts, Shakira file)', () => {
   const file = 'examples/spam/data/Youtube05-Shakira.csv';
   const ds = readRows(file);
-  const lfs = Object.values(spam).filter(isLabelingFunction);
+  const lfs = Object.values(spam).filter((x) => isLabelingFunction(x)) as LabelingFunction<spam.Comment, 'HAM' | 'SPAM', any>[];
   const L = applyLFs(ds.rows as unknown as spam.Comment[], lfs, spam.labels, { progress: false });
   const gold = readGoldLabels(ds.rows, 'CLASS', spam.labels, file);
   const probs = new MajorityVote().predictProba(L);
