@@ -18,3 +18,5 @@ export { CsvParser, parseCSV, type CsvOptions } from './data/csv.js';
 export { JsonlParser, parseJSONL } from './data/jsonl.js';
 export { parseArrow, rowsToArrowTable, rowsToArrowIPC, detectArrowFraming } from './data/arrow.js';
 export { readGoldLabels, type GoldOptions } from './data/gold.js';
+export { writeRows, toCSV, toJSONL, columnsOf, type WriteOptions } from './data/write.js';
+export { saveLabelMatrix, loadLabelMatrix, labelMatrixToIPC, labelMatrixFromIPC, LABEL_MATRIX_FORMAT_VERSION } from './data/label-matrix-io.js';

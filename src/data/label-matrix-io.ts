@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
+import { LabelMatrix } from '../lf/label-matrix.js';
+import { DataError } from '../util/errors.js';
+import { parseArrowTable } from './arrow.js';
+import { writeFileAtomic } from './atomic.js';
+
+/** Schema-metadata keys of a saved label matrix. */
+export const LABEL_MATRIX_META = {
+  kind: 'ballot.kind',
+  version: 'ballot.version',
+  labels: 'ballot.labels',
+  errorCounts: 'ballot.errorCounts',
+} as const;
+const KIND = 'label-matrix';
+export const LABEL_MATRIX_FORMAT_VERSION = 1;
+
+/** Rows per tile of the row-major ↔ column-major transpose: one tile of votes stays in cache. */
+const TILE = 512;
+
+/**
+ * Saves a label matrix as an Arrow IPC file: one non-null Int8 column per LF (named by the LF), with the label space,
+ * format version and per-LF error counts in the schema metadata. Written atomically.
+ */
+export function saveLabelMatrix(path: string, L: LabelMatrix): void {
+  writeFileAtomic(path, labelMatrixToIPC(L));
+}
+
+/** The Arrow IPC file bytes of a label matrix (see saveLabelMatrix). */
+export function labelMatrixToIPC(L: LabelMatrix): Uint8Array {
+  const { n, m, votes } = L;
+  const metadata = new Map<string, string>([
+    [LABEL_MATRIX_META.kind, KIND],
+    [LABEL_MATRIX_META.version, String(LABEL_MATRIX_FORMAT_VERSION)],
+    [LABEL_MATRIX_META.labels, JSON.stringify(L.labels)],
+    [LABEL_MATRIX_META.errorCounts, JSON.stringify(Array.from(L.errorCounts))],
+  ]);
+  const fields = L.lfNames.map((name) => new Field(name, new Int8(), false));
+  const schema = new Schema(fields, metadata);
+  // Fresh 100 MB buffers are expensive (first-touch page faults cost more than the copy itself), so the file is
+  // laid out by Arrow with the row-major votes as stand-in column bytes (same total size, no new buffer), then
+  // each column is transposed straight into its place in the output.
+  const stand = (j: number) => votes.subarray(j * n, (j + 1) * n);
+  const bytes = encode(schema, fields, n, stand);
+  const targets = n > 0 ? columnViews(bytes, m, n) : undefined;
+  if (targets === undefined) {
+    // Arrow did not give zero-copy views into the output (or there is nothing to place): build columns first.
+    const cols = new Int8Array(n * m);
+    transposeToColumns(votes, n, m, (j) => cols.subarray(j * n, (j + 1) * n));
+    return encode(schema, fields, n, (j) => cols.subarray(j * n, (j + 1) * n));
+  }
+  transposeToColumns(votes, n, m, (j) => targets[j]);
+  return bytes;
+}
+
+function encode(schema: Schema, fields: Field[], n: number, column: (j: number) => Int8Array): Uint8Array {
+  const children = fields.map((_, j) => makeData({ type: new Int8(), length: n, nullCount: 0, data: column(j) }));
+  const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: n, nullCount: 0, children }));
+  return tableToIPC(new Table([batch]), 'file');
+}
+
+/** Int8 views of each column's data inside `bytes`, or undefined if Arrow copied instead of viewing. */
+function columnViews(bytes: Uint8Array, m: number, n: number): Int8Array[] | undefined {
+  const table = tableFromIPC(bytes);
+  const views: Int8Array[] = [];
+  for (let j = 0; j < m; j++) {
+    const data = table.getChildAt(j)?.data;
+    if (data?.length !== 1) return undefined;
+    const v = data[0].values as Int8Array;
+    if (v.buffer !== bytes.buffer || v.length !== n) return undefined;
+    views.push(v);
+  }
+  return views;
+}
+
+/** Row-major n×m votes → per-column arrays, tile by tile so a tile of rows stays in cache. */
+function transposeToColumns(votes: Int8Array, n: number, m: number, column: (j: number) => Int8Array): void {
+  const cols = Array.from({ length: m }, (_, j) => column(j));
+  for (let i0 = 0; i0 < n; i0 += TILE) {
+    const i1 = Math.min(n, i0 + TILE);
+    for (let j = 0; j < m; j++) {
+      const col = cols[j];
+      for (let i = i0, p = i0 * m + j; i < i1; i++, p += m) col[i] = votes[p];
+    }
+  }
+}
+
+/** Loads a label matrix saved by saveLabelMatrix, validating its metadata and every vote. */
+export function loadLabelMatrix(path: string): LabelMatrix {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(path, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
+  }
+  return labelMatrixFromIPC(bytes, path);
+}
+
+/** Parses label-matrix Arrow IPC bytes; `file` names the source in errors. */
+export function labelMatrixFromIPC(bytes: Uint8Array, file: string): LabelMatrix {
+  const table = parseArrowTable(bytes, file);
+  const meta = table.schema.metadata;
+  if (meta.get(LABEL_MATRIX_META.kind) !== KIND) {
+    throw new DataError(file, `not a ballot label matrix (schema metadata "${LABEL_MATRIX_META.kind}" is not "${KIND}")`);
+  }
+  const version = meta.get(LABEL_MATRIX_META.version);
+  if (version !== String(LABEL_MATRIX_FORMAT_VERSION)) {
+    throw new DataError(
+      file,
+      `label matrix format version ${JSON.stringify(version ?? null)} is not supported (this ballot reads version ${LABEL_MATRIX_FORMAT_VERSION})`,
+    );
+  }
+  const labels = parseJSONMeta(file, meta.get(LABEL_MATRIX_META.labels), LABEL_MATRIX_META.labels);
+  if (!Array.isArray(labels) || labels.length < 2 || labels.length > 127 || !labels.every((x) => typeof x === 'string' && x !== '') || new Set(labels).size !== labels.length) {
+    throw new DataError(file, `metadata "${LABEL_MATRIX_META.labels}" must be a JSON array of 2..127 distinct non-empty class names, got ${JSON.stringify(labels)}`);
+  }
+  const fields = table.schema.fields;
+  const m = fields.length;
+  const n = table.numRows;
+  const errors = parseJSONMeta(file, meta.get(LABEL_MATRIX_META.errorCounts), LABEL_MATRIX_META.errorCounts);
+  if (!Array.isArray(errors) || errors.length !== m || !errors.every((x) => Number.isInteger(x) && x >= 0 && x <= 0x7fffffff)) {
+    throw new DataError(file, `metadata "${LABEL_MATRIX_META.errorCounts}" must be a JSON array of ${m} non-negative integers, got ${JSON.stringify(errors)}`);
+  }
+  const k = labels.length;
+  const columns: Int8Array[] = [];
+  for (let j = 0; j < m; j++) {
+    const f = fields[j];
+    if (f.type.typeId !== Type.Int || (f.type as Int8).bitWidth !== 8 || !(f.type as Int8).isSigned) {
+      throw new DataError(file, `column "${f.name}" has type ${String(f.type)}, expected Int8 votes`);
+    }
+    const vec = table.getChildAt(j)!;
+    if (vec.nullCount > 0) {
+      let bad = 0;
+      while (vec.isValid(bad)) bad++;
+      throw new DataError(file, `column "${f.name}" has a null vote; votes must be -1 (abstain) or 0..${k - 1}`, { row: bad });
+    }
+    columns.push(vec.toArray() as Int8Array);
+  }
+  // Column-major → row-major, tile by tile; the range check rides along and is resolved to a row only on failure.
+  const votes = new Int8Array(n * m);
+  let bad = false;
+  for (let i0 = 0; i0 < n; i0 += TILE) {
+    const i1 = Math.min(n, i0 + TILE);
+    for (let j = 0; j < m; j++) {
+      const col = columns[j];
+      for (let i = i0, p = i0 * m + j; i < i1; i++, p += m) {
+        const v = col[i];
+        if (v < -1 || v >= k) bad = true;
+        votes[p] = v;
+      }
+    }
+  }
+  if (bad) {
+    for (let j = 0; j < m; j++) {
+      const i = columns[j].findIndex((v) => v < -1 || v >= k);
+      if (i >= 0) {
+        throw new DataError(file, `column "${fields[j].name}": vote ${columns[j][i]} is outside -1..${k - 1} (labels ${labels.join(', ')})`, { row: i });
+      }
+    }
+  }
+  try {
+    return new LabelMatrix({ n, m, votes, lfNames: fields.map((f) => f.name), labels, errorCounts: Int32Array.from(errors) });
+  } catch (e) {
+    throw new DataError(file, (e as Error).message, {}, { cause: e });
+  }
+}
+
+function parseJSONMeta(file: string, s: string | undefined, key: string): unknown {
+  if (s === undefined) throw new DataError(file, `label matrix schema metadata is missing "${key}"`);
+  try {
+    return JSON.parse(s);
+  } catch (e) {
+    throw new DataError(file, `label matrix metadata "${key}" is not valid JSON: ${(e as Error).message}`, {}, { cause: e });
+  }
+}

@@ -1,0 +1,120 @@
+import { tableToIPC } from 'apache-arrow';
+import { DataError } from '../util/errors.js';
+import { rowsToArrowTable } from './arrow.js';
+import { writeFileAtomic } from './atomic.js';
+import { formatOf } from './read.js';
+import type { DataFormat, Dataset, Row } from './types.js';
+
+export interface WriteOptions {
+  /** Overrides the format implied by the extension. */
+  format?: DataFormat;
+  /** Columns to write, in order. Default: the dataset's columns, else the union of row keys in first-seen order. */
+  columns?: readonly string[];
+  /** CSV/TSV field separator. Default ',' for csv and '\t' for tsv. */
+  delimiter?: string;
+}
+
+/**
+ * Writes rows as CSV, TSV, JSON Lines or an Arrow IPC file, atomically (temp file + rename).
+ * CSV/TSV files always read back through `readRows` to the same strings; Arrow keeps numbers, booleans and nulls.
+ */
+export function writeRows(path: string, data: Dataset | readonly Row[], options: WriteOptions = {}): void {
+  const format = formatOf(path, options.format);
+  const rows = isDataset(data) ? data.rows : data;
+  const columns = [...(options.columns ?? (isDataset(data) ? data.columns : columnsOf(rows)))];
+  if (new Set(columns).size !== columns.length) throw new DataError(path, `duplicate column names in ${JSON.stringify(columns)}`);
+  let bytes: string | Uint8Array;
+  switch (format) {
+    case 'csv':
+    case 'tsv':
+      bytes = toCSV(rows, columns, { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : ','), file: path });
+      break;
+    case 'jsonl':
+      bytes = toJSONL(rows, options.columns, path);
+      break;
+    case 'arrow':
+      bytes = tableToIPC(rowsToArrowTable(rows, columns, path), 'file');
+      break;
+  }
+  writeFileAtomic(path, bytes);
+}
+
+function isDataset(d: Dataset | readonly Row[]): d is Dataset {
+  return !Array.isArray(d);
+}
+
+/** Union of the rows' keys, in first-seen order. */
+export function columnsOf(rows: readonly Row[]): string[] {
+  const seen = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) seen.add(k);
+  return [...seen];
+}
+
+/**
+ * Rows → CSV text with a header line and LF line ends. A field is quoted only when it must be: it holds the
+ * delimiter, a quote, CR or LF, or it is the lone field of a one-column file and empty (a bare blank line would be
+ * skipped on reading). null/undefined are written as empty fields, Dates as ISO strings, other objects as JSON.
+ */
+export function toCSV(rows: readonly Row[], columns: readonly string[], options: { delimiter?: string; file?: string } = {}): string {
+  const delim = options.delimiter ?? ',';
+  const file = options.file ?? '(csv)';
+  if (delim.length !== 1 || delim === '"' || delim === '\n' || delim === '\r') {
+    throw new DataError(file, `the delimiter must be one character other than a quote or line end, got ${JSON.stringify(delim)}`);
+  }
+  if (columns.length === 0) throw new DataError(file, 'no columns to write');
+  columns.forEach((c, j) => {
+    if (c === '') throw new DataError(file, `column ${j + 1} has an empty name; CSV headers need names`);
+  });
+  const single = columns.length === 1;
+  const needs = needsQuotesPattern(delim);
+  const parts: string[] = [columns.map((c) => quoteField(c, needs, single)).join(delim)];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    let line = '';
+    for (let j = 0; j < columns.length; j++) {
+      if (j > 0) line += delim;
+      line += quoteField(cellText(r[columns[j]]), needs, single);
+    }
+    parts.push(line);
+  }
+  return parts.join('\n') + '\n';
+}
+
+function cellText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v instanceof Date) return v.toISOString();
+  return JSON.stringify(v);
+}
+
+/** A field must be quoted when it holds the delimiter, a quote or a line end, or starts with a BOM (readers strip it). */
+function needsQuotesPattern(delim: string): RegExp {
+  return new RegExp(`[${delim.replace(/[\\\]^-]/g, '\\$&')}"\r\n]|^\uFEFF`);
+}
+
+function quoteField(s: string, needs: RegExp, single: boolean): string {
+  if (s === '') return single ? '""' : '';
+  return needs.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s;
+}
+
+/** Rows → JSON Lines text. With `columns`, only those keys are written (in that order). */
+export function toJSONL(rows: readonly Row[], columns?: readonly string[], file = '(jsonl)'): string {
+  const parts: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    let r = rows[i];
+    if (columns) {
+      const picked: Row = {};
+      for (const c of columns) if (c in r) picked[c] = r[c];
+      r = picked;
+    }
+    let s: string;
+    try {
+      s = JSON.stringify(r);
+    } catch (e) {
+      throw new DataError(file, `cannot write row as JSON: ${(e as Error).message}`, { row: i }, { cause: e });
+    }
+    parts.push(s);
+  }
+  return parts.length === 0 ? '' : parts.join('\n') + '\n';
+}
