@@ -60,14 +60,14 @@ export interface LFSummaryOptions {
 
 /** Raw counts of one pass over the matrix; both summaries are derived from it. */
 interface MatrixCounts {
-  coverage: Int32Array;
-  overlaps: Int32Array;
+  /** m × (k + 1): votes of LF j for class y at [j·(k+1) + 1 + y]; slot 0 counts its abstains. */
+  votesByClass: Int32Array;
+  /** Rows where LF j was the only voter (overlaps = coverage − these). */
+  alone: Int32Array;
   conflicts: Int32Array;
+  /** With gold: per LF, votes equal to the gold label, and votes on rows whose gold is known. */
   correct: Int32Array | null;
-  incorrect: Int32Array | null;
-  /** m × k flags: LF j voted class y at least once. */
-  voted: Uint8Array;
-  votesPerClass: Float64Array;
+  votesWithGold: Int32Array | null;
   coveredRows: number;
   overlappedRows: number;
   conflictedRows: number;
@@ -75,18 +75,18 @@ interface MatrixCounts {
 }
 
 /**
- * One pass over the row-major votes. Per row: a first sweep finds the vote count and whether two distinct classes
- * appear; a second sweep over the same (cache-hot) row credits each voting LF.
+ * One pass over the row-major votes, branch-free per vote (votes are sparse and unpredictable, so branches would
+ * mispredict): abstains are counted in their own slot, and a row conflicts when its smallest and largest non-abstain
+ * votes differ. Only conflicted rows are swept a second time, while cache-hot, to credit their voters.
  */
 function countMatrix(L: LabelMatrix, gold: ArrayLike<number> | null): MatrixCounts {
   const { n, m, k, votes } = L;
-  const coverage = new Int32Array(m);
-  const overlaps = new Int32Array(m);
+  const k1 = k + 1;
+  const votesByClass = new Int32Array(m * k1);
+  const alone = new Int32Array(m);
   const conflicts = new Int32Array(m);
   const correct = gold ? new Int32Array(m) : null;
-  const incorrect = gold ? new Int32Array(m) : null;
-  const voted = new Uint8Array(m * k);
-  const votesPerClass = new Float64Array(k);
+  const votesWithGold = gold ? new Int32Array(m) : null;
   let coveredRows = 0;
   let overlappedRows = 0;
   let conflictedRows = 0;
@@ -94,37 +94,47 @@ function countMatrix(L: LabelMatrix, gold: ArrayLike<number> | null): MatrixCoun
 
   for (let i = 0, base = 0; i < n; i++, base += m) {
     let count = 0;
-    let first = ABSTAIN as number;
-    let conflicted = false;
-    for (let j = 0; j < m; j++) {
-      const v = votes[base + j];
-      if (v === ABSTAIN) continue;
-      count++;
-      if (first === ABSTAIN) first = v;
-      else if (v !== first) conflicted = true;
+    let min = 127;
+    let max = -1;
+    let last = 0;
+    const g = gold ? gold[i] : ABSTAIN;
+    if (g === ABSTAIN) {
+      for (let j = 0, slot = 1; j < m; j++, slot += k1) {
+        const v = votes[base + j];
+        votesByClass[slot + v]++;
+        const voted = 1 + (v >> 31); // 0 for abstain (-1), 1 otherwise
+        count += voted;
+        last = voted ? j : last;
+        max = v > max ? v : max;
+        const u = voted ? v : 127;
+        min = u < min ? u : min;
+      }
+    } else {
+      // Same loop, plus the per-LF gold tallies (kept out of the loop above so rows without gold pay nothing).
+      for (let j = 0, slot = 1; j < m; j++, slot += k1) {
+        const v = votes[base + j];
+        votesByClass[slot + v]++;
+        const voted = 1 + (v >> 31);
+        count += voted;
+        last = voted ? j : last;
+        max = v > max ? v : max;
+        const u = voted ? v : 127;
+        min = u < min ? u : min;
+        votesWithGold![j] += voted;
+        correct![j] += v === g ? 1 : 0;
+      }
     }
     if (count === 0) continue;
     coveredRows++;
     totalVotes += count;
-    const overlapped = count > 1;
-    if (overlapped) overlappedRows++;
-    if (conflicted) conflictedRows++;
-    const g = gold ? gold[i] : ABSTAIN;
-    for (let j = 0; j < m; j++) {
-      const v = votes[base + j];
-      if (v === ABSTAIN) continue;
-      coverage[j]++;
-      if (overlapped) overlaps[j]++;
-      if (conflicted) conflicts[j]++;
-      voted[j * k + v] = 1;
-      votesPerClass[v]++;
-      if (g !== ABSTAIN) {
-        if (v === g) correct![j]++;
-        else incorrect![j]++;
-      }
+    if (count === 1) alone[last]++;
+    else overlappedRows++;
+    if (min !== max) {
+      conflictedRows++;
+      for (let j = 0; j < m; j++) conflicts[j] += 1 + (votes[base + j] >> 31);
     }
   }
-  return { coverage, overlaps, conflicts, correct, incorrect, voted, votesPerClass, coveredRows, overlappedRows, conflictedRows, totalVotes };
+  return { votesByClass, alone, conflicts, correct, votesWithGold, coveredRows, overlappedRows, conflictedRows, totalVotes };
 }
 
 /** The learned accuracies to show, or null; checks that a model was fitted on these LFs. */
@@ -155,14 +165,17 @@ export function lfSummary(L: LabelMatrix, options: LFSummaryOptions = {}): LFSum
   const c = countMatrix(L, gold);
   const n = L.n;
   const frac = (x: number) => (n === 0 ? 0 : x / n);
+  const k = L.k;
   return L.lfNames.map((lf, j) => {
+    let covered = 0;
+    for (let y = 0; y < k; y++) covered += c.votesByClass[j * (k + 1) + 1 + y];
     const right = c.correct?.[j] ?? 0;
-    const wrong = c.incorrect?.[j] ?? 0;
+    const wrong = (c.votesWithGold?.[j] ?? 0) - right;
     return {
       lf,
-      polarity: L.labels.filter((_, y) => c.voted[j * L.k + y] === 1),
-      coverage: frac(c.coverage[j]),
-      overlaps: frac(c.overlaps[j]),
+      polarity: L.labels.filter((_, y) => c.votesByClass[j * (k + 1) + 1 + y] > 0),
+      coverage: frac(covered),
+      overlaps: frac(covered - c.alone[j]),
       conflicts: frac(c.conflicts[j]),
       ...(gold ? { correct: right, incorrect: wrong, empiricalAccuracy: right + wrong === 0 ? 0 : right / (right + wrong) } : {}),
       ...(learned ? { learnedAccuracy: learned[j] } : {}),
@@ -185,6 +198,10 @@ export function matrixSummary(L: LabelMatrix): MatrixSummary {
     conflict: frac(c.conflictedRows),
     uncoveredRows: n - c.coveredRows,
     meanVotesPerRow: frac(c.totalVotes),
-    votesPerClass: Array.from(c.votesPerClass),
+    votesPerClass: Array.from({ length: L.k }, (_, y) => {
+      let total = 0;
+      for (let j = 0; j < L.m; j++) total += c.votesByClass[j * (L.k + 1) + 1 + y];
+      return total;
+    }),
   };
 }
