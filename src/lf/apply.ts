@@ -4,6 +4,7 @@ import type { Preprocessor } from './preprocessor.js';
 import { LabelMatrix } from './label-matrix.js';
 import { ConfigError, LabelingFunctionError, describeError } from '../util/errors.js';
 import { createProgress, type Progress } from '../util/progress.js';
+import { isBatchedLF } from './batched.js';
 
 export interface ApplyOptions {
   /** `error` (default): the first LF that throws stops the run with its name, row and message. `abstain`: record -1 and count it. */
@@ -38,6 +39,10 @@ export function applyLFs<Row, L extends string>(
   const m = lfs.length;
   if (m === 0) throw new ConfigError('no labeling functions to apply');
   assertUniqueLFNames(lfs);
+  const batched = lfs.find(isBatchedLF);
+  if (batched) {
+    throw new ConfigError(`labeling function "${batched.name}" votes in batches (it runs a model): use applyLFsAsync() instead of applyLFs()`);
+  }
   const votes = new Int8Array(n * m);
   const errorCounts = new Int32Array(m);
   const onError = options.onError ?? 'error';

@@ -10,8 +10,20 @@ export interface LoadedLFs {
   lfs: LabelingFunction[];
   /** The label space the module exports as `labels` (a defineLabels result or a string array), if any. */
   labels?: LabelSpace;
-  /** Where each LF came from: file path and export name. */
-  sources: Map<string, { file: string; exportName: string }>;
+  /** Where each LF came from: file path, export name and, for an LF inside an exported array, its position. */
+  sources: Map<string, LFSource>;
+}
+
+export interface LFSource {
+  file: string;
+  exportName: string;
+  /** Position in the exported array, when the export is an array of LFs. */
+  index?: number;
+}
+
+export interface LoadOptions {
+  /** Describes where an LF is declared (e.g. `lfs/spam.ts:12`) for the duplicate-name error; default `file (export name)`. */
+  locate?: (source: LFSource) => string;
 }
 
 function isLabelSpace(x: unknown): x is LabelSpace {
@@ -22,9 +34,10 @@ function isLabelSpace(x: unknown): x is LabelSpace {
  * Imports LF modules (TypeScript runs through tsx, no build step) and collects every exported LabelingFunction,
  * including LFs inside exported arrays. Export a label space as `labels` to fix the class order.
  */
-export async function loadLFModules(files: readonly string[]): Promise<LoadedLFs> {
+export async function loadLFModules(files: readonly string[], options: LoadOptions = {}): Promise<LoadedLFs> {
   const lfs: LabelingFunction[] = [];
-  const sources = new Map<string, { file: string; exportName: string }>();
+  const sources = new Map<string, LFSource>();
+  const locate = options.locate ?? ((s: LFSource) => `${s.file} (export ${s.exportName})`);
   let labels: LabelSpace | undefined;
   let labelsFrom = '';
   for (const file of files) {
@@ -48,15 +61,21 @@ export async function loadLFModules(files: readonly string[]): Promise<LoadedLFs
         continue;
       }
       const candidates = Array.isArray(value) ? value : [value];
-      for (const c of candidates) {
+      for (let i = 0; i < candidates.length; i++) {
+        const c: unknown = candidates[i];
         if (!isLabelingFunction(c)) continue;
         const prev = sources.get(c.name);
+        const here: LFSource = Array.isArray(value) ? { file, exportName, index: i } : { file, exportName };
         if (prev) {
-          if (lfs.includes(c)) continue; // the same LF object exported twice (e.g. alone and in a list)
-          throw new ConfigError(`two LFs are named "${c.name}": ${prev.file} (export ${prev.exportName}) and ${file} (export ${exportName})`);
+          if (lfs.includes(c)) {
+            // The same LF object exported twice (alone and in a list): the standalone export is the better source.
+            if (prev.index !== undefined && here.index === undefined) sources.set(c.name, here);
+            continue;
+          }
+          throw new ConfigError(`two LFs are named "${c.name}": ${locate(prev)} and ${locate(here)}`);
         }
         lfs.push(c);
-        sources.set(c.name, { file, exportName });
+        sources.set(c.name, here);
       }
     }
   }

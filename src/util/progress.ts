@@ -7,7 +7,8 @@ export interface Progress {
   done(total: number): void;
 }
 
-export function createProgress(total: number, label: string, stream: NodeJS.WriteStream = process.stderr): Progress | null {
+/** `total` may be an estimate (clamped) or undefined when unknown (then only rows and rows/s are shown). */
+export function createProgress(total: number | undefined, label: string, stream: NodeJS.WriteStream = process.stderr): Progress | null {
   if (!stream.isTTY || process.env.CI) return null;
   const start = performance.now();
   let last = 0;
@@ -15,13 +16,18 @@ export function createProgress(total: number, label: string, stream: NodeJS.Writ
   const render = (done: number) => {
     const secs = (performance.now() - start) / 1000;
     const rate = done / Math.max(secs, 1e-9);
-    const frac = total > 0 ? done / total : 1;
-    const eta = rate > 0 ? (total - done) / rate : 0;
+    const rateText = `${Math.round(rate).toLocaleString('en-US')} rows/s`;
+    if (total === undefined) {
+      stream.write(`\r${label} ${done.toLocaleString('en-US')} rows, ${rateText}   `);
+      return;
+    }
+    const frac = total > 0 ? Math.min(1, done / total) : 1;
+    const eta = rate > 0 ? Math.max(0, total - done) / rate : 0;
     const width = 24;
     const filled = Math.round(frac * width);
     stream.write(
       `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(1)}% ` +
-        `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows, ${Math.round(rate).toLocaleString('en-US')} rows/s, ETA ${eta.toFixed(1)} s   `,
+        `${done.toLocaleString('en-US')}/${Math.max(total, done).toLocaleString('en-US')} rows, ${rateText}, ETA ${eta.toFixed(1)} s   `,
     );
   };
   return {

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { applyCommand } from './apply.js';
 
 // Every CLI command, one module each. Each command only parses flags and calls the library.
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [applyCommand];

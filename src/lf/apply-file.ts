@@ -1,0 +1,321 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { formatOf, readRowBatches, type ReadOptions } from '../data/read.js';
+import type { RowBatch } from '../data/types.js';
+import { ConfigError } from '../util/errors.js';
+import { createProgress } from '../util/progress.js';
+import { defineLabels, type LabelSpace } from './labels.js';
+import type { LabelMatrix } from './label-matrix.js';
+import { createBatchVoter } from './apply-async.js';
+import { isBatchedLF } from './batched.js';
+import { discoverLFs, type DiscoveredLF, type Discovery } from './discovery.js';
+import { ColumnCache, hashFile, type ColumnWriter, type RunRecord } from './cache.js';
+import { labelMatrixFromColumns, writeLabelMatrixFromColumns } from './matrix-writer.js';
+import { applyParallel } from './parallel/pool.js';
+import { estimateRowCount } from './row-count.js';
+
+export interface ApplyFileOptions {
+  /** The data file (CSV, TSV, JSONL or Arrow). */
+  data: string;
+  /** LF files or glob patterns (default `lfs/**\/*.ts`). */
+  lfs?: string | readonly string[];
+  /** Where the label matrix goes (Arrow IPC, one Int8 column per LF). */
+  out: string;
+  /** Class names, when the LF modules do not export `labels`; must match them when they do. */
+  labels?: readonly string[];
+  onError?: 'error' | 'abstain';
+  /** Worker threads (default: all cores). 1 = apply in this thread. Inputs of one batch always apply in this thread. */
+  workers?: number;
+  /** Rows per batch read from the file and handed to a worker (default 8192). Memory is bounded by batches, not the file. */
+  batchSize?: number;
+  /** Reuse cached LF columns whose fingerprint is unchanged (default true). */
+  cache?: boolean;
+  /** Cache directory (default `.ballot-cache` next to the output). */
+  cacheDir?: string;
+  progress?: boolean | 'auto';
+  read?: ReadOptions;
+  /** Also return the label matrix in memory. */
+  returnMatrix?: boolean;
+  cwd?: string;
+  /** Already discovered LFs (ballot watch reuses them). */
+  discovery?: Discovery;
+}
+
+export type LFStatus = 'applied' | 'cached';
+
+export interface LFRun {
+  name: string;
+  status: LFStatus;
+  /** Why it was applied (new, code changed, data changed, not cacheable: …) or 'unchanged'. */
+  reason: string;
+  errors: number;
+  location: string;
+}
+
+export interface ApplyFileReport {
+  data: string;
+  out: string;
+  rows: number;
+  labels: string[];
+  lfs: LFRun[];
+  applied: string[];
+  cached: string[];
+  /** Workers used for the LFs that were applied (0 when everything came from the cache). */
+  workers: number;
+  seconds: number;
+  /** Seconds spent streaming the data through the applied LFs (excludes discovery, cache and output). */
+  applySeconds: number;
+  /** Rows per second of that pass (0 when nothing was applied). */
+  rowsPerSecond: number;
+  matrix?: LabelMatrix;
+}
+
+const BALLOT_VERSION: string = (() => {
+  try {
+    return String(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+  } catch {
+    return 'unknown';
+  }
+})();
+
+/** The label space: the LF modules' `labels` export and/or `--labels`, which must agree when both are given. */
+export function resolveLabelSpace(fromModules: LabelSpace | undefined, given: readonly string[] | undefined): LabelSpace {
+  if (given && given.length) {
+    const space = defineLabels([...given]);
+    if (fromModules && fromModules.names.join('\u0000') !== space.names.join('\u0000')) {
+      throw new ConfigError(`--labels ${space.names.join(',')} differs from the labels the LF files export (${fromModules.names.join(',')})`);
+    }
+    return space;
+  }
+  if (fromModules) return fromModules;
+  throw new ConfigError('no label space: export `labels = defineLabels([...] as const)` from an LF file or pass --labels A,B');
+}
+
+/**
+ * `ballot apply` as a library call: discovers the LFs, reuses cached columns of LFs whose fingerprint is unchanged,
+ * streams the data through the rest (in this thread or on workers), and writes the label matrix.
+ */
+export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileReport> {
+  const t0 = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const data = resolve(cwd, options.data);
+  const out = resolve(cwd, options.out);
+  const format = formatOf(data, options.read?.format);
+  statData(data);
+  const discovery = options.discovery ?? (await discoverLFs(options.lfs ?? 'lfs/**/*.ts', { cwd }));
+  const labels = resolveLabelSpace(discovery.labels, options.labels);
+  const onError = options.onError ?? 'error';
+  const batchSize = options.batchSize ?? 8192;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`--batch-size must be a positive integer, got ${batchSize}`);
+  const useCache = options.cache !== false;
+  const cache = new ColumnCache(options.cacheDir ? resolve(cwd, options.cacheDir) : join(dirname(out), '.ballot-cache'));
+  const sourceSnapshot = snapshot(discovery.sourceFiles);
+
+  const dataHash = useCache ? cache.dataHash(data) : '';
+  const last = useCache ? cache.lastRun(out) : undefined;
+  const plans = discovery.lfs.map((d) => planLF(d, { cache: useCache ? cache : undefined, dataHash, labels, onError, read: options.read, last, cwd }));
+
+  const todo = plans.filter((p) => !p.hit);
+  let n = plans.find((p) => p.hit)?.hit?.n ?? 0;
+  let workersUsed = 0;
+  let applySeconds = 0;
+  const scratch = todo.some((p) => !p.key) ? mkdtempSync(join(tmpdir(), 'ballot-apply-')) : undefined;
+  const scratchCache = scratch ? new ColumnCache(scratch) : undefined;
+  const writers: ColumnWriter[] = todo.map((p, q) => (p.key ? cache.createWriter(p.key) : scratchCache!.createWriter(`uncached-${q}`)));
+  const files: string[] = [];
+  try {
+    if (todo.length) {
+      const ta = performance.now();
+      const result = await applyToWriters({
+        data, format, read: options.read, batchSize, onError, labels,
+        lfs: todo.map((p) => p.lf.lf),
+        lfFiles: discovery.files,
+        writers,
+        workers: options.workers ?? availableParallelism(),
+        progress: options.progress,
+      });
+      applySeconds = (performance.now() - ta) / 1000;
+      n = result.rows;
+      workersUsed = result.workers;
+      if (!sameSnapshot(sourceSnapshot, snapshot(discovery.sourceFiles))) {
+        throw new ConfigError('LF source files changed while applying; nothing was saved or cached. Run again.');
+      }
+      todo.forEach((p, q) => {
+        p.errors = result.errorCounts[q];
+        p.file = writers[q].finish(n, result.errorCounts[q]);
+      });
+    }
+    for (const p of plans) files.push(p.hit ? p.hit.path : p.file!);
+    const cols = {
+      n,
+      lfNames: plans.map((p) => p.lf.name),
+      labels: labels.names,
+      errorCounts: Int32Array.from(plans, (p) => (p.hit ? p.hit.errors : p.errors)),
+      files,
+    };
+    writeLabelMatrixFromColumns(out, cols);
+    const matrix = options.returnMatrix ? labelMatrixFromColumns(cols) : undefined;
+    if (useCache) {
+      const run: RunRecord = { lfs: {}, at: new Date().toISOString() };
+      for (const p of plans) run.lfs[p.lf.name] = { key: p.key, code: p.lf.codeHash, data: dataHash };
+      cache.commit(out, run);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      data, out, rows: n, labels: [...labels.names],
+      lfs: plans.map((p) => ({
+        name: p.lf.name,
+        status: p.hit ? 'cached' : 'applied',
+        reason: p.reason,
+        errors: p.hit ? p.hit.errors : p.errors,
+        location: `${relative(cwd, p.lf.declaredIn) || p.lf.declaredIn}${p.lf.line ? `:${p.lf.line}` : ''}`,
+      })),
+      applied: todo.map((p) => p.lf.name),
+      cached: plans.filter((p) => p.hit).map((p) => p.lf.name),
+      workers: workersUsed,
+      seconds,
+      applySeconds,
+      rowsPerSecond: todo.length && applySeconds > 0 ? n / applySeconds : 0,
+      matrix,
+    };
+  } catch (e) {
+    for (const w of writers) w.abort();
+    throw e;
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+interface Plan {
+  lf: DiscoveredLF;
+  key: string | null;
+  hit?: { path: string; n: number; errors: number };
+  reason: string;
+  errors: number;
+  file?: string;
+}
+
+function planLF(
+  lf: DiscoveredLF,
+  ctx: { cache?: ColumnCache; dataHash: string; labels: LabelSpace; onError: string; read?: ReadOptions; last?: RunRecord; cwd: string },
+): Plan {
+  if (!ctx.cache) return { lf, key: null, reason: 'cache off', errors: 0 };
+  if (lf.codeHash === null) return { lf, key: null, reason: `not cacheable: ${lf.codeHashNote ?? 'fingerprint unknown'}`, errors: 0 };
+  const inputs = isBatchedLF(lf.lf) ? (lf.lf.inputFiles ?? []).map((f) => `${f}:${hashFile(f)}`) : [];
+  const key = createHash('sha256')
+    .update(JSON.stringify({
+      ballot: BALLOT_VERSION, name: lf.name, code: lf.codeHash, data: ctx.dataHash, labels: ctx.labels.names,
+      onError: ctx.onError, read: ctx.read ?? {}, inputs,
+    }))
+    .digest('hex');
+  const hit = ctx.cache.lookup(key);
+  if (hit) return { lf, key, hit, reason: 'unchanged', errors: hit.errors };
+  const before = ctx.last?.lfs[lf.name];
+  let reason: string;
+  if (!before) reason = 'new';
+  else if (before.data !== ctx.dataHash) reason = 'data changed';
+  else if (before.code !== lf.codeHash) reason = 'code changed';
+  else if (before.key === key) reason = 'cache entry missing';
+  else reason = isBatchedLF(lf.lf) && inputs.length ? 'model or settings changed' : 'settings changed (labels, --on-error or ballot version)';
+  return { lf, key, reason, errors: 0 };
+}
+
+interface ApplyJob {
+  data: string;
+  format: string;
+  read?: ReadOptions;
+  batchSize: number;
+  onError: 'error' | 'abstain';
+  labels: LabelSpace;
+  lfs: DiscoveredLF['lf'][];
+  lfFiles: string[];
+  writers: ColumnWriter[];
+  workers: number;
+  progress?: boolean | 'auto';
+}
+
+/** Streams the data through the LFs, writing each LF's votes into its column writer by row position. */
+async function applyToWriters(job: ApplyJob): Promise<{ rows: number; errorCounts: Int32Array; workers: number }> {
+  const m = job.lfs.length;
+  const errorCounts = new Int32Array(m);
+  const column = new Int8Array(job.batchSize);
+  let rows = 0;
+  const wantBar = job.progress !== false && process.stderr.isTTY && !process.env.CI;
+  const progress = wantBar ? createProgress(await estimateRowCount(job.data, job.format), 'apply') : null;
+  const sink = (offset: number, b: number, votes: Int8Array, errs: Int32Array) => {
+    for (let j = 0; j < m; j++) {
+      const col = b <= column.length ? column.subarray(0, b) : new Int8Array(b);
+      for (let i = 0, p = j; i < b; i++, p += m) col[i] = votes[p];
+      job.writers[j].write(offset, col);
+      errorCounts[j] += errs[j];
+    }
+    rows = Math.max(rows, offset + b);
+    done += b;
+    progress?.tick(done);
+  };
+  let done = 0;
+  const it = readRowBatches(job.data, { ...job.read, batchSize: job.batchSize })[Symbol.asyncIterator]();
+  // Workers pay off only past one batch: peek at the second batch before starting them.
+  const first = await it.next();
+  const second = first.done ? first : await it.next();
+  const parallel = job.workers > 1 && !second.done;
+  if (!parallel) {
+    const vote = createBatchVoter(job.lfs, job.labels);
+    const run = async (b: RowBatch) => {
+      const votes = new Int8Array(b.rows.length * m);
+      const errs = new Int32Array(m);
+      await vote(b.rows, b.offset, votes, errs, job.onError);
+      sink(b.offset, b.rows.length, votes, errs);
+    };
+    if (!first.done) await run(first.value);
+    if (!second.done && second !== first) {
+      await run(second.value);
+      for (let r = await it.next(); !r.done; r = await it.next()) await run(r.value);
+    }
+    progress?.done(rows);
+    return { rows, errorCounts, workers: first.done ? 0 : 1 };
+  }
+  const queued = [first.value, second.value];
+  const replay: AsyncIterator<RowBatch> = {
+    next: async () => (queued.length ? { done: false, value: queued.shift()! } : it.next()),
+  };
+  await applyParallel(
+    replay,
+    {
+      workers: job.workers,
+      init: { lfFiles: job.lfFiles, lfNames: job.lfs.map((lf) => lf.name), labels: [...job.labels.names], onError: job.onError },
+      columnar: job.format !== 'jsonl',
+    },
+    sink,
+  );
+  progress?.done(rows);
+  return { rows, errorCounts, workers: job.workers };
+}
+
+function statData(path: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new ConfigError(`data path is not a file: ${path}`);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`data file not found: ${path}`);
+  }
+}
+
+function snapshot(files: readonly string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const f of files) {
+    try {
+      m.set(f, createHash('sha256').update(readFileSync(f)).digest('hex'));
+    } catch {
+      m.set(f, 'missing');
+    }
+  }
+  return m;
+}
+
+function sameSnapshot(a: Map<string, string>, b: Map<string, string>): boolean {
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}

@@ -1,0 +1,42 @@
+/**
+ * An apply worker: loads the LF files itself (LFs are functions and cannot be posted), then votes on the batches
+ * it is sent and posts the votes back (transferred, not copied). Started through bootstrap.mjs.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadLFModules } from '../load.js';
+import { defineLabels } from '../labels.js';
+import { createBatchVoter } from '../apply-async.js';
+import { ConfigError } from '../../util/errors.js';
+import { serializeError, unpackRows, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+
+const port = parentPort!;
+const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+
+try {
+  const init = (workerData as { init: WorkerInit }).init;
+  const loaded = await loadLFModules(init.lfFiles);
+  const byName = new Map(loaded.lfs.map((lf) => [lf.name, lf]));
+  const lfs = init.lfNames.map((name) => {
+    const lf = byName.get(name);
+    if (!lf) throw new ConfigError(`worker: LF "${name}" is no longer exported by ${init.lfFiles.join(', ')} (did the files change during apply?)`);
+    return lf;
+  });
+  const vote = createBatchVoter(lfs, defineLabels(init.labels));
+  const m = lfs.length;
+  port.on('message', (msg: ToWorker) => {
+    void (async () => {
+      const rows = unpackRows(msg.rows);
+      const votes = new Int8Array(rows.length * m);
+      const errorCounts = new Int32Array(m);
+      try {
+        await vote(rows, msg.offset, votes, errorCounts, init.onError);
+        post({ type: 'done', seq: msg.seq, votes, errorCounts }, [votes.buffer as ArrayBuffer]);
+      } catch (e) {
+        post({ type: 'error', seq: msg.seq, error: serializeError(e) });
+      }
+    })();
+  });
+  post({ type: 'ready' });
+} catch (e) {
+  post({ type: 'fatal', error: serializeError(e) });
+}
