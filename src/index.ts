@@ -20,3 +20,8 @@ export { parseArrow, rowsToArrowTable, rowsToArrowIPC, detectArrowFraming } from
 export { readGoldLabels, type GoldOptions } from './data/gold.js';
 export { writeRows, toCSV, toJSONL, columnsOf, type WriteOptions } from './data/write.js';
 export { saveLabelMatrix, loadLabelMatrix, labelMatrixToIPC, labelMatrixFromIPC, LABEL_MATRIX_FORMAT_VERSION } from './data/label-matrix-io.js';
+export { lfSummary, matrixSummary, type LFSummaryRow, type LFSummaryOptions, type MatrixSummary } from './analysis/lf-summary.js';
+export { lfCorrelations, type LFCorrelation, type LFCorrelationOptions, type LFPairStats } from './analysis/correlation.js';
+export { disagreements, DISAGREEMENT_KINDS, type Disagreement, type DisagreementKind, type DisagreementOptions, type DisagreementReport } from './analysis/disagreements.js';
+export { summaryRecords, pairRecords, disagreementRecords } from './analysis/records.js';
+export { readAlignedRows, goldFromRows } from './analysis/inputs.js';

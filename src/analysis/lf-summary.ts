@@ -2,7 +2,7 @@ import { ABSTAIN } from '../lf/labels.js';
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import type { LabelModel } from '../label-model/types.js';
 import { ConfigError } from '../util/errors.js';
-import { validateGold } from './validate.js';
+import { assertModelMatches, validateGold } from './validate.js';
 
 /**
  * One LF's row of the summary. Fractions divide by n (all rows), as Snorkel's `LFAnalysis.lf_summary` does,
@@ -141,12 +141,7 @@ function countMatrix(L: LabelMatrix, gold: ArrayLike<number> | null): MatrixCoun
 function learnedAccuracies(L: LabelMatrix, options: LFSummaryOptions): ArrayLike<number> | null {
   let acc: ArrayLike<number> | null = options.learnedAccuracies ?? null;
   if (!acc && options.model) {
-    const names = options.model.toJSON().lfNames;
-    if (names.length > 0 && (names.length !== L.m || names.some((nm, j) => nm !== L.lfNames[j]))) {
-      throw new ConfigError(
-        `the label model was fitted on LFs [${names.join(', ')}] but the label matrix has [${L.lfNames.join(', ')}]; refit the model on this matrix`,
-      );
-    }
+    assertModelMatches(L, options.model);
     acc = options.model.accuracies();
   }
   if (acc && acc.length !== L.m) throw new ConfigError(`learned accuracies: ${acc.length} values for ${L.m} LFs`);

@@ -1,4 +1,5 @@
 import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelModel } from '../label-model/types.js';
 import { ConfigError } from '../util/errors.js';
 
 /** Checks gold labels against the matrix: one per row, each -1 (unknown) or a class index. */
@@ -22,5 +23,18 @@ export function validateProbs(L: LabelMatrix, probs: ArrayLike<number>): void {
     if (!(x >= -1e-9 && x <= 1 + 1e-9)) {
       throw new ConfigError(`probabilities: row ${Math.floor(p / L.k)}, class ${L.labels[p % L.k]} is ${x}, expected a probability in [0, 1]`);
     }
+  }
+}
+
+/** A model fitted on other LFs (or in another order) would read the votes wrongly: refuse it, naming both lists. */
+export function assertModelMatches(L: LabelMatrix, model: LabelModel): void {
+  const json = model.toJSON();
+  const names = json.lfNames ?? [];
+  if (names.length > 0 && (names.length !== L.m || names.some((nm, j) => nm !== L.lfNames[j]))) {
+    throw new ConfigError(`the label model was fitted on LFs [${names.join(', ')}] but the label matrix has [${L.lfNames.join(', ')}]; refit the model on this matrix`);
+  }
+  const labels = json.labels ?? [];
+  if (labels.length > 0 && (labels.length !== L.k || labels.some((nm, y) => nm !== L.labels[y]))) {
+    throw new ConfigError(`the label model has classes [${labels.join(', ')}] but the label matrix has [${L.labels.join(', ')}]`);
   }
 }

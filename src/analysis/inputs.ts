@@ -1,0 +1,23 @@
+import { readGoldLabels } from '../data/gold.js';
+import { readRows } from '../data/read.js';
+import type { Dataset } from '../data/types.js';
+import { defineLabels } from '../lf/labels.js';
+import type { LabelMatrix } from '../lf/label-matrix.js';
+import { DataError } from '../util/errors.js';
+
+/** Reads a data file whose rows line up one-to-one with the label matrix's rows (same order). */
+export function readAlignedRows(L: LabelMatrix, file: string, what = 'data'): Dataset {
+  const ds = readRows(file);
+  if (ds.rows.length !== L.n) {
+    throw new DataError(file, `has ${ds.rows.length} rows but the label matrix has ${L.n}; the ${what} file must hold the rows the LFs were applied to, in the same order`);
+  }
+  return ds;
+}
+
+/**
+ * Gold (given) labels for the label matrix's rows, from a column of class names or indices; empty cells and -1 are
+ * "unknown" (-1) and are left out of accuracy and label-error checks.
+ */
+export function goldFromRows(L: LabelMatrix, ds: Dataset, column: string): Int32Array {
+  return readGoldLabels(ds.rows, column, defineLabels(L.labels), ds.file, { allowMissing: true });
+}

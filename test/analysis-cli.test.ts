@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { formatTable, useColour } from '../src/cli/output.js';
+import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
+import { readRows } from '../src/data/read.js';
+import { writeRows } from '../src/data/write.js';
+import { LabelMatrix } from '../src/lf/label-matrix.js';
+
+// The CLI end to end, in-process: a hand-made label matrix and a gold CSV in a temp dir.
+const dir = mkdtempSync(join(tmpdir(), 'ballot-analysis-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+//         x   y   z      given   text
+const votes = [
+  [1, 1, -1], //          YES     r0
+  [1, 1, 0], //           NO      r1: all-but-one LF say YES, given NO
+  [0, -1, -1], //         NO      r2
+  [0, 0, 1], //           YES     r3: two LFs say NO, given YES
+  [-1, -1, -1], //        YES     r4: no votes
+  [1, -1, 0], //          NO      r5: tie
+];
+const L = LabelMatrix.fromRows(votes, ['NO', 'YES'], ['x', 'y', 'z']);
+const Lfile = join(dir, 'L.arrow');
+saveLabelMatrix(Lfile, L);
+const goldFile = join(dir, 'gold.csv');
+writeRows(goldFile, ['YES', 'NO', 'NO', 'YES', 'YES', 'NO'].map((label, i) => ({ id: `c${i}`, label, text: `row ${i}` })));
+
+async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = '';
+  let err = '';
+  const [w1, w2] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  process.exitCode = 0;
+  try {
+    await main(args);
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out, err, code };
+}
+
+describe('ballot analyze', () => {
+  it('prints the summary as JSON with gold columns', async () => {
+    const r = await run('analyze', '--L', Lfile, '--gold', goldFile, '--label-column', 'label', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.matrix).toMatchObject({ n: 6, coverage: 5 / 6, overlap: 4 / 6, conflict: 3 / 6, uncoveredRows: 1 });
+    expect(j.lfs.map((x: { lf: string; correct: number; incorrect: number }) => [x.lf, x.correct, x.incorrect])).toEqual([
+      ['x', 2, 3],
+      ['y', 1, 2],
+      ['z', 3, 0],
+    ]);
+    expect(j.correlations.pairs[0]).toMatchObject({ a: 'x', b: 'y', shared: 3 });
+  });
+
+  it('prints an aligned, uncoloured table when stdout is not a TTY, and writes the summary file', async () => {
+    const out = join(dir, 'summary.csv');
+    const r = await run('analyze', '--L', Lfile, '--gold', goldFile, '--label-column', 'label', '--out', out, '--pairs', '2');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/\x1b\[/);
+    expect(r.out).toMatch(/6 rows × 3 LFs × 2 classes \(NO, YES\)/);
+    expect(r.out).toMatch(/^lf\s+polarity\s+coverage\s+overlaps\s+conflicts\s+correct\s+incorrect\s+emp_acc\s+errors$/m);
+    expect(r.out).toMatch(/^x\s+NO,YES\s+0\.833\s+0\.667\s+0\.500\s+2\s+3\s+0\.400\s+0$/m);
+    const back = readRows(out);
+    expect(back.columns).toEqual(['lf', 'polarity', 'coverage', 'overlaps', 'conflicts', 'correct', 'incorrect', 'empirical_accuracy', 'errors']);
+    expect(back.rows[2]).toMatchObject({ lf: 'z', polarity: 'NO,YES', correct: '3', incorrect: '0' });
+  });
+
+  it('fails with one clear line on a gold file of the wrong length or a missing column', async () => {
+    const short = join(dir, 'short.csv');
+    writeRows(short, [{ label: 'YES' }]);
+    let r = await run('analyze', '--L', Lfile, '--gold', short, '--label-column', 'label');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`ballot: ${short}: has 1 rows but the label matrix has 6; the gold file must hold the rows the LFs were applied to, in the same order\n`);
+    r = await run('analyze', '--L', Lfile, '--gold', goldFile);
+    expect(r.err).toMatch(/--gold needs --label-column/);
+    r = await run('analyze', '--L', Lfile, '--gold', goldFile, '--label-column', 'nope');
+    expect(r.err).toMatch(/no gold label column "nope"; columns are id, label, text/);
+  });
+});
+
+describe('ballot disagreements', () => {
+  it('writes flagged rows with the requested data columns to Arrow', async () => {
+    const out = join(dir, 'flags.arrow');
+    const r = await run('disagreements', '--L', Lfile, '--gold', goldFile, '--label-column', 'label', '--show', 'id,text', '--top', '5', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/likely label errors .*: 2 found, showing 2/);
+    expect(r.out).toMatch(/1 of 6 rows have no LF vote and were not judged/);
+    const back = readRows(out);
+    expect(back.columns).toEqual(['kind', 'rank', 'row', 'score', 'lf', 'given', 'predicted', 'p_NO', 'p_YES', 'votes', 'reason', 'id', 'text']);
+    const errors = back.rows.filter((x) => x.kind === 'label-error');
+    // Majority vote: r1 is YES 2–1 against given NO; r3 is NO 2–1 against given YES.
+    expect(errors.map((x) => [x.row, x.id, x.given, x.predicted, x.votes])).toEqual([
+      [1, 'c1', 'NO', 'YES', 'x=YES; y=YES; z=NO'],
+      [3, 'c3', 'YES', 'NO', 'x=NO; y=NO; z=YES'],
+    ]);
+    expect(back.rows.filter((x) => x.kind === 'lf-conflict').map((x) => x.row)).toEqual([5, 1, 3]);
+  });
+
+  it('prints JSON with structured flags, and rejects label-error without gold', async () => {
+    const r = await run('disagreements', '--L', Lfile, '--kinds', 'lf-mistake', '--json');
+    const j = JSON.parse(r.out);
+    expect(j.flags.map((f: { lf: string; row: number }) => [f.lf, f.row])).toEqual([['z', 1], ['z', 3]]);
+    expect(j.flags[0].votes).toEqual({ x: 'YES', y: 'YES', z: 'NO' });
+    const bad = await run('disagreements', '--L', Lfile, '--kinds', 'label-error');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/needs given labels: pass --gold <file> --label-column <column>/);
+  });
+});
+
+describe('terminal colour', () => {
+  it('colours only a TTY without NO_COLOR, and colour does not change alignment', () => {
+    const saved = process.env.NO_COLOR;
+    try {
+      delete process.env.NO_COLOR;
+      expect(useColour({ isTTY: true })).toBe(true);
+      expect(useColour({ isTTY: false })).toBe(false);
+      process.env.NO_COLOR = '1';
+      expect(useColour({ isTTY: true })).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved;
+    }
+    const rows = [['a', 0.5], ['bbb', 1]];
+    const plain = formatTable(['name', 'value'], rows);
+    const coloured = formatTable(['name', 'value'], rows, { colour: (i, j) => (i === 0 && j === 1 ? 'red' : undefined) });
+    expect(coloured).toContain('\x1b[31m0.500\x1b[39m');
+    expect(coloured.replace(/\x1b\[\d+m/g, '')).toBe(plain);
+  });
+});
