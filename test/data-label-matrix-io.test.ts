@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Field, Int8, Int32, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type, type Data } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
+import { columnsToRows, rowsToColumns } from '../src/data/transpose.js';
 import { labelMatrixToIPC, loadLabelMatrix, saveLabelMatrix } from '../src/data/label-matrix-io.js';
 import { LabelMatrix } from '../src/lf/label-matrix.js';
 import { DataError } from '../src/util/errors.js';
@@ -67,7 +68,7 @@ function dataError(f: () => unknown): DataError {
 
 describe('label matrix IO', () => {
   it('round-trips exactly (shapes that are not multiples of the transpose tile or of 8)', () => {
-    for (const [n, m, k, seed] of [[1, 1, 2, 1], [1037, 13, 3, 2], [5000, 7, 127, 3], [0, 4, 2, 4], [9, 0, 2, 5]]) {
+    for (const [n, m, k, seed] of [[1, 1, 2, 1], [1037, 13, 3, 2], [5000, 7, 127, 3], [0, 4, 2, 4], [9, 0, 2, 5], [1037, 12, 3, 6], [4099, 100, 5, 7], [3, 8, 127, 8]]) {
       const L = randomMatrix(n, m, k, seed);
       const path = join(tmp, `L-${n}x${m}.arrow`);
       saveLabelMatrix(path, L);
@@ -142,5 +143,45 @@ describe('label matrix IO', () => {
     const csv = join(tmp, 'L.csv');
     writeFileSync(csv, 'a,b\n1,0\n');
     expect(dataError(() => loadLabelMatrix(csv)).message).toMatch(/not an Arrow IPC file or stream/);
+  });
+});
+
+describe('label matrix transposes', () => {
+  // Both the word-at-a-time path (m a multiple of 4) and the byte path, including the n % 4 tail rows.
+  const shapes: [number, number][] = [[1031, 8], [1031, 9], [4, 4], [3, 12], [515, 1]];
+
+  it('rowsToColumns and columnsToRows are exact inverses', () => {
+    const rng = createRng(11);
+    for (const [n, m] of shapes) {
+      const votes = Int8Array.from({ length: n * m }, () => rng.int(256) - 128);
+      const cols = Array.from({ length: m }, () => new Int8Array(n));
+      rowsToColumns(votes, n, m, cols);
+      for (let j = 0; j < m; j++) for (let i = 0; i < n; i += 97) expect(cols[j][i]).toBe(votes[i * m + j]);
+      const back = new Int8Array(n * m);
+      columnsToRows(cols, n, m, back, 127);
+      expect(Array.from(back)).toEqual(Array.from(votes));
+    }
+  });
+
+  it('columnsToRows flags any vote outside -1..k-1, wherever it is', () => {
+    const rng = createRng(12);
+    for (const [n, m] of shapes) {
+      for (const k of [2, 3, 127]) {
+        const good = Int8Array.from({ length: n * m }, () => rng.int(k + 1) - 1);
+        const cols = Array.from({ length: m }, () => new Int8Array(n));
+        rowsToColumns(good, n, m, cols);
+        expect(columnsToRows(cols, n, m, new Int8Array(n * m), k), `n=${n} m=${m} k=${k}`).toBe(true);
+        for (const badValue of [-2, -128, k, 127]) {
+          if (badValue >= -1 && badValue < k) continue;
+          for (const i of [0, n - 1, rng.int(n)]) {
+            const j = rng.int(m);
+            const saved = cols[j][i];
+            cols[j][i] = badValue;
+            expect(columnsToRows(cols, n, m, new Int8Array(n * m), k), `n=${n} m=${m} k=${k} bad ${badValue} at ${i},${j}`).toBe(false);
+            cols[j][i] = saved;
+          }
+        }
+      }
+    }
   });
 });

@@ -4,6 +4,7 @@ import { LabelMatrix } from '../lf/label-matrix.js';
 import { DataError } from '../util/errors.js';
 import { parseArrowTable } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
+import { columnsToRows, rowsToColumns } from './transpose.js';
 
 /** Schema-metadata keys of a saved label matrix. */
 export const LABEL_MATRIX_META = {
@@ -15,8 +16,6 @@ export const LABEL_MATRIX_META = {
 const KIND = 'label-matrix';
 export const LABEL_MATRIX_FORMAT_VERSION = 1;
 
-/** Rows per tile of the row-major ↔ column-major transpose: one tile of votes stays in cache. */
-const TILE = 512;
 
 /**
  * Saves a label matrix as an Arrow IPC file: one non-null Int8 column per LF (named by the LF), with the label space,
@@ -46,10 +45,11 @@ export function labelMatrixToIPC(L: LabelMatrix): Uint8Array {
   if (targets === undefined) {
     // Arrow did not give zero-copy views into the output (or there is nothing to place): build columns first.
     const cols = new Int8Array(n * m);
-    transposeToColumns(votes, n, m, (j) => cols.subarray(j * n, (j + 1) * n));
-    return encode(schema, fields, n, (j) => cols.subarray(j * n, (j + 1) * n));
+    const views = Array.from({ length: m }, (_, j) => cols.subarray(j * n, (j + 1) * n));
+    rowsToColumns(votes, n, m, views);
+    return encode(schema, fields, n, (j) => views[j]);
   }
-  transposeToColumns(votes, n, m, (j) => targets[j]);
+  rowsToColumns(votes, n, m, targets);
   return bytes;
 }
 
@@ -71,18 +71,6 @@ function columnViews(bytes: Uint8Array, m: number, n: number): Int8Array[] | und
     views.push(v);
   }
   return views;
-}
-
-/** Row-major n×m votes → per-column arrays, tile by tile so a tile of rows stays in cache. */
-function transposeToColumns(votes: Int8Array, n: number, m: number, column: (j: number) => Int8Array): void {
-  const cols = Array.from({ length: m }, (_, j) => column(j));
-  for (let i0 = 0; i0 < n; i0 += TILE) {
-    const i1 = Math.min(n, i0 + TILE);
-    for (let j = 0; j < m; j++) {
-      const col = cols[j];
-      for (let i = i0, p = i0 * m + j; i < i1; i++, p += m) col[i] = votes[p];
-    }
-  }
 }
 
 /** Loads a label matrix saved by saveLabelMatrix, validating its metadata and every vote. */
@@ -137,20 +125,8 @@ export function labelMatrixFromIPC(bytes: Uint8Array, file: string): LabelMatrix
     }
     columns.push(vec.toArray() as Int8Array);
   }
-  // Column-major → row-major, tile by tile; the range check rides along and is resolved to a row only on failure.
   const votes = new Int8Array(n * m);
-  let bad = false;
-  for (let i0 = 0; i0 < n; i0 += TILE) {
-    const i1 = Math.min(n, i0 + TILE);
-    for (let j = 0; j < m; j++) {
-      const col = columns[j];
-      for (let i = i0, p = i0 * m + j; i < i1; i++, p += m) {
-        const v = col[i];
-        if (v < -1 || v >= k) bad = true;
-        votes[p] = v;
-      }
-    }
-  }
+  const bad = !columnsToRows(columns, n, m, votes, k);
   if (bad) {
     for (let j = 0; j < m; j++) {
       const i = columns[j].findIndex((v) => v < -1 || v >= k);
