@@ -205,7 +205,7 @@ function buildColumn(rows: readonly Row[], name: string, file: string): Data {
     } else {
       throw new DataError(
         file,
-        `column "${name}": cannot write a${Array.isArray(v) ? 'n array' : ` ${typeof v}`} to Arrow; values must be numbers, strings, booleans or null`,
+        `column "${name}": cannot write ${Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`} to Arrow; values must be numbers, strings, booleans or null`,
         { row: i },
       );
     }
