@@ -20,6 +20,14 @@ export { parseArrow, rowsToArrowTable, rowsToArrowIPC, detectArrowFraming } from
 export { readGoldLabels, type GoldOptions } from './data/gold.js';
 export { writeRows, toCSV, toJSONL, columnsOf, type WriteOptions } from './data/write.js';
 export { saveLabelMatrix, loadLabelMatrix, labelMatrixToIPC, labelMatrixFromIPC, LABEL_MATRIX_FORMAT_VERSION } from './data/label-matrix-io.js';
+export { applyLFsAsync, createBatchVoter, type AsyncApplyOptions, type BatchVoter } from './lf/apply-async.js';
+export { isBatchedLF, type BatchedLabelingFunction } from './lf/batched.js';
+export { onnxLabelingFunction, type OnnxLFOptions } from './lf/onnx.js';
+export { discoverLFs, type DiscoveredLF, type Discovery } from './lf/discovery.js';
+export { SourceAnalyzer, type CodeFingerprint, type SourceLocation } from './lf/fingerprint.js';
+export { expandLFPatterns } from './lf/glob.js';
+export { applyFile, resolveLabelSpace, type ApplyFileOptions, type ApplyFileReport, type LFRun } from './lf/apply-file.js';
+export type { LFSource, LoadOptions } from './lf/load.js';
 export { lfSummary, matrixSummary, type LFSummaryRow, type LFSummaryOptions, type MatrixSummary } from './analysis/lf-summary.js';
 export { lfCorrelations, type LFCorrelation, type LFCorrelationOptions, type LFPairStats } from './analysis/correlation.js';
 export { disagreements, DISAGREEMENT_KINDS, type Disagreement, type DisagreementKind, type DisagreementOptions, type DisagreementReport } from './analysis/disagreements.js';

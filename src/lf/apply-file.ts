@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { formatOf, readRowBatches, type ReadOptions } from '../data/read.js';
 import type { RowBatch } from '../data/types.js';
 import { ConfigError } from '../util/errors.js';
@@ -15,6 +15,7 @@ import { ColumnCache, hashFile, type ColumnWriter, type RunRecord } from './cach
 import { labelMatrixFromColumns, writeLabelMatrixFromColumns } from './matrix-writer.js';
 import { applyParallel } from './parallel/pool.js';
 import { estimateRowCount } from './row-count.js';
+import { displayPath } from './paths.js';
 
 export interface ApplyFileOptions {
   /** The data file (CSV, TSV, JSONL or Arrow). */
@@ -170,7 +171,7 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
         status: p.hit ? 'cached' : 'applied',
         reason: p.reason,
         errors: p.hit ? p.hit.errors : p.errors,
-        location: `${relative(cwd, p.lf.declaredIn) || p.lf.declaredIn}${p.lf.line ? `:${p.lf.line}` : ''}`,
+        location: `${displayPath(p.lf.declaredIn, cwd)}${p.lf.line ? `:${p.lf.line}` : ''}`,
       })),
       applied: todo.map((p) => p.lf.name),
       cached: plans.filter((p) => p.hit).map((p) => p.lf.name),

@@ -1,9 +1,9 @@
-import { relative } from 'node:path';
 import type { LabelingFunction } from './labeling-function.js';
 import type { LabelSpace } from './labels.js';
 import { loadLFModules, type LFSource } from './load.js';
 import { expandLFPatterns } from './glob.js';
 import { SourceAnalyzer } from './fingerprint.js';
+import { displayPath } from './paths.js';
 
 /** One exported LF: its run-time object plus where it is declared and what its code fingerprint is. */
 export interface DiscoveredLF {
@@ -48,7 +48,7 @@ export async function discoverLFs(patterns: string | readonly string[], options:
   const analyzer = new SourceAnalyzer(files);
   const show = (s: LFSource) => {
     const loc = analyzer.locate(s.file, s.exportName, s.index);
-    const at = loc ? `${relative(cwd, loc.file) || loc.file}:${loc.line}` : relative(cwd, s.file);
+    const at = loc ? `${displayPath(loc.file, cwd)}:${loc.line}` : displayPath(s.file, cwd);
     return `${at} (export ${s.exportName}${s.index !== undefined ? `[${s.index}]` : ''})`;
   };
   const loaded = await loadLFModules(files, { locate: show });

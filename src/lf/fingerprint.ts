@@ -139,7 +139,8 @@ export class SourceAnalyzer {
     }
     if (closure.problems.length) return { hash: null, reason: closure.problems[0], files: [...closure.files] };
     const h = createHash('sha256');
-    for (const key of [...closure.texts.keys()].sort()) h.update(closure.texts.get(key)!).update('\u0000');
+    // Sorted by content, not by position: moving code around a file (or to another file) is not a change.
+    for (const text of [...closure.texts.values()].sort()) h.update(text).update('\u0000');
     return { hash: h.digest('hex'), files: [...closure.files].sort() };
   }
 

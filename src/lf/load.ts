@@ -47,7 +47,10 @@ export async function loadLFModules(files: readonly string[], options: LoadOptio
     try {
       mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
     } catch (e) {
-      throw new ConfigError(`could not load LF file ${file}: ${(e as Error).message}`, { cause: e });
+      const msg = (e as Error).message;
+      // tsx compiles a .ts file outside an ESM package as CommonJS, which cannot import ballot (an ES module).
+      const hint = /require\(\) (of )?ES Module/i.test(msg) ? ' (LF files are ES modules: add "type": "module" to the nearest package.json, or name the file .mts)' : '';
+      throw new ConfigError(`could not load LF file ${file}: ${msg}${hint}`, { cause: e });
     }
     for (const [exportName, value] of Object.entries(mod)) {
       if (exportName === 'labels') {

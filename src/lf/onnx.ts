@@ -7,14 +7,14 @@ import type { Preprocessor } from './preprocessor.js';
 import { batchedOnlyVote, type BatchedLabelingFunction } from './batched.js';
 import { ConfigError } from '../util/errors.js';
 
-export interface OnnxLFOptions<Row, L extends string> {
+export interface OnnxLFOptions<Row, V extends string | Abstain> {
   name: string;
   /** Path of the .onnx file (relative paths resolve against the working directory) or a file URL, e.g. `new URL('./m.onnx', import.meta.url)`. */
   model: string | URL;
   /** The model input for one row: a fixed-length feature vector. */
   features: (row: Row) => Float32Array | readonly number[];
   /** Turns the model's output for one row (e.g. class probabilities) into a vote. */
-  vote: (scores: Float32Array, row: Row) => L | Abstain;
+  vote: (scores: Float32Array, row: Row) => V;
   /** Rows per model run (default 256); the applier's batch is split into runs of this size. */
   runSize?: number;
   /** Model input and output names; default the model's first input and first output. */
@@ -38,7 +38,10 @@ export interface OnnxLFOptions<Row, L extends string> {
  * });
  * ```
  */
-export function onnxLabelingFunction<Row = any, const L extends string = string>(o: OnnxLFOptions<Row, L>): BatchedLabelingFunction<Row, L, undefined> {
+export function onnxLabelingFunction<Row = any, const V extends string | Abstain = Abstain>(
+  o: OnnxLFOptions<Row, V>,
+): BatchedLabelingFunction<Row, Exclude<V, Abstain>, undefined> {
+  type L = Exclude<V, Abstain>;
   if (typeof o.features !== 'function' || typeof o.vote !== 'function') {
     throw new ConfigError(`onnxLabelingFunction "${o.name}" needs features(row) and vote(scores) functions`);
   }
@@ -96,7 +99,7 @@ export function onnxLabelingFunction<Row = any, const L extends string = string>
       }
       at.forEach((i, r) => {
         try {
-          out[i] = o.vote(scores.subarray(r * width, (r + 1) * width), rows[i]);
+          out[i] = o.vote(scores.subarray(r * width, (r + 1) * width), rows[i]) as L | Abstain;
         } catch (e) {
           out[i] = e instanceof Error ? e : new Error(String(e));
         }
