@@ -16,6 +16,16 @@ export interface FitReport {
   lossHistory?: number[];
   seconds?: number;
   notes?: string[];
+  /** `auto` only: each candidate's dev score and the one chosen. */
+  selection?: ModelSelection;
+}
+
+/** How `auto` chose: each candidate's score on the dev gold labels (NaN when it could not be fitted). */
+export interface ModelSelection {
+  metric: string;
+  devRows: number;
+  scores: { model: string; score: number; error?: string }[];
+  chosen: string;
 }
 
 /** Serialized model: `{ model: '<kind>', version, ... }`, read back by `loadLabelModel`. */

@@ -1,0 +1,62 @@
+/**
+ * The little dense linear algebra the label models need, on row-major Float64Arrays.
+ * Matrices here are small (d = m·k rows at most a few thousand), so plain loops in cache-friendly order suffice.
+ */
+
+/** C (r × c) = A (r × s) · B (s × c), all row-major. Writes into `out` when given. */
+export function matmul(A: Float64Array, B: Float64Array, r: number, s: number, c: number, out = new Float64Array(r * c)): Float64Array {
+  out.fill(0);
+  for (let i = 0; i < r; i++) {
+    const oi = i * c;
+    for (let t = 0; t < s; t++) {
+      const a = A[i * s + t];
+      if (a === 0) continue;
+      const bt = t * c;
+      for (let j = 0; j < c; j++) out[oi + j] += a * B[bt + j];
+    }
+  }
+  return out;
+}
+
+/** Natural log of the sum of exponentials of x[from..from+len), computed without overflow. */
+export function logSumExp(x: Float64Array, from = 0, len = x.length - from): number {
+  let max = -Infinity;
+  for (let i = from; i < from + len; i++) if (x[i] > max) max = x[i];
+  if (max === -Infinity) return -Infinity;
+  let s = 0;
+  for (let i = from; i < from + len; i++) s += Math.exp(x[i] - max);
+  return max + Math.log(s);
+}
+
+/** Replaces x[from..from+len) (log scores) by its softmax in place; returns the log normalizer. */
+export function softmaxInPlace(x: Float64Array, from: number, len: number): number {
+  const lse = logSumExp(x, from, len);
+  for (let i = from; i < from + len; i++) x[i] = Math.exp(x[i] - lse);
+  return lse;
+}
+
+/** Median of the values (copies; NaN-free input expected). Returns NaN for an empty list. */
+export function median(values: ArrayLike<number>): number {
+  const n = values.length;
+  if (n === 0) return NaN;
+  const a = Float64Array.from(values).sort();
+  return n % 2 ? a[(n - 1) >> 1] : (a[n / 2 - 1] + a[n / 2]) / 2;
+}
+
+export function clamp(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/** Normalizes non-negative weights to sum 1 in place; all-zero input becomes uniform. */
+export function normalizeInPlace(p: Float64Array): Float64Array {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += p[i];
+  if (!(s > 0)) p.fill(1 / p.length);
+  else for (let i = 0; i < p.length; i++) p[i] /= s;
+  return p;
+}
+
+/** Plain-number copy of a typed array, for JSON. */
+export function toPlain(a: ArrayLike<number>): number[] {
+  return Array.from(a);
+}

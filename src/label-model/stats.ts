@@ -1,0 +1,114 @@
+import { ABSTAIN } from '../lf/labels.js';
+import type { LabelMatrix } from '../lf/label-matrix.js';
+import { ConfigError } from '../util/errors.js';
+
+/** Above this many d×d cells (8 bytes each) the dense overlap matrix would not fit comfortably in memory. */
+const MAX_OVERLAP_CELLS = 1.5e8;
+
+/**
+ * Sufficient statistics of a label matrix for the moment-based label models: the co-vote counts of the one-hot
+ * augmented matrix (Snorkel's LᵀL with abstains dropped), indexed by (LF j, class l) → a = j·k + l, so d = m·k.
+ *
+ * Built from each row's non-abstain votes only: a row with v votes costs v(v+1)/2 updates, not (m·k)², so a large
+ * sparse matrix is cheap. It is a plain sum over rows: build it per chunk or per shard and `merge` the parts.
+ * Only the upper triangle (a ≤ b) is accumulated; `overlap()` mirrors it.
+ */
+export class OverlapStats {
+  readonly m: number;
+  readonly k: number;
+  readonly d: number;
+  /** Rows seen. */
+  n = 0;
+  /** Rows where every LF abstained. */
+  uncovered = 0;
+  /** Co-vote counts, d × d row-major, upper triangle only (cells with a > b stay 0). */
+  readonly counts: Float64Array;
+
+  constructor(m: number, k: number) {
+    if (!Number.isInteger(m) || m < 1) throw new ConfigError(`overlap statistics need at least one LF, got m = ${m}`);
+    if (!Number.isInteger(k) || k < 2) throw new ConfigError(`overlap statistics need k ≥ 2 classes, got ${k}`);
+    const d = m * k;
+    if (d * d > MAX_OVERLAP_CELLS) {
+      throw new ConfigError(`overlap matrix would be ${d}×${d} (m = ${m} LFs × k = ${k} classes); that is too large to hold densely — drop unused LFs or use the Dawid-Skene model`);
+    }
+    this.m = m;
+    this.k = k;
+    this.d = d;
+    this.counts = new Float64Array(d * d);
+  }
+
+  /** Statistics of a whole label matrix (or of rows [from, to)). */
+  static fromLabelMatrix(L: LabelMatrix, from = 0, to = L.n): OverlapStats {
+    return new OverlapStats(L.m, L.k).addRows(L, from, to);
+  }
+
+  /** Adds rows [from, to) of L. Returns this. */
+  addRows(L: LabelMatrix, from = 0, to = L.n): this {
+    if (L.m !== this.m || L.k !== this.k) throw new ConfigError(`overlap statistics are for m = ${this.m}, k = ${this.k}; matrix has m = ${L.m}, k = ${L.k}`);
+    const { votes, m } = L;
+    const { k, d, counts } = this;
+    const codes = new Int32Array(m);
+    let uncovered = 0;
+    for (let i = from; i < to; i++) {
+      let c = 0;
+      for (let j = 0, p = i * m; j < m; j++, p++) {
+        const v = votes[p];
+        if (v !== ABSTAIN) codes[c++] = j * k + v;
+      }
+      if (c === 0) {
+        uncovered++;
+        continue;
+      }
+      // codes are increasing (j increases), so (a, b) with s ≤ t lands in the upper triangle.
+      for (let s = 0; s < c; s++) {
+        const row = codes[s] * d;
+        for (let t = s; t < c; t++) counts[row + codes[t]]++;
+      }
+    }
+    this.n += to - from;
+    this.uncovered += uncovered;
+    return this;
+  }
+
+  /** Adds another chunk's statistics (same m and k). Returns this. */
+  merge(other: OverlapStats): this {
+    if (other.m !== this.m || other.k !== this.k) throw new ConfigError(`cannot merge overlap statistics of m = ${other.m}, k = ${other.k} into m = ${this.m}, k = ${this.k}`);
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] += other.counts[i];
+    this.n += other.n;
+    this.uncovered += other.uncovered;
+    return this;
+  }
+
+  /** Number of rows where (LF a/k votes a%k) and (LF b/k votes b%k); symmetric. */
+  count(a: number, b: number): number {
+    return a <= b ? this.counts[a * this.d + b] : this.counts[b * this.d + a];
+  }
+
+  /** Votes of LF j for class l. */
+  votes(j: number, l: number): number {
+    const a = j * this.k + l;
+    return this.counts[a * this.d + a];
+  }
+
+  /** Rows where LF j did not abstain. */
+  coverageCount(j: number): number {
+    let s = 0;
+    for (let l = 0; l < this.k; l++) s += this.votes(j, l);
+    return s;
+  }
+
+  /** O = LᵀL / n as a full symmetric d × d matrix. */
+  overlap(): Float64Array {
+    const { d, counts } = this;
+    const O = new Float64Array(d * d);
+    const inv = this.n > 0 ? 1 / this.n : 0;
+    for (let a = 0; a < d; a++) {
+      for (let b = a; b < d; b++) {
+        const x = counts[a * d + b] * inv;
+        O[a * d + b] = x;
+        O[b * d + a] = x;
+      }
+    }
+    return O;
+  }
+}
