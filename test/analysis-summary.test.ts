@@ -4,6 +4,8 @@ import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { lfSummary, matrixSummary } from '../src/analysis/lf-summary.js';
 import { lfCorrelations } from '../src/analysis/correlation.js';
 import { ConfigError } from '../src/util/errors.js';
+import { countPairs } from '../src/analysis/pair-counts.js';
+import { createRng } from '../src/util/rng.js';
 
 // Hand-computed example: 6 rows, 4 LFs (w never votes), classes A B C; row 2 is uncovered.
 //          x   y   z   w      covered overlapped conflicted   gold
@@ -115,5 +117,24 @@ describe('lfCorrelations', () => {
     expect(rare).toMatchObject({ agreement: 1, nearDuplicate: false });
     expect(lfCorrelations(LabelMatrix.fromRows(rowsND, ['NO', 'YES']), { duplicateJaccard: 0.05 }).nearDuplicates.map((p) => `${p.a}-${p.b}`)).toEqual(['lf0-lf1', 'lf0-lf2']);
     expect(() => lfCorrelations(make(), { duplicateAgreement: 1.5 })).toThrow(ConfigError);
+  });
+});
+
+describe('countPairs', () => {
+  it('gives identical counts by rows and by bitsets (k = 2, 5, 100; rows not a multiple of 32)', () => {
+    for (const [k, density] of [[2, 0.3], [5, 0.7], [100, 0.5]] as const) {
+      const rng = createRng(k);
+      const n = 1000 + k;
+      const m = 7;
+      const rows = Array.from({ length: n }, () => Array.from({ length: m }, () => (rng.next() < density ? rng.int(k) : -1)));
+      const L = LabelMatrix.fromRows(rows, Array.from({ length: k }, (_, y) => `c${y}`));
+      const a = countPairs(L, 'rows');
+      const b = countPairs(L, 'bitsets');
+      expect(b).toEqual(a);
+      // Spot-check one pair against a direct count.
+      let shared = 0, agree = 0;
+      for (const r of rows) if (r[1] !== -1 && r[4] !== -1) (shared++, (agree += r[1] === r[4] ? 1 : 0));
+      expect([a.shared[1 * m + 4], a.agree[1 * m + 4]]).toEqual([shared, agree]);
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { ABSTAIN } from '../lf/labels.js';
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
+import { countPairs, type PairCountMethod } from './pair-counts.js';
 
 /** How two LFs relate on the rows where both voted. */
 export interface LFPairStats {
@@ -28,6 +28,8 @@ export interface LFCorrelationOptions {
    * "duplicates" (they can only agree); duplicates must also fire on mostly the same rows.
    */
   duplicateJaccard?: number;
+  /** How pairs are counted (same result, different speed); default `auto` picks the cheaper for the matrix's density. */
+  method?: PairCountMethod;
 }
 
 export interface LFCorrelation {
@@ -40,8 +42,8 @@ export interface LFCorrelation {
 }
 
 /**
- * Pairwise agreement and conflict of LFs on the rows both cover. One pass over the votes; per row it visits the pairs of
- * LFs that voted, so its cost grows with votes per row squared (sparse LFs are cheap; a dense 100-LF row costs 4,950 pairs).
+ * Pairwise agreement and conflict of LFs on the rows both cover, and the near-duplicate pairs. Counting is exact either
+ * per row (cost ∝ votes per row squared) or with per-LF row bitsets (cost ∝ m² · n / 32); see `countPairs`.
  */
 export function lfCorrelations(L: LabelMatrix, options: LFCorrelationOptions = {}): LFCorrelation {
   const duplicateAgreement = options.duplicateAgreement ?? 0.95;
@@ -49,34 +51,8 @@ export function lfCorrelations(L: LabelMatrix, options: LFCorrelationOptions = {
   for (const [name, v] of [['duplicateAgreement', duplicateAgreement], ['duplicateJaccard', duplicateJaccard]] as const) {
     if (!(v >= 0 && v <= 1)) throw new ConfigError(`${name} must be in [0, 1], got ${v}`);
   }
-  const { n, m, votes } = L;
-  const shared = new Int32Array(m * m);
-  const agree = new Int32Array(m * m);
-  const coverage = new Int32Array(m);
-  const voters = new Int32Array(m);
-  const voterVotes = new Int8Array(m);
-
-  for (let i = 0, base = 0; i < n; i++, base += m) {
-    let c = 0;
-    for (let j = 0; j < m; j++) {
-      const v = votes[base + j];
-      if (v === ABSTAIN) continue;
-      voters[c] = j;
-      voterVotes[c] = v;
-      c++;
-    }
-    for (let p = 0; p < c; p++) {
-      const a = voters[p];
-      const va = voterVotes[p];
-      coverage[a]++;
-      const row = a * m;
-      for (let q = p + 1; q < c; q++) {
-        const cell = row + voters[q];
-        shared[cell]++;
-        if (voterVotes[q] === va) agree[cell]++;
-      }
-    }
-  }
+  const { n, m } = L;
+  const { shared, agree, coverage } = countPairs(L, options.method);
 
   const pairs: LFPairStats[] = [];
   for (let a = 0; a < m; a++) {

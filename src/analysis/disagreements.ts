@@ -108,7 +108,7 @@ export function disagreements(L: LabelMatrix, probs: ArrayLike<number>, options:
   validateProbs(L, probs);
 
   const notes: string[] = [];
-  const voteCounts = L.voteCounts();
+  const voteCounts = countVotes(L);
   const top1 = topClasses(probs, n, k);
 
   // Pass 1 over probabilities: per-class mean self-confidence (given labels) and mean confidence (model's own class).
@@ -147,17 +147,16 @@ export function disagreements(L: LabelMatrix, probs: ArrayLike<number>, options:
   const mistakes = Array.from({ length: m }, () => new TopK<Candidate>(kinds.has('lf-mistake') ? topPerLF : 0));
   let labelErrorsFound = 0, conflictsFound = 0;
   const mistakesFound = new Int32Array(m);
-  const classVotes = new Int32Array(k);
+  // Slot 0 counts abstains, slot 1 + y class y: counting without a branch per vote.
+  const slots = new Int32Array(k + 1);
+  const classVotes = slots.subarray(1);
   const logK = Math.log(k);
 
   // Pass 2 over votes: the three kinds of candidates, each kept only while it ranks in its top list.
   for (let i = 0, base = 0; i < n; i++, base += m) {
     if (voteCounts[i] === 0) continue;
-    classVotes.fill(0);
-    for (let j = 0; j < m; j++) {
-      const v = votes[base + j];
-      if (v !== ABSTAIN) classVotes[v]++;
-    }
+    slots.fill(0);
+    for (let j = 0; j < m; j++) slots[votes[base + j] + 1]++;
     const pRow = i * k;
     const y1 = top1[i];
 
@@ -266,6 +265,18 @@ export function disagreements(L: LabelMatrix, probs: ArrayLike<number>, options:
     ...(gold ? { uncoveredWithGold } : {}),
     notes,
   };
+}
+
+/** Votes per row, counted without a branch per vote (abstain = -1 adds 0). */
+function countVotes(L: LabelMatrix): Int32Array {
+  const { n, m, votes } = L;
+  const out = new Int32Array(n);
+  for (let i = 0, base = 0; i < n; i++, base += m) {
+    let c = 0;
+    for (let j = 0; j < m; j++) c += 1 + (votes[base + j] >> 31);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** Per row, the model's top class, or -1 when two classes tie within TIE_TOLERANCE (no single class to side with). */
