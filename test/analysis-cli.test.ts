@@ -8,6 +8,9 @@ import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
 import { readRows } from '../src/data/read.js';
 import { writeRows } from '../src/data/write.js';
 import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { createLabelModel } from '../src/label-model/registry.js';
+import { writeJSONFile } from '../src/cli/output.js';
+import { disagreements } from '../src/analysis/disagreements.js';
 
 // The CLI end to end, in-process: a hand-made label matrix and a gold CSV in a temp dir.
 const dir = mkdtempSync(join(tmpdir(), 'ballot-analysis-cli-'));
@@ -71,6 +74,32 @@ describe('ballot analyze', () => {
     const back = readRows(out);
     expect(back.columns).toEqual(['lf', 'polarity', 'coverage', 'overlaps', 'conflicts', 'correct', 'incorrect', 'empirical_accuracy', 'errors']);
     expect(back.rows[2]).toMatchObject({ lf: 'z', polarity: 'NO,YES', correct: '3', incorrect: '0' });
+  });
+
+  it('adds learned accuracies from a saved model, and refuses a model fitted on other LFs', async () => {
+    const ds = createLabelModel('ds');
+    ds.fit(L);
+    const modelFile = join(dir, 'ds.json');
+    writeJSONFile(modelFile, ds.toJSON());
+    const r = await run('analyze', '--L', Lfile, '--model', modelFile, '--json');
+    expect(r.code).toBe(0);
+    const learned = JSON.parse(r.out).lfs.map((x: { learnedAccuracy: number }) => x.learnedAccuracy);
+    expect(learned).toEqual(Array.from(ds.accuracies()!));
+    const flagged = await run('disagreements', '--L', Lfile, '--model', modelFile, '--json');
+    const expected = disagreements(L, ds.predictProba(L));
+    expect(JSON.parse(flagged.out).flags.map((f: { kind: string; row: number }) => `${f.kind}:${f.row}`)).toEqual(
+      expected.flags.map((f) => `${f.kind}:${f.row}`),
+    );
+
+    const other = createLabelModel('ds');
+    other.fit(L.selectLFs(['z', 'y', 'x']));
+    const otherFile = join(dir, 'other.json');
+    writeJSONFile(otherFile, other.toJSON());
+    const bad = await run('disagreements', '--L', Lfile, '--model', otherFile);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/fitted on LFs \[z, y, x\] but the label matrix has \[x, y, z\]/);
+    const missing = await run('analyze', '--L', Lfile, '--model', join(dir, 'none.json'));
+    expect(missing.err).toMatch(/none\.json: no such file/);
   });
 
   it('fails with one clear line on a gold file of the wrong length or a missing column', async () => {

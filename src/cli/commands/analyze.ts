@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { lfCorrelations, type LFCorrelation } from '../../analysis/correlation.js';
 import { goldFromRows, readAlignedRows } from '../../analysis/inputs.js';
@@ -6,11 +7,9 @@ import { pairRecords, summaryRecords } from '../../analysis/records.js';
 import { writeRows } from '../../data/write.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { LabelMatrix } from '../../lf/label-matrix.js';
-import { readFileSync } from 'node:fs';
-import { MajorityVote } from '../../label-model/majority-vote.js';
-import { DataError } from '../../util/errors.js';
+import { loadLabelModel } from '../../label-model/registry.js';
 import type { LabelModel } from '../../label-model/types.js';
-import { ConfigError } from '../../util/errors.js';
+import { ConfigError, DataError } from '../../util/errors.js';
 import { colourText, formatTable, printJSON, useColour } from '../output.js';
 
 interface AnalyzeArgs {
@@ -35,24 +34,25 @@ export function loadAnalysisInputs(a: { L: string; model?: string; gold?: string
   if (a.gold && !a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the given labels');
   if (a['label-column'] && !a.gold) throw new ConfigError('--label-column needs --gold: the file holding that column');
   const L = loadLabelMatrix(a.L);
-  const model = a.model ? loadLabelModel(a.model) : undefined;
+  const model = a.model ? loadModelFile(a.model) : undefined;
   const gold = a.gold ? goldFromRows(L, readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
   return { L, model, gold };
 }
 
-/**
- * Reads a saved label model. Only majority-vote files load here for now; the other kinds load once the label-model
- * registry (src/label-model/registry.ts, `loadLabelModel`) is in the tree and this switches to it.
- */
-function loadLabelModel(path: string): LabelModel {
-  let json: { model?: unknown };
+/** Reads a label model file saved from `toJSON()`; errors name the file. */
+function loadModelFile(path: string): LabelModel {
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new DataError(path, `cannot read the label model: ${(e as Error).message}`, {}, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(path, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
   }
-  if (json?.model === 'mv') return MajorityVote.fromJSON(json as never);
-  throw new DataError(path, `label model kind ${JSON.stringify(json?.model ?? null)} cannot be loaded by this command yet (only "mv")`);
+  try {
+    return loadLabelModel(text);
+  } catch (e) {
+    throw new DataError(path, (e as Error).message, {}, { cause: e });
+  }
 }
 
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
