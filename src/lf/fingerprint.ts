@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { displayPath } from './paths.js';
 import type { Project, SourceFile, ts } from 'ts-morph';
 
 // ts-morph (with its bundled TypeScript) takes ~0.3 s to load: load it on first use, not whenever ballot is imported
@@ -465,7 +466,7 @@ function dynamicCode(node: ts.Node, sf: ts.SourceFile): string[] {
     T.forEachChild(n, walk);
   };
   walk(node);
-  return out.map((p) => `${sf.fileName}: ${p}`);
+  return out.map((p) => `${displayPath(sf.fileName)}: ${p}`);
 }
 
 /** Element `index` of an array literal initializer (through `as const`, `satisfies`, parentheses), if it is plain. */
@@ -488,7 +489,7 @@ function nodeKey(info: FileInfo, node: ts.Node): string {
 }
 
 function where(info: FileInfo, node: ts.Node): string {
-  return `${info.path}:${lineOf(info.sf, node)}`;
+  return `${displayPath(info.path)}:${lineOf(info.sf, node)}`;
 }
 
 function lineOf(sf: ts.SourceFile, node: ts.Node): number {

@@ -1,7 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { applyCommand } from './apply.js';
+import { lfsCommand } from './lfs.js';
+import { initCommand } from './init.js';
 import { analyzeCommand } from './analyze.js';
 import { disagreementsCommand } from './disagreements.js';
 
 // Every CLI command, one module each. Each command only parses flags and calls the library.
-export const commands: CommandModule<any, any>[] = [applyCommand, analyzeCommand, disagreementsCommand];
+export const commands: CommandModule<any, any>[] = [applyCommand, lfsCommand, initCommand, analyzeCommand, disagreementsCommand];

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BALLOT_ROOT, scaffoldProject } from '../src/lf/scaffold.js';
+import { applyFile } from '../src/lf/apply-file.js';
+import { readRows } from '../src/data/read.js';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+let root: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'ballot-init-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('ballot init', () => {
+  it('scaffolds a project whose LFs apply cleanly', async () => {
+    const dir = join(root, 'My Project');
+    const r = scaffoldProject(dir);
+    expect(r.files).toEqual(['.gitignore', '.npmrc', 'README.md', 'data/tiny.csv', 'lfs/example.ts', 'package.json', 'recipe.json', 'tsconfig.json']);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('my-project');
+    expect(pkg.type).toBe('module');
+    expect(pkg.dependencies.ballot).toBe(`file:${BALLOT_ROOT}`);
+    expect(BALLOT_ROOT).toBe(REPO.replace(/\/$/, ''));
+    expect(readFileSync(join(dir, '.npmrc'), 'utf8')).toMatch(/^onnxruntime-node-install=skip$/m);
+    expect(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')).parts.length).toBeGreaterThan(0);
+
+    // What `npm install` does with a file: dependency: node_modules/ballot links to this repo.
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(BALLOT_ROOT, join(dir, 'node_modules', 'ballot'), 'dir');
+    const report = await applyFile({ cwd: dir, data: 'data/tiny.csv', out: 'out/L.arrow', workers: 1, progress: false, returnMatrix: true });
+    expect(report.rows).toBe(20);
+    expect(report.labels).toEqual(['HAM', 'SPAM']);
+    expect(report.lfs.map((l) => [l.name, l.location])).toEqual([
+      ['call_to_action', 'lfs/example.ts:14'],
+      ['short_personal', 'lfs/example.ts:22'],
+    ]);
+    // The example LFs are mostly right where they vote on the tiny data (weak: "free to talk" fools the keyword LF),
+    // and together they vote on most rows.
+    const gold = readRows(join(dir, 'data/tiny.csv')).rows.map((row) => (row.label === 'SPAM' ? 1 : 0));
+    const L = report.matrix!;
+    let votes = 0;
+    let right = 0;
+    let covered = 0;
+    for (let i = 0; i < L.n; i++) {
+      let any = false;
+      for (let j = 0; j < L.m; j++) {
+        const v = L.get(i, j);
+        if (v < 0) continue;
+        if (v === gold[i]) right++;
+        votes++;
+        any = true;
+      }
+      if (any) covered++;
+    }
+    expect(votes).toBeGreaterThan(10);
+    expect(right / votes).toBeGreaterThanOrEqual(0.9);
+    expect(covered).toBeGreaterThanOrEqual(15);
+  });
+
+  it('refuses a non-empty directory unless forced, and never overwrites', () => {
+    const dir = join(root, 'busy');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), '{"name":"mine"}\n');
+    expect(() => scaffoldProject(dir)).toThrow(/busy is not empty \(package\.json\); use --force/);
+    const r = scaffoldProject(dir, { force: true, ballotDependency: '^0.1.0' });
+    expect(r.skipped).toEqual(['package.json']);
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{"name":"mine"}\n');
+    expect(r.files).toContain('lfs/example.ts');
+  });
+});
