@@ -1,0 +1,57 @@
+import type { LabelMatrix } from '../lf/label-matrix.js';
+import { TIE_TOLERANCE } from '../label-model/predict.js';
+import { ConfigError } from '../util/errors.js';
+import { requireL } from './context.js';
+import { drawWithoutReplacement, eligibleRows } from './select.js';
+import type { Sampler } from './types.js';
+
+/**
+ * Rows no LF voted on, in random order: the blind spots where a new LF is needed. Needs the label matrix.
+ */
+export function coverageGapSampler(): Sampler {
+  return {
+    kind: 'coverageGap',
+    select(ctx, count, taken, rng) {
+      const { votes } = requireL(ctx, 'coverageGap');
+      return drawWithoutReplacement(eligibleRows(ctx.n, taken, (i) => votes[i] === 0), count, rng);
+    },
+  };
+}
+
+export interface FilterUncoveredOptions {
+  /** Probabilistic labels (n × k); needed for `dropUniform`. */
+  probs?: Float64Array;
+  /**
+   * Also drop rows whose probabilistic label is uniform over all classes (every class within 1e-5 of 1/k) even though
+   * some LF voted: e.g. a 1-vs-1 conflict under majority vote, or a label model that learned nothing for the row.
+   */
+  dropUniform?: boolean;
+}
+
+/**
+ * Indices (ascending) of the rows at least one LF voted on: train only on rows with a signal. With `dropUniform`,
+ * rows whose probabilistic label is exactly uniform are dropped too.
+ */
+export function filterUncovered(L: LabelMatrix, options: FilterUncoveredOptions = {}): Int32Array {
+  const { n, k } = L;
+  const votes = L.voteCounts();
+  const { probs, dropUniform = false } = options;
+  if (dropUniform) {
+    if (!probs) throw new ConfigError('filterUncovered: dropUniform needs the probabilistic labels (probs)');
+    if (probs.length !== n * k) throw new ConfigError(`filterUncovered: probs has ${probs.length} values, expected n·k = ${n}·${k}`);
+  }
+  const out = new Int32Array(n);
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    if (votes[i] === 0) continue;
+    if (dropUniform && isUniform(probs!, k, i)) continue;
+    out[c++] = i;
+  }
+  return out.slice(0, c);
+}
+
+function isUniform(probs: Float64Array, k: number, i: number): boolean {
+  const u = 1 / k;
+  for (let y = 0; y < k; y++) if (Math.abs(probs[i * k + y] - u) > TIE_TOLERANCE) return false;
+  return true;
+}

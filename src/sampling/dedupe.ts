@@ -1,0 +1,269 @@
+import { ConfigError } from '../util/errors.js';
+import { ChainedTable } from './chained-table.js';
+import { radixSortByKey } from './radix.js';
+import { bandKey, checkNumHashes, chooseBands, jaccardSorted, ophSignature, shingleHashes, sortUnique } from './minhash.js';
+import { TextNormalizer } from './normalize-text.js';
+import type { Row } from './types.js';
+
+export interface DedupeOptions {
+  /** Text column(s) to compare. Default: 'text' if the rows have it, else the string column with the longest texts. */
+  column?: string | string[];
+  /** Also drop near-duplicates (MinHash/LSH). Default true; false keeps only the exact pass. */
+  near?: boolean;
+  /** Jaccard similarity of character shingle sets at or above which two texts are near-duplicates. Default 0.9. */
+  threshold?: number;
+  /** MinHash signature size (power of two, 16–1024). Default 64. */
+  numHashes?: number;
+  /** Shingle width in characters. Default 5. */
+  shingle?: number;
+  /** LSH bands (rows per band = ⌊numHashes / bands⌋). Default: chosen so a pair at the threshold is found with probability ≥ 0.98. */
+  bands?: number;
+}
+
+export const DUP_KEPT = 0;
+export const DUP_EXACT = 1;
+export const DUP_NEAR = 2;
+
+export interface DedupeResult {
+  /** The text columns compared. */
+  columns: string[];
+  /** Per row: -1 when kept, else the index of the earlier kept row it duplicates. */
+  duplicateOf: Int32Array;
+  /** Per row: DUP_KEPT, DUP_EXACT (same normalized text) or DUP_NEAR (Jaccard ≥ threshold). */
+  kind: Uint8Array;
+  kept: number;
+  exact: number;
+  near: number;
+  threshold: number;
+  numHashes: number;
+  bands: number;
+  rowsPerBand: number;
+}
+
+/**
+ * Finds exact duplicates (same normalized text) and near-duplicates (Jaccard similarity of character shingles ≥
+ * threshold) in one pass in row order. The first row of each group is kept and every later row points to it, so the
+ * result does not depend on any seed. A later row is compared only with kept rows, which keeps LSH buckets small when
+ * one text is repeated thousands of times. Candidates from LSH are verified with the exact Jaccard similarity of the
+ * two shingle sets, so there are no false positives from the signature's noise. Rows with an empty or missing text
+ * are always kept; a text made only of symbols (emoji) is compared exactly, as written.
+ */
+export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}): DedupeResult {
+  const n = rows.length;
+  const columns = resolveTextColumns(rows, options.column);
+  const threshold = options.threshold ?? 0.9;
+  if (!(threshold > 0 && threshold <= 1)) throw new ConfigError(`dedupe threshold must be in (0, 1], got ${threshold}`);
+  const numHashes = checkNumHashes(options.numHashes ?? 64);
+  const width = options.shingle ?? 5;
+  if (!Number.isInteger(width) || width < 1 || width > 32) throw new ConfigError(`dedupe shingle width must be a whole number 1–32, got ${width}`);
+  let { bands, rows: rowsPerBand } = chooseBands(numHashes, threshold);
+  if (options.bands !== undefined) {
+    if (!Number.isInteger(options.bands) || options.bands < 1 || options.bands > numHashes) {
+      throw new ConfigError(`dedupe bands must be a whole number 1–${numHashes} (numHashes), got ${options.bands}`);
+    }
+    bands = options.bands;
+    rowsPerBand = Math.floor(numHashes / bands);
+  }
+  const near = options.near ?? true;
+
+  const duplicateOf = new Int32Array(n).fill(-1);
+  const kind = new Uint8Array(n);
+  const norm = new TextNormalizer();
+  const other = new TextNormalizer();
+  const textOf = (i: number): string | null => {
+    if (columns.length === 1) return cellText(rows[i][columns[0]]);
+    const parts = columns.map((c) => cellText(rows[i][c])).filter((s): s is string => s !== null);
+    return parts.length ? parts.join(' ') : null;
+  };
+  // Normalized text of row i into `t` (returns its length). A text with no letters or digits falls back to its
+  // lowercased raw form, compared only exactly: `comparable` says whether the last call produced normalized text.
+  let comparable = false;
+  const normalizeRow = (i: number, t: TextNormalizer): number => {
+    const text = textOf(i) ?? '';
+    const len = t.normalize(text);
+    comparable = len > 0;
+    if (len > 0) return len;
+    const raw = text.trim().toLowerCase();
+    if (t.buf.length < raw.length) t.buf = new Uint16Array(raw.length * 2);
+    for (let q = 0; q < raw.length; q++) t.buf[q] = raw.charCodeAt(q);
+    t.length = raw.length;
+    return raw.length;
+  };
+
+  // Pass 1, in row order: exact duplicates (hash of the normalized text, confirmed code unit by code unit), and
+  // the LSH band keys of every other comparable row (band-major: bandKeys[b·n + i]).
+  const exactTable = new ChainedTable(n);
+  const secondHash = new Int32Array(n);
+  const nearRows = new Int32Array(near ? n : 0);
+  let nearCount = 0;
+  const bandKeys = new Int32Array(near ? n * bands : 0);
+  const mine = { hashes: new Int32Array(256) };
+  const theirs = { hashes: new Int32Array(256) };
+  const sig = new Int32Array(numHashes);
+  const filled = new Uint8Array(numHashes);
+  let exact = 0;
+  for (let i = 0; i < n; i++) {
+    const len = normalizeRow(i, norm);
+    if (len === 0) continue;
+    const nearComparable = comparable;
+    const buf = norm.buf;
+    let h1 = 0x811c9dc5 | 0;
+    let h2 = 0x01000193 ^ len;
+    for (let q = 0; q < len; q++) {
+      h1 = Math.imul(h1 ^ buf[q], 0x01000193);
+      h2 = Math.imul(h2 ^ buf[q], 0x5bd1e995) ^ (h2 >>> 13);
+    }
+    let rep = -1;
+    for (let e: number = exactTable.first(h1); e >= 0; e = exactTable.after(e)) {
+      if (exactTable.keyOf(e) !== h1 || secondHash[e] !== h2) continue;
+      if (normalizeRow(e, other) === len && sameCodes(buf, other.buf, len)) {
+        rep = e;
+        break;
+      }
+    }
+    if (rep >= 0) {
+      duplicateOf[i] = rep;
+      kind[i] = DUP_EXACT;
+      exact++;
+      continue;
+    }
+    exactTable.add(i, h1);
+    secondHash[i] = h2;
+    if (!near || !nearComparable) continue;
+    ophSignature(mine.hashes, shingleHashes(buf, len, width, mine), sig, filled);
+    for (let b = 0; b < bands; b++) bandKeys[b * n + i] = bandKey(sig, b, rowsPerBand);
+    nearRows[nearCount++] = i;
+  }
+
+  let nearDups = 0;
+  if (near && nearCount > 1) {
+    // Pass 2: sort each band's keys to find buckets with ≥ 2 rows; most rows sit alone in every band and are never
+    // looked at again. bucketOf[b·n + i] = global bucket id, or -1 for a lone row (reusing the key array).
+    const pool = nearRows.subarray(0, nearCount);
+    const bucketOf = bandKeys;
+    let buckets = 0;
+    const keysOfBand = new Int32Array(nearCount);
+    for (let b = 0; b < bands; b++) {
+      for (let p = 0; p < nearCount; p++) keysOfBand[p] = bandKeys[b * n + pool[p]];
+      const sorted = radixSortByKey(keysOfBand, pool);
+      for (let p = 0; p < nearCount; ) {
+        let q = p + 1;
+        while (q < nearCount && sorted.keys[q] === sorted.keys[p]) q++;
+        const id = q - p > 1 ? buckets++ : -1;
+        for (let t = p; t < q; t++) bucketOf[b * n + sorted.items[t]] = id;
+        p = q;
+      }
+    }
+    // Pass 3, in row order: a row's candidates are the kept rows already in its buckets; the first (lowest index)
+    // whose shingle sets have Jaccard ≥ threshold makes it a near-duplicate, otherwise it is kept and joins them.
+    const bucketHead = new Int32Array(buckets).fill(-1);
+    const nextInBucket = new Int32Array(n * bands);
+    const seenBy = new Int32Array(n).fill(-1);
+    const candidates: number[] = [];
+    const setCache = new Map<number, Int32Array>();
+    const shingleSetOf = (j: number): Int32Array => {
+      // The center of a near-duplicate cluster is a candidate for every later member: keep recent sets.
+      let set = setCache.get(j);
+      if (set) return set;
+      const count = shingleHashes(other.buf, normalizeRow(j, other), width, theirs); // may grow theirs.hashes: read it after
+      set = theirs.hashes.slice(0, sortUnique(theirs.hashes, count));
+      if (setCache.size >= 50_000) setCache.clear();
+      setCache.set(j, set);
+      return set;
+    };
+    for (let p = 0; p < nearCount; p++) {
+      const i = pool[p];
+      candidates.length = 0;
+      let inBucket = false;
+      for (let b = 0; b < bands; b++) {
+        const id = bucketOf[b * n + i];
+        if (id < 0) continue;
+        inBucket = true;
+        for (let e = bucketHead[id]; e >= 0; e = nextInBucket[e]) {
+          const j = e % n;
+          if (seenBy[j] === i) continue;
+          seenBy[j] = i;
+          candidates.push(j);
+        }
+      }
+      if (!inBucket) continue;
+      let rep = -1;
+      if (candidates.length > 0) {
+        const count = shingleHashes(norm.buf, normalizeRow(i, norm), width, mine);
+        const mineCount = sortUnique(mine.hashes, count);
+        candidates.sort((a, b) => a - b);
+        for (const j of candidates) {
+          const set = shingleSetOf(j);
+          if (jaccardSorted(mine.hashes, mineCount, set, set.length) >= threshold) {
+            rep = j;
+            break;
+          }
+        }
+      }
+      if (rep >= 0) {
+        duplicateOf[i] = rep;
+        kind[i] = DUP_NEAR;
+        nearDups++;
+        continue;
+      }
+      for (let b = 0; b < bands; b++) {
+        const id = bucketOf[b * n + i];
+        if (id < 0) continue;
+        const e = b * n + i;
+        nextInBucket[e] = bucketHead[id];
+        bucketHead[id] = e;
+      }
+    }
+    // An exact duplicate of a row that turned out to be a near-duplicate points to that row's kept representative.
+    for (let i = 0; i < n; i++) if (kind[i] === DUP_EXACT && kind[duplicateOf[i]] === DUP_NEAR) duplicateOf[i] = duplicateOf[duplicateOf[i]];
+  }
+  return { columns, duplicateOf, kind, kept: n - exact - nearDups, exact, near: nearDups, threshold, numHashes, bands, rowsPerBand };
+}
+
+function sameCodes(a: Uint16Array, b: Uint16Array, len: number): boolean {
+  for (let q = 0; q < len; q++) if (a[q] !== b[q]) return false;
+  return true;
+}
+
+function cellText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'string' ? v : String(v);
+}
+
+/** The text columns to dedupe on: as given (checked), else 'text', else the string column with the longest texts. */
+export function resolveTextColumns(rows: readonly Row[], column?: string | string[]): string[] {
+  const sample = rows.slice(0, 1000);
+  const present = new Set<string>();
+  for (const r of sample) for (const c of Object.keys(r)) present.add(c);
+  if (column !== undefined) {
+    const cols = Array.isArray(column) ? column : [column];
+    if (cols.length === 0) throw new ConfigError('dedupe column list is empty');
+    for (const c of cols) {
+      if (typeof c !== 'string') throw new ConfigError(`dedupe column must be a column name, got ${JSON.stringify(c)}`);
+      if (rows.length > 0 && !present.has(c) && !rows.some((r) => c in r)) {
+        throw new ConfigError(`dedupe column "${c}" is not in the data; columns are ${[...present].join(', ')}`);
+      }
+    }
+    return cols;
+  }
+  if (present.has('text')) return ['text'];
+  let best = '';
+  let bestLen = -1;
+  for (const c of present) {
+    let total = 0;
+    let strings = 0;
+    for (const r of sample) {
+      const v = r[c];
+      if (typeof v === 'string') {
+        total += v.length;
+        strings++;
+      }
+    }
+    if (strings > 0 && total / sample.length > bestLen) {
+      best = c;
+      bestLen = total / sample.length;
+    }
+  }
+  if (!best) throw new ConfigError('dedupe needs a text column: the rows have no string columns (set dedupe.column)');
+  return [best];
+}

@@ -1,0 +1,17 @@
+// Budgeted sampling of the next training set: samplers, recipes, dedupe, provenance output.
+export type { Row, SampleContext, Sampler, StratifyBy, Allocation } from './types.js';
+export { createSampleContext, type SampleInput } from './context.js';
+export { apportion } from './apportion.js';
+export { randomSampler, randomSample } from './random.js';
+export { stratifiedSampler, stratifiedSample, type StratifiedOptions } from './stratified.js';
+export { uncertaintySampler, uncertaintyScores, type UncertaintyOptions, type UncertaintyMeasure } from './uncertainty.js';
+export { disagreementSampler } from './disagreement.js';
+export { coverageGapSampler, filterUncovered, type FilterUncoveredOptions } from './coverage.js';
+export { confidentSampler, type ConfidentOptions } from './confident.js';
+export { strataOf, type Strata } from './strata.js';
+export { normalizeText } from './normalize-text.js';
+export { findDuplicates, type DedupeOptions, type DedupeResult } from './dedupe.js';
+export { prepareRecipe, loadRecipe, SAMPLER_NAMES, type Recipe, type RecipePart, type CustomPart, type PreparedRecipe } from './recipe.js';
+export { runRecipe, type SampleResult, type SampleReport, type PartReport, type ClassCount } from './run-recipe.js';
+export { sampleRows, writeSample, PROVENANCE } from './output.js';
+export { formatSampleReport } from './report.js';

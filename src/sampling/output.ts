@@ -1,0 +1,39 @@
+import { columnsOf, writeRows } from '../data/write.js';
+import type { Row } from './types.js';
+import type { SampleResult } from './run-recipe.js';
+
+/** Names of the provenance columns added to every selected row. `_prob_<CLASS>` is one column per class. */
+export const PROVENANCE = { row: '_row', part: '_part', label: '_label', probPrefix: '_prob_', votes: '_votes' } as const;
+
+/**
+ * The selected rows with provenance: the original columns, then `_row` (index in the input), `_part` (the part that
+ * picked it), `_label` (hard label, null when classes tie), `_prob_<CLASS>` per class, and `_votes` (non-abstain
+ * votes, when the label matrix is known). A provenance column already in the data is overwritten.
+ */
+export function sampleRows(result: SampleResult, dataColumns?: readonly string[]): { rows: Row[]; columns: string[] } {
+  const { ctx, indices, partOf, report } = result;
+  const { k, labels, probs, preds, votes, rows } = ctx;
+  const probCols = labels.map((c) => `${PROVENANCE.probPrefix}${c}`);
+  const provenance = [PROVENANCE.row, PROVENANCE.part, PROVENANCE.label, ...probCols, ...(votes ? [PROVENANCE.votes] : [])];
+  const base = (dataColumns ?? (rows ? columnsOf(rows) : [])).filter((c) => !provenance.includes(c));
+  const out: Row[] = new Array(indices.length);
+  for (let r = 0; r < indices.length; r++) {
+    const i = indices[r];
+    const row: Row = {};
+    const src = rows?.[i];
+    if (src) for (const c of base) row[c] = src[c];
+    row[PROVENANCE.row] = i;
+    row[PROVENANCE.part] = report.parts[partOf[r]].name;
+    row[PROVENANCE.label] = preds[i] >= 0 ? labels[preds[i]] : null;
+    for (let y = 0; y < k; y++) row[probCols[y]] = probs[i * k + y];
+    if (votes) row[PROVENANCE.votes] = votes[i];
+    out[r] = row;
+  }
+  return { rows: out, columns: [...base, ...provenance] };
+}
+
+/** Writes the selected rows with provenance as CSV, TSV, JSONL or Arrow (by extension), atomically. */
+export function writeSample(path: string, result: SampleResult, dataColumns?: readonly string[]): void {
+  const { rows, columns } = sampleRows(result, dataColumns);
+  writeRows(path, rows, { columns });
+}

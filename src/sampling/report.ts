@@ -1,0 +1,34 @@
+import { formatTable } from '../cli/output.js';
+import type { SampleReport } from './run-recipe.js';
+
+/** The sample report as text: parts, classes (pool before/after dedupe, selected), then notes. */
+export function formatSampleReport(report: SampleReport): string {
+  const lines: string[] = [];
+  const dd = report.dedupe
+    ? `; dedupe on ${report.dedupe.columns.join('+')} (threshold ${report.dedupe.threshold}): ${report.pool.exactDuplicates} exact + ${report.pool.nearDuplicates} near duplicates dropped, ${report.pool.afterDedupe} left`
+    : '';
+  lines.push(`selected ${report.selected} of budget ${report.budget} (seed ${report.seed}) from ${report.pool.rows} rows${dd}`);
+  lines.push('');
+  const classNames = report.classes.map((c) => c.class);
+  lines.push(
+    formatTable(
+      ['part', 'sampler', 'fraction', 'target', 'shortfall', 'received', 'picked', ...classNames],
+      [
+        ...report.parts.map((p) => [p.name, p.kind, p.fraction, p.target, p.shortfall, p.received, p.picked, ...classNames.map((c) => report.perPartClass[p.name][c])]),
+        ['total', '', '', report.budget, '', '', report.selected, ...report.classes.map((c) => c.selected)],
+      ],
+    ),
+  );
+  lines.push('');
+  lines.push(
+    formatTable(
+      ['class', 'pool', 'after dedupe', 'selected'],
+      report.classes.map((c) => [c.class, c.pool, c.poolAfterDedupe, c.selected]),
+    ),
+  );
+  if (report.notes.length) {
+    lines.push('');
+    for (const note of report.notes) lines.push(`note: ${note}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,199 @@
+import { ConfigError } from '../util/errors.js';
+import { createRng } from '../util/rng.js';
+import { apportion } from './apportion.js';
+import { createSampleContext, className, type SampleInput } from './context.js';
+import { findDuplicates, type DedupeResult } from './dedupe.js';
+import { isPreparedRecipe, prepareRecipe, type PreparedRecipe, type Recipe } from './recipe.js';
+import type { SampleContext } from './types.js';
+
+export interface PartReport {
+  name: string;
+  kind: string;
+  fraction: number;
+  /** Rows the budget gave this part (largest-remainder split of the budget by fraction). */
+  target: number;
+  /** Rows it selected in total (own picks + rows received from other parts' shortfalls). */
+  picked: number;
+  /** Rows of its own target it could not fill (no eligible rows left); these went to other parts. */
+  shortfall: number;
+  /** Rows it selected beyond its target, covering other parts' shortfalls. */
+  received: number;
+}
+
+export interface ClassCount {
+  class: string;
+  /** Rows of this predicted class in the pool, before and after dedupe. */
+  pool: number;
+  poolAfterDedupe: number;
+  selected: number;
+}
+
+export interface SampleReport {
+  budget: number;
+  seed: number;
+  selected: number;
+  /** Budget minus selected: > 0 only when the parts ran out of eligible rows. */
+  unfilled: number;
+  pool: { rows: number; afterDedupe: number; exactDuplicates: number; nearDuplicates: number };
+  dedupe: { columns: string[]; threshold: number; numHashes: number; bands: number; rowsPerBand: number } | null;
+  parts: PartReport[];
+  /** Predicted class ('(tie)' for tied rows) counts. */
+  classes: ClassCount[];
+  /** Selected rows per part and predicted class: perPartClass[part][class]. */
+  perPartClass: Record<string, Record<string, number>>;
+  notes: string[];
+}
+
+export interface SampleResult {
+  /** Selected row indices: part by part in recipe order, each part's rows in selection order. */
+  indices: Int32Array;
+  /** The part (index into `report.parts`) that selected each row of `indices`. */
+  partOf: Int32Array;
+  report: SampleReport;
+  ctx: SampleContext;
+  dedupe: DedupeResult | null;
+}
+
+/**
+ * Runs a recipe: dedupes the pool (if asked), splits the budget over the parts by largest remainder, runs the parts
+ * in order (each with its own seeded stream, so one part's draws never shift another's), and hands a part's
+ * shortfall to the parts that still have eligible rows, in proportion to their fractions. No row is picked twice.
+ * The same recipe, seed and inputs give the same rows in the same order.
+ */
+export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | SampleContext): SampleResult {
+  const prepared = isPreparedRecipe(recipe) ? recipe : prepareRecipe(recipe);
+  const ctx = isContext(input) ? input : createSampleContext(input);
+  const { n } = ctx;
+  const { budget, seed, parts } = prepared;
+  const notes: string[] = [];
+
+  const taken = new Uint8Array(n);
+  let dedupe: DedupeResult | null = null;
+  if (prepared.dedupe) {
+    if (!ctx.rows) throw new ConfigError('the recipe asks for dedupe, which needs the data rows (their text)');
+    dedupe = findDuplicates(ctx.rows, prepared.dedupe);
+    for (let i = 0; i < n; i++) if (dedupe.kind[i] !== 0) taken[i] = 1;
+  }
+  const poolAfter = n - (dedupe ? dedupe.exact + dedupe.near : 0);
+
+  const targets = apportion(budget, parts.map((p) => p.fraction));
+  const picks: number[][] = parts.map(() => []);
+  const received = new Int32Array(parts.length);
+  const shortfall = new Int32Array(parts.length);
+  const exhausted = parts.map((p) => p.fraction === 0);
+  const rngs = parts.map((p) => createRng(seed).fork(`part:${p.name}`));
+
+  const run = (pi: number, count: number): number => {
+    const part = parts[pi];
+    const got = part.sampler.select(ctx, count, taken, rngs[pi]);
+    if (!Array.isArray(got)) throw new ConfigError(`part "${part.name}": its sampler returned ${typeof got}, expected an array of row indices`);
+    if (got.length > count) throw new ConfigError(`part "${part.name}": its sampler returned ${got.length} rows when asked for ${count}`);
+    for (const i of got) {
+      if (!Number.isInteger(i) || i < 0 || i >= n) throw new ConfigError(`part "${part.name}": its sampler returned row ${i}, outside 0..${n - 1}`);
+      if (taken[i]) throw new ConfigError(`part "${part.name}": its sampler returned row ${i}, which is already taken (picked before, or a duplicate)`);
+      taken[i] = 1;
+      picks[pi].push(i);
+    }
+    if (got.length < count) exhausted[pi] = true;
+    return got.length;
+  };
+
+  let total = 0;
+  parts.forEach((_, pi) => {
+    if (targets[pi] === 0) return;
+    const got = run(pi, targets[pi]);
+    shortfall[pi] = targets[pi] - got;
+    total += got;
+  });
+  // Shortfalls flow to the parts that still have rows, by their fractions, until the budget is met or all run dry.
+  while (prepared.redistribute && total < budget) {
+    const weights = parts.map((p, pi) => (exhausted[pi] ? 0 : p.fraction));
+    if (!weights.some((w) => w > 0)) break;
+    const extra = apportion(budget - total, weights);
+    let progressed = false;
+    parts.forEach((_, pi) => {
+      if (extra[pi] === 0) return;
+      const got = run(pi, extra[pi]);
+      received[pi] += got;
+      total += got;
+      progressed = true;
+    });
+    if (!progressed) break;
+  }
+
+  const indices = new Int32Array(total);
+  const partOf = new Int32Array(total);
+  let at = 0;
+  picks.forEach((list, pi) => {
+    for (const i of list) {
+      indices[at] = i;
+      partOf[at++] = pi;
+    }
+  });
+
+  const partReports: PartReport[] = parts.map((p, pi) => ({
+    name: p.name,
+    kind: p.kind,
+    fraction: p.fraction,
+    target: targets[pi],
+    picked: picks[pi].length,
+    shortfall: shortfall[pi],
+    received: received[pi],
+  }));
+  if (poolAfter < budget) {
+    notes.push(
+      dedupe
+        ? `the pool has only ${poolAfter} rows after dedupe (${n} before), fewer than the budget of ${budget}`
+        : `the pool has only ${n} rows, fewer than the budget of ${budget}`,
+    );
+  }
+  for (const p of partReports) {
+    if (p.shortfall > 0) notes.push(`part "${p.name}" found only ${p.target - p.shortfall} of its ${p.target} rows; ${prepared.redistribute ? 'the rest went to the other parts' : 'redistribution is off'}`);
+  }
+  if (total < budget) notes.push(`selected ${total} of the budget of ${budget}: no part had eligible rows left`);
+  if (prepared.fill === 'scale' && prepared.fractionSum < 1 - 1e-9) notes.push(`fractions sum to ${prepared.fractionSum}; parts were scaled up to fill the budget`);
+
+  const report: SampleReport = {
+    budget,
+    seed,
+    selected: total,
+    unfilled: budget - total,
+    pool: { rows: n, afterDedupe: poolAfter, exactDuplicates: dedupe?.exact ?? 0, nearDuplicates: dedupe?.near ?? 0 },
+    dedupe: dedupe
+      ? { columns: dedupe.columns, threshold: dedupe.threshold, numHashes: dedupe.numHashes, bands: dedupe.bands, rowsPerBand: dedupe.rowsPerBand }
+      : null,
+    parts: partReports,
+    ...classCounts(ctx, dedupe, indices, partOf, partReports),
+    notes,
+  };
+  return { indices, partOf, report, ctx, dedupe };
+}
+
+function classCounts(ctx: SampleContext, dedupe: DedupeResult | null, indices: Int32Array, partOf: Int32Array, parts: PartReport[]) {
+  const { k, preds, n } = ctx;
+  const slot = (y: number) => (y < 0 ? k : y);
+  const pool = new Int32Array(k + 1);
+  const after = new Int32Array(k + 1);
+  const selected = new Int32Array(k + 1);
+  const byPart = parts.map(() => new Int32Array(k + 1));
+  for (let i = 0; i < n; i++) {
+    pool[slot(preds[i])]++;
+    if (!dedupe || dedupe.kind[i] === 0) after[slot(preds[i])]++;
+  }
+  for (let r = 0; r < indices.length; r++) {
+    const s = slot(preds[indices[r]]);
+    selected[s]++;
+    byPart[partOf[r]][s]++;
+  }
+  const ys = [...Array(k).keys(), ...(pool[k] > 0 ? [-1] : [])];
+  const classes: ClassCount[] = ys.map((y) => ({ class: className(ctx, y), pool: pool[slot(y)], poolAfterDedupe: after[slot(y)], selected: selected[slot(y)] }));
+  const perPartClass: Record<string, Record<string, number>> = {};
+  parts.forEach((p, pi) => {
+    perPartClass[p.name] = Object.fromEntries(ys.map((y) => [className(ctx, y), byPart[pi][slot(y)]]));
+  });
+  return { classes, perPartClass };
+}
+
+function isContext(x: SampleInput | SampleContext): x is SampleContext {
+  return 'preds' in x && 'n' in x && 'k' in x;
+}

@@ -1,0 +1,43 @@
+import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { Rng } from '../util/rng.js';
+
+/** One data row: column name → value. */
+export type Row = Record<string, unknown>;
+
+/**
+ * Everything a sampler may look at, for a pool of n rows. Built once by `createSampleContext`, which checks that
+ * the shapes agree; the derived arrays (hard labels, vote counts) are computed once and shared by all parts.
+ */
+export interface SampleContext {
+  readonly n: number;
+  readonly k: number;
+  /** Class names, `labels[y]` for class y. */
+  readonly labels: readonly string[];
+  /** Probabilistic labels, row-major n × k. */
+  readonly probs: Float64Array;
+  /** Hard labels from `probs` (ties → -1), as `probsToPreds(probs, k, 'abstain')`. */
+  readonly preds: Int32Array;
+  /** The label matrix, when known (needed by `disagreement` and `coverageGap`). */
+  readonly L?: LabelMatrix;
+  /** Non-abstain votes per row, when L is known. */
+  readonly votes?: Int32Array;
+  /** The data rows (needed to stratify by a column, and for dedupe). */
+  readonly rows?: readonly Row[];
+}
+
+/**
+ * A sampler picks up to `count` rows that are not `taken` (1 = already picked by another part or removed by dedupe),
+ * best first, without repeats. Returning fewer than `count` means it has no more eligible rows. It must draw all its
+ * randomness from `rng` so a seeded run reproduces exactly. It must not modify `taken`.
+ */
+export interface Sampler {
+  /** The sampler's kind, e.g. 'uncertainty'; shown in reports. */
+  readonly kind: string;
+  select(ctx: SampleContext, count: number, taken: Uint8Array, rng: Rng): number[];
+}
+
+/** What a stratified sampler groups rows by: 'class' (predicted class), a column name, or a function of the row. */
+export type StratifyBy = 'class' | string | ((row: Row | undefined, index: number, ctx: SampleContext) => string | number | null | undefined);
+
+/** How a count is split over strata: in proportion to their sizes, or the same for each. */
+export type Allocation = 'proportional' | 'equal';

@@ -1,0 +1,63 @@
+import { ConfigError } from '../util/errors.js';
+import { eligibleRows, topByScore } from './select.js';
+import type { SampleContext, Sampler } from './types.js';
+
+export type UncertaintyMeasure = 'entropy' | 'margin';
+
+export interface UncertaintyOptions {
+  /** 'entropy' (default): Shannon entropy of the probabilistic label; 'margin': 1 − (top prob − second prob). */
+  measure?: UncertaintyMeasure;
+  /**
+   * Rows no LF voted on get the prior (often uniform) and would top any uncertainty ranking; they are blind spots
+   * for `coverageGap`, not hard cases for labelers. Default false: only rows with ≥ 1 vote (when L is known).
+   */
+  includeUncovered?: boolean;
+}
+
+/** The rows whose probabilistic label is least certain, most uncertain first: what to send to human labelers. */
+export function uncertaintySampler(options: UncertaintyOptions = {}): Sampler {
+  const measure = options.measure ?? 'entropy';
+  if (measure !== 'entropy' && measure !== 'margin') throw new ConfigError(`uncertainty measure must be 'entropy' or 'margin', got ${JSON.stringify(measure)}`);
+  const includeUncovered = options.includeUncovered ?? false;
+  return {
+    kind: 'uncertainty',
+    select(ctx, count, taken, rng) {
+      const votes = ctx.votes;
+      const pool = eligibleRows(ctx.n, taken, votes && !includeUncovered ? (i) => votes[i] > 0 : undefined);
+      const score = uncertaintyScores(ctx, measure, pool);
+      return topByScore(pool, count, score, rng.int(0x7fffffff));
+    },
+  };
+}
+
+/** Uncertainty of each row in `pool` (other entries are left 0). Higher = less certain. */
+export function uncertaintyScores(ctx: SampleContext, measure: UncertaintyMeasure, pool?: ArrayLike<number>): Float64Array {
+  const { n, k, probs } = ctx;
+  const score = new Float64Array(n);
+  const count = pool ? pool.length : n;
+  for (let p = 0; p < count; p++) {
+    const i = pool ? pool[p] : p;
+    const base = i * k;
+    if (measure === 'entropy') {
+      let h = 0;
+      for (let y = 0; y < k; y++) {
+        const q = probs[base + y];
+        if (q > 0) h -= q * Math.log(q);
+      }
+      // Round away float noise so rows with the same distribution tie exactly (and the seeded tie-break decides).
+      score[i] = Math.round(h * 1e12) / 1e12;
+    } else {
+      let a = -Infinity;
+      let b = -Infinity;
+      for (let y = 0; y < k; y++) {
+        const q = probs[base + y];
+        if (q > a) {
+          b = a;
+          a = q;
+        } else if (q > b) b = q;
+      }
+      score[i] = Math.round((1 - (a - b)) * 1e12) / 1e12;
+    }
+  }
+  return score;
+}
