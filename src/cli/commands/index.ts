@@ -1,9 +1,12 @@
 import type { CommandModule } from 'yargs';
+import { demoCommand } from './demo.js';
 import { applyCommand } from './apply.js';
 import { lfsCommand } from './lfs.js';
 import { initCommand } from './init.js';
+import { watchCommand } from './watch.js';
 import { analyzeCommand } from './analyze.js';
 import { disagreementsCommand } from './disagreements.js';
 
 // Every CLI command, one module each. Each command only parses flags and calls the library.
-export const commands: CommandModule<any, any>[] = [applyCommand, lfsCommand, initCommand, analyzeCommand, disagreementsCommand];
+export const commands: CommandModule<any, any>[] = [
+  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand];
