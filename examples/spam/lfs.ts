@@ -53,7 +53,7 @@ export const keyword_money = keywordLF({
   field,
 });
 /** Fans talk about views ("2 billion views") and the artist. */
-export const keyword_views = regexLF({ name: 'regex_views', pattern: /\b(billion|million) views?\b|\bviews\b/i, label: 'HAM', field });
+export const regex_views = regexLF({ name: 'regex_views', pattern: /\b(billion|million) views?\b|\bviews\b/i, label: 'HAM', field });
 
 /** Long comments full of exclamation marks and capitals are mostly promotion. */
 export const shouting = labelingFunction({
