@@ -33,3 +33,5 @@ export { lfCorrelations, type LFCorrelation, type LFCorrelationOptions, type LFP
 export { disagreements, DISAGREEMENT_KINDS, type Disagreement, type DisagreementKind, type DisagreementOptions, type DisagreementReport } from './analysis/disagreements.js';
 export { summaryRecords, pairRecords, disagreementRecords } from './analysis/records.js';
 export { readAlignedRows, goldFromRows } from './analysis/inputs.js';
+export { watchLFs, diffSummaries, formatChanges, type WatchOptions, type WatchRun, type WatchResult, type SummaryChanges, type LFChange } from './lf/watch.js';
+export { scaffoldProject, type ScaffoldOptions, type ScaffoldResult } from './lf/scaffold.js';

@@ -34,6 +34,14 @@ export function expandLFPatterns(patterns: readonly string[], cwd = process.cwd(
   return files;
 }
 
+/** The directory a pattern searches (its part before the first wildcard), e.g. `lfs` for `lfs/**\/*.ts`. */
+export function patternBase(pattern: string, cwd = process.cwd()): string {
+  const parts = pattern.split(sep).join('/').split('/');
+  const firstGlob = parts.findIndex((p) => /[*?{]/.test(p));
+  if (firstGlob < 0) return resolve(cwd, parts.slice(0, -1).join('/') || '.');
+  return resolve(cwd, parts.slice(0, firstGlob).join('/') || '.');
+}
+
 function isSourceFile(f: string): boolean {
   return /\.(ts|mts|tsx|js|mjs)$/.test(f) && !/\.d\.(ts|mts)$/.test(f);
 }

@@ -1,0 +1,79 @@
+import type { Argv, CommandModule } from 'yargs';
+import { watchLFs, formatChanges, type WatchRun } from '../../lf/watch.js';
+import { formatTable } from '../output.js';
+import { ConfigError } from '../../util/errors.js';
+
+interface WatchArgs {
+  data: string;
+  lfs: string[];
+  labels?: string;
+  out: string;
+  'gold-column'?: string;
+  'on-error': 'error' | 'abstain';
+  workers?: number;
+  'batch-size': number;
+  debounce: number;
+}
+
+export const watchCommand: CommandModule<object, WatchArgs> = {
+  command: 'watch',
+  describe: 'Apply the LFs, then re-apply changed LFs on every save and print what changed in the LF summary',
+  builder: (y) =>
+    y
+      .option('data', { type: 'string', demandOption: true, describe: 'Data file: .csv, .tsv, .jsonl or .arrow' })
+      .option('lfs', { type: 'string', array: true, default: ['lfs/**/*.ts'], describe: 'LF files or glob patterns' })
+      .option('labels', { type: 'string', describe: 'Class names, comma-separated (when the LF files export no `labels`)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'Label matrix output (.arrow), rewritten on every run' })
+      .option('gold-column', { type: 'string', describe: 'Column of the data with gold labels for some rows: adds accuracy' })
+      .option('on-error', { choices: ['error', 'abstain'] as const, default: 'abstain' as const, describe: 'When an LF throws' })
+      .option('workers', { type: 'number', describe: 'Worker threads per run (default: all cores)' })
+      .option('batch-size', { type: 'number', default: 8192, describe: 'Rows per batch' })
+      .option('debounce', { type: 'number', default: 200, describe: 'Milliseconds to wait after a save before re-applying' }) as unknown as Argv<WatchArgs>,
+  handler: async (a) => {
+    if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
+    const ac = new AbortController();
+    const onSigint = () => ac.abort();
+    process.once('SIGINT', onSigint);
+    let first = true;
+    try {
+      await watchLFs({
+        data: a.data,
+        lfs: a.lfs,
+        out: a.out,
+        labels: a.labels ? a.labels.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+        goldColumn: a['gold-column'],
+        onError: a['on-error'],
+        workers: a.workers,
+        batchSize: a['batch-size'],
+        debounceMs: a.debounce,
+        signal: ac.signal,
+        onRun: (run) => {
+          process.stdout.write(`${formatRun(run, first).join('\n')}\n`);
+          if (run.ok && first) {
+            process.stdout.write(`watching ${run.result.sourceFiles.length} source files and ${a.data}; Ctrl-C to stop\n`);
+            first = false;
+          }
+        },
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+};
+
+function formatRun(run: WatchRun, first: boolean): string[] {
+  const time = new Date().toTimeString().slice(0, 8);
+  const why = run.trigger.includes('(start)') ? 'start' : `${run.trigger.join(', ')} changed`;
+  if (!run.ok) return [`[${time}] ${why}: ${run.error.message}`];
+  const { report, summary } = run.result;
+  const applied = report.lfs.filter((l) => l.status === 'applied');
+  const head = `[${time}] ${why} → applied ${applied.length}${applied.length && applied.length <= 5 ? ` (${applied.map((l) => `${l.name}: ${l.reason}`).join('; ')})` : ''}, cached ${report.cached.length}, ${report.rows.toLocaleString('en-US')} rows, ${report.seconds.toFixed(2)} s`;
+  if (first) {
+    const gold = summary.some((r) => r.empiricalAccuracy !== undefined);
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const rows = summary.map((r) => [r.lf, pct(r.coverage), pct(r.overlaps), pct(r.conflicts), ...(gold ? [r.empiricalAccuracy!.toFixed(3)] : []), r.errors]);
+    return [head, formatTable(['LF', 'coverage', 'overlaps', 'conflicts', ...(gold ? ['accuracy'] : []), 'errors'], rows)];
+  }
+  const lines = formatChanges(run.changes);
+  return [head, ...(lines.length ? lines : ['  no change in the LF summary'])];
+}

@@ -1,0 +1,39 @@
+/** One `ballot watch` run in a fresh thread: apply (cache-aware), then the LF summary, posted back. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { applyFile, type ApplyFileOptions } from './apply-file.js';
+import { discoverLFs } from './discovery.js';
+import { lfSummary, matrixSummary } from '../analysis/lf-summary.js';
+import { readGoldLabels } from '../data/gold.js';
+import { readRowBatches } from '../data/read.js';
+import { defineLabels } from './labels.js';
+import { resolve } from 'node:path';
+import { serializeError } from './parallel/protocol.js';
+import type { WatchResult } from './watch.js';
+
+const port = parentPort!;
+const options = (workerData as { options: ApplyFileOptions & { goldColumn?: string } }).options;
+
+try {
+  const cwd = options.cwd ?? process.cwd();
+  const discovery = await discoverLFs(options.lfs ?? 'lfs/**/*.ts', { cwd });
+  const { matrix, ...report } = await applyFile({ ...options, discovery, returnMatrix: true });
+  let gold: Int32Array | undefined;
+  if (options.goldColumn) {
+    // Only the gold column is kept, batch by batch; blank cells are rows without a gold label.
+    const data = resolve(cwd, options.data);
+    const space = defineLabels(report.labels);
+    gold = new Int32Array(report.rows);
+    for await (const b of readRowBatches(data, { ...options.read, batchSize: 8192 })) {
+      gold.set(readGoldLabels(b.rows, options.goldColumn, space, data, { allowMissing: true }), b.offset);
+    }
+  }
+  const result: WatchResult = {
+    report,
+    summary: lfSummary(matrix!, { gold }),
+    matrix: matrixSummary(matrix!),
+    sourceFiles: discovery.sourceFiles,
+  };
+  port.postMessage({ ok: true, result });
+} catch (e) {
+  port.postMessage({ ok: false, error: serializeError(e) });
+}

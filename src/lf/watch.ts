@@ -1,0 +1,230 @@
+import { readdirSync, watch as fsWatch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ApplyFileOptions, ApplyFileReport } from './apply-file.js';
+import type { LFSummaryRow, MatrixSummary } from '../analysis/lf-summary.js';
+import { deserializeError, type SerializedError } from './parallel/protocol.js';
+import { patternBase } from './glob.js';
+
+/**
+ * `ballot watch`: applies the LFs, then re-applies on every save and reports what changed in the LF summary
+ * (coverage, overlaps, conflicts, and accuracy on the gold column when given) since the previous save.
+ *
+ * Each run happens in a fresh worker thread: an ES module is evaluated once per thread, so a fresh thread is
+ * the one sure way to see the edited LF files (and the helpers they import); the column cache makes each run
+ * re-apply only what changed.
+ */
+
+export interface WatchOptions extends Omit<ApplyFileOptions, 'discovery' | 'returnMatrix'> {
+  /** Column of the data file holding gold labels for some rows (blank = unknown): adds accuracy to the summary. */
+  goldColumn?: string;
+  /** Quiet period after a change before re-applying (default 200 ms). */
+  debounceMs?: number;
+  /** Called after every run. */
+  onRun?: (run: WatchRun) => void;
+  /** Stops watching. */
+  signal?: AbortSignal;
+}
+
+export interface WatchResult {
+  report: Omit<ApplyFileReport, 'matrix'>;
+  summary: LFSummaryRow[];
+  matrix: MatrixSummary;
+  /** Files the LFs depend on, to watch. */
+  sourceFiles: string[];
+}
+
+export type WatchRun = { ok: true; result: WatchResult; changes: SummaryChanges; trigger: string[] } | { ok: false; error: Error; trigger: string[] };
+
+export interface LFChange {
+  lf: string;
+  kind: 'added' | 'removed' | 'changed' | 're-applied';
+  /** Metric → [before, after], only for metrics that moved. */
+  deltas: Record<string, [number, number]>;
+}
+
+export interface SummaryChanges {
+  lfs: LFChange[];
+  matrix: Record<string, [number, number]>;
+}
+
+const METRICS = ['coverage', 'overlaps', 'conflicts', 'empiricalAccuracy', 'errors'] as const;
+const MATRIX_METRICS = ['coverage', 'overlap', 'conflict'] as const;
+
+/** What moved between two LF summaries (first run: everything is 'added'). */
+export function diffSummaries(
+  before: { summary: LFSummaryRow[]; matrix: MatrixSummary } | undefined,
+  after: { summary: LFSummaryRow[]; matrix: MatrixSummary },
+  reapplied: readonly string[] = [],
+): SummaryChanges {
+  const prev = new Map((before?.summary ?? []).map((r) => [r.lf, r]));
+  const lfs: LFChange[] = [];
+  const eps = 1e-12;
+  for (const row of after.summary) {
+    const old = prev.get(row.lf);
+    prev.delete(row.lf);
+    if (!old) {
+      lfs.push({ lf: row.lf, kind: 'added', deltas: Object.fromEntries(present(row).map((k) => [k, [Number.NaN, row[k] as number]])) });
+      continue;
+    }
+    const deltas: Record<string, [number, number]> = {};
+    for (const k of METRICS) {
+      const a = old[k];
+      const b = row[k];
+      if (a === undefined || b === undefined) continue;
+      if (Math.abs(a - b) > eps) deltas[k] = [a, b];
+    }
+    if (Object.keys(deltas).length) lfs.push({ lf: row.lf, kind: 'changed', deltas });
+    else if (reapplied.includes(row.lf)) lfs.push({ lf: row.lf, kind: 're-applied', deltas });
+  }
+  for (const lf of prev.keys()) lfs.push({ lf, kind: 'removed', deltas: {} });
+  const matrix: Record<string, [number, number]> = {};
+  for (const k of MATRIX_METRICS) {
+    const a = before?.matrix[k];
+    const b = after.matrix[k];
+    if (a === undefined || Math.abs(a - b) > eps) matrix[k] = [a ?? Number.NaN, b];
+  }
+  return { lfs, matrix };
+}
+
+function directoriesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    out.push(d);
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) walk(join(d, e.name));
+  };
+  walk(dir);
+  return out;
+}
+
+function present(row: LFSummaryRow): (typeof METRICS)[number][] {
+  return METRICS.filter((k) => row[k] !== undefined);
+}
+
+/** One line per changed LF, e.g. `~ kw_7: coverage 12.0% → 15.3% (+3.3), accuracy 0.910 → 0.880`. */
+export function formatChanges(c: SummaryChanges): string[] {
+  const fmt = (k: string, v: number) => (Number.isNaN(v) ? '–' : k === 'errors' ? String(v) : k === 'empiricalAccuracy' ? v.toFixed(3) : `${(v * 100).toFixed(1)}%`);
+  const name = (k: string) => (k === 'empiricalAccuracy' ? 'accuracy' : k);
+  const delta = (k: string, a: number, b: number) => {
+    if (Number.isNaN(a)) return `${name(k)} ${fmt(k, b)}`;
+    const d = k === 'errors' ? `${b - a >= 0 ? '+' : ''}${b - a}` : k === 'empiricalAccuracy' ? `${b - a >= 0 ? '+' : ''}${(b - a).toFixed(3)}` : `${b - a >= 0 ? '+' : ''}${((b - a) * 100).toFixed(1)}`;
+    return `${name(k)} ${fmt(k, a)} → ${fmt(k, b)} (${d})`;
+  };
+  const sign = { added: '+', removed: '-', changed: '~', 're-applied': '=' } as const;
+  const lines = c.lfs.map((ch) => {
+    const parts = Object.entries(ch.deltas).map(([k, [a, b]]) => delta(k, a, b));
+    const what = ch.kind === 'removed' ? 'removed' : ch.kind === 're-applied' ? 're-applied, summary unchanged' : parts.join(', ');
+    return `${sign[ch.kind]} ${ch.lf}: ${what}`;
+  });
+  const m = Object.entries(c.matrix).map(([k, [a, b]]) => delta(k, a, b));
+  if (m.length) lines.push(`all LFs: ${m.join(', ')}`);
+  return lines;
+}
+
+const BOOTSTRAP = new URL('./parallel/bootstrap.mjs', import.meta.url);
+const ENTRY = new URL('./watch-worker.ts', import.meta.url).href;
+
+/** Runs one apply + summary in a fresh worker thread (so edited modules are loaded anew). */
+export function runOnce(options: WatchOptions): Promise<WatchResult> {
+  const { onRun: _onRun, signal: _signal, ...plain } = options;
+  return new Promise((resolvePromise, reject) => {
+    const w = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, options: plain } });
+    let settled = false;
+    w.on('message', (msg: { ok: true; result: WatchResult } | { ok: false; error: SerializedError }) => {
+      settled = true;
+      if (msg.ok) resolvePromise(msg.result);
+      else reject(deserializeError(msg.error));
+      void w.terminate();
+    });
+    w.on('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    w.on('exit', (code) => {
+      if (!settled) reject(new Error(`watch worker exited with code ${code}`));
+    });
+  });
+}
+
+/** Watches the LF sources and the data file until `signal` aborts; resolves then. */
+export async function watchLFs(options: WatchOptions): Promise<void> {
+  const cwd = options.cwd ?? process.cwd();
+  const debounce = options.debounceMs ?? 200;
+  const opts: WatchOptions = { ...options, cwd, progress: false };
+  let previous: { summary: LFSummaryRow[]; matrix: MatrixSummary } | undefined;
+  const watchers = new Map<string, FSWatcher>();
+  const relevant = new Set<string>([resolve(cwd, options.data)]);
+  let pending = new Set<string>(['(start)']);
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let finish: () => void = () => {};
+  const done = new Promise<void>((r) => (finish = r));
+
+  // One non-recursive watcher per directory: recursive fs.watch on Linux (Node 20) loses files that editors replace.
+  const watchDir = (dir: string) => {
+    if (watchers.has(dir)) return;
+    try {
+      const w = fsWatch(dir, (_event, file) => {
+        if (!file) return;
+        const path = resolve(dir, file.toString());
+        // LF sources in watched directories (new files may be new LF files) and the data file.
+        if (!relevant.has(path) && !/\.(m?ts|tsx|m?js|json)$/.test(path)) return;
+        pending.add(path);
+        schedule();
+      });
+      watchers.set(dir, w);
+    } catch {
+      /* a directory that vanished: its files will be reported missing by the next run */
+    }
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void run(), debounce);
+  };
+
+  const run = async () => {
+    if (running || stopped) return;
+    running = true;
+    const trigger = [...pending].map((p) => (p.startsWith('(') ? p : basename(p)));
+    pending = new Set();
+    try {
+      const result = await runOnce(opts);
+      for (const f of result.sourceFiles) {
+        relevant.add(f);
+        watchDir(dirname(f));
+      }
+      const changes = diffSummaries(previous, result, result.report.applied);
+      previous = { summary: result.summary, matrix: result.matrix };
+      if (!stopped) options.onRun?.({ ok: true, result, changes, trigger });
+    } catch (e) {
+      if (!stopped) options.onRun?.({ ok: false, error: e as Error, trigger });
+    } finally {
+      running = false;
+      if (pending.size && !stopped) schedule();
+    }
+  };
+
+  const stop = () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    for (const w of watchers.values()) w.close();
+    finish();
+  };
+  if (options.signal?.aborted) return;
+  options.signal?.addEventListener('abort', stop, { once: true });
+  watchDir(dirname(resolve(cwd, options.data)));
+  // The patterns' directories too, so a first run that fails (a syntax error) still sees the fix, and new files count.
+  const patterns = typeof options.lfs === 'string' ? [options.lfs] : options.lfs ?? ['lfs/**/*.ts'];
+  for (const p of patterns) for (const dir of directoriesUnder(patternBase(p, cwd))) watchDir(dir);
+  await run();
+  await done;
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffSummaries, formatChanges, watchLFs, type WatchRun } from '../src/lf/watch.js';
+import { BALLOT_ROOT, scaffoldProject } from '../src/lf/scaffold.js';
+import type { LFSummaryRow, MatrixSummary } from '../src/analysis/lf-summary.js';
+
+const row = (lf: string, coverage: number, empiricalAccuracy?: number): LFSummaryRow => ({
+  lf, polarity: ['SPAM'], coverage, overlaps: coverage / 2, conflicts: 0, errors: 0, ...(empiricalAccuracy === undefined ? {} : { empiricalAccuracy }),
+});
+const matrix = (coverage: number): MatrixSummary => ({ n: 10, m: 2, k: 2, coverage, overlap: 0.1, conflict: 0, uncoveredRows: 0, meanVotesPerRow: 1, votesPerClass: [1, 1] });
+
+describe('watch summary diff', () => {
+  it('reports only what moved, plus added, removed and re-applied-but-unchanged LFs', () => {
+    const before = { summary: [row('a', 0.5, 0.9), row('b', 0.2, 1), row('gone', 0.1)], matrix: matrix(0.6) };
+    const after = { summary: [row('a', 0.6, 0.8), row('b', 0.2, 1), row('new', 0.3)], matrix: matrix(0.7) };
+    const c = diffSummaries(before, after, ['a', 'b']);
+    expect(c.lfs.map((x) => [x.lf, x.kind])).toEqual([['a', 'changed'], ['b', 're-applied'], ['new', 'added'], ['gone', 'removed']]);
+    expect(c.lfs[0].deltas).toEqual({ coverage: [0.5, 0.6], overlaps: [0.25, 0.3], empiricalAccuracy: [0.9, 0.8] });
+    expect(c.matrix).toEqual({ coverage: [0.6, 0.7] });
+    const lines = formatChanges(c);
+    expect(lines[0]).toBe('~ a: coverage 50.0% → 60.0% (+10.0), overlaps 25.0% → 30.0% (+5.0), accuracy 0.900 → 0.800 (-0.100)');
+    expect(lines).toContain('= b: re-applied, summary unchanged');
+    expect(lines).toContain('- gone: removed');
+    expect(lines.at(-1)).toBe('all LFs: coverage 60.0% → 70.0% (+10.0)');
+    expect(diffSummaries(after, after).lfs).toEqual([]);
+  });
+});
+
+describe('watchLFs', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = join(mkdtempSync(join(tmpdir(), 'ballot-watch-')), 'proj');
+    scaffoldProject(dir);
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(BALLOT_ROOT, join(dir, 'node_modules', 'ballot'), 'dir');
+  });
+  afterAll(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+
+  it('re-applies the edited LF on save and reports its new coverage and accuracy', async () => {
+    const runs: WatchRun[] = [];
+    let notify = () => {};
+    const next = (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`timed out waiting for run ${count}; got ${runs.length}`)), 30_000);
+        notify = () => {
+          if (runs.length >= count) {
+            clearTimeout(t);
+            resolve();
+          }
+        };
+        notify();
+      });
+    const ac = new AbortController();
+    const watching = watchLFs({
+      cwd: dir, data: 'data/tiny.csv', out: 'out/L.arrow', goldColumn: 'label', workers: 1, debounceMs: 100, signal: ac.signal,
+      onRun: (r) => {
+        runs.push(r);
+        notify();
+      },
+    });
+    try {
+      await next(1);
+      const first = runs[0];
+      if (!first.ok) throw first.error;
+      expect(first.result.report.applied.sort()).toEqual(['call_to_action', 'short_personal']);
+      expect(first.result.summary.find((r) => r.lf === 'call_to_action')!.empiricalAccuracy).toBeCloseTo(10 / 11, 10);
+
+      // Drop "free" from the keyword LF: it stops misfiring on "free to talk" and covers fewer rows.
+      const file = join(dir, 'lfs/example.ts');
+      writeFileSync(file, readFileSync(file, 'utf8').replace("'claim', 'free', ", "'claim', "));
+      await next(2);
+      const second = runs[1];
+      if (!second.ok) throw second.error;
+      expect(second.result.report.applied).toEqual(['call_to_action']);
+      expect(second.result.report.cached).toEqual(['short_personal']);
+      const change = second.changes.lfs.find((c) => c.lf === 'call_to_action')!;
+      expect(change.kind).toBe('changed');
+      expect(change.deltas.empiricalAccuracy![1]).toBe(1);
+      expect(change.deltas.coverage![1]).toBeLessThan(change.deltas.coverage![0]);
+      expect(second.changes.lfs.map((c) => c.lf)).toEqual(['call_to_action']);
+    } finally {
+      ac.abort();
+      await watching;
+    }
+  });
+});
