@@ -2,6 +2,7 @@ import { ABSTAIN } from '../lf/labels.js';
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { softmaxInPlace } from './linalg.js';
+import { rowCodes, wordView } from './sparse-votes.js';
 import type { LabelModelJSON } from './types.js';
 
 /**
@@ -36,26 +37,59 @@ export function countUncovered(L: LabelMatrix): number {
 /**
  * The posterior of every conditionally independent model here (Dawid-Skene, matrix completion, triplet, weighted
  * vote): P(Y = y | λ) ∝ p_y · Π_{j votes} P(λ_j = λ_ij | Y = y), abstains left out. `logTable[(j·k + l)·k + y]` is
- * log P(λ_j = l | Y = y) (or any per-vote score); `logPrior[y]` is log p_y. A row with no votes gets exactly softmax(log p).
+ * log P(λ_j = l | Y = y) (or any per-vote score); `prior` is the class balance p. A row with no votes gets exactly p.
  * `coveredOffset[y]`, when given, is added to every row with at least one vote (models that score abstains fold their
  * all-abstain factor in there and divide it back out of each vote's entry).
  */
-export function posteriorFromLogTable(L: LabelMatrix, logTable: Float64Array, logPrior: Float64Array, coveredOffset?: Float64Array): Float64Array {
+export function posteriorFromLogTable(L: LabelMatrix, logTable: Float64Array, prior: Float64Array, coveredOffset?: Float64Array): Float64Array {
   const { n, m, k, votes } = L;
+  const logPrior = prior.map(Math.log);
   if (logTable.length !== m * k * k) throw new RangeError(`log table has ${logTable.length} entries, expected m·k·k = ${m * k * k}`);
   const probs = new Float64Array(n * k);
-  for (let i = 0, p = 0; i < n; i++, p += m) {
-    const base = i * k;
-    for (let y = 0; y < k; y++) probs[base + y] = logPrior[y];
-    let covered = false;
-    for (let j = 0; j < m; j++) {
-      const v = votes[p + j];
-      if (v === ABSTAIN) continue;
-      covered = true;
-      const t = (j * k + v) * k;
-      for (let y = 0; y < k; y++) probs[base + y] += logTable[t + y];
+  const codes = new Int32Array(m);
+  const words = wordView(votes);
+  if (k === 2) {
+    // Binary: only the log-odds matter; p1 = σ(s).
+    const logOdds = logPrior[1] - logPrior[0];
+    const offset = coveredOffset ? coveredOffset[1] - coveredOffset[0] : 0;
+    const diff = new Float64Array(m * 2);
+    for (let a = 0; a < 2 * m; a++) diff[a] = logTable[a * 2 + 1] - logTable[a * 2];
+    for (let i = 0; i < n; i++) {
+      const c = rowCodes(votes, words, i * m, m, 2, codes);
+      if (c === 0) {
+        // No evidence: exactly the class balance (a softmax of its logs could be off in the last bit).
+        probs[2 * i] = prior[0];
+        probs[2 * i + 1] = prior[1];
+        continue;
+      }
+      let s = logOdds + offset;
+      for (let t = 0; t < c; t++) s += diff[codes[t]];
+      // Both branches keep exp's argument ≤ 0, so nothing overflows.
+      if (s >= 0) {
+        const e = Math.exp(-s);
+        probs[2 * i] = e / (1 + e);
+        probs[2 * i + 1] = 1 / (1 + e);
+      } else {
+        const e = Math.exp(s);
+        probs[2 * i] = 1 / (1 + e);
+        probs[2 * i + 1] = e / (1 + e);
+      }
     }
-    if (covered && coveredOffset) for (let y = 0; y < k; y++) probs[base + y] += coveredOffset[y];
+    return probs;
+  }
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    const c = rowCodes(votes, words, i * m, m, k, codes);
+    if (c === 0) {
+      probs.set(prior, base);
+      continue;
+    }
+    for (let y = 0; y < k; y++) probs[base + y] = logPrior[y];
+    for (let t = 0; t < c; t++) {
+      const row = codes[t] * k;
+      for (let y = 0; y < k; y++) probs[base + y] += logTable[row + y];
+    }
+    if (coveredOffset) for (let y = 0; y < k; y++) probs[base + y] += coveredOffset[y];
     softmaxInPlace(probs, base, k);
   }
   return probs;

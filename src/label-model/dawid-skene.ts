@@ -1,7 +1,7 @@
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { alignToModel, checkClassBalance, checkModelJSON, posteriorFromLogTable, readNumbers } from './common.js';
-import { logSumExp } from './linalg.js';
+import { logSumExp, normalizeInPlace } from './linalg.js';
 import { probsToPreds } from './predict.js';
 import { toSparseVotes } from './sparse-votes.js';
 import type { FitReport, LabelModel, LabelModelJSON, TiePolicy } from './types.js';
@@ -44,13 +44,15 @@ export class DawidSkene implements LabelModel {
   private thetaAbstain: Float64Array = new Float64Array(0);
   private prior: Float64Array = new Float64Array(0);
   private logTable: Float64Array = new Float64Array(0);
-  private logPrior: Float64Array = new Float64Array(0);
   private coveredOffset: Float64Array | undefined;
 
   fit(L: LabelMatrix, options: DawidSkeneOptions = {}): FitReport {
     const t0 = performance.now();
     const { n, m, k } = L;
-    const maxIterations = options.maxIterations ?? 100;
+    // Under 3 LFs, EM cannot tell LF accuracy from class and drifts anywhere: keep the confusion tables counted against
+    // the majority-vote labels (one M-step).
+    const identifiable = m >= 3;
+    const maxIterations = identifiable ? (options.maxIterations ?? 100) : 1;
     const tolerance = options.tolerance ?? 1e-6;
     const alpha = options.smoothing ?? 1;
     const abstains = options.abstains ?? 'model';
@@ -118,7 +120,10 @@ export class DawidSkene implements LabelModel {
       if (!fixedPrior) {
         // With abstains ignored, uncovered rows carry no evidence (their posterior is the prior itself): the fixed point is the covered mean.
         if (fitRows === 0) prior.fill(1 / k);
-        else for (let y = 0; y < k; y++) prior[y] = Math.max(classMass[y] / fitRows, 1e-12);
+        else {
+          for (let y = 0; y < k; y++) prior[y] = Math.max(classMass[y] / fitRows, 1e-12);
+          normalizeInPlace(prior);
+        }
       }
       offset.fill(0);
       for (let j = 0; j < m; j++) {
@@ -181,7 +186,8 @@ export class DawidSkene implements LabelModel {
     return {
       model: this.kind, n, m, k,
       uncoveredRows: nUncovered,
-      iterations, converged, lossHistory,
+      iterations, converged: identifiable ? converged : true, lossHistory,
+      notes: identifiable ? [] : [`only ${m} LF${m === 1 ? '' : 's'}: one M-step from majority-vote labels, no EM`],
       seconds: (performance.now() - t0) / 1000,
     };
   }
@@ -190,7 +196,6 @@ export class DawidSkene implements LabelModel {
   private buildTables(): void {
     const k = this.labels.length;
     const m = this.lfNames.length;
-    this.logPrior = this.prior.map(Math.log);
     this.logTable = new Float64Array(m * k * k);
     const offset = new Float64Array(k);
     for (let j = 0; j < m; j++) {
@@ -208,7 +213,7 @@ export class DawidSkene implements LabelModel {
 
   predictProba(L: LabelMatrix): Float64Array {
     const A = alignToModel(L, 'Dawid-Skene', this.lfNames, this.labels);
-    return posteriorFromLogTable(A, this.logTable, this.logPrior, this.coveredOffset);
+    return posteriorFromLogTable(A, this.logTable, this.prior, this.coveredOffset);
   }
 
   predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {

@@ -35,6 +35,8 @@ export interface MatrixCompletionOptions {
   initScale?: number;
   /** ballot preset: weight of the prior precision, in votes (default 100). */
   priorStrength?: number;
+  /** ballot preset: stop early once the loss changed by less than this fraction over 10 epochs (default 1e-9). */
+  tolerance?: number;
 }
 
 interface ResolvedOptions {
@@ -49,6 +51,7 @@ interface ResolvedOptions {
   seed: number;
   initScale: number;
   priorStrength: number;
+  tolerance: number;
 }
 
 const DEFAULTS = {
@@ -73,7 +76,6 @@ export class MatrixCompletionModel implements LabelModel {
   private mu: Float64Array = new Float64Array(0);
   private prior: Float64Array = new Float64Array(0);
   private logTable: Float64Array = new Float64Array(0);
-  private logPrior: Float64Array = new Float64Array(0);
 
   fit(L: LabelMatrix, options: MatrixCompletionOptions = {}): FitReport {
     const t0 = performance.now();
@@ -133,12 +135,11 @@ export class MatrixCompletionModel implements LabelModel {
   private buildTables(): void {
     // logTable[(j·k + l)·k + y] = log μ[j·k + l, y]: the same layout as μ.
     this.logTable = this.mu.map(Math.log);
-    this.logPrior = this.prior.map(Math.log);
   }
 
   predictProba(L: LabelMatrix): Float64Array {
     const A = alignToModel(L, 'matrix-completion', this.lfNames, this.labels);
-    return posteriorFromLogTable(A, this.logTable, this.logPrior);
+    return posteriorFromLogTable(A, this.logTable, this.prior);
   }
 
   predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
@@ -199,6 +200,8 @@ function resolveOptions(o: MatrixCompletionOptions, m: number, k: number, n: num
   const l2 = o.l2 ?? 0;
   const optimizer = preset === 'ballot' ? 'adam' : (o.optimizer ?? base.optimizer);
   const priorStrength = o.priorStrength ?? 100;
+  const tolerance = o.tolerance ?? 1e-9;
+  if (!(tolerance >= 0)) throw new ConfigError(`tolerance must be ≥ 0, got ${tolerance}`);
   if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`epochs must be an integer ≥ 0, got ${epochs}`);
   if (!(lr > 0)) throw new ConfigError(`lr must be > 0, got ${lr}`);
   if (!(l2 >= 0)) throw new ConfigError(`l2 must be ≥ 0, got ${l2}`);
@@ -216,10 +219,10 @@ function resolveOptions(o: MatrixCompletionOptions, m: number, k: number, n: num
   // Snorkel scales the whole initialization by one uniform random number.
   const initScale = o.initScale ?? (preset === 'snorkel' ? createRng(seed).next() : 1);
   if (!(initScale > 0)) throw new ConfigError(`initScale must be > 0, got ${initScale}`);
-  return { preset, epochs, lr, optimizer, l2, precInit, classBalance, muEps, seed, initScale, priorStrength };
+  return { preset, epochs, lr, optimizer, l2, precInit, classBalance, muEps, seed, initScale, priorStrength, tolerance };
 }
 
-/** Loss flat to 1e-5 (relative) over the last 10 steps. */
+/** Loss flat to 1e-5 (relative) over the last 10 steps, or the run stopped early on its tolerance. */
 function isConverged(history: number[]): boolean {
   if (history.length < 11) return history.length > 0 && history[history.length - 1] === 0;
   const a = history[history.length - 11];
@@ -414,6 +417,11 @@ function fitPrecisions(O: Float64Array, n: number, d: number, k: number, p: Floa
     }
     history.push(loss);
     if (!Number.isFinite(loss)) break;
+    const h = history.length;
+    if (h > 10 && Math.abs(history[h - 11] - loss) <= opts.tolerance * Math.abs(loss)) {
+      expand();
+      break;
+    }
     step(pi, grad);
     for (const a of active) pi[a] = clamp(pi[a], lo[a], hi[a]);
   }

@@ -29,3 +29,40 @@ export function toSparseVotes(L: LabelMatrix): SparseVotes {
   rowStart[n] = c;
   return { n, rowStart, code };
 }
+
+/**
+ * A 32-bit view over the votes' buffer for `rowCodes`: four abstains (-1 bytes) read as one 0xFFFFFFFF word, so a
+ * sparse row is skipped four LFs at a time.
+ */
+export function wordView(votes: Int8Array): Uint32Array {
+  return new Uint32Array(votes.buffer, 0, votes.buffer.byteLength >>> 2);
+}
+
+/**
+ * Writes the non-abstain votes of the row at votes[start .. start + m) into `codes` as j·k + class (j ascending)
+ * and returns how many there are. `words` is `wordView(votes)`.
+ */
+export function rowCodes(votes: Int8Array, words: Uint32Array, start: number, m: number, k: number, codes: Int32Array): number {
+  const base = votes.byteOffset;
+  const end = start + m;
+  let c = 0;
+  let p = start;
+  // Bytes up to the first 4-aligned address, then whole words, then the tail.
+  while (p < end && ((base + p) & 3) !== 0) {
+    const v = votes[p];
+    if (v !== -1) codes[c++] = (p - start) * k + v;
+    p++;
+  }
+  for (; p + 4 <= end; p += 4) {
+    if (words[(base + p) >>> 2] === 0xffffffff) continue;
+    for (let q = p; q < p + 4; q++) {
+      const v = votes[q];
+      if (v !== -1) codes[c++] = (q - start) * k + v;
+    }
+  }
+  for (; p < end; p++) {
+    const v = votes[p];
+    if (v !== -1) codes[c++] = (p - start) * k + v;
+  }
+  return c;
+}

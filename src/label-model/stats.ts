@@ -1,6 +1,6 @@
-import { ABSTAIN } from '../lf/labels.js';
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
+import { rowCodes, wordView } from './sparse-votes.js';
 
 /** Above this many d×d cells (8 bytes each) the dense overlap matrix would not fit comfortably in memory. */
 const MAX_OVERLAP_CELLS = 1.5e8;
@@ -47,23 +47,19 @@ export class OverlapStats {
     if (L.m !== this.m || L.k !== this.k) throw new ConfigError(`overlap statistics are for m = ${this.m}, k = ${this.k}; matrix has m = ${L.m}, k = ${L.k}`);
     const { votes, m } = L;
     const { k, d, counts } = this;
-    const codes = new Int32Array(m);
+    // Integer increments are cheaper than float ones: count a block of rows into a Uint32 buffer (flushed long before
+    // it could overflow) while that buffer is small; a huge d counts straight into the Float64 totals.
     let uncovered = 0;
-    for (let i = from; i < to; i++) {
-      let c = 0;
-      for (let j = 0, p = i * m; j < m; j++, p++) {
-        const v = votes[p];
-        if (v !== ABSTAIN) codes[c++] = j * k + v;
+    if (d * d <= 1 << 22) {
+      const local = new Uint32Array(d * d);
+      for (let start = from; start < to; start += 0x40000000) {
+        const end = Math.min(to, start + 0x40000000);
+        uncovered += countPairs(votes, m, k, d, start, end, local);
+        for (let x = 0; x < local.length; x++) counts[x] += local[x];
+        local.fill(0);
       }
-      if (c === 0) {
-        uncovered++;
-        continue;
-      }
-      // codes are increasing (j increases), so (a, b) with s ≤ t lands in the upper triangle.
-      for (let s = 0; s < c; s++) {
-        const row = codes[s] * d;
-        for (let t = s; t < c; t++) counts[row + codes[t]]++;
-      }
+    } else {
+      uncovered += countPairs(votes, m, k, d, from, to, counts);
     }
     this.n += to - from;
     this.uncovered += uncovered;
@@ -111,4 +107,24 @@ export class OverlapStats {
     }
     return O;
   }
+}
+
+/** Adds each row's co-vote pairs (upper triangle) into `target`; returns the number of rows without votes. */
+function countPairs<T extends Uint32Array | Float64Array>(votes: Int8Array, m: number, k: number, d: number, from: number, to: number, target: T): number {
+  const codes = new Int32Array(m);
+  const words = wordView(votes);
+  let uncovered = 0;
+  for (let i = from; i < to; i++) {
+    const c = rowCodes(votes, words, i * m, m, k, codes);
+    if (c === 0) {
+      uncovered++;
+      continue;
+    }
+    // codes are increasing (j increases), so (a, b) with s ≤ t lands in the upper triangle.
+    for (let s = 0; s < c; s++) {
+      const row = codes[s] * d;
+      for (let t = s; t < c; t++) target[row + codes[t]]++;
+    }
+  }
+  return uncovered;
 }

@@ -36,7 +36,6 @@ export class TripletModel implements LabelModel {
   private mu: Float64Array = new Float64Array(0);
   private prior: Float64Array = new Float64Array(0);
   private logTable: Float64Array = new Float64Array(0);
-  private logPrior: Float64Array = new Float64Array(0);
 
   fit(L: LabelMatrix, options: TripletOptions = {}): FitReport {
     const t0 = performance.now();
@@ -123,12 +122,11 @@ export class TripletModel implements LabelModel {
 
   private buildTables(): void {
     this.logTable = this.mu.map(Math.log);
-    this.logPrior = this.prior.map(Math.log);
   }
 
   predictProba(L: LabelMatrix): Float64Array {
     const A = alignToModel(L, 'triplet', this.lfNames, this.labels);
-    return posteriorFromLogTable(A, this.logTable, this.logPrior);
+    return posteriorFromLogTable(A, this.logTable, this.prior);
   }
 
   predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {

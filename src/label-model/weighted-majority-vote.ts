@@ -38,7 +38,6 @@ export class WeightedMajorityVote implements LabelModel {
   private prior: Float64Array = new Float64Array(0);
   private source = '';
   private logTable: Float64Array = new Float64Array(0);
-  private logPrior: Float64Array = new Float64Array(0);
 
   fit(L: LabelMatrix, options: WeightedMajorityVoteOptions = {}): FitReport {
     const t0 = performance.now();
@@ -79,12 +78,11 @@ export class WeightedMajorityVote implements LabelModel {
       const w = weightOf(this.acc[j], k);
       for (let l = 0; l < k; l++) this.logTable[(j * k + l) * k + l] = w;
     }
-    this.logPrior = this.prior.map(Math.log);
   }
 
   predictProba(L: LabelMatrix): Float64Array {
     const A = alignToModel(L, 'weighted-majority-vote', this.lfNames, this.labels);
-    return posteriorFromLogTable(A, this.logTable, this.logPrior);
+    return posteriorFromLogTable(A, this.logTable, this.prior);
   }
 
   predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {

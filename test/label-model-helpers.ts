@@ -1,0 +1,40 @@
+import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { createRng } from '../src/util/rng.js';
+
+/**
+ * Samples a label matrix from a known conditionally independent model: Y ~ classBalance; LF j votes with probability
+ * propensity[j] (independently of Y) and, when it votes, is right with probability accuracy[j], otherwise picks one
+ * of the other k − 1 classes uniformly. Seeded, so every test sees the same matrix.
+ */
+export function sampleGenerative(opts: { n: number; accuracy: number[]; propensity: number[]; classBalance: number[]; seed: number }): { L: LabelMatrix; y: Int32Array } {
+  const { n, accuracy, propensity, classBalance, seed } = opts;
+  const m = accuracy.length;
+  const k = classBalance.length;
+  const rng = createRng(seed);
+  const y = new Int32Array(n);
+  const votes = new Int8Array(n * m).fill(-1);
+  for (let i = 0; i < n; i++) {
+    let u = rng.next();
+    let c = 0;
+    while (c < k - 1 && u >= classBalance[c]) u -= classBalance[c++];
+    y[i] = c;
+    for (let j = 0; j < m; j++) {
+      if (rng.next() >= propensity[j]) continue;
+      if (rng.next() < accuracy[j]) votes[i * m + j] = c;
+      else votes[i * m + j] = (c + 1 + rng.int(k - 1)) % k;
+    }
+  }
+  const labels = Array.from({ length: k }, (_, c) => `c${c}`);
+  return { L: new LabelMatrix({ n, m, votes, labels, lfNames: Array.from({ length: m }, (_, j) => `lf${j}`) }), y };
+}
+
+/** Fraction of rows where argmax(probs) (first on ties) equals y. */
+export function accuracyOf(probs: Float64Array, k: number, y: Int32Array): number {
+  let right = 0;
+  for (let i = 0; i < y.length; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
+    if (best === y[i]) right++;
+  }
+  return right / y.length;
+}

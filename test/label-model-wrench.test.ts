@@ -1,0 +1,75 @@
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listWrenchSets, loadWrenchSplit } from '../src/data/wrench.js';
+import { MajorityVote } from '../src/label-model/majority-vote.js';
+import { MatrixCompletionModel } from '../src/label-model/matrix-completion.js';
+import { expectedScore } from '../src/label-model/metrics.js';
+
+function wrenchDir(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ballot-wrench-'));
+  for (const [name, value] of Object.entries(files)) writeFileSync(join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
+  return dir;
+}
+
+const labelJSON = { 0: 'ham', 1: 'spam' };
+
+describe('WRENCH loader', () => {
+  it('reads weak labels, gold labels, texts and class names', () => {
+    const dir = wrenchDir({
+      'label.json': labelJSON,
+      'train.json': { a: { label: 1, weak_labels: [1, -1, 0], data: { text: 'buy now' } }, b: { label: 0, weak_labels: [-1, -1, 0], data: { text: 'hi' } } },
+    });
+    const s = loadWrenchSplit(dir, 'train');
+    expect(s.labels).toEqual(['ham', 'spam']);
+    expect(s.ids).toEqual(['a', 'b']);
+    expect(Array.from(s.gold)).toEqual([1, 0]);
+    expect(s.texts).toEqual(['buy now', 'hi']);
+    expect(s.L.toRows()).toEqual([[1, -1, 0], [-1, -1, 0]]);
+    expect(s.L.lfNames).toEqual(['lf0', 'lf1', 'lf2']);
+  });
+
+  it.each([
+    [{ a: { label: 0, weak_labels: [0, 2] } }, /train\.json \(row 0\): record "a": weak label of LF 1 is 2, expected -1\.\.1/],
+    [{ a: { label: 0, weak_labels: [0, 1] }, b: { label: 1, weak_labels: [0] } }, /record "b" has 1 weak labels, earlier records have 2/],
+    [{ a: { label: 5, weak_labels: [0, 1] } }, /record "a": label 5 is not a class index/],
+    [{ a: { label: 0 } }, /record "a": "weak_labels" must be an array/],
+    ['{"a": ', /train\.json: invalid JSON/],
+  ])('malformed records are errors naming the file and record (%#)', (train, message) => {
+    const dir = wrenchDir({ 'label.json': labelJSON, 'train.json': train });
+    expect(() => loadWrenchSplit(dir, 'train')).toThrow(message);
+  });
+
+  it('lists one set or the sets inside a parent folder', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'ballot-wrench-parent-'));
+    for (const name of ['b_set', 'a_set']) {
+      mkdirSync(join(parent, name));
+      writeFileSync(join(parent, name, 'label.json'), JSON.stringify(labelJSON));
+      writeFileSync(join(parent, name, 'train.json'), '{}');
+    }
+    mkdirSync(join(parent, 'not_a_set'));
+    expect(listWrenchSets(parent).map((p) => p.split(/[\\/]/).pop())).toEqual(['a_set', 'b_set']);
+    expect(listWrenchSets(join(parent, 'a_set'))).toHaveLength(1);
+  });
+});
+
+// Real data: the WRENCH sets shared with the project (skipped when they are not there).
+const DATA = join(import.meta.dirname, '../../shared/data');
+const haveData = existsSync(join(DATA, 'wrench_youtube', 'train.json')) && existsSync(join(DATA, 'wrench_trec', 'train.json'));
+if (!haveData) console.warn(`label-model-wrench: ${DATA}/wrench_* not found; skipping the real-data checks`);
+
+describe.skipIf(!haveData)('matrix completion on real WRENCH sets (fit on train weak labels, score test)', () => {
+  it.each(['wrench_youtube', 'wrench_trec'])('%s: beats majority vote on test accuracy', (set) => {
+    const train = loadWrenchSplit(join(DATA, set), 'train');
+    const test = loadWrenchSplit(join(DATA, set), 'test');
+    const mv = new MajorityVote();
+    mv.fit(train.L);
+    const mc = new MatrixCompletionModel();
+    const report = mc.fit(train.L);
+    expect(report.converged).toBe(true);
+    const mvAcc = expectedScore(test.gold, mv.predictProba(test.L), train.L.k, 'accuracy');
+    const mcAcc = expectedScore(test.gold, mc.predictProba(test.L), train.L.k, 'accuracy');
+    expect(mcAcc).toBeGreaterThan(mvAcc + 0.03);
+  });
+});
