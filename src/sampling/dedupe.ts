@@ -130,7 +130,9 @@ export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}
     exactTable.add(i, h1);
     secondHash[i] = h2;
     if (!near || !nearComparable) continue;
-    ophSignature(mine.hashes, shingleHashes(buf, len, width, mine), sig, filled);
+    // (Argument order matters: shingleHashes may grow mine.hashes, so read the array after the call.)
+    const shingleCount = shingleHashes(buf, len, width, mine);
+    ophSignature(mine.hashes, shingleCount, sig, filled);
     for (let b = 0; b < bands; b++) bandKeys[b * n + i] = bandKey(sig, b, rowsPerBand);
     nearRows[nearCount++] = i;
   }
@@ -165,7 +167,8 @@ export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}
       // The center of a near-duplicate cluster is a candidate for every later member: keep recent sets.
       let set = setCache.get(j);
       if (set) return set;
-      const count = shingleHashes(other.buf, normalizeRow(j, other), width, theirs); // may grow theirs.hashes: read it after
+      const len = normalizeRow(j, other); // may grow other.buf, and shingleHashes may grow theirs.hashes
+      const count = shingleHashes(other.buf, len, width, theirs);
       set = theirs.hashes.slice(0, sortUnique(theirs.hashes, count));
       if (setCache.size >= 50_000) setCache.clear();
       setCache.set(j, set);
@@ -189,7 +192,8 @@ export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}
       if (!inBucket) continue;
       let rep = -1;
       if (candidates.length > 0) {
-        const count = shingleHashes(norm.buf, normalizeRow(i, norm), width, mine);
+        const len = normalizeRow(i, norm);
+        const count = shingleHashes(norm.buf, len, width, mine);
         const mineCount = sortUnique(mine.hashes, count);
         candidates.sort((a, b) => a - b);
         for (const j of candidates) {

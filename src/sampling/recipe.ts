@@ -21,7 +21,11 @@ export type RecipePart =
   | (Named & { disagreement: number })
   | (Named & { coverageGap: number })
   | (Named & { confident: number } & ConfidentOptions)
+  | ExplicitPart
   | CustomPart;
+
+/** The same parts in explicit form: { sampler: 'uncertainty', fraction: 0.2, ...options }. */
+export type ExplicitPart = { sampler: string; fraction: number; name?: string; [option: string]: unknown };
 
 /** A part with your own sampler (TypeScript recipes only). */
 export interface CustomPart {
@@ -189,6 +193,15 @@ function preparePart(part: unknown, where: string): PreparedPart {
   const name = p.name;
   if (name !== undefined && (typeof name !== 'string' || name === '')) fail(`name must be a non-empty string, got ${JSON.stringify(name)}`);
 
+  if ('sampler' in p && typeof p.sampler === 'string') {
+    // Explicit form { "sampler": "uncertainty", "fraction": 0.2, ...options }: rewrite to the short form.
+    const kind = p.sampler;
+    if (!(kind in SAMPLERS)) fail(`unknown sampler "${kind}"; samplers are ${SAMPLER_NAMES.join(', ')}`);
+    if ('share' in p && !('fraction' in p)) fail('write "fraction" (of the budget), not "share"');
+    if (kind in p) fail(`give the fraction once: "fraction" or "${kind}"`);
+    const { sampler: _s, fraction, ...rest } = p;
+    return preparePart({ ...rest, [kind]: fraction }, where);
+  }
   if ('sampler' in p) {
     const s = p.sampler;
     if (typeof name !== 'string') fail('a part with a custom sampler needs a "name"');
@@ -197,8 +210,7 @@ function preparePart(part: unknown, where: string): PreparedPart {
     let sampler: Sampler;
     if (typeof s === 'function') sampler = { kind: name as string, select: s as Sampler['select'] };
     else if (typeof s === 'object' && s !== null && typeof (s as Sampler).select === 'function') sampler = s as Sampler;
-    else if (typeof s === 'string') return fail(`write { "${s}": <fraction> } rather than { "sampler": "${s}" }`);
-    else return fail('sampler must be a function or an object with select(ctx, count, taken, rng)');
+    else return fail('sampler must be a sampler name, a function, or an object with select(ctx, count, taken, rng)');
     return { name: name as string, kind: sampler.kind || (name as string), fraction, sampler };
   }
 

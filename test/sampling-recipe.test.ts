@@ -1,0 +1,198 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { MajorityVote } from '../src/label-model/majority-vote.js';
+import { readRows } from '../src/data/read.js';
+import { createRng } from '../src/util/rng.js';
+import { ConfigError } from '../src/util/errors.js';
+import {
+  createSampleContext,
+  formatSampleReport,
+  loadRecipe,
+  normalizeText,
+  prepareRecipe,
+  runRecipe,
+  writeSample,
+  type Recipe,
+} from '../src/sampling/index.js';
+
+/** Texts with planted duplicates, a skewed class, LFs of partial coverage, majority-vote probs. */
+function pool(n: number, seed = 1) {
+  const rng = createRng(seed);
+  const words = ['free', 'money', 'song', 'love', 'video', 'click', 'check', 'channel', 'great', 'music', 'win', 'prize', 'cool', 'beat'];
+  const rows: { id: number; text: string; source: string }[] = [];
+  const votes: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const spam = rng.next() < 0.2;
+    const text =
+      i > 10 && rng.next() < 0.1
+        ? rows[rng.int(i)].text.toUpperCase() + '!!!'
+        : Array.from({ length: 8 + rng.int(8) }, () => words[rng.int(words.length)]).join(' ') + ` #${i}`;
+    rows.push({ id: i, text, source: ['web', 'app', 'mail'][rng.int(3)] });
+    votes.push(Array.from({ length: 6 }, () => (rng.next() < 0.35 ? (rng.next() < 0.85 ? (spam ? 1 : 0) : rng.int(2)) : -1)));
+  }
+  const L = LabelMatrix.fromRows(votes, ['HAM', 'SPAM']);
+  const probs = new MajorityVote().predictProba(L);
+  return { rows, L, probs };
+}
+
+const issueRecipe: Recipe = {
+  budget: 600,
+  seed: 7,
+  parts: [{ confident: 0.6, by: 'class' }, { uncertainty: 0.2 }, { random: 0.1 }, { coverageGap: 0.1 }],
+  dedupe: { threshold: 0.9 },
+};
+
+describe('recipes', () => {
+  const data = pool(4000);
+  const ctx = createSampleContext(data);
+
+  it('fills the budget exactly, with no row picked twice, and splits it by the fractions', () => {
+    const { indices, report } = runRecipe(issueRecipe, ctx);
+    expect(indices.length).toBe(600);
+    expect(new Set(indices).size).toBe(600);
+    expect(report.parts.map((p) => p.target)).toEqual([360, 120, 60, 60]);
+    expect(report.parts.map((p) => p.picked)).toEqual([360, 120, 60, 60]);
+    expect(report.selected).toBe(600);
+    expect(report.unfilled).toBe(0);
+  });
+
+  it('drops duplicates before selecting: no two selected rows share a normalized text', () => {
+    const { indices, report } = runRecipe(issueRecipe, ctx);
+    expect(report.pool.exactDuplicates).toBeGreaterThan(200);
+    const texts = Array.from(indices, (i) => normalizeText(data.rows[i].text));
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(report.classes.reduce((a, c) => a + c.poolAfterDedupe, 0)).toBe(report.pool.afterDedupe);
+    expect(report.classes.reduce((a, c) => a + c.pool, 0)).toBe(4000);
+  });
+
+  it('reproduces byte for byte from the same seed, in every output format', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ballot-sample-'));
+    for (const ext of ['arrow', 'csv', 'jsonl']) {
+      const a = join(dir, `a.${ext}`);
+      const b = join(dir, `b.${ext}`);
+      const c = join(dir, `c.${ext}`);
+      writeSample(a, runRecipe(issueRecipe, createSampleContext(data)));
+      writeSample(b, runRecipe(issueRecipe, createSampleContext(data)));
+      writeSample(c, runRecipe({ ...issueRecipe, seed: 8 }, createSampleContext(data)));
+      expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+      expect(readFileSync(a).equals(readFileSync(c))).toBe(false);
+    }
+  });
+
+  it('writes provenance columns: part, probabilistic label, hard label, vote count, original row', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ballot-sample-'));
+    const out = join(dir, 'next.jsonl');
+    const result = runRecipe(issueRecipe, ctx);
+    writeSample(out, result);
+    const back = readRows(out).rows;
+    expect(back).toHaveLength(600);
+    const first = back[0];
+    expect(Object.keys(first)).toEqual(['id', 'text', 'source', '_row', '_part', '_label', '_prob_HAM', '_prob_SPAM', '_votes']);
+    for (const r of back) {
+      const i = r._row as number;
+      expect(r.id).toBe(i);
+      expect(r._prob_HAM).toBeCloseTo(data.probs[2 * i], 12);
+      expect(r._votes).toBe(ctx.votes![i]);
+      expect(['confident', 'uncertainty', 'random', 'coverageGap']).toContain(r._part);
+      if (r._part === 'coverageGap') expect(r._votes).toBe(0);
+      if (r._part === 'confident') expect(r._label).not.toBeNull();
+    }
+  });
+
+  it('redistributes a part’s shortfall to the others and reports it', () => {
+    // Only rows with no votes are coverage gaps; ask for far more than exist.
+    const gaps = Array.from(ctx.votes!).filter((v) => v === 0).length;
+    const recipe: Recipe = { budget: 1000, seed: 1, parts: [{ coverageGap: 0.5 }, { random: 0.3 }, { uncertainty: 0.2 }] };
+    const { indices, report } = runRecipe(recipe, ctx);
+    expect(gaps).toBeLessThan(500);
+    expect(indices.length).toBe(1000);
+    const [gap, rnd, unc] = report.parts;
+    expect(gap.picked).toBe(gaps);
+    expect(gap.shortfall).toBe(500 - gaps);
+    expect(rnd.received + unc.received).toBe(500 - gaps);
+    // The shortfall is shared 3:2 by fraction (largest remainder).
+    expect(Math.abs(rnd.received - (0.6 * (500 - gaps)))).toBeLessThanOrEqual(1);
+    expect(report.notes.join('\n')).toMatch(/coverageGap" found only/);
+    expect(formatSampleReport(report)).toMatch(/coverageGap\s+coverageGap\s+0\.500\s+500\s+\d+\s+0\s+\d+/);
+  });
+
+  it('says so when the whole pool is smaller than the budget', () => {
+    const small = pool(50, 3);
+    const { indices, report } = runRecipe({ budget: 100, parts: [{ uncertainty: 0.5 }, { random: 0.5 }], dedupe: true }, small);
+    expect(indices.length).toBe(report.pool.afterDedupe);
+    expect(report.unfilled).toBe(100 - report.pool.afterDedupe);
+    expect(report.notes.join('\n')).toMatch(/only \d+ rows after dedupe \(50 before\)/);
+  });
+
+  it('stratifies within ±1 of the target per stratum inside a recipe', () => {
+    const { indices, report } = runRecipe({ budget: 301, seed: 2, parts: [{ stratified: 1, by: 'source', allocation: 'equal' }] }, ctx);
+    expect(report.selected).toBe(301);
+    const per = new Map<string, number>();
+    for (const i of indices) per.set(data.rows[i].source, (per.get(data.rows[i].source) ?? 0) + 1);
+    for (const c of per.values()) expect(Math.abs(c - 301 / 3)).toBeLessThanOrEqual(1);
+  });
+
+  it('runs custom samplers from TypeScript recipes and checks what they return', () => {
+    const longest = { name: 'longest', fraction: 0.5, sampler: (c: typeof ctx, count: number, taken: Uint8Array) => {
+      const order = Array.from({ length: c.n }, (_, i) => i).filter((i) => !taken[i]);
+      order.sort((a, b) => data.rows[b].text.length - data.rows[a].text.length || a - b);
+      return order.slice(0, count);
+    } };
+    const { report } = runRecipe({ budget: 20, parts: [longest, { random: 0.5 }] }, ctx);
+    expect(report.parts[0]).toMatchObject({ name: 'longest', picked: 10 });
+    const cheat = { name: 'cheat', fraction: 1, sampler: () => [0, 0] };
+    expect(() => runRecipe({ budget: 2, parts: [cheat] }, ctx)).toThrow(/part "cheat".*row 0, which is already taken/);
+  });
+});
+
+describe('recipe validation', () => {
+  it('rejects an unknown sampler, naming the part', () => {
+    expect(() => prepareRecipe({ budget: 10, parts: [{ random: 0.5 }, { uncertainity: 0.5 }] })).toThrow(ConfigError);
+    expect(() => prepareRecipe({ budget: 10, parts: [{ random: 0.5 }, { uncertainity: 0.5 }] })).toThrow(/part 2: unknown sampler "uncertainity"/);
+  });
+
+  it('rejects unknown options and bad values', () => {
+    expect(() => prepareRecipe({ budget: 10, parts: [{ uncertainty: 1, mesure: 'margin' }] })).toThrow(/uncertainty has no option "mesure"; its options are measure/);
+    expect(() => prepareRecipe({ budget: 10, parts: [{ uncertainty: 1, measure: 'gini' }] })).toThrow(/measure has an invalid value "gini"/);
+    expect(() => prepareRecipe({ budget: 10.5, parts: [{ random: 1 }] })).toThrow(/budget must be a whole number/);
+    expect(() => prepareRecipe({ budget: 10, parts: [{ random: 1.5 }] })).toThrow(/part 1 \(random\).*\[0, 1\]/);
+    expect(() => prepareRecipe({ budget: 10, parts: [{ random: 0.5, uncertainty: 0.5 }] })).toThrow(/one sampler per part/);
+    expect(() => prepareRecipe({ budget: 10, parts: [{ random: 0.5 }, { random: 0.5 }] })).toThrow(/two parts are named "random"/);
+    expect(() => prepareRecipe({ size: 8, parts: [{ random: 1 }] })).toThrow(/unknown key "size"/);
+    expect(() => prepareRecipe({ budget: 8, parts: [{ sampler: 'random', share: 1 }] })).toThrow(/write "fraction" \(of the budget\), not "share"/);
+    expect(() => prepareRecipe({ budget: 8, parts: [{ sampler: 'randum', fraction: 1 }] })).toThrow(/part 1: unknown sampler "randum"/);
+  });
+
+  it('accepts the explicit form { sampler, fraction, ...options }', () => {
+    const r = prepareRecipe({ budget: 8, parts: [{ sampler: 'uncertainty', fraction: 0.5, measure: 'margin' }, { sampler: 'stratified', fraction: 0.5, by: 'class' }] });
+    expect(r.parts.map((p) => [p.name, p.kind, p.fraction])).toEqual([['uncertainty', 'uncertainty', 0.5], ['stratified', 'stratified', 0.5]]);
+    expect(() => prepareRecipe({ budget: 8, parts: [{ sampler: 'uncertainty', fraction: 1, mesure: 'margin' }] })).toThrow(/no option "mesure"/);
+  });
+
+  it('fractions above 1 are an error; below 1 are an error unless fill says scale or random', () => {
+    expect(() => prepareRecipe({ budget: 10, parts: [{ random: 0.7 }, { uncertainty: 0.4 }] })).toThrow(/sum to 1\.1, more than 1/);
+    expect(() => prepareRecipe({ budget: 10, parts: [{ random: 0.5 }] })).toThrow(/sum to 0\.5, not 1/);
+    const data = pool(500);
+    const scaled = runRecipe({ budget: 100, fill: 'scale', parts: [{ random: 0.3 }, { uncertainty: 0.1 }] }, data);
+    expect(scaled.report.parts.map((p) => p.target)).toEqual([75, 25]);
+    const filled = runRecipe({ budget: 100, fill: 'random', parts: [{ uncertainty: 0.25 }] }, data);
+    expect(filled.report.parts.map((p) => [p.name, p.target])).toEqual([['uncertainty', 25], ['fill', 75]]);
+    // Two parts of one sampler need names; 0.6 + 0.2 + 0.1 + 0.1 sums to 1 within float error.
+    expect(() => prepareRecipe({ budget: 10, parts: [{ confident: 0.6 }, { uncertainty: 0.2 }, { random: 0.1, name: 'r1' }, { random: 0.1, name: 'r2' }] })).not.toThrow();
+  });
+
+  it('loads a JSON recipe file and names the file in errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ballot-recipe-'));
+    const good = join(dir, 'recipe.json');
+    writeFileSync(good, JSON.stringify({ budget: 5, seed: 3, parts: [{ random: 1 }] }));
+    expect((await loadRecipe(good)).budget).toBe(5);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "budget": 5, "parts": [{ "radnom": 1 }] }');
+    await expect(loadRecipe(bad)).rejects.toThrow(`${bad}: part 1: unknown sampler "radnom"`);
+    writeFileSync(bad, '{ "budget": 5, ');
+    await expect(loadRecipe(bad)).rejects.toThrow(/bad\.json: the recipe is not valid JSON/);
+  });
+});
