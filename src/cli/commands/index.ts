@@ -6,7 +6,9 @@ import { initCommand } from './init.js';
 import { watchCommand } from './watch.js';
 import { analyzeCommand } from './analyze.js';
 import { disagreementsCommand } from './disagreements.js';
+import { fitCommand } from './fit.js';
+import { predictCommand } from './predict.js';
 
 // Every CLI command, one module each. Each command only parses flags and calls the library.
 export const commands: CommandModule<any, any>[] = [
-  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand];
+  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand];
