@@ -35,3 +35,14 @@ export { summaryRecords, pairRecords, disagreementRecords } from './analysis/rec
 export { readAlignedRows, goldFromRows } from './analysis/inputs.js';
 export { watchLFs, diffSummaries, formatChanges, type WatchOptions, type WatchRun, type WatchResult, type SummaryChanges, type LFChange } from './lf/watch.js';
 export { scaffoldProject, type ScaffoldOptions, type ScaffoldResult } from './lf/scaffold.js';
+// Label models (issue 6)
+export { DawidSkene, type DawidSkeneOptions } from './label-model/dawid-skene.js';
+export { MatrixCompletionModel, type MatrixCompletionOptions } from './label-model/matrix-completion.js';
+export { TripletModel, type TripletOptions } from './label-model/triplet.js';
+export { WeightedMajorityVote, type WeightedMajorityVoteOptions } from './label-model/weighted-majority-vote.js';
+export { AutoLabelModel, AUTO_CANDIDATES, type AutoOptions, type AutoCandidate } from './label-model/auto.js';
+export { createLabelModel, loadLabelModel, parseLabelModelKind, LABEL_MODEL_KINDS, type LabelModelKind } from './label-model/registry.js';
+export { OverlapStats } from './label-model/stats.js';
+export { scorePredictions, expectedScore, parseMetric, METRICS, type Metric } from './label-model/metrics.js';
+export type { ModelSelection } from './label-model/types.js';
+export { loadWrenchSplit, loadWrenchLabels, listWrenchSets, type WrenchSplit, type WrenchSplitName } from './data/wrench.js';
