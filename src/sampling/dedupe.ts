@@ -1,7 +1,7 @@
 import { ConfigError } from '../util/errors.js';
 import { ChainedTable } from './chained-table.js';
 import { radixSortByKey } from './radix.js';
-import { bandKey, checkNumHashes, chooseBands, jaccardSorted, ophSignature, shingleHashes, sortUnique } from './minhash.js';
+import { bandKey, checkNumHashes, chooseBands, jaccardSorted, ophSignatureOfCodes, shingleHashes, sortUnique } from './minhash.js';
 import { TextNormalizer } from './normalize-text.js';
 import type { Row } from './types.js';
 
@@ -130,9 +130,7 @@ export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}
     exactTable.add(i, h1);
     secondHash[i] = h2;
     if (!near || !nearComparable) continue;
-    // (Argument order matters: shingleHashes may grow mine.hashes, so read the array after the call.)
-    const shingleCount = shingleHashes(buf, len, width, mine);
-    ophSignature(mine.hashes, shingleCount, sig, filled);
+    ophSignatureOfCodes(buf, len, width, sig, filled);
     for (let b = 0; b < bands; b++) bandKeys[b * n + i] = bandKey(sig, b, rowsPerBand);
     nearRows[nearCount++] = i;
   }

@@ -11,7 +11,7 @@ export { confidentSampler, type ConfidentOptions } from './confident.js';
 export { strataOf, type Strata } from './strata.js';
 export { normalizeText } from './normalize-text.js';
 export { findDuplicates, type DedupeOptions, type DedupeResult } from './dedupe.js';
-export { prepareRecipe, loadRecipe, SAMPLER_NAMES, type Recipe, type RecipePart, type CustomPart, type PreparedRecipe } from './recipe.js';
+export { prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, type Recipe, type RecipePart, type CustomPart, type PreparedRecipe } from './recipe.js';
 export { runRecipe, type SampleResult, type SampleReport, type PartReport, type ClassCount } from './run-recipe.js';
 export { sampleRows, writeSample, PROVENANCE } from './output.js';
 export { formatSampleReport } from './report.js';

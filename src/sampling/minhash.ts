@@ -58,7 +58,7 @@ export function ophSignature(hashes: Int32Array, count: number, sig: Int32Array,
   const K = sig.length;
   if (count === 0) return false;
   const shift = 32 - Math.log2(K);
-  const valueMask = shift === 32 ? -1 : (1 << shift) - 1;
+  const valueMask = (1 << shift) - 1;
   filled.fill(0);
   for (let p = 0; p < count; p++) {
     const h = hashes[p];
@@ -69,8 +69,16 @@ export function ophSignature(hashes: Int32Array, count: number, sig: Int32Array,
       filled[bin] = 1;
     }
   }
-  // Optimal densification (Shrivastava 2017): the probe sequence depends only on (bin, attempt), so every text
-  // fills the same empty bin from the same place.
+  densify(sig, filled, shift);
+  return true;
+}
+
+/**
+ * Optimal densification (Shrivastava 2017): an empty bin copies the first non-empty bin on a probe sequence that
+ * depends only on (bin, attempt), so every text fills the same empty bin from the same place.
+ */
+function densify(sig: Int32Array, filled: Uint8Array, shift: number): void {
+  const K = sig.length;
   for (let j = 0; j < K; j++) {
     if (filled[j] === 1) continue;
     for (let attempt = 1; ; attempt++) {
@@ -81,6 +89,35 @@ export function ophSignature(hashes: Int32Array, count: number, sig: Int32Array,
       }
     }
   }
+}
+
+/**
+ * The OPH signature straight from normalized code units: the same values as `shingleHashes` + `ophSignature`, in one
+ * pass without materializing the shingle hashes (the dedupe pass computes a million of these).
+ */
+export function ophSignatureOfCodes(codes: Uint16Array, len: number, width: number, sig: Int32Array, filled: Uint8Array): boolean {
+  if (len === 0) return false;
+  const K = sig.length;
+  const shift = 32 - Math.log2(K);
+  const valueMask = (1 << shift) - 1;
+  filled.fill(0);
+  const count = Math.max(1, len - width + 1);
+  const w = Math.min(width, len);
+  let outWeight = 1;
+  for (let q = 1; q < w; q++) outWeight = Math.imul(outWeight, ROLL_BASE);
+  let h = 0;
+  for (let q = 0; q < w; q++) h = (Math.imul(h, ROLL_BASE) + codes[q]) | 0;
+  for (let p = 0; p < count; p++) {
+    if (p > 0) h = (Math.imul(h - Math.imul(codes[p - 1], outWeight), ROLL_BASE) + codes[p + w - 1]) | 0;
+    const x = fmix(h ^ w);
+    const bin = x >>> shift;
+    const v = x & valueMask;
+    if (filled[bin] === 0 || v < sig[bin]) {
+      sig[bin] = v;
+      filled[bin] = 1;
+    }
+  }
+  densify(sig, filled, shift);
   return true;
 }
 

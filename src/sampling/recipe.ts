@@ -184,6 +184,21 @@ export function prepareRecipe(recipe: unknown, source = 'recipe'): PreparedRecip
   return prepared;
 }
 
+/** A prepared recipe with a different budget, seed or dedupe text column (CLI flags), checked like the file. */
+export function overrideRecipe(
+  recipe: PreparedRecipe,
+  overrides: { budget?: number; seed?: number; textColumns?: string[] },
+  source = 'recipe',
+): PreparedRecipe {
+  const { budget = recipe.budget, seed = recipe.seed, textColumns } = overrides;
+  if (!Number.isInteger(budget) || budget < 0) throw new ConfigError(`${source}: budget must be a whole number ≥ 0, got ${budget}`);
+  if (!Number.isInteger(seed)) throw new ConfigError(`${source}: seed must be an integer, got ${seed}`);
+  const dedupe = textColumns ? { ...(recipe.dedupe ?? {}), column: textColumns } : recipe.dedupe;
+  const out: PreparedRecipe = { ...recipe, budget, seed, dedupe };
+  preparedRecipes.add(out);
+  return out;
+}
+
 function preparePart(part: unknown, where: string): PreparedPart {
   const fail = (what: string): never => {
     throw new ConfigError(`${where}: ${what}`);

@@ -8,7 +8,8 @@ import { analyzeCommand } from './analyze.js';
 import { disagreementsCommand } from './disagreements.js';
 import { fitCommand } from './fit.js';
 import { predictCommand } from './predict.js';
+import { sampleCommand } from './sample.js';
 
 // Every CLI command, one module each. Each command only parses flags and calls the library.
 export const commands: CommandModule<any, any>[] = [
-  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand];
+  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand, sampleCommand];

@@ -1,0 +1,82 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { readAlignedRows } from '../../analysis/inputs.js';
+import { loadLabelMatrix } from '../../data/label-matrix-io.js';
+import type { Dataset } from '../../data/types.js';
+import { MajorityVote } from '../../label-model/majority-vote.js';
+import { loadLabelModel } from '../../label-model/registry.js';
+import type { LabelModel } from '../../label-model/types.js';
+import { createSampleContext, formatSampleReport, loadRecipe, overrideRecipe, runRecipe, writeSample } from '../../sampling/index.js';
+import { ConfigError, DataError } from '../../util/errors.js';
+import { printJSON, writeJSONFile } from '../output.js';
+
+interface SampleArgs {
+  recipe: string;
+  L: string;
+  model: string;
+  data?: string;
+  out: string;
+  seed?: number;
+  budget?: number;
+  'text-column'?: string;
+  report?: string;
+  json?: boolean;
+}
+
+export const sampleCommand: CommandModule<object, SampleArgs> = {
+  command: 'sample',
+  describe: 'Select the next training set with a recipe (budgeted mix of samplers, dedupe) and write it with provenance',
+  builder: (y) =>
+    y
+      .option('recipe', { type: 'string', demandOption: true, describe: 'Recipe: .json, or a .ts/.js module exporting it as default' })
+      .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow, from ballot apply)' })
+      .option('model', { type: 'string', default: 'mv', describe: 'Fitted label model (.json, from ballot fit), or mv for majority vote' })
+      .option('data', { type: 'string', describe: 'The rows the LFs were applied to, same order (.csv, .tsv, .jsonl, .arrow); needed for dedupe, stratifying by a column, and to copy the rows out' })
+      .option('out', { type: 'string', demandOption: true, describe: 'Output: .arrow, .csv, .tsv or .jsonl (rows + _row, _part, _label, _prob_<class>, _votes)' })
+      .option('seed', { type: 'number', describe: "Override the recipe's seed" })
+      .option('budget', { type: 'number', describe: "Override the recipe's budget" })
+      .option('text-column', { type: 'string', describe: 'Text column(s) to dedupe on, comma-separated (overrides the recipe)' })
+      .option('report', { type: 'string', describe: 'Also write the report as JSON to this file' })
+      .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
+      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set') as any,
+  handler: async (a) => {
+    const t0 = performance.now();
+    const recipe = overrideRecipe(
+      await loadRecipe(a.recipe),
+      { budget: a.budget, seed: a.seed, textColumns: a['text-column']?.split(',').map((c) => c.trim()).filter(Boolean) },
+      'command line',
+    );
+    const L = loadLabelMatrix(a.L);
+    const model = readModel(a.model);
+    const probs = model.predictProba(L);
+    let data: Dataset | undefined;
+    if (a.data) data = readAlignedRows(L, a.data);
+    else if (recipe.dedupe) throw new ConfigError(`${a.recipe} asks for dedupe, which needs the rows' text: pass --data`);
+    const ctx = createSampleContext({ probs, L, rows: data?.rows });
+    const result = runRecipe(recipe, ctx);
+    writeSample(a.out, result, data?.columns);
+    if (a.report) writeJSONFile(a.report, result.report);
+    if (a.json) {
+      printJSON({ out: a.out, model: model.kind, ...result.report, seconds: (performance.now() - t0) / 1000 });
+      return;
+    }
+    process.stdout.write(`${formatSampleReport(result.report)}\n→ ${a.out} (${model.kind}, ${((performance.now() - t0) / 1000).toFixed(2)} s)\n`);
+  },
+};
+
+/** A fitted model file from `ballot fit`, or 'mv' for majority vote (needs no fit). */
+function readModel(spec: string): LabelModel {
+  if (spec === 'mv' && !existsSync(spec)) return new MajorityVote();
+  let text: string;
+  try {
+    text = readFileSync(spec, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(spec, code === 'ENOENT' ? 'no such file (pass a model saved by ballot fit, or mv for majority vote)' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
+  }
+  try {
+    return loadLabelModel(text);
+  } catch (e) {
+    throw new DataError(spec, (e as Error).message, {}, { cause: e });
+  }
+}
