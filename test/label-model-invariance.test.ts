@@ -66,7 +66,7 @@ describe('auto', () => {
     const auto = new AutoLabelModel();
     const report = auto.fit(L, { dev: { L: dev.L, gold: dev.y } });
     const sel = report.selection!;
-    expect(sel.scores.map((s) => s.model)).toEqual(['mv', 'wmv', 'triplet', 'ds', 'mc']);
+    expect(sel.scores.map((s) => s.model)).toEqual(['mv', 'wmv', 'triplet', 'ds', 'mc', 'mc+balance']);
     const best = Math.max(...sel.scores.map((s) => s.score));
     const chosen = sel.scores.find((s) => s.model === sel.chosen)!;
     expect(chosen.score).toBe(best);

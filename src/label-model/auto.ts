@@ -11,8 +11,11 @@ import { TripletModel } from './triplet.js';
 import type { FitReport, LabelModel, LabelModelJSON, ModelSelection, TiePolicy } from './types.js';
 import { devAccuracies, WeightedMajorityVote } from './weighted-majority-vote.js';
 
-/** The label models `auto` chooses among, simplest first: on a tie in dev score the simpler one wins. */
-export const AUTO_CANDIDATES = ['mv', 'wmv', 'triplet', 'ds', 'mc'] as const;
+/**
+ * The label models `auto` chooses among, simplest first: on a tie in dev score the simpler one wins. `mc+balance` is
+ * matrix completion with its class balance estimated (classBalance: 'estimate') rather than uniform.
+ */
+export const AUTO_CANDIDATES = ['mv', 'wmv', 'triplet', 'ds', 'mc', 'mc+balance'] as const;
 export type AutoCandidate = (typeof AUTO_CANDIDATES)[number];
 
 export type AutoOptions = {
@@ -58,7 +61,7 @@ export class AutoLabelModel implements LabelModel {
     if (candidates.length === 0) throw new ConfigError('auto: no candidate models');
 
     const scores: ModelSelection['scores'] = [];
-    let best: { model: LabelModel; report: FitReport; score: number } | null = null;
+    let best: { name: AutoCandidate; model: LabelModel; report: FitReport; score: number } | null = null;
     for (const kind of candidates) {
       const opts = options.options?.[kind] ?? {};
       try {
@@ -68,19 +71,19 @@ export class AutoLabelModel implements LabelModel {
         const score = expectedScore(dev.gold, devProbs, L.k, metric);
         scores.push({ model: kind, score });
         // Strictly better only: candidates come simplest first, so a tie keeps the simpler one.
-        if (!best || score > best.score + 1e-12) best = { model, report, score };
+        if (!best || score > best.score + 1e-12) best = { name: kind, model, report, score };
       } catch (e) {
         scores.push({ model: kind, score: NaN, error: describeError(e) });
       }
     }
     if (!best) throw new ConfigError(`auto: no candidate could be fitted (${scores.map((s) => `${s.model}: ${s.error}`).join('; ')})`);
     this.inner = best.model;
-    this.selection = { metric, devRows: labelled, scores, chosen: best.model.kind };
+    this.selection = { metric, devRows: labelled, scores, chosen: best.name };
     return {
       ...best.report,
       model: this.kind,
       selection: this.selection,
-      notes: [...(best.report.notes ?? []), `auto chose ${best.model.kind} (dev ${metric} ${best.score.toFixed(4)})`],
+      notes: [...(best.report.notes ?? []), `auto chose ${best.name} (dev ${metric} ${best.score.toFixed(4)})`],
       seconds: (performance.now() - t0) / 1000,
     };
   }
@@ -133,14 +136,15 @@ function createCandidate(kind: Exclude<AutoCandidate, 'wmv'>): LabelModel {
   switch (kind) {
     case 'mv': return new MajorityVote();
     case 'ds': return new DawidSkene();
-    case 'mc': return new MatrixCompletionModel();
+    case 'mc':
+    case 'mc+balance': return new MatrixCompletionModel();
     case 'triplet': return new TripletModel();
   }
 }
 
 function fitPlain(kind: Exclude<AutoCandidate, 'wmv'>, L: LabelMatrix, devL: LabelMatrix, opts: Record<string, unknown>) {
   const model = createCandidate(kind);
-  const report = model.fit(L, opts);
+  const report = model.fit(L, kind === 'mc+balance' ? { ...opts, classBalance: 'estimate' } : opts);
   return { model, report, devProbs: model.predictProba(devL) };
 }
 

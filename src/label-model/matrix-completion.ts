@@ -2,6 +2,7 @@ import type { LabelMatrix } from '../lf/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { createRng } from '../util/rng.js';
 import { alignToModel, checkClassBalance, checkModelJSON, posteriorFromLogTable, readNumbers } from './common.js';
+import { DawidSkene } from './dawid-skene.js';
 import { clamp } from './linalg.js';
 import { minCostAssignment } from './munkres.js';
 import { probsToPreds } from './predict.js';
@@ -15,8 +16,11 @@ export interface MatrixCompletionOptions {
    * lr 0.01 × 100 epochs, μ_init scaled by one random number). See the README section on label models for why.
    */
   preset?: 'ballot' | 'snorkel';
-  /** Class balance: fixed probabilities or 'uniform' (default, as Snorkel without Y_dev). */
-  classBalance?: 'uniform' | readonly number[];
+  /**
+   * Class balance: fixed probabilities, 'uniform' (default, as Snorkel without Y_dev), or 'estimate': the class
+   * balance of a Dawid-Skene fit on the same matrix (needs rows, so `fit` only).
+   */
+  classBalance?: 'uniform' | 'estimate' | readonly number[];
   /** Prior precision P(Y = l | λ_j = l) per LF (or one for all); default 0.7 as in Snorkel. */
   precInit?: number | readonly number[];
   /** μ is clamped to [muEps, 1 − muEps] after training; default min(0.01, 10^-ceil(log10 n)) as in Snorkel. */
@@ -80,7 +84,21 @@ export class MatrixCompletionModel implements LabelModel {
   fit(L: LabelMatrix, options: MatrixCompletionOptions = {}): FitReport {
     const t0 = performance.now();
     const stats = OverlapStats.fromLabelMatrix(L);
-    const report = this.fitStats(stats, L.labels, L.lfNames, options);
+    if (options.classBalance !== 'estimate') {
+      const report = this.fitStats(stats, L.labels, L.lfNames, options);
+      report.seconds = (performance.now() - t0) / 1000;
+      return report;
+    }
+    // Second moments cannot tell the class balance apart from the LF parameters (for k = 2, O only pins d_a·√(p(1−p))),
+    // so it comes from the maximum-likelihood fit of the Dawid-Skene model, which uses every vote pattern.
+    const ds = new DawidSkene();
+    ds.fit(L);
+    // Floored so that a class EM all but emptied keeps finite parameters.
+    const floored = ds.classBalance().map((x) => Math.max(x, 1e-3));
+    const total = floored.reduce((x, y) => x + y, 0);
+    const p = Array.from(floored, (x) => x / total);
+    const report = this.fitStats(stats, L.labels, L.lfNames, { ...options, classBalance: p });
+    report.notes = [...(report.notes ?? []), `class balance from the Dawid-Skene fit: ${p.map((x) => x.toFixed(3)).join(', ')}`];
     report.seconds = (performance.now() - t0) / 1000;
     return report;
   }
@@ -212,6 +230,7 @@ function resolveOptions(o: MatrixCompletionOptions, m: number, k: number, n: num
   if (precInit.length !== m) throw new ConfigError(`precInit has ${precInit.length} entries, expected one per LF (${m})`);
   for (const x of precInit) if (!(x > 0 && x < 1)) throw new ConfigError(`precInit values must be in (0, 1), got ${x}`);
   const cb = o.classBalance ?? 'uniform';
+  if (cb === 'estimate') throw new ConfigError('classBalance "estimate" needs the rows: use fit(L), not fitStats');
   const classBalance = cb === 'uniform' ? new Float64Array(k).fill(1 / k) : checkClassBalance(cb, k);
   const muEps = o.muEps ?? Math.min(0.01, 1 / 10 ** Math.ceil(Math.log10(Math.max(n, 1))));
   if (!(muEps >= 0 && muEps < 0.5)) throw new ConfigError(`muEps must be in [0, 0.5), got ${muEps}`);

@@ -114,12 +114,15 @@ function modelOptions(kind: LabelModelKind, a: FitArgs, k: number, check = true)
 
 function candidateOptions(a: FitArgs, k: number): Record<string, Record<string, unknown>> {
   const kinds = ['wmv', 'ds', 'triplet', 'mc'] as const;
-  return Object.fromEntries(kinds.map((kind) => [kind, modelOptions(kind, a, k, false)]));
+  const out: Record<string, Record<string, unknown>> = Object.fromEntries(kinds.map((kind) => [kind, modelOptions(kind, a, k, false)]));
+  // mc+balance estimates the class balance itself; a given --class-balance makes it the same as mc.
+  out['mc+balance'] = { ...out.mc, classBalance: undefined };
+  return out;
 }
 
 function formatFit(out: string, L: LabelMatrix, r: FitReport, model: LabelModel, selection?: ModelSelection): string {
   const lines: string[] = [];
-  const chosen = model instanceof AutoLabelModel ? `auto → ${model.chosen().kind}` : model.kind;
+  const chosen = model instanceof AutoLabelModel ? `auto → ${selection?.chosen ?? model.chosen().kind}` : model.kind;
   lines.push(`${chosen} fitted on ${r.n.toLocaleString('en-US')} rows × ${r.m} LFs × ${r.k} classes in ${(r.seconds ?? 0).toFixed(2)} s → ${out}`);
   const conv = r.iterations ? `; ${r.iterations} iterations, ${r.converged ? 'converged' : 'not converged'}` : '';
   lines.push(`rows without votes (get the class balance): ${r.uncoveredRows.toLocaleString('en-US')}${conv}`);
