@@ -9,6 +9,7 @@
  * Snorkel's LabelModel on this machine kind (REFERENCE.md): fit 8.2 s, predict_proba 4.0 s, peak RSS 3.8 GB.
  */
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/output.js';
@@ -40,6 +41,8 @@ interface ChildResult {
   statsSeconds: number | null;
   fitSeconds: number;
   predictSeconds: number;
+  /** User + system CPU seconds of stats + fit + predict: less sensitive than wall time to other processes' load. */
+  cpuSeconds: number;
   rssAfterDataMB: number;
   peakRssMB: number;
   checksum: number;
@@ -101,6 +104,7 @@ function runChild(o: Options, model: ModelName): ChildResult {
   const rssAfterDataMB = process.memoryUsage().rss / 2 ** 20;
   let statsSeconds: number | null = null;
   let predictProba: (L: LabelMatrix) => Float64Array;
+  const cpu0 = process.cpuUsage();
   t = performance.now();
   if (model === 'mc' || model === 'mc-snorkel' || model === 'triplet') {
     const stats = OverlapStats.fromLabelMatrix(L);
@@ -124,9 +128,11 @@ function runChild(o: Options, model: ModelName): ChildResult {
   t = performance.now();
   const probs = predictProba(L);
   const predictSeconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   let checksum = 0;
   for (let i = 1; i < probs.length; i += 2) checksum += probs[i];
-  return { model, generateSeconds, statsSeconds, fitSeconds, predictSeconds, rssAfterDataMB, peakRssMB: process.resourceUsage().maxRSS / 1024, checksum };
+  return { model, generateSeconds, statsSeconds, fitSeconds, predictSeconds, cpuSeconds, rssAfterDataMB, peakRssMB: process.resourceUsage().maxRSS / 1024, checksum };
 }
 
 function main(): void {
@@ -152,9 +158,10 @@ function main(): void {
   const s = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   console.log(`Synthetic ${o.n.toLocaleString('en-US')} rows × ${o.m} LFs, k = 2, coverage ${o.coverage} per LF, seed ${o.seed}; one child process per model.`);
   console.log(formatTable(
-    ['model', 'stats s', 'fit s', 'predict s', 'stats+fit+predict s', 'RSS with data MB', 'peak RSS MB'],
-    results.map((r) => [r.model, s(r.statsSeconds), s(r.fitSeconds), s(r.predictSeconds), s((r.statsSeconds ?? 0) + r.fitSeconds + r.predictSeconds), r.rssAfterDataMB.toFixed(0), r.peakRssMB.toFixed(0)]),
+    ['model', 'stats s', 'fit s', 'predict s', 'stats+fit+predict s', 'same, CPU s', 'RSS with data MB', 'peak RSS MB'],
+    results.map((r) => [r.model, s(r.statsSeconds), s(r.fitSeconds), s(r.predictSeconds), s((r.statsSeconds ?? 0) + r.fitSeconds + r.predictSeconds), s(r.cpuSeconds), r.rssAfterDataMB.toFixed(0), r.peakRssMB.toFixed(0)]),
   ));
+  console.log(`Wall-clock seconds; load average during the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} cores.`);
   console.log('Snorkel LabelModel, same data shape (REFERENCE.md): fit 8.2 s, predict 4.0 s, peak RSS 3800 MB. Target for mc: stats+fit+predict < 1.2 s, peak RSS < 600 MB.');
 }
 
