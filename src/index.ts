@@ -46,3 +46,11 @@ export { OverlapStats } from './label-model/stats.js';
 export { scorePredictions, expectedScore, parseMetric, METRICS, type Metric } from './label-model/metrics.js';
 export type { ModelSelection } from './label-model/types.js';
 export { loadWrenchSplit, loadWrenchLabels, listWrenchSets, type WrenchSplit, type WrenchSplitName } from './data/wrench.js';
+export {
+  createSampleContext, apportion, randomSampler, randomSample, stratifiedSampler, stratifiedSample, uncertaintySampler, uncertaintyScores,
+  disagreementSampler, coverageGapSampler, filterUncovered, confidentSampler, strataOf, normalizeText, findDuplicates,
+  prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, runRecipe, sampleRows, writeSample, PROVENANCE, formatSampleReport,
+  type SampleContext, type Sampler, type StratifyBy, type Allocation, type SampleInput, type StratifiedOptions, type UncertaintyOptions,
+  type UncertaintyMeasure, type FilterUncoveredOptions, type ConfidentOptions, type Strata, type DedupeOptions, type DedupeResult,
+  type Recipe, type RecipePart, type CustomPart, type PreparedRecipe, type SampleResult, type SampleReport, type PartReport, type ClassCount,
+} from './sampling/index.js';

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { readRows } from '../src/data/read.js';
 import { ConfigError } from '../src/util/errors.js';
 import { findDuplicates, normalizeText, type Row } from '../src/sampling/index.js';
+import { candidateProbability, chooseBands, ophSignature, ophSignatureOfCodes, shingleHashes } from '../src/sampling/minhash.js';
+import { TextNormalizer } from '../src/sampling/normalize-text.js';
+import { createRng } from '../src/util/rng.js';
 
 const SPAM_DIR = join(import.meta.dirname, '..', 'examples', 'spam', 'data');
 const haveSpam = existsSync(SPAM_DIR);
@@ -131,6 +134,49 @@ describe.skipIf(!haveSpam)('dedupe on the YouTube spam comments', () => {
       // An edit of a text made of few distinct shingles (a link repeated 7 times) can fall below the threshold: kept.
       expect(r.kind[i]).toBe(sim === undefined ? EXACT : sim >= 0.9 ? NEAR : 0);
       if (r.kind[i] !== 0) expect(r.duplicateOf[i]).toBe(rows[i].of);
+    }
+  });
+});
+
+describe('MinHash signatures', () => {
+  const signature = (text: string) => {
+    const t = new TextNormalizer();
+    const len = t.normalize(text);
+    const fused = new Int32Array(64);
+    ophSignatureOfCodes(t.buf, len, 5, fused, new Uint8Array(64));
+    const out = { hashes: new Int32Array(4) };
+    const count = shingleHashes(t.buf, len, 5, out);
+    const twoStep = new Int32Array(64);
+    ophSignature(out.hashes, count, twoStep, new Uint8Array(64));
+    return { fused, twoStep };
+  };
+
+  it('agree in a share of positions close to the Jaccard similarity, for short and long texts', () => {
+    const rng = createRng(5);
+    const words = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}x${(i * 7919) % 997}`);
+    for (const length of [6, 40]) {
+      let sumJ = 0;
+      let sumAgree = 0;
+      for (let t = 0; t < 300; t++) {
+        const a = Array.from({ length }, () => words[rng.int(words.length)]);
+        const b = a.map((w) => (rng.next() < 0.25 ? words[rng.int(words.length)] : w));
+        const [sa, sb] = [signature(a.join(' ')), signature(b.join(' '))];
+        expect(sa.fused).toEqual(sa.twoStep);
+        sumJ += jaccard(shingles(a.join(' ')), shingles(b.join(' ')));
+        let agree = 0;
+        for (let j = 0; j < 64; j++) if (sa.fused[j] === sb.fused[j]) agree++;
+        sumAgree += agree / 64;
+      }
+      expect(Math.abs(sumAgree / 300 - sumJ / 300)).toBeLessThan(0.02);
+    }
+  });
+
+  it('bands so a pair at the threshold is a candidate with probability ≥ 0.98', () => {
+    expect(chooseBands(64, 0.9)).toEqual({ bands: 8, rows: 8 });
+    for (const t of [0.5, 0.7, 0.8, 0.95]) {
+      const { bands, rows } = chooseBands(64, t);
+      expect(candidateProbability(t, bands, rows)).toBeGreaterThanOrEqual(0.98);
+      expect(candidateProbability(t, Math.floor(64 / (rows + 1)), rows + 1)).toBeLessThan(0.98);
     }
   });
 });

@@ -36,7 +36,7 @@ export function shingleHashes(codes: Uint16Array, len: number, width: number, ou
   for (let q = 0; q < w; q++) h = (Math.imul(h, ROLL_BASE) + codes[q]) | 0;
   hashes[0] = fmix(h ^ w);
   for (let p = 1; p < count; p++) {
-    h = (Math.imul(h - Math.imul(codes[p - 1], outWeight), ROLL_BASE) + codes[p + w - 1]) | 0;
+    h = (Math.imul((h - Math.imul(codes[p - 1], outWeight)) | 0, ROLL_BASE) + codes[p + w - 1]) | 0;
     hashes[p] = fmix(h ^ w);
   }
   return count;
@@ -59,36 +59,17 @@ export function ophSignature(hashes: Int32Array, count: number, sig: Int32Array,
   if (count === 0) return false;
   const shift = 32 - Math.log2(K);
   const valueMask = (1 << shift) - 1;
-  filled.fill(0);
+  // Values are < 2^shift, so EMPTY marks an unfilled bin: one well-predicted comparison in the hot loop instead of
+  // a "filled" test plus a comparison (which mispredicts and doubled the time).
+  sig.fill(EMPTY);
   for (let p = 0; p < count; p++) {
     const h = hashes[p];
     const bin = h >>> shift;
     const v = h & valueMask;
-    if (filled[bin] === 0 || v < sig[bin]) {
-      sig[bin] = v;
-      filled[bin] = 1;
-    }
+    if (v < sig[bin]) sig[bin] = v;
   }
   densify(sig, filled, shift);
   return true;
-}
-
-/**
- * Optimal densification (Shrivastava 2017): an empty bin copies the first non-empty bin on a probe sequence that
- * depends only on (bin, attempt), so every text fills the same empty bin from the same place.
- */
-function densify(sig: Int32Array, filled: Uint8Array, shift: number): void {
-  const K = sig.length;
-  for (let j = 0; j < K; j++) {
-    if (filled[j] === 1) continue;
-    for (let attempt = 1; ; attempt++) {
-      const src = fmix(Math.imul(j + 1, GOLDEN) ^ Math.imul(attempt, M2)) >>> shift;
-      if (filled[src] === 1) {
-        sig[j] = sig[src];
-        break;
-      }
-    }
-  }
 }
 
 /**
@@ -100,7 +81,7 @@ export function ophSignatureOfCodes(codes: Uint16Array, len: number, width: numb
   const K = sig.length;
   const shift = 32 - Math.log2(K);
   const valueMask = (1 << shift) - 1;
-  filled.fill(0);
+  sig.fill(EMPTY);
   const count = Math.max(1, len - width + 1);
   const w = Math.min(width, len);
   let outWeight = 1;
@@ -108,17 +89,65 @@ export function ophSignatureOfCodes(codes: Uint16Array, len: number, width: numb
   let h = 0;
   for (let q = 0; q < w; q++) h = (Math.imul(h, ROLL_BASE) + codes[q]) | 0;
   for (let p = 0; p < count; p++) {
-    if (p > 0) h = (Math.imul(h - Math.imul(codes[p - 1], outWeight), ROLL_BASE) + codes[p + w - 1]) | 0;
+    if (p > 0) h = (Math.imul((h - Math.imul(codes[p - 1], outWeight)) | 0, ROLL_BASE) + codes[p + w - 1]) | 0;
     const x = fmix(h ^ w);
     const bin = x >>> shift;
     const v = x & valueMask;
-    if (filled[bin] === 0 || v < sig[bin]) {
-      sig[bin] = v;
-      filled[bin] = 1;
-    }
+    if (v < sig[bin]) sig[bin] = v;
   }
   densify(sig, filled, shift);
   return true;
+}
+
+const EMPTY = 0x7fffffff;
+
+/**
+ * Optimal densification (Shrivastava 2017): an empty bin copies the first originally non-empty bin on a probe
+ * sequence that depends only on (bin, attempt), so every text fills the same empty bin from the same place. The
+ * first 4K probes of every bin come from a precomputed table (a short text leaves most bins empty and needs many).
+ */
+function densify(sig: Int32Array, filled: Uint8Array, shift: number): void {
+  const K = sig.length;
+  let empty = 0;
+  for (let j = 0; j < K; j++) {
+    const f = sig[j] === EMPTY ? 0 : 1;
+    filled[j] = f;
+    empty += 1 - f;
+  }
+  if (empty === 0) return;
+  const table = probeTable(K, shift);
+  const P = 4 * K;
+  for (let j = 0; j < K; j++) {
+    if (filled[j] === 1) continue;
+    let src = -1;
+    for (let a = 0, at = j * P; a < P; a++, at++) {
+      if (filled[table[at]] === 1) {
+        src = table[at];
+        break;
+      }
+    }
+    for (let attempt = P + 1; src < 0; attempt++) {
+      const b = probe(j, attempt, shift);
+      if (filled[b] === 1) src = b;
+    }
+    sig[j] = sig[src];
+  }
+}
+
+function probe(bin: number, attempt: number, shift: number): number {
+  return fmix(Math.imul(bin + 1, GOLDEN) ^ Math.imul(attempt, M2)) >>> shift;
+}
+
+const probeTables = new Map<number, Uint16Array>();
+function probeTable(K: number, shift: number): Uint16Array {
+  let t = probeTables.get(K);
+  if (!t) {
+    const P = 4 * K;
+    t = new Uint16Array(K * P);
+    for (let j = 0; j < K; j++) for (let a = 1; a <= P; a++) t[j * P + a - 1] = probe(j, a, shift);
+    probeTables.set(K, t);
+  }
+  return t;
 }
 
 /** Hash of band `b` (rows r values starting at b·r) of a signature; the band number is mixed in. */

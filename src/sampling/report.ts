@@ -15,7 +15,16 @@ export function formatSampleReport(report: SampleReport): string {
       ['part', 'sampler', 'fraction', 'target', 'shortfall', 'received', 'picked', ...classNames],
       [
         ...report.parts.map((p) => [p.name, p.kind, p.fraction, p.target, p.shortfall, p.received, p.picked, ...classNames.map((c) => report.perPartClass[p.name][c])]),
-        ['total', '', '', report.budget, '', '', report.selected, ...report.classes.map((c) => c.selected)],
+        [
+          'total',
+          '',
+          report.parts.reduce((a, p) => a + p.fraction, 0),
+          report.budget,
+          report.parts.reduce((a, p) => a + p.shortfall, 0),
+          report.parts.reduce((a, p) => a + p.received, 0),
+          report.selected,
+          ...report.classes.map((c) => c.selected),
+        ],
       ],
     ),
   );
