@@ -148,7 +148,9 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
     );
   }
   for (const p of partReports) {
-    if (p.shortfall > 0) notes.push(`part "${p.name}" found only ${p.target - p.shortfall} of its ${p.target} rows; ${prepared.redistribute ? 'the rest went to the other parts' : 'redistribution is off'}`);
+    if (p.shortfall > 0) {
+      notes.push(`part "${p.name}" had only ${p.target - p.shortfall} eligible rows for its target of ${p.target}${prepared.redistribute ? '; its shortfall was offered to the other parts (see received)' : ' (redistribution is off)'}`);
+    }
   }
   if (total < budget) notes.push(`selected ${total} of the budget of ${budget}: no part had eligible rows left`);
   if (prepared.fill === 'scale' && prepared.fractionSum < 1 - 1e-9) notes.push(`fractions sum to ${prepared.fractionSum}; parts were scaled up to fill the budget`);
