@@ -131,8 +131,9 @@ describe('onnxLabelingFunction', () => {
   it('applies from LF files through ballot apply, on workers too, with the same result', async () => {
     const common = { data: SHAKIRA, lfs: [EXAMPLE_LFS], batchSize: 100, progress: false, cache: false };
     const serial = await applyFile({ ...common, out: join(dir, 's.arrow'), workers: 1, returnMatrix: true });
-    const parallel = await applyFile({ ...common, out: join(dir, 'p.arrow'), workers: 2 });
+    const parallel = await applyFile({ ...common, out: join(dir, 'p.arrow'), workers: 2, applyWhileWorkersStart: false });
     expect(parallel.workers).toBe(2);
+    expect(parallel.workerBatches).toBe(4);
     expect(serial.lfs.map((l) => l.name)).toEqual(['onnx_logreg']);
     expect(Buffer.compare(readFileSync(join(dir, 's.arrow')), readFileSync(join(dir, 'p.arrow')))).toBe(0);
     expect(serial.matrix!.column(0).some((v) => v === 1)).toBe(true);

@@ -8,6 +8,7 @@ import { applyLFs } from '../src/lf/apply.js';
 import { applyLFsAsync } from '../src/lf/apply-async.js';
 import { loadLFModules } from '../src/lf/load.js';
 import { readRows } from '../src/data/read.js';
+import { rowsToArrowIPC } from '../src/data/arrow.js';
 import { createRng } from '../src/util/rng.js';
 
 const LFS = fileURLToPath(new URL('./fixtures/lfs/parallel/lfs.ts', import.meta.url));
@@ -33,9 +34,11 @@ describe('parallel and streaming apply', () => {
   it('writes the same matrix on 2 workers as in one thread, byte for byte', async () => {
     const common = { data, lfs: [LFS], onError: 'abstain' as const, batchSize: 250, cache: false, returnMatrix: true, progress: false };
     const serial = await applyFile({ ...common, out: join(dir, 'serial.arrow'), workers: 1 });
-    const parallel = await applyFile({ ...common, out: join(dir, 'parallel.arrow'), workers: 2 });
+    // Every batch on the workers (by default this thread also applies batches while the workers start).
+    const parallel = await applyFile({ ...common, out: join(dir, 'parallel.arrow'), workers: 2, applyWhileWorkersStart: false });
     expect(serial.workers).toBe(1);
     expect(parallel.workers).toBe(2);
+    expect(parallel.workerBatches).toBe(12);
     expect(parallel.rows).toBe(3000);
     expect(Buffer.compare(readFileSync(join(dir, 'serial.arrow')), readFileSync(join(dir, 'parallel.arrow')))).toBe(0);
     expect(Array.from(parallel.matrix!.errorCounts)).toEqual(Array.from(serial.matrix!.errorCounts));
@@ -50,6 +53,16 @@ describe('parallel and streaming apply', () => {
     expect(Buffer.compare(Buffer.from(parallel.matrix!.votes), Buffer.from(direct.votes))).toBe(0);
     const viaAsync = await applyLFsAsync(rows, lfs, labels!, { onError: 'abstain', progress: false, batchSize: 333 });
     expect(Buffer.compare(Buffer.from(viaAsync.votes), Buffer.from(direct.votes))).toBe(0);
+
+    // Arrow input goes to the workers as record-batch bytes: same matrix again.
+    const arrow = join(dir, 'rows.arrow');
+    writeFileSync(arrow, rowsToArrowIPC(rows, ['id', 'text', 'score'], arrow));
+    const fromArrow = await applyFile({ ...common, data: arrow, out: join(dir, 'arrow.arrow'), workers: 2, applyWhileWorkersStart: false });
+    expect(fromArrow.workerBatches).toBe(12);
+    expect(Buffer.compare(readFileSync(join(dir, 'arrow.arrow')), readFileSync(join(dir, 'serial.arrow')))).toBe(0);
+    // Mixed: this thread applies batches until the workers are up; the result cannot tell.
+    await applyFile({ ...common, out: join(dir, 'mixed.arrow'), workers: 2 });
+    expect(Buffer.compare(readFileSync(join(dir, 'mixed.arrow')), readFileSync(join(dir, 'serial.arrow')))).toBe(0);
   });
 
   it('stops with the first failing row in file order, like the serial path', async () => {
@@ -58,7 +71,7 @@ describe('parallel and streaming apply', () => {
     await expect(applyFile({ ...common, out: join(dir, 'e1.arrow'), workers: 1 })).rejects.toThrow(
       `labeling function "flaky" failed on row ${first}: cannot judge row ${first}`,
     );
-    await expect(applyFile({ ...common, out: join(dir, 'e2.arrow'), workers: 2 })).rejects.toThrow(
+    await expect(applyFile({ ...common, out: join(dir, 'e2.arrow'), workers: 2, applyWhileWorkersStart: false })).rejects.toThrow(
       `labeling function "flaky" failed on row ${first}: cannot judge row ${first}`,
     );
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatOf, readRowBatches, type ReadOptions } from '../data/read.js';
-import type { RowBatch } from '../data/types.js';
+import type { Row } from '../data/types.js';
 import { ConfigError } from '../util/errors.js';
 import { createProgress } from '../util/progress.js';
 import { defineLabels, type LabelSpace } from './labels.js';
@@ -13,7 +13,9 @@ import { isBatchedLF } from './batched.js';
 import { discoverLFs, type DiscoveredLF, type Discovery } from './discovery.js';
 import { ColumnCache, hashFile, type ColumnWriter, type RunRecord } from './cache.js';
 import { labelMatrixFromColumns, writeLabelMatrixFromColumns } from './matrix-writer.js';
-import { applyParallel } from './parallel/pool.js';
+import { applyParallel, type BatchVotes } from './parallel/pool.js';
+import { sourceBatches, type SourceBatch } from './parallel/sources.js';
+import { toColumnMajor } from './parallel/protocol.js';
 import { estimateRowCount } from './row-count.js';
 import { displayPath } from './paths.js';
 
@@ -31,6 +33,8 @@ export interface ApplyFileOptions {
   workers?: number;
   /** Rows per batch read from the file and handed to a worker (default 8192). Memory is bounded by batches, not the file. */
   batchSize?: number;
+  /** Apply batches in this thread while the workers start (default true; false sends every batch to a worker). */
+  applyWhileWorkersStart?: boolean;
   /** Reuse cached LF columns whose fingerprint is unchanged (default true). */
   cache?: boolean;
   /** Cache directory (default `.ballot-cache` next to the output). */
@@ -65,6 +69,8 @@ export interface ApplyFileReport {
   cached: string[];
   /** Workers used for the LFs that were applied (0 when everything came from the cache). */
   workers: number;
+  /** Batches applied by worker threads (the others ran in this thread, e.g. while the workers started). */
+  workerBatches: number;
   seconds: number;
   /** Seconds spent streaming the data through the applied LFs (excludes discovery, cache and output). */
   applySeconds: number;
@@ -121,6 +127,7 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
   const todo = plans.filter((p) => !p.hit);
   let n = plans.find((p) => p.hit)?.hit?.n ?? 0;
   let workersUsed = 0;
+  let workerBatches = 0;
   let applySeconds = 0;
   const scratch = todo.some((p) => !p.key) ? mkdtempSync(join(tmpdir(), 'ballot-apply-')) : undefined;
   const scratchCache = scratch ? new ColumnCache(scratch) : undefined;
@@ -136,10 +143,12 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
         writers,
         workers: options.workers ?? availableParallelism(),
         progress: options.progress,
+        applyWhileWorkersStart: options.applyWhileWorkersStart ?? true,
       });
       applySeconds = (performance.now() - ta) / 1000;
       n = result.rows;
       workersUsed = result.workers;
+      workerBatches = result.workerBatches;
       if (!sameSnapshot(sourceSnapshot, snapshot(discovery.sourceFiles))) {
         throw new ConfigError('LF source files changed while applying; nothing was saved or cached. Run again.');
       }
@@ -176,6 +185,7 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
       applied: todo.map((p) => p.lf.name),
       cached: plans.filter((p) => p.hit).map((p) => p.lf.name),
       workers: workersUsed,
+      workerBatches,
       seconds,
       applySeconds,
       rowsPerSecond: todo.length && applySeconds > 0 ? n / applySeconds : 0,
@@ -235,64 +245,64 @@ interface ApplyJob {
   writers: ColumnWriter[];
   workers: number;
   progress?: boolean | 'auto';
+  applyWhileWorkersStart: boolean;
 }
 
 /** Streams the data through the LFs, writing each LF's votes into its column writer by row position. */
-async function applyToWriters(job: ApplyJob): Promise<{ rows: number; errorCounts: Int32Array; workers: number }> {
+async function applyToWriters(job: ApplyJob): Promise<{ rows: number; errorCounts: Int32Array; workers: number; workerBatches: number }> {
   const m = job.lfs.length;
   const errorCounts = new Int32Array(m);
-  const column = new Int8Array(job.batchSize);
   let rows = 0;
+  let done = 0;
   const wantBar = job.progress !== false && process.stderr.isTTY && !process.env.CI;
   const progress = wantBar ? createProgress(await estimateRowCount(job.data, job.format), 'apply') : null;
-  const sink = (offset: number, b: number, votes: Int8Array, errs: Int32Array) => {
+  // Votes arrive column-major (LF j's votes at [j·b, (j+1)·b)): one positional write per LF column.
+  const sink = (offset: number, b: number, { votes, errorCounts: errs }: BatchVotes) => {
     for (let j = 0; j < m; j++) {
-      const col = b <= column.length ? column.subarray(0, b) : new Int8Array(b);
-      for (let i = 0, p = j; i < b; i++, p += m) col[i] = votes[p];
-      job.writers[j].write(offset, col);
+      job.writers[j].write(offset, votes.subarray(j * b, (j + 1) * b));
       errorCounts[j] += errs[j];
     }
     rows = Math.max(rows, offset + b);
     done += b;
     progress?.tick(done);
   };
-  let done = 0;
-  const it = readRowBatches(job.data, { ...job.read, batchSize: job.batchSize })[Symbol.asyncIterator]();
+  const vote = createBatchVoter(job.lfs, job.labels);
+  const scratch = new Int8Array(job.batchSize * m);
+  const local = async (batchRows: Row[], offset: number): Promise<BatchVotes> => {
+    const b = batchRows.length;
+    const votes = b * m <= scratch.length ? scratch.subarray(0, b * m) : new Int8Array(b * m);
+    const errs = new Int32Array(m);
+    await vote(batchRows, offset, votes, errs, job.onError);
+    return { votes: toColumnMajor(votes, b, m), errorCounts: errs };
+  };
+
+  if (job.workers <= 1) {
+    for await (const b of readRowBatches(job.data, { ...job.read, batchSize: job.batchSize })) sink(b.offset, b.rows.length, await local(b.rows, b.offset));
+    progress?.done(rows);
+    return { rows, errorCounts, workers: rows ? 1 : 0, workerBatches: 0 };
+  }
+  const it = sourceBatches(job.data, job.format, job.batchSize, job.read)[Symbol.asyncIterator]();
   // Workers pay off only past one batch: peek at the second batch before starting them.
   const first = await it.next();
   const second = first.done ? first : await it.next();
-  const parallel = job.workers > 1 && !second.done;
-  if (!parallel) {
-    const vote = createBatchVoter(job.lfs, job.labels);
-    const run = async (b: RowBatch) => {
-      const votes = new Int8Array(b.rows.length * m);
-      const errs = new Int32Array(m);
-      await vote(b.rows, b.offset, votes, errs, job.onError);
-      sink(b.offset, b.rows.length, votes, errs);
-    };
-    if (!first.done) await run(first.value);
-    if (!second.done && second !== first) {
-      await run(second.value);
-      for (let r = await it.next(); !r.done; r = await it.next()) await run(r.value);
-    }
+  if (second.done) {
+    if (!first.done) sink(first.value.offset, first.value.length, await local(first.value.rows(), first.value.offset));
     progress?.done(rows);
-    return { rows, errorCounts, workers: first.done ? 0 : 1 };
+    return { rows, errorCounts, workers: first.done ? 0 : 1, workerBatches: 0 };
   }
-  const queued = [first.value, second.value];
-  const replay: AsyncIterator<RowBatch> = {
+  const queued: SourceBatch[] = [first.value, second.value];
+  const replay: AsyncIterator<SourceBatch> = {
     next: async () => (queued.length ? { done: false, value: queued.shift()! } : it.next()),
+    return: async () => (await it.return?.(undefined)) ?? { done: true, value: undefined },
   };
-  await applyParallel(
+  const workerBatches = await applyParallel(
     replay,
-    {
-      workers: job.workers,
-      init: { lfFiles: job.lfFiles, lfNames: job.lfs.map((lf) => lf.name), labels: [...job.labels.names], onError: job.onError },
-      columnar: job.format !== 'jsonl',
-    },
+    { workers: job.workers, init: { lfFiles: job.lfFiles, lfNames: job.lfs.map((lf) => lf.name), labels: [...job.labels.names], onError: job.onError } },
     sink,
+    job.applyWhileWorkersStart ? (b) => local(b.rows(), b.offset) : undefined,
   );
   progress?.done(rows);
-  return { rows, errorCounts, workers: job.workers };
+  return { rows, errorCounts, workers: job.workers, workerBatches };
 }
 
 function statData(path: string): void {

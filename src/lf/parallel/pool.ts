@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { RowBatch } from '../../data/types.js';
 import { LabelingFunctionError } from '../../util/errors.js';
-import { deserializeError, packRows, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { deserializeError, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import type { SourceBatch } from './sources.js';
 
 const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./worker.ts', import.meta.url).href;
@@ -9,28 +9,34 @@ const ENTRY = new URL('./worker.ts', import.meta.url).href;
 export interface ParallelOptions {
   workers: number;
   init: WorkerInit;
-  /** Send rows as columns (every row has exactly the batch's columns: CSV, Arrow). */
-  columnar: boolean;
   /** Batches queued per worker (default 2: one running, one waiting), which bounds memory. */
   inFlightPerWorker?: number;
 }
 
+/** Column-major votes (m × rows) and per-LF error counts of one batch. */
+export type BatchVotes = { votes: Int8Array; errorCounts: Int32Array };
+
 interface Handle {
   worker: Worker;
+  ready: boolean;
   inFlight: number;
 }
 
 /**
- * Applies LFs to a stream of batches on worker threads. Each batch's votes (rows × LFs, row-major) go to
- * `onVotes` as soon as they arrive, tagged with their row offset, so the caller writes them by position and the
- * output does not depend on which worker finished first. With onError 'error', the error thrown is the first in
- * (row, LF) order among all batches sent, which is the one the serial path throws.
+ * Applies LFs to a stream of batches on worker threads. Each batch's votes go to `onVotes` as soon as they arrive,
+ * tagged with their row offset, so the caller writes them by position and the output does not depend on which
+ * worker finished first. Until the first worker is ready (starting one costs about a second: tsx, ballot and the
+ * LF modules load in every thread), this thread applies batches itself with `local`.
+ * With onError 'error', the error thrown is the first in (row, LF) order among all batches started, which is the
+ * one the serial path throws. Returns the number of batches the workers applied.
  */
 export async function applyParallel(
-  batches: AsyncIterator<RowBatch>,
+  batches: AsyncIterator<SourceBatch>,
   options: ParallelOptions,
-  onVotes: (offset: number, rows: number, votes: Int8Array, errorCounts: Int32Array) => void,
-): Promise<void> {
+  onVotes: (offset: number, rows: number, v: BatchVotes) => void,
+  local?: (b: SourceBatch) => Promise<BatchVotes>,
+): Promise<number> {
+  let workerBatches = 0;
   const perWorker = options.inFlightPerWorker ?? 2;
   const lfColumn = new Map(options.init.lfNames.map((name, j) => [name, j]));
   let fatal: Error | undefined;
@@ -43,84 +49,86 @@ export async function applyParallel(
     w?.();
   };
   const sleep = () => new Promise<void>((r) => (wake = r));
+  const offsets = new Map<number, number>();
+  const failed = (e: unknown) => {
+    if (e instanceof LabelingFunctionError) {
+      const j = lfColumn.get(e.lf) ?? 0;
+      if (!first || e.row < first.row || (e.row === first.row && j < first.j)) first = { row: e.row, j, error: e };
+    } else fatal ??= e as Error;
+  };
 
-  const handles: Handle[] = [];
-  const started = Array.from({ length: options.workers }, () => {
+  const handles: Handle[] = Array.from({ length: options.workers }, () => {
     const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, init: options.init } });
-    const h: Handle = { worker, inFlight: 0 };
-    handles.push(h);
-    return new Promise<void>((resolveReady, rejectReady) => {
-      let ready = false;
-      worker.on('message', (msg: FromWorker) => {
-        if (msg.type === 'ready') {
-          ready = true;
-          resolveReady();
-          return;
-        }
-        if (msg.type === 'fatal') {
-          const e = deserializeError(msg.error);
-          if (!ready) rejectReady(e);
-          fatal ??= e;
-          notify();
-          return;
-        }
+    const h: Handle = { worker, ready: false, inFlight: 0 };
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') h.ready = true;
+      else if (msg.type === 'fatal') fatal ??= deserializeError(msg.error);
+      else {
         h.inFlight--;
         inFlight--;
         if (msg.type === 'done') {
+          workerBatches++;
           try {
-            onVotes(offsets.get(msg.seq)!, msg.votes.length / options.init.lfNames.length, msg.votes, msg.errorCounts);
+            onVotes(offsets.get(msg.seq)!, msg.rows, { votes: msg.votes, errorCounts: msg.errorCounts });
           } catch (e) {
             fatal ??= e as Error;
           }
-        } else {
-          const e = deserializeError(msg.error);
-          if (e instanceof LabelingFunctionError) {
-            const j = lfColumn.get(e.lf) ?? 0;
-            if (!first || e.row < first.row || (e.row === first.row && j < first.j)) first = { row: e.row, j, error: e };
-          } else fatal ??= e;
-        }
+        } else failed(deserializeError(msg.error));
         offsets.delete(msg.seq);
-        notify();
-      });
-      worker.on('error', (e) => {
-        if (!ready) rejectReady(e);
-        fatal ??= e;
-        notify();
-      });
-      worker.on('exit', (code) => {
-        if (!ready) rejectReady(new Error(`apply worker exited with code ${code} before it was ready`));
-        else if (h.inFlight > 0) fatal ??= new Error(`apply worker exited with code ${code} while applying`);
-        notify();
-      });
+      }
+      notify();
     });
+    worker.on('error', (e) => {
+      fatal ??= e;
+      notify();
+    });
+    worker.on('exit', (code) => {
+      if (!h.ready) fatal ??= new Error(`apply worker exited with code ${code} before it was ready`);
+      else if (h.inFlight > 0) fatal ??= new Error(`apply worker exited with code ${code} while applying`);
+      notify();
+    });
+    return h;
   });
 
-  const offsets = new Map<number, number>();
   try {
-    await Promise.all(started);
     let seq = 0;
     for (;;) {
       if (fatal || first) break;
-      let h = handles[0];
-      for (const x of handles) if (x.inFlight < h.inFlight) h = x;
-      if (h.inFlight >= perWorker) {
+      let h: Handle | undefined;
+      for (const x of handles) if (x.ready && x.inFlight < perWorker && (!h || x.inFlight < h.inFlight)) h = x;
+      const anyReady = handles.some((x) => x.ready);
+      if (!h && (anyReady || !local)) {
         await sleep();
         continue;
       }
       const next = await batches.next();
       if (next.done) break;
       const b = next.value;
-      const msg: ToWorker = { type: 'batch', seq, offset: b.offset, rows: packRows(b.rows, options.columnar ? b.columns : undefined) };
+      if (!h) {
+        // No worker is up yet: apply this batch here rather than wait.
+        try {
+          onVotes(b.offset, b.length, await local!(b));
+        } catch (e) {
+          failed(e);
+        }
+        // Let 'ready' messages that arrived meanwhile be handled before choosing again.
+        await new Promise<void>((r) => setImmediate(r));
+        continue;
+      }
+      const { rows, transfer } = b.message();
+      const msg: ToWorker = { type: 'batch', seq, offset: b.offset, rows };
       offsets.set(seq, b.offset);
       seq++;
       h.inFlight++;
       inFlight++;
-      h.worker.postMessage(msg);
+      h.worker.postMessage(msg, transfer);
     }
     while (inFlight > 0 && !fatal) await sleep();
     if (fatal) throw fatal;
     if (first) throw first.error;
+    return workerBatches;
   } finally {
+    await batches.return?.();
     await Promise.all(handles.map((h) => h.worker.terminate()));
   }
 }

@@ -1,8 +1,16 @@
+import { tableFromIPC } from 'apache-arrow';
 import type { Row } from '../../data/types.js';
+import { appendBatchRows } from '../../data/arrow.js';
 import { BallotError, LabelingFunctionError } from '../../util/errors.js';
 
-/** Rows on their way to a worker: columnar when every row has exactly `columns` (CSV, Arrow), else as objects. */
-export type PackedRows = { kind: 'columns'; columns: string[]; values: unknown[][]; length: number } | { kind: 'rows'; rows: Row[] };
+/**
+ * Rows on their way to a worker: Arrow record-batch bytes (decoded to rows by the worker, so the reading thread
+ * never builds row objects), columns when every row has exactly `columns` (CSV), else row objects (JSONL).
+ */
+export type PackedRows =
+  | { kind: 'arrow'; ipc: Uint8Array; file: string }
+  | { kind: 'columns'; columns: string[]; values: unknown[][]; length: number }
+  | { kind: 'rows'; rows: Row[] };
 
 /** Column arrays structured-clone several times faster than arrays of row objects. */
 export function packRows(rows: Row[], columns: readonly string[] | undefined): PackedRows {
@@ -15,8 +23,13 @@ export function packRows(rows: Row[], columns: readonly string[] | undefined): P
   return { kind: 'columns', columns: [...columns], values, length: rows.length };
 }
 
-export function unpackRows(p: PackedRows): Row[] {
+export function unpackRows(p: PackedRows, offset: number): Row[] {
   if (p.kind === 'rows') return p.rows;
+  if (p.kind === 'arrow') {
+    const out: Row[] = [];
+    for (const batch of tableFromIPC(p.ipc).batches) appendBatchRows(batch, p.file, offset + out.length, out);
+    return out;
+  }
   const { columns, values, length } = p;
   const out = new Array<Row>(length);
   for (let i = 0; i < length; i++) {
@@ -37,10 +50,20 @@ export interface WorkerInit {
 
 export type ToWorker = { type: 'batch'; seq: number; offset: number; rows: PackedRows };
 
+/** Row-major votes (rows × m) → column-major (m × rows). */
+export function toColumnMajor(votes: Int8Array, rows: number, m: number, out = new Int8Array(rows * m)): Int8Array {
+  for (let j = 0; j < m; j++) {
+    const base = j * rows;
+    for (let i = 0, p = j; i < rows; i++, p += m) out[base + i] = votes[p];
+  }
+  return out;
+}
+
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'fatal'; error: SerializedError }
-  | { type: 'done'; seq: number; votes: Int8Array; errorCounts: Int32Array }
+  /** votes are column-major (LF j's votes for the batch at [j·rows, (j+1)·rows)), ready to append to column files. */
+  | { type: 'done'; seq: number; rows: number; votes: Int8Array; errorCounts: Int32Array }
   | { type: 'error'; seq: number; error: SerializedError };
 
 export interface SerializedError {

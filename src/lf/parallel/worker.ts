@@ -7,7 +7,7 @@ import { loadLFModules } from '../load.js';
 import { defineLabels } from '../labels.js';
 import { createBatchVoter } from '../apply-async.js';
 import { ConfigError } from '../../util/errors.js';
-import { serializeError, unpackRows, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { serializeError, toColumnMajor, unpackRows, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
 const port = parentPort!;
 const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
@@ -25,12 +25,13 @@ try {
   const m = lfs.length;
   port.on('message', (msg: ToWorker) => {
     void (async () => {
-      const rows = unpackRows(msg.rows);
-      const votes = new Int8Array(rows.length * m);
       const errorCounts = new Int32Array(m);
       try {
+        const rows = unpackRows(msg.rows, msg.offset);
+        const votes = new Int8Array(rows.length * m);
         await vote(rows, msg.offset, votes, errorCounts, init.onError);
-        post({ type: 'done', seq: msg.seq, votes, errorCounts }, [votes.buffer as ArrayBuffer]);
+        const columns = toColumnMajor(votes, rows.length, m);
+        post({ type: 'done', seq: msg.seq, rows: rows.length, votes: columns, errorCounts }, [columns.buffer as ArrayBuffer]);
       } catch (e) {
         post({ type: 'error', seq: msg.seq, error: serializeError(e) });
       }
