@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -151,5 +151,46 @@ describe('Arrow writer and reader', () => {
     writeFileSync(path, tableToIPC(new Table([batch]), 'file'));
     expect(readRows(path).rows).toEqual([{ v: 6 }, { v: 7 }, { v: 8 }]);
     expect(tableFromIPC(tableToIPC(new Table({ v: makeVector(ints) }))).numRows).toBe(5);
+  });
+});
+
+describe('pinned column types', () => {
+  const kinds = (t: Table) => t.schema.fields.map((f) => [f.name, String(f.type)]);
+
+  it('keeps a pinned column’s type whatever its values: 0/1 floats, all-null strings, bigint ints', () => {
+    const data: Row[] = [
+      { p: 1, label: null, n: 3n, ok: null },
+      { p: 0, label: null, n: -2, ok: true },
+    ];
+    const inferred = rowsToArrowTable(data, ['p', 'label', 'n', 'ok'], 'f');
+    expect(kinds(inferred)).toEqual([['p', 'Int32'], ['label', 'Null'], ['n', 'Float64'], ['ok', 'Bool']]);
+    const types = { p: 'float64', label: 'utf8', n: 'int32', ok: 'bool' } as const;
+    const pinned = rowsToArrowTable(data, ['p', 'label', 'n', 'ok'], 'f', { types });
+    expect(kinds(pinned)).toEqual([['p', 'Float64'], ['label', 'Utf8'], ['n', 'Int32'], ['ok', 'Bool']]);
+    const path = join(tmp, 'pinned.arrow');
+    writeRows(path, data, { types });
+    expect(kinds(tableFromIPC(readFileSync(path)))).toEqual(kinds(pinned));
+    expect(readRows(path).rows).toEqual([
+      { p: 1, label: null, n: 3, ok: null },
+      { p: 0, label: null, n: -2, ok: true },
+    ]);
+  });
+
+  it('rejects a value that does not fit its pinned type, naming column and row, in every format', () => {
+    const data: Row[] = [{ p: 0.5, k: 1 }, { p: 'high', k: 2.5 }];
+    for (const ext of ['arrow', 'csv', 'jsonl']) {
+      const path = join(tmp, `bad-type.${ext}`);
+      const e = dataError(() => writeRows(path, data, { types: { p: 'float64' } }));
+      expect(e.row).toBe(1);
+      expect(e.message).toBe(`${path} (row 1): column "p" is typed float64, but row 1 holds the string "high"`);
+      expect(existsSync(path)).toBe(false);
+    }
+    expect(dataError(() => rowsToArrowTable(data, ['k'], 'f', { types: { k: 'int32' } })).message).toBe(
+      'f (row 1): column "k" is typed int32, but row 1 holds the number 2.5',
+    );
+    expect(dataError(() => rowsToArrowTable([{ k: 2 ** 31 }], ['k'], 'f', { types: { k: 'int32' } })).message).toMatch(/is typed int32, but row 0 holds the number 2147483648/);
+    expect(dataError(() => rowsToArrowTable([{ s: 1 }], ['s'], 'f', { types: { s: 'utf8' } })).message).toMatch(/"s" is typed utf8, but row 0 holds the number 1/);
+    expect(dataError(() => rowsToArrowTable(data, ['p'], 'f', { types: { q: 'float64' } })).message).toMatch(/column "q", which is not among the columns written/);
+    expect(dataError(() => rowsToArrowTable(data, ['p'], 'f', { types: { p: 'float32' as never } })).message).toMatch(/unknown column type "float32"/);
   });
 });

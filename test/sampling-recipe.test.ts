@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { LabelMatrix } from '../src/lf/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
@@ -194,5 +195,42 @@ describe('recipe validation', () => {
     await expect(loadRecipe(bad)).rejects.toThrow(`${bad}: part 1: unknown sampler "radnom"`);
     writeFileSync(bad, '{ "budget": 5, ');
     await expect(loadRecipe(bad)).rejects.toThrow(/bad\.json: the recipe is not valid JSON/);
+  });
+});
+
+describe('sample output types', () => {
+  it('writes a majority-vote sample to Arrow with Float64 probabilities even when every one is 0 or 1', () => {
+    // One vote per row: majority vote gives every row probability exactly 0 or 1.
+    const rng = createRng(3);
+    const votes = Array.from({ length: 300 }, () => {
+      const row = [-1, -1, -1];
+      row[rng.int(3)] = rng.int(2);
+      return row;
+    });
+    const L = LabelMatrix.fromRows(votes, ['HAM', 'SPAM']);
+    const probs = new MajorityVote().predictProba(L);
+    const rows = votes.map((_, i) => ({ id: i, text: `comment number ${i}` }));
+    const result = runRecipe({ budget: 50, seed: 1, parts: [{ confident: 0.5 }, { random: 0.5 }] }, createSampleContext({ probs, L, rows }));
+    const out = join(mkdtempSync(join(tmpdir(), 'ballot-sample-')), 'next.arrow');
+    writeSample(out, result);
+    const table = tableFromIPC(readFileSync(out));
+    expect(table.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([
+      ['id', 'Int32'],
+      ['text', 'Utf8'],
+      ['_row', 'Int32'],
+      ['_part', 'Utf8'],
+      ['_label', 'Utf8'],
+      ['_prob_HAM', 'Float64'],
+      ['_prob_SPAM', 'Float64'],
+      ['_votes', 'Int32'],
+    ]);
+    const back = readRows(out).rows;
+    expect(back).toHaveLength(50);
+    for (const r of back) {
+      expect([0, 1]).toContain(r._prob_HAM);
+      expect(r._prob_SPAM).toBe(1 - (r._prob_HAM as number));
+      expect(r._label).toBe(r._prob_SPAM === 1 ? 'SPAM' : 'HAM');
+      expect(r._votes).toBe(1);
+    }
   });
 });

@@ -149,23 +149,88 @@ function bigintToNumber(v: bigint, column: string, file: string, row: number): n
 
 type ColumnKind = 'null' | 'bool' | 'int' | 'float' | 'string';
 
+/** A type a caller can pin a written column to, instead of letting its values decide. */
+export type ColumnType = 'float64' | 'int32' | 'utf8' | 'bool';
+export const COLUMN_TYPES: readonly ColumnType[] = ['float64', 'int32', 'utf8', 'bool'];
+const KIND_OF: Record<ColumnType, ColumnKind> = { float64: 'float', int32: 'int', utf8: 'string', bool: 'bool' };
+
 /** Options for turning rows into an Arrow table. */
 export interface RowsToArrowOptions {
   /** Rows per record batch, so readers can stream the file in bounded memory. Default 65536. */
   batchRows?: number;
+  /**
+   * Column name → pinned type. A pinned column keeps its type whatever its values are (probabilities that all happen
+   * to be 0 or 1 stay Float64; a column of only nulls is still Utf8), and a value that does not fit is a DataError
+   * naming column and row. null/undefined always fit. Unpinned columns are inferred from their values.
+   */
+  types?: Readonly<Record<string, ColumnType>>;
 }
 
 /**
- * Builds an Arrow table from rows. Each column's type comes from its values: all integers in Int32 range → Int32,
- * other numbers → Float64, strings → Utf8, booleans → Bool, only null/undefined → Null. null and undefined (missing
- * key) become Arrow nulls. Mixed or nested values throw a DataError naming column and row.
+ * Checks `types` against the written columns, then every pinned value against its type: throws a DataError naming
+ * the column and the first row that does not fit. Used by writers whose format has no column types (CSV, JSONL),
+ * so a call fails or succeeds the same way whatever the output format.
+ */
+export function checkColumnTypes(rows: readonly Row[], columns: readonly string[], types: Readonly<Record<string, ColumnType>>, file: string): void {
+  checkTypeNames(columns, types, file);
+  for (const name of columns) {
+    const t = types[name];
+    if (t !== undefined) for (let i = 0; i < rows.length; i++) checkFits(rows[i][name], t, name, i, file);
+  }
+}
+
+function checkTypeNames(columns: readonly string[], types: Readonly<Record<string, ColumnType>>, file: string): void {
+  for (const [name, t] of Object.entries(types)) {
+    if (!COLUMN_TYPES.includes(t)) throw new DataError(file, `column "${name}": unknown column type ${JSON.stringify(t)}; use ${COLUMN_TYPES.join(', ')}`);
+    if (!columns.includes(name)) throw new DataError(file, `a type is given for column "${name}", which is not among the columns written`);
+  }
+}
+
+/** Throws unless `v` (a cell of column `name`, row `row`) can be stored as `t`; null/undefined always can. */
+function checkFits(v: unknown, t: ColumnType, name: string, row: number, file: string): void {
+  if (v === null || v === undefined) return;
+  let ok: boolean;
+  switch (t) {
+    case 'float64':
+      if (typeof v === 'bigint') bigintToNumber(v, name, file, row); // throws beyond ±2^53
+      ok = typeof v === 'number' || typeof v === 'bigint';
+      break;
+    case 'int32':
+      ok =
+        (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) ||
+        (typeof v === 'bigint' && v >= -2147483648n && v <= 2147483647n);
+      break;
+    case 'utf8':
+      ok = typeof v === 'string';
+      break;
+    case 'bool':
+      ok = typeof v === 'boolean';
+      break;
+  }
+  if (!ok) throw new DataError(file, `column "${name}" is typed ${t}, but row ${row} holds ${describeValue(v)}`, { row });
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `the ${typeof v} ${String(v)}`;
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/**
+ * Builds an Arrow table from rows. A column pinned in `options.types` gets that type; any other column's type comes
+ * from its values: all integers in Int32 range → Int32, other numbers → Float64, strings → Utf8, booleans → Bool,
+ * only null/undefined → Null. null and undefined (missing key) become Arrow nulls. Mixed or nested values, and values
+ * that do not fit a pinned type, throw a DataError naming column and row.
  */
 export function rowsToArrowTable(rows: readonly Row[], columns: readonly string[], file: string, options: RowsToArrowOptions = {}): Table {
   const n = rows.length;
   const fields: Field[] = [];
   const children: Data[] = [];
+  const types = options.types ?? {};
+  checkTypeNames(columns, types, file);
   for (const name of columns) {
-    const data = buildColumn(rows, name, file);
+    const data = buildColumn(rows, name, file, types[name]);
     fields.push(new Field(name, data.type, data.nullCount > 0));
     children.push(data);
   }
@@ -180,16 +245,33 @@ export function rowsToArrowTable(rows: readonly Row[], columns: readonly string[
 }
 
 /** Rows → Arrow IPC bytes ('file' framing unless asked otherwise). */
-export function rowsToArrowIPC(rows: readonly Row[], columns: readonly string[], file: string, framing: ArrowFraming = 'file'): Uint8Array {
-  return tableToIPC(rowsToArrowTable(rows, columns, file), framing);
+export function rowsToArrowIPC(
+  rows: readonly Row[],
+  columns: readonly string[],
+  file: string,
+  framing: ArrowFraming = 'file',
+  options: RowsToArrowOptions = {},
+): Uint8Array {
+  return tableToIPC(rowsToArrowTable(rows, columns, file, options), framing);
 }
 
-function buildColumn(rows: readonly Row[], name: string, file: string): Data {
-  const n = rows.length;
+/** A pinned column: every value must fit the type (see checkFits); counts the nulls. */
+function checkPinned(rows: readonly Row[], name: string, file: string, pinned: ColumnType): { kind: ColumnKind; nulls: number } {
+  let nulls = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i][name];
+    if (v === null || v === undefined) nulls++;
+    else checkFits(v, pinned, name, i, file);
+  }
+  return { kind: KIND_OF[pinned], nulls };
+}
+
+/** An unpinned column's kind, from its values; counts the nulls. */
+function inferKind(rows: readonly Row[], name: string, file: string): { kind: ColumnKind; nulls: number } {
   let kind: ColumnKind = 'null';
   let kindRow = -1;
   let nulls = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows.length; i++) {
     const v = rows[i][name];
     let k: ColumnKind;
     if (v === null || v === undefined) {
@@ -218,13 +300,19 @@ function buildColumn(rows: readonly Row[], name: string, file: string): Data {
       throw new DataError(file, `column "${name}" mixes ${plural(kind)} (row ${kindRow}) and ${plural(k)} (row ${i})`, { row: i });
     }
   }
+  return { kind, nulls };
+}
+
+function buildColumn(rows: readonly Row[], name: string, file: string, pinned?: ColumnType): Data {
+  const n = rows.length;
+  const { kind, nulls } = pinned === undefined ? inferKind(rows, name, file) : checkPinned(rows, name, file, pinned);
   const nullBitmap = nulls > 0 ? validityBitmap(rows, name) : undefined;
   switch (kind) {
     case 'null':
       return makeData({ type: new Null(), length: n });
     case 'int': {
       const data = new Int32Array(n);
-      for (let i = 0; i < n; i++) data[i] = (rows[i][name] as number | null | undefined) ?? 0;
+      for (let i = 0; i < n; i++) data[i] = Number((rows[i][name] as number | bigint | null | undefined) ?? 0);
       return makeData({ type: new Int32(), length: n, nullCount: nulls, nullBitmap, data });
     }
     case 'float': {

@@ -1,6 +1,6 @@
 import { tableToIPC } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
-import { rowsToArrowTable } from './arrow.js';
+import { checkColumnTypes, rowsToArrowTable, type ColumnType } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
 import { formatOf } from './read.js';
 import type { DataFormat, Dataset, Row } from './types.js';
@@ -12,17 +12,26 @@ export interface WriteOptions {
   columns?: readonly string[];
   /** CSV/TSV field separator. Default ',' for csv and '\t' for tsv. */
   delimiter?: string;
+  /**
+   * Column name → pinned type ('float64' | 'int32' | 'utf8' | 'bool'). Arrow output uses it as the column's type
+   * instead of inferring one from the values (so 0/1 probabilities stay Float64). In every format a value that does
+   * not fit its pinned type is a DataError naming column and row.
+   */
+  types?: Readonly<Record<string, ColumnType>>;
 }
 
 /**
  * Writes rows as CSV, TSV, JSON Lines or an Arrow IPC file, atomically (temp file + rename).
- * CSV/TSV files always read back through `readRows` to the same strings; Arrow keeps numbers, booleans and nulls.
+ * CSV/TSV files always read back through `readRows` to the same strings; Arrow keeps numbers, booleans and nulls, with
+ * column types inferred from the values unless `options.types` pins them.
  */
 export function writeRows(path: string, data: Dataset | readonly Row[], options: WriteOptions = {}): void {
   const format = formatOf(path, options.format);
   const rows = isDataset(data) ? data.rows : data;
   const columns = [...(options.columns ?? (isDataset(data) ? data.columns : columnsOf(rows)))];
   if (new Set(columns).size !== columns.length) throw new DataError(path, `duplicate column names in ${JSON.stringify(columns)}`);
+  // Arrow checks pinned types while building its columns; the text formats check them up front.
+  if (options.types && format !== 'arrow') checkColumnTypes(rows, columns, options.types, path);
   let bytes: string | Uint8Array;
   switch (format) {
     case 'csv':
@@ -33,7 +42,7 @@ export function writeRows(path: string, data: Dataset | readonly Row[], options:
       bytes = toJSONL(rows, options.columns, path);
       break;
     case 'arrow':
-      bytes = tableToIPC(rowsToArrowTable(rows, columns, path), 'file');
+      bytes = tableToIPC(rowsToArrowTable(rows, columns, path, { types: options.types }), 'file');
       break;
   }
   writeFileAtomic(path, bytes);

@@ -1,3 +1,4 @@
+import type { ColumnType } from '../data/arrow.js';
 import { columnsOf, writeRows } from '../data/write.js';
 import type { Row } from './types.js';
 import type { SampleResult } from './run-recipe.js';
@@ -9,8 +10,13 @@ export const PROVENANCE = { row: '_row', part: '_part', label: '_label', probPre
  * The selected rows with provenance: the original columns, then `_row` (index in the input), `_part` (the part that
  * picked it), `_label` (hard label, null when classes tie), `_prob_<CLASS>` per class, and `_votes` (non-abstain
  * votes, when the label matrix is known). A provenance column already in the data is overwritten.
+ * `types` pins the provenance columns' types, so an Arrow file has the same schema whatever the values: `_prob_*`
+ * stay Float64 when every probability is 0 or 1 (majority vote), `_label` stays Utf8 when every row ties.
  */
-export function sampleRows(result: SampleResult, dataColumns?: readonly string[]): { rows: Row[]; columns: string[] } {
+export function sampleRows(
+  result: SampleResult,
+  dataColumns?: readonly string[],
+): { rows: Row[]; columns: string[]; types: Record<string, ColumnType> } {
   const { ctx, indices, partOf, report } = result;
   const { k, labels, probs, preds, votes, rows } = ctx;
   const probCols = labels.map((c) => `${PROVENANCE.probPrefix}${c}`);
@@ -29,11 +35,14 @@ export function sampleRows(result: SampleResult, dataColumns?: readonly string[]
     if (votes) row[PROVENANCE.votes] = votes[i];
     out[r] = row;
   }
-  return { rows: out, columns: [...base, ...provenance] };
+  const types: Record<string, ColumnType> = { [PROVENANCE.row]: 'int32', [PROVENANCE.part]: 'utf8', [PROVENANCE.label]: 'utf8' };
+  for (const c of probCols) types[c] = 'float64';
+  if (votes) types[PROVENANCE.votes] = 'int32';
+  return { rows: out, columns: [...base, ...provenance], types };
 }
 
 /** Writes the selected rows with provenance as CSV, TSV, JSONL or Arrow (by extension), atomically. */
 export function writeSample(path: string, result: SampleResult, dataColumns?: readonly string[]): void {
-  const { rows, columns } = sampleRows(result, dataColumns);
-  writeRows(path, rows, { columns });
+  const { rows, columns, types } = sampleRows(result, dataColumns);
+  writeRows(path, rows, { columns, types });
 }

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import { writeRows } from '../../data/write.js';
-import { probsToPreds } from '../../label-model/predict.js';
+import { AutoLabelModel } from '../../label-model/auto.js';
+import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
 import { loadLabelModel } from '../../label-model/registry.js';
-import type { LabelModel } from '../../label-model/types.js';
+import type { LabelModel, TiePolicy } from '../../label-model/types.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatTable, printJSON } from '../output.js';
 
@@ -25,19 +26,21 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       .option('model', { type: 'string', demandOption: true, describe: 'Fitted label model (.json, from ballot fit)' })
       .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow, from ballot apply)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Output: .csv, .tsv, .jsonl or .arrow with columns row, label, label_index, p_<class>…' })
-      .option('tie-policy', { type: 'string', default: 'abstain', describe: 'Classes tied for the top probability: abstain (label empty, index -1) or random (seeded)' })
+      .option('tie-policy', { type: 'string', default: 'abstain', describe: 'Classes tied for the top probability: abstain (label empty, index -1), random (seeded) or snorkel (Snorkel\'s deterministic pick, sha1 of the row index). An auto model fitted for binary F1 uses its dev-tuned threshold instead' })
       .option('seed', { type: 'number', default: 0, describe: 'Seed of the random tie-break' })
       .option('json', { type: 'boolean', describe: 'Print the summary as JSON' })
       .example('$0 predict --model model.json --L L.arrow --out probs.csv', 'probabilistic labels as CSV') as any,
   handler: (a) => {
-    if (a['tie-policy'] !== 'abstain' && a['tie-policy'] !== 'random') throw new ConfigError(`--tie-policy must be abstain or random, got "${a['tie-policy']}"`);
+    const tiePolicy = a['tie-policy'] as TiePolicy;
+    if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     if (!Number.isFinite(a.seed)) throw new ConfigError(`--seed must be a number, got ${a.seed}`);
     const t0 = performance.now();
     const model = readModel(a.model);
     const L = loadLabelMatrix(a.L);
     const probs = model.predictProba(L);
     const { k, n } = L;
-    const preds = probsToPreds(probs, k, a['tie-policy'], a.seed);
+    // An auto model chosen for binary F1 labels by its dev-tuned threshold, not by the most probable class.
+    const preds = model instanceof AutoLabelModel ? model.decide(probs, k, tiePolicy, a.seed) : probsToPreds(probs, k, tiePolicy, a.seed);
     const probColumns = L.labels.map((name) => `p_${name}`);
     const columns = ['row', 'label', 'label_index', ...probColumns];
     const rows = new Array(n);
@@ -46,7 +49,9 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       for (let y = 0; y < k; y++) r[probColumns[y]] = probs[i * k + y];
       rows[i] = r;
     }
-    writeRows(a.out, rows, { columns });
+    // Pinned so p_* stay Float64 in Arrow even when every probability is 0 or 1 (majority vote).
+    const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
+    writeRows(a.out, rows, { columns, types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types } });
     const counts = new Array(k + 1).fill(0);
     for (let i = 0; i < n; i++) counts[preds[i] + 1]++;
     const summary = {
