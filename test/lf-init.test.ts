@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BALLOT_ROOT, scaffoldProject } from '../src/lf/scaffold.js';
 import { applyFile } from '../src/lf/apply-file.js';
 import { readRows } from '../src/data/read.js';
+import { prepareRecipe } from '../src/sampling/recipe.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 let root: string;
@@ -26,7 +27,8 @@ describe('ballot init', () => {
     expect(pkg.dependencies.ballot).toBe(`file:${BALLOT_ROOT}`);
     expect(BALLOT_ROOT).toBe(REPO.replace(/\/$/, ''));
     expect(readFileSync(join(dir, '.npmrc'), 'utf8')).toMatch(/^onnxruntime-node-install=skip$/m);
-    expect(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')).parts.length).toBeGreaterThan(0);
+    // The recipe is one `ballot sample` accepts.
+    expect(prepareRecipe(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')), 'recipe.json').parts.map((p) => p.kind)).toEqual(['uncertainty', 'stratified']);
 
     // What `npm install` does with a file: dependency: node_modules/ballot links to this repo.
     mkdirSync(join(dir, 'node_modules'));
