@@ -54,3 +54,5 @@ export {
   type UncertaintyMeasure, type FilterUncoveredOptions, type ConfidentOptions, type Strata, type DedupeOptions, type DedupeResult,
   type Recipe, type RecipePart, type CustomPart, type PreparedRecipe, type SampleResult, type SampleReport, type PartReport, type ClassCount,
 } from './sampling/index.js';
+export { snorkelTiePick, TIE_POLICIES } from './label-model/predict.js';
+export { bestF1Threshold, tuneF1Threshold, predsAtThreshold, type F1ThresholdChoice, type TunedF1Threshold } from './label-model/threshold.js';

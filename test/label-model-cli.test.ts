@@ -6,8 +6,9 @@ import { main } from '../src/cli/main.js';
 import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
 import { readRows } from '../src/data/read.js';
 import { writeRows } from '../src/data/write.js';
+import { probsToPreds } from '../src/label-model/predict.js';
 import { loadLabelModel } from '../src/label-model/registry.js';
-import { sampleGenerative } from './label-model-helpers.js';
+import { sampleByClass, sampleGenerative } from './label-model-helpers.js';
 
 const accuracy = [0.9, 0.85, 0.8, 0.7, 0.6];
 const propensity = [0.4, 0.5, 0.5, 0.6, 0.6];
@@ -57,6 +58,37 @@ describe('ballot fit / predict', () => {
     const saved = JSON.parse(readFileSync(join(dir, 'auto.json'), 'utf8'));
     expect(saved.model).toBe('auto');
     expect(printed.selection.chosen.split('+')[0]).toBe(saved.chosen.model);
+  });
+
+  it("predict --tie-policy snorkel breaks ties with Snorkel's sha1 pick", async () => {
+    await main(['fit', '--model', 'mv', '--L', join(dir, 'L.arrow'), '--out', join(dir, 'mv.json')]);
+    await main(['predict', '--model', join(dir, 'mv.json'), '--L', join(dir, 'L.arrow'), '--out', join(dir, 'mv.csv'), '--tie-policy', 'snorkel']);
+    expect(err.join('')).toBe('');
+    const rows = readRows(join(dir, 'mv.csv')).rows;
+    const { L } = sampleGenerative({ n: 1500, accuracy, propensity, classBalance: [0.5, 0.5], seed: 31 });
+    const expected = probsToPreds(loadLabelModel(readFileSync(join(dir, 'mv.json'), 'utf8')).predictProba(L), 2, 'snorkel');
+    expect(rows.map((r) => Number(r.label_index))).toEqual(Array.from(expected));
+    expect(rows.some((r) => Number(r.p_c0) === 0.5)).toBe(true);
+    await main(['predict', '--model', join(dir, 'mv.json'), '--L', join(dir, 'L.arrow'), '--out', join(dir, 'x.csv'), '--tie-policy', 'coin']);
+    expect(err.join('')).toMatch(/--tie-policy must be abstain, random, snorkel; got "coin"/);
+  });
+
+  it('fit --model auto --metric f1 keeps a dev-tuned threshold that predict applies', async () => {
+    // Positives hide among rows without votes: the F1-best rule is not the most probable class.
+    const spec = { voteRate: [[0.01, 0.1], [0.3, 0.02], [0.35, 0.03], [0.25, 0.02]], rightRate: [[0, 1], [1, 0], [1, 0], [1, 0]], classBalance: [0.8, 0.2] };
+    const train = sampleByClass({ n: 3000, ...spec, seed: 71 });
+    const dev = sampleByClass({ n: 600, ...spec, seed: 72 });
+    saveLabelMatrix(join(dir, 'L2.arrow'), train.L);
+    saveLabelMatrix(join(dir, 'devL2.arrow'), dev.L);
+    writeRows(join(dir, 'dev2.csv'), Array.from(dev.y, (y, i) => ({ id: i, label: dev.L.labels[y] })));
+    await main(['fit', '--model', 'auto', '--metric', 'f1', '--L', join(dir, 'L2.arrow'), '--dev', join(dir, 'dev2.csv'), '--dev-L', join(dir, 'devL2.arrow'), '--label-column', 'label', '--out', join(dir, 'auto2.json')]);
+    expect(err.join('')).toBe('');
+    expect(out.join('')).toMatch(/predict labels c1 iff P\(c1\) > 0\.\d+ \(binary F1 threshold tuned on dev\)/);
+    const saved = JSON.parse(readFileSync(join(dir, 'auto2.json'), 'utf8'));
+    expect(saved.threshold).toBeTypeOf('number');
+    await main(['predict', '--model', join(dir, 'auto2.json'), '--L', join(dir, 'L2.arrow'), '--out', join(dir, 'auto2.csv')]);
+    const rows = readRows(join(dir, 'auto2.csv')).rows;
+    expect(rows.map((r) => Number(r.label_index))).toEqual(rows.map((r) => (Number(r.p_c1) > saved.threshold ? 1 : 0)));
   });
 
   it('errors are one line and exit non-zero', async () => {

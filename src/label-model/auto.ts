@@ -7,6 +7,7 @@ import { MajorityVote } from './majority-vote.js';
 import { MatrixCompletionModel } from './matrix-completion.js';
 import { expectedScore, type Metric } from './metrics.js';
 import { probsToPreds } from './predict.js';
+import { predsAtThreshold, tuneF1Threshold } from './threshold.js';
 import { TripletModel } from './triplet.js';
 import type { FitReport, LabelModel, LabelModelJSON, ModelSelection, TiePolicy } from './types.js';
 import { devAccuracies, WeightedMajorityVote } from './weighted-majority-vote.js';
@@ -31,18 +32,32 @@ export type AutoOptions = {
   folds?: number;
   /** Seed of the fold assignment (default 0). */
   seed?: number;
+  /**
+   * Binary F1 only (default true): also try a decision threshold on P(class 1) tuned on the dev labels, because the
+   * most probable class is not the F1-best prediction. A candidate keeps its threshold when the threshold's
+   * cross-fitted dev F1 beats its most-probable-class dev F1, and is scored by the better of the two; `predict` applies
+   * the chosen candidate's threshold, if any. False: score and predict by the most probable class only.
+   */
+  tuneThreshold?: boolean;
 };
 
 /**
- * Fits every candidate on the (unlabelled) training matrix, scores each on the dev gold labels with the expected
- * metric under a random tie-break (deterministic), and keeps the best; ties go to the simpler model. The weighted
- * vote learns from the dev labels themselves, so its dev score comes from cross-fitting (each dev fold predicted by a
- * vote whose accuracies were counted on the other folds) and the kept model uses all dev rows.
+ * Fits every candidate on the (unlabelled) training matrix, scores each on the dev gold labels, and keeps the best;
+ * ties go to the simpler model. The weighted vote learns from the dev labels themselves, so its dev score comes from
+ * cross-fitting (each dev fold predicted by a vote whose accuracies were counted on the other folds) and the kept
+ * model uses all dev rows.
+ *
+ * Scores: accuracy and macro F1 use the expected metric under a uniformly random tie-break (deterministic; any
+ * hash-based tie-break on the test rows has that expectation). Binary F1 also tunes a decision threshold per
+ * candidate (see threshold.ts), kept when its cross-fitted dev F1 is better; if the chosen candidate kept one,
+ * `predict` labels class 1 iff P(class 1) > threshold, with no tie-break. `predictProba` is the chosen model's, unchanged.
  */
 export class AutoLabelModel implements LabelModel {
   readonly kind = 'auto';
   private inner: LabelModel | null = null;
   private selection: ModelSelection | null = null;
+  /** Binary F1 decision threshold on P(class 1), or null for the most probable class. */
+  private threshold: number | null = null;
 
   fit(L: LabelMatrix, options?: AutoOptions): FitReport {
     const t0 = performance.now();
@@ -59,31 +74,43 @@ export class AutoLabelModel implements LabelModel {
     if (labelled === 0) throw new ConfigError('auto: the dev set has no gold labels (all -1)');
     const candidates = (options.candidates ?? AUTO_CANDIDATES).filter((c) => c !== 'triplet' || L.k === 2);
     if (candidates.length === 0) throw new ConfigError('auto: no candidate models');
+    const tune = metric === 'f1' && L.k === 2 && (options.tuneThreshold ?? true);
 
     const scores: ModelSelection['scores'] = [];
-    let best: { name: AutoCandidate; model: LabelModel; report: FitReport; score: number } | null = null;
+    let best: { name: AutoCandidate; model: LabelModel; report: FitReport; score: number; threshold?: number } | null = null;
     for (const kind of candidates) {
       const opts = options.options?.[kind] ?? {};
       try {
         const { model, report, devProbs } = kind === 'wmv'
           ? fitWmvCrossFitted(L, devL, dev.gold, opts, folds, seed)
           : fitPlain(kind, L, devL, opts);
-        const score = expectedScore(dev.gold, devProbs, L.k, metric);
-        scores.push({ model: kind, score });
+        let score = expectedScore(dev.gold, devProbs, L.k, metric);
+        let threshold: number | undefined;
+        if (tune) {
+          // A threshold is kept only when its honest (cross-fitted) dev F1 beats the most probable class's.
+          const t = tuneF1Threshold(dev.gold, devProbs, folds, seed);
+          if (t.crossFittedF1 > score + 1e-12) {
+            score = t.crossFittedF1;
+            threshold = t.threshold;
+          }
+        }
+        scores.push(threshold === undefined ? { model: kind, score } : { model: kind, score, threshold });
         // Strictly better only: candidates come simplest first, so a tie keeps the simpler one.
-        if (!best || score > best.score + 1e-12) best = { name: kind, model, report, score };
+        if (!best || score > best.score + 1e-12) best = { name: kind, model, report, score, threshold };
       } catch (e) {
         scores.push({ model: kind, score: NaN, error: describeError(e) });
       }
     }
     if (!best) throw new ConfigError(`auto: no candidate could be fitted (${scores.map((s) => `${s.model}: ${s.error}`).join('; ')})`);
     this.inner = best.model;
-    this.selection = { metric, devRows: labelled, scores, chosen: best.name };
+    this.threshold = best.threshold ?? null;
+    this.selection = { metric, devRows: labelled, scores, chosen: best.name, ...(best.threshold !== undefined ? { threshold: best.threshold } : {}) };
+    const how = best.threshold !== undefined ? `cross-fitted, predicting ${L.labels[1]} iff P(${L.labels[1]}) > ${best.threshold.toPrecision(4)}` : '';
     return {
       ...best.report,
       model: this.kind,
       selection: this.selection,
-      notes: [...(best.report.notes ?? []), `auto chose ${best.name} (dev ${metric} ${best.score.toFixed(4)})`],
+      notes: [...(best.report.notes ?? []), `auto chose ${best.name} (dev ${metric} ${best.score.toFixed(4)}${how ? `; ${how}` : ''})`],
       seconds: (performance.now() - t0) / 1000,
     };
   }
@@ -103,8 +130,23 @@ export class AutoLabelModel implements LabelModel {
     return this.chosen().predictProba(L);
   }
 
+  /** Hard labels: by the kept F1 threshold when there is one (tie policy unused), else the most probable class. */
   predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
-    return probsToPreds(this.predictProba(L), L.k, tiePolicy, seed);
+    return this.decide(this.predictProba(L), L.k, tiePolicy, seed);
+  }
+
+  /** `predict` from probabilities already computed with `predictProba`. */
+  decide(probs: Float64Array, k: number, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
+    if (this.threshold !== null) {
+      if (k !== 2) throw new ConfigError(`auto model has a binary decision threshold; got ${k} classes`);
+      return predsAtThreshold(probs, this.threshold);
+    }
+    return probsToPreds(probs, k, tiePolicy, seed);
+  }
+
+  /** The binary F1 decision threshold on P(class 1) chosen on dev, or null (most probable class). */
+  decisionThreshold(): number | null {
+    return this.threshold;
   }
 
   accuracies(): Float64Array | null {
@@ -117,7 +159,7 @@ export class AutoLabelModel implements LabelModel {
 
   toJSON(): LabelModelJSON {
     const inner = this.chosen().toJSON();
-    return { model: this.kind, version: 1, labels: inner.labels, lfNames: inner.lfNames, selection: this.selection, chosen: inner };
+    return { model: this.kind, version: 1, labels: inner.labels, lfNames: inner.lfNames, selection: this.selection, threshold: this.threshold, chosen: inner };
   }
 
   /** `loadInner` reads the chosen model (the registry passes its own loader, which avoids an import cycle). */
@@ -128,6 +170,10 @@ export class AutoLabelModel implements LabelModel {
     const a = new AutoLabelModel();
     a.inner = loadInner(chosen);
     a.selection = (json.selection as ModelSelection | null) ?? null;
+    const t = json.threshold;
+    if (t !== undefined && t !== null && (typeof t !== 'number' || !Number.isFinite(t))) throw new ConfigError('saved auto model: "threshold" must be a number or null');
+    if (typeof t === 'number' && json.labels.length !== 2) throw new ConfigError('saved auto model: a decision threshold needs 2 classes');
+    a.threshold = typeof t === 'number' ? t : null;
     return a;
   }
 }

@@ -43,6 +43,11 @@ export class DawidSkene implements LabelModel {
   /** P(λ_j abstains | Y = y) as m·k (abstains modelled only; empty otherwise). */
   private thetaAbstain: Float64Array = new Float64Array(0);
   private prior: Float64Array = new Float64Array(0);
+  /**
+   * P(Y = y | LF j votes) on the training rows, m·k, from the final posteriors (abstains ignored only): that model has
+   * no P(vote | Y), so an LF's accuracy needs it. Empty when abstains are modelled or for a model saved without it.
+   */
+  private voteClassShare: Float64Array = new Float64Array(0);
   private logTable: Float64Array = new Float64Array(0);
   private coveredOffset: Float64Array | undefined;
 
@@ -176,9 +181,26 @@ export class DawidSkene implements LabelModel {
       prevLL = meanLL;
     }
 
+    // Class mix of each LF's votes under the final posteriors (T is the last E-step's).
+    const voteClassShare = new Float64Array(modelAbstain ? 0 : m * k);
+    if (!modelAbstain) {
+      for (const i of covered) {
+        for (let c = rowStart[i]; c < rowStart[i + 1]; c++) {
+          const j = (code[c] / k) | 0;
+          for (let y = 0; y < k; y++) voteClassShare[j * k + y] += T[i * k + y];
+        }
+      }
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let y = 0; y < k; y++) s += voteClassShare[j * k + y];
+        for (let y = 0; y < k; y++) voteClassShare[j * k + y] = s > 0 ? voteClassShare[j * k + y] / s : prior[y];
+      }
+    }
+
     this.labels = [...L.labels];
     this.lfNames = [...L.lfNames];
     this.abstains = abstains;
+    this.voteClassShare = voteClassShare;
     this.theta = theta;
     this.thetaAbstain = thetaAbstain;
     this.prior = prior;
@@ -220,11 +242,27 @@ export class DawidSkene implements LabelModel {
     return probsToPreds(this.predictProba(L), L.k, tiePolicy, seed);
   }
 
-  /** P(correct | LF votes) = Σ_y p_y θ_j[y, y] / Σ_y p_y Σ_l θ_j[y, l] under the fitted model. */
+  /**
+   * P(correct | LF votes) under the fitted model. Abstains modelled: Σ_y p_y θ_j[y, y] / Σ_y p_y Σ_l θ_j[y, l].
+   * Abstains ignored: θ_j is conditional on a vote and says nothing of which classes LF j votes on, so it is weighted
+   * by the class mix of LF j's votes under the final posteriors, Σ_y P(Y = y | j votes) θ_j[y, y]; at convergence
+   * either form equals the mean posterior probability that LF j's votes are right, the model's counterpart of an
+   * empirical accuracy on gold labels. (An abstains-ignored model saved without that mix falls back to the class
+   * balance, which is only right for an LF that votes equally often on every class.)
+   */
   accuracies(): Float64Array {
     const k = this.labels.length;
     const m = this.lfNames.length;
     const acc = new Float64Array(m);
+    if (this.abstains === 'ignore') {
+      const share = this.voteClassShare.length === m * k ? this.voteClassShare : null;
+      for (let j = 0; j < m; j++) {
+        let a = 0;
+        for (let y = 0; y < k; y++) a += (share ? share[j * k + y] : this.prior[y]) * this.theta[(j * k + y) * k + y];
+        acc[j] = a;
+      }
+      return acc;
+    }
     for (let j = 0; j < m; j++) {
       let correct = 0;
       let votes = 0;
@@ -253,7 +291,7 @@ export class DawidSkene implements LabelModel {
       abstains: this.abstains,
       classBalance: Array.from(this.prior),
       theta: Array.from(this.theta),
-      ...(this.abstains === 'model' ? { thetaAbstain: Array.from(this.thetaAbstain) } : {}),
+      ...(this.abstains === 'model' ? { thetaAbstain: Array.from(this.thetaAbstain) } : { voteClassShare: Array.from(this.voteClassShare) }),
     };
   }
 
@@ -269,6 +307,7 @@ export class DawidSkene implements LabelModel {
     ds.prior = readNumbers(json, 'classBalance', k);
     ds.theta = readNumbers(json, 'theta', m * k * k);
     if (ds.abstains === 'model') ds.thetaAbstain = readNumbers(json, 'thetaAbstain', m * k);
+    else if (json.voteClassShare !== undefined) ds.voteClassShare = readNumbers(json, 'voteClassShare', m * k);
     ds.buildTables();
     return ds;
   }

@@ -1,7 +1,10 @@
 import type { LabelMatrix } from '../lf/label-matrix.js';
 
-/** How `predict` resolves classes tied (within 1e-5) for the top probability. */
-export type TiePolicy = 'abstain' | 'random';
+/**
+ * How `predict` resolves classes tied (within 1e-5) for the top probability: `abstain` (-1), `random` (seeded hash of
+ * seed and row) or `snorkel` (Snorkel's default deterministic pick, sha1 of the row index; see probsToPreds).
+ */
+export type TiePolicy = 'abstain' | 'random' | 'snorkel';
 
 export interface FitReport {
   model: string;
@@ -24,8 +27,14 @@ export interface FitReport {
 export interface ModelSelection {
   metric: string;
   devRows: number;
-  scores: { model: string; score: number; error?: string }[];
+  /**
+   * `threshold`: binary F1 only, present when a decision threshold on P(class 1) tuned on dev beat the most probable
+   * class for that candidate; `score` is then its cross-fitted F1.
+   */
+  scores: { model: string; score: number; threshold?: number; error?: string }[];
   chosen: string;
+  /** Binary F1 only: the chosen candidate's threshold; `predict` labels class 1 iff P(class 1) > threshold. */
+  threshold?: number;
 }
 
 /** Serialized model: `{ model: '<kind>', version, ... }`, read back by `loadLabelModel`. */

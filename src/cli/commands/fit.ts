@@ -132,7 +132,15 @@ function formatFit(out: string, L: LabelMatrix, r: FitReport, model: LabelModel,
   if (selection) {
     lines.push('');
     lines.push(`dev ${selection.metric} on ${selection.devRows.toLocaleString('en-US')} labelled rows:`);
-    lines.push(formatTable(['model', selection.metric, ''], selection.scores.map((s) => [s.model, Number.isNaN(s.score) ? `failed: ${s.error}` : s.score, s.model === selection.chosen ? 'best' : ''])));
+    const tuned = selection.scores.some((s) => s.threshold !== undefined);
+    const header = tuned ? ['model', selection.metric, `F1 threshold P(${L.labels[1]})`, ''] : ['model', selection.metric, ''];
+    lines.push(formatTable(header, selection.scores.map((s) => [
+      s.model, Number.isNaN(s.score) ? `failed: ${s.error}` : s.score,
+      ...(tuned ? [s.threshold === undefined ? '' : s.threshold.toPrecision(4)] : []),
+      s.model === selection.chosen ? 'best' : '',
+    ])));
+    if (tuned) lines.push('a threshold is listed where one tuned on dev beat the most probable class; its score is cross-fitted');
+    if (selection.threshold !== undefined && model instanceof AutoLabelModel) lines.push(`predict labels ${L.labels[1]} iff P(${L.labels[1]}) > ${selection.threshold!.toPrecision(4)} (binary F1 threshold tuned on dev)`);
   }
   const acc = model.accuracies();
   if (acc) {
