@@ -25,13 +25,15 @@ export interface DawidSkeneOptions {
 }
 
 /**
- * Dawid & Skene (1979): EM over one k × k confusion matrix per LF, θ_j[y, l] = P(λ_j = l | Y = y, λ_j votes), and the
- * class prior. Abstains are ignored (an abstaining LF contributes no factor), so uncovered rows get the class balance.
- * Initialized from majority-vote soft labels; deterministic (no seed).
+ * Dawid & Skene (1979): EM over one confusion matrix per LF, θ_j[y, l] = P(λ_j = l | Y = y), and the class prior.
+ * By default abstaining is one more outcome of each LF (see `abstains`); rows where every LF abstained get the class
+ * balance either way. Initialized from majority-vote soft labels; deterministic (no seed).
  *
- * Caveat worth knowing: with abstains ignored, an LF that only ever votes one class ("unipolar", e.g. a keyword that
+ * Caveats worth knowing: with abstains ignored, an LF that only ever votes one class ("unipolar", e.g. a keyword that
  * votes SPAM or abstains) has θ_j[y, ·] ≈ one-hot on that class for every y, i.e. it carries no information.
- * Sets built from such LFs (sms, trec) are where matrix completion, which models abstention, does better.
+ * Sets built from such LFs (sms, trec) are where matrix completion, which models abstention, does better. With abstains
+ * modelled, the latent class can follow who fires rather than the label when LFs depend on each other (on the spam
+ * demo it labels most bare-link comments HAM, because they co-occur with the short-comment HAM LF).
  */
 export class DawidSkene implements LabelModel {
   readonly kind = 'ds';
