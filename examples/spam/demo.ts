@@ -3,9 +3,10 @@
  * them, fit label models without labels, score them on a held-out video, flag likely label errors, and write the
  * next training set. `ballot demo` calls `runSpamDemo` and prints its report.
  *
- * Split: comments on Psy, Katy Perry, LMFAO and Eminem videos are the unlabeled training pool (their CLASS column is
- * never read); the 370 comments on the Shakira video are the test set, whose labels are used only to score.
- * (Snorkel's spam tutorial trains on the same four files and tests on 250 of the Shakira comments.)
+ * Split, as in Snorkel's spam tutorial: comments on the Psy, Katy Perry, LMFAO and Eminem videos are the unlabeled
+ * training pool (their CLASS column is never read); the 370 comments on the Shakira video are split once, with a fixed
+ * seed, into 120 validation rows (labels used to choose the label model, as `--model auto` does) and 250 test rows
+ * (labels used only to score).
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,7 @@ import { loadRecipe } from '../../src/sampling/recipe.js';
 import { runRecipe, type SampleReport } from '../../src/sampling/run-recipe.js';
 import { writeSample } from '../../src/sampling/output.js';
 import { createLabelModel } from '../../src/label-model/registry.js';
+import { createRng } from '../../src/util/rng.js';
 import * as spamLFs from './lfs.js';
 
 export const SPAM_DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'data');
@@ -35,9 +37,13 @@ export const TRAIN_FILES = ['Youtube01-Psy.csv', 'Youtube02-KatyPerry.csv', 'You
 export const TEST_FILE = 'Youtube05-Shakira.csv';
 export const RECIPE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'recipe.json');
 
-/** Label models the demo fits: the first is the one whose outputs are written (chosen up front, not by test score). */
-export const DEMO_MODELS = ['mc', 'mv', 'wmv', 'ds', 'triplet'] as const;
-export const QUICK_DEMO_MODELS = ['mc', 'mv'] as const;
+/** Label models the demo fits and scores. `auto` picks among the others on the validation labels; its pick writes the outputs. */
+export const DEMO_MODELS = ['mv', 'wmv', 'ds', 'mc', 'triplet', 'auto'] as const;
+export const QUICK_DEMO_MODELS = ['mv', 'auto'] as const;
+/** Validation rows taken from the Shakira file; the rest (250, as in Snorkel's tutorial) are the test set. */
+export const VALID_ROWS = 120;
+/** Fixed seed of the valid/test split, so every run scores on the same 250 rows whatever `--seed` says. */
+export const SPLIT_SEED = 123;
 
 export interface SpamDemoOptions {
   /** Where the outputs go (created if missing). */
@@ -58,12 +64,15 @@ export interface ModelScore {
 
 export interface SpamDemoReport {
   train: { files: string[]; rows: number };
+  valid: { file: string; rows: number };
   test: { file: string; rows: number };
   lfCount: number;
   trainSummary: { matrix: MatrixSummary; lfs: LFSummaryRow[]; correlations: LFCorrelation };
   testSummary: { matrix: MatrixSummary; lfs: LFSummaryRow[] };
   scores: ModelScore[];
   chosenModel: string;
+  /** Dev scores of auto's candidates (validation rows). */
+  selection: { model: string; score: number }[];
   flags: { flagged: number; written: string };
   sample: SampleReport;
   written: string[];
@@ -85,24 +94,33 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const lfs = spamLabelingFunctions();
 
   const trainRows = readSplit(dir, TRAIN_FILES);
-  const testRows = readSplit(dir, [TEST_FILE]);
+  const shakira = readSplit(dir, [TEST_FILE]);
+  const order = createRng(SPLIT_SEED).shuffle(shakira.map((_, i) => i));
+  const validIdx = order.slice(0, VALID_ROWS).sort((a, b) => a - b);
+  const testIdx = order.slice(VALID_ROWS).sort((a, b) => a - b);
+  const validRows = validIdx.map((i) => shakira[i]);
+  const testRows = testIdx.map((i) => shakira[i]);
+  const validGold = readGoldLabels(validRows, 'CLASS', labels, join(dir, TEST_FILE));
   const testGold = readGoldLabels(testRows, 'CLASS', labels, join(dir, TEST_FILE));
 
   const Ltrain = applyLFs(trainRows, lfs, labels);
+  const Lvalid = applyLFs(validRows, lfs, labels);
   const Ltest = applyLFs(testRows, lfs, labels);
 
   const scores: ModelScore[] = [];
   const fitted: LabelModel[] = [];
+  let selection: { model: string; score: number }[] = [];
   for (const kind of o.quick ? QUICK_DEMO_MODELS : DEMO_MODELS) {
     const model = createLabelModel(kind);
     const t0 = performance.now();
-    model.fit(Ltrain, { seed });
+    const report = model.fit(Ltrain, kind === 'auto' ? { dev: { L: Lvalid, gold: validGold }, seed } : { seed });
+    if (kind === 'auto') selection = (report.selection?.scores ?? []).map((c) => ({ model: c.model, score: c.score }));
     const preds = model.predict(Ltest, 'random', seed);
     scores.push({ model: model.kind, accuracy: scorePredictions(testGold, preds, labels.k, 'accuracy'), seconds: (performance.now() - t0) / 1000 });
     fitted.push(model);
   }
-  // The outputs use the first model of the list, fixed up front: choosing by test score would leak the test labels.
-  const chosen = fitted[0];
+  // The outputs use auto's pick, made on the validation labels; choosing by test score would leak the test labels.
+  const chosen = fitted[fitted.length - 1];
 
   const written: string[] = [];
   const out = (name: string) => {
@@ -111,6 +129,7 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
     return p;
   };
   saveLabelMatrix(out('L_train.arrow'), Ltrain);
+  saveLabelMatrix(out('L_valid.arrow'), Lvalid);
   saveLabelMatrix(out('L_test.arrow'), Ltest);
   writeJSONFile(out('model.json'), chosen.toJSON());
 
@@ -128,16 +147,23 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
 
   return {
     train: { files: TRAIN_FILES, rows: trainRows.length },
+    valid: { file: TEST_FILE, rows: validRows.length },
     test: { file: TEST_FILE, rows: testRows.length },
     lfCount: lfs.length,
     trainSummary: { matrix: matrixSummary(Ltrain), lfs: lfSummary(Ltrain, { model: chosen }), correlations: lfCorrelations(Ltrain) },
     testSummary: { matrix: matrixSummary(Ltest), lfs: lfSummary(Ltest, { gold: testGold }) },
     scores,
-    chosenModel: chosen.kind,
+    chosenModel: describeChoice(chosen),
+    selection,
     flags: { flagged: flags.found['label-error'] ?? 0, written: flagsPath },
     sample: sample.report,
     written,
   };
+}
+
+function describeChoice(model: LabelModel): string {
+  const json = model.toJSON() as { selection?: { chosen?: string } | null };
+  return json.selection?.chosen ? `${model.kind} → ${json.selection.chosen}` : model.kind;
 }
 
 export type { LabelMatrix };
