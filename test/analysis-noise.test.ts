@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabelMatrix } from '../src/lf/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
@@ -14,7 +15,7 @@ import * as spam from '../examples/spam/lfs.js';
 // label-error) to find them from the label model's probabilities. The LF votes are WRENCH's youtube weak_labels (the 10
 // LFs of Snorkel's spam tutorial); the model is majority vote. Floors sit just under what was measured (seeds 1–5:
 // mean precision 0.443, recall 0.696; over seeds 1–20: 0.452 / 0.704). Random flagging would have precision 0.10.
-const file = '/work/shared/data/wrench_youtube/test.json';
+const file = join(import.meta.dirname, '../../shared/data/wrench_youtube/test.json');
 const present = existsSync(file);
 if (!present) console.warn(`analysis-noise: ${file} is absent; skipping the noisy-label recovery test`);
 
