@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readLabelModelFile } from '../model-file.js';
 import type { CommandModule } from 'yargs';
 import { lfCorrelations, type LFCorrelation } from '../../analysis/correlation.js';
 import { goldFromRows, readAlignedRows } from '../../analysis/inputs.js';
@@ -7,9 +7,8 @@ import { pairRecords, summaryRecords } from '../../analysis/records.js';
 import { writeRows } from '../../data/write.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { LabelMatrix } from '../../lf/label-matrix.js';
-import { loadLabelModel } from '../../label-model/registry.js';
 import type { LabelModel } from '../../label-model/types.js';
-import { ConfigError, DataError } from '../../util/errors.js';
+import { ConfigError } from '../../util/errors.js';
 import { colourText, formatTable, printJSON, useColour } from '../output.js';
 
 interface AnalyzeArgs {
@@ -34,26 +33,11 @@ export function loadAnalysisInputs(a: { L: string; model?: string; gold?: string
   if (a.gold && !a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the given labels');
   if (a['label-column'] && !a.gold) throw new ConfigError('--label-column needs --gold: the file holding that column');
   const L = loadLabelMatrix(a.L);
-  const model = a.model ? loadModelFile(a.model) : undefined;
+  const model = a.model ? readLabelModelFile(a.model) : undefined;
   const gold = a.gold ? goldFromRows(L, readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
   return { L, model, gold };
 }
 
-/** Reads a label model file saved from `toJSON()`; errors name the file. */
-function loadModelFile(path: string): LabelModel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(path, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
-  }
-  try {
-    return loadLabelModel(text);
-  } catch (e) {
-    throw new DataError(path, (e as Error).message, {}, { cause: e });
-  }
-}
 
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze',

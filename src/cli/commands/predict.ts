@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readLabelModelFile } from '../model-file.js';
 import type { CommandModule } from 'yargs';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import { writeRows } from '../../data/write.js';
 import { AutoLabelModel } from '../../label-model/auto.js';
 import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
-import { loadLabelModel } from '../../label-model/registry.js';
-import type { LabelModel, TiePolicy } from '../../label-model/types.js';
-import { ConfigError, DataError } from '../../util/errors.js';
+import type { TiePolicy } from '../../label-model/types.js';
+import { ConfigError } from '../../util/errors.js';
 import { formatTable, printJSON } from '../output.js';
 
 interface PredictArgs {
@@ -35,7 +34,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     if (!Number.isFinite(a.seed)) throw new ConfigError(`--seed must be a number, got ${a.seed}`);
     const t0 = performance.now();
-    const model = readModel(a.model);
+    const model = readLabelModelFile(a.model);
     const L = loadLabelMatrix(a.L);
     const probs = model.predictProba(L);
     const { k, n } = L;
@@ -70,17 +69,3 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
   },
 };
 
-function readModel(path: string): LabelModel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(path, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
-  }
-  try {
-    return loadLabelModel(text);
-  } catch (e) {
-    throw new DataError(path, (e as Error).message, {}, { cause: e });
-  }
-}

@@ -1,13 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readLabelModelFile } from '../model-file.js';
 import type { CommandModule } from 'yargs';
 import { readAlignedRows } from '../../analysis/inputs.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { Dataset } from '../../data/types.js';
-import { MajorityVote } from '../../label-model/majority-vote.js';
-import { loadLabelModel } from '../../label-model/registry.js';
-import type { LabelModel } from '../../label-model/types.js';
 import { createSampleContext, formatSampleReport, loadRecipe, overrideRecipe, runRecipe, writeSample } from '../../sampling/index.js';
-import { ConfigError, DataError } from '../../util/errors.js';
+import { ConfigError } from '../../util/errors.js';
 import { printJSON, writeJSONFile } from '../output.js';
 
 interface SampleArgs {
@@ -47,7 +44,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       'command line',
     );
     const L = loadLabelMatrix(a.L);
-    const model = readModel(a.model);
+    const model = readLabelModelFile(a.model, { allowMv: true });
     const probs = model.predictProba(L);
     let data: Dataset | undefined;
     if (a.data) data = readAlignedRows(L, a.data);
@@ -64,19 +61,3 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
   },
 };
 
-/** A fitted model file from `ballot fit`, or 'mv' for majority vote (needs no fit). */
-function readModel(spec: string): LabelModel {
-  if (spec === 'mv' && !existsSync(spec)) return new MajorityVote();
-  let text: string;
-  try {
-    text = readFileSync(spec, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(spec, code === 'ENOENT' ? 'no such file (pass a model saved by ballot fit, or mv for majority vote)' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
-  }
-  try {
-    return loadLabelModel(text);
-  } catch (e) {
-    throw new DataError(spec, (e as Error).message, {}, { cause: e });
-  }
-}
