@@ -56,3 +56,4 @@ export {
 } from './sampling/index.js';
 export { snorkelTiePick, TIE_POLICIES } from './label-model/predict.js';
 export { bestF1Threshold, tuneF1Threshold, predsAtThreshold, type F1ThresholdChoice, type TunedF1Threshold } from './label-model/threshold.js';
+export { COLUMN_TYPES, checkColumnTypes, type ColumnType, type RowsToArrowOptions } from './data/arrow.js';
