@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { RecordBatchReader } from 'apache-arrow';
+import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 import { appendBatchRows, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
 import { CsvParser, parseCSV } from './csv.js';
@@ -130,6 +130,32 @@ export async function* readRowBatches(path: string, options: BatchOptions): Asyn
 }
 
 async function* arrowBatches(path: string, batchSize: number): AsyncGenerator<RowBatch> {
+  let columns: string[] = [];
+  let offset = 0;
+  let pending: Row[] = [];
+  // Record batches in a file may be any size: slice each (zero-copy) so a batch of rows never exceeds batchSize.
+  for await (const batch of arrowRecordBatches(path)) {
+    columns = batch.schema.fields.map((f: { name: string }) => f.name);
+    for (let a = 0; a < batch.numRows; ) {
+      const want = batchSize - pending.length;
+      const end = Math.min(batch.numRows, a + want);
+      appendBatchRows(batch.slice(a, end), path, offset + pending.length, pending);
+      a = end;
+      if (pending.length === batchSize) {
+        yield { offset, rows: pending, columns: [...columns] };
+        offset += pending.length;
+        pending = [];
+      }
+    }
+  }
+  if (pending.length > 0) yield { offset, rows: pending, columns: [...columns] };
+}
+
+/**
+ * The record batches of an Arrow IPC file or stream, read from disk one at a time (memory bounded by a batch).
+ * Checks the magic bytes and the column types first; errors name the file.
+ */
+export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBatch> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -150,24 +176,7 @@ async function* arrowBatches(path: string, batchSize: number): AsyncGenerator<Ro
       throw new DataError(path, `cannot read Arrow IPC: ${(e as Error).message}`, {}, { cause: e });
     }
     checkColumns(path, reader.schema);
-    const columns = reader.schema.fields.map((f) => f.name);
-    let offset = 0;
-    let pending: Row[] = [];
-    // Record batches in a file may be any size: slice each (zero-copy) so a batch of rows never exceeds batchSize.
-    for await (const batch of reader) {
-      for (let a = 0; a < batch.numRows; ) {
-        const want = batchSize - pending.length;
-        const end = Math.min(batch.numRows, a + want);
-        appendBatchRows(batch.slice(a, end), path, offset + pending.length, pending);
-        a = end;
-        if (pending.length === batchSize) {
-          yield { offset, rows: pending, columns: [...columns] };
-          offset += pending.length;
-          pending = [];
-        }
-      }
-    }
-    if (pending.length > 0) yield { offset, rows: pending, columns: [...columns] };
+    yield* reader;
   } finally {
     await handle.close();
   }

@@ -1,9 +1,7 @@
-import { open } from 'node:fs/promises';
-import { RecordBatchReader, RecordBatchStreamWriter, Table, type RecordBatch } from 'apache-arrow';
-import { appendBatchRows, checkColumns, detectArrowFraming } from '../../data/arrow.js';
-import { readRowBatches, type ReadOptions } from '../../data/read.js';
+import { RecordBatchStreamWriter, Table, type RecordBatch } from 'apache-arrow';
+import { appendBatchRows } from '../../data/arrow.js';
+import { arrowRecordBatches, readRowBatches, type ReadOptions } from '../../data/read.js';
 import type { Row } from '../../data/types.js';
-import { DataError } from '../../util/errors.js';
 import { packRows, type PackedRows } from './protocol.js';
 
 /** One batch of input for the parallel applier: its rows (for this thread) or a message (for a worker). */
@@ -36,34 +34,13 @@ export async function* sourceBatches(path: string, format: string, batchSize: nu
 }
 
 async function* arrowSlices(path: string, batchSize: number): AsyncGenerator<SourceBatch> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (e) {
-    throw new DataError(path, `cannot read: ${(e as Error).message}`, {}, { cause: e });
-  }
-  try {
-    const head = new Uint8Array(8);
-    await handle.read(head, 0, 8, 0);
-    if (detectArrowFraming(head) === undefined) throw new DataError(path, 'not an Arrow IPC file or stream (no ARROW1 magic and no stream header)');
-    let reader;
-    try {
-      reader = await RecordBatchReader.from(handle);
-      await reader.open();
-    } catch (e) {
-      throw new DataError(path, `cannot read Arrow IPC: ${(e as Error).message}`, {}, { cause: e });
+  let offset = 0;
+  for await (const batch of arrowRecordBatches(path)) {
+    for (let a = 0; a < batch.numRows; a += batchSize) {
+      const slice = batch.slice(a, Math.min(batch.numRows, a + batchSize));
+      yield arrowBatch(slice, offset, path);
+      offset += slice.numRows;
     }
-    checkColumns(path, reader.schema);
-    let offset = 0;
-    for await (const batch of reader) {
-      for (let a = 0; a < batch.numRows; a += batchSize) {
-        const slice = batch.slice(a, Math.min(batch.numRows, a + batchSize));
-        yield arrowBatch(slice, offset, path);
-        offset += slice.numRows;
-      }
-    }
-  } finally {
-    await handle.close();
   }
 }
 
