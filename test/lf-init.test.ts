@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { BALLOT_ROOT, scaffoldProject } from '../src/lf/scaffold.js';
 import { applyFile } from '../src/lf/apply-file.js';
 import { readRows } from '../src/data/read.js';
@@ -61,6 +62,18 @@ describe('ballot init', () => {
     expect(votes).toBeGreaterThan(10);
     expect(right / votes).toBeGreaterThanOrEqual(0.9);
     expect(covered).toBeGreaterThanOrEqual(15);
+  });
+
+  it('scaffolds a project that type-checks against ballot with its own tsconfig', () => {
+    // A user's `tsc -p .` type-checks ballot's sources too (ballot ships TypeScript); without this project's
+    // @types/node in scope they must still compile.
+    const dir = join(root, 'typed');
+    scaffoldProject(dir);
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(BALLOT_ROOT, join(dir, 'node_modules', 'ballot'), 'dir');
+    const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
   });
 
   it('refuses a non-empty directory unless forced, and never overwrites', () => {

@@ -78,7 +78,7 @@ export async function applyParallel(
       }
       notify();
     });
-    worker.on('error', (e) => {
+    worker.on('error', (e: Error) => {
       fatal ??= e;
       notify();
     });
