@@ -13,7 +13,7 @@ export interface MatrixCompletionOptions {
   /**
    * 'ballot' (default): one precision per (LF, voted class), moments weighted by their sampling variance, a prior pull
    * measured in votes, Adam. 'snorkel': Snorkel's LabelModel exactly (free k × k block per LF, raw squared error, SGD
-   * lr 0.01 × 100 epochs, μ_init scaled by one random number). See the README section on label models for why.
+   * with momentum 0.9, lr 0.01 × 100 epochs, μ_init scaled by one random number). See the README section on label models for why.
    */
   preset?: 'ballot' | 'snorkel';
   /**
@@ -31,8 +31,13 @@ export interface MatrixCompletionOptions {
   lr?: number;
   /** snorkel preset: 'sgd' (default) or 'adam'. The ballot preset always uses Adam. */
   optimizer?: 'sgd' | 'adam';
-  /** snorkel preset: strength of the L2 pull ‖μ − μ_init‖² (default 0). */
+  /**
+   * snorkel preset: Snorkel's `l2` (default 0). As in Snorkel it acts twice: the loss gains ‖l2 · (μ − μ_init)‖²
+   * (so the pull toward μ_init grows with l2²) and the optimizer applies weight decay l2 (gradient + l2 · μ).
+   */
   l2?: number;
+  /** snorkel preset, SGD only: momentum (default 0.9, Snorkel's `sgd_config`); 0 gives plain gradient descent. */
+  momentum?: number;
   /** snorkel preset: seed of the random initial scale of μ. */
   seed?: number;
   /** snorkel preset: scale of μ's starting point relative to μ_init; default one uniform draw in [0, 1) from `seed`. */
@@ -49,6 +54,7 @@ interface ResolvedOptions {
   lr: number;
   optimizer: 'sgd' | 'adam';
   l2: number;
+  momentum: number;
   precInit: Float64Array;
   classBalance: Float64Array;
   muEps: number;
@@ -216,6 +222,7 @@ function resolveOptions(o: MatrixCompletionOptions, m: number, k: number, n: num
   const epochs = o.epochs ?? base.epochs;
   const lr = o.lr ?? base.lr;
   const l2 = o.l2 ?? 0;
+  const momentum = o.momentum ?? 0.9;
   const optimizer = preset === 'ballot' ? 'adam' : (o.optimizer ?? base.optimizer);
   const priorStrength = o.priorStrength ?? 100;
   const tolerance = o.tolerance ?? 1e-9;
@@ -223,6 +230,7 @@ function resolveOptions(o: MatrixCompletionOptions, m: number, k: number, n: num
   if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`epochs must be an integer ≥ 0, got ${epochs}`);
   if (!(lr > 0)) throw new ConfigError(`lr must be > 0, got ${lr}`);
   if (!(l2 >= 0)) throw new ConfigError(`l2 must be ≥ 0, got ${l2}`);
+  if (!(momentum >= 0 && momentum < 1)) throw new ConfigError(`momentum must be in [0, 1), got ${momentum}`);
   if (!(priorStrength >= 0)) throw new ConfigError(`priorStrength must be ≥ 0, got ${priorStrength}`);
   if (optimizer !== 'sgd' && optimizer !== 'adam') throw new ConfigError(`optimizer must be "sgd" or "adam", got "${String(optimizer)}"`);
   const pi = o.precInit ?? 0.7;
@@ -238,7 +246,7 @@ function resolveOptions(o: MatrixCompletionOptions, m: number, k: number, n: num
   // Snorkel scales the whole initialization by one uniform random number.
   const initScale = o.initScale ?? (preset === 'snorkel' ? createRng(seed).next() : 1);
   if (!(initScale > 0)) throw new ConfigError(`initScale must be > 0, got ${initScale}`);
-  return { preset, epochs, lr, optimizer, l2, precInit, classBalance, muEps, seed, initScale, priorStrength, tolerance };
+  return { preset, epochs, lr, optimizer, l2, momentum, precInit, classBalance, muEps, seed, initScale, priorStrength, tolerance };
 }
 
 /** Loss flat to 1e-5 (relative) over the last 10 steps, or the run stopped early on its tolerance. */
@@ -264,13 +272,14 @@ function snorkelInitialMu(O: Float64Array, d: number, k: number, p: Float64Array
 }
 
 /**
- * Minimises  Σ_{a,b in different LFs} (O_ab − (μPμᵀ)_ab)²  +  Σ_a ((μp)_a − O_aa)²  +  l2 ‖μ − μ_init‖²
- * by full-batch gradient steps, updating μ in place. Returns the loss before each step.
+ * Minimises  Σ_{a,b in different LFs} (O_ab − (μPμᵀ)_ab)²  +  Σ_a ((μp)_a − O_aa)²  +  l2² ‖μ − μ_init‖²
+ * by full-batch steps of Snorkel's optimizer (torch SGD with momentum, or Adam; weight decay l2 either way),
+ * updating μ in place. Returns the loss before each step.
  */
 function fitFullMu(O: Float64Array, d: number, k: number, p: Float64Array, mu: Float64Array, muInit: Float64Array, opts: ResolvedOptions): number[] {
   const grad = new Float64Array(d * k);
   const W = new Float64Array(d * k);
-  const step = createStepper(opts.optimizer, opts.lr, mu.length);
+  const step = createStepper(opts.optimizer, opts.lr, mu.length, { momentum: opts.momentum, weightDecay: opts.l2 });
   const history: number[] = [];
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     const loss = snorkelLossAndGradient(O, d, k, p, mu, muInit, opts.l2, W, grad);
@@ -282,8 +291,9 @@ function fitFullMu(O: Float64Array, d: number, k: number, p: Float64Array, mu: F
 }
 
 /**
- * Snorkel's loss and its gradient by hand:  −4 (R μ P) + 2 r pᵀ + 2 l2 (μ − μ_init),  R = mask ∘ (O − μPμᵀ),
- * r = μp − diag(O). `W` is scratch (μP); `grad` receives the gradient.
+ * Snorkel's loss and its gradient by hand:  −4 (R μ P) + 2 r pᵀ + 2 l2² (μ − μ_init),  R = mask ∘ (O − μPμᵀ),
+ * r = μp − diag(O). The l2 term is Snorkel's ‖D (μ − μ_init)‖² with D = l2 · I. `W` is scratch (μP); `grad`
+ * receives the gradient.
  */
 export function snorkelLossAndGradient(O: Float64Array, d: number, k: number, p: Float64Array, mu: Float64Array, muInit: Float64Array, l2: number, W: Float64Array, grad: Float64Array): number {
   for (let a = 0; a < d; a++) for (let y = 0; y < k; y++) W[a * k + y] = mu[a * k + y] * p[y];
@@ -313,10 +323,11 @@ export function snorkelLossAndGradient(O: Float64Array, d: number, k: number, p:
     for (let y = 0; y < k; y++) grad[a * k + y] += 2 * r * p[y];
   }
   if (l2 > 0) {
+    const w = l2 * l2;
     for (let i = 0; i < mu.length; i++) {
       const diff = mu[i] - muInit[i];
-      loss += l2 * diff * diff;
-      grad[i] += 2 * l2 * diff;
+      loss += w * diff * diff;
+      grad[i] += 2 * w * diff;
     }
   }
   return loss;
@@ -447,11 +458,24 @@ function fitPrecisions(O: Float64Array, n: number, d: number, k: number, p: Floa
   return { mu, lossHistory: history };
 }
 
-/** A full-batch optimizer step function over a parameter vector of the given length. */
-function createStepper(kind: 'sgd' | 'adam', lr: number, size: number): (x: Float64Array, g: Float64Array) => void {
+/**
+ * A full-batch optimizer step function over a parameter vector of the given length, with torch's semantics (what
+ * Snorkel runs): weight decay adds wd · x to the gradient; SGD momentum keeps buf = momentum · buf + g (buf = g on
+ * the first step) and steps by lr · buf.
+ */
+function createStepper(kind: 'sgd' | 'adam', lr: number, size: number, extra: { momentum?: number; weightDecay?: number } = {}): (x: Float64Array, g: Float64Array) => void {
+  const momentum = extra.momentum ?? 0;
+  const wd = extra.weightDecay ?? 0;
   if (kind === 'sgd') {
+    const buf = new Float64Array(size);
+    let first = true;
     return (x, g) => {
-      for (let i = 0; i < size; i++) x[i] -= lr * g[i];
+      for (let i = 0; i < size; i++) {
+        const d = g[i] + wd * x[i];
+        buf[i] = first ? d : momentum * buf[i] + d;
+        x[i] -= lr * buf[i];
+      }
+      first = false;
     };
   }
   const beta1 = 0.9;
@@ -464,8 +488,9 @@ function createStepper(kind: 'sgd' | 'adam', lr: number, size: number): (x: Floa
     const c1 = 1 - beta1 ** t;
     const c2 = 1 - beta2 ** t;
     for (let i = 0; i < size; i++) {
-      m1[i] = beta1 * m1[i] + (1 - beta1) * g[i];
-      m2[i] = beta2 * m2[i] + (1 - beta2) * g[i] * g[i];
+      const d = g[i] + wd * x[i];
+      m1[i] = beta1 * m1[i] + (1 - beta1) * d;
+      m2[i] = beta2 * m2[i] + (1 - beta2) * d * d;
       x[i] -= (lr * (m1[i] / c1)) / (Math.sqrt(m2[i] / c2) + 1e-8);
     }
   };
