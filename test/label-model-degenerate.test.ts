@@ -150,3 +150,21 @@ describe('building blocks', () => {
     expect(() => scorePredictions([0, 2], [0, 2], 3, 'f1')).toThrow(/binary/);
   });
 });
+
+describe('triplet minZ = 0 (every triplet, no significance filter)', () => {
+  it('still pairs a column only with voting columns of other LFs, so accuracies stay those of minZ = 2', () => {
+    const accuracy = [0.85, 0.7, 0.6, 0.75, 0.8];
+    const { L } = sampleGenerative({ n: 20000, accuracy, propensity: [0.5, 0.4, 0.6, 0.5, 0.3], classBalance: [0.5, 0.5], seed: 4 });
+    const all = new TripletModel();
+    all.fit(L, { minZ: 0 });
+    const significant = new TripletModel();
+    significant.fit(L, { minZ: 2 });
+    const a = all.accuracies();
+    const b = significant.accuracies();
+    // Same-LF columns (covariance 0 by construction) once entered as partners and divided by zero: LF 3 came out 0.685.
+    for (let j = 0; j < accuracy.length; j++) {
+      expect(Math.abs(a[j] - accuracy[j])).toBeLessThan(0.035);
+      expect(Math.abs(a[j] - b[j])).toBeLessThan(0.01);
+    }
+  });
+});

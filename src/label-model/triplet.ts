@@ -82,7 +82,9 @@ export class TripletModel implements LabelModel {
       const l = a % 2;
       if (marg[a] === 0) continue;
       const partners: number[] = [];
-      for (let b = 0; b < d; b++) if (z[a * d + b] >= minZ) partners.push(b);
+      // Only columns of other LFs that vote: a same-LF or never-voting column has no covariance with a (z stays 0,
+      // which minZ = 0 would otherwise admit, dividing by a zero covariance below).
+      for (let b = 0; b < d; b++) if (((b / 2) | 0) !== ((a / 2) | 0) && marg[b] > 0 && z[a * d + b] >= minZ) partners.push(b);
       partners.sort((x, y) => z[a * d + y] - z[a * d + x] || x - y);
       partners.length = Math.min(partners.length, maxPartners);
       ratios.length = 0;
@@ -90,7 +92,7 @@ export class TripletModel implements LabelModel {
         const b = partners[s];
         for (let t = s + 1; t < partners.length; t++) {
           const c = partners[t];
-          if (((b / 2) | 0) === ((c / 2) | 0) || z[b * d + c] < minZ) continue;
+          if (((b / 2) | 0) === ((c / 2) | 0) || z[b * d + c] < minZ || cov[b * d + c] === 0) continue;
           ratios.push((cov[a * d + b] * cov[a * d + c]) / cov[b * d + c]);
         }
       }
