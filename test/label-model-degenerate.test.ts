@@ -149,6 +149,14 @@ describe('building blocks', () => {
     expect(expectedScore([0, 1], Float64Array.from([0.5, 0.5, 0.1, 0.9]), 2, 'accuracy')).toBeCloseTo(0.75, 12);
     expect(() => scorePredictions([0, 2], [0, 2], 3, 'f1')).toThrow(/binary/);
   });
+
+  it('metrics refuse class indices outside 0..k-1 instead of scoring them in another confusion cell', () => {
+    // Prediction 3 with k = 2 used to land in the (gold 1, pred 1) cell: accuracy 1 instead of an error.
+    expect(() => scorePredictions([1, 0], [1, 3], 2, 'accuracy')).toThrow(/prediction 3 at row 1 is not a class index 0\.\.1/);
+    expect(() => scorePredictions([2, 0], [0, 0], 2, 'accuracy')).toThrow(/gold label 2 at row 0/);
+    expect(() => expectedScore([2, 0], Float64Array.from([0.1, 0.9, 0.8, 0.2]), 2, 'accuracy')).toThrow(/gold label 2 at row 0/);
+    expect(scorePredictions([1, -1, 0], [1, 0, -1], 2, 'accuracy')).toBe(0.5);
+  });
 });
 
 describe('triplet minZ = 0 (every triplet, no significance filter)', () => {

@@ -22,8 +22,10 @@ export function scorePredictions(gold: ArrayLike<number>, preds: ArrayLike<numbe
   for (let i = 0; i < gold.length; i++) {
     const g = gold[i];
     if (g < 0) continue;
+    checkClass(g, k, 'gold label', i);
     total++;
     const p = preds[i];
+    if (p >= 0) checkClass(p, k, 'prediction', i);
     if (p < 0) abstainedPerGold[g]++;
     else conf[g * k + p]++;
   }
@@ -43,6 +45,7 @@ export function expectedScore(gold: ArrayLike<number>, probs: Float64Array, k: n
   for (let i = 0; i < n; i++) {
     const g = gold[i];
     if (g < 0) continue;
+    checkClass(g, k, 'gold label', i);
     total++;
     const base = i * k;
     let max = -Infinity;
@@ -52,6 +55,11 @@ export function expectedScore(gold: ArrayLike<number>, probs: Float64Array, k: n
     for (const y of tied) conf[g * k + y] += 1 / tied.length;
   }
   return scoreConfusion(conf, new Float64Array(k), total, k, metric);
+}
+
+/** A class index outside 0..k-1 would land in another confusion cell (or none) and skew the score silently. */
+function checkClass(x: number, k: number, what: string, row: number): void {
+  if (!Number.isInteger(x) || x >= k) throw new RangeError(`${what} ${x} at row ${row} is not a class index 0..${k - 1} (or -1)`);
 }
 
 function scoreConfusion(conf: Float64Array, abstained: Float64Array, total: number, k: number, metric: Metric): number {
