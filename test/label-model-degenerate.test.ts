@@ -112,6 +112,10 @@ describe('bad input', () => {
     expect(() => createLabelModel('mc').fit(L, { classBalance: [0.5, 0.2, 0.3] })).toThrow(/class balance has 3 entries/);
     expect(() => createLabelModel('ds').fit(L, { smoothing: -1 })).toThrow(/smoothing/);
   });
+
+  it('auto: a dev gold label outside the classes is one clear error, not a failure of every candidate', () => {
+    expect(() => createLabelModel('auto').fit(L, { dev: { L, gold: [0, 2, 1] } })).toThrow(/^auto: dev gold label 2 at row 1 is not -1 \(unknown\) or a class index 0\.\.1 \(a, b\)$/);
+  });
 });
 
 describe('building blocks', () => {

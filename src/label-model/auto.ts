@@ -70,7 +70,11 @@ export class AutoLabelModel implements LabelModel {
     const devL = alignToModel(dev.L, 'auto (dev)', L.lfNames, L.labels);
     if (dev.gold.length !== devL.n) throw new ConfigError(`auto: dev set has ${devL.n} rows but ${dev.gold.length} gold labels`);
     let labelled = 0;
-    for (let i = 0; i < dev.gold.length; i++) if (dev.gold[i] >= 0) labelled++;
+    for (let i = 0; i < dev.gold.length; i++) {
+      const g = dev.gold[i];
+      if (!Number.isInteger(g) || g < -1 || g >= L.k) throw new ConfigError(`auto: dev gold label ${g} at row ${i} is not -1 (unknown) or a class index 0..${L.k - 1} (${L.labels.join(', ')})`);
+      if (g >= 0) labelled++;
+    }
     if (labelled === 0) throw new ConfigError('auto: the dev set has no gold labels (all -1)');
     const candidates = (options.candidates ?? AUTO_CANDIDATES).filter((c) => c !== 'triplet' || L.k === 2);
     if (candidates.length === 0) throw new ConfigError('auto: no candidate models');
