@@ -114,6 +114,8 @@ describe('bad input', () => {
   });
 
   it('auto: a dev gold label outside the classes is one clear error, not a failure of every candidate', () => {
+    // wmv counted such a label as a wrong vote for every LF.
+    expect(() => createLabelModel('wmv').fit(L, { dev: { L, gold: [0, 1, 5] } })).toThrow(/dev gold label 5 at row 2 is not -1/);
     expect(() => createLabelModel('auto').fit(L, { dev: { L, gold: [0, 2, 1] } })).toThrow(/^auto: dev gold label 2 at row 1 is not -1 \(unknown\) or a class index 0\.\.1 \(a, b\)$/);
   });
 });

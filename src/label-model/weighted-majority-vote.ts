@@ -136,6 +136,7 @@ export function devAccuracies(devL: LabelMatrix, gold: ArrayLike<number>, L: Lab
   for (let i = 0; i < A.n; i++) {
     const g = gold[i];
     if (g < 0) continue;
+    if (!Number.isInteger(g) || g >= L.k) throw new ConfigError(`dev gold label ${g} at row ${i} is not -1 (unknown) or a class index 0..${L.k - 1} (${L.labels.join(', ')})`);
     for (let j = 0; j < m; j++) {
       const v = votes[i * m + j];
       if (v === ABSTAIN) continue;
