@@ -268,4 +268,9 @@ describe('dedupe options and edge cases', () => {
     expect(() => findDuplicates(rows, { column: 'text' })).toThrow(/dedupe column "text" is not in the data; columns are title, body/);
     expect(() => findDuplicates(rows, { threshold: 1.5 })).toThrow(ConfigError);
   });
+
+  it('an empty pool has no duplicates (it used to fail looking for a text column)', () => {
+    const none = findDuplicates([]);
+    expect([none.kept, none.exact, none.near, none.duplicateOf.length]).toEqual([0, 0, 0, 0]);
+  });
 });

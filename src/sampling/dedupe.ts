@@ -248,7 +248,8 @@ export function resolveTextColumns(rows: readonly Row[], column?: string | strin
     }
     return cols;
   }
-  if (present.has('text')) return ['text'];
+  // An empty pool has nothing to compare (and no columns to look at): keep the default name rather than fail.
+  if (present.has('text') || rows.length === 0) return ['text'];
   let best = '';
   let bestLen = -1;
   for (const c of present) {
