@@ -234,3 +234,35 @@ describe('sample output types', () => {
     }
   });
 });
+
+describe('budget property (random recipes over random pools, k = 2..6)', () => {
+  it('selects min(budget, pool after dedupe) distinct rows whenever a part can take any row, and reproduces', () => {
+    const rng = createRng(2024);
+    const kinds = ['random', 'stratified', 'uncertainty', 'disagreement', 'coverageGap', 'confident'] as const;
+    for (let t = 0; t < 150; t++) {
+      const k = 2 + rng.int(5);
+      const n = rng.int(150);
+      const m = 4;
+      const votes = Int8Array.from({ length: n * m }, () => (rng.next() < 0.6 ? -1 : rng.int(k)));
+      const L = new LabelMatrix({ n, m, votes, lfNames: ['a', 'b', 'c', 'd'], labels: Array.from({ length: k }, (_, y) => `c${y}`) });
+      const probs = new MajorityVote().predictProba(L);
+      const rows = Array.from({ length: n }, () => ({ group: String(rng.int(4)), text: `text ${rng.int(60)}` }));
+      const weights = Array.from({ length: 1 + rng.int(4) }, () => 0.05 + rng.next());
+      const sum = weights.reduce((a, b) => a + b, 0);
+      const parts = weights.map((w, i) => {
+        const kind = kinds[rng.int(kinds.length)];
+        const part: Record<string, unknown> = { [kind]: w / sum, name: `p${i}` };
+        if ((kind === 'stratified' || kind === 'confident') && rng.next() < 0.5) part.by = 'group';
+        return part;
+      });
+      const recipe = { budget: rng.int(200), seed: t, parts, fill: 'scale', dedupe: rng.next() < 0.3 } as Recipe;
+      const a = runRecipe(recipe, { probs, L, rows });
+      const picked = Array.from(a.indices);
+      expect(new Set(picked).size).toBe(picked.length);
+      expect(picked.length).toBeLessThanOrEqual(recipe.budget);
+      expect(a.report.selected + a.report.unfilled).toBe(recipe.budget);
+      if (parts.some((p) => 'random' in p || 'stratified' in p)) expect(picked.length).toBe(Math.min(recipe.budget, a.report.pool.afterDedupe));
+      expect(Array.from(runRecipe(recipe, { probs, L, rows }).indices)).toEqual(picked);
+    }
+  });
+});
