@@ -68,6 +68,42 @@ describe('lfSummary', () => {
   });
 });
 
+describe('lfSummary against a literal reading of Snorkel\'s definitions (random matrices, k = 2..127)', () => {
+  it('matches row by row and column by column', () => {
+    const rng = createRng(77);
+    for (let t = 0; t < 200; t++) {
+      const k = [2, 3, 6, 127][rng.int(4)];
+      const n = rng.int(80);
+      const m = 1 + rng.int(6);
+      const abstainRate = rng.next();
+      const votes = Int8Array.from({ length: n * m }, () => (rng.next() < abstainRate ? -1 : rng.int(k)));
+      const L = new LabelMatrix({ n, m, votes, lfNames: Array.from({ length: m }, (_, j) => `l${j}`), labels: Array.from({ length: k }, (_, y) => `c${y}`) });
+      const g = Int32Array.from({ length: n }, () => (rng.next() < 0.2 ? -1 : rng.int(k)));
+      const got = lfSummary(L, { gold: g });
+      for (let j = 0; j < m; j++) {
+        let cov = 0, ovl = 0, con = 0, right = 0, wrong = 0;
+        const polarity = new Set<number>();
+        for (let i = 0; i < n; i++) {
+          const v = L.get(i, j);
+          if (v < 0) continue;
+          const row = Array.from(L.row(i)).filter((x) => x >= 0);
+          polarity.add(v);
+          cov++;
+          if (row.length > 1) ovl++;
+          if (new Set(row).size > 1) con++;
+          if (g[i] >= 0) (v === g[i] ? right++ : wrong++);
+        }
+        const frac = (x: number) => (n ? x / n : 0);
+        expect(got[j]).toEqual({
+          lf: `l${j}`, polarity: [...polarity].sort((a, b) => a - b).map((y) => `c${y}`),
+          coverage: frac(cov), overlaps: frac(ovl), conflicts: frac(con),
+          correct: right, incorrect: wrong, empiricalAccuracy: right + wrong ? right / (right + wrong) : 0, errors: 0,
+        });
+      }
+    }
+  });
+});
+
 describe('matrixSummary', () => {
   it('computes whole-matrix coverage, overlap, conflict and vote counts', () => {
     expect(matrixSummary(make())).toEqual({
