@@ -83,9 +83,22 @@ describe('incremental apply', () => {
     expect(data.rows).toBe(first.rows - 1);
     copyFileSync(SPAM, join(root, 'data.csv'));
 
-    // A different label space or onError setting is a different column too.
+    // --on-error does not change a column without errors: ballot watch (abstain) and ballot apply (error) share them.
     const abstain = await run(writeLFs(lfSource()), { onError: 'abstain' });
-    expect(abstain.applied).toHaveLength(50);
+    expect(abstain.applied).toEqual([]);
+    // A different label space is a different column.
+    const relabelled = await run(writeLFs(lfSource().replace("['HAM', 'SPAM']", "['HAM', 'SPAM', 'OTHER']")));
+    expect(relabelled.applied).toHaveLength(50);
+  });
+
+  it('re-applies a column that recorded errors when --on-error is error, so the error is reported', async () => {
+    const throwing = "\nexport const picky = keywordLF({ name: 'picky', keywords: ['x'], label: 'SPAM', field: (r: any) => { if (r.CONTENT.length > 100) throw new Error('too long'); return r.CONTENT; } });\n";
+    const file = writeLFs(lfSource({}, throwing));
+    const tolerant = await run(file, { onError: 'abstain' });
+    expect(tolerant.lfs.find((l) => l.name === 'picky')!.errors).toBeGreaterThan(0);
+    await expect(run(writeLFs(lfSource({}, throwing)))).rejects.toThrow(/labeling function "picky" failed on row \d+ of .*data\.csv: too long/);
+    const again = await run(writeLFs(lfSource({}, throwing)), { onError: 'abstain' });
+    expect(again.applied).toEqual([]); // the failed strict run cached nothing, the tolerant column is still there
   });
 
   it('treats a damaged column file as a miss', async () => {

@@ -88,6 +88,41 @@ describe('LF error policies', () => {
   it('duplicate LF names are rejected', () => {
     expect(() => applyLFs(rows, [lfs[0], lfs[0]], labels)).toThrow(/two labeling functions are named "kw_my"/);
   });
+  it('errors say how to fix Snorkel habits: integer votes, a missing return', () => {
+    const ints = labelingFunction({ name: 'ints', vote: (r: Row) => (r.text === 'great' ? (0 as unknown as 'HAM') : ABSTAIN) });
+    expect(() => applyLFs(rows, [ints], labels)).toThrow('labeling function "ints" failed on row 3: voted 0, which is not a label (HAM, SPAM) nor ABSTAIN (-1); LFs vote class names: return "HAM", not 0');
+    const noReturn = labelingFunction({ name: 'no_return', vote: (() => {}) as unknown as () => 'HAM' });
+    expect(() => applyLFs(rows, [noReturn], labels)).toThrow(/voted undefined, .*did a code path miss its return\? Return ABSTAIN to abstain$/);
+  });
+  it('an LF that dies reading a column the row lacks names the columns the row has', () => {
+    const typo = labelingFunction({ name: 'typo', vote: (r: Row) => ((r as unknown as { txt: string }).txt.trim() ? 'HAM' : ABSTAIN) });
+    expect(() => applyLFs(rows, [typo], labels)).toThrow(/"typo" failed on row 0: Cannot read properties of undefined \(reading 'trim'\) \(the row's columns: text, stars\)$/);
+  });
+});
+
+describe('columns the builders read', () => {
+  it('a column no row has is an error naming the column and the LFs, not silent abstains', () => {
+    const wrong = keywordLF({ name: 'kw_body', keywords: ['song'], label: 'HAM', field: 'body' });
+    const t = thresholdLF({ name: 'likes', field: 'likes', atLeast: 3, label: 'HAM' });
+    expect(() => applyLFs(rows, [lfs[0], wrong, t], labels)).toThrow(
+      'the data has no column "body" (read by "kw_body"), "likes" (read by "likes"); its columns are: text, stars',
+    );
+    expect(() => applyLFs(rows, [regexLF({ name: 'rx', pattern: 'song', label: 'HAM' })], labels)).not.toThrow(); // default field text
+    expect(() => applyLFs(rows, [lookupLF({ name: 'lk', field: 'author', table: {} as Record<string, 'HAM'> })], labels)).toThrow(/no column "author"/);
+  });
+  it('a key missing from some rows only (JSON Lines) still abstains there', () => {
+    const sparse = [{ text: 'x' }, { text: 'song', likes: 5 }];
+    const L = applyLFs(sparse, [thresholdLF({ name: 'likes', field: 'likes', atLeast: 3, label: 'HAM' })], labels);
+    expect(Array.from(L.column(0))).toEqual([-1, 0]);
+  });
+  it('fields computed by a preprocessor or a function are not checked', () => {
+    const words = preprocessor('words', (r: Row) => ({ ...r, words: r.text.split(' ') }));
+    const many = keywordLF({ name: 'kw_words', keywords: ['song'], label: 'HAM', field: 'words', pre: [words] });
+    expect(many.columns).toBeUndefined();
+    expect(keywordLF({ name: 'f', keywords: ['a'], label: 'HAM', field: (r: Row) => r.text }).columns).toBeUndefined();
+    expect(keywordLF({ name: 'g', keywords: ['a'], label: 'HAM' }).columns).toEqual(['text']);
+    expect(() => applyLFs(rows, [many], labels)).not.toThrow();
+  });
 });
 
 describe('preprocessors', () => {

@@ -68,11 +68,12 @@ describe('parallel and streaming apply', () => {
   it('stops with the first failing row in file order, like the serial path', async () => {
     const common = { data, lfs: [LFS], batchSize: 200, cache: false, progress: false };
     const first = 13; // the first id with id % 97 === 13
+    // The message names the data file too (absolute here: the file is outside the working directory).
     await expect(applyFile({ ...common, out: join(dir, 'e1.arrow'), workers: 1 })).rejects.toThrow(
-      `labeling function "flaky" failed on row ${first}: cannot judge row ${first}`,
+      `labeling function "flaky" failed on row ${first} of ${data}: cannot judge row ${first}`,
     );
     await expect(applyFile({ ...common, out: join(dir, 'e2.arrow'), workers: 2, applyWhileWorkersStart: false })).rejects.toThrow(
-      `labeling function "flaky" failed on row ${first}: cannot judge row ${first}`,
+      `labeling function "flaky" failed on row ${first} of ${data}: cannot judge row ${first}`,
     );
   });
 });

@@ -17,20 +17,39 @@ export async function main(argv: string[]): Promise<void> {
       .alias('h', 'help')
       .version(false)
       .wrap(Math.min(110, process.stdout.columns || 110))
+      .middleware((args) => rejectRepeatedOptions(args, cli), true)
       .fail((msg, err) => {
         throw err ?? new UsageError(msg);
       });
     for (const c of commands) cli = cli.command(c as CommandModule);
     await cli.parseAsync();
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`ballot: ${msg}\n`);
+    // One line, whatever the message (a compiler error from tsx spans several); --verbose prints it all with the stack.
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
+    const expected = e instanceof BallotError || e instanceof UsageError || isSystemError(e);
+    process.stderr.write(`ballot: ${msg}${!verbose && !expected ? ' (run with --verbose for the stack trace)' : ''}\n`);
     if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-    else if (!(e instanceof BallotError) && !(e instanceof UsageError) && e instanceof Error) {
-      process.stderr.write('(run with --verbose for the stack trace)\n');
-    }
     process.exitCode = e instanceof UsageError ? 2 : 1;
   }
 }
 
 class UsageError extends Error {}
+
+/**
+ * yargs turns a repeated option into an array, which a single-valued option cannot use (it crashed deep inside,
+ * e.g. `--out a --out b`); say so instead. Array options (`--lfs`) may repeat.
+ */
+function rejectRepeatedOptions(argv: Record<string, unknown>, y: Argv): void {
+  // Only the declared names (yargs also sets camelCase and other aliases of each).
+  const options = (y as unknown as { getOptions(): { array: string[]; key: Record<string, unknown> } }).getOptions();
+  const arrays = new Set<string>(options.array);
+  for (const k of Object.keys(options.key)) {
+    const v = argv[k];
+    if (Array.isArray(v) && !arrays.has(k)) throw new UsageError(`--${k} is given ${v.length} times (${v.join(', ')}); give it once`);
+  }
+}
+
+/** A Node filesystem/OS error (ENOENT, EACCES…): the user's environment, not a ballot bug, so no stack-trace hint. */
+function isSystemError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}

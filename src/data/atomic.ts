@@ -1,19 +1,67 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { DataError } from '../util/errors.js';
 
 /**
  * Writes a file atomically: the bytes go to a temp file in the same directory, then one rename replaces the target.
- * A crash mid-write leaves the old file (or none), never a truncated one.
+ * A crash mid-write leaves the old file (or none), never a truncated one. Failures are a DataError naming the target
+ * (never the temp file) and the reason in words.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  prepareOutput(path);
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${Math.floor(performance.now() * 1000) % 1e9}.tmp`);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw outputError(path, e);
   }
+}
+
+/**
+ * Checks an output path before anything is computed for it: creates its directory, and refuses a path that is a
+ * directory or lies under a file. Long runs (apply) call it first, so they never fail only at the end.
+ */
+export function prepareOutput(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw outputError(path, e);
+  }
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    /* does not exist yet: fine */
+  }
+  if (isDir) throw new DataError(path, 'cannot write: it is a directory');
+}
+
+/** A filesystem error while writing `path`, as one line that names the file and says why. */
+export function outputError(path: string, e: unknown): Error {
+  if (e instanceof DataError) return e;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  let why: string;
+  if (code === 'EISDIR') why = 'it is a directory';
+  else if (code === 'ENOTDIR' || code === 'EEXIST') why = `${blockingFile(path) ?? 'a parent path'} is a file, not a directory`;
+  else if (code === 'EACCES' || code === 'EPERM') why = 'permission denied';
+  else if (code === 'ENOSPC') why = 'no space left on the device';
+  else if (code === 'EROFS') why = 'read-only file system';
+  else why = e instanceof Error ? e.message : String(e);
+  return new DataError(path, `cannot write: ${why}`, {}, { cause: e });
+}
+
+/** The nearest ancestor of path that exists as a file (what stops mkdir), if any. */
+function blockingFile(path: string): string | undefined {
+  for (let d = dirname(path); d !== dirname(d); d = dirname(d)) {
+    try {
+      if (!statSync(d).isDirectory()) return d;
+      return undefined;
+    } catch {
+      /* missing: look further up */
+    }
+  }
+  return undefined;
 }

@@ -1,8 +1,9 @@
 import { ABSTAIN, type LabelSpace } from './labels.js';
 import type { LabelingFunction } from './labeling-function.js';
 import { LabelMatrix } from './label-matrix.js';
-import { assertUniqueLFNames, createRowVoter, type ApplyOptions } from './apply.js';
+import { assertUniqueLFNames, badVoteMessage, createRowVoter, type ApplyOptions } from './apply.js';
 import { isBatchedLF, type BatchedLabelingFunction } from './batched.js';
+import { assertRowsHaveColumns } from './columns.js';
 import { ConfigError, LabelingFunctionError, describeError } from '../util/errors.js';
 import { createProgress } from '../util/progress.js';
 
@@ -65,7 +66,7 @@ export function createBatchVoter<Row>(lfs: readonly LabelingFunction<Row, string
         }
         const code = codes.get(v);
         if (code === undefined) {
-          keep(i, j, new LabelingFunctionError(lf.name, rowOffset + i, `voted ${JSON.stringify(v)}, which is not a label (${labels.names.join(', ')}) nor ABSTAIN (-1)`));
+          keep(i, j, new LabelingFunctionError(lf.name, rowOffset + i, badVoteMessage(v, labels)));
           continue;
         }
         out[i * m + j] = code;
@@ -141,6 +142,7 @@ export async function applyLFsAsync<Row, L extends string>(
   assertUniqueLFNames(lfs);
   const batchSize = options.batchSize ?? 1024;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}`);
+  assertRowsHaveColumns(lfs, data);
   const votes = new Int8Array(n * m);
   const errorCounts = new Int32Array(m);
   const offset = options.rowOffset ?? 0;

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatOf, readRowBatches, type ReadOptions } from '../data/read.js';
+import { prepareOutput } from '../data/atomic.js';
 import type { Row } from '../data/types.js';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError, DataError, LabelingFunctionError } from '../util/errors.js';
 import { createProgress } from '../util/progress.js';
 import { defineLabels, type LabelSpace } from './labels.js';
 import type { LabelMatrix } from './label-matrix.js';
@@ -17,6 +18,7 @@ import { applyParallel, type BatchVotes } from './parallel/pool.js';
 import { sourceBatches, type SourceBatch } from './parallel/sources.js';
 import { toColumnMajor } from './parallel/protocol.js';
 import { estimateRowCount } from './row-count.js';
+import { columnsRead, missingColumnsError } from './columns.js';
 import { displayPath } from './paths.js';
 
 export interface ApplyFileOptions {
@@ -111,11 +113,16 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
   const out = resolve(cwd, options.out);
   const format = formatOf(data, options.read?.format);
   statData(data);
+  if (!/\.(arrow|feather|ipc)$/i.test(out)) {
+    throw new ConfigError(`--out ${displayPath(out, cwd)}: the label matrix is an Arrow IPC file; give it a .arrow name`);
+  }
+  prepareOutput(out); // fail now, not after applying every row
   const discovery = options.discovery ?? (await discoverLFs(options.lfs ?? 'lfs/**/*.ts', { cwd }));
   const labels = resolveLabelSpace(discovery.labels, options.labels);
   const onError = options.onError ?? 'error';
   const batchSize = options.batchSize ?? 8192;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`--batch-size must be a positive integer, got ${batchSize}`);
+  await checkDataColumns(discovery.lfs.map((d) => d.lf), data, options.read, displayPath(data, cwd));
   const useCache = options.cache !== false;
   const cache = new ColumnCache(options.cacheDir ? resolve(cwd, options.cacheDir) : join(dirname(out), '.ballot-cache'));
   const sourceSnapshot = snapshot(discovery.sourceFiles);
@@ -157,6 +164,7 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
         p.file = writers[q].finish(n, result.errorCounts[q]);
       });
     }
+    if (n === 0) throw new DataError(displayPath(data, cwd), 'no data rows: nothing to apply the LFs to');
     for (const p of plans) files.push(p.hit ? p.hit.path : p.file!);
     const cols = {
       n,
@@ -193,7 +201,7 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
     };
   } catch (e) {
     for (const w of writers) w.abort();
-    throw e;
+    throw e instanceof LabelingFunctionError ? e.inFile(displayPath(data, cwd)) : e;
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
@@ -215,13 +223,18 @@ function planLF(
   if (!ctx.cache) return { lf, key: null, reason: 'cache off', errors: 0 };
   if (lf.codeHash === null) return { lf, key: null, reason: `not cacheable: ${lf.codeHashNote ?? 'fingerprint unknown'}`, errors: 0 };
   const inputs = isBatchedLF(lf.lf) ? (lf.lf.inputFiles ?? []).map((f) => `${f}:${hashFile(f)}`) : [];
+  // onError is not part of the key: a column without errors is the same under both settings (so `ballot watch`,
+  // which abstains, and `ballot apply`, which stops, share columns); one with errors is re-applied under 'error'.
   const key = createHash('sha256')
     .update(JSON.stringify({
       ballot: BALLOT_VERSION, name: lf.name, code: lf.codeHash, data: ctx.dataHash, labels: ctx.labels.names,
-      onError: ctx.onError, read: ctx.read ?? {}, inputs,
+      read: ctx.read ?? {}, inputs,
     }))
     .digest('hex');
   const hit = ctx.cache.lookup(key);
+  if (hit && ctx.onError === 'error' && hit.errors > 0) {
+    return { lf, key, reason: `threw on ${hit.errors} rows under --on-error abstain; re-applied to report the first`, errors: 0 };
+  }
   if (hit) return { lf, key, hit, reason: 'unchanged', errors: hit.errors };
   const before = ctx.last?.lfs[lf.name];
   let reason: string;
@@ -229,7 +242,7 @@ function planLF(
   else if (before.data !== ctx.dataHash) reason = 'data changed';
   else if (before.code !== lf.codeHash) reason = 'code changed';
   else if (before.key === key) reason = 'cache entry missing';
-  else reason = isBatchedLF(lf.lf) && inputs.length ? 'model or settings changed' : 'settings changed (labels, --on-error or ballot version)';
+  else reason = isBatchedLF(lf.lf) && inputs.length ? 'model or settings changed' : 'settings changed (labels, read options or ballot version)';
   return { lf, key, reason, errors: 0 };
 }
 
@@ -303,6 +316,26 @@ async function applyToWriters(job: ApplyJob): Promise<{ rows: number; errorCount
   );
   progress?.done(rows);
   return { rows, errorCounts, workers: job.workers, workerBatches };
+}
+
+/**
+ * Every column an LF reads by name must be in the data file. CSV, TSV and Arrow name all their columns up front, so
+ * the first batch decides; JSON Lines rows may omit keys, so a key not seen yet is looked for further (to the end of
+ * the file only when it is really missing, which is an error anyway). An empty file is left to the row count check.
+ */
+async function checkDataColumns(lfs: readonly DiscoveredLF['lf'][], data: string, read: ReadOptions | undefined, shown: string): Promise<void> {
+  const wanted = columnsRead(lfs);
+  if (wanted.size === 0) return;
+  const missing = new Map(wanted);
+  let columns: string[] = [];
+  let any = false;
+  for await (const b of readRowBatches(data, { ...read, batchSize: 1024 })) {
+    any = true;
+    columns = b.columns;
+    for (const c of b.columns) missing.delete(c);
+    if (missing.size === 0 || formatOf(data, read?.format) !== 'jsonl') break;
+  }
+  if (any && missing.size) throw missingColumnsError(missing, shown, columns);
 }
 
 function statData(path: string): void {

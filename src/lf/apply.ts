@@ -5,6 +5,7 @@ import { LabelMatrix } from './label-matrix.js';
 import { ConfigError, LabelingFunctionError, describeError } from '../util/errors.js';
 import { createProgress, type Progress } from '../util/progress.js';
 import { isBatchedLF } from './batched.js';
+import { assertRowsHaveColumns } from './columns.js';
 
 export interface ApplyOptions {
   /** `error` (default): the first LF that throws stops the run with its name, row and message. `abstain`: record -1 and count it. */
@@ -43,6 +44,7 @@ export function applyLFs<Row, L extends string>(
   if (batched) {
     throw new ConfigError(`labeling function "${batched.name}" votes in batches (it runs a model): use applyLFsAsync() instead of applyLFs()`);
   }
+  assertRowsHaveColumns(lfs, data);
   const votes = new Int8Array(n * m);
   const errorCounts = new Int32Array(m);
   const onError = options.onError ?? 'error';
@@ -101,19 +103,36 @@ export function createRowVoter<Row>(
           out[base + j] = ABSTAIN;
           continue;
         }
-        throw new LabelingFunctionError(lf.name, rowIndex, describeError(e), { cause: e });
+        throw new LabelingFunctionError(lf.name, rowIndex, `${describeError(e)}${columnsHint(e, row)}`, { cause: e });
       }
       const code = codes.get(v);
       if (code === undefined) {
         // A vote outside the label space is a bug in the LF, never an abstain: fail loudly whatever onError says.
-        throw new LabelingFunctionError(
-          lf.name, rowIndex,
-          `voted ${JSON.stringify(v)}, which is not a label (${labels.names.join(', ')}) nor ABSTAIN (-1)`,
-        );
+        throw new LabelingFunctionError(lf.name, rowIndex, badVoteMessage(v, labels));
       }
       out[base + j] = code;
     }
   };
+}
+
+/** Why a vote is not one: outside the label space, with the fix for Snorkel habits (integer votes, a missing return). */
+export function badVoteMessage(v: unknown, labels: LabelSpace): string {
+  const shown = v === undefined ? 'undefined' : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v);
+  let hint = '';
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < labels.names.length) hint = `; LFs vote class names: return "${labels.names[v]}", not ${v}`;
+  else if (v === undefined) hint = '; did a code path miss its return? Return ABSTAIN to abstain';
+  return `voted ${shown}, which is not a label (${labels.names.join(', ')}) nor ABSTAIN (-1)${hint}`;
+}
+
+/**
+ * An LF reading a column the row lacks usually dies with a TypeError on undefined ("Cannot read properties of
+ * undefined"): name the row's columns so the typo shows.
+ */
+function columnsHint(e: unknown, row: unknown): string {
+  if (!(e instanceof TypeError) || !/\b(undefined|null)\b/.test(e.message)) return '';
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return '';
+  const cols = Object.keys(row);
+  return ` (the row's columns: ${cols.slice(0, 20).join(', ')}${cols.length > 20 ? ', …' : ''})`;
 }
 
 function isArrayLike<T>(x: ArrayLike<T> | Iterable<T>): x is ArrayLike<T> {

@@ -10,6 +10,14 @@ function getter<Row, V>(field: Field<Row, V>): (row: Row) => V {
   return typeof field === 'function' ? field : (row: Row) => (row as Record<string, unknown>)[field] as V;
 }
 
+/**
+ * The column a builder reads, to check it exists in the data: a string field, unless preprocessors run first
+ * (they may add that field to the row).
+ */
+function dataColumns(field: unknown, pre: readonly Preprocessor[] | undefined): string[] | undefined {
+  return typeof field === 'string' && !pre?.length ? [field] : undefined;
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -37,6 +45,7 @@ export function keywordLF<Row = any, const L extends string = string>(o: Keyword
   return labelingFunction<Row, L | Abstain, undefined>({
     name: o.name,
     pre: o.pre,
+    columns: dataColumns(o.field ?? 'text', o.pre),
     description: o.description ?? `${o.match ?? 'word'} match of ${o.keywords.map((k) => JSON.stringify(k)).join(', ')} → ${o.label}`,
     vote: (row) => {
       const v = get(row);
@@ -70,6 +79,7 @@ export function regexLF<Row = any, const L extends string = string>(o: RegexLFOp
   return labelingFunction<Row, L | Abstain, undefined>({
     name: o.name,
     pre: o.pre,
+    columns: dataColumns(o.field ?? 'text', o.pre),
     description: o.description ?? `regex /${re.source}/${re.flags} → ${o.label}`,
     vote: (row) => {
       const v = get(row);
@@ -107,6 +117,7 @@ export function thresholdLF<Row = any, const L extends string = string>(o: Thres
   return labelingFunction<Row, L | Abstain, undefined>({
     name: o.name,
     pre: o.pre,
+    columns: dataColumns(o.field, o.pre),
     description: o.description ?? `${typeof o.field === 'string' ? o.field : 'value'} ${symbol} ${t} → ${o.label}`,
     vote: (row) => {
       const raw = get(row);
@@ -133,6 +144,7 @@ export function lookupLF<Row = any, const L extends string = string>(o: {
   return labelingFunction<Row, L | Abstain, undefined>({
     name: o.name,
     pre: o.pre,
+    columns: dataColumns(o.field, o.pre),
     description: o.description ?? `lookup table of ${map.size} keys`,
     vote: (row) => {
       const v = get(row);

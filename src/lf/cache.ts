@@ -9,7 +9,8 @@ import { writeFileAtomic } from '../data/atomic.js';
  * The per-LF column cache behind incremental `ballot apply` (directory `.ballot-cache/` next to the output).
  *
  * Each applied LF column is one file `columns/<key>.i8`, where the key hashes everything the column depends on
- * (the LF's code fingerprint and name, the data file's bytes, the label space, onError, ballot's version). A file
+ * (the LF's code fingerprint and name, the data file's bytes, the label space, read options, ballot's version;
+ * not onError, since a column without errors is the same under both settings). A file
  * exists only complete: it is written under a temp name and renamed, so a crash mid-apply leaves the columns
  * finished before it valid and nothing half-written. `manifest.json` remembers data-file hashes (by size and
  * mtime) and, per output, which key each LF had on the last run and the one before (to say what changed and

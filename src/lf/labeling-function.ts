@@ -13,6 +13,8 @@ export interface LabelingFunction<Row = any, L extends string = string, R = unkn
   readonly resources: R;
   /** Optional free text shown by `ballot lfs list` and the LF summary. */
   readonly description?: string;
+  /** Data columns the LF reads by name; applying it to data that has none of a column is an error, not silent abstains. */
+  readonly columns?: readonly string[];
   vote(row: Row, resources: R): L | Abstain;
 }
 
@@ -23,6 +25,8 @@ export interface LabelingFunctionSpec<Row, V extends string | Abstain, R> {
   pre?: readonly Preprocessor[];
   resources?: R;
   description?: string;
+  /** Data columns the LF reads by name (the builders set it from `field`): checked to exist before applying. */
+  columns?: readonly string[];
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
@@ -40,6 +44,7 @@ export function labelingFunction<Row = any, const V extends string | Abstain = A
     pre: Object.freeze([...(spec.pre ?? [])]),
     resources: spec.resources as R,
     description: spec.description,
+    ...(spec.columns?.length ? { columns: Object.freeze([...spec.columns]) } : {}),
     vote: spec.vote as (row: Row, resources: R) => Exclude<V, Abstain> | Abstain,
   });
 }

@@ -5,6 +5,7 @@ import { isLabelingFunction, type LabelingFunction } from './labeling-function.j
 import { defineLabels, type LabelSpace } from './labels.js';
 import { assertUniqueLFNames } from './apply.js';
 import { ConfigError } from '../util/errors.js';
+import { displayPath } from './paths.js';
 
 export interface LoadedLFs {
   lfs: LabelingFunction[];
@@ -24,6 +25,21 @@ export interface LFSource {
 export interface LoadOptions {
   /** Describes where an LF is declared (e.g. `lfs/spam.ts:12`) for the duplicate-name error; default `file (export name)`. */
   locate?: (source: LFSource) => string;
+}
+
+/**
+ * The load error as one line. A syntax error comes from esbuild (through tsx) as "Transform failed with 1 error:\n
+ * <file>:<line>:<col>: ERROR: <what>" (col 0-based): keep "syntax error at line L, column C: <what>" (1-based, as
+ * editors count) for each error.
+ */
+function describeLoadError(e: unknown, abs: string): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/^Transform failed with \d+ errors?:/.test(msg)) {
+    const errors = [...msg.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.*)$/gm)].map(([, f, line, col, what]) =>
+      `syntax error ${f === abs ? '' : `in ${displayPath(f, process.cwd())} `}at line ${line}, column ${Number(col) + 1}: ${what}`);
+    if (errors.length) return errors.join('; ');
+  }
+  return msg.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 function isLabelSpace(x: unknown): x is LabelSpace {
@@ -47,10 +63,10 @@ export async function loadLFModules(files: readonly string[], options: LoadOptio
     try {
       mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
     } catch (e) {
-      const msg = (e as Error).message;
+      const msg = describeLoadError(e, abs);
       // tsx compiles a .ts file outside an ESM package as CommonJS, which cannot import ballot (an ES module).
       const hint = /require\(\) (of )?ES Module/i.test(msg) ? ' (LF files are ES modules: add "type": "module" to the nearest package.json, or name the file .mts)' : '';
-      throw new ConfigError(`could not load LF file ${file}: ${msg}${hint}`, { cause: e });
+      throw new ConfigError(`could not load LF file ${displayPath(file, process.cwd())}: ${msg}${hint}`, { cause: e });
     }
     for (const [exportName, value] of Object.entries(mod)) {
       if (exportName === 'labels') {

@@ -1,7 +1,8 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AsyncByteQueue, Field, Int8, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct } from 'apache-arrow';
 import { LABEL_MATRIX_FORMAT_VERSION, LABEL_MATRIX_META } from '../data/label-matrix-io.js';
+import { outputError, prepareOutput } from '../data/atomic.js';
 import { LabelMatrix } from './label-matrix.js';
 import { readColumnRange } from './cache.js';
 
@@ -32,9 +33,14 @@ export function writeLabelMatrixFromColumns(path: string, cols: ColumnSet): void
   ]);
   const fields = lfNames.map((name) => new Field(name, new Int8(), false));
   const schema = new Schema(fields, metadata);
-  mkdirSync(dirname(path), { recursive: true });
+  prepareOutput(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const out = openSync(tmp, 'w');
+  let out: number;
+  try {
+    out = openSync(tmp, 'w');
+  } catch (e) {
+    throw outputError(path, e);
+  }
   const fds = files.map((f) => openSync(f, 'r'));
   try {
     const writer = new RecordBatchFileWriter();
@@ -60,7 +66,7 @@ export function writeLabelMatrixFromColumns(path: string, cols: ColumnSet): void
       /* already closed */
     }
     rmSync(tmp, { force: true });
-    throw e;
+    throw (e as NodeJS.ErrnoException).code ? outputError(path, e) : e;
   } finally {
     for (const fd of fds) closeSync(fd);
   }

@@ -29,10 +29,23 @@ export class DataError extends BallotError {
 export class LabelingFunctionError extends BallotError {
   readonly lf: string;
   readonly row: number;
-  constructor(lf: string, row: number, what: string, options?: { cause?: unknown }) {
-    super(`labeling function "${lf}" failed on row ${row}: ${what}`, options);
+  /** What went wrong, without the LF/row prefix. */
+  readonly what: string;
+  /** The data file the row is in, when known. */
+  readonly file?: string;
+  constructor(lf: string, row: number, what: string, options?: { cause?: unknown; file?: string }) {
+    super(`labeling function "${lf}" failed on row ${row}${options?.file ? ` of ${options.file}` : ''}: ${what}`, options);
     this.lf = lf;
     this.row = row;
+    this.what = what;
+    this.file = options?.file;
+  }
+
+  /** The same error, saying which data file the row is in. */
+  inFile(file: string): LabelingFunctionError {
+    const e = new LabelingFunctionError(this.lf, this.row, this.what, { cause: this.cause, file });
+    e.stack = this.stack;
+    return e;
   }
 }
 

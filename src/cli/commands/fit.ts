@@ -6,7 +6,7 @@ import { AutoLabelModel } from '../../label-model/auto.js';
 import { parseMetric } from '../../label-model/metrics.js';
 import { createLabelModel, LABEL_MODEL_KINDS, parseLabelModelKind, type LabelModelKind } from '../../label-model/registry.js';
 import type { FitReport, LabelModel, ModelSelection } from '../../label-model/types.js';
-import { ConfigError } from '../../util/errors.js';
+import { ConfigError, DataError } from '../../util/errors.js';
 import { formatTable, printJSON, writeJSONFile } from '../output.js';
 
 interface FitArgs {
@@ -46,7 +46,9 @@ export const fitCommand: CommandModule<object, FitArgs> = {
   handler: (a) => {
     const kind = parseLabelModelKind(a.model);
     const metric = parseMetric(a.metric);
+    if (!/\.json$/i.test(a.out)) throw new ConfigError(`--out ${a.out}: the fitted model is written as JSON; give it a .json name`);
     const L = loadLabelMatrix(a.L);
+    if (L.n === 0) throw new DataError(a.L, 'the label matrix has no rows: nothing to fit');
     const dev = readDev(a, L);
     if (kind === 'auto' && !dev) throw new ConfigError('--model auto needs --dev FILE and --label-column COL: it picks the model with the best dev score');
     const options = modelOptions(kind, a, L.k);
@@ -87,9 +89,21 @@ function readDev(a: FitArgs, L: LabelMatrix): { L: LabelMatrix; gold: Int32Array
   }
   if (!a['label-column']) throw new ConfigError('--dev needs --label-column: the column holding the gold labels');
   const devL = a['dev-L'] ? loadLabelMatrix(a['dev-L']) : L;
+  if (devL !== L) assertSameLFs(a.L, L, a['dev-L']!, devL);
   const gold = goldFromRows(devL, readAlignedRows(devL, a.dev, 'dev'), a['label-column']);
   if (!gold.some((g) => g >= 0)) throw new ConfigError(`${a.dev}: column "${a['label-column']}" has no gold labels`);
   return { L: devL, gold };
+}
+
+/** The dev matrix must come from the same LFs and classes as the training matrix, or its scores mean nothing. */
+function assertSameLFs(file: string, L: LabelMatrix, devFile: string, devL: LabelMatrix): void {
+  if (devL.labels.join('\u0000') !== L.labels.join('\u0000')) {
+    throw new ConfigError(`--dev-L ${devFile} has classes ${devL.labels.join(', ')} but --L ${file} has ${L.labels.join(', ')}: apply the same LFs to both`);
+  }
+  const train = new Set(L.lfNames);
+  if (devL.m !== L.m || devL.lfNames.some((name) => !train.has(name))) {
+    throw new ConfigError(`--dev-L ${devFile} has LFs ${devL.lfNames.join(', ')} but --L ${file} has ${L.lfNames.join(', ')}: apply the same LFs to both`);
+  }
 }
 
 function parseClassBalance(s: string | undefined, k: number): number[] | undefined {

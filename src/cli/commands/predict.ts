@@ -34,8 +34,8 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     if (!Number.isFinite(a.seed)) throw new ConfigError(`--seed must be a number, got ${a.seed}`);
     const t0 = performance.now();
-    const model = readLabelModelFile(a.model);
     const L = loadLabelMatrix(a.L);
+    const model = readLabelModelFile(a.model, { matrix: { L, file: a.L } });
     const probs = model.predictProba(L);
     const { k, n } = L;
     // An auto model chosen for binary F1 labels by its dev-tuned threshold, not by the most probable class.

@@ -44,7 +44,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       'command line',
     );
     const L = loadLabelMatrix(a.L);
-    const model = readLabelModelFile(a.model, { allowMv: true });
+    const model = readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } });
     const probs = model.predictProba(L);
     let data: Dataset | undefined;
     if (a.data) data = readAlignedRows(L, a.data);

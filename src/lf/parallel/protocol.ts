@@ -71,11 +71,13 @@ export interface SerializedError {
   message: string;
   lf?: string;
   row?: number;
+  /** LabelingFunctionError: what went wrong, without the LF/row prefix. */
+  what?: string;
   stack?: string;
 }
 
 export function serializeError(e: unknown): SerializedError {
-  if (e instanceof LabelingFunctionError) return { kind: 'LabelingFunctionError', message: e.message, lf: e.lf, row: e.row, stack: e.stack };
+  if (e instanceof LabelingFunctionError) return { kind: 'LabelingFunctionError', message: e.message, lf: e.lf, row: e.row, what: e.what, stack: e.stack };
   if (e instanceof Error) return { kind: e instanceof BallotError ? e.name : 'Error', message: e.message, stack: e.stack };
   return { kind: 'Error', message: String(e) };
 }
@@ -84,8 +86,7 @@ export function serializeError(e: unknown): SerializedError {
 export function deserializeError(s: SerializedError): Error {
   let e: Error;
   if (s.kind === 'LabelingFunctionError' && s.lf !== undefined && s.row !== undefined) {
-    const prefix = `labeling function "${s.lf}" failed on row ${s.row}: `;
-    e = new LabelingFunctionError(s.lf, s.row, s.message.startsWith(prefix) ? s.message.slice(prefix.length) : s.message);
+    e = new LabelingFunctionError(s.lf, s.row, s.what ?? s.message);
   } else if (s.kind !== 'Error') {
     e = new BallotError(s.message); // ConfigError, DataError…: the CLI prints them as one clean line
     e.name = s.kind;

@@ -1,0 +1,181 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+
+// Bad input through the CLI, in-process: every failure is one line on stderr naming the file (and row, LF, column
+// where they matter), a non-zero exit, and no stack trace.
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+let dir: string;
+const p = (...parts: string[]) => join(dir, ...parts);
+
+const LFS = `import { ABSTAIN, defineLabels, keywordLF, labelingFunction } from 'ballot';
+export const labels = defineLabels(['HAM', 'SPAM'] as const);
+export const callToAction = keywordLF({ name: 'call_to_action', keywords: ['click', 'free'], label: 'SPAM', field: 'text' });
+export const shortPersonal = labelingFunction({
+  name: 'short_personal',
+  vote: (m: { text: string }) => (m.text.split(' ').length <= 4 && /you/i.test(m.text) ? 'HAM' : ABSTAIN),
+});
+`;
+const OTHER_LFS = `import { defineLabels, keywordLF } from 'ballot';
+export const labels = defineLabels(['HAM', 'SPAM'] as const);
+export const a = keywordLF({ name: 'kw_free', keywords: ['free'], label: 'SPAM', field: 'text' });
+export const b = keywordLF({ name: 'kw_you', keywords: ['you'], label: 'HAM', field: 'text' });
+`;
+const THROWS = `import { ABSTAIN, labelingFunction } from 'ballot';
+export const boom = labelingFunction({ name: 'boom', vote: (m: { text: string }) => { if (m.text.includes('free')) throw new Error('kaboom'); return ABSTAIN; } });
+`;
+const DATA = ['id,text,label', '1,are you there,HAM', '2,click for a free prize,SPAM', '3,see you soon,HAM', '4,free money,SPAM', '5,ok,HAM'].join('\n');
+
+async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = '';
+  let err = '';
+  const [w1, w2] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  process.exitCode = 0;
+  try {
+    await main(args);
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out, err, code };
+}
+
+/** Runs a command that must fail: exit code, and stderr exactly one line starting with "ballot: ". */
+async function fails(code: number, ...args: string[]): Promise<string> {
+  const r = await run(...args);
+  expect(r.code, `${args.join(' ')} → ${r.err}`).toBe(code);
+  expect(r.err).toMatch(/^ballot: [^\n]+\n$/);
+  expect(r.err).not.toMatch(/\bat .+:\d+:\d+\)?$/m); // no stack frames
+  return r.err.slice('ballot: '.length, -1);
+}
+
+const apply = (...args: string[]) => ['apply', '--lfs', p('lfs', 'spam.ts'), '--workers', '1', ...args];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ballot-cli-errors-'));
+  writeFileSync(p('package.json'), '{ "type": "module" }\n');
+  mkdirSync(p('node_modules'));
+  symlinkSync(REPO, p('node_modules', 'ballot'), 'dir');
+  mkdirSync(p('lfs'));
+  writeFileSync(p('lfs', 'spam.ts'), LFS);
+  writeFileSync(p('lfs', 'other.ts'), OTHER_LFS);
+  writeFileSync(p('lfs', 'throws.ts'), THROWS);
+  writeFileSync(p('data.csv'), `${DATA}\n`);
+  writeFileSync(p('recipe.json'), JSON.stringify({ budget: 2, seed: 1, parts: [{ random: 1 }] }));
+  const ok = await run(...apply('--data', p('data.csv'), '--out', p('out', 'L.arrow')));
+  expect(ok.err).toBe('');
+  expect((await run('fit', '--model', 'mc', '--L', p('out', 'L.arrow'), '--out', p('out', 'model.json'))).code).toBe(0);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ballot apply on bad input', () => {
+  it('malformed CSV, JSONL and Arrow name the file and line', async () => {
+    writeFileSync(p('quote.csv'), 'id,text\n1,ok\n2,"never closed\n');
+    expect(await fails(1, ...apply('--data', p('quote.csv'), '--out', p('out', 'x.arrow')))).toMatch(/quote\.csv \(line 3\): unterminated quoted field 2 \("text"\)/);
+    writeFileSync(p('fields.csv'), 'id,text\n1,ok\n2,a,b\n');
+    expect(await fails(1, ...apply('--data', p('fields.csv'), '--out', p('out', 'x.arrow')))).toMatch(/fields\.csv \(line 3\): expected 2 fields \(as in the header\), got 3/);
+    writeFileSync(p('bad.jsonl'), '{"text":"a"}\n{"text":}\n');
+    expect(await fails(1, ...apply('--data', p('bad.jsonl'), '--out', p('out', 'x.arrow')))).toMatch(/bad\.jsonl \(line 2\): invalid JSON/);
+    writeFileSync(p('bad.arrow'), 'not arrow at all');
+    expect(await fails(1, ...apply('--data', p('bad.arrow'), '--out', p('out', 'x.arrow')))).toMatch(/bad\.arrow: /);
+  });
+
+  it('a column an LF reads that the data lacks names the file, the column and the LF', async () => {
+    writeFileSync(p('nocol.csv'), 'id,CONTENT\n1,free stuff\n');
+    expect(await fails(1, ...apply('--data', p('nocol.csv'), '--out', p('out', 'x.arrow')))).toBe(
+      `${p('nocol.csv')} has no column "text" (read by "call_to_action"); its columns are: id, CONTENT`,
+    );
+  });
+
+  it('an LF that throws is named with the row and the data file; --on-error abstain counts it instead', async () => {
+    const args = ['apply', '--lfs', p('lfs', 'throws.ts'), '--labels', 'HAM,SPAM', '--workers', '1', '--data', p('data.csv')];
+    expect(await fails(1, ...args, '--out', p('out', 'e.arrow'))).toBe(`labeling function "boom" failed on row 1 of ${p('data.csv')}: kaboom`);
+    const tolerant = await run(...args, '--out', p('out', 'e.arrow'), '--on-error', 'abstain');
+    expect(tolerant.code).toBe(0);
+    expect(tolerant.out).toMatch(/boom: threw on 2 rows \(recorded as abstain\)/);
+  });
+
+  it('an empty data file, or one with a header only, is an error', async () => {
+    writeFileSync(p('empty.csv'), '');
+    expect(await fails(1, ...apply('--data', p('empty.csv'), '--out', p('out', 'x.arrow')))).toMatch(/empty\.csv: the file is empty/);
+    writeFileSync(p('header.csv'), 'id,text,label\n');
+    expect(await fails(1, ...apply('--data', p('header.csv'), '--out', p('out', 'x.arrow')))).toBe(`${p('header.csv')}: no data rows: nothing to apply the LFs to`);
+  });
+
+  it('outputs: a non-Arrow name, a directory, a path under a file; nothing is left behind', async () => {
+    expect(await fails(1, ...apply('--data', p('data.csv'), '--out', p('out', 'L.csv')))).toMatch(/--out .*L\.csv: the label matrix is an Arrow IPC file; give it a \.arrow name/);
+    mkdirSync(p('out', 'dir.arrow'), { recursive: true });
+    expect(await fails(1, ...apply('--data', p('data.csv'), '--out', p('out', 'dir.arrow')))).toBe(`${p('out', 'dir.arrow')}: cannot write: it is a directory`);
+    expect(await fails(1, ...apply('--data', p('data.csv'), '--out', p('data.csv', 'L.arrow')))).toBe(
+      `${p('data.csv', 'L.arrow')}: cannot write: ${p('data.csv')} is a file, not a directory`,
+    );
+    expect(await fails(1, 'predict', '--model', p('out', 'model.json'), '--L', p('out', 'L.arrow'), '--out', p('out', 'dir.arrow'))).toBe(
+      `${p('out', 'dir.arrow')}: cannot write: it is a directory`,
+    );
+    expect(readdirSync(p('out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('missing files and unknown or repeated flags', async () => {
+    expect(await fails(1, ...apply('--data', p('nope.csv'), '--out', p('out', 'x.arrow')))).toBe(`data file not found: ${p('nope.csv')}`);
+    expect(await fails(1, 'apply', '--lfs', p('lfs', 'nope.ts'), '--data', p('data.csv'), '--out', p('out', 'x.arrow'))).toBe(`LF file not found: ${p('lfs', 'nope.ts')}`);
+    expect(await fails(2, ...apply('--data', p('data.csv'), '--out', p('out', 'x.arrow'), '--bogus'))).toBe('Unknown argument: bogus');
+    expect(await fails(2, ...apply('--data', p('data.csv'), '--out', p('out', 'a.arrow'), '--out', p('out', 'b.arrow')))).toBe(
+      `--out is given 2 times (${p('out', 'a.arrow')}, ${p('out', 'b.arrow')}); give it once`,
+    );
+    expect(await fails(1, 'fit', '--L', p('nope.arrow'), '--out', p('out', 'm.json'))).toBe(`${p('nope.arrow')}: no such file`);
+  });
+});
+
+describe('fit, predict, analyze and sample on mismatched inputs', () => {
+  let Lother: string;
+  let L0: string;
+  beforeAll(async () => {
+    Lother = p('out', 'other.arrow');
+    expect((await run('apply', '--lfs', p('lfs', 'other.ts'), '--workers', '1', '--data', p('data.csv'), '--out', Lother)).code).toBe(0);
+    L0 = p('out', 'L0.arrow');
+    // A zero-row label matrix, as another tool might write one.
+    const { saveLabelMatrix } = await import('../src/data/label-matrix-io.js');
+    const { LabelMatrix } = await import('../src/lf/label-matrix.js');
+    saveLabelMatrix(L0, LabelMatrix.fromRows([], ['HAM', 'SPAM'], ['call_to_action', 'short_personal']));
+  });
+
+  it('a model fitted on other LFs names both files and says to refit', async () => {
+    const model = p('out', 'model.json');
+    const expected = `${model} was fitted on other LFs than ${Lother} has (only in the model: call_to_action, short_personal; only in the matrix: kw_free, kw_you): refit the model on this label matrix (ballot fit --L ${Lother})`;
+    expect(await fails(1, 'predict', '--model', model, '--L', Lother, '--out', p('out', 'p.csv'))).toBe(expected);
+    expect(await fails(1, 'analyze', '--model', model, '--L', Lother)).toBe(expected);
+    expect(await fails(1, 'disagreements', '--model', model, '--L', Lother, '--gold', p('data.csv'), '--label-column', 'label')).toBe(expected);
+    expect(await fails(1, 'sample', '--recipe', p('recipe.json'), '--model', model, '--L', Lother, '--out', p('out', 'n.csv'))).toBe(expected);
+    expect(await fails(1, 'fit', '--model', 'auto', '--L', p('out', 'L.arrow'), '--dev', p('data.csv'), '--dev-L', Lother, '--label-column', 'label', '--out', p('out', 'm.json'))).toBe(
+      `--dev-L ${Lother} has LFs kw_free, kw_you but --L ${p('out', 'L.arrow')} has call_to_action, short_personal: apply the same LFs to both`,
+    );
+  });
+
+  it('gold files with the wrong row count, and a missing label column', async () => {
+    writeFileSync(p('short.csv'), 'id,label\n1,HAM\n');
+    expect(await fails(1, 'analyze', '--L', p('out', 'L.arrow'), '--gold', p('short.csv'), '--label-column', 'label')).toMatch(/short\.csv: has 1 rows but the label matrix has 5/);
+    expect(await fails(1, 'analyze', '--L', p('out', 'L.arrow'), '--gold', p('data.csv'), '--label-column', 'CLASS')).toMatch(/data\.csv: no gold label column "CLASS"; columns are id, text, label/);
+  });
+
+  it('fit refuses an empty matrix and a non-JSON output name', async () => {
+    expect(await fails(1, 'fit', '--L', L0, '--out', p('out', 'm.json'))).toBe(`${L0}: the label matrix has no rows: nothing to fit`);
+    expect(await fails(1, 'fit', '--L', p('out', 'L.arrow'), '--out', p('out', 'L.arrow'))).toMatch(/the fitted model is written as JSON; give it a \.json name/);
+  });
+});
+
+describe('through the real binary', () => {
+  it('an LF file with a syntax error is one line with its line and column', () => {
+    writeFileSync(p('lfs', 'broken.ts'), "import { ABSTAIN, labelingFunction } from 'ballot';\nexport const broken = labelingFunction({ name: 'b', vote: () => { return ABSTAIN; ); });\n");
+    const r = spawnSync(process.execPath, [join(REPO, 'bin', 'ballot.mjs'), 'lfs', 'list', '--lfs', 'lfs/broken.ts'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('ballot: could not load LF file lfs/broken.ts: syntax error at line 2, column 83: Unexpected ")"\n');
+  });
+});
