@@ -9,6 +9,7 @@ import {
   makeData,
   makeVector,
   RecordBatch,
+  RecordBatchStreamWriter,
   Schema,
   Struct,
   Table,
@@ -103,7 +104,29 @@ describe('Arrow writer and reader', () => {
     expect(dataError(() => readRows(notArrow)).message).toBe(`${notArrow}: not an Arrow IPC file or stream (no ARROW1 magic and no stream header)`);
     const truncated = join(tmp, 'trunc.arrow');
     writeFileSync(truncated, tableToIPC(rowsToArrowTable(rows, ['id', 'text'], 'f'), 'file').subarray(0, 100));
-    expect(dataError(() => readRows(truncated)).message).toMatch(/trunc\.arrow: cannot read Arrow IPC/);
+    expect(dataError(() => readRows(truncated)).message).toMatch(/trunc\.arrow: truncated Arrow IPC file \(100 bytes\): it starts with the ARROW1 magic but does not end with it/);
+  });
+
+  it('a file cut short, or a stream with a damaged batch, is a DataError naming the file, streamed or not', async () => {
+    const many: Row[] = Array.from({ length: 900 }, (_, i) => ({ id: i, text: `row ${i}` }));
+    const table = rowsToArrowTable(many, ['id', 'text'], 'f');
+    const whole = tableToIPC(table, 'file');
+    const cut = join(tmp, 'cut.arrow');
+    writeFileSync(cut, whole.subarray(0, whole.length - 10)); // the data is all there, the footer is not
+    const batches = async (p: string) => {
+      let n = 0;
+      for await (const b of readRowBatches(p, { batchSize: 100 })) n += b.rows.length;
+      return n;
+    };
+    const expected = new RegExp(`^${cut}: truncated Arrow IPC file`);
+    expect(dataError(() => readRows(cut)).message).toMatch(expected);
+    await expect(batches(cut)).rejects.toThrow(expected);
+    // A stream of three record batches cut inside the second: an error when that batch is reached, never fewer rows.
+    const parts = [0, 300, 600].flatMap((a) => table.slice(a, a + 300).batches);
+    const stream = RecordBatchStreamWriter.writeAll(parts).toUint8Array(true);
+    const cutStream = join(tmp, 'cut.arrows');
+    writeFileSync(cutStream, stream.subarray(0, Math.floor(stream.length / 2)));
+    await expect(batches(cutStream)).rejects.toThrow(new RegExp(`^${cutStream}: cannot read Arrow IPC \\(a damaged file\\?\\): Expected to read`));
   });
 
   it('refuses to write mixed or nested columns, naming column and row', () => {

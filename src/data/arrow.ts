@@ -43,13 +43,26 @@ export function detectArrowFraming(head: Uint8Array): ArrowFraming | undefined {
 
 /** Parses Arrow IPC bytes (file or stream framing) into a table, with a DataError for anything unreadable. */
 export function parseArrowTable(bytes: Uint8Array, file: string): Table {
-  if (detectArrowFraming(bytes) === undefined) {
+  const framing = detectArrowFraming(bytes);
+  if (framing === undefined) {
     throw new DataError(file, 'not an Arrow IPC file or stream (no ARROW1 magic and no stream header)');
   }
+  if (framing === 'file') assertArrowFileComplete(bytes.subarray(Math.max(0, bytes.length - FILE_MAGIC.length)), bytes.length, file);
   try {
     return tableFromIPC(bytes);
   } catch (e) {
-    throw new DataError(file, `cannot read Arrow IPC: ${(e as Error).message}`, {}, { cause: e });
+    throw new DataError(file, `cannot read Arrow IPC (a damaged file?): ${(e as Error).message}`, {}, { cause: e });
+  }
+}
+
+/**
+ * An Arrow IPC file ends with the ARROW1 magic, as it begins. Without it the file was cut short (an interrupted write
+ * or copy), and apache-arrow would fail with an internal TypeError: say what happened instead.
+ */
+export function assertArrowFileComplete(tail: Uint8Array, size: number, file: string): void {
+  const complete = size >= 2 * FILE_MAGIC.length + 2 && tail.length === FILE_MAGIC.length && FILE_MAGIC.every((b, i) => tail[i] === b);
+  if (!complete) {
+    throw new DataError(file, `truncated Arrow IPC file (${size} bytes): it starts with the ARROW1 magic but does not end with it; was it cut short by an interrupted write or copy?`);
   }
 }
 

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
-import { appendBatchRows, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
+import { appendBatchRows, assertArrowFileComplete, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
 import { CsvParser, parseCSV } from './csv.js';
 import { JsonlParser, parseJSONL } from './jsonl.js';
 import type { DataFormat, Dataset, Row, RowBatch } from './types.js';
@@ -165,18 +165,45 @@ export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBa
   try {
     const head = new Uint8Array(8);
     await handle.read(head, 0, 8, 0);
-    if (detectArrowFraming(head) === undefined) {
+    const framing = detectArrowFraming(head);
+    if (framing === undefined) {
       throw new DataError(path, 'not an Arrow IPC file or stream (no ARROW1 magic and no stream header)');
+    }
+    if (framing === 'file') {
+      const { size } = await handle.stat();
+      const tail = new Uint8Array(Math.min(6, size));
+      await handle.read(tail, 0, tail.length, size - tail.length);
+      assertArrowFileComplete(tail, size, path);
     }
     let reader;
     try {
       reader = await RecordBatchReader.from(handle);
       await reader.open();
     } catch (e) {
-      throw new DataError(path, `cannot read Arrow IPC: ${(e as Error).message}`, {}, { cause: e });
+      throw new DataError(path, `cannot read Arrow IPC (a damaged file?): ${(e as Error).message}`, {}, { cause: e });
     }
     checkColumns(path, reader.schema);
-    yield* reader;
+    // Batches are read lazily, so a damaged body shows up only here: name the file then too.
+    const it = reader[Symbol.asyncIterator]();
+    let finished = false;
+    try {
+      for (;;) {
+        let next: IteratorResult<RecordBatch>;
+        try {
+          next = await it.next();
+        } catch (e) {
+          finished = true;
+          throw new DataError(path, `cannot read Arrow IPC (a damaged file?): ${(e as Error).message}`, {}, { cause: e });
+        }
+        if (next.done) {
+          finished = true;
+          break;
+        }
+        yield next.value;
+      }
+    } finally {
+      if (!finished) await it.return?.(); // the consumer stopped early (as yield* would forward)
+    }
   } finally {
     await handle.close();
   }
