@@ -178,4 +178,17 @@ describe('through the real binary', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('ballot: could not load LF file lfs/broken.ts: syntax error at line 2, column 83: Unexpected ")"\n');
   });
+
+  it('an LF file outside an ES module package says how to make it one', () => {
+    const cjs = mkdtempSync(join(tmpdir(), 'ballot-cjs-'));
+    try {
+      mkdirSync(join(cjs, 'lfs'));
+      writeFileSync(join(cjs, 'lfs', 'a.ts'), `import { keywordLF } from ${JSON.stringify(join(REPO, 'src', 'index.ts'))};\nexport const a = keywordLF({ name: 'a', keywords: ['x'], label: 'SPAM' });\n`);
+      const r = spawnSync(process.execPath, [join(REPO, 'bin', 'ballot.mjs'), 'apply', '--data', p('data.csv'), '--out', 'L.arrow', '--labels', 'HAM,SPAM'], { cwd: cjs, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe('ballot: could not load LF file lfs/a.ts: it loads as CommonJS, but LF files are ES modules: add "type": "module" to the nearest package.json, or name the file .mts\n');
+    } finally {
+      rmSync(cjs, { recursive: true, force: true });
+    }
+  });
 });

@@ -65,8 +65,11 @@ export async function loadLFModules(files: readonly string[], options: LoadOptio
     } catch (e) {
       const msg = describeLoadError(e, abs);
       // tsx compiles a .ts file outside an ESM package as CommonJS, which cannot import ballot (an ES module).
-      const hint = /require\(\) (of )?ES Module/i.test(msg) ? ' (LF files are ES modules: add "type": "module" to the nearest package.json, or name the file .mts)' : '';
-      throw new ConfigError(`could not load LF file ${displayPath(file, process.cwd())}: ${msg}${hint}`, { cause: e });
+      // Node's own text for that is long and about require() cycles; the fix is what the user needs.
+      const why = /require\(\) (of )?ES Module/i.test(msg)
+        ? 'it loads as CommonJS, but LF files are ES modules: add "type": "module" to the nearest package.json, or name the file .mts'
+        : msg;
+      throw new ConfigError(`could not load LF file ${displayPath(file, process.cwd())}: ${why}`, { cause: e });
     }
     for (const [exportName, value] of Object.entries(mod)) {
       if (exportName === 'labels') {
