@@ -131,6 +131,8 @@ describe('ballot apply on bad input', () => {
       `--out is given 2 times (${p('out', 'a.arrow')}, ${p('out', 'b.arrow')}); give it once`,
     );
     expect(await fails(1, 'fit', '--L', p('nope.arrow'), '--out', p('out', 'm.json'))).toBe(`${p('nope.arrow')}: no such file`);
+    expect(await fails(2, 'disagreements', '--L', p('out', 'L.arrow'), '--top', 'ten')).toBe('--top must be a number, got "ten"');
+    expect(await fails(2, 'predict', '--model', p('out', 'model.json'), '--L', p('out', 'L.arrow'), '--out', p('out', 'p.csv'), '--seed=x')).toBe('--seed must be a number, got "x"');
   });
 });
 

@@ -17,7 +17,7 @@ export async function main(argv: string[]): Promise<void> {
       .alias('h', 'help')
       .version(false)
       .wrap(Math.min(110, process.stdout.columns || 110))
-      .middleware((args) => rejectRepeatedOptions(args, cli), true)
+      .middleware((args) => checkOptionValues(args, cli, argv), true)
       .fail((msg, err) => {
         throw err ?? new UsageError(msg);
       });
@@ -36,16 +36,23 @@ export async function main(argv: string[]): Promise<void> {
 class UsageError extends Error {}
 
 /**
- * yargs turns a repeated option into an array, which a single-valued option cannot use (it crashed deep inside,
- * e.g. `--out a --out b`); say so instead. Array options (`--lfs`) may repeat.
+ * What yargs lets through but the commands cannot use. A repeated option becomes an array, which a single-valued
+ * option cannot take (it crashed deep inside, e.g. `--out a --out b`); array options (`--lfs`) may repeat. A number
+ * option given a word becomes NaN: name the word the user typed.
  */
-function rejectRepeatedOptions(argv: Record<string, unknown>, y: Argv): void {
+function checkOptionValues(argv: Record<string, unknown>, y: Argv, raw: readonly string[]): void {
   // Only the declared names (yargs also sets camelCase and other aliases of each).
-  const options = (y as unknown as { getOptions(): { array: string[]; key: Record<string, unknown> } }).getOptions();
+  const options = (y as unknown as { getOptions(): { array: string[]; number: string[]; key: Record<string, unknown> } }).getOptions();
   const arrays = new Set<string>(options.array);
   for (const k of Object.keys(options.key)) {
     const v = argv[k];
     if (Array.isArray(v) && !arrays.has(k)) throw new UsageError(`--${k} is given ${v.length} times (${v.join(', ')}); give it once`);
+  }
+  for (const k of options.number) {
+    if (!Number.isNaN(argv[k])) continue;
+    const i = raw.findIndex((a) => a === `--${k}` || a.startsWith(`--${k}=`));
+    const given = i < 0 ? undefined : raw[i].startsWith(`--${k}=`) ? raw[i].slice(k.length + 3) : raw[i + 1];
+    throw new UsageError(`--${k} must be a number, got ${given === undefined ? 'nothing' : JSON.stringify(given)}`);
   }
 }
 
