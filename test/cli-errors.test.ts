@@ -95,6 +95,26 @@ describe('ballot apply on bad input', () => {
     );
   });
 
+  it('JSON Lines rows may omit a key: a column first seen late in the file is still found', async () => {
+    const lines = Array.from({ length: 1500 }, (_, i) => JSON.stringify(i < 1400 ? { id: i } : { id: i, text: i % 2 ? 'free stuff' : 'are you ok' }));
+    writeFileSync(p('late.jsonl'), `${lines.join('\n')}\n`);
+    const args = ['apply', '--lfs', p('lfs', 'other.ts'), '--workers', '1', '--data', p('late.jsonl'), '--out', p('out', 'late.arrow')];
+    const r = await run(...args);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^1,500 rows × 2 LFs/);
+    writeFileSync(p('never.jsonl'), `${lines.slice(0, 1400).join('\n')}\n`);
+    expect(await fails(1, ...args.slice(0, -4), '--data', p('never.jsonl'), '--out', p('out', 'never.arrow'))).toBe(
+      `${p('never.jsonl')} has no column "text" (read by "kw_free", "kw_you"); its columns are: id`,
+    );
+  });
+
+  it('ballot watch stops at once on what no LF edit can fix', async () => {
+    expect(await fails(1, 'watch', '--lfs', p('lfs', 'spam.ts'), '--data', p('data.csv'), '--out', p('out', 'w.arrow'), '--gold-column', 'CLASS')).toBe(
+      `${p('data.csv')}: no gold label column "CLASS"; columns are id, text, label`,
+    );
+    expect(await fails(1, 'watch', '--lfs', p('lfs', 'spam.ts'), '--data', p('nope.csv'), '--out', p('out', 'w.arrow'))).toBe(`data file not found: ${p('nope.csv')}`);
+  });
+
   it('an LF that throws is named with the row and the data file; --on-error abstain counts it instead', async () => {
     const args = ['apply', '--lfs', p('lfs', 'throws.ts'), '--labels', 'HAM,SPAM', '--workers', '1', '--data', p('data.csv')];
     expect(await fails(1, ...args, '--out', p('out', 'e.arrow'))).toBe(`labeling function "boom" failed on row 1 of ${p('data.csv')}: kaboom`);

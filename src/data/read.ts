@@ -129,6 +129,26 @@ export async function* readRowBatches(path: string, options: BatchOptions): Asyn
   }
 }
 
+/**
+ * Which of `wanted` columns a data file lacks, reading as little as it can: CSV, TSV and Arrow name all their columns
+ * up front, so the first batch decides; JSON Lines rows may omit keys, so a key not seen yet is looked for further
+ * (to the end of the file only when it is really missing). `empty` when the file has no rows (nothing to decide).
+ */
+export async function missingColumns(path: string, wanted: Iterable<string>, options: ReadOptions = {}): Promise<{ missing: string[]; columns: string[]; empty: boolean }> {
+  const missing = new Set(wanted);
+  let columns: string[] = [];
+  let empty = true;
+  if (missing.size === 0) return { missing: [], columns, empty: false };
+  const streamsKeys = formatOf(path, options.format) === 'jsonl';
+  for await (const b of readRowBatches(path, { ...options, batchSize: 1024 })) {
+    empty = false;
+    columns = b.columns;
+    for (const c of b.columns) missing.delete(c);
+    if (missing.size === 0 || !streamsKeys) break;
+  }
+  return { missing: [...missing], columns, empty };
+}
+
 async function* arrowBatches(path: string, batchSize: number): AsyncGenerator<RowBatch> {
   let columns: string[] = [];
   let offset = 0;

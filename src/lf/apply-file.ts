@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { formatOf, readRowBatches, type ReadOptions } from '../data/read.js';
+import { formatOf, missingColumns, readRowBatches, type ReadOptions } from '../data/read.js';
 import { prepareOutput } from '../data/atomic.js';
 import type { Row } from '../data/types.js';
 import { ConfigError, DataError, LabelingFunctionError } from '../util/errors.js';
@@ -318,24 +318,12 @@ async function applyToWriters(job: ApplyJob): Promise<{ rows: number; errorCount
   return { rows, errorCounts, workers: job.workers, workerBatches };
 }
 
-/**
- * Every column an LF reads by name must be in the data file. CSV, TSV and Arrow name all their columns up front, so
- * the first batch decides; JSON Lines rows may omit keys, so a key not seen yet is looked for further (to the end of
- * the file only when it is really missing, which is an error anyway). An empty file is left to the row count check.
- */
+/** Every column an LF reads by name must be in the data file (an empty file is left to the row count check). */
 async function checkDataColumns(lfs: readonly DiscoveredLF['lf'][], data: string, read: ReadOptions | undefined, shown: string): Promise<void> {
   const wanted = columnsRead(lfs);
   if (wanted.size === 0) return;
-  const missing = new Map(wanted);
-  let columns: string[] = [];
-  let any = false;
-  for await (const b of readRowBatches(data, { ...read, batchSize: 1024 })) {
-    any = true;
-    columns = b.columns;
-    for (const c of b.columns) missing.delete(c);
-    if (missing.size === 0 || formatOf(data, read?.format) !== 'jsonl') break;
-  }
-  if (any && missing.size) throw missingColumnsError(missing, shown, columns);
+  const { missing, columns, empty } = await missingColumns(data, wanted.keys(), read);
+  if (!empty && missing.length) throw missingColumnsError(new Map(missing.map((c) => [c, wanted.get(c)!])), shown, columns);
 }
 
 function statData(path: string): void {

@@ -1,7 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { watchLFs, formatChanges, type WatchRun } from '../../lf/watch.js';
 import { formatTable } from '../output.js';
-import { ConfigError } from '../../util/errors.js';
+import { ConfigError, DataError } from '../../util/errors.js';
+import { existsSync } from 'node:fs';
+import { missingColumns } from '../../data/read.js';
 
 interface WatchArgs {
   data: string;
@@ -31,6 +33,13 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       .option('debounce', { type: 'number', default: 200, describe: 'Milliseconds to wait after a save before re-applying' }) as unknown as Argv<WatchArgs>,
   handler: async (a) => {
     if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
+    // Stop now on what no save of an LF file can fix (every run would print the same error); LF errors are reported
+    // per run, since the next save may fix them.
+    if (!existsSync(a.data)) throw new ConfigError(`data file not found: ${a.data}`);
+    if (a['gold-column']) {
+      const { missing, columns, empty } = await missingColumns(a.data, [a['gold-column']]);
+      if (missing.length && !empty) throw new DataError(a.data, `no gold label column "${a['gold-column']}"; columns are ${columns.join(', ')}`);
+    }
     const ac = new AbortController();
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);
