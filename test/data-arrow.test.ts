@@ -24,19 +24,11 @@ import { readRowBatches, readRows } from '../src/data/read.js';
 import { writeRows } from '../src/data/write.js';
 import { DataError } from '../src/util/errors.js';
 import type { Row } from '../src/data/types.js';
+import { dataError } from './data-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-arrow-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function dataError(f: () => unknown): DataError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError, nothing was thrown');
-}
 
 const rows: Row[] = [
   { id: 1, score: 0.5, text: 'plain', ok: true, none: null, big: 3e9 },

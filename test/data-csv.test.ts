@@ -9,22 +9,13 @@ import { toCSV, writeRows } from '../src/data/write.js';
 import { defineLabels } from '../src/lf/labels.js';
 import { DataError } from '../src/util/errors.js';
 import type { Row } from '../src/data/types.js';
+import { dataError } from './data-helpers.js';
 
 const FIX = join(import.meta.dirname, 'fixtures/data');
 const SPAM = join(import.meta.dirname, '../examples/spam/data');
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-csv-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** The DataError thrown by f (fails the test if f does not throw one). */
-function dataError(f: () => unknown): DataError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError, nothing was thrown');
-}
 
 async function collect(path: string, opts: Parameters<typeof readRowBatches>[1]) {
   const rows: Row[] = [];

@@ -7,20 +7,12 @@ import { readRowBatches, readRows } from '../src/data/read.js';
 import { toJSONL, writeRows } from '../src/data/write.js';
 import { DataError } from '../src/util/errors.js';
 import type { Row } from '../src/data/types.js';
+import { dataError } from './data-helpers.js';
 
 const FIX = join(import.meta.dirname, 'fixtures/data');
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-jsonl-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function dataError(f: () => unknown): DataError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError, nothing was thrown');
-}
 
 describe('JSONL reader', () => {
   it('reads one object per line, skips blank lines, handles CRLF; columns are the union of keys in first-seen order', () => {

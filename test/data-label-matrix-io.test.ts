@@ -8,6 +8,7 @@ import { labelMatrixToIPC, loadLabelMatrix, saveLabelMatrix } from '../src/data/
 import { LabelMatrix } from '../src/lf/label-matrix.js';
 import { DataError } from '../src/util/errors.js';
 import { createRng } from '../src/util/rng.js';
+import { dataError } from './data-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-lm-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -56,15 +57,6 @@ function popcount(bits: Uint8Array, n: number) {
   return c;
 }
 
-function dataError(f: () => unknown): DataError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError, nothing was thrown');
-}
 
 describe('label matrix IO', () => {
   it('round-trips exactly (shapes that are not multiples of the transpose tile or of 8)', () => {
