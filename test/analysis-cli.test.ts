@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { formatTable, useColour } from '../src/cli/output.js';
 import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
 import { readRows } from '../src/data/read.js';
@@ -11,6 +10,7 @@ import { LabelMatrix } from '../src/lf/label-matrix.js';
 import { createLabelModel } from '../src/label-model/registry.js';
 import { writeJSONFile } from '../src/cli/output.js';
 import { disagreements } from '../src/analysis/disagreements.js';
+import { runCli } from './cli-helpers.js';
 
 // The CLI end to end, in-process: a hand-made label matrix and a gold CSV in a temp dir.
 const dir = mkdtempSync(join(tmpdir(), 'ballot-analysis-cli-'));
@@ -31,23 +31,7 @@ saveLabelMatrix(Lfile, L);
 const goldFile = join(dir, 'gold.csv');
 writeRows(goldFile, ['YES', 'NO', 'NO', 'YES', 'YES', 'NO'].map((label, i) => ({ id: `c${i}`, label, text: `row ${i}` })));
 
-async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = '';
-  let err = '';
-  const [w1, w2] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await main(args);
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, err, code };
-}
+const run = runCli;
 
 describe('ballot analyze', () => {
   it('prints the summary as JSON with gold columns', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { runCli } from './cli-helpers.js';
 
 // Bad input through the CLI, in-process: every failure is one line on stderr naming the file (and row, LF, column
 // where they matter), a non-zero exit, and no stack trace.
@@ -30,23 +30,7 @@ export const boom = labelingFunction({ name: 'boom', vote: (m: { text: string })
 `;
 const DATA = ['id,text,label', '1,are you there,HAM', '2,click for a free prize,SPAM', '3,see you soon,HAM', '4,free money,SPAM', '5,ok,HAM'].join('\n');
 
-async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = '';
-  let err = '';
-  const [w1, w2] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await main(args);
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, err, code };
-}
+const run = runCli;
 
 /** Runs a command that must fail: exit code, and stderr exactly one line starting with "ballot: ". */
 async function fails(code: number, ...args: string[]): Promise<string> {
