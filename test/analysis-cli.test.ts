@@ -75,13 +75,26 @@ describe('ballot analyze', () => {
       expected.flags.map((f) => `${f.kind}:${f.row}`),
     );
 
+    // The same LFs in another order: both commands match the model's LFs to the matrix's by name.
+    const reordered = createLabelModel('ds');
+    reordered.fit(L.selectLFs(['z', 'x', 'y']));
+    const reorderedFile = join(dir, 'reordered.json');
+    writeJSONFile(reorderedFile, reordered.toJSON());
+    const byName = await run('analyze', '--L', Lfile, '--model', reorderedFile, '--json');
+    expect(byName.code).toBe(0);
+    const acc = reordered.accuracies()!;
+    expect(JSON.parse(byName.out).lfs.map((x: { learnedAccuracy: number }) => x.learnedAccuracy)).toEqual([acc[1], acc[2], acc[0]]);
+    const flaggedByName = await run('disagreements', '--L', Lfile, '--model', reorderedFile, '--json');
+    expect(flaggedByName.code).toBe(0);
+    expect(JSON.parse(flaggedByName.out).flags.length).toBeGreaterThan(0);
+
     const other = createLabelModel('ds');
-    other.fit(L.selectLFs(['z', 'y', 'x']));
+    other.fit(L.selectLFs(['z', 'y']));
     const otherFile = join(dir, 'other.json');
     writeJSONFile(otherFile, other.toJSON());
     const bad = await run('disagreements', '--L', Lfile, '--model', otherFile);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/fitted on LFs \[z, y, x\] but the label matrix has \[x, y, z\]/);
+    expect(bad.err).toMatch(/other\.json was fitted on other LFs than .*L\.arrow has \(only in the matrix: x\)/);
     const missing = await run('analyze', '--L', Lfile, '--model', join(dir, 'none.json'));
     expect(missing.err).toMatch(/none\.json: no such file/);
   });

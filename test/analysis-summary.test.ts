@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LabelMatrix } from '../src/lf/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
+import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
 import { lfSummary, matrixSummary } from '../src/analysis/lf-summary.js';
 import { lfCorrelations } from '../src/analysis/correlation.js';
 import { ConfigError } from '../src/util/errors.js';
@@ -57,11 +58,25 @@ describe('lfSummary', () => {
     expect(lfSummary(L, { model: mv }).some((r) => 'learnedAccuracy' in r)).toBe(false);
   });
 
-  it('rejects a model fitted on other LFs, accuracies of the wrong length and bad gold', () => {
+  it('matches a model fitted on the same LFs in another order to L by LF name', () => {
     const L = make();
-    const other = new MajorityVote();
-    other.fit(L.selectLFs(['y', 'x', 'z', 'w']));
-    expect(() => lfSummary(L, { model: other })).toThrow(/fitted on LFs \[y, x, z, w\]/);
+    const wmv = new WeightedMajorityVote();
+    // Fitted on columns y, w, x, z: its accuracies come in that order.
+    wmv.fit(L.selectLFs(['y', 'w', 'x', 'z']), { accuracies: [0.8, 0.6, 0.9, 0.7] });
+    expect(lfSummary(L, { model: wmv }).map((r) => [r.lf, r.learnedAccuracy])).toEqual([['x', 0.9], ['y', 0.8], ['z', 0.7], ['w', 0.6]]);
+  });
+
+  it('rejects a model fitted on other LFs or classes (naming what differs), accuracies of the wrong length and bad gold', () => {
+    const L = make();
+    const fewer = new WeightedMajorityVote();
+    fewer.fit(L.selectLFs(['y', 'x', 'z']), { accuracies: [0.8, 0.9, 0.7] });
+    expect(() => lfSummary(L, { model: fewer })).toThrow(/fitted on LFs \[y, x, z\] but the label matrix has \[x, y, z, w\] \(only the matrix has w\)/);
+    const renamed = new WeightedMajorityVote();
+    renamed.fit(LabelMatrix.fromRows(rows, labels, ['x', 'y', 'z', 'v']), { accuracies: [0.9, 0.8, 0.7, 0.6] });
+    expect(() => lfSummary(L, { model: renamed })).toThrow(/\(only the model has v; only the matrix has w\)/);
+    const otherClasses = new WeightedMajorityVote();
+    otherClasses.fit(LabelMatrix.fromRows(rows, ['A', 'C', 'B'], names), { accuracies: [0.9, 0.8, 0.7, 0.6] });
+    expect(() => lfSummary(L, { model: otherClasses })).toThrow(/classes \[A, C, B\] but the label matrix has \[A, B, C\]/);
     expect(() => lfSummary(L, { learnedAccuracies: [0.5] })).toThrow(ConfigError);
     expect(() => lfSummary(L, { gold: [0, 1] })).toThrow(/2 labels for a label matrix of 6 rows/);
     expect(() => lfSummary(L, { gold: [0, 1, 0, 3, 1, -1] })).toThrow(/row 3 has label 3/);

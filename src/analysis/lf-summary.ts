@@ -2,7 +2,7 @@ import { ABSTAIN } from '../lf/labels.js';
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import type { LabelModel } from '../label-model/types.js';
 import { ConfigError } from '../util/errors.js';
-import { assertModelMatches, validateGold } from './validate.js';
+import { modelAccuraciesFor, validateGold } from './validate.js';
 
 /**
  * One LF's row of the summary. Fractions divide by n (all rows), as Snorkel's `LFAnalysis.lf_summary` does,
@@ -52,7 +52,10 @@ export interface MatrixSummary {
 export interface LFSummaryOptions {
   /** Gold class index per row (-1 = unknown; those rows are left out of correct/incorrect). Length n. */
   gold?: ArrayLike<number>;
-  /** A fitted label model; its `accuracies()` fill `learnedAccuracy` (a model without that notion adds nothing). */
+  /**
+   * A fitted label model; its `accuracies()` fill `learnedAccuracy`, matched to L's LFs by name (the model may list
+   * them in another order, not other ones). A model without that notion adds nothing.
+   */
   model?: LabelModel;
   /** Learned accuracies given directly, one per LF (takes precedence over `model`). */
   learnedAccuracies?: ArrayLike<number>;
@@ -137,13 +140,10 @@ function countMatrix(L: LabelMatrix, gold: ArrayLike<number> | null): MatrixCoun
   return { votesByClass, alone, conflicts, correct, votesWithGold, coveredRows, overlappedRows, conflictedRows, totalVotes };
 }
 
-/** The learned accuracies to show, or null; checks that a model was fitted on these LFs. */
+/** The learned accuracies to show in L's column order, or null; a model's are matched to L's LFs by name. */
 function learnedAccuracies(L: LabelMatrix, options: LFSummaryOptions): ArrayLike<number> | null {
   let acc: ArrayLike<number> | null = options.learnedAccuracies ?? null;
-  if (!acc && options.model) {
-    assertModelMatches(L, options.model);
-    acc = options.model.accuracies();
-  }
+  if (!acc && options.model) acc = modelAccuraciesFor(L, options.model);
   if (acc && acc.length !== L.m) throw new ConfigError(`learned accuracies: ${acc.length} values for ${L.m} LFs`);
   return acc;
 }
