@@ -33,6 +33,18 @@ describe.each([2, 3])('k = %i', (k) => {
     expect(Array.from(base.predictProba(permuted))).toEqual(Array.from(a));
   });
 
+  it.each(kinds)('%s: once fitted, refuses a matrix lacking its LFs or with other classes, and ignores extra LFs', (kind) => {
+    const model = createLabelModel(kind);
+    const own = L.selectLFs([0, 1, 2, 3]);
+    model.fit(own);
+    const expected = Array.from(model.predictProba(own));
+    // The wider matrix, its columns shuffled: the model picks its own LFs by name.
+    expect(Array.from(model.predictProba(L.selectLFs(permutation(L.m, 7))))).toEqual(expected);
+    expect(() => model.predictProba(L.selectLFs([0, 1, 2]))).toThrow(/fitted with LFs the label matrix lacks: lf3$/);
+    const renamed = new LabelMatrix({ n: L.n, m: L.m, votes: L.votes, lfNames: L.lfNames, labels: L.labels.map((c) => `${c}!`) });
+    expect(() => model.predict(renamed)).toThrow(/classes/);
+  });
+
   it.each(kinds)('%s: permuting rows permutes the probabilities and nothing else', (kind) => {
     const base = createLabelModel(kind);
     base.fit(L);
@@ -55,6 +67,13 @@ describe.each([2, 3])('k = %i', (k) => {
     expect(Array.from(loaded.classBalance())).toEqual(Array.from(model.classBalance()));
     // Numbers are stored as plain JSON arrays, not typed-array objects.
     expect(text).not.toMatch(/"0":/);
+  });
+});
+
+describe('mv', () => {
+  it('unfitted (as the CLI\'s --model mv) votes on any matrix', () => {
+    const L = LabelMatrix.fromRows([[0, 0, 1], [1, -1, -1], [-1, -1, -1]], ['a', 'b'], ['p', 'q', 'r']);
+    expect(Array.from(createLabelModel('mv').predictProba(L))).toEqual([1, 0, 0, 1, 0.5, 0.5]);
   });
 });
 

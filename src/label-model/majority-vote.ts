@@ -1,12 +1,15 @@
 import { ABSTAIN } from '../lf/labels.js';
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
+import { alignToModel } from './common.js';
 import { probsToPreds } from './predict.js';
 import type { FitReport, LabelModel, LabelModelJSON, TiePolicy } from './types.js';
 
 /**
  * Majority vote: each row's probability is uniform over the classes with the most votes (Snorkel's MajorityLabelVoter).
- * A row where every LF abstained is uniform over all classes. Needs no fit; `fit` only records the shape.
+ * A row where every LF abstained is uniform over all classes. Needs no fit; `fit` records the LFs and classes, and a
+ * fitted (or loaded) majority vote then reads a matrix as the other models do: columns matched by LF name, other LFs
+ * or classes refused. An unfitted one votes on any matrix.
  */
 export class MajorityVote implements LabelModel {
   readonly kind = 'mv';
@@ -22,9 +25,9 @@ export class MajorityVote implements LabelModel {
     return { model: this.kind, n: L.n, m: L.m, k: L.k, uncoveredRows: uncovered, iterations: 0, converged: true };
   }
 
-  predictProba(L: LabelMatrix): Float64Array {
+  predictProba(matrix: LabelMatrix): Float64Array {
+    const L = this.labels.length ? alignToModel(matrix, 'majority-vote', this.lfNames, this.labels) : matrix;
     const { n, m, k, votes } = L;
-    if (this.labels.length && this.labels.length !== k) throw new ConfigError(`model has ${this.labels.length} classes, matrix has ${k}`);
     const probs = new Float64Array(n * k);
     const counts = new Int32Array(k);
     for (let i = 0; i < n; i++) {
