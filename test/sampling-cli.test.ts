@@ -48,6 +48,16 @@ describe('ballot sample', () => {
     ]);
   });
 
+  it('names the data file when a dedupe or stratify column is not in it', () => {
+    const r = ballot(['sample', '--recipe', 'recipe.json', '--L', 'L.arrow', '--data', 'rows.csv', '--text-column', 'nope', '--out', 'x.csv'], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('ballot: rows.csv: dedupe column "nope" is not in the data; columns are id, text');
+    writeFileSync(join(dir, 'by-column.json'), JSON.stringify({ budget: 10, parts: [{ stratified: 1, by: 'topic' }] }));
+    const s = ballot(['sample', '--recipe', 'by-column.json', '--L', 'L.arrow', '--data', 'rows.csv', '--out', 'x.csv'], dir);
+    expect(s.status).toBe(1);
+    expect(s.stderr.trim()).toBe(`ballot: rows.csv: cannot stratify by "topic": no such column; columns are id, text (or use by: 'class')`);
+  });
+
   it('fails with one line naming the recipe file and the part', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ budget: 10, parts: [{ random: 0.5 }, { uncertainity: 0.5 }] }));
     const r = ballot(['sample', '--recipe', 'bad.json', '--L', 'L.arrow', '--out', 'x.csv'], dir);

@@ -1,6 +1,6 @@
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import { probsToPreds } from '../label-model/predict.js';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError, DataError } from '../util/errors.js';
 import type { Row, SampleContext } from './types.js';
 
 export interface SampleInput {
@@ -10,6 +10,8 @@ export interface SampleInput {
   labels?: readonly string[];
   L?: LabelMatrix;
   rows?: readonly Row[];
+  /** The file `rows` were read from (e.g. `ballot sample --data`), named in errors about their columns. */
+  rowsSource?: string;
 }
 
 /** Checks that probs, L and rows describe the same n rows, and precomputes hard labels and vote counts. */
@@ -40,6 +42,7 @@ export function createSampleContext(input: SampleInput): SampleContext {
     L,
     votes: L?.voteCounts(),
     rows,
+    rowsSource: input.rowsSource,
   };
 }
 
@@ -54,4 +57,9 @@ export const TIE_CLASS = '(tie)';
 export function requireL(ctx: SampleContext, who: string): { L: LabelMatrix; votes: Int32Array } {
   if (!ctx.L || !ctx.votes) throw new ConfigError(`the ${who} sampler needs the label matrix (pass L)`);
   return { L: ctx.L, votes: ctx.votes };
+}
+
+/** An error about the data rows: a DataError naming their file when it is known, else a ConfigError. */
+export function dataProblem(source: string | undefined, what: string): Error {
+  return source ? new DataError(source, what) : new ConfigError(what);
 }

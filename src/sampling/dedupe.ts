@@ -1,4 +1,5 @@
 import { ConfigError } from '../util/errors.js';
+import { dataProblem } from './context.js';
 import { ChainedTable } from './chained-table.js';
 import { radixSortByKey } from './radix.js';
 import { bandKey, checkNumHashes, chooseBands, jaccardSorted, ophSignatureOfCodes, shingleHashes, sortUnique } from './minhash.js';
@@ -48,9 +49,9 @@ export interface DedupeResult {
  * two shingle sets, so there are no false positives from the signature's noise. Rows with an empty or missing text
  * are always kept; a text made only of symbols (emoji) is compared exactly, as written.
  */
-export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}): DedupeResult {
+export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}, source?: string): DedupeResult {
   const n = rows.length;
-  const columns = resolveTextColumns(rows, options.column);
+  const columns = resolveTextColumns(rows, options.column, source);
   const threshold = options.threshold ?? 0.9;
   if (!(threshold > 0 && threshold <= 1)) throw new ConfigError(`dedupe threshold must be in (0, 1], got ${threshold}`);
   const numHashes = checkNumHashes(options.numHashes ?? 64);
@@ -232,8 +233,11 @@ function cellText(v: unknown): string | null {
   return typeof v === 'string' ? v : String(v);
 }
 
-/** The text columns to dedupe on: as given (checked), else 'text', else the string column with the longest texts. */
-export function resolveTextColumns(rows: readonly Row[], column?: string | string[]): string[] {
+/**
+ * The text columns to dedupe on: as given (checked), else 'text', else the string column with the longest texts.
+ * `source`, the file the rows were read from, is named in errors about their columns.
+ */
+export function resolveTextColumns(rows: readonly Row[], column?: string | string[], source?: string): string[] {
   const sample = rows.slice(0, 1000);
   const present = new Set<string>();
   for (const r of sample) for (const c of Object.keys(r)) present.add(c);
@@ -243,7 +247,7 @@ export function resolveTextColumns(rows: readonly Row[], column?: string | strin
     for (const c of cols) {
       if (typeof c !== 'string') throw new ConfigError(`dedupe column must be a column name, got ${JSON.stringify(c)}`);
       if (rows.length > 0 && !present.has(c) && !rows.some((r) => c in r)) {
-        throw new ConfigError(`dedupe column "${c}" is not in the data; columns are ${[...present].join(', ')}`);
+        throw dataProblem(source, `dedupe column "${c}" is not in the data; columns are ${[...present].join(', ')}`);
       }
     }
     return cols;
@@ -267,6 +271,6 @@ export function resolveTextColumns(rows: readonly Row[], column?: string | strin
       bestLen = total / sample.length;
     }
   }
-  if (!best) throw new ConfigError('dedupe needs a text column: the rows have no string columns (set dedupe.column)');
+  if (!best) throw dataProblem(source, 'dedupe needs a text column: the rows have no string columns (set dedupe.column)');
   return [best];
 }

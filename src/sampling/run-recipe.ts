@@ -71,7 +71,7 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
   let dedupe: DedupeResult | null = null;
   if (prepared.dedupe) {
     if (!ctx.rows) throw new ConfigError('the recipe asks for dedupe, which needs the data rows (their text)');
-    dedupe = findDuplicates(ctx.rows, prepared.dedupe);
+    dedupe = findDuplicates(ctx.rows, prepared.dedupe, ctx.rowsSource);
     for (let i = 0; i < n; i++) if (dedupe.kind[i] !== 0) taken[i] = 1;
   }
   const poolAfter = n - (dedupe ? dedupe.exact + dedupe.near : 0);

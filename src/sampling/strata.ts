@@ -1,5 +1,5 @@
 import { ConfigError } from '../util/errors.js';
-import { TIE_CLASS } from './context.js';
+import { dataProblem, TIE_CLASS } from './context.js';
 import type { SampleContext, StratifyBy } from './types.js';
 
 export const MISSING_STRATUM = '(missing)';
@@ -31,7 +31,7 @@ export function strataOf(ctx: SampleContext, by: StratifyBy): Strata {
     if (!rows) throw new ConfigError(`cannot stratify by column "${by}": no data rows were given (pass rows, or use by: 'class')`);
     if (n > 0 && !rows.some((r) => Object.prototype.hasOwnProperty.call(r, by))) {
       const cols = Object.keys(rows[0] ?? {});
-      throw new ConfigError(`cannot stratify by "${by}": no such column; columns are ${cols.join(', ')} (or use by: 'class')`);
+      throw dataProblem(ctx.rowsSource, `cannot stratify by "${by}": no such column; columns are ${cols.join(', ')} (or use by: 'class')`);
     }
     keyOf = (i) => rows[i][by];
   }

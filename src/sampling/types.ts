@@ -23,6 +23,8 @@ export interface SampleContext {
   readonly votes?: Int32Array;
   /** The data rows (needed to stratify by a column, and for dedupe). */
   readonly rows?: readonly Row[];
+  /** The file the rows were read from, when known: errors about their columns name it. */
+  readonly rowsSource?: string;
 }
 
 /**

@@ -49,7 +49,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     let data: Dataset | undefined;
     if (a.data) data = readAlignedRows(L, a.data);
     else if (recipe.dedupe) throw new ConfigError(`${a.recipe} asks for dedupe, which needs the rows' text: pass --data`);
-    const ctx = createSampleContext({ probs, L, rows: data?.rows });
+    const ctx = createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file });
     const result = runRecipe(recipe, ctx);
     writeSample(a.out, result, data?.columns);
     if (a.report) writeJSONFile(a.report, result.report);
