@@ -7,25 +7,16 @@ import { createRng } from '../src/util/rng.js';
  * of the other k − 1 classes uniformly. Seeded, so every test sees the same matrix.
  */
 export function sampleGenerative(opts: { n: number; accuracy: number[]; propensity: number[]; classBalance: number[]; seed: number }): { L: LabelMatrix; y: Int32Array } {
-  const { n, accuracy, propensity, classBalance, seed } = opts;
-  const m = accuracy.length;
-  const k = classBalance.length;
-  const rng = createRng(seed);
-  const y = new Int32Array(n);
-  const votes = new Int8Array(n * m).fill(-1);
-  for (let i = 0; i < n; i++) {
-    let u = rng.next();
-    let c = 0;
-    while (c < k - 1 && u >= classBalance[c]) u -= classBalance[c++];
-    y[i] = c;
-    for (let j = 0; j < m; j++) {
-      if (rng.next() >= propensity[j]) continue;
-      if (rng.next() < accuracy[j]) votes[i * m + j] = c;
-      else votes[i * m + j] = (c + 1 + rng.int(k - 1)) % k;
-    }
-  }
-  const labels = Array.from({ length: k }, (_, c) => `c${c}`);
-  return { L: new LabelMatrix({ n, m, votes, labels, lfNames: Array.from({ length: m }, (_, j) => `lf${j}`) }), y };
+  // The class-independent special case of sampleByClass (same random draws, so the same matrix).
+  const k = opts.classBalance.length;
+  const { L, y } = sampleByClass({
+    n: opts.n,
+    voteRate: opts.propensity.map((p) => new Array<number>(k).fill(p)),
+    rightRate: opts.accuracy.map((a) => new Array<number>(k).fill(a)),
+    classBalance: opts.classBalance,
+    seed: opts.seed,
+  });
+  return { L, y };
 }
 
 /** Fraction of rows where argmax(probs) (first on ties) equals y. */
