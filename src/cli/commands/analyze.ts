@@ -38,7 +38,6 @@ export function loadAnalysisInputs(a: { L: string; model?: string; gold?: string
   return { L, model, gold };
 }
 
-
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze',
   describe: 'Summarize the LFs of a label matrix: polarity, coverage, overlaps, conflicts, accuracy (with gold), correlations',
