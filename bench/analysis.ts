@@ -3,7 +3,7 @@
  * known model: each LF covers a random fraction of rows and votes the true class with its own accuracy).
  * Usage: node bin/run-ts.mjs bench/analysis.ts [n=1000000] [m=100] [k=2]
  */
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { lfSummary, matrixSummary } from '../src/analysis/lf-summary.js';
 import { lfCorrelations } from '../src/analysis/correlation.js';

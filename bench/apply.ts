@@ -28,7 +28,7 @@ function arg(name: string, dflt: string): string {
 
 // ------------------------------------------------------------------------------------------------ child mode
 if (process.argv.includes('--child')) {
-  const { applyFile } = await import('../src/lf/apply-file.js');
+  const { applyFile } = await import('../src/project/apply-file.js');
   const r = await applyFile({
     data: arg('data', ''),
     lfs: [arg('lf-file', '')],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readRowBatches, readRows } from '../src/data/read.js';
 import { writeRows } from '../src/data/write.js';
 import { loadLabelMatrix, saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { createRng } from '../src/util/rng.js';
 import type { Row } from '../src/data/types.js';
 

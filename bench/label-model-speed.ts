@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/output.js';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { DawidSkene } from '../src/label-model/dawid-skene.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { MatrixCompletionModel } from '../src/label-model/matrix-completion.js';

@@ -1,11 +1,11 @@
 // Public API of ballot. Each area adds its exports below.
-export { ABSTAIN, defineLabels, MAX_CLASSES, type Abstain, type LabelSpace } from './lf/labels.js';
+export { ABSTAIN, defineLabels, MAX_CLASSES, type Abstain, type LabelSpace } from './matrix/labels.js';
 export { labelingFunction, isLabelingFunction, type LabelingFunction, type LabelingFunctionSpec } from './lf/labeling-function.js';
 export { preprocessor, type Preprocessor } from './lf/preprocessor.js';
 export { keywordLF, regexLF, thresholdLF, lookupLF, type Field } from './lf/builders.js';
 export { applyLFs, createRowVoter, assertUniqueLFNames, type ApplyOptions } from './lf/apply.js';
-export { LabelMatrix } from './lf/label-matrix.js';
-export { loadLFModules, type LoadedLFs } from './lf/load.js';
+export { LabelMatrix } from './matrix/label-matrix.js';
+export { loadLFModules, type LoadedLFs } from './project/load.js';
 export { MajorityVote } from './label-model/majority-vote.js';
 export { probsToPreds, TIE_TOLERANCE } from './label-model/predict.js';
 export type { LabelModel, LabelModelJSON, FitReport, TiePolicy } from './label-model/types.js';
@@ -23,18 +23,18 @@ export { saveLabelMatrix, loadLabelMatrix, labelMatrixToIPC, labelMatrixFromIPC,
 export { applyLFsAsync, createBatchVoter, type AsyncApplyOptions, type BatchVoter } from './lf/apply-async.js';
 export { isBatchedLF, type BatchedLabelingFunction } from './lf/batched.js';
 export { onnxLabelingFunction, type OnnxLFOptions } from './lf/onnx.js';
-export { discoverLFs, type DiscoveredLF, type Discovery } from './lf/discovery.js';
-export { SourceAnalyzer, type CodeFingerprint, type SourceLocation } from './lf/fingerprint.js';
-export { expandLFPatterns } from './lf/glob.js';
-export { applyFile, resolveLabelSpace, type ApplyFileOptions, type ApplyFileReport, type LFRun } from './lf/apply-file.js';
-export type { LFSource, LoadOptions } from './lf/load.js';
+export { discoverLFs, type DiscoveredLF, type Discovery } from './project/discovery.js';
+export { SourceAnalyzer, type CodeFingerprint, type SourceLocation } from './project/fingerprint.js';
+export { expandLFPatterns } from './project/glob.js';
+export { applyFile, resolveLabelSpace, type ApplyFileOptions, type ApplyFileReport, type LFRun } from './project/apply-file.js';
+export type { LFSource, LoadOptions } from './project/load.js';
 export { lfSummary, matrixSummary, type LFSummaryRow, type LFSummaryOptions, type MatrixSummary } from './analysis/lf-summary.js';
 export { lfCorrelations, type LFCorrelation, type LFCorrelationOptions, type LFPairStats } from './analysis/correlation.js';
 export { disagreements, DISAGREEMENT_KINDS, type Disagreement, type DisagreementKind, type DisagreementOptions, type DisagreementReport } from './analysis/disagreements.js';
 export { summaryRecords, pairRecords, disagreementRecords } from './analysis/records.js';
 export { readAlignedRows, goldFromRows } from './analysis/inputs.js';
-export { watchLFs, diffSummaries, formatChanges, type WatchOptions, type WatchRun, type WatchResult, type SummaryChanges, type LFChange } from './lf/watch.js';
-export { scaffoldProject, type ScaffoldOptions, type ScaffoldResult } from './lf/scaffold.js';
+export { watchLFs, diffSummaries, formatChanges, type WatchOptions, type WatchRun, type WatchResult, type SummaryChanges, type LFChange } from './project/watch.js';
+export { scaffoldProject, type ScaffoldOptions, type ScaffoldResult } from './project/scaffold.js';
 // Label models (issue 6)
 export { DawidSkene, type DawidSkeneOptions } from './label-model/dawid-skene.js';
 export { MatrixCompletionModel, type MatrixCompletionOptions } from './label-model/matrix-completion.js';

@@ -6,7 +6,7 @@ import { formatTable, useColour } from '../src/cli/output.js';
 import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
 import { readRows } from '../src/data/read.js';
 import { writeRows } from '../src/data/write.js';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { createLabelModel } from '../src/label-model/registry.js';
 import { writeJSONFile } from '../src/cli/output.js';
 import { disagreements } from '../src/analysis/disagreements.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { disagreements } from '../src/analysis/disagreements.js';
 import { TopK } from '../src/analysis/top-k.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { disagreements } from '../src/analysis/disagreements.js';
 import { createRng } from '../src/util/rng.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
 import { lfSummary, matrixSummary } from '../src/analysis/lf-summary.js';

@@ -149,7 +149,7 @@ describe('fit, predict, analyze and sample on mismatched inputs', () => {
     L0 = p('out', 'L0.arrow');
     // A zero-row label matrix, as another tool might write one.
     const { saveLabelMatrix } = await import('../src/data/label-matrix-io.js');
-    const { LabelMatrix } = await import('../src/lf/label-matrix.js');
+    const { LabelMatrix } = await import('../src/matrix/label-matrix.js');
     saveLabelMatrix(L0, LabelMatrix.fromRows([], ['HAM', 'SPAM'], ['call_to_action', 'short_personal']));
   });
 

@@ -6,7 +6,7 @@ import { CsvParser, parseCSV } from '../src/data/csv.js';
 import { readGoldLabels } from '../src/data/gold.js';
 import { readRowBatches, readRows } from '../src/data/read.js';
 import { toCSV, writeRows } from '../src/data/write.js';
-import { defineLabels } from '../src/lf/labels.js';
+import { defineLabels } from '../src/matrix/labels.js';
 import { DataError } from '../src/util/errors.js';
 import type { Row } from '../src/data/types.js';
 import { dataError } from './data-helpers.js';

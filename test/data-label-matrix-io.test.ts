@@ -5,7 +5,7 @@ import { Field, Int8, Int32, makeData, RecordBatch, Schema, Struct, Table, table
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnsToRows, rowsToColumns } from '../src/data/transpose.js';
 import { labelMatrixToIPC, loadLabelMatrix, saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { DataError } from '../src/util/errors.js';
 import { createRng } from '../src/util/rng.js';
 import { dataError } from './data-helpers.js';

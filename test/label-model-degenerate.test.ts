@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { expectedScore, scorePredictions } from '../src/label-model/metrics.js';
 import { minCostAssignment } from '../src/label-model/munkres.js';
 import { createLabelModel } from '../src/label-model/registry.js';

@@ -1,4 +1,4 @@
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { createRng } from '../src/util/rng.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { AutoLabelModel } from '../src/label-model/auto.js';
 import { createLabelModel, loadLabelModel } from '../src/label-model/registry.js';
 import type { LabelModel } from '../src/label-model/types.js';

@@ -6,7 +6,7 @@ import { scorePredictions } from '../src/label-model/metrics.js';
 import { probsToPreds, snorkelTiePick } from '../src/label-model/predict.js';
 import { loadLabelModel } from '../src/label-model/registry.js';
 import { bestF1Threshold, predsAtThreshold, tuneF1Threshold } from '../src/label-model/threshold.js';
-import type { LabelMatrix } from '../src/lf/label-matrix.js';
+import type { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { sampleByClass } from './label-model-helpers.js';
 
 /** Snorkel's pick, computed the way Python does it: the whole SHA-1 digest as one big integer, modulo the count. */

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { BALLOT_ROOT, scaffoldProject } from '../src/lf/scaffold.js';
-import { applyFile } from '../src/lf/apply-file.js';
+import { BALLOT_ROOT, scaffoldProject } from '../src/project/scaffold.js';
+import { applyFile } from '../src/project/apply-file.js';
 import { readRows } from '../src/data/read.js';
 import { prepareRecipe } from '../src/sampling/recipe.js';
 

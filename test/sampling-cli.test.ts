@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
 import { readRows } from '../src/data/read.js';
 import { writeRows } from '../src/data/write.js';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { createRng } from '../src/util/rng.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'ballot.mjs');

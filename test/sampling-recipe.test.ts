@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { readRows } from '../src/data/read.js';
 import { createRng } from '../src/util/rng.js';

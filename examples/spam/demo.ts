@@ -17,7 +17,7 @@ import { writeRows } from '../../src/data/write.js';
 import { writeJSONFile } from '../../src/cli/output.js';
 import { applyLFs } from '../../src/lf/apply.js';
 import { isLabelingFunction, type LabelingFunction } from '../../src/lf/labeling-function.js';
-import type { LabelMatrix } from '../../src/lf/label-matrix.js';
+import type { LabelMatrix } from '../../src/matrix/label-matrix.js';
 import { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from '../../src/analysis/lf-summary.js';
 import { lfCorrelations, type LFCorrelation } from '../../src/analysis/correlation.js';
 import { disagreements } from '../../src/analysis/disagreements.js';

@@ -1,5 +1,5 @@
-import { ABSTAIN } from '../lf/labels.js';
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import { ABSTAIN } from '../matrix/labels.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { TIE_TOLERANCE } from '../label-model/predict.js';
 import { ConfigError } from '../util/errors.js';
 import { TopK, type Ranked } from './top-k.js';

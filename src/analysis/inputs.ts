@@ -1,8 +1,8 @@
 import { readGoldLabels } from '../data/gold.js';
 import { readRows } from '../data/read.js';
 import type { Dataset } from '../data/types.js';
-import { defineLabels } from '../lf/labels.js';
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import { defineLabels } from '../matrix/labels.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { DataError } from '../util/errors.js';
 
 /** Reads a data file whose rows line up one-to-one with the label matrix's rows (same order). */

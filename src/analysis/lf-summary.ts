@@ -1,5 +1,5 @@
-import { ABSTAIN } from '../lf/labels.js';
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import { ABSTAIN } from '../matrix/labels.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import type { LabelModel } from '../label-model/types.js';
 import { ConfigError } from '../util/errors.js';
 import { modelAccuraciesFor, validateGold } from './validate.js';

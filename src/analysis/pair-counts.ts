@@ -1,5 +1,5 @@
-import { ABSTAIN } from '../lf/labels.js';
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import { ABSTAIN } from '../matrix/labels.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 
 /** For every LF pair (a < b, at [a·m + b]): rows where both voted, and rows where both voted the same class. */
 export interface PairCounts {

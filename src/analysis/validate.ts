@@ -1,4 +1,4 @@
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import type { LabelModel } from '../label-model/types.js';
 import { ConfigError } from '../util/errors.js';
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { MajorityVote } from '../label-model/majority-vote.js';
 import { loadLabelModel } from '../label-model/registry.js';
 import type { LabelModel } from '../label-model/types.js';
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError, DataError } from '../util/errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ABSTAIN, type LabelSpace } from '../lf/labels.js';
+import { ABSTAIN, type LabelSpace } from '../matrix/labels.js';
 import { DataError } from '../util/errors.js';
 import type { Row } from './types.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
-import { LabelMatrix } from '../lf/label-matrix.js';
+import { LabelMatrix } from '../matrix/label-matrix.js';
 import { DataError } from '../util/errors.js';
 import { parseArrowTable } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';

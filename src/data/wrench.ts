@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { LabelMatrix } from '../lf/label-matrix.js';
-import { MAX_CLASSES } from '../lf/labels.js';
+import { LabelMatrix } from '../matrix/label-matrix.js';
+import { MAX_CLASSES } from '../matrix/labels.js';
 import { DataError } from '../util/errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError, describeError } from '../util/errors.js';
 import { hash2 } from '../util/rng.js';
 import { alignToModel, checkModelJSON } from './common.js';

@@ -1,8 +1,8 @@
-import { ABSTAIN } from '../lf/labels.js';
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import { ABSTAIN } from '../matrix/labels.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { softmaxInPlace } from './linalg.js';
-import { rowCodes, wordView } from './sparse-votes.js';
+import { rowCodes, wordView } from '../matrix/sparse-votes.js';
 import type { LabelModelJSON } from './types.js';
 
 /**

@@ -1,9 +1,9 @@
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { alignToModel, checkClassBalance, checkModelJSON, posteriorFromLogTable, readNumbers } from './common.js';
 import { logSumExp, normalizeInPlace } from './linalg.js';
 import { probsToPreds } from './predict.js';
-import { toSparseVotes } from './sparse-votes.js';
+import { toSparseVotes } from '../matrix/sparse-votes.js';
 import type { FitReport, LabelModel, LabelModelJSON, TiePolicy } from './types.js';
 
 export interface DawidSkeneOptions {

@@ -1,6 +1,6 @@
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
-import { rowCodes, wordView } from './sparse-votes.js';
+import { rowCodes, wordView } from '../matrix/sparse-votes.js';
 
 /** Above this many d×d cells (8 bytes each) the dense overlap matrix would not fit comfortably in memory. */
 const MAX_OVERLAP_CELLS = 1.5e8;

@@ -1,4 +1,4 @@
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { alignToModel, checkClassBalance, checkModelJSON, posteriorFromLogTable, readNumbers } from './common.js';
 import { clamp, median } from './linalg.js';

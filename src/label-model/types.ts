@@ -1,4 +1,4 @@
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 
 /**
  * How `predict` resolves classes tied (within 1e-5) for the top probability: `abstain` (-1), `random` (seeded hash of

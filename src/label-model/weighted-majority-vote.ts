@@ -1,5 +1,5 @@
-import { ABSTAIN } from '../lf/labels.js';
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import { ABSTAIN } from '../matrix/labels.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { alignToModel, checkClassBalance, checkModelJSON, countUncovered, posteriorFromLogTable, readNumbers } from './common.js';
 import { clamp } from './linalg.js';

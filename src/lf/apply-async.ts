@@ -1,6 +1,6 @@
-import { ABSTAIN, type LabelSpace } from './labels.js';
+import { ABSTAIN, type LabelSpace } from '../matrix/labels.js';
 import type { LabelingFunction } from './labeling-function.js';
-import { LabelMatrix } from './label-matrix.js';
+import { LabelMatrix } from '../matrix/label-matrix.js';
 import { assertUniqueLFNames, badVoteMessage, createRowVoter, type ApplyOptions } from './apply.js';
 import { isBatchedLF, type BatchedLabelingFunction } from './batched.js';
 import { assertRowsHaveColumns } from './columns.js';

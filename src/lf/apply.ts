@@ -1,7 +1,7 @@
-import { ABSTAIN, type LabelSpace } from './labels.js';
+import { ABSTAIN, type LabelSpace } from '../matrix/labels.js';
 import type { LabelingFunction } from './labeling-function.js';
 import type { Preprocessor } from './preprocessor.js';
-import { LabelMatrix } from './label-matrix.js';
+import { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError, LabelingFunctionError, describeError } from '../util/errors.js';
 import { createProgress, type Progress } from '../util/progress.js';
 import { isBatchedLF } from './batched.js';

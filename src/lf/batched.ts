@@ -1,4 +1,4 @@
-import type { Abstain } from './labels.js';
+import type { Abstain } from '../matrix/labels.js';
 import type { LabelingFunction } from './labeling-function.js';
 import { ConfigError } from '../util/errors.js';
 

@@ -1,4 +1,4 @@
-import { ABSTAIN, type Abstain } from './labels.js';
+import { ABSTAIN, type Abstain } from '../matrix/labels.js';
 import type { Preprocessor } from './preprocessor.js';
 import { ConfigError } from '../util/errors.js';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { Abstain } from './labels.js';
+import type { Abstain } from '../matrix/labels.js';
 import type { Preprocessor } from './preprocessor.js';
 import { batchedOnlyVote, type BatchedLabelingFunction } from './batched.js';
 import { ConfigError } from '../util/errors.js';

@@ -1,4 +1,4 @@
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { probsToPreds } from '../label-model/predict.js';
 import { ConfigError, DataError } from '../util/errors.js';
 import type { Row, SampleContext } from './types.js';

@@ -1,4 +1,4 @@
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { TIE_TOLERANCE } from '../label-model/predict.js';
 import { ConfigError } from '../util/errors.js';
 import { requireL } from './context.js';

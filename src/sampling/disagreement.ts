@@ -1,4 +1,4 @@
-import { ABSTAIN } from '../lf/labels.js';
+import { ABSTAIN } from '../matrix/labels.js';
 import { requireL } from './context.js';
 import { eligibleRows, topByScore } from './select.js';
 import type { Sampler } from './types.js';

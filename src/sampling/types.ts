@@ -1,4 +1,4 @@
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
 import type { Rng } from '../util/rng.js';
 
 /** One data row: column name → value. */

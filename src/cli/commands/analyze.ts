@@ -6,7 +6,7 @@ import { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from 
 import { pairRecords, summaryRecords } from '../../analysis/records.js';
 import { writeRows } from '../../data/write.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
-import type { LabelMatrix } from '../../lf/label-matrix.js';
+import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import type { LabelModel } from '../../label-model/types.js';
 import { ConfigError } from '../../util/errors.js';
 import { colourText, formatTable, printJSON, useColour } from '../output.js';

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { applyFile, type ApplyFileReport } from '../../lf/apply-file.js';
+import { applyFile, type ApplyFileReport } from '../../project/apply-file.js';
 import { printJSON } from '../output.js';
 import { ConfigError } from '../../util/errors.js';
 

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { goldFromRows, readAlignedRows } from '../../analysis/inputs.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
-import type { LabelMatrix } from '../../lf/label-matrix.js';
+import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import { AutoLabelModel } from '../../label-model/auto.js';
 import { parseMetric } from '../../label-model/metrics.js';
 import { createLabelModel, LABEL_MODEL_KINDS, parseLabelModelKind, type LabelModelKind } from '../../label-model/registry.js';

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { scaffoldProject } from '../../lf/scaffold.js';
-import { displayPath } from '../../lf/paths.js';
+import { scaffoldProject } from '../../project/scaffold.js';
+import { displayPath } from '../../project/paths.js';
 import { printJSON } from '../output.js';
 
 interface InitArgs {

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { discoverLFs } from '../../lf/discovery.js';
-import { displayPath } from '../../lf/paths.js';
+import { discoverLFs } from '../../project/discovery.js';
+import { displayPath } from '../../project/paths.js';
 import { formatTable, printJSON } from '../output.js';
 
 interface ListArgs {

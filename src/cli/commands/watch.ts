@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { watchLFs, formatChanges, type WatchRun } from '../../lf/watch.js';
+import { watchLFs, formatChanges, type WatchRun } from '../../project/watch.js';
 import { formatTable } from '../output.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { existsSync } from 'node:fs';

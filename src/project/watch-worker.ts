@@ -5,7 +5,7 @@ import { discoverLFs } from './discovery.js';
 import { lfSummary, matrixSummary } from '../analysis/lf-summary.js';
 import { readGoldLabels } from '../data/gold.js';
 import { readRowBatches } from '../data/read.js';
-import { defineLabels } from './labels.js';
+import { defineLabels } from '../matrix/labels.js';
 import { resolve } from 'node:path';
 import { serializeError } from './parallel/protocol.js';
 import type { WatchResult } from './watch.js';

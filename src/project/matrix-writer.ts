@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { AsyncByteQueue, Field, Int8, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct } from 'apache-arrow';
 import { LABEL_MATRIX_FORMAT_VERSION, LABEL_MATRIX_META } from '../data/label-matrix-io.js';
 import { outputError, prepareOutput } from '../data/atomic.js';
-import { LabelMatrix } from './label-matrix.js';
+import { LabelMatrix } from '../matrix/label-matrix.js';
 import { readColumnRange } from './cache.js';
 
 /** Rows per record batch of a label matrix written from column files. */

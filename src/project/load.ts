@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isLabelingFunction, type LabelingFunction } from './labeling-function.js';
-import { defineLabels, type LabelSpace } from './labels.js';
-import { assertUniqueLFNames } from './apply.js';
+import { isLabelingFunction, type LabelingFunction } from '../lf/labeling-function.js';
+import { defineLabels, type LabelSpace } from '../matrix/labels.js';
+import { assertUniqueLFNames } from '../lf/apply.js';
 import { ConfigError } from '../util/errors.js';
 import { displayPath } from './paths.js';
 

@@ -7,10 +7,10 @@ import { prepareOutput } from '../data/atomic.js';
 import type { Row } from '../data/types.js';
 import { ConfigError, DataError, LabelingFunctionError } from '../util/errors.js';
 import { createProgress } from '../util/progress.js';
-import { defineLabels, type LabelSpace } from './labels.js';
-import type { LabelMatrix } from './label-matrix.js';
-import { createBatchVoter } from './apply-async.js';
-import { isBatchedLF } from './batched.js';
+import { defineLabels, type LabelSpace } from '../matrix/labels.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
+import { createBatchVoter } from '../lf/apply-async.js';
+import { isBatchedLF } from '../lf/batched.js';
 import { discoverLFs, type DiscoveredLF, type Discovery } from './discovery.js';
 import { ColumnCache, hashFile, type ColumnWriter, type RunRecord } from './cache.js';
 import { labelMatrixFromColumns, writeLabelMatrixFromColumns } from './matrix-writer.js';
@@ -18,7 +18,7 @@ import { applyParallel, type BatchVotes } from './parallel/pool.js';
 import { sourceBatches, type SourceBatch } from './parallel/sources.js';
 import { toColumnMajor } from './parallel/protocol.js';
 import { estimateRowCount } from './row-count.js';
-import { columnsRead, missingColumnsError } from './columns.js';
+import { columnsRead, missingColumnsError } from '../lf/columns.js';
 import { displayPath } from './paths.js';
 
 export interface ApplyFileOptions {

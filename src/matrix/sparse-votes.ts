@@ -1,5 +1,5 @@
-import { ABSTAIN } from '../lf/labels.js';
-import type { LabelMatrix } from '../lf/label-matrix.js';
+import { ABSTAIN } from './labels.js';
+import type { LabelMatrix } from './label-matrix.js';
 
 /**
  * The non-abstain votes of a label matrix in compressed-row form: row i's votes are code[rowStart[i] .. rowStart[i+1])

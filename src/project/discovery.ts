@@ -1,5 +1,5 @@
-import type { LabelingFunction } from './labeling-function.js';
-import type { LabelSpace } from './labels.js';
+import type { LabelingFunction } from '../lf/labeling-function.js';
+import type { LabelSpace } from '../matrix/labels.js';
 import { loadLFModules, type LFSource } from './load.js';
 import { expandLFPatterns } from './glob.js';
 import { SourceAnalyzer } from './fingerprint.js';

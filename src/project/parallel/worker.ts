@@ -4,8 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadLFModules } from '../load.js';
-import { defineLabels } from '../labels.js';
-import { createBatchVoter } from '../apply-async.js';
+import { defineLabels } from '../../matrix/labels.js';
+import { createBatchVoter } from '../../lf/apply-async.js';
 import { ConfigError } from '../../util/errors.js';
 import { serializeError, toColumnMajor, unpackRows, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
