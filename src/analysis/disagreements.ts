@@ -1,9 +1,8 @@
 import { ABSTAIN } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { TIE_TOLERANCE } from '../label-model/predict.js';
 import { ConfigError } from '../util/errors.js';
 import { TopK, type Ranked } from './top-k.js';
-import { validateGold, validateProbs } from './validate.js';
+import { TIE_TOLERANCE, toGold, toProbabilities, type GoldLabels, type Probabilities } from '../matrix/checked.js';
 
 /**
  * Why a row is worth a human look:
@@ -41,7 +40,7 @@ export interface Disagreement {
 
 export interface DisagreementOptions {
   /** Given labels per row as class indices (-1 = unknown). Needed for `label-error`. */
-  gold?: ArrayLike<number>;
+  gold?: GoldLabels | ArrayLike<number>;
   /** Rows to return per kind (default 50). */
   top?: number;
   /** Rows to return per LF for `lf-mistake` (default 10). */
@@ -89,9 +88,9 @@ const pct = (x: number) => x.toFixed(2);
  * lf-mistake: for each LF, rows where it votes v but the model's top class y* ≠ v is confident (p(y*) ≥ threshold);
  * score = p(y*) − p(v), ties broken by the votes for y*.
  */
-export function disagreements(L: LabelMatrix, probs: ArrayLike<number>, options: DisagreementOptions = {}): DisagreementReport {
+export function disagreements(L: LabelMatrix, probsIn: Probabilities | ArrayLike<number>, options: DisagreementOptions = {}): DisagreementReport {
   const { n, m, k, votes } = L;
-  const gold = options.gold ?? null;
+  const gold = options.gold ? toGold(options.gold, L.labels, 'gold labels', n).values : null;
   const top = options.top ?? 50;
   const topPerLF = options.topPerLF ?? 10;
   for (const [name, v] of [['top', top], ['topPerLF', topPerLF]] as const) {
@@ -104,12 +103,12 @@ export function disagreements(L: LabelMatrix, probs: ArrayLike<number>, options:
   const kinds = new Set(options.kinds ?? DISAGREEMENT_KINDS.filter((x) => x !== 'label-error' || gold));
   for (const kind of kinds) if (!DISAGREEMENT_KINDS.includes(kind)) throw new ConfigError(`unknown disagreement kind "${kind}"; kinds are ${DISAGREEMENT_KINDS.join(', ')}`);
   if (kinds.has('label-error') && !gold) throw new ConfigError('disagreements of kind label-error need gold (given) labels');
-  if (gold) validateGold(L, gold);
-  validateProbs(L, probs);
+  const checked = toProbabilities(probsIn, L.labels, 'probabilities', n);
+  const probs = checked.values;
 
   const notes: string[] = [];
   const voteCounts = countVotes(L);
-  const top1 = topClasses(probs, n, k);
+  const top1 = checked.top;
 
   // Pass 1 over probabilities: per-class mean self-confidence (given labels) and mean confidence (model's own class).
   const goldSum = new Float64Array(k), goldCount = new Float64Array(k);
@@ -275,19 +274,6 @@ function countVotes(L: LabelMatrix): Int32Array {
     let c = 0;
     for (let j = 0; j < m; j++) c += 1 + (votes[base + j] >> 31);
     out[i] = c;
-  }
-  return out;
-}
-
-/** Per row, the model's top class, or -1 when two classes tie within TIE_TOLERANCE (no single class to side with). */
-function topClasses(probs: ArrayLike<number>, n: number, k: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0, base = 0; i < n; i++, base += k) {
-    let best = 0;
-    for (let y = 1; y < k; y++) if (probs[base + y] > probs[base + best]) best = y;
-    let tied = false;
-    for (let y = 0; y < k; y++) if (y !== best && probs[base + best] - probs[base + y] <= TIE_TOLERANCE) tied = true;
-    out[i] = tied ? ABSTAIN : best;
   }
   return out;
 }

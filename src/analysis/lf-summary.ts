@@ -2,7 +2,8 @@ import { ABSTAIN } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import type { LabelModel } from '../label-model/types.js';
 import { ConfigError } from '../util/errors.js';
-import { modelAccuraciesFor, validateGold } from './validate.js';
+import { toGold, type GoldLabels } from '../matrix/checked.js';
+import { modelAccuraciesFor } from './validate.js';
 
 /**
  * One LF's row of the summary. Fractions divide by n (all rows), as Snorkel's `LFAnalysis.lf_summary` does,
@@ -51,7 +52,7 @@ export interface MatrixSummary {
 
 export interface LFSummaryOptions {
   /** Gold class index per row (-1 = unknown; those rows are left out of correct/incorrect). Length n. */
-  gold?: ArrayLike<number>;
+  gold?: GoldLabels | ArrayLike<number>;
   /**
    * A fitted label model; its `accuracies()` fill `learnedAccuracy`, matched to L's LFs by name (the model may list
    * them in another order, not other ones). A model without that notion adds nothing.
@@ -154,8 +155,7 @@ function learnedAccuracies(L: LabelMatrix, options: LFSummaryOptions): ArrayLike
  * learned accuracy.
  */
 export function lfSummary(L: LabelMatrix, options: LFSummaryOptions = {}): LFSummaryRow[] {
-  const gold = options.gold ?? null;
-  if (gold) validateGold(L, gold);
+  const gold = options.gold ? toGold(options.gold, L.labels, 'gold labels', L.n).values : null;
   const learned = learnedAccuracies(L, options);
   const c = countMatrix(L, gold);
   const n = L.n;

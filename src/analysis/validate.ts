@@ -2,30 +2,6 @@ import type { LabelMatrix } from '../matrix/label-matrix.js';
 import type { LabelModel } from '../label-model/types.js';
 import { ConfigError } from '../util/errors.js';
 
-/** Checks gold labels against the matrix: one per row, each -1 (unknown) or a class index. */
-export function validateGold(L: LabelMatrix, gold: ArrayLike<number>, what = 'gold labels'): void {
-  if (gold.length !== L.n) throw new ConfigError(`${what}: ${gold.length} labels for a label matrix of ${L.n} rows`);
-  for (let i = 0; i < gold.length; i++) {
-    const g = gold[i];
-    if (!Number.isInteger(g) || g < -1 || g >= L.k) {
-      throw new ConfigError(`${what}: row ${i} has label ${g}, expected -1 (unknown) or a class index 0..${L.k - 1} (${L.labels.join(', ')})`);
-    }
-  }
-}
-
-/** Checks a row-major n × k probability matrix against the label matrix: right length, finite values in [0, 1]. */
-export function validateProbs(L: LabelMatrix, probs: ArrayLike<number>): void {
-  if (probs.length !== L.n * L.k) {
-    throw new ConfigError(`probabilities: ${probs.length} values, expected n·k = ${L.n}·${L.k} (one row of ${L.k} per label-matrix row)`);
-  }
-  for (let p = 0; p < probs.length; p++) {
-    const x = probs[p];
-    if (!(x >= -1e-9 && x <= 1 + 1e-9)) {
-      throw new ConfigError(`probabilities: row ${Math.floor(p / L.k)}, class ${L.labels[p % L.k]} is ${x}, expected a probability in [0, 1]`);
-    }
-  }
-}
-
 /**
  * A model fitted on other LFs or other classes would read the votes wrongly: refuse it, naming what differs. The LF
  * order may differ, since every label model aligns a matrix's columns to its own by LF name (`alignToModel`); the

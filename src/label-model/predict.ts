@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { hash2 } from '../util/rng.js';
 import type { TiePolicy } from './types.js';
 
-/** Classes within this distance of the row's top probability count as tied (Snorkel's default tolerance). */
-export const TIE_TOLERANCE = 1e-5;
+import { TIE_TOLERANCE } from '../matrix/checked.js';
+
+export { TIE_TOLERANCE };
 
 export const TIE_POLICIES: readonly TiePolicy[] = ['abstain', 'random', 'snorkel'];
 
@@ -52,11 +53,4 @@ export function snorkelTiePick(i: number, count: number): number {
   let r = 0;
   for (let c = 0; c < hex.length; c++) r = (r * 16 + parseInt(hex[c], 16)) % count;
   return r;
-}
-
-/** Index of the largest value in row i (first on ties); used where a single argmax is wanted without a policy. */
-export function argmaxRow(probs: Float64Array, k: number, i: number): number {
-  let best = 0;
-  for (let y = 1; y < k; y++) if (probs[i * k + y] > probs[i * k + best]) best = y;
-  return best;
 }

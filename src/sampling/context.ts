@@ -1,11 +1,11 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { probsToPreds } from '../label-model/predict.js';
+import { toProbabilities, type Probabilities } from '../matrix/checked.js';
 import { ConfigError, DataError } from '../util/errors.js';
 import type { Row, SampleContext } from './types.js';
 
 export interface SampleInput {
   /** Probabilistic labels, row-major n × k (e.g. `model.predictProba(L)`). */
-  probs: Float64Array;
+  probs: Probabilities | Float64Array;
   /** Class names; their number is k. Defaults to `L.labels`. */
   labels?: readonly string[];
   L?: LabelMatrix;
@@ -20,25 +20,20 @@ export function createSampleContext(input: SampleInput): SampleContext {
   if (!labels) throw new ConfigError('sampling needs the class names: pass `labels` or a label matrix `L`');
   const k = labels.length;
   if (k < 2) throw new ConfigError(`sampling needs at least 2 classes, got ${k}`);
-  const { probs, L, rows } = input;
-  if (!(probs instanceof Float64Array)) throw new ConfigError('probs must be a Float64Array (row-major n × k)');
-  if (probs.length % k !== 0) throw new ConfigError(`probs has ${probs.length} values, not a multiple of k = ${k} classes`);
-  const n = probs.length / k;
+  const { L, rows } = input;
+  const checked = toProbabilities(input.probs, labels, 'probabilities');
+  const { n, values: probs } = checked;
   if (L) {
     if (L.n !== n) throw new ConfigError(`the label matrix has ${L.n} rows but the probabilities have ${n}`);
     if (L.k !== k) throw new ConfigError(`the label matrix has ${L.k} classes but ${k} class names were given`);
   }
   if (rows && rows.length !== n) throw new ConfigError(`the data has ${rows.length} rows but the probabilities have ${n}`);
-  for (let i = 0; i < probs.length; i++) {
-    const p = probs[i];
-    if (!(p >= 0 && p <= 1 + 1e-9)) throw new ConfigError(`probability of row ${Math.floor(i / k)}, class ${labels[i % k]} is ${p}; expected a value in [0, 1]`);
-  }
   return {
     n,
     k,
     labels: [...labels],
     probs,
-    preds: probsToPreds(probs, k, 'abstain'),
+    preds: checked.top,
     L,
     votes: L?.voteCounts(),
     rows,
