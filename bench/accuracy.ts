@@ -21,7 +21,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatTable } from '../src/cli/output.js';
+import { formatTable } from '../src/cli/format/table.js';
 import { listWrenchSets, loadWrenchSplit, wrenchSetName } from '../src/data/wrench.js';
 import { AutoLabelModel } from '../src/label-model/auto.js';
 import { DawidSkene } from '../src/label-model/dawid-skene.js';

@@ -9,7 +9,7 @@ import { lfSummary, matrixSummary } from '../src/analysis/lf-summary.js';
 import { lfCorrelations } from '../src/analysis/correlation.js';
 import { disagreements } from '../src/analysis/disagreements.js';
 import { createRng } from '../src/util/rng.js';
-import { formatTable } from '../src/cli/output.js';
+import { formatTable } from '../src/cli/format/table.js';
 
 const [n, m, k] = [Number(process.argv[2] ?? 1_000_000), Number(process.argv[3] ?? 100), Number(process.argv[4] ?? 2)];
 

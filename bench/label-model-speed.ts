@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatTable } from '../src/cli/output.js';
+import { formatTable } from '../src/cli/format/table.js';
 import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { DawidSkene } from '../src/label-model/dawid-skene.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';

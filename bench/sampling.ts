@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatTable } from '../src/cli/output.js';
+import { formatTable } from '../src/cli/format/table.js';
 import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { createSampleContext, findDuplicates, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe } from '../src/sampling/index.js';

@@ -32,8 +32,8 @@ export { lfSummary, matrixSummary, type LFSummaryRow, type LFSummaryOptions, typ
 export { lfCorrelations, type LFCorrelation, type LFCorrelationOptions, type LFPairStats } from './analysis/correlation.js';
 export { disagreements, DISAGREEMENT_KINDS, type Disagreement, type DisagreementKind, type DisagreementOptions, type DisagreementReport } from './analysis/disagreements.js';
 export { summaryRecords, pairRecords, disagreementRecords } from './analysis/records.js';
-export { readAlignedRows, goldFromRows } from './analysis/inputs.js';
-export { watchLFs, diffSummaries, formatChanges, type WatchOptions, type WatchRun, type WatchResult, type SummaryChanges, type LFChange } from './project/watch.js';
+export { readAlignedRows, goldFromRows } from './data/aligned-rows.js';
+export { watchLFs, diffSummaries, type WatchOptions, type WatchRun, type WatchResult, type SummaryChanges, type LFChange } from './project/watch.js';
 export { scaffoldProject, type ScaffoldOptions, type ScaffoldResult } from './project/scaffold.js';
 // Label models (issue 6)
 export { DawidSkene, type DawidSkeneOptions } from './label-model/dawid-skene.js';
@@ -49,7 +49,7 @@ export { loadWrenchSplit, loadWrenchLabels, listWrenchSets, type WrenchSplit, ty
 export {
   createSampleContext, apportion, randomSampler, randomSample, stratifiedSampler, stratifiedSample, uncertaintySampler, uncertaintyScores,
   disagreementSampler, coverageGapSampler, filterUncovered, confidentSampler, strataOf, normalizeText, findDuplicates,
-  prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, runRecipe, sampleRows, writeSample, PROVENANCE, formatSampleReport,
+  prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, runRecipe, sampleRows, writeSample, PROVENANCE,
   type SampleContext, type Sampler, type StratifyBy, type Allocation, type SampleInput, type StratifiedOptions, type UncertaintyOptions,
   type UncertaintyMeasure, type FilterUncoveredOptions, type ConfidentOptions, type Strata, type DedupeOptions, type DedupeResult,
   type Recipe, type RecipePart, type CustomPart, type PreparedRecipe, type SampleResult, type SampleReport, type PartReport, type ClassCount,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatTable, useColour } from '../src/cli/output.js';
+import { formatTable, useColour } from '../src/cli/format/table.js';
 import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
 import { readRows } from '../src/data/read.js';
 import { writeRows } from '../src/data/write.js';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffSummaries, formatChanges, watchLFs, type WatchRun } from '../src/project/watch.js';
+import { diffSummaries, watchLFs, type WatchRun } from '../src/project/watch.js';
+import { formatChanges } from '../src/cli/format/watch.js';
 import { BALLOT_ROOT, scaffoldProject } from '../src/project/scaffold.js';
 import type { LFSummaryRow, MatrixSummary } from '../src/analysis/lf-summary.js';
 

@@ -1,3 +1,4 @@
+import { formatSampleReport } from '../src/cli/format/sample.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,6 @@ import { createRng } from '../src/util/rng.js';
 import { ConfigError } from '../src/util/errors.js';
 import {
   createSampleContext,
-  formatSampleReport,
   loadRecipe,
   normalizeText,
   prepareRecipe,

@@ -107,26 +107,6 @@ function present(row: LFSummaryRow): (typeof METRICS)[number][] {
   return METRICS.filter((k) => row[k] !== undefined);
 }
 
-/** One line per changed LF, e.g. `~ kw_7: coverage 12.0% → 15.3% (+3.3), accuracy 0.910 → 0.880`. */
-export function formatChanges(c: SummaryChanges): string[] {
-  const fmt = (k: string, v: number) => (Number.isNaN(v) ? '–' : k === 'errors' ? String(v) : k === 'empiricalAccuracy' ? v.toFixed(3) : `${(v * 100).toFixed(1)}%`);
-  const name = (k: string) => (k === 'empiricalAccuracy' ? 'accuracy' : k);
-  const delta = (k: string, a: number, b: number) => {
-    if (Number.isNaN(a)) return `${name(k)} ${fmt(k, b)}`;
-    const d = k === 'errors' ? `${b - a >= 0 ? '+' : ''}${b - a}` : k === 'empiricalAccuracy' ? `${b - a >= 0 ? '+' : ''}${(b - a).toFixed(3)}` : `${b - a >= 0 ? '+' : ''}${((b - a) * 100).toFixed(1)}`;
-    return `${name(k)} ${fmt(k, a)} → ${fmt(k, b)} (${d})`;
-  };
-  const sign = { added: '+', removed: '-', changed: '~', 're-applied': '=' } as const;
-  const lines = c.lfs.map((ch) => {
-    const parts = Object.entries(ch.deltas).map(([k, [a, b]]) => delta(k, a, b));
-    const what = ch.kind === 'removed' ? 'removed' : ch.kind === 're-applied' ? 're-applied, summary unchanged' : parts.join(', ');
-    return `${sign[ch.kind]} ${ch.lf}: ${what}`;
-  });
-  const m = Object.entries(c.matrix).map(([k, [a, b]]) => delta(k, a, b));
-  if (m.length) lines.push(`all LFs: ${m.join(', ')}`);
-  return lines;
-}
-
 const BOOTSTRAP = new URL('./parallel/bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./watch-worker.ts', import.meta.url).href;
 

@@ -14,4 +14,3 @@ export { findDuplicates, type DedupeOptions, type DedupeResult } from './dedupe.
 export { prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, type Recipe, type RecipePart, type CustomPart, type PreparedRecipe } from './recipe.js';
 export { runRecipe, type SampleResult, type SampleReport, type PartReport, type ClassCount } from './run-recipe.js';
 export { sampleRows, writeSample, PROVENANCE } from './output.js';
-export { formatSampleReport } from './report.js';

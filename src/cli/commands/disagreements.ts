@@ -1,14 +1,16 @@
 import type { CommandModule } from 'yargs';
 import { DISAGREEMENT_KINDS, disagreements, type DisagreementKind, type DisagreementReport } from '../../analysis/disagreements.js';
-import { readAlignedRows } from '../../analysis/inputs.js';
+import { readAlignedRows } from '../../data/aligned-rows.js';
 import { disagreementRecords } from '../../analysis/records.js';
 import { assertModelMatches } from '../../analysis/validate.js';
 import type { Dataset, Row } from '../../data/types.js';
 import { writeRows } from '../../data/write.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
 import { ConfigError, DataError } from '../../util/errors.js';
-import { colourText, formatTable, printJSON, useColour, type Colour } from '../output.js';
-import { loadAnalysisInputs } from './analyze.js';
+import { formatDisagreements } from '../format/disagreements.js';
+import { useColour } from '../format/table.js';
+import { printJSON } from '../output.js';
+import { loadAnalysisInputs } from '../inputs.js';
 
 interface DisagreementsArgs {
   L: string;
@@ -77,54 +79,4 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
 function checkColumns(data: Dataset, show: readonly string[]): void {
   const missing = show.filter((c) => !data.columns.includes(c));
   if (missing.length) throw new DataError(data.file, `no column ${missing.map((c) => `"${c}"`).join(', ')}; columns are ${data.columns.join(', ')}`);
-}
-
-const KIND_COLOUR: Record<DisagreementKind, Colour> = { 'label-error': 'red', 'lf-conflict': 'yellow', 'lf-mistake': 'magenta' };
-const KIND_TITLE: Record<DisagreementKind, string> = {
-  'label-error': 'likely label errors (the model confidently contradicts the given label)',
-  'lf-conflict': 'LF conflicts (highest vote entropy)',
-  'lf-mistake': 'LF mistakes (an LF votes against a confident consensus)',
-};
-
-/** The terminal report: one table per kind, with counts, thresholds and what could not be judged. */
-export function formatDisagreements(
-  r: DisagreementReport,
-  source: string,
-  show: readonly string[],
-  extra: ((row: number) => Row) | undefined,
-  colour: boolean,
-): string {
-  const f2 = (x: number | null) => (x === null ? '-' : x.toFixed(2));
-  const out: string[] = [`probabilistic labels: ${source}`];
-  for (const note of r.notes) out.push(`note: ${note}`);
-  for (const kind of DISAGREEMENT_KINDS) {
-    const found = r.found[kind];
-    if (found === undefined) continue;
-    const flags = r.flags.filter((f) => f.kind === kind);
-    const total = typeof found === 'number' ? found : Object.values(found).reduce((s, x) => s + x, 0);
-    const title = `${KIND_TITLE[kind]}: ${total.toLocaleString('en-US')} found, showing ${flags.length}`;
-    out.push('', colour ? colourText(title, KIND_COLOUR[kind]) : title);
-    if (kind === 'label-error') out.push(`class thresholds (mean self-confidence): ${r.labels.map((name, y) => `${name} ${f2(r.thresholds.labelError![y])}`).join(', ')}`);
-    if (kind === 'lf-mistake') {
-      out.push(`consensus thresholds: ${r.labels.map((name, y) => `${name} ${f2(r.thresholds.consensus![y])}`).join(', ')}`);
-      const perLF = Object.entries(found as Record<string, number>).filter(([, x]) => x > 0);
-      out.push(`per LF: ${perLF.length ? perLF.map(([lf, x]) => `${lf} ${x}`).join(', ') : 'none'}`);
-    }
-    if (!flags.length) continue;
-    const header = ['rank', 'row', 'score'];
-    if (kind === 'lf-mistake') header.push('lf');
-    if (flags.some((f) => f.given !== undefined)) header.push('given');
-    header.push('predicted', 'reason', ...show);
-    const rows = flags.map((f) => {
-      const row: (string | number)[] = [f.rank, f.row, f.score];
-      if (kind === 'lf-mistake') row.push(f.lf!);
-      if (header.includes('given')) row.push(f.given ?? '-');
-      row.push(f.predicted ?? 'tie', f.reason);
-      const cells = extra?.(f.row) ?? {};
-      for (const c of show) row.push(String(cells[c] ?? ''));
-      return row;
-    });
-    out.push(formatTable(header, rows, { maxCellWidth: 90 }));
-  }
-  return `${out.join('\n')}\n`;
 }

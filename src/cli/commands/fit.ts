@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { goldFromRows, readAlignedRows } from '../../analysis/inputs.js';
+import { goldFromRows, readAlignedRows } from '../../data/aligned-rows.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import { AutoLabelModel } from '../../label-model/auto.js';
@@ -7,7 +7,8 @@ import { parseMetric } from '../../label-model/metrics.js';
 import { createLabelModel, LABEL_MODEL_KINDS, parseLabelModelKind, type LabelModelKind } from '../../label-model/registry.js';
 import type { FitReport, LabelModel, ModelSelection } from '../../label-model/types.js';
 import { ConfigError, DataError } from '../../util/errors.js';
-import { formatTable, printJSON, writeJSONFile } from '../output.js';
+import { formatTable } from '../format/table.js';
+import { printJSON, writeJSONFile } from '../output.js';
 
 interface FitArgs {
   model: string;

@@ -1,7 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { discoverLFs } from '../../project/discovery.js';
 import { displayPath } from '../../project/paths.js';
-import { formatTable, printJSON } from '../output.js';
+import { formatTable } from '../format/table.js';
+import { printJSON } from '../output.js';
 
 interface ListArgs {
   lfs: string[];

@@ -6,7 +6,8 @@ import { AutoLabelModel } from '../../label-model/auto.js';
 import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
 import { ConfigError } from '../../util/errors.js';
-import { formatTable, printJSON } from '../output.js';
+import { formatTable } from '../format/table.js';
+import { printJSON } from '../output.js';
 
 interface PredictArgs {
   model: string;

@@ -1,10 +1,11 @@
 import { readLabelModelFile } from '../model-file.js';
 import type { CommandModule } from 'yargs';
-import { readAlignedRows } from '../../analysis/inputs.js';
+import { readAlignedRows } from '../../data/aligned-rows.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { Dataset } from '../../data/types.js';
-import { createSampleContext, formatSampleReport, loadRecipe, overrideRecipe, runRecipe, writeSample } from '../../sampling/index.js';
+import { createSampleContext, loadRecipe, overrideRecipe, runRecipe, writeSample } from '../../sampling/index.js';
 import { ConfigError } from '../../util/errors.js';
+import { formatSampleReport } from '../format/sample.js';
 import { printJSON, writeJSONFile } from '../output.js';
 
 interface SampleArgs {

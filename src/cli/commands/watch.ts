@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { watchLFs, formatChanges, type WatchRun } from '../../project/watch.js';
-import { formatTable } from '../output.js';
+import { watchLFs, type WatchRun } from '../../project/watch.js';
+import { formatRun } from '../format/watch.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { existsSync } from 'node:fs';
 import { missingColumns } from '../../data/read.js';
@@ -69,20 +69,3 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
     }
   },
 };
-
-function formatRun(run: WatchRun, first: boolean): string[] {
-  const time = new Date().toTimeString().slice(0, 8);
-  const why = run.trigger.includes('(start)') ? 'start' : `${run.trigger.join(', ')} changed`;
-  if (!run.ok) return [`[${time}] ${why}: ${run.error.message}`];
-  const { report, summary } = run.result;
-  const applied = report.lfs.filter((l) => l.status === 'applied');
-  const head = `[${time}] ${why} → applied ${applied.length}${applied.length && applied.length <= 5 ? ` (${applied.map((l) => `${l.name}: ${l.reason}`).join('; ')})` : ''}, cached ${report.cached.length}, ${report.rows.toLocaleString('en-US')} rows, ${report.seconds.toFixed(2)} s`;
-  if (first) {
-    const gold = summary.some((r) => r.empiricalAccuracy !== undefined);
-    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-    const rows = summary.map((r) => [r.lf, pct(r.coverage), pct(r.overlaps), pct(r.conflicts), ...(gold ? [r.empiricalAccuracy!.toFixed(3)] : []), r.errors]);
-    return [head, formatTable(['LF', 'coverage', 'overlaps', 'conflicts', ...(gold ? ['accuracy'] : []), 'errors'], rows)];
-  }
-  const lines = formatChanges(run.changes);
-  return [head, ...(lines.length ? lines : ['  no change in the LF summary'])];
-}

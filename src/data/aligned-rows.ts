@@ -1,6 +1,6 @@
-import { readGoldLabels } from '../data/gold.js';
-import { readRows } from '../data/read.js';
-import type { Dataset } from '../data/types.js';
+import { readGoldLabels } from './gold.js';
+import { readRows } from './read.js';
+import type { Dataset } from './types.js';
 import { defineLabels } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { DataError } from '../util/errors.js';

@@ -1,5 +1,5 @@
-import { formatTable } from '../cli/output.js';
-import type { SampleReport } from './run-recipe.js';
+import type { SampleReport } from '../../sampling/run-recipe.js';
+import { formatTable } from './table.js';
 
 /** The sample report as text: parts, classes (pool before/after dedupe, selected), then notes. */
 export function formatSampleReport(report: SampleReport): string {

@@ -1,0 +1,23 @@
+import { goldFromRows, readAlignedRows } from '../data/aligned-rows.js';
+import { loadLabelMatrix } from '../data/label-matrix-io.js';
+import type { LabelModel } from '../label-model/types.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
+import { ConfigError } from '../util/errors.js';
+import { readLabelModelFile } from './model-file.js';
+
+/** Inputs shared by `analyze` and `disagreements`: the label matrix, an optional fitted model, optional gold labels. */
+export interface AnalysisInputs {
+  L: LabelMatrix;
+  model?: LabelModel;
+  gold?: Int32Array;
+}
+
+export function loadAnalysisInputs(a: { L: string; model?: string; gold?: string; 'label-column'?: string }): AnalysisInputs {
+  if (a.gold && !a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the given labels');
+  if (a['label-column'] && !a.gold) throw new ConfigError('--label-column needs --gold: the file holding that column');
+  const L = loadLabelMatrix(a.L);
+  const model = a.model ? readLabelModelFile(a.model, { matrix: { L, file: a.L } }) : undefined;
+  const gold = a.gold ? goldFromRows(L, readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
+  return { L, model, gold };
+}
+
