@@ -3,12 +3,9 @@
  * known model: each LF covers a random fraction of rows and votes the true class with its own accuracy).
  * Usage: node bin/run-ts.mjs bench/analysis.ts [n=1000000] [m=100] [k=2]
  */
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { lfSummary, matrixSummary } from '../src/analysis/lf-summary.js';
-import { lfCorrelations } from '../src/analysis/correlation.js';
-import { disagreements } from '../src/analysis/disagreements.js';
-import { createRng } from '../src/util/rng.js';
+import {
+  LabelMatrix, MajorityVote, lfSummary, matrixSummary, lfCorrelations, disagreements, createRng,
+} from '../src/index.js';
 import { formatTable } from '../src/cli/format/table.js';
 
 const [n, m, k] = [Number(process.argv[2] ?? 1_000_000), Number(process.argv[3] ?? 100), Number(process.argv[4] ?? 2)];

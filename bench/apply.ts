@@ -16,7 +16,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AsyncByteQueue, Field, Float64, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8 } from 'apache-arrow';
-import { createRng } from '../src/util/rng.js';
+import { createRng } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');

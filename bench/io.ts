@@ -3,12 +3,9 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRowBatches, readRows } from '../src/data/read.js';
-import { writeRows } from '../src/data/write.js';
-import { loadLabelMatrix, saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { createRng } from '../src/util/rng.js';
-import type { Row } from '../src/data/types.js';
+import {
+  readRowBatches, readRows, writeRows, loadLabelMatrix, saveLabelMatrix, LabelMatrix, createRng, type Row,
+} from '../src/index.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

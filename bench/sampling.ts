@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from '../src/cli/format/table.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { createSampleContext, findDuplicates, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe } from '../src/sampling/index.js';
-import { createRng } from '../src/util/rng.js';
+import { LabelMatrix, MajorityVote, createRng } from '../src/index.js';
+import {
+  createSampleContext, findDuplicates, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe,
+} from '../src/internal.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import protoPkg from 'onnx-proto';
 import { spamFeatures, SPAM_FEATURE_NAMES } from '../examples/onnx/features.js';
-import { readRows } from '../src/data/read.js';
+import { readRows } from '../src/index.js';
 
 const { onnx } = protoPkg;
 

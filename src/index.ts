@@ -1,59 +1,60 @@
-// Public API of ballot. Each area adds its exports below.
-export { ABSTAIN, defineLabels, MAX_CLASSES, type Abstain, type LabelSpace } from './matrix/labels.js';
+// ballot's public API, grouped by task. Everything else is reachable through 'ballot/internal' (src/internal.ts),
+// which carries no stability promise. A name belongs here when a user script needs it for one of these tasks.
+
+// ── Define labeling functions ──────────────────────────────────────────────────────────────────────────────────
+export { ABSTAIN, defineLabels, type Abstain, type LabelSpace } from './matrix/labels.js';
 export { labelingFunction, isLabelingFunction, type LabelingFunction, type LabelingFunctionSpec } from './lf/labeling-function.js';
 export { preprocessor, type Preprocessor } from './lf/preprocessor.js';
-export { keywordLF, regexLF, thresholdLF, lookupLF, type Field } from './lf/builders.js';
-export { applyLFs, createRowVoter, assertUniqueLFNames, type ApplyOptions } from './lf/apply.js';
-export { LabelMatrix } from './matrix/label-matrix.js';
-export { loadLFModules, type LoadedLFs } from './project/load.js';
-export { MajorityVote } from './label-model/majority-vote.js';
-export { probsToPreds, TIE_TOLERANCE } from './label-model/predict.js';
-export type { LabelModel, LabelModelJSON, FitReport, TiePolicy } from './label-model/types.js';
-export { createRng, hashString, type Rng } from './util/rng.js';
-export { BallotError, DataError, LabelingFunctionError, ConfigError } from './util/errors.js';
-export { writeFileAtomic } from './data/atomic.js';
-export { readRows, readRowBatches, formatOf, type ReadOptions, type BatchOptions } from './data/read.js';
-export type { Row, Dataset, DataFormat, RowBatch } from './data/types.js';
-export { CsvParser, parseCSV, type CsvOptions } from './data/csv.js';
-export { JsonlParser, parseJSONL } from './data/jsonl.js';
-export { parseArrow, rowsToArrowTable, rowsToArrowIPC, detectArrowFraming } from './data/arrow.js';
-export { readGoldLabels, type GoldOptions } from './data/gold.js';
-export { writeRows, toCSV, toJSONL, columnsOf, type WriteOptions } from './data/write.js';
-export { saveLabelMatrix, loadLabelMatrix, labelMatrixToIPC, labelMatrixFromIPC, LABEL_MATRIX_FORMAT_VERSION } from './data/label-matrix-io.js';
-export { applyLFsAsync, createBatchVoter, type AsyncApplyOptions, type BatchVoter } from './lf/apply-async.js';
-export { isBatchedLF, type BatchedLabelingFunction } from './lf/batched.js';
+export { keywordLF, regexLF, thresholdLF, lookupLF } from './lf/builders.js';
 export { onnxLabelingFunction, type OnnxLFOptions } from './lf/onnx.js';
-export { discoverLFs, type DiscoveredLF, type Discovery } from './project/discovery.js';
-export { SourceAnalyzer, type CodeFingerprint, type SourceLocation } from './project/fingerprint.js';
-export { expandLFPatterns } from './project/glob.js';
-export { applyFile, resolveLabelSpace, type ApplyFileOptions, type ApplyFileReport, type LFRun } from './project/apply-file.js';
-export type { LFSource, LoadOptions } from './project/load.js';
-export { lfSummary, matrixSummary, type LFSummaryRow, type LFSummaryOptions, type MatrixSummary } from './analysis/lf-summary.js';
-export { lfCorrelations, type LFCorrelation, type LFCorrelationOptions, type LFPairStats } from './analysis/correlation.js';
-export { disagreements, DISAGREEMENT_KINDS, type Disagreement, type DisagreementKind, type DisagreementOptions, type DisagreementReport } from './analysis/disagreements.js';
-export { summaryRecords, pairRecords, disagreementRecords } from './analysis/records.js';
-export { readAlignedRows, goldFromRows } from './data/aligned-rows.js';
-export { watchLFs, diffSummaries, type WatchOptions, type WatchRun, type WatchResult, type SummaryChanges, type LFChange } from './project/watch.js';
-export { scaffoldProject, type ScaffoldOptions, type ScaffoldResult } from './project/scaffold.js';
-// Label models (issue 6)
-export { DawidSkene, type DawidSkeneOptions } from './label-model/dawid-skene.js';
-export { MatrixCompletionModel, type MatrixCompletionOptions } from './label-model/matrix-completion.js';
-export { TripletModel, type TripletOptions } from './label-model/triplet.js';
-export { WeightedMajorityVote, type WeightedMajorityVoteOptions } from './label-model/weighted-majority-vote.js';
-export { AutoLabelModel, AUTO_CANDIDATES, type AutoOptions, type AutoCandidate } from './label-model/auto.js';
-export { createLabelModel, loadLabelModel, parseLabelModelKind, LABEL_MODEL_KINDS, type LabelModelKind } from './label-model/registry.js';
+
+// ── Apply them: rows → label matrix ────────────────────────────────────────────────────────────────────────────
+export { LabelMatrix } from './matrix/label-matrix.js';
+export { applyLFs, type ApplyOptions } from './lf/apply.js';
+export { applyLFsAsync, type AsyncApplyOptions } from './lf/apply-async.js';
+export { applyFile, type ApplyFileOptions, type ApplyFileReport } from './project/apply-file.js';
+export { loadLFModules, type LoadedLFs } from './project/load.js';
+export { discoverLFs, type DiscoveredLF } from './project/discovery.js';
+export { watchLFs, type WatchOptions, type WatchRun } from './project/watch.js';
+export { scaffoldProject, type ScaffoldOptions } from './project/scaffold.js';
+
+// ── Label models: votes → probabilistic labels ─────────────────────────────────────────────────────────────────
+export { createLabelModel, loadLabelModel, LABEL_MODEL_KINDS, type LabelModelKind } from './label-model/registry.js';
+export type { LabelModel, LabelModelJSON, FitReport, TiePolicy, ModelSelection } from './label-model/types.js';
+export { MajorityVote } from './label-model/majority-vote.js';
+export { WeightedMajorityVote } from './label-model/weighted-majority-vote.js';
+export { DawidSkene } from './label-model/dawid-skene.js';
+export { MatrixCompletionModel } from './label-model/matrix-completion.js';
+export { TripletModel } from './label-model/triplet.js';
+export { AutoLabelModel } from './label-model/auto.js';
 export { OverlapStats } from './label-model/stats.js';
-export { scorePredictions, expectedScore, parseMetric, METRICS, type Metric } from './label-model/metrics.js';
-export type { ModelSelection } from './label-model/types.js';
-export { loadWrenchSplit, loadWrenchLabels, listWrenchSets, type WrenchSplit, type WrenchSplitName } from './data/wrench.js';
+export { probsToPreds } from './label-model/predict.js';
+export { scorePredictions, type Metric } from './label-model/metrics.js';
+
+// ── Checked values: gold labels and probabilities parsed once ─────────────────────────────────────────────────
+export { checkGold, checkProbabilities, sameLabels, type GoldLabels, type Probabilities } from './matrix/checked.js';
+
+// ── Analyze: LF summary, correlations, disagreements ──────────────────────────────────────────────────────────
+export { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from './analysis/lf-summary.js';
+export { lfCorrelations, type LFCorrelation } from './analysis/correlation.js';
+export { disagreements, type Disagreement, type DisagreementReport } from './analysis/disagreements.js';
+export { summaryRecords, disagreementRecords } from './analysis/records.js';
+
+// ── Sample the next training set ──────────────────────────────────────────────────────────────────────────────
 export {
-  createSampleContext, apportion, randomSampler, randomSample, stratifiedSampler, stratifiedSample, uncertaintySampler, uncertaintyScores,
-  disagreementSampler, coverageGapSampler, filterUncovered, confidentSampler, strataOf, normalizeText, findDuplicates,
-  prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, runRecipe, sampleRows, writeSample, PROVENANCE,
-  type SampleContext, type Sampler, type StratifyBy, type Allocation, type SampleInput, type StratifiedOptions, type UncertaintyOptions,
-  type UncertaintyMeasure, type FilterUncoveredOptions, type ConfidentOptions, type Strata, type DedupeOptions, type DedupeResult,
-  type Recipe, type RecipePart, type CustomPart, type PreparedRecipe, type SampleResult, type SampleReport, type PartReport, type ClassCount,
+  runRecipe, loadRecipe, writeSample, createSampleContext, randomSample, stratifiedSample, filterUncovered, findDuplicates,
+  type Recipe, type SampleResult, type SampleReport,
 } from './sampling/index.js';
-export { snorkelTiePick, TIE_POLICIES } from './label-model/predict.js';
-export { bestF1Threshold, tuneF1Threshold, predsAtThreshold, type F1ThresholdChoice, type TunedF1Threshold } from './label-model/threshold.js';
-export { COLUMN_TYPES, checkColumnTypes, type ColumnType, type RowsToArrowOptions } from './data/arrow.js';
+
+// ── Read and write ────────────────────────────────────────────────────────────────────────────────────────────
+export { readRows, readRowBatches } from './data/read.js';
+export { writeRows } from './data/write.js';
+export { readGoldLabels } from './data/gold.js';
+export { saveLabelMatrix, loadLabelMatrix } from './data/label-matrix-io.js';
+export { loadWrenchSplit } from './data/wrench.js';
+export { writeFileAtomic, writeJSONFile } from './data/atomic.js';
+export type { Row, Dataset } from './data/types.js';
+
+// ── Errors and seeded randomness ──────────────────────────────────────────────────────────────────────────────
+export { BallotError, ConfigError, DataError, LabelingFunctionError } from './util/errors.js';
+export { createRng } from './util/rng.js';

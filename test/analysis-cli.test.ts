@@ -3,13 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatTable, useColour } from '../src/cli/format/table.js';
-import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { readRows } from '../src/data/read.js';
-import { writeRows } from '../src/data/write.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { createLabelModel } from '../src/label-model/registry.js';
+import { saveLabelMatrix, readRows, writeRows, LabelMatrix, createLabelModel, disagreements } from '../src/index.js';
 import { writeJSONFile } from '../src/cli/output.js';
-import { disagreements } from '../src/analysis/disagreements.js';
 import { runCli } from './cli-helpers.js';
 
 // The CLI end to end, in-process: a hand-made label matrix and a gold CSV in a temp dir.

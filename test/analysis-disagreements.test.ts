@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { disagreements } from '../src/analysis/disagreements.js';
-import { TopK } from '../src/analysis/top-k.js';
-import { createRng } from '../src/util/rng.js';
-import { ConfigError } from '../src/util/errors.js';
+import { LabelMatrix, MajorityVote, disagreements, createRng, ConfigError } from '../src/index.js';
+import { TopK } from '../src/internal.js';
 
 // Hand-computed example, classes NO(0) YES(1), LFs x y z. probs come from "some label model".
 //                votes          p(NO), p(YES)   given

@@ -1,14 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { disagreements } from '../src/analysis/disagreements.js';
-import { createRng } from '../src/util/rng.js';
-import { readRows } from '../src/data/read.js';
-import { readGoldLabels } from '../src/data/gold.js';
-import { applyLFs } from '../src/lf/apply.js';
-import { isLabelingFunction, type LabelingFunction } from '../src/lf/labeling-function.js';
+import {
+  LabelMatrix, MajorityVote, disagreements, createRng, readRows, readGoldLabels, applyLFs, isLabelingFunction, type LabelingFunction,
+} from '../src/index.js';
 import * as spam from '../examples/spam/lfs.js';
 
 // Proof on real data: flip a seeded 10% of the YouTube spam test set's gold labels, then ask `disagreements` (kind

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
-import { lfSummary, matrixSummary } from '../src/analysis/lf-summary.js';
-import { lfCorrelations } from '../src/analysis/correlation.js';
-import { ConfigError } from '../src/util/errors.js';
-import { countPairs } from '../src/analysis/pair-counts.js';
-import { createRng } from '../src/util/rng.js';
+import {
+  LabelMatrix, MajorityVote, WeightedMajorityVote, lfSummary, matrixSummary, lfCorrelations, ConfigError, createRng,
+} from '../src/index.js';
+import { countPairs } from '../src/internal.js';
 
 // Hand-computed example: 6 rows, 4 LFs (w never votes), classes A B C; row 2 is uncovered.
 //          x   y   z   w      covered overlapped conflicted   gold

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRows } from '../src/data/read.js';
+import { readRows } from '../src/index.js';
 
 // The README walkthrough end to end through the real binary (node bin/ballot.mjs), in a temp dir, on the Shakira
 // comments of examples/spam/data with the example LFs: apply → fit → analyze → disagreements → predict → sample.

@@ -19,11 +19,8 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectArrowFraming, rowsToArrowTable } from '../src/data/arrow.js';
-import { readRowBatches, readRows } from '../src/data/read.js';
-import { writeRows } from '../src/data/write.js';
-import { DataError } from '../src/util/errors.js';
-import type { Row } from '../src/data/types.js';
+import { detectArrowFraming, rowsToArrowTable } from '../src/internal.js';
+import { readRowBatches, readRows, writeRows, DataError, type Row } from '../src/index.js';
 import { dataError } from './data-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-arrow-'));

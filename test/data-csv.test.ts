@@ -2,13 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CsvParser, parseCSV } from '../src/data/csv.js';
-import { readGoldLabels } from '../src/data/gold.js';
-import { readRowBatches, readRows } from '../src/data/read.js';
-import { toCSV, writeRows } from '../src/data/write.js';
-import { defineLabels } from '../src/matrix/labels.js';
-import { DataError } from '../src/util/errors.js';
-import type { Row } from '../src/data/types.js';
+import { CsvParser, parseCSV, toCSV, writeRows } from '../src/internal.js';
+import { readGoldLabels, readRowBatches, readRows, defineLabels, DataError, type Row } from '../src/index.js';
 import { dataError } from './data-helpers.js';
 
 const FIX = join(import.meta.dirname, 'fixtures/data');

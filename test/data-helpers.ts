@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DataError } from '../src/util/errors.js';
+import { DataError } from '../src/index.js';
 
 /** The DataError thrown by f (fails the test if f throws something else or nothing). */
 export function dataError(f: () => unknown): DataError {

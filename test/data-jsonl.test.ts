@@ -2,11 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JsonlParser, parseJSONL } from '../src/data/jsonl.js';
-import { readRowBatches, readRows } from '../src/data/read.js';
-import { toJSONL, writeRows } from '../src/data/write.js';
-import { DataError } from '../src/util/errors.js';
-import type { Row } from '../src/data/types.js';
+import { JsonlParser, parseJSONL, toJSONL, writeRows } from '../src/internal.js';
+import { readRowBatches, readRows, DataError, type Row } from '../src/index.js';
 import { dataError } from './data-helpers.js';
 
 const FIX = join(import.meta.dirname, 'fixtures/data');

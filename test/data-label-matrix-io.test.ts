@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Field, Int8, Int32, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type, type Data } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { columnsToRows, rowsToColumns } from '../src/data/transpose.js';
-import { labelMatrixToIPC, loadLabelMatrix, saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { DataError } from '../src/util/errors.js';
-import { createRng } from '../src/util/rng.js';
+import { columnsToRows, rowsToColumns, labelMatrixToIPC, loadLabelMatrix, saveLabelMatrix } from '../src/internal.js';
+import { LabelMatrix, DataError, createRng } from '../src/index.js';
 import { dataError } from './data-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-lm-'));

@@ -2,9 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSpamDemo } from '../examples/spam/demo.js';
-import { readRows } from '../src/data/read.js';
-import { loadLabelMatrix } from '../src/data/label-matrix-io.js';
+import { runSpamDemo } from '../src/internal.js';
+import { readRows, loadLabelMatrix } from '../src/index.js';
 
 const out = mkdtempSync(join(tmpdir(), 'ballot-demo-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

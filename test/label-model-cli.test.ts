@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { readRows } from '../src/data/read.js';
-import { writeRows } from '../src/data/write.js';
-import { probsToPreds } from '../src/label-model/predict.js';
-import { loadLabelModel } from '../src/label-model/registry.js';
+import { saveLabelMatrix, readRows, writeRows, probsToPreds, loadLabelModel } from '../src/index.js';
 import { sampleByClass, sampleGenerative } from './label-model-helpers.js';
 
 const accuracy = [0.9, 0.85, 0.8, 0.7, 0.6];

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { expectedScore, scorePredictions } from '../src/label-model/metrics.js';
-import { minCostAssignment } from '../src/label-model/munkres.js';
-import { createLabelModel } from '../src/label-model/registry.js';
-import { OverlapStats } from '../src/label-model/stats.js';
-import { TripletModel } from '../src/label-model/triplet.js';
-import { createRng } from '../src/util/rng.js';
+import { LabelMatrix, createLabelModel, OverlapStats, TripletModel, createRng } from '../src/index.js';
+import { expectedScore, scorePredictions, minCostAssignment } from '../src/internal.js';
 import { sampleGenerative } from './label-model-helpers.js';
 
 const KINDS = ['mv', 'wmv', 'ds', 'mc', 'triplet'] as const;

@@ -1,5 +1,4 @@
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { createRng } from '../src/util/rng.js';
+import { LabelMatrix, createRng } from '../src/index.js';
 
 /**
  * Samples a label matrix from a known conditionally independent model: Y ~ classBalance; LF j votes with probability

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { AutoLabelModel } from '../src/label-model/auto.js';
-import { createLabelModel, loadLabelModel } from '../src/label-model/registry.js';
-import type { LabelModel } from '../src/label-model/types.js';
-import { createRng } from '../src/util/rng.js';
+import {
+  LabelMatrix, AutoLabelModel, createLabelModel, loadLabelModel, type LabelModel, createRng,
+} from '../src/index.js';
 import { sampleGenerative } from './label-model-helpers.js';
 
 const accuracy = [0.9, 0.85, 0.8, 0.7, 0.65, 0.6];

@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AutoLabelModel, type AutoOptions } from '../src/label-model/auto.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { scorePredictions } from '../src/label-model/metrics.js';
-import { probsToPreds, snorkelTiePick } from '../src/label-model/predict.js';
-import { loadLabelModel } from '../src/label-model/registry.js';
-import { bestF1Threshold, predsAtThreshold, tuneF1Threshold } from '../src/label-model/threshold.js';
-import type { LabelMatrix } from '../src/matrix/label-matrix.js';
+import {
+  AutoLabelModel, type AutoOptions, probsToPreds, snorkelTiePick, bestF1Threshold, predsAtThreshold, tuneF1Threshold,
+} from '../src/internal.js';
+import { MajorityVote, scorePredictions, loadLabelModel, type LabelMatrix } from '../src/index.js';
 import { sampleByClass } from './label-model-helpers.js';
 
 /** Snorkel's pick, computed the way Python does it: the whole SHA-1 digest as one big integer, modulo the count. */

@@ -2,10 +2,8 @@ import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listWrenchSets, loadWrenchSplit } from '../src/data/wrench.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { MatrixCompletionModel } from '../src/label-model/matrix-completion.js';
-import { expectedScore } from '../src/label-model/metrics.js';
+import { listWrenchSets, loadWrenchSplit, expectedScore } from '../src/internal.js';
+import { MajorityVote, MatrixCompletionModel } from '../src/index.js';
 
 function wrenchDir(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'ballot-wrench-'));

@@ -4,8 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyFile } from '../src/project/apply-file.js';
-import { readHeader } from '../src/project/cache.js';
+import { applyFile } from '../src/index.js';
+import { readHeader } from '../src/internal.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const SPAM = join(REPO, 'examples/spam/data/Youtube01-Psy.csv');

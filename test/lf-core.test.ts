@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ABSTAIN, applyLFs, defineLabels, keywordLF, LabelingFunctionError, labelingFunction, LabelMatrix, lookupLF,
-  MajorityVote, preprocessor, probsToPreds, regexLF, thresholdLF,
+  ABSTAIN, applyLFs, defineLabels, keywordLF, LabelingFunctionError, labelingFunction, LabelMatrix, lookupLF, MajorityVote, preprocessor, probsToPreds, regexLF, thresholdLF,
 } from '../src/index.js';
 
 const labels = defineLabels(['HAM', 'SPAM'] as const);

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SourceAnalyzer } from '../src/project/fingerprint.js';
+import { SourceAnalyzer } from '../src/internal.js';
 
 const FIX = fileURLToPath(new URL('./fixtures/lfs/', import.meta.url));
 

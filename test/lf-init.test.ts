@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { BALLOT_ROOT, scaffoldProject } from '../src/project/scaffold.js';
-import { applyFile } from '../src/project/apply-file.js';
-import { readRows } from '../src/data/read.js';
-import { prepareRecipe } from '../src/sampling/recipe.js';
+import { BALLOT_ROOT, scaffoldProject, prepareRecipe } from '../src/internal.js';
+import { applyFile, readRows } from '../src/index.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 let root: string;

@@ -4,13 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protoPkg from 'onnx-proto';
-import { onnxLabelingFunction } from '../src/lf/onnx.js';
-import { applyLFsAsync } from '../src/lf/apply-async.js';
-import { applyLFs } from '../src/lf/apply.js';
-import { applyFile } from '../src/project/apply-file.js';
-import { ABSTAIN, defineLabels } from '../src/matrix/labels.js';
-import { keywordLF } from '../src/lf/builders.js';
-import { readRows } from '../src/data/read.js';
+import {
+  onnxLabelingFunction, applyLFsAsync, applyLFs, applyFile, ABSTAIN, defineLabels, keywordLF, readRows,
+} from '../src/index.js';
 import { spamFeatures } from '../examples/onnx/features.js';
 import { logisticRegressionONNX } from '../scripts/make-onnx-model.js';
 

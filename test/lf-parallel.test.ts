@@ -3,13 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyFile } from '../src/project/apply-file.js';
-import { applyLFs } from '../src/lf/apply.js';
-import { applyLFsAsync } from '../src/lf/apply-async.js';
-import { loadLFModules } from '../src/project/load.js';
-import { readRows } from '../src/data/read.js';
-import { rowsToArrowIPC } from '../src/data/arrow.js';
-import { createRng } from '../src/util/rng.js';
+import { applyFile, applyLFs, applyLFsAsync, loadLFModules, readRows, createRng } from '../src/index.js';
+import { rowsToArrowIPC } from '../src/internal.js';
 
 const LFS = fileURLToPath(new URL('./fixtures/lfs/parallel/lfs.ts', import.meta.url));
 const WORDS = ['good', 'bad', 'meh', 'great', 'awful', 'ok', 'the', 'movie', 'was', 'plot', 'actors', 'okay', 'fine'];

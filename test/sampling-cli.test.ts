@@ -3,11 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { readRows } from '../src/data/read.js';
-import { writeRows } from '../src/data/write.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { createRng } from '../src/util/rng.js';
+import { saveLabelMatrix, readRows, writeRows, LabelMatrix, createRng } from '../src/index.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'ballot.mjs');
 const ballot = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });

@@ -1,12 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRows } from '../src/data/read.js';
-import { ConfigError } from '../src/util/errors.js';
-import { findDuplicates, normalizeText, type Row } from '../src/sampling/index.js';
-import { candidateProbability, chooseBands, ophSignature, ophSignatureOfCodes, shingleHashes } from '../src/sampling/minhash.js';
-import { TextNormalizer } from '../src/sampling/normalize-text.js';
-import { createRng } from '../src/util/rng.js';
+import { readRows, ConfigError, createRng } from '../src/index.js';
+import {
+  findDuplicates, normalizeText, type Row, candidateProbability, chooseBands, ophSignature, ophSignatureOfCodes, shingleHashes, TextNormalizer,
+} from '../src/internal.js';
 
 const SPAM_DIR = join(import.meta.dirname, '..', 'examples', 'spam', 'data');
 const haveSpam = existsSync(SPAM_DIR);

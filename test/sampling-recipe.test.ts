@@ -4,20 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { readRows } from '../src/data/read.js';
-import { createRng } from '../src/util/rng.js';
-import { ConfigError } from '../src/util/errors.js';
+import { LabelMatrix, MajorityVote, readRows, createRng, ConfigError } from '../src/index.js';
 import {
-  createSampleContext,
-  loadRecipe,
-  normalizeText,
-  prepareRecipe,
-  runRecipe,
-  writeSample,
-  type Recipe,
-} from '../src/sampling/index.js';
+  createSampleContext, loadRecipe, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe,
+} from '../src/internal.js';
 
 /** Texts with planted duplicates, a skewed class, LFs of partial coverage, majority-vote probs. */
 function pool(n: number, seed = 1) {

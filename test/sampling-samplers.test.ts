@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { createRng } from '../src/util/rng.js';
-import { ConfigError } from '../src/util/errors.js';
+import { LabelMatrix, MajorityVote, createRng, ConfigError } from '../src/index.js';
 import {
-  apportion,
-  confidentSampler,
-  coverageGapSampler,
-  createSampleContext,
-  disagreementSampler,
-  filterUncovered,
-  randomSample,
-  stratifiedSample,
-  stratifiedSampler,
-  uncertaintySampler,
-  type SampleContext,
-} from '../src/sampling/index.js';
+  apportion, confidentSampler, coverageGapSampler, createSampleContext, disagreementSampler, filterUncovered, randomSample, stratifiedSample, stratifiedSampler, uncertaintySampler, type SampleContext,
+} from '../src/internal.js';
 
 /** n rows with a skewed true class (70/25/5 %), m LFs of 30 % coverage and 80 % accuracy, majority-vote probs. */
 function synthetic(n: number, seed = 1, m = 5) {

@@ -1,11 +1,7 @@
-import { writeFileAtomic } from '../data/atomic.js';
+export { writeJSONFile } from '../data/atomic.js';
 
 /** Prints a value as JSON on stdout (the `--json` form of every command). */
 export function printJSON(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v), 2)}\n`);
 }
 
-/** Writes a JSON file atomically. */
-export function writeJSONFile(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
-}

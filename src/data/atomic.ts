@@ -65,3 +65,8 @@ function blockingFile(path: string): string | undefined {
   }
   return undefined;
 }
+
+/** Writes a value as pretty-printed JSON, atomically (a saved model, a report). */
+export function writeJSONFile(path: string, value: unknown): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}

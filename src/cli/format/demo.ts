@@ -1,4 +1,4 @@
-import type { SpamDemoReport } from '../../../examples/spam/demo.js';
+import type { SpamDemoReport } from '../../project/demo.js';
 import { formatAnalysis } from './analyze.js';
 import { formatSampleReport } from './sample.js';
 import { formatTable, useColour } from './table.js';

@@ -10,32 +10,37 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readRows } from '../../src/data/read.js';
-import { readGoldLabels } from '../../src/data/gold.js';
-import { saveLabelMatrix } from '../../src/data/label-matrix-io.js';
-import { writeRows } from '../../src/data/write.js';
-import { writeJSONFile } from '../../src/cli/output.js';
-import { applyLFs } from '../../src/lf/apply.js';
-import { isLabelingFunction, type LabelingFunction } from '../../src/lf/labeling-function.js';
-import type { LabelMatrix } from '../../src/matrix/label-matrix.js';
-import { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from '../../src/analysis/lf-summary.js';
-import { lfCorrelations, type LFCorrelation } from '../../src/analysis/correlation.js';
-import { disagreements } from '../../src/analysis/disagreements.js';
-import { disagreementRecords } from '../../src/analysis/records.js';
-import { scorePredictions } from '../../src/label-model/metrics.js';
-import type { LabelModel } from '../../src/label-model/types.js';
-import type { Row } from '../../src/data/types.js';
-import { loadRecipe } from '../../src/sampling/recipe.js';
-import { runRecipe, type SampleReport } from '../../src/sampling/run-recipe.js';
-import { writeSample } from '../../src/sampling/output.js';
-import { createLabelModel } from '../../src/label-model/registry.js';
-import { createRng } from '../../src/util/rng.js';
-import * as spamLFs from './lfs.js';
+import { lfCorrelations, type LFCorrelation } from '../analysis/correlation.js';
+import { disagreements } from '../analysis/disagreements.js';
+import { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from '../analysis/lf-summary.js';
+import { disagreementRecords } from '../analysis/records.js';
+import { writeJSONFile } from '../data/atomic.js';
+import { readGoldLabels } from '../data/gold.js';
+import { saveLabelMatrix } from '../data/label-matrix-io.js';
+import { readRows } from '../data/read.js';
+import type { Row } from '../data/types.js';
+import { writeRows } from '../data/write.js';
+import { scorePredictions } from '../label-model/metrics.js';
+import { createLabelModel } from '../label-model/registry.js';
+import type { LabelModel } from '../label-model/types.js';
+import { applyLFs } from '../lf/apply.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
+import type { LabelSpace } from '../matrix/labels.js';
+import type { LabelingFunction } from '../lf/labeling-function.js';
+import { loadRecipe } from '../sampling/recipe.js';
+import { runRecipe, type SampleReport } from '../sampling/run-recipe.js';
+import { writeSample } from '../sampling/output.js';
+import { ConfigError } from '../util/errors.js';
+import { createRng } from '../util/rng.js';
+import { loadLFModules } from './load.js';
 
-export const SPAM_DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'data');
+/** The demo's files ship with the package under examples/spam (data, LFs, recipe); the demo reads them at run time. */
+export const SPAM_EXAMPLE_DIR = fileURLToPath(new URL('../../examples/spam/', import.meta.url));
+export const SPAM_DATA_DIR = join(SPAM_EXAMPLE_DIR, 'data');
+export const SPAM_LF_FILE = join(SPAM_EXAMPLE_DIR, 'lfs.ts');
 export const TRAIN_FILES = ['Youtube01-Psy.csv', 'Youtube02-KatyPerry.csv', 'Youtube03-LMFAO.csv', 'Youtube04-Eminem.csv'];
 export const TEST_FILE = 'Youtube05-Shakira.csv';
-export const RECIPE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'recipe.json');
+export const RECIPE_FILE = join(SPAM_EXAMPLE_DIR, 'recipe.json');
 
 /** Label models the demo fits and scores. `auto` picks among the others on the validation labels; its pick writes the outputs. */
 export const DEMO_MODELS = ['mv', 'wmv', 'ds', 'mc', 'triplet', 'auto'] as const;
@@ -78,9 +83,11 @@ export interface SpamDemoReport {
   written: string[];
 }
 
-/** The demo's LFs in a stable order (the order of their exports in lfs.ts is alphabetical in an ES module namespace). */
-export function spamLabelingFunctions(): LabelingFunction<Row, 'HAM' | 'SPAM'>[] {
-  return Object.values(spamLFs).filter(isLabelingFunction) as LabelingFunction<Row, 'HAM' | 'SPAM'>[];
+/** The demo's LFs (examples/spam/lfs.ts) and its label space, loaded as a user's LF file is. */
+async function spamLFs(): Promise<{ lfs: LabelingFunction<Row, string>[]; labels: LabelSpace }> {
+  const loaded = await loadLFModules([SPAM_LF_FILE]);
+  if (!loaded.labels) throw new ConfigError(`${SPAM_LF_FILE} must export its label space as \`labels\``);
+  return { lfs: loaded.lfs as LabelingFunction<Row, string>[], labels: loaded.labels };
 }
 
 function readSplit(dir: string, files: readonly string[]): Row[] {
@@ -90,8 +97,7 @@ function readSplit(dir: string, files: readonly string[]): Row[] {
 export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const dir = resolve(o.dataDir ?? SPAM_DATA_DIR);
   const seed = o.seed ?? 0;
-  const labels = spamLFs.labels;
-  const lfs = spamLabelingFunctions();
+  const { lfs, labels } = await spamLFs();
 
   const trainRows = readSplit(dir, TRAIN_FILES);
   const shakira = readSplit(dir, [TEST_FILE]);
