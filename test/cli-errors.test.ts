@@ -198,3 +198,19 @@ describe('through the real binary', () => {
     }
   });
 });
+
+describe('library errors name options; the CLI names flags (D8)', () => {
+  it('applyFile names the option batchSize; ballot apply prints --batch-size', async () => {
+    const { applyFile } = await import('../src/index.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'ballot-d8-'));
+    const run = applyFile({ data: 'examples/spam/data/Youtube05-Shakira.csv', lfs: 'examples/spam/lfs.ts', out: join(dir, 'x.arrow'), batchSize: 0 });
+    await expect(run).rejects.toThrow(/^`batchSize` must be a positive integer, got 0$/);
+    await expect(run).rejects.toMatchObject({ option: 'batchSize' });
+    const { withFlags } = await import('../src/cli/flags.js');
+    expect(withFlags('`batchSize` must be a positive integer, got 0')).toBe('--batch-size must be a positive integer, got 0');
+    expect(withFlags('export `labels = defineLabels([...])`')).toBe('export `labels = defineLabels([...])`');
+  });
+});

@@ -78,7 +78,7 @@ describe('ballot init', () => {
     const dir = join(root, 'busy');
     mkdirSync(dir);
     writeFileSync(join(dir, 'package.json'), '{"name":"mine"}\n');
-    expect(() => scaffoldProject(dir)).toThrow(/busy is not empty \(package\.json\); use --force/);
+    expect(() => scaffoldProject(dir)).toThrow(/busy is not empty \(package\.json\); set `force` to add the missing files/);
     const r = scaffoldProject(dir, { force: true, ballotDependency: '^0.1.0' });
     expect(r.skipped).toEqual(['package.json']);
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{"name":"mine"}\n');

@@ -61,7 +61,7 @@ export class AutoLabelModel implements LabelModel {
 
   fit(L: LabelMatrix, options?: AutoOptions): FitReport {
     const t0 = performance.now();
-    if (!options?.dev) throw new ConfigError('--model auto needs dev gold labels to choose by (--dev FILE --label-column COL)');
+    if (!options?.dev) throw new ConfigError('`model` auto needs dev gold labels to choose by (`dev`)', { option: 'dev' });
     const { dev } = options;
     const metric = options.metric ?? 'accuracy';
     const folds = options.folds ?? 5;

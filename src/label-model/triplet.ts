@@ -173,5 +173,5 @@ export class TripletModel implements LabelModel {
 }
 
 function assertBinary(k: number): void {
-  if (k !== 2) throw new ConfigError(`the triplet model (FlyingSquid) is binary; this label matrix has ${k} classes — use --model mc or ds`);
+  if (k !== 2) throw new ConfigError(`the triplet model (FlyingSquid) is binary; this label matrix has ${k} classes — use \`model\` mc or ds`, { option: 'model' });
 }

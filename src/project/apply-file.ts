@@ -94,12 +94,12 @@ export function resolveLabelSpace(fromModules: LabelSpace | undefined, given: re
   if (given && given.length) {
     const space = defineLabels([...given]);
     if (fromModules && fromModules.names.join('\u0000') !== space.names.join('\u0000')) {
-      throw new ConfigError(`--labels ${space.names.join(',')} differs from the labels the LF files export (${fromModules.names.join(',')})`);
+      throw new ConfigError(`\`labels\` ${space.names.join(',')} differs from the labels the LF files export (${fromModules.names.join(',')})`, { option: 'labels' });
     }
     return space;
   }
   if (fromModules) return fromModules;
-  throw new ConfigError('no label space: export `labels = defineLabels([...] as const)` from an LF file or pass --labels A,B');
+  throw new ConfigError('no label space: export `labels = defineLabels([...] as const)` from an LF file or pass `labels` A,B', { option: 'labels' });
 }
 
 /**
@@ -114,14 +114,14 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
   const format = formatOf(data, options.read?.format);
   statData(data);
   if (!/\.(arrow|feather|ipc)$/i.test(out)) {
-    throw new ConfigError(`--out ${displayPath(out, cwd)}: the label matrix is an Arrow IPC file; give it a .arrow name`);
+    throw new ConfigError(`\`out\` ${displayPath(out, cwd)}: the label matrix is an Arrow IPC file; give it a .arrow name`, { option: 'out' });
   }
   prepareOutput(out); // fail now, not after applying every row
   const discovery = options.discovery ?? (await discoverLFs(options.lfs ?? 'lfs/**/*.ts', { cwd }));
   const labels = resolveLabelSpace(discovery.labels, options.labels);
   const onError = options.onError ?? 'error';
   const batchSize = options.batchSize ?? 8192;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`--batch-size must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`\`batchSize\` must be a positive integer, got ${batchSize}`, { option: 'batchSize' });
   await checkDataColumns(discovery.lfs.map((d) => d.lf), data, options.read, displayPath(data, cwd));
   const useCache = options.cache !== false;
   const cache = new ColumnCache(options.cacheDir ? resolve(cwd, options.cacheDir) : join(dirname(out), '.ballot-cache'));
@@ -233,7 +233,7 @@ function planLF(
     .digest('hex');
   const hit = ctx.cache.lookup(key);
   if (hit && ctx.onError === 'error' && hit.errors > 0) {
-    return { lf, key, reason: `threw on ${hit.errors} rows under --on-error abstain; re-applied to report the first`, errors: 0 };
+    return { lf, key, reason: `threw on ${hit.errors} rows with onError 'abstain'; re-applied to report the first`, errors: 0 };
   }
   if (hit) return { lf, key, hit, reason: 'unchanged', errors: hit.errors };
   const before = ctx.last?.lfs[lf.name];

@@ -32,7 +32,7 @@ export function scaffoldProject(dir: string, options: ScaffoldOptions = {}): Sca
   if (existsSync(target) && !statSync(target).isDirectory()) throw new ConfigError(`${dir} exists and is not a directory`);
   const existing = existsSync(target) ? readdirSync(target).filter((f) => f !== '.git') : [];
   if (existing.length && !options.force) {
-    throw new ConfigError(`${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}); use --force to add the missing files`);
+    throw new ConfigError(`${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}); set \`force\` to add the missing files`, { option: 'force' });
   }
   const vars: Record<string, string> = {
     name: options.name ?? npmName(basename(target)),

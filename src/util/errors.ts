@@ -49,8 +49,17 @@ export class LabelingFunctionError extends BallotError {
   }
 }
 
-/** Bad options, flags or configuration. */
-export class ConfigError extends BallotError {}
+/**
+ * Bad options or configuration. Library messages name options, not CLI flags, written in backticks (`batchSize`);
+ * `option` says which one, and the CLI turns each backticked option into its flag when it prints the message.
+ */
+export class ConfigError extends BallotError {
+  readonly option?: string;
+  constructor(message: string, options?: { cause?: unknown; option?: string }) {
+    super(message, options);
+    this.option = options?.option;
+  }
+}
 
 export function describeError(e: unknown): string {
   if (e instanceof Error) return e.message;
