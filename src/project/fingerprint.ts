@@ -1,22 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import { displayPath } from './paths.js';
 import type { Project, SourceFile, ts } from 'ts-morph';
-
-// ts-morph (with its bundled TypeScript) takes ~0.3 s to load: load it on first use, not whenever ballot is imported
-// (every apply worker imports ballot through the user's LF files).
-type TsMorph = typeof import('ts-morph');
-let morph: TsMorph | undefined;
-let T: TsMorph['ts'];
-function loadTsMorph(): TsMorph {
-  if (!morph) {
-    morph = createRequire(import.meta.url)('ts-morph') as TsMorph;
-    T = morph.ts;
-  }
-  return morph;
-}
+import { loadTsMorph, tsIndexer, type FileInfo, type TsApi, type TsIndexer, type Unit } from './ts-index.js';
 
 /**
  * Source fingerprints of exported labeling functions, found statically with ts-morph.
@@ -48,32 +35,6 @@ export interface SourceLocation {
   doc?: string;
 }
 
-type Binding =
-  | { kind: 'decl'; node: ts.Node }
-  | { kind: 'import'; module: string; imported: string }; // imported: a name, 'default' or '*'
-
-type ExportTarget =
-  | { kind: 'local'; name: string }
-  | { kind: 'node'; node: ts.Node }
-  | { kind: 'reexport'; module: string; imported: string };
-
-interface FileInfo {
-  path: string;
-  sf: ts.SourceFile;
-  bindings: Map<string, Binding>;
-  exports: Map<string, ExportTarget>;
-  starExports: string[];
-  /** Top-level statements that run for their effect (loops, calls, assignments). */
-  effects: ts.Node[];
-}
-
-/** A piece of code that goes into a fingerprint: a declaration node, a whole JSON file, or an external package. */
-type Unit =
-  | { kind: 'node'; file: FileInfo; node: ts.Node }
-  | { kind: 'file'; file: FileInfo }
-  | { kind: 'json'; path: string }
-  | { kind: 'external'; id: string };
-
 interface Closure {
   keys: Set<string>;
   texts: Map<string, string>;
@@ -87,12 +48,17 @@ const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.j
 /** Static analysis of a set of LF source files: where each export is, its doc comment, and its code fingerprint. */
 export class SourceAnalyzer {
   private readonly project: Project;
+  private readonly T: TsApi;
+  private readonly ix: TsIndexer;
   private readonly infos = new Map<string, FileInfo>();
   private readonly normalized = new Map<ts.Node, string>();
   private readonly packageVersions = new Map<string, string>();
 
   constructor(files: readonly string[] = []) {
-    this.project = new (loadTsMorph().Project)({
+    const morph = loadTsMorph();
+    this.T = morph.ts;
+    this.ix = tsIndexer(this.T);
+    this.project = new morph.Project({
       skipAddingFilesFromTsConfig: true,
       skipFileDependencyResolution: true,
       skipLoadingLibFiles: true,
@@ -108,10 +74,10 @@ export class SourceAnalyzer {
     const unit = this.resolveExport(info, exportName, new Set());
     if (!unit || unit.kind !== 'node') return undefined;
     let { file: where, node } = unit;
-    const element = index === undefined ? undefined : arrayElement(node, index);
+    const element = index === undefined ? undefined : this.ix.arrayElement(node, index);
     if (element) {
       // An element that is just a name points at that name's declaration (`export const all = [lfA, lfB]`).
-      const target = T.isIdentifier(element) ? where.bindings.get(element.text) : undefined;
+      const target = this.T.isIdentifier(element) ? where.bindings.get(element.text) : undefined;
       if (target?.kind === 'decl') node = target.node;
       else if (target?.kind === 'import') {
         const u = this.resolveImport(where, target.module, target.imported, new Set());
@@ -119,7 +85,7 @@ export class SourceAnalyzer {
         else node = element;
       } else node = element;
     }
-    return { file: where.path, line: lineOf(where.sf, node), doc: docOf(where.sf, node) };
+    return { file: where.path, line: this.ix.lineOf(where.sf, node), doc: this.ix.docOf(where.sf, node) };
   }
 
   /** The fingerprint of an export, or of element `index` of an exported array literal when that is well defined. */
@@ -131,11 +97,11 @@ export class SourceAnalyzer {
     const whole = this.closure([unit]);
     let closure = whole;
     if (index !== undefined && unit.kind === 'node') {
-      const element = arrayElement(unit.node, index);
+      const element = this.ix.arrayElement(unit.node, index);
       // Per-element fingerprints only when nothing at top level touches the array (no push, sort, reassignment);
       // otherwise the element at `index` at run time may not be the literal one.
-      const name = declaredName(unit.node);
-      const touched = name !== undefined && unit.file.effects.some((s) => whole.keys.has(nodeKey(unit.file, s)) && references(s).has(name));
+      const name = this.ix.declaredName(unit.node);
+      const touched = name !== undefined && unit.file.effects.some((s) => whole.keys.has(this.ix.nodeKey(unit.file, s)) && this.ix.references(s).has(name));
       if (element && !touched) closure = this.closure([{ kind: 'node', file: unit.file, node: element }]);
     }
     if (closure.problems.length) return { hash: null, reason: closure.problems[0], files: [...closure.files] };
@@ -157,7 +123,7 @@ export class SourceAnalyzer {
     } catch {
       return undefined;
     }
-    const info = indexFile(path, sf.compilerNode);
+    const info = this.ix.indexFile(path, sf.compilerNode);
     this.infos.set(path, info);
     return info;
   }
@@ -253,9 +219,9 @@ export class SourceAnalyzer {
         const info = this.infos.get(path);
         if (!info) continue;
         for (const s of info.effects) {
-          const key = nodeKey(info, s);
+          const key = this.ix.nodeKey(info, s);
           if (c.keys.has(key)) continue;
-          const own = this.closure0({ kind: 'node', file: info, node: s });
+          const own = this.closureWithoutEffects({ kind: 'node', file: info, node: s });
           if ([...own.keys].some((k) => k !== key && c.keys.has(k))) {
             queue.push({ kind: 'node', file: info, node: s });
             drain();
@@ -268,7 +234,7 @@ export class SourceAnalyzer {
   }
 
   /** The closure of one unit without the effect pass (used to test whether an effect statement touches a closure). */
-  private closure0(root: Unit): Closure {
+  private closureWithoutEffects(root: Unit): Closure {
     const c: Closure = { keys: new Set(), texts: new Map(), files: new Set(), problems: [] };
     const queue = [root];
     while (queue.length) this.visit(queue.pop()!, c, queue);
@@ -299,16 +265,16 @@ export class SourceAnalyzer {
       return;
     }
     const { file, node } = u;
-    const key = nodeKey(file, node);
+    const key = this.ix.nodeKey(file, node);
     if (c.keys.has(key)) return;
     c.keys.add(key);
     c.files.add(file.path);
     c.texts.set(key, this.normalize(file.sf, node));
-    for (const problem of dynamicCode(node, file.sf)) if (!c.problems.includes(problem)) c.problems.push(problem);
-    for (const name of references(node)) {
+    for (const problem of this.ix.dynamicCode(node, file.sf)) if (!c.problems.includes(problem)) c.problems.push(problem);
+    for (const name of this.ix.references(node)) {
       const b = file.bindings.get(name);
       if (!b) {
-        if (name === 'fetch' || name === 'require') c.problems.push(`${where(file, node)} uses ${name}(), whose result is not part of the source`);
+        if (name === 'fetch' || name === 'require') c.problems.push(`${this.ix.where(file, node)} uses ${name}(), whose result is not part of the source`);
         continue;
       }
       if (b.kind === 'decl') {
@@ -317,11 +283,11 @@ export class SourceAnalyzer {
       }
       const target = this.resolveImport(file, b.module, b.imported, new Set());
       if (!target) {
-        c.problems.push(`${where(file, node)}: cannot resolve ${b.imported === '*' ? '' : `"${b.imported}" from `}"${b.module}"`);
+        c.problems.push(`${this.ix.where(file, node)}: cannot resolve ${b.imported === '*' ? '' : `"${b.imported}" from `}"${b.module}"`);
         continue;
       }
       if (target.kind === 'external' && FS_MODULES.has(target.id.slice(5))) {
-        c.problems.push(`${where(file, node)} reads files or the network (${b.module}) at load time; their contents are not fingerprinted`);
+        c.problems.push(`${this.ix.where(file, node)} reads files or the network (${b.module}) at load time; their contents are not fingerprinted`);
       }
       queue.push(target);
     }
@@ -334,7 +300,7 @@ export class SourceAnalyzer {
     const parts: string[] = [];
     const text = sf.text;
     const walk = (n: ts.Node) => {
-      if (n.kind >= T.SyntaxKind.FirstJSDocNode && n.kind <= T.SyntaxKind.LastJSDocNode) return;
+      if (n.kind >= this.T.SyntaxKind.FirstJSDocNode && n.kind <= this.T.SyntaxKind.LastJSDocNode) return;
       const children = n.getChildren(sf);
       if (children.length === 0) {
         const start = n.getStart(sf);
@@ -354,164 +320,3 @@ export class SourceAnalyzer {
 
 // ------------------------------------------------------------------------------------------------ helpers
 
-function indexFile(path: string, sf: ts.SourceFile): FileInfo {
-  const bindings = new Map<string, Binding>();
-  const exports = new Map<string, ExportTarget>();
-  const starExports: string[] = [];
-  const effects: ts.Node[] = [];
-  const isExported = (s: ts.Node) => (T.canHaveModifiers(s) ? T.getModifiers(s) ?? [] : []).some((m) => m.kind === T.SyntaxKind.ExportKeyword);
-  const isDefault = (s: ts.Node) => (T.canHaveModifiers(s) ? T.getModifiers(s) ?? [] : []).some((m) => m.kind === T.SyntaxKind.DefaultKeyword);
-
-  for (const s of sf.statements) {
-    if (T.isImportDeclaration(s)) {
-      const clause = s.importClause;
-      if (!clause || clause.isTypeOnly || !T.isStringLiteral(s.moduleSpecifier)) continue;
-      const module = s.moduleSpecifier.text;
-      if (clause.name) bindings.set(clause.name.text, { kind: 'import', module, imported: 'default' });
-      const nb = clause.namedBindings;
-      if (nb && T.isNamespaceImport(nb)) bindings.set(nb.name.text, { kind: 'import', module, imported: '*' });
-      if (nb && T.isNamedImports(nb)) {
-        for (const el of nb.elements) {
-          if (el.isTypeOnly) continue;
-          bindings.set(el.name.text, { kind: 'import', module, imported: (el.propertyName ?? el.name).text });
-        }
-      }
-    } else if (T.isFunctionDeclaration(s) || T.isClassDeclaration(s) || T.isEnumDeclaration(s) || T.isModuleDeclaration(s)) {
-      if (T.isFunctionDeclaration(s) && !s.body) continue; // overload signature
-      const name = s.name && T.isIdentifier(s.name) ? s.name.text : undefined;
-      if (name) bindings.set(name, { kind: 'decl', node: s });
-      if (isExported(s)) {
-        if (isDefault(s)) exports.set('default', { kind: 'node', node: s });
-        else if (name) exports.set(name, { kind: 'local', name });
-      }
-    } else if (T.isVariableStatement(s)) {
-      for (const d of s.declarationList.declarations) {
-        for (const name of bindingNames(d.name)) {
-          bindings.set(name, { kind: 'decl', node: d });
-          if (isExported(s)) exports.set(name, { kind: 'local', name });
-        }
-      }
-    } else if (T.isExportAssignment(s)) {
-      if (!s.isExportEquals) exports.set('default', { kind: 'node', node: s });
-    } else if (T.isExportDeclaration(s)) {
-      if (s.isTypeOnly) continue;
-      const module = s.moduleSpecifier && T.isStringLiteral(s.moduleSpecifier) ? s.moduleSpecifier.text : undefined;
-      const clause = s.exportClause;
-      if (!clause) {
-        if (module) starExports.push(module);
-      } else if (T.isNamespaceExport(clause)) {
-        if (module) exports.set(clause.name.text, { kind: 'reexport', module, imported: '*' });
-      } else {
-        for (const el of clause.elements) {
-          if (el.isTypeOnly) continue;
-          const local = (el.propertyName ?? el.name).text;
-          exports.set(el.name.text, module ? { kind: 'reexport', module, imported: local } : { kind: 'local', name: local });
-        }
-      }
-    } else if (T.isTypeAliasDeclaration(s) || T.isInterfaceDeclaration(s) || T.isImportEqualsDeclaration(s)) {
-      continue;
-    } else {
-      effects.push(s);
-    }
-  }
-  return { path, sf, bindings, exports, starExports, effects };
-}
-
-function bindingNames(name: ts.BindingName): string[] {
-  if (T.isIdentifier(name)) return [name.text];
-  const out: string[] = [];
-  for (const el of name.elements) if (!T.isOmittedExpression(el)) out.push(...bindingNames(el.name));
-  return out;
-}
-
-/** Names a node reads: identifiers outside property names and type positions (those never reach run time). */
-function references(node: ts.Node): Set<string> {
-  const out = new Set<string>();
-  const walk = (n: ts.Node) => {
-    if (T.isTypeNode(n) && !T.isExpressionWithTypeArguments(n)) return;
-    if (T.isInterfaceDeclaration(n) || T.isTypeAliasDeclaration(n)) return;
-    if (T.isIdentifier(n)) {
-      const p = n.parent;
-      const isName =
-        p !== undefined &&
-        ((T.isPropertyAccessExpression(p) && p.name === n) ||
-          (T.isPropertyAssignment(p) && p.name === n) ||
-          ((T.isMethodDeclaration(p) || T.isPropertyDeclaration(p) || T.isGetAccessor(p) || T.isSetAccessor(p)) && p.name === n) ||
-          (T.isQualifiedName(p) && p.right === n));
-      if (!isName) out.add(n.text);
-      return;
-    }
-    T.forEachChild(n, walk);
-  };
-  walk(node);
-  return out;
-}
-
-/** Code whose behaviour the source text cannot describe: eval, new Function, import() of a computed path. */
-function dynamicCode(node: ts.Node, sf: ts.SourceFile): string[] {
-  const out: string[] = [];
-  const walk = (n: ts.Node) => {
-    if (T.isCallExpression(n)) {
-      if (n.expression.kind === T.SyntaxKind.ImportKeyword) {
-        const arg = n.arguments[0];
-        out.push(
-          arg && T.isStringLiteralLike(arg)
-            ? `line ${lineOf(sf, n)} imports "${arg.text}" dynamically`
-            : `line ${lineOf(sf, n)} imports a computed module path`,
-        );
-      } else if (T.isIdentifier(n.expression) && n.expression.text === 'eval') out.push(`line ${lineOf(sf, n)} calls eval()`);
-    } else if (T.isNewExpression(n) && T.isIdentifier(n.expression) && n.expression.text === 'Function') {
-      out.push(`line ${lineOf(sf, n)} builds code with new Function()`);
-    }
-    T.forEachChild(n, walk);
-  };
-  walk(node);
-  return out.map((p) => `${displayPath(sf.fileName)}: ${p}`);
-}
-
-/** Element `index` of an array literal initializer (through `as const`, `satisfies`, parentheses), if it is plain. */
-function arrayElement(node: ts.Node, index: number): ts.Node | undefined {
-  let init: ts.Node | undefined = T.isVariableDeclaration(node) ? node.initializer : T.isExportAssignment(node) ? node.expression : undefined;
-  while (init && (T.isAsExpression(init) || T.isSatisfiesExpression(init) || T.isParenthesizedExpression(init) || T.isTypeAssertionExpression(init))) {
-    init = init.expression;
-  }
-  if (!init || !T.isArrayLiteralExpression(init)) return undefined;
-  if (init.elements.some((e) => T.isSpreadElement(e) || T.isOmittedExpression(e))) return undefined;
-  return init.elements[index];
-}
-
-function declaredName(node: ts.Node): string | undefined {
-  return T.isVariableDeclaration(node) && T.isIdentifier(node.name) ? node.name.text : undefined;
-}
-
-function nodeKey(info: FileInfo, node: ts.Node): string {
-  return `${info.path}:${node.pos}:${node.end}`;
-}
-
-function where(info: FileInfo, node: ts.Node): string {
-  return `${displayPath(info.path)}:${lineOf(info.sf, node)}`;
-}
-
-function lineOf(sf: ts.SourceFile, node: ts.Node): number {
-  const target = T.isVariableDeclaration(node) ? node.name : node;
-  return sf.getLineAndCharacterOfPosition(target.getStart(sf)).line + 1;
-}
-
-/** The JSDoc of a declaration (for a variable, the one on its statement), or a `/** *\/` comment right before an element. */
-function docOf(sf: ts.SourceFile, node: ts.Node): string | undefined {
-  const host = T.isVariableDeclaration(node) ? node.parent.parent : node;
-  const ranges = T.getLeadingCommentRanges(sf.text, host.pos) ?? [];
-  const docs = ranges.filter((r) => sf.text.startsWith('/**', r.pos)).map((r) => cleanDoc(sf.text.slice(r.pos, r.end)));
-  const doc = docs[docs.length - 1];
-  return doc ? doc : undefined;
-}
-
-function cleanDoc(comment: string): string {
-  return comment
-    .replace(/^\/\*\*/, '')
-    .replace(/\*\/$/, '')
-    .split('\n')
-    .map((l) => l.replace(/^\s*\*\s?/, '').trimEnd())
-    .join('\n')
-    .trim();
-}
