@@ -27,7 +27,10 @@ import type { LabelModel } from '../../src/label-model/types.js';
 import type { Row } from '../../src/data/types.js';
 import { loadRecipe } from '../../src/sampling/recipe.js';
 import { runRecipe, type SampleReport } from '../../src/sampling/run-recipe.js';
-import { writeSample } from '../../src/sampling/output.js';
+import { sampleRows, writeSample } from '../../src/sampling/output.js';
+import { buildReport, collectReportData } from '../../src/report/index.js';
+import { writeFileAtomic } from '../../src/data/atomic.js';
+import { LabelMatrix as Matrix } from '../../src/lf/label-matrix.js';
 import { createLabelModel } from '../../src/label-model/registry.js';
 import { createRng } from '../../src/util/rng.js';
 import * as spamLFs from './lfs.js';
@@ -93,7 +96,8 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const labels = spamLFs.labels;
   const lfs = spamLabelingFunctions();
 
-  const trainRows = readSplit(dir, TRAIN_FILES);
+  const trainParts = TRAIN_FILES.map((f) => readSplit(dir, [f]));
+  const trainRows = trainParts.flat();
   const shakira = readSplit(dir, [TEST_FILE]);
   const order = createRng(SPLIT_SEED).shuffle(shakira.map((_, i) => i));
   const validIdx = order.slice(0, VALID_ROWS).sort((a, b) => a - b);
@@ -143,7 +147,31 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const trainProbs = chosen.predictProba(Ltrain);
   const recipe = await loadRecipe(RECIPE_FILE);
   const sample = runRecipe(recipe, { probs: trainProbs, L: Ltrain, rows: trainRows });
-  writeSample(out('next.csv'), sample, ['COMMENT_ID', 'AUTHOR', 'DATE', 'CONTENT']);
+  const sampleColumns = ['COMMENT_ID', 'AUTHOR', 'DATE', 'CONTENT'];
+  writeSample(out('next.csv'), sample, sampleColumns);
+
+  // The report page: the training pool and the 250 test comments as one matrix, given labels only on the test rows
+  // (the sample's _row indices are the pool's, which come first), sliced by video.
+  const video = (f: string) => f.replace(/^Youtube0\d-|\.csv$/g, '');
+  const reportRows = [
+    ...trainParts.flatMap((rows, p) => rows.map((r) => ({ ...r, VIDEO: video(TRAIN_FILES[p]) }))),
+    ...testRows.map((r) => ({ ...r, VIDEO: `${video(TEST_FILE)} (test)` })),
+  ];
+  const Lreport = stackRows(Ltrain, Ltest);
+  const reportGold = new Int32Array(Lreport.n).fill(-1);
+  reportGold.set(testGold, Ltrain.n);
+  const reportData = collectReportData({
+    L: Lreport,
+    model: chosen,
+    rows: reportRows,
+    textColumn: 'CONTENT',
+    gold: reportGold,
+    sampleRows: sampleRows(sample, sampleColumns).rows,
+    by: 'VIDEO',
+    title: 'ballot demo: YouTube spam comments',
+    sources: { L: 'training pool + 250 test comments', model: `model.json (${describeChoice(chosen)})`, gold: `${TEST_FILE} CLASS (test rows)`, sample: 'next.csv' },
+  });
+  writeFileAtomic(out('report.html'), buildReport(reportData));
 
   return {
     train: { files: TRAIN_FILES, rows: trainRows.length },
@@ -159,6 +187,15 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
     sample: sample.report,
     written,
   };
+}
+
+/** The rows of `a` then the rows of `b` (same LFs and classes) as one matrix. */
+function stackRows(a: LabelMatrix, b: LabelMatrix): LabelMatrix {
+  const votes = new Int8Array(a.votes.length + b.votes.length);
+  votes.set(a.votes);
+  votes.set(b.votes, a.votes.length);
+  const errorCounts = Int32Array.from(a.errorCounts, (x, j) => x + b.errorCounts[j]);
+  return new Matrix({ n: a.n + b.n, m: a.m, votes, lfNames: a.lfNames, labels: a.labels, errorCounts });
 }
 
 function describeChoice(model: LabelModel): string {
