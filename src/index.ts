@@ -57,3 +57,11 @@ export {
 export { snorkelTiePick, TIE_POLICIES } from './label-model/predict.js';
 export { bestF1Threshold, tuneF1Threshold, predsAtThreshold, type F1ThresholdChoice, type TunedF1Threshold } from './label-model/threshold.js';
 export { COLUMN_TYPES, checkColumnTypes, type ColumnType, type RowsToArrowOptions } from './data/arrow.js';
+
+// Report (issue 14): `ballot report`'s data step and HTML page.
+export {
+  collectReportData, buildReport, buildCharts, sliceHeadlines, sampleComposition, wilsonInterval, escapeHtml, scriptJSON,
+  endModelContradictions, DEFAULT_MAX_FLAGS, MAX_HEATMAP_LFS, MAX_SLICES, MAX_TEXT,
+  type ReportInput, type ReportData, type ReportFlag, type FlagKind, type EndModelFlag, type SliceSection, type SliceHeadline,
+  type LFReportRow, type ChartSpec,
+} from './report/index.js';

@@ -95,8 +95,9 @@ function heatmapChart(d: ReportData): ChartSpec {
     caption: `Each cell is a pair of LFs on the rows both vote on; the menu picks the measure. ≈ marks near-duplicates (agreement ≥ ${Math.round(c.duplicateAgreement * 100)}%, jaccard ≥ ${c.duplicateJaccard}): they double-count one signal.${c.omittedLFs ? ` The ${c.lfs.length} LFs with the most coverage are shown (${c.omittedLFs} more).` : ''}`,
   };
   if (!c.cells.length) return { ...base, vega: null, missing: 'no two LFs vote on a common row' };
-  const side = Math.max(160, Math.min(640, c.lfs.length * 18));
-  const axis = { field: 'a', type: 'nominal' as const, sort: c.lfs, title: null, axis: { labelAngle: -50 } };
+  const side = Math.max(180, Math.min(640, c.lfs.length * 24));
+  const x = { field: 'a', type: 'nominal' as const, sort: c.lfs, title: null, axis: { labelAngle: -50 } };
+  const y = { field: 'b', type: 'nominal' as const, sort: c.lfs, title: null };
   return {
     ...base,
     vega: vega({
@@ -108,8 +109,8 @@ function heatmapChart(d: ReportData): ChartSpec {
         {
           mark: { type: 'rect', cursor: 'pointer' },
           encoding: {
-            x: axis,
-            y: { ...axis, field: 'b', axis: {} },
+            x,
+            y,
             color: { field: 'value', type: 'quantitative', scale: { domain: [0, 1], scheme: 'viridis' }, title: 'value' },
             tooltip: [{ field: 'a', title: 'LF' }, { field: 'b', title: 'with' }, { field: 'shared', title: 'shared rows' }, { field: 'jaccard', format: '.3f' }, { field: 'agreement', format: '.3f' }, { field: 'conflict', format: '.3f' }, { field: 'nearDuplicate', title: 'near-duplicate' }],
           },
@@ -117,7 +118,7 @@ function heatmapChart(d: ReportData): ChartSpec {
         {
           transform: [{ filter: 'datum.nearDuplicate' }],
           mark: { type: 'text', text: '≈', fontSize: 14, fontWeight: 'bold', color: '#e8175d' },
-          encoding: { x: axis, y: { ...axis, field: 'b' } },
+          encoding: { x, y },
         },
       ],
     } as TopLevelSpec),

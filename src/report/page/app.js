@@ -37,9 +37,10 @@
       ['rows', int(s.n)], ['LFs', int(s.m)], ['classes', `${s.k}: ${D.labels.join(', ')}`],
       ['coverage', pct(s.coverage)], ['overlap', pct(s.overlap)], ['conflict', pct(s.conflict)],
       ['rows without votes', int(s.uncoveredRows)], ['votes per row', s.meanVotesPerRow.toFixed(2)],
-      ['label model', D.generated.labelModel], ['end model', D.generated.endModel ? 'given' : '–'],
-      ['given labels', D.generated.gold ? 'given' : '–'],
+      ['label model', D.generated.labelModel],
     ];
+    if (D.generated.endModel) cards.push(['end model', 'given']);
+    if (D.generated.gold) cards.push(['rows with a given label', int(D.calibration[0] ? D.calibration[0].rows : 0)]);
     $('cards').append(...cards.map(([k, v]) => h('div', { class: 'card' }, h('div', { class: 'card-v', text: v }), h('div', { class: 'card-k', text: k }))));
     const src = Object.entries(D.generated.sources).filter(([, v]) => v);
     if (src.length) $('sources').append(h('span', { text: 'inputs: ' }), ...src.map(([k, v]) => h('span', { class: 'src' }, h('b', { text: `${k} ` }), v)));
