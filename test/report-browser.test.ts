@@ -9,7 +9,7 @@ import { buildReport, collectReportData } from '../src/report/index.js';
 import { flagBudget } from '../src/report/flags.js';
 import type { ReportData } from '../src/report/types.js';
 import { launchChromium, openReport, type Browser } from './chromium.js';
-import { HOSTILE, reportFixture } from './report-fixture.js';
+import { HOSTILE, hostileNamesInput, reportFixture } from './report-fixture.js';
 
 // The report page in Debian's headless Chromium: loads offline, draws every chart, sorts, filters, escapes.
 const dir = mkdtempSync(join(tmpdir(), 'ballot-report-browser-'));
@@ -134,5 +134,21 @@ describe('report page in Chromium', () => {
     expect(await flagCount()).toBe(data.flags.filter((f) => f.lf === 'lf5' || 'lf5' in f.votes).length);
     const values = await page.locator('#slices-table tbody tr td:first-child').allTextContents();
     expect(values.sort()).toEqual(['chat', 'mail', 'web']);
+  });
+
+  it('LF names, class names and slice values holding markup, quotes or U+2028 show as text and break no chart', async () => {
+    const input = hostileNamesInput();
+    const hostile = join(dir, 'hostile.html');
+    const d = collectReportData(input);
+    writeFileSync(hostile, buildReport(d));
+    const r = await openReport(browser, hostile);
+    expect(r.errors).toEqual([]);
+    expect(r.dialogs).toEqual([]);
+    expect(browser.blocked).toEqual([]);
+    expect(await r.page.getAttribute('html', 'data-ready')).toBe('7');
+    expect(await r.page.locator('#lf-table td.lf a').allTextContents()).toEqual(expect.arrayContaining([...input.L.lfNames]));
+    expect(await r.page.locator('#slices-table tbody td:first-child').allTextContents()).toEqual(expect.arrayContaining(['<i>odd</i>', '"even"\u2029']));
+    expect(await r.page.locator('img, i, u, main script, #flag-rows td.text *').count()).toBe(0);
+    await r.page.close();
   });
 });

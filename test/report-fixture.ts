@@ -4,7 +4,7 @@
  */
 import { createLabelModel } from '../src/label-model/registry.js';
 import type { LabelModel } from '../src/label-model/types.js';
-import type { LabelMatrix } from '../src/lf/label-matrix.js';
+import { LabelMatrix } from '../src/lf/label-matrix.js';
 import type { Row } from '../src/data/types.js';
 import { collectReportData } from '../src/report/index.js';
 import type { ReportInput } from '../src/report/types.js';
@@ -49,4 +49,17 @@ export function reportFixture(n = 2000): ReportFixture {
   const hostileRow = first.flags.find((f) => f.kind === 'lf-conflict')!.row;
   rows[hostileRow] = { ...rows[hostileRow], text: HOSTILE };
   return { L, model, probs, gold, rows, sample, endModelProbs, input, hostileRow };
+}
+
+/** LF names, class names, slice values and a sample part that are markup, quotes, expression syntax and U+2028. */
+export function hostileNamesInput(): ReportInput {
+  const names = ['<img src=x onerror=alert(3)>', 'a"]);alert(4);//', "b'+alert(5)+'", 'datum.x', '\u2028line', '&amp;'];
+  const labels = ['<b>HAM</b>', 'it\'s "SPAM"'];
+  const { L: plain, y } = sampleByClass({ n: 400, voteRate: names.map(() => [0.4, 0.4]), rightRate: names.map(() => [0.7, 0.7]), classBalance: [0.5, 0.5], seed: 5 });
+  const L = new LabelMatrix({ n: plain.n, m: plain.m, votes: plain.votes, lfNames: names, labels });
+  const model = createLabelModel('ds');
+  model.fit(L, { seed: 0 });
+  const rows = Array.from({ length: L.n }, (_, i) => ({ text: `<script>alert(${i})</script>`, src: i % 2 ? '<i>odd</i>' : '"even"\u2029' }));
+  const sample = [{ _row: 1, _part: '<u>part</u>', _label: labels[0], [`_prob_${labels[0]}`]: 1, [`_prob_${labels[1]}`]: 0 }];
+  return { L, model, gold: y, rows, textColumn: 'text', by: 'src', sampleRows: sample };
 }

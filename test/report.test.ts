@@ -7,10 +7,10 @@ import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
 import { writeRows } from '../src/data/write.js';
 import { LabelMatrix } from '../src/lf/label-matrix.js';
 import { createLabelModel } from '../src/label-model/registry.js';
-import { buildReport, collectReportData, sampleComposition, scriptJSON, sliceHeadlines, wilsonInterval } from '../src/report/index.js';
+import { buildCharts, buildReport, collectReportData, sampleComposition, scriptJSON, sliceHeadlines, wilsonInterval } from '../src/report/index.js';
 import { topClasses, reliability } from '../src/report/aggregates.js';
 import { runCli } from './cli-helpers.js';
-import { HOSTILE, reportFixture } from './report-fixture.js';
+import { HOSTILE, hostileNamesInput, reportFixture } from './report-fixture.js';
 
 // The report's data step and the CLI; the page itself is tested in Chromium (report-browser.test.ts).
 const dir = mkdtempSync(join(tmpdir(), 'ballot-report-'));
@@ -94,6 +94,24 @@ describe('collectReportData', () => {
     expect(() => sampleComposition(other, fx.sample, { sample: 'next.csv', matrix: 'L2.arrow' })).toThrow(/next\.csv was not drawn from L2\.arrow: sample row \d+ has _row \d+, but the matrix has rows 0\.\.1/);
     const relabeled = LabelMatrix.fromRows(fx.L.toRows(), ['no', 'yes'], fx.L.lfNames);
     expect(() => sampleComposition(relabeled, fx.sample)).toThrow(/classes are c0, c1 but the matrix has no, yes/);
+  });
+
+  it('puts no data string inside a Vega expression (names are data, never code)', () => {
+    const input = hostileNamesInput();
+    const d = collectReportData(input);
+    const strings = [...d.lfNames, ...d.labels, ...d.sample!.parts.map((p) => p.part), ...d.slices!.slices.map((x) => x.value)];
+    const inExpressions: string[] = [];
+    const walk = (v: unknown, key: string): void => {
+      if (typeof v === 'string' && ['expr', 'signal', 'test', 'update', 'calculate', 'filter'].includes(key)) inExpressions.push(v);
+      else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+    };
+    const charts = buildCharts(d);
+    expect(charts.filter((c) => c.vega).length).toBe(7);
+    for (const c of charts) walk(c.vega, '');
+    expect(inExpressions.length).toBeGreaterThan(0);
+    const escaped = (x: string) => JSON.stringify(x).slice(1, -1);
+    expect(strings.filter((x) => inExpressions.some((e) => e.includes(x) || e.includes(escaped(x))))).toEqual([]);
   });
 
   it('embeds data strings so they cannot leave the JSON block', () => {

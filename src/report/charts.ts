@@ -96,14 +96,17 @@ function heatmapChart(d: ReportData): ChartSpec {
   };
   if (!c.cells.length) return { ...base, vega: null, missing: 'no two LFs vote on a common row' };
   const side = Math.max(180, Math.min(640, c.lfs.length * 24));
-  const x = { field: 'a', type: 'nominal' as const, sort: c.lfs, title: null, axis: { labelAngle: -50 } };
-  const y = { field: 'b', type: 'nominal' as const, sort: c.lfs, title: null };
+  // Sorted by an index field, not by a list of names: Vega-Lite turns a sort list into an expression, and names are data.
+  const order = new Map(c.lfs.map((lf, j) => [lf, j]));
+  const cells = c.cells.map((x) => ({ ...x, ai: order.get(x.a)!, bi: order.get(x.b)! }));
+  const x = { field: 'a', type: 'nominal' as const, sort: { field: 'ai', op: 'min' as const }, title: null, axis: { labelAngle: -50 } };
+  const y = { field: 'b', type: 'nominal' as const, sort: { field: 'bi', op: 'min' as const }, title: null };
   return {
     ...base,
     vega: vega({
       width: side, height: side,
       params: [{ name: 'measure', value: 'jaccard', bind: { input: 'select', options: ['jaccard', 'conflict', 'agreement'], name: 'measure ' } }],
-      data: { values: c.cells },
+      data: { values: cells },
       transform: [{ calculate: 'datum[measure]', as: 'value' }],
       layer: [
         {
@@ -132,8 +135,8 @@ function confidenceChart(d: ReportData): ChartSpec {
   return {
     ...base,
     vega: vega({
-      data: { values: d.confidence },
-      facet: { row: { field: 'label', type: 'nominal', title: null, sort: d.labels } },
+      data: { values: d.confidence.map((b) => ({ ...b, y: d.labels.indexOf(b.label) })) },
+      facet: { row: { field: 'label', type: 'nominal', title: null, sort: { field: 'y', op: 'min' } } },
       spec: {
         width: 360, height: 90,
         mark: { type: 'bar', tooltip: true },
@@ -141,7 +144,7 @@ function confidenceChart(d: ReportData): ChartSpec {
           x: { field: 'lo', type: 'quantitative', bin: { binned: true, step: 0.05 }, scale: { domain: [0, 1] }, axis: { format: '.0%' }, title: 'confidence (top probability)' },
           x2: { field: 'hi' },
           y: { field: 'count', type: 'quantitative', title: 'rows' },
-          color: { field: 'label', type: 'nominal', scale: { domain: d.labels }, legend: null },
+          color: { field: 'label', type: 'nominal', sort: { field: 'y', op: 'min' }, legend: null },
         },
       },
       resolve: { scale: { y: 'independent' } },
@@ -175,6 +178,17 @@ function reliabilityChart(d: ReportData): ChartSpec {
   };
 }
 
+/**
+ * The sample's bars with a class index `y` for colour order (classes, then ties), and a zero bar for any class absent
+ * from the sample, so every chart gives a class the same colour.
+ */
+function sampleBars(d: ReportData): { part: string; label: string; count: number; y: number }[] {
+  const parts = d.sample!.parts;
+  const out = parts.map((p) => ({ ...p, y: p.label === '(tie)' ? d.labels.length : d.labels.indexOf(p.label) }));
+  for (const [y, label] of d.labels.entries()) if (parts.length && !parts.some((p) => p.label === label)) out.push({ part: parts[0].part, label, count: 0, y });
+  return out;
+}
+
 /** The next training set by part and class. */
 function sampleChart(d: ReportData): ChartSpec {
   const base = { id: 'sample', title: 'Next training set by part and class', caption: d.sample ? `${d.sample.rows} rows drawn by the sampling recipe, by the part that picked them and their label.` : '' };
@@ -183,12 +197,13 @@ function sampleChart(d: ReportData): ChartSpec {
     ...base,
     vega: vega({
       width: 360, height: { step: 26 },
-      data: { values: d.sample.parts },
+      data: { values: sampleBars(d) },
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'part', type: 'nominal', title: null },
         x: { field: 'count', type: 'quantitative', title: 'rows', stack: 'zero' },
-        color: { field: 'label', type: 'nominal', title: 'label', scale: { domain: [...d.labels, '(tie)'] } },
+        color: { field: 'label', type: 'nominal', title: 'label', sort: { field: 'y', op: 'min' } },
+        order: { field: 'y' },
         tooltip: [{ field: 'part' }, { field: 'label' }, { field: 'count', title: 'rows' }],
       },
     } as TopLevelSpec),
@@ -203,12 +218,13 @@ function balanceChart(d: ReportData): ChartSpec {
     caption: 'Share of each class among the votes, the label model’s predictions on rows with a vote (ties left out), the end model’s and the given labels.',
     vega: vega({
       width: 360, height: { step: 26 },
-      data: { values: d.classBalance },
+      data: { values: d.classBalance.map((b) => ({ ...b, y: d.labels.indexOf(b.label) })) },
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'source', type: 'nominal', sort: ['votes', 'label model', 'end model', 'gold'], title: null },
         x: { field: 'share', type: 'quantitative', stack: 'normalize', axis: { format: '.0%' }, title: 'share' },
-        color: { field: 'label', type: 'nominal', title: 'class', scale: { domain: d.labels } },
+        color: { field: 'label', type: 'nominal', title: 'class', sort: { field: 'y', op: 'min' } },
+        order: { field: 'y' },
         tooltip: [{ field: 'source' }, { field: 'label', title: 'class' }, { field: 'count' }, { field: 'share', format: '.1%' }],
       },
     } as TopLevelSpec),
@@ -217,5 +233,7 @@ function balanceChart(d: ReportData): ChartSpec {
 
 /** Every chart of the page, compiled to Vega; a chart whose inputs are missing says so instead. */
 export function buildCharts(d: ReportData): ChartSpec[] {
+  // Data strings stay data: charts sort and colour by index fields, never by lists of names, since Vega-Lite turns such
+  // lists into expressions (a name holding U+2028 would break their parse). test/report.test.ts checks the compiled specs.
   return [balanceChart(d), accuracyChart(d), coverageChart(d), heatmapChart(d), confidenceChart(d), reliabilityChart(d), sampleChart(d)];
 }
