@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { disagreements } from '../src/analysis/disagreements.js';
 import { readRows } from '../src/data/read.js';
 import { buildReport, collectReportData } from '../src/report/index.js';
@@ -22,10 +22,18 @@ let browser: Browser;
 let page: Page;
 let errors: string[];
 let dialogs: string[];
+let launchError: unknown;
 beforeAll(async () => {
-  browser = await launchChromium(); // throws "install it with `apt-get install chromium`" when missing: no silent skip
-  ({ page, errors, dialogs } = await openReport(browser, file));
+  try {
+    browser = await launchChromium();
+    ({ page, errors, dialogs } = await openReport(browser, file));
+  } catch (e) {
+    launchError = e; // every test then fails with it ("install it with `apt-get install chromium`"), none is skipped
+  }
 }, 30_000);
+beforeEach(() => {
+  if (launchError) throw launchError;
+});
 afterAll(async () => {
   await browser?.close();
   rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
 import { writeRows } from '../src/data/write.js';
 import { LabelMatrix } from '../src/lf/label-matrix.js';
 import { createLabelModel } from '../src/label-model/registry.js';
-import { buildCharts, buildReport, collectReportData, sampleComposition, scriptJSON, sliceHeadlines, wilsonInterval } from '../src/report/index.js';
+import { buildCharts, buildReport, collectReportData, MAX_HEATMAP_LFS, sampleComposition, scriptJSON, sliceHeadlines, wilsonInterval } from '../src/report/index.js';
 import { topClasses, reliability } from '../src/report/aggregates.js';
 import { runCli } from './cli-helpers.js';
 import { HOSTILE, hostileNamesInput, reportFixture } from './report-fixture.js';
@@ -48,6 +48,22 @@ describe('collectReportData', () => {
     expect(small.flags.length).toBeLessThanOrEqual(40 + fx.L.m);
     expect(small.found).toEqual(d.found);
     expect(small.flags.every((x) => x.text !== undefined)).toBe(true);
+  });
+
+  it('heatmap: at most MAX_HEATMAP_LFS LFs, the most covering ones, the rest counted', () => {
+    const m = MAX_HEATMAP_LFS + 5;
+    const rows = Array.from({ length: 200 }, (_, i) => Array.from({ length: m }, (_, j) => ((i * 7 + j * 3) % (j + 2) === 0 ? (i + j) % 2 : -1)));
+    const wide = LabelMatrix.fromRows(rows, ['a', 'b']);
+    const d = collectReportData({ L: wide });
+    expect(d.correlation.lfs).toHaveLength(MAX_HEATMAP_LFS);
+    expect(d.correlation.omittedLFs).toBe(5);
+    const cov = d.lfs.map((r) => r.coverage);
+    const shown = new Set(d.correlation.lfs);
+    const minShown = Math.min(...d.lfs.filter((r) => shown.has(r.lf)).map((r) => r.coverage));
+    expect(d.lfs.filter((r) => !shown.has(r.lf)).every((r) => r.coverage <= minShown)).toBe(true);
+    expect(cov.length).toBe(m);
+    expect(d.correlation.cells.every((c) => shown.has(c.a) && shown.has(c.b))).toBe(true);
+    expect(d.notes.some((x) => x.includes(`${MAX_HEATMAP_LFS} LFs with the most coverage of ${m}`))).toBe(true);
   });
 
   it('takes end-model flags as given', () => {

@@ -239,11 +239,18 @@
     if (S.omitted) $('slices-table').append(h('p', { class: 'note', text: `${int(S.omitted.values)} more values (${int(S.omitted.rows)} rows) not listed.` }));
   }
 
+  // Milliseconds since navigation start at each step, for bench/report.ts.
+  const timings = { script: performance.now() };
   overview();
   lfTable();
   flagsBrowser();
   slices();
+  timings.tables = performance.now();
   charts()
-    .then(() => { document.documentElement.setAttribute('data-ready', String(chartsDone)); })
+    .then(() => {
+      timings.charts = performance.now();
+      window.__reportTimings = timings;
+      document.documentElement.setAttribute('data-ready', String(chartsDone));
+    })
     .catch((e) => { console.error('chart failed: ' + (e && e.message)); document.documentElement.setAttribute('data-ready', 'error'); });
 })();
