@@ -5,7 +5,7 @@ import { ConfigError } from '../util/errors.js';
 import type { EndModelFlag, FlagKind, ReportFlag } from './types.js';
 
 /** Text longer than this is cut in the page (the flags list must stay small for a 1M-row matrix). */
-export const MAX_TEXT = 2000;
+export const MAX_TEXT = 1000;
 export const DEFAULT_MAX_FLAGS = 2000;
 
 export interface FlagInputs {

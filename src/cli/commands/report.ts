@@ -64,6 +64,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const dataFile = a.data ?? a.gold;
     if (a['text-column'] && !dataFile) throw new ConfigError('--text-column needs --data: the file holding that column');
     if (a.by && !dataFile) throw new ConfigError('--by needs --data: the file holding that column');
+    if (a.data && !a['text-column'] && !a.by) throw new ConfigError('--data is read for --text-column and --by: pass one of them (or drop --data)');
 
     const t0 = performance.now();
     const L = loadLabelMatrix(a.L);

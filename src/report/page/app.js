@@ -202,7 +202,7 @@
     $('found').append(...kinds.map((k) => h('span', { class: `found k-${k}`, 'data-kind': k },
       h('b', { text: KIND_NAMES[k] || k }), ` ${int(D.found[k])} found, ${int(D.flags.filter((f) => f.kind === k).length)} listed`)));
     select('f-kind', [['', 'all kinds'], ...kinds.map((k) => [k, KIND_NAMES[k] || k])], 'kind');
-    select('f-lf', [['', 'any LF'], ...D.lfNames.map((lf) => [lf, lf])], 'lf');
+    select('f-lf', [['', 'any LF (flagged or voting)'], ...D.lfNames.map((lf) => [lf, lf])], 'lf');
     const hasGiven = D.flags.some((f) => f.given !== undefined);
     if (hasGiven) select('f-given', [['', 'any given label'], ...D.labels.map((c) => [c, c]), ['(unknown)', '(unknown)']], 'given');
     else $('f-given').hidden = true;
