@@ -91,7 +91,7 @@ try {
   const data = collectReportData({ L, model, gold, rows, textColumn: 'text', by: 'shard', title: `bench: ${n} rows × ${m} LFs` });
   const tCollect = ms(t0);
   t0 = performance.now();
-  const html = buildReport(data);
+  const html = await buildReport(data);
   writeFileAtomic(join(dir, 'big.html'), html);
   const tBuild = ms(t0);
   t0 = performance.now();

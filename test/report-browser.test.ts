@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ballot-report-browser-'));
 const fx = reportFixture();
 const data: ReportData = collectReportData({ ...fx.input, rows: fx.rows });
 const file = join(dir, 'report.html');
-writeFileSync(file, buildReport(data));
+writeFileSync(file, await buildReport(data));
 
 let browser: Browser;
 let page: Page;
@@ -148,7 +148,7 @@ describe('report page in Chromium', () => {
     const input = hostileNamesInput();
     const hostile = join(dir, 'hostile.html');
     const d = collectReportData(input);
-    writeFileSync(hostile, buildReport(d));
+    writeFileSync(hostile, await buildReport(d));
     const r = await openReport(browser, hostile);
     expect(r.errors).toEqual([]);
     expect(r.dialogs).toEqual([]);

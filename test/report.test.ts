@@ -112,7 +112,7 @@ describe('collectReportData', () => {
     expect(() => sampleComposition(relabeled, fx.sample)).toThrow(/classes are c0, c1 but the matrix has no, yes/);
   });
 
-  it('puts no data string inside a Vega expression (names are data, never code)', () => {
+  it('puts no data string inside a Vega expression (names are data, never code)', async () => {
     const input = hostileNamesInput();
     const d = collectReportData(input);
     const strings = [...d.lfNames, ...d.labels, ...d.sample!.parts.map((p) => p.part), ...d.slices!.slices.map((x) => x.value)];
@@ -122,7 +122,7 @@ describe('collectReportData', () => {
       else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
       else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
     };
-    const charts = buildCharts(d);
+    const charts = await buildCharts(d);
     expect(charts.filter((c) => c.vega).length).toBe(7);
     for (const c of charts) walk(c.vega, '');
     expect(inExpressions.length).toBeGreaterThan(0);
@@ -130,9 +130,9 @@ describe('collectReportData', () => {
     expect(strings.filter((x) => inExpressions.some((e) => e.includes(x) || e.includes(escaped(x))))).toEqual([]);
   });
 
-  it('embeds data strings so they cannot leave the JSON block', () => {
+  it('embeds data strings so they cannot leave the JSON block', async () => {
     expect(scriptJSON({ t: '</script><script>x' })).toBe('{"t":"\\u003c/script>\\u003cscript>x"}');
-    const html = buildReport(d);
+    const html = await buildReport(d);
     expect(html).not.toContain(HOSTILE);
     expect(html.split('<script').length - 1).toBe(4);
     expect(pageData(html).flags.some((x: { text?: string }) => x.text === HOSTILE)).toBe(true);
@@ -185,6 +185,7 @@ describe('ballot report', () => {
 
   it('refuses a missing text column and a non-html output', async () => {
     await refused([...base, '--data', f('data.csv'), '--text-column', 'body'], /data\.csv: no column "body" \(--text-column\)/);
+    await refused([...base, '--data', f('data.csv')], /--data is read for --text-column and --by/);
     const r = await runCli(...base, '--out', f('report.csv'));
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/--out must be an \.html file/);

@@ -174,7 +174,7 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
     title: 'ballot demo: YouTube spam comments',
     sources: { L: 'training pool + 250 test comments', model: `model.json (${describeChoice(chosen)})`, gold: `${TEST_FILE} CLASS (test rows)`, sample: 'next.csv' },
   });
-  const page = buildReport(reportData);
+  const page = await buildReport(reportData);
   const pageSeconds = (performance.now() - tReport) / 1000;
   const pageFile = out('report.html');
   writeFileAtomic(pageFile, page);

@@ -1,4 +1,4 @@
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { ReportData } from './types.js';
 
 /** A chart on the page: a Vega spec compiled from Vega-Lite in Node (the page carries only Vega's runtime), or why it is absent. */
@@ -20,8 +20,12 @@ const CONFIG = {
   view: { stroke: null },
 };
 
+type Compile = (spec: TopLevelSpec) => { spec: object };
+/** Vega-Lite's compiler, imported on first use: it takes ~0.4 s to load, which no other command should pay. */
+let compiler: Compile | null = null;
+
 function vega(spec: TopLevelSpec): object {
-  return compile({ ...spec, config: CONFIG, background: 'transparent' } as TopLevelSpec).spec;
+  return compiler!({ ...spec, config: CONFIG, background: 'transparent' } as TopLevelSpec).spec;
 }
 
 const unit = { type: 'quantitative' as const, scale: { domain: [0, 1] }, axis: { format: '.0%' } };
@@ -232,7 +236,8 @@ function balanceChart(d: ReportData): ChartSpec {
 }
 
 /** Every chart of the page, compiled to Vega; a chart whose inputs are missing says so instead. */
-export function buildCharts(d: ReportData): ChartSpec[] {
+export async function buildCharts(d: ReportData): Promise<ChartSpec[]> {
+  compiler ??= (await import('vega-lite')).compile as Compile;
   // Data strings stay data: charts sort and colour by index fields, never by lists of names, since Vega-Lite turns such
   // lists into expressions (a name holding U+2028 would break their parse). test/report.test.ts checks the compiled specs.
   return [balanceChart(d), accuracyChart(d), coverageChart(d), heatmapChart(d), confidenceChart(d), reliabilityChart(d), sampleChart(d)];

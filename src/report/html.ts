@@ -41,11 +41,12 @@ function inlineScript(js: string): string {
 
 /**
  * The report as one self-contained HTML page: no request at view time (Vega's runtime, the data and the specs are
- * inlined), opens from file://. Data strings reach the page only as JSON and are put in the DOM as text.
+ * inlined), opens from file://. Data strings reach the page only as JSON and are put in the DOM as text. Async because
+ * Vega-Lite's compiler is loaded on first use (importing `ballot` stays cheap).
  */
-export function buildReport(data: ReportData): string {
+export async function buildReport(data: ReportData): Promise<string> {
   const a = pageAssets();
-  const charts = buildCharts(data);
+  const charts = await buildCharts(data);
   const title = escapeHtml(data.title);
   return `<!doctype html>
 <html lang="en">

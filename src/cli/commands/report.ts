@@ -56,7 +56,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('out', { type: 'string', demandOption: true, describe: 'Output page (.html)' })
       .option('json', { type: 'boolean', describe: 'Print a summary as JSON' })
       .example('$0 report --L L.arrow --model model.json --data train.csv --text-column CONTENT --out report.html', 'the report page') as any,
-  handler: (a) => {
+  handler: async (a) => {
     if (!/\.html?$/i.test(a.out)) throw new ConfigError(`--out must be an .html file, got ${a.out}`);
     if (!Number.isInteger(a['max-flags']) || a['max-flags'] < 0) throw new ConfigError(`--max-flags must be a non-negative integer, got ${a['max-flags']}`);
     if (a.gold && !a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the given labels');
@@ -89,7 +89,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       title: a.title,
       sources: { L: a.L, model: a.model, data: data ? dataFile : undefined, gold: a.gold, sample: a.sample },
     });
-    const html = buildReport(report);
+    const html = await buildReport(report);
     writeFileAtomic(a.out, html);
     const summary = { out: a.out, bytes: Buffer.byteLength(html), rows: L.n, lfs: L.m, flags: report.flags.length, found: report.found, seconds: (performance.now() - t0) / 1000 };
     if (a.json) printJSON(summary);
