@@ -58,3 +58,6 @@ export type { Row, Dataset } from './data/types.js';
 // ── Errors and seeded randomness ──────────────────────────────────────────────────────────────────────────────
 export { BallotError, ConfigError, DataError, LabelingFunctionError } from './util/errors.js';
 export { createRng } from './util/rng.js';
+
+// ── Report: one self-contained HTML page ──────────────────────────────────────────────────────────────────────
+export { collectReportData, buildReport, type ReportInput, type ReportData } from './report/index.js';

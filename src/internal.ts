@@ -46,3 +46,4 @@ export { candidateProbability, chooseBands, ophSignature, ophSignatureOfCodes, s
 export { TextNormalizer } from './sampling/normalize-text.js';
 export { hashString, type Rng } from './util/rng.js';
 export { runSpamDemo, type SpamDemoReport, type SpamDemoOptions } from './project/demo.js';
+export { buildCharts, sliceHeadlines, sampleComposition, wilsonInterval, escapeHtml, scriptJSON, endModelContradictions, DEFAULT_MAX_FLAGS, MAX_HEATMAP_LFS, MAX_SLICES, MAX_TEXT, type ReportFlag, type FlagKind, type EndModelFlag, type SliceSection, type SliceHeadline, type LFReportRow, type ChartSpec } from './report/index.js';

@@ -26,8 +26,8 @@ describe('spam demo on the real YouTube Spam Collection', async () => {
     expect(report.selection.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('writes the label matrices, model, flags and the next training set', () => {
-    expect(readdirSync(out).sort()).toEqual(['L_test.arrow', 'L_train.arrow', 'L_valid.arrow', 'flags.csv', 'model.json', 'next.csv']);
+  it('writes the label matrices, model, flags, the next training set and the report page', () => {
+    expect(readdirSync(out).sort()).toEqual(['L_test.arrow', 'L_train.arrow', 'L_valid.arrow', 'flags.csv', 'model.json', 'next.csv', 'report.html']);
     expect(loadLabelMatrix(join(out, 'L_train.arrow')).n).toBe(1586);
     const next = readRows(join(out, 'next.csv'));
     expect(next.rows).toHaveLength(400);
@@ -42,6 +42,7 @@ describe('spam demo on the real YouTube Spam Collection', async () => {
       expect(r2.scores.map((s) => s.accuracy)).toEqual(report.scores.map((s) => s.accuracy));
       const { readFileSync } = await import('node:fs');
       expect(readFileSync(join(again, 'next.csv'))).toEqual(readFileSync(join(out, 'next.csv')));
+      expect(readFileSync(join(again, 'report.html'))).toEqual(readFileSync(join(out, 'report.html')));
     } finally {
       rmSync(again, { recursive: true, force: true });
     }

@@ -14,7 +14,7 @@ import { lfCorrelations, type LFCorrelation } from '../analysis/correlation.js';
 import { disagreements } from '../analysis/disagreements.js';
 import { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from '../analysis/lf-summary.js';
 import { disagreementRecords } from '../analysis/records.js';
-import { writeJSONFile } from '../data/atomic.js';
+import { writeFileAtomic, writeJSONFile } from '../data/atomic.js';
 import { readGoldLabels } from '../data/gold.js';
 import { saveLabelMatrix } from '../data/label-matrix-io.js';
 import { readRows } from '../data/read.js';
@@ -24,12 +24,13 @@ import { scorePredictions } from '../label-model/metrics.js';
 import { createLabelModel } from '../label-model/registry.js';
 import type { LabelModel } from '../label-model/types.js';
 import { applyLFs } from '../lf/apply.js';
-import type { LabelMatrix } from '../matrix/label-matrix.js';
+import { LabelMatrix, LabelMatrix as Matrix } from '../matrix/label-matrix.js';
 import type { LabelSpace } from '../matrix/labels.js';
 import type { LabelingFunction } from '../lf/labeling-function.js';
 import { loadRecipe } from '../sampling/recipe.js';
 import { runRecipe, type SampleReport } from '../sampling/run-recipe.js';
-import { writeSample } from '../sampling/output.js';
+import { sampleRows, writeSample } from '../sampling/output.js';
+import { buildReport, collectReportData } from '../report/index.js';
 import { ConfigError } from '../util/errors.js';
 import { createRng } from '../util/rng.js';
 import { loadLFModules } from './load.js';
@@ -81,6 +82,8 @@ export interface SpamDemoReport {
   flags: { flagged: number; written: string };
   sample: SampleReport;
   written: string[];
+  /** The report page: its size and the seconds to collect its data and build it. */
+  page: { file: string; bytes: number; seconds: number };
 }
 
 /** The demo's LFs (examples/spam/lfs.ts) and its label space, loaded as a user's LF file is. */
@@ -99,7 +102,8 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const seed = o.seed ?? 0;
   const { lfs, labels } = await spamLFs();
 
-  const trainRows = readSplit(dir, TRAIN_FILES);
+  const trainParts = TRAIN_FILES.map((f) => readSplit(dir, [f]));
+  const trainRows = trainParts.flat();
   const shakira = readSplit(dir, [TEST_FILE]);
   const order = createRng(SPLIT_SEED).shuffle(shakira.map((_, i) => i));
   const validIdx = order.slice(0, VALID_ROWS).sort((a, b) => a - b);
@@ -149,7 +153,35 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const trainProbs = chosen.predictProba(Ltrain);
   const recipe = await loadRecipe(RECIPE_FILE);
   const sample = runRecipe(recipe, { probs: trainProbs, L: Ltrain, rows: trainRows });
-  writeSample(out('next.csv'), sample, ['COMMENT_ID', 'AUTHOR', 'DATE', 'CONTENT']);
+  const sampleColumns = ['COMMENT_ID', 'AUTHOR', 'DATE', 'CONTENT'];
+  writeSample(out('next.csv'), sample, sampleColumns);
+
+  // The report page: the training pool and the 250 test comments as one matrix, given labels only on the test rows
+  // (the sample's _row indices are the pool's, which come first), sliced by video.
+  const video = (f: string) => f.replace(/^Youtube0\d-|\.csv$/g, '');
+  const reportRows = [
+    ...trainParts.flatMap((rows, p) => rows.map((r) => ({ ...r, VIDEO: video(TRAIN_FILES[p]) }))),
+    ...testRows.map((r) => ({ ...r, VIDEO: `${video(TEST_FILE)} (test)` })),
+  ];
+  const Lreport = stackRows(Ltrain, Ltest);
+  const reportGold = new Int32Array(Lreport.n).fill(-1);
+  reportGold.set(testGold, Ltrain.n);
+  const tReport = performance.now();
+  const reportData = collectReportData({
+    L: Lreport,
+    model: chosen,
+    rows: reportRows,
+    textColumn: 'CONTENT',
+    gold: reportGold,
+    sampleRows: sampleRows(sample, sampleColumns).rows,
+    by: 'VIDEO',
+    title: 'ballot demo: YouTube spam comments',
+    sources: { L: 'training pool + 250 test comments', model: `model.json (${describeChoice(chosen)})`, gold: `${TEST_FILE} CLASS (test rows)`, sample: 'next.csv' },
+  });
+  const page = await buildReport(reportData);
+  const pageSeconds = (performance.now() - tReport) / 1000;
+  const pageFile = out('report.html');
+  writeFileAtomic(pageFile, page);
 
   return {
     train: { files: TRAIN_FILES, rows: trainRows.length },
@@ -164,7 +196,17 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
     flags: { flagged: flags.found['label-error'] ?? 0, written: flagsPath },
     sample: sample.report,
     written,
+    page: { file: pageFile, bytes: Buffer.byteLength(page), seconds: pageSeconds },
   };
+}
+
+/** The rows of `a` then the rows of `b` (same LFs and classes) as one matrix. */
+function stackRows(a: LabelMatrix, b: LabelMatrix): LabelMatrix {
+  const votes = new Int8Array(a.votes.length + b.votes.length);
+  votes.set(a.votes);
+  votes.set(b.votes, a.votes.length);
+  const errorCounts = Int32Array.from(a.errorCounts, (x, j) => x + b.errorCounts[j]);
+  return new Matrix({ n: a.n + b.n, m: a.m, votes, lfNames: a.lfNames, labels: a.labels, errorCounts });
 }
 
 function describeChoice(model: LabelModel): string {
