@@ -57,3 +57,13 @@ export {
 export { snorkelTiePick, TIE_POLICIES } from './label-model/predict.js';
 export { bestF1Threshold, tuneF1Threshold, predsAtThreshold, type F1ThresholdChoice, type TunedF1Threshold } from './label-model/threshold.js';
 export { COLUMN_TYPES, checkColumnTypes, type ColumnType, type RowsToArrowOptions } from './data/arrow.js';
+// Slices and drift (issue 15)
+export { sliceFunction, isSliceFunction, type SliceFunction, type SliceFunctionSpec } from './lf/slice-function.js';
+export { discoverSlices, type DiscoveredSlice, type SliceDiscovery } from './lf/slice-discovery.js';
+export { evaluateSlices, evaluateSlicesCached, type Slice, type EvaluateSlicesOptions, type CachedSliceOptions } from './lf/slice-apply.js';
+export { slicesByColumn, type ColumnSliceOptions } from './analysis/slice-columns.js';
+export { analyzeSlices, type SliceReport, type SliceRow, type SliceMetric, type SliceLFShift, type SliceAnalysisInput, type SliceAnalysisOptions, type SliceMetricName } from './analysis/slices.js';
+export { flaggedRows } from './analysis/slice-flags.js';
+export { driftReport, type DriftReport, type DriftCheck, type DriftCell, type DriftSide, type DriftOptions, type DriftKind } from './analysis/drift.js';
+export { parseDriftConditions, evaluateDriftGate, type DriftCondition } from './analysis/drift-gate.js';
+export { wilsonInterval, twoProportionP, chiSquareTwoSample, ksTwoSample, psi, holm, benjaminiHochberg } from './analysis/stats.js';

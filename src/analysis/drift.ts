@@ -1,0 +1,424 @@
+import { ABSTAIN } from '../lf/labels.js';
+import type { LabelMatrix } from '../lf/label-matrix.js';
+import { MajorityVote } from '../label-model/majority-vote.js';
+import { probsToPreds } from '../label-model/predict.js';
+import { ConfigError } from '../util/errors.js';
+import { describePattern, documentFrequencies, patternKeys } from './drift-features.js';
+import { chiSquareTwoSample, holm, ksTwoSample, poolRareCells, psi, twoProportionP } from './stats.js';
+
+/**
+ * Drift between a reference set (the training data) and a current one (new data): per-LF votes, vote patterns, the
+ * label model's predicted class balance, metadata columns and the tokens of a text column, each with a standard test,
+ * an effect size and the population stability index, ranked. Linear in rows (numeric columns are sorted for the
+ * Kolmogorov–Smirnov test).
+ */
+
+type Row = Record<string, unknown>;
+
+export type DriftKind = 'lf' | 'vote-patterns' | 'class-balance' | 'column' | 'tokens' | 'bigrams';
+
+/** One cell whose share moved: the value and its share in each set. */
+export interface DriftCell {
+  value: string;
+  reference: number;
+  current: number;
+}
+
+/** One test of the report. */
+export interface DriftCheck {
+  kind: DriftKind;
+  /** 'lf:keyword_my', 'vote patterns', 'class balance (label model)', 'column:DATE', 'tokens:CONTENT'. */
+  name: string;
+  test: 'chi-square' | 'kolmogorov-smirnov' | 'two-proportion (per gram, Bonferroni)';
+  statistic: number;
+  df?: number;
+  p: number;
+  /** Holm-adjusted over every check of the report. */
+  pAdjusted: number;
+  /** pAdjusted < alpha. */
+  significant: boolean;
+  psi: number;
+  /** Cramér's V (chi-square), D (Kolmogorov–Smirnov), or the largest document-frequency difference (grams). */
+  effect: { name: 'cramers_v' | 'ks_d' | 'max_df_diff'; value: number };
+  /** One line with the numbers that moved. */
+  detail: string;
+  /** The cells that moved most (largest absolute share change first), up to 10. */
+  top: DriftCell[];
+}
+
+export interface DriftReport {
+  rows: { reference: number; current: number };
+  lfs: { compared: string[]; onlyReference: string[]; onlyCurrent: string[] };
+  labels: string[];
+  /** Ranked: significant first, then by PSI, then by p. */
+  checks: DriftCheck[];
+  verdict: { status: 'none' | 'minor' | 'moderate' | 'major'; line: string };
+  alpha: number;
+  notes: string[];
+}
+
+/** One side: its label matrix, optionally its data rows (same order) and label-model probabilities (n × k). */
+export interface DriftSide {
+  L: LabelMatrix;
+  rows?: readonly Row[];
+  probs?: Float64Array;
+}
+
+export interface DriftOptions {
+  /** Text column(s) whose tokens and bigrams are compared (they are left out of the column checks). */
+  textColumn?: string | readonly string[];
+  /** Metadata columns to compare (default: every column both sets have, except text columns). */
+  columns?: readonly string[];
+  /** Refuse matrices whose LFs differ instead of comparing the shared ones (default false). */
+  strict?: boolean;
+  /** Significance level, after Holm's adjustment over all checks (default 0.05). */
+  alpha?: number;
+  /** Most cells per categorical distribution (the rest are pooled) (default 30). */
+  maxCells?: number;
+  /** Bins (reference quantiles) for the PSI of numeric columns (default 10). */
+  bins?: number;
+  /** Name of the label model, for the class-balance check (default 'label model', or 'majority vote' without probs). */
+  modelName?: string;
+}
+
+const POOL_MIN = 10;
+
+/** Compares two sets; see `DriftReport`. Empty sets, other classes, or (with `strict`) other LFs are ConfigErrors. */
+export function driftReport(reference: DriftSide, current: DriftSide, options: DriftOptions = {}): DriftReport {
+  const alpha = options.alpha ?? 0.05;
+  const maxCells = options.maxCells ?? 30;
+  const bins = options.bins ?? 10;
+  const A = reference.L, B = current.L;
+  if (A.n === 0) throw new ConfigError('the reference data has no rows: nothing to compare against');
+  if (B.n === 0) throw new ConfigError('the new data has no rows: nothing to compare');
+  if (A.labels.join('\u0000') !== B.labels.join('\u0000')) {
+    throw new ConfigError(`the two label matrices have different classes (${A.labels.join(', ')} vs ${B.labels.join(', ')})`);
+  }
+  for (const [side, what] of [[reference, 'reference'], [current, 'new']] as const) {
+    if (side.rows && side.rows.length !== side.L.n) throw new ConfigError(`the ${what} data has ${side.rows.length} rows but its label matrix has ${side.L.n}`);
+    if (side.probs && side.probs.length !== side.L.n * side.L.k) throw new ConfigError(`the ${what} probabilities have ${side.probs.length} values, expected ${side.L.n}·${side.L.k}`);
+  }
+  const inB = new Set(B.lfNames);
+  const inA = new Set(A.lfNames);
+  const compared = A.lfNames.filter((x) => inB.has(x));
+  const onlyReference = A.lfNames.filter((x) => !inB.has(x));
+  const onlyCurrent = B.lfNames.filter((x) => !inA.has(x));
+  const notes: string[] = [];
+  if (onlyReference.length || onlyCurrent.length) {
+    const what = [onlyReference.length ? `only in the reference: ${onlyReference.join(', ')}` : '', onlyCurrent.length ? `only in the new matrix: ${onlyCurrent.join(', ')}` : '']
+      .filter(Boolean).join('; ');
+    if (options.strict) throw new ConfigError(`the two label matrices have different LFs (${what})`);
+    notes.push(`compared the ${compared.length} LFs both matrices have (${what})`);
+  }
+  if (compared.length === 0) throw new ConfigError('the two label matrices share no LF: nothing to compare');
+  const colsA = compared.map((x) => A.lfIndex(x));
+  const colsB = compared.map((x) => B.lfIndex(x));
+
+  const raw: Omit<DriftCheck, 'pAdjusted' | 'significant'>[] = [];
+  // Per LF: abstain + one cell per class.
+  compared.forEach((lf, t) => raw.push(lfCheck(lf, A, colsA[t], B, colsB[t])));
+  raw.push(patternCheck(A, colsA, B, colsB, maxCells));
+  raw.push(classBalanceCheck(reference, current, colsA, colsB, options.modelName));
+
+  const textCols = options.textColumn === undefined ? [] : typeof options.textColumn === 'string' ? [options.textColumn] : [...options.textColumn];
+  if (reference.rows && current.rows) {
+    for (const c of textCols) {
+      if (!hasColumn(reference.rows, c) || !hasColumn(current.rows, c)) throw new ConfigError(`text column "${c}" is missing from the ${hasColumn(reference.rows, c) ? 'new' : 'reference'} data`);
+      raw.push(gramCheck(reference.rows, current.rows, c, 1));
+      raw.push(gramCheck(reference.rows, current.rows, c, 2));
+    }
+    const shared = options.columns ?? columnsOf(reference.rows).filter((c) => columnsOf(current.rows!).includes(c) && !textCols.includes(c));
+    for (const c of shared) {
+      if (!hasColumn(reference.rows, c) || !hasColumn(current.rows, c)) throw new ConfigError(`column "${c}" is missing from the ${hasColumn(reference.rows, c) ? 'new' : 'reference'} data`);
+      const check = columnCheck(reference.rows, current.rows, c, maxCells, bins);
+      if (typeof check === 'string') notes.push(check);
+      else raw.push(check);
+    }
+  } else if (textCols.length || options.columns) {
+    throw new ConfigError('comparing text or metadata columns needs the data rows of both sets');
+  }
+
+  const adjusted = holm(raw.map((c) => c.p));
+  const checks: DriftCheck[] = raw.map((c, i) => ({ ...c, pAdjusted: adjusted[i], significant: adjusted[i] < alpha }));
+  checks.sort((a, b) => Number(b.significant) - Number(a.significant) || b.psi - a.psi || a.p - b.p || (a.name < b.name ? -1 : 1));
+  return {
+    rows: { reference: A.n, current: B.n },
+    lfs: { compared, onlyReference, onlyCurrent },
+    labels: [...A.labels],
+    checks,
+    verdict: verdictOf(checks, alpha),
+    alpha,
+    notes,
+  };
+}
+
+function verdictOf(checks: readonly DriftCheck[], alpha: number): DriftReport['verdict'] {
+  const sig = checks.filter((c) => c.significant);
+  if (sig.length === 0) return { status: 'none', line: `no drift: none of ${checks.length} checks changed significantly (Holm-adjusted p < ${alpha})` };
+  const worst = sig.reduce((a, b) => (b.psi > a.psi ? b : a));
+  const status = worst.psi >= 0.25 ? 'major' : worst.psi >= 0.1 ? 'moderate' : 'minor';
+  const names = sig.slice(0, 3).map((c) => c.name).join(', ');
+  return {
+    status,
+    line: `${status} drift: ${sig.length} of ${checks.length} checks changed significantly (${names}${sig.length > 3 ? ', …' : ''}); largest PSI ${worst.psi.toFixed(3)} on ${worst.name}`,
+  };
+}
+
+const share = (x: number, t: number) => (t > 0 ? x / t : 0);
+const f3 = (x: number) => x.toFixed(3);
+
+/** The chi-square part shared by every categorical check: pool rare cells, test, PSI, the cells that moved most. */
+function categorical(
+  base: { kind: DriftKind; name: string },
+  a: ArrayLike<number>, b: ArrayLike<number>, labels: readonly string[], detail: (top: DriftCell[]) => string,
+): Omit<DriftCheck, 'pAdjusted' | 'significant'> {
+  const pooled = poolRareCells(a, b, POOL_MIN);
+  const chi = chiSquareTwoSample(pooled.a, pooled.b);
+  let ta = 0, tb = 0;
+  for (let i = 0; i < a.length; i++) { ta += a[i]; tb += b[i]; }
+  const cells: DriftCell[] = labels.map((value, i) => ({ value, reference: share(a[i], ta), current: share(b[i], tb) }));
+  const top = cells
+    .filter((c) => c.reference !== c.current)
+    .sort((x, y) => Math.abs(y.current - y.reference) - Math.abs(x.current - x.reference) || (x.value < y.value ? -1 : 1))
+    .slice(0, 10);
+  return {
+    ...base,
+    test: 'chi-square',
+    statistic: chi.statistic,
+    df: chi.df,
+    p: chi.p,
+    psi: psi(pooled.a, pooled.b),
+    effect: { name: 'cramers_v', value: chi.cramersV },
+    detail: detail(top),
+    top,
+  };
+}
+
+function lfCheck(lf: string, A: LabelMatrix, ja: number, B: LabelMatrix, jb: number) {
+  const k = A.k;
+  const count = (L: LabelMatrix, j: number) => {
+    const c = new Float64Array(k + 1);
+    for (let i = 0, p = j; i < L.n; i++, p += L.m) c[L.votes[p] + 1]++;
+    return c;
+  };
+  const a = count(A, ja), b = count(B, jb);
+  const covA = 1 - a[0] / A.n, covB = 1 - b[0] / B.n;
+  const polarity = (c: Float64Array) => {
+    const voted = A.n === 0 ? 0 : c.reduce((s, x, i) => (i ? s + x : s), 0);
+    return A.labels.map((y, i) => `${y} ${f3(share(c[i + 1], voted))}`).join(' / ');
+  };
+  // Vote shares only say something for an LF that votes more than one class.
+  const classes = (c: Float64Array) => c.slice(1).filter((x) => x > 0).length;
+  const shares = classes(a) > 1 || classes(b) > 1 ? `; vote shares ${polarity(a)} → ${polarity(b)}` : '';
+  return categorical({ kind: 'lf', name: `lf:${lf}` }, a, b, ['(abstain)', ...A.labels], () => `coverage ${f3(covA)} → ${f3(covB)}${shares}`);
+}
+
+function patternCheck(A: LabelMatrix, colsA: number[], B: LabelMatrix, colsB: number[], maxCells: number) {
+  const ka = patternKeys(A, colsA), kb = patternKeys(B, colsB);
+  const counts = new Map<number, { a: number; b: number; rowA: number; rowB: number }>();
+  for (let i = 0; i < ka.length; i++) {
+    const e = counts.get(ka[i]);
+    if (e) e.a++;
+    else counts.set(ka[i], { a: 1, b: 0, rowA: i, rowB: -1 });
+  }
+  for (let i = 0; i < kb.length; i++) {
+    const e = counts.get(kb[i]);
+    if (e) {
+      e.b++;
+      if (e.rowB < 0) e.rowB = i;
+    } else counts.set(kb[i], { a: 0, b: 1, rowA: -1, rowB: i });
+  }
+  // The most common patterns (both sets together) get their own cell; the rest are pooled.
+  const all = [...counts.values()].sort((x, y) => y.a / A.n + y.b / B.n - (x.a / A.n + x.b / B.n) || x.rowA - y.rowA || x.rowB - y.rowB);
+  const kept = all.slice(0, maxCells);
+  const rest = all.slice(maxCells);
+  const a = [...kept.map((e) => e.a), rest.reduce((s, e) => s + e.a, 0)];
+  const b = [...kept.map((e) => e.b), rest.reduce((s, e) => s + e.b, 0)];
+  const labels = [...kept.map((e) => (e.rowA >= 0 ? describePattern(A, colsA, e.rowA) : describePattern(B, colsB, e.rowB))), `(${rest.length} other patterns)`];
+  const newPatterns = all.filter((e) => e.a === 0).reduce((s, e) => s + e.b, 0);
+  return categorical({ kind: 'vote-patterns', name: 'vote patterns' }, a, b, labels, (top) =>
+    `${counts.size} distinct patterns; ${f3(newPatterns / B.n)} of new rows have a pattern the reference never has` +
+    (top[0] ? `; most moved: "${top[0].value}" ${f3(top[0].reference)} → ${f3(top[0].current)}` : ''));
+}
+
+function classBalanceCheck(reference: DriftSide, current: DriftSide, colsA: number[], colsB: number[], modelName?: string) {
+  const k = reference.L.k;
+  const probsOf = (side: DriftSide, cols: number[]) => side.probs ?? new MajorityVote().predictProba(side.L.selectLFs(cols));
+  const name = modelName ?? (reference.probs && current.probs ? 'label model' : 'majority vote');
+  const count = (probs: Float64Array) => {
+    const preds = probsToPreds(probs, k, 'abstain');
+    const c = new Float64Array(k + 1);
+    for (const y of preds) c[y === ABSTAIN ? k : y]++;
+    return c;
+  };
+  const a = count(probsOf(reference, colsA)), b = count(probsOf(current, colsB));
+  const labels = [...reference.L.labels, '(tie)'];
+  return categorical({ kind: 'class-balance', name: `class balance (${name})` }, a, b, labels, () => {
+    const na = reference.L.n, nb = current.L.n;
+    return `predicted ${labels.map((y, i) => `${y} ${f3(a[i] / na)} → ${f3(b[i] / nb)}`).join(', ')}`;
+  });
+}
+
+/**
+ * Tokens (or bigrams) of a text column, by document frequency: one two-proportion test per gram seen in ≥ 10 rows
+ * of both sets together, the check's p the smallest times the number tested (Bonferroni), so the check keeps its
+ * level although grams of one row are dependent. PSI over the 200 most frequent grams plus the rest.
+ */
+function gramCheck(ra: readonly Row[], rb: readonly Row[], column: string, grams: 1 | 2) {
+  const da = documentFrequencies(ra, column, grams), db = documentFrequencies(rb, column, grams);
+  const na = ra.length, nb = rb.length;
+  const vocab = new Set([...da.keys(), ...db.keys()]);
+  let minP = 1, tested = 0, maxDiff = 0;
+  const moved: DriftCell[] = [];
+  const scored: { g: string; p: number; diff: number }[] = [];
+  for (const g of vocab) {
+    const xa = da.get(g) ?? 0, xb = db.get(g) ?? 0;
+    if (xa + xb < POOL_MIN) continue;
+    tested++;
+    const p = twoProportionP(xa, na, xb, nb);
+    const diff = xb / nb - xa / na;
+    if (p < minP) minP = p;
+    if (Math.abs(diff) > maxDiff) maxDiff = Math.abs(diff);
+    scored.push({ g, p, diff });
+  }
+  scored.sort((x, y) => x.p - y.p || Math.abs(y.diff) - Math.abs(x.diff) || (x.g < y.g ? -1 : 1));
+  for (const s of scored.slice(0, 10)) moved.push({ value: s.g, reference: (da.get(s.g) ?? 0) / na, current: (db.get(s.g) ?? 0) / nb });
+  // PSI over gram occurrence shares: the 200 most frequent grams (both sets) and the rest pooled.
+  const byFreq = [...vocab].sort((x, y) => ((db.get(y) ?? 0) / nb + (da.get(y) ?? 0) / na) - ((db.get(x) ?? 0) / nb + (da.get(x) ?? 0) / na) || (x < y ? -1 : 1));
+  const head = byFreq.slice(0, 200);
+  const restA = sumOf(da) - head.reduce((s, g) => s + (da.get(g) ?? 0), 0);
+  const restB = sumOf(db) - head.reduce((s, g) => s + (db.get(g) ?? 0), 0);
+  const pa = [...head.map((g) => da.get(g) ?? 0), restA], pb = [...head.map((g) => db.get(g) ?? 0), restB];
+  let unseen = 0, totalB = 0;
+  for (const [g, x] of db) {
+    totalB += x;
+    if (!da.has(g)) unseen += x;
+  }
+  const what = grams === 1 ? 'tokens' : 'bigrams';
+  return {
+    kind: what as DriftKind,
+    name: `${what}:${column}`,
+    test: 'two-proportion (per gram, Bonferroni)' as const,
+    statistic: tested,
+    p: Math.min(1, minP * Math.max(1, tested)),
+    psi: psi(pa, pb),
+    effect: { name: 'max_df_diff' as const, value: maxDiff },
+    detail: `${f3(share(unseen, totalB))} of new ${grams === 1 ? 'token' : 'bigram'} occurrences are unseen in the reference; ${tested} ${what} tested` +
+      (moved[0] ? `; most moved: "${moved[0].value}" in ${f3(moved[0].reference)} → ${f3(moved[0].current)} of rows` : ''),
+    top: moved,
+  };
+}
+
+function sumOf(m: Map<string, number>): number {
+  let s = 0;
+  for (const x of m.values()) s += x;
+  return s;
+}
+
+function hasColumn(rows: readonly Row[], c: string): boolean {
+  return rows.some((r) => Object.prototype.hasOwnProperty.call(r, c));
+}
+
+function columnsOf(rows: readonly Row[]): string[] {
+  const seen = new Set<string>();
+  for (let i = 0; i < Math.min(rows.length, 100); i++) for (const c of Object.keys(rows[i])) seen.add(c);
+  return [...seen];
+}
+
+const isMissing = (v: unknown) => v === null || v === undefined || v === '';
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Numbers of a column when every non-empty cell is a number (or every one an ISO date, as ms), else null. */
+function numericValues(rows: readonly Row[], c: string): { values: Float64Array; missing: number; dates: boolean } | null {
+  const out: number[] = [];
+  let missing = 0, dates: boolean | null = null;
+  for (const r of rows) {
+    const v = r[c];
+    if (isMissing(v)) {
+      missing++;
+      continue;
+    }
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v) || dates === true) return null;
+      dates = false;
+      out.push(v);
+      continue;
+    }
+    const s = String(v).trim();
+    if (dates !== true && s !== '' && Number.isFinite(Number(s))) {
+      dates = false;
+      out.push(Number(s));
+    } else if (dates !== false && ISO_DATE.test(s) && Number.isFinite(Date.parse(s))) {
+      dates = true;
+      out.push(Date.parse(s));
+    } else return null;
+  }
+  return { values: Float64Array.from(out).sort(), missing, dates: dates === true };
+}
+
+/** Whether a sorted array holds at least `k` distinct values. */
+function distinctAtLeast(sorted: Float64Array, k: number): boolean {
+  let d = sorted.length ? 1 : 0;
+  for (let i = 1; i < sorted.length && d < k; i++) if (sorted[i] !== sorted[i - 1]) d++;
+  return d >= k;
+}
+
+/** A metadata column: KS + PSI (reference quantile bins) for numbers and dates, chi-square + PSI for categories. */
+function columnCheck(ra: readonly Row[], rb: readonly Row[], c: string, maxCells: number, bins: number): Omit<DriftCheck, 'pAdjusted' | 'significant'> | string {
+  const xa = numericValues(ra, c), xb = numericValues(rb, c);
+  // A number column with few distinct values (0/1 flags, star ratings) is compared as categories.
+  if (xa && xb && xa.dates === xb.dates && xa.values.length && xb.values.length && distinctAtLeast(xa.values, 11)) {
+    const ks = ksTwoSample(xa.values, xb.values);
+    const edges: number[] = [];
+    for (let q = 1; q < bins; q++) {
+      const e = xa.values[Math.floor((q * xa.values.length) / bins)];
+      if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
+    }
+    const hist = (v: Float64Array, missing: number) => {
+      const h = new Float64Array(edges.length + 2);
+      let b = 0;
+      for (const x of v) {
+        while (b < edges.length && x >= edges[b]) b++;
+        h[b]++;
+      }
+      h[edges.length + 1] = missing;
+      return h;
+    };
+    const ha = hist(xa.values, xa.missing), hb = hist(xb.values, xb.missing);
+    const fmt = (x: number) => (xa.dates ? new Date(x).toISOString().slice(0, 10) : Number.isInteger(x) ? String(x) : x.toPrecision(4));
+    const median = (v: Float64Array) => v[Math.floor(v.length / 2)];
+    return {
+      kind: 'column',
+      name: `column:${c}`,
+      test: 'kolmogorov-smirnov',
+      statistic: ks.d,
+      p: ks.p,
+      psi: psi(ha, hb),
+      effect: { name: 'ks_d', value: ks.d },
+      detail: `median ${fmt(median(xa.values))} → ${fmt(median(xb.values))}; empty ${f3(xa.missing / ra.length)} → ${f3(xb.missing / rb.length)}`,
+      top: [],
+    };
+  }
+  const counts = new Map<string, { a: number; b: number }>();
+  const add = (rows: readonly Row[], side: 'a' | 'b') => {
+    for (const r of rows) {
+      const v = r[c];
+      const key = isMissing(v) ? '(missing)' : String(v);
+      const e = counts.get(key) ?? { a: 0, b: 0 };
+      e[side]++;
+      counts.set(key, e);
+    }
+  };
+  add(ra, 'a');
+  add(rb, 'b');
+  if (counts.size > 0.5 * (ra.length + rb.length) && counts.size > 100) {
+    return `column ${c} skipped: ${counts.size} distinct values in ${ra.length + rb.length} rows (an identifier or free text; pass it as a text column to compare its tokens)`;
+  }
+  const all = [...counts].sort((x, y) => y[1].a / ra.length + y[1].b / rb.length - (x[1].a / ra.length + x[1].b / rb.length) || (x[0] < y[0] ? -1 : 1));
+  const kept = all.slice(0, maxCells), rest = all.slice(maxCells);
+  const a = [...kept.map(([, e]) => e.a), ...(rest.length ? [rest.reduce((s, [, e]) => s + e.a, 0)] : [])];
+  const b = [...kept.map(([, e]) => e.b), ...(rest.length ? [rest.reduce((s, [, e]) => s + e.b, 0)] : [])];
+  const labels = [...kept.map(([v]) => v), ...(rest.length ? [`(${rest.length} other values)`] : [])];
+  return categorical({ kind: 'column', name: `column:${c}` }, a, b, labels, (top) =>
+    `${counts.size} values` + (top[0] ? `; most moved: ${JSON.stringify(top[0].value)} ${f3(top[0].reference)} → ${f3(top[0].current)}` : ''));
+}
