@@ -15,3 +15,5 @@ export { prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, type Recipe, 
 export { runRecipe, type SampleResult, type SampleReport, type PartReport, type ClassCount } from './run-recipe.js';
 export { sampleRows, writeSample, PROVENANCE } from './output.js';
 export { formatSampleReport } from './report.js';
+export { driftSampler, driftScores, type DriftSamplerOptions } from './drift.js';
+export type { DriftReference } from './types.js';
