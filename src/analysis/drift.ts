@@ -50,7 +50,7 @@ export interface DriftReport {
   rows: { reference: number; current: number };
   lfs: { compared: string[]; onlyReference: string[]; onlyCurrent: string[] };
   labels: string[];
-  /** Ranked: significant first, then by PSI, then by p. */
+  /** Ranked: significant first (specific checks before the vote-pattern summary), then by PSI, then by p. */
   checks: DriftCheck[];
   verdict: { status: 'none' | 'minor' | 'moderate' | 'major'; line: string };
   alpha: number;
@@ -82,6 +82,8 @@ export interface DriftOptions {
 }
 
 const POOL_MIN = 10;
+/** Rows a gram must appear in (both sets together) to be tested: rarer ones cannot reach a Bonferroni-level p honestly. */
+const GRAM_MIN = 20;
 
 /** Compares two sets; see `DriftReport`. Empty sets, other classes, or (with `strict`) other LFs are ConfigErrors. */
 export function driftReport(reference: DriftSide, current: DriftSide, options: DriftOptions = {}): DriftReport {
@@ -140,7 +142,10 @@ export function driftReport(reference: DriftSide, current: DriftSide, options: D
 
   const adjusted = holm(raw.map((c) => c.p));
   const checks: DriftCheck[] = raw.map((c, i) => ({ ...c, pAdjusted: adjusted[i], significant: adjusted[i] < alpha }));
-  checks.sort((a, b) => Number(b.significant) - Number(a.significant) || b.psi - a.psi || a.p - b.p || (a.name < b.name ? -1 : 1));
+  // The vote-pattern check sums up every LF at once (its PSI is at least as large as the LF shifts it is made of), so
+  // among significant checks it comes after the specific ones: it points at a cause only when nothing specific moved.
+  const composite = (c: DriftCheck) => (c.kind === 'vote-patterns' ? 1 : 0);
+  checks.sort((a, b) => Number(b.significant) - Number(a.significant) || (a.significant ? composite(a) - composite(b) : 0) || b.psi - a.psi || a.p - b.p || (a.name < b.name ? -1 : 1));
   return {
     rows: { reference: A.n, current: B.n },
     lfs: { compared, onlyReference, onlyCurrent },
@@ -260,7 +265,7 @@ function classBalanceCheck(reference: DriftSide, current: DriftSide, colsA: numb
 }
 
 /**
- * Tokens (or bigrams) of a text column, by document frequency: one two-proportion test per gram seen in ≥ 10 rows
+ * Tokens (or bigrams) of a text column, by document frequency: one two-proportion test (Yates-corrected) per gram seen in ≥ 20 rows
  * of both sets together, the check's p the smallest times the number tested (Bonferroni), so the check keeps its
  * level although grams of one row are dependent. PSI over the 200 most frequent grams plus the rest.
  */
@@ -273,9 +278,9 @@ function gramCheck(ra: readonly Row[], rb: readonly Row[], column: string, grams
   const scored: { g: string; p: number; diff: number }[] = [];
   for (const g of vocab) {
     const xa = da.get(g) ?? 0, xb = db.get(g) ?? 0;
-    if (xa + xb < POOL_MIN) continue;
+    if (xa + xb < GRAM_MIN) continue;
     tested++;
-    const p = twoProportionP(xa, na, xb, nb);
+    const p = twoProportionP(xa, na, xb, nb, true);
     const diff = xb / nb - xa / na;
     if (p < minP) minP = p;
     if (Math.abs(diff) > maxDiff) maxDiff = Math.abs(diff);

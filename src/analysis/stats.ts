@@ -101,13 +101,17 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-/** Two-sided p-value of the pooled two-proportion z-test (x1 of n1 against x2 of n2); 1 when either side is empty. */
-export function twoProportionP(x1: number, n1: number, x2: number, n2: number): number {
+/**
+ * Two-sided p-value of the pooled two-proportion z-test (x1 of n1 against x2 of n2); 1 when either side is empty.
+ * `continuity` applies Yates' correction, which keeps far tails honest for small counts (many tests, Bonferroni).
+ */
+export function twoProportionP(x1: number, n1: number, x2: number, n2: number, continuity = false): number {
   if (n1 === 0 || n2 === 0) return 1;
   const p = (x1 + x2) / (n1 + n2);
   const se = Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
   if (se === 0) return 1;
-  return Math.min(1, 2 * normalSf(Math.abs(x1 / n1 - x2 / n2) / se));
+  const gap = Math.max(0, Math.abs(x1 / n1 - x2 / n2) - (continuity ? 0.5 * (1 / n1 + 1 / n2) : 0));
+  return Math.min(1, 2 * normalSf(gap / se));
 }
 
 export interface ChiSquareResult {
