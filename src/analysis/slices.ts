@@ -177,17 +177,18 @@ export function analyzeSlices(input: SliceAnalysisInput, options: SliceAnalysisO
   // Test each big-enough slice against the rest, then BH over the tested ones.
   const tested: SliceRow[] = [];
   if (gold) {
-    for (const r of rows) {
-      const s = slices[rows.indexOf(r)];
+    const preds = rankBy === 'endModel' ? facts.predEM! : facts.predLM;
+    const all = wholeCounts(gold, preds, metric, positive);
+    rows.forEach((r, idx) => {
+      const s = slices[idx];
       const sliceMetric = rankBy === 'endModel' ? r.endModel : r.labelModel;
-      if (!sliceMetric || r.goldRows < minSize || goldAll - r.goldRows < minSize) continue;
-      const preds = rankBy === 'endModel' ? facts.predEM! : facts.predLM;
-      const cmp = compareToRest(s.mask, gold, preds, metric, positive, B, rng.fork(`test:${s.name}`));
+      if (!sliceMetric || r.goldRows < minSize || goldAll - r.goldRows < minSize) return;
+      const cmp = compareToRest(membersOf(s.mask), all, gold, preds, metric, positive, B, rng.fork(`test:${s.name}`));
       r.gap = cmp.inside - cmp.outside;
       r.impact = (-r.gap * r.goldRows) / goldAll;
       r.p = cmp.p;
       tested.push(r);
-    }
+    });
     const q = benjaminiHochberg(tested.map((r) => r.p!));
     tested.forEach((r, i) => (r.q = q[i]));
     const small = rows.filter((r) => r.goldRows < minSize).length;
@@ -347,9 +348,11 @@ function describe(ctx: Ctx, mask: Uint8Array | null, s: { name: string; source: 
 /** Binary confusion counts over gold rows of `members` (or outside them with `outside`). */
 interface Confusion { tp: number; fp: number; fn: number; tn: number }
 
-function confusion(rows: Iterable<number>, gold: ArrayLike<number>, preds: ArrayLike<number>, positive: number): Confusion {
+function confusion(members: Int32Array | null, n: number, gold: ArrayLike<number>, preds: ArrayLike<number>, positive: number): Confusion {
   const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  for (const i of rows) {
+  const count = members ? members.length : n;
+  for (let r = 0; r < count; r++) {
+    const i = members ? members[r] : r;
     const g = gold[i];
     if (g === ABSTAIN) continue;
     const pp = preds[i] === positive, gp = g === positive;
@@ -363,15 +366,12 @@ function confusion(rows: Iterable<number>, gold: ArrayLike<number>, preds: Array
 
 const f1Of = (c: Confusion) => (2 * c.tp + c.fp + c.fn === 0 ? 0 : (2 * c.tp) / (2 * c.tp + c.fp + c.fn));
 
-function* indices(members: Int32Array | null, n: number): Generator<number> {
-  if (members) for (const i of members) yield i;
-  else for (let i = 0; i < n; i++) yield i;
-}
-
 function sliceMetric(members: Int32Array | null, n: number, gold: ArrayLike<number>, preds: ArrayLike<number>, ctx: Ctx, rng: Rng): SliceMetric | undefined {
   if (ctx.metric === 'accuracy') {
     let right = 0, total = 0;
-    for (const i of indices(members, n)) {
+    const count = members ? members.length : n;
+    for (let r = 0; r < count; r++) {
+      const i = members ? members[r] : r;
       if (gold[i] === ABSTAIN) continue;
       total++;
       if (preds[i] === gold[i]) right++;
@@ -380,7 +380,7 @@ function sliceMetric(members: Int32Array | null, n: number, gold: ArrayLike<numb
     const [lo, hi] = wilsonInterval(right, total, ctx.confidence);
     return { value: right / total, lo, hi, n: total, method: 'wilson' };
   }
-  const c = confusion(indices(members, n), gold, preds, ctx.positive);
+  const c = confusion(members, n, gold, preds, ctx.positive);
   const total = c.tp + c.fp + c.fn + c.tn;
   if (total === 0) return undefined;
   const boot = new Float64Array(ctx.B);
@@ -391,20 +391,24 @@ function sliceMetric(members: Int32Array | null, n: number, gold: ArrayLike<numb
   return { value: f1Of(c), lo: at(tail), hi: at(1 - tail), n: total, method: 'bootstrap' };
 }
 
-/** Slice vs rest: the metric on each side and a two-sided p-value (two-proportion test; bootstrap for F1). */
-function compareToRest(mask: Uint8Array, gold: ArrayLike<number>, preds: ArrayLike<number>, metric: SliceMetricName, positive: number, B: number, rng: Rng): { inside: number; outside: number; p: number } {
+/**
+ * Slice vs rest: the metric on each side and a two-sided p-value (two-proportion test; bootstrap for F1). The rest's
+ * counts are the whole set's minus the slice's, so no pass over the other rows.
+ */
+function compareToRest(members: Int32Array, all: Confusion, gold: ArrayLike<number>, preds: ArrayLike<number>, metric: SliceMetricName, positive: number, B: number, rng: Rng): { inside: number; outside: number; p: number } {
   if (metric === 'accuracy') {
-    let ri = 0, ti = 0, ro = 0, to = 0;
-    for (let i = 0; i < mask.length; i++) {
+    let ri = 0, ti = 0;
+    for (const i of members) {
       if (gold[i] === ABSTAIN) continue;
-      const ok = preds[i] === gold[i] ? 1 : 0;
-      if (mask[i]) { ti++; ri += ok; } else { to++; ro += ok; }
+      ti++;
+      if (preds[i] === gold[i]) ri++;
     }
+    // For accuracy `all` holds right answers in tp and wrong ones in fp.
+    const ro = all.tp - ri, to = all.tp + all.fp - ti;
     return { inside: ri / ti, outside: ro / to, p: twoProportionP(ri, ti, ro, to) };
   }
-  const inside: number[] = [], outside: number[] = [];
-  for (let i = 0; i < mask.length; i++) (mask[i] ? inside : outside).push(i);
-  const ci = confusion(inside, gold, preds, positive), co = confusion(outside, gold, preds, positive);
+  const ci = confusion(members, 0, gold, preds, positive);
+  const co = { tp: all.tp - ci.tp, fp: all.fp - ci.fp, fn: all.fn - ci.fn, tn: all.tn - ci.tn };
   const diff = f1Of(ci) - f1Of(co);
   // Bootstrap the difference; p = twice the share of resamples on the other side of 0.
   let other = 0;
@@ -413,6 +417,18 @@ function compareToRest(mask: Uint8Array, gold: ArrayLike<number>, preds: ArrayLi
     if (diff < 0 ? d >= 0 : d <= 0) other++;
   }
   return { inside: f1Of(ci), outside: f1Of(co), p: Math.min(1, (2 * (other + 1)) / (B + 1)) };
+}
+
+/** Whole-set counts for `compareToRest`: the confusion table (F1), or right answers in tp and wrong in fp (accuracy). */
+function wholeCounts(gold: ArrayLike<number>, preds: ArrayLike<number>, metric: SliceMetricName, positive: number): Confusion {
+  if (metric === 'f1') return confusion(null, gold.length, gold, preds, positive);
+  const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  for (let i = 0; i < gold.length; i++) {
+    if (gold[i] === ABSTAIN) continue;
+    if (preds[i] === gold[i]) c.tp++;
+    else c.fp++;
+  }
+  return c;
 }
 
 /** A bootstrap resample of a confusion table: a multinomial draw of its total over its four cells. */
