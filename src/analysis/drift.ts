@@ -3,7 +3,7 @@ import type { LabelMatrix } from '../lf/label-matrix.js';
 import { MajorityVote } from '../label-model/majority-vote.js';
 import { probsToPreds } from '../label-model/predict.js';
 import { ConfigError } from '../util/errors.js';
-import { describePattern, gramFrequencies, patternKeys, tokenizeRows, Vocabulary } from './drift-features.js';
+import { countKeys, describePattern, gramKeys, patternKeys, tokenizeRows, topIndices, Vocabulary } from './drift-features.js';
 import { chiSquareTwoSample, holm, ksTwoSample, poolRareCells, psi, twoProportionP } from './stats.js';
 
 /**
@@ -222,29 +222,27 @@ function lfCheck(lf: string, A: LabelMatrix, ja: number, B: LabelMatrix, jb: num
 
 function patternCheck(A: LabelMatrix, colsA: number[], B: LabelMatrix, colsB: number[], maxCells: number) {
   const ka = patternKeys(A, colsA), kb = patternKeys(B, colsB);
-  const counts = new Map<number, { a: number; b: number; rowA: number; rowB: number }>();
-  for (let i = 0; i < ka.length; i++) {
-    const e = counts.get(ka[i]);
-    if (e) e.a++;
-    else counts.set(ka[i], { a: 1, b: 0, rowA: i, rowB: -1 });
-  }
-  for (let i = 0; i < kb.length; i++) {
-    const e = counts.get(kb[i]);
-    if (e) {
-      e.b++;
-      if (e.rowB < 0) e.rowB = i;
-    } else counts.set(kb[i], { a: 0, b: 1, rowA: -1, rowB: i });
-  }
+  const { keys, ca, cb } = countKeys(ka, kb);
   // The most common patterns (both sets together) get their own cell; the rest are pooled.
-  const all = [...counts.values()].sort((x, y) => y.a / A.n + y.b / B.n - (x.a / A.n + x.b / B.n) || x.rowA - y.rowA || x.rowB - y.rowB);
-  const kept = all.slice(0, maxCells);
-  const rest = all.slice(maxCells);
-  const a = [...kept.map((e) => e.a), rest.reduce((s, e) => s + e.a, 0)];
-  const b = [...kept.map((e) => e.b), rest.reduce((s, e) => s + e.b, 0)];
-  const labels = [...kept.map((e) => (e.rowA >= 0 ? describePattern(A, colsA, e.rowA) : describePattern(B, colsB, e.rowB))), `(${rest.length} other patterns)`];
-  const newPatterns = all.filter((e) => e.a === 0).reduce((s, e) => s + e.b, 0);
+  const score = Float64Array.from(keys, (_, d) => ca[d] / A.n + cb[d] / B.n);
+  const kept = topIndices(score, maxCells);
+  const inKept = new Set(kept);
+  let restA = 0, restB = 0, newPatterns = 0;
+  for (let d = 0; d < keys.length; d++) {
+    if (ca[d] === 0) newPatterns += cb[d];
+    if (!inKept.has(d)) { restA += ca[d]; restB += cb[d]; }
+  }
+  // A row showing each kept pattern, for its description.
+  const wanted = new Map<number, string>(kept.map((d) => [keys[d], '']));
+  for (const [L, cols, k] of [[A, colsA, ka], [B, colsB, kb]] as const) {
+    for (let i = 0; i < k.length; i++) if (wanted.get(k[i]) === '') wanted.set(k[i], describePattern(L, cols, i));
+  }
+  const rest = keys.length - kept.length;
+  const a = [...kept.map((d) => ca[d]), restA];
+  const b = [...kept.map((d) => cb[d]), restB];
+  const labels = [...kept.map((d) => wanted.get(keys[d])!), `(${rest} other patterns)`];
   return categorical({ kind: 'vote-patterns', name: 'vote patterns' }, a, b, labels, (top) =>
-    `${counts.size} distinct patterns; ${f3(newPatterns / B.n)} of new rows have a pattern the reference never has` +
+    `${keys.length} distinct patterns; ${f3(newPatterns / B.n)} of new rows have a pattern the reference never has` +
     (top[0] ? `; most moved: "${top[0].value}" ${f3(top[0].reference)} → ${f3(top[0].current)}` : ''));
 }
 
@@ -274,36 +272,33 @@ function classBalanceCheck(reference: DriftSide, current: DriftSide, colsA: numb
  */
 function gramCheck(ra: readonly Row[], rb: readonly Row[], column: string, grams: 1 | 2, vocab: Vocabulary, toks: { a: TokenRows; b: TokenRows }) {
   const V = Math.max(1, vocab.words.length);
-  const da = gramFrequencies(toks.a, grams, V), db = gramFrequencies(toks.b, grams, V);
+  const { keys, ca, cb } = countKeys(gramKeys(toks.a, grams, V), gramKeys(toks.b, grams, V));
   const na = ra.length, nb = rb.length;
   const name = (key: number) => (grams === 1 ? vocab.words[key] : `${vocab.words[Math.floor(key / V)]} ${vocab.words[key % V]}`);
   let minP = 1, maxDiff = 0, totalA = 0, totalB = 0, unseen = 0;
-  const tested: { key: number; xa: number; xb: number; p: number }[] = [];
-  const consider = (key: number, xa: number, xb: number) => {
-    if (xa + xb < GRAM_MIN) return;
+  const tested: number[] = [];
+  const pOf = new Float64Array(keys.length).fill(1);
+  for (let d = 0; d < keys.length; d++) {
+    const xa = ca[d], xb = cb[d];
+    totalA += xa;
+    totalB += xb;
+    if (xa === 0) unseen += xb;
+    if (xa + xb < GRAM_MIN) continue;
     const p = twoProportionP(xa, na, xb, nb, true);
+    pOf[d] = p;
     if (p < minP) minP = p;
     const diff = Math.abs(xb / nb - xa / na);
     if (diff > maxDiff) maxDiff = diff;
-    tested.push({ key, xa, xb, p });
-  };
-  for (const [key, xa] of da) {
-    totalA += xa;
-    consider(key, xa, db.get(key) ?? 0);
+    tested.push(d);
   }
-  for (const [key, xb] of db) {
-    totalB += xb;
-    if (!da.has(key)) {
-      unseen += xb;
-      consider(key, 0, xb);
-    }
-  }
-  const byP = [...tested].sort((x, y) => x.p - y.p || Math.abs(y.xb / nb - y.xa / na) - Math.abs(x.xb / nb - x.xa / na) || x.key - y.key);
-  const top: DriftCell[] = byP.slice(0, 10).map((t) => ({ value: name(t.key), reference: t.xa / na, current: t.xb / nb }));
-  const head = [...tested].sort((x, y) => y.xa / na + y.xb / nb - (x.xa / na + x.xb / nb) || x.key - y.key).slice(0, 200);
+  const moved = (d: number) => Math.abs(cb[d] / nb - ca[d] / na);
+  const byP = [...tested].sort((x, y) => pOf[x] - pOf[y] || moved(y) - moved(x) || x - y);
+  const top: DriftCell[] = byP.slice(0, 10).map((d) => ({ value: name(keys[d]), reference: ca[d] / na, current: cb[d] / nb }));
+  const freq = Float64Array.from(tested, (d) => ca[d] / na + cb[d] / nb);
+  const head = topIndices(freq, 200).map((t) => tested[t]);
   let headA = 0, headB = 0;
-  for (const t of head) { headA += t.xa; headB += t.xb; }
-  const pa = [...head.map((t) => t.xa), totalA - headA], pb = [...head.map((t) => t.xb), totalB - headB];
+  for (const d of head) { headA += ca[d]; headB += cb[d]; }
+  const pa = [...head.map((d) => ca[d]), totalA - headA], pb = [...head.map((d) => cb[d]), totalB - headB];
   const what = grams === 1 ? 'tokens' : 'bigrams';
   return {
     kind: what as DriftKind,
