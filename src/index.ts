@@ -67,3 +67,4 @@ export { flaggedRows } from './analysis/slice-flags.js';
 export { driftReport, type DriftReport, type DriftCheck, type DriftCell, type DriftSide, type DriftOptions, type DriftKind } from './analysis/drift.js';
 export { parseDriftConditions, evaluateDriftGate, type DriftCondition } from './analysis/drift-gate.js';
 export { wilsonInterval, twoProportionP, chiSquareTwoSample, ksTwoSample, psi, holm, benjaminiHochberg } from './analysis/stats.js';
+export { driftSampler, driftScores, type DriftSamplerOptions, type DriftReference } from './sampling/index.js';

@@ -48,6 +48,23 @@ describe('ballot slices', () => {
   });
 });
 
+describe('ballot lfs list', () => {
+  it('lists slice functions apart from LFs', async () => {
+    writeFileSync(f('mixed.ts'), `import { keywordLF, sliceFunction } from ${JSON.stringify(join(import.meta.dirname, '../src/index.js'))};
+export const labels = ['HAM', 'SPAM'];
+export const kw = keywordLF({ name: 'kw', keywords: ['free'], label: 'SPAM', field: 'text' });
+/** Texts about songs. */
+export const about_song = sliceFunction({ name: 'about_song', test: (r: { text: string }) => r.text.includes('song') });
+`);
+    const r = await runCli('lfs', 'list', '--lfs', f('mixed.ts'), '--json');
+    const out = JSON.parse(r.out);
+    expect(out.lfs.map((x: { name: string }) => x.name)).toEqual(['kw']);
+    expect(out.slices).toMatchObject([{ name: 'about_song', doc: 'Texts about songs.', line: 5 }]);
+    const t = await runCli('lfs', 'list', '--lfs', f('mixed.ts'));
+    expect(t.out).toMatch(/slice function\s+where\s+doc\n[- ]+\nabout_song\s+\S*mixed\.ts:5\s+Texts about songs\.\n\n1 slice function\n/);
+  });
+});
+
 describe('ballot drift', () => {
   it('exit 3 when --fail-on holds, 0 when not; JSON carries the gate', async () => {
     const moved = await runCli('drift', '--L', f('a.arrow'), '--L', f('b.arrow'), '--data', f('a.csv'), '--data', f('b.csv'), '--text-column', 'text', '--fail-on', 'psi>0.2');

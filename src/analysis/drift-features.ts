@@ -136,30 +136,64 @@ export function gramKeys(t: { ids: Int32Array; offsets: Int32Array }, grams: 1 |
 }
 
 /**
- * The distinct keys of two samples with how often each occurs on each side, by sorting (native typed-array sort and
- * one merge walk: several times faster than a Map once there are hundreds of thousands of distinct keys).
+ * The distinct keys (non-negative integers below 2^53) of two samples with how often each occurs on each side: an
+ * open-addressing hash table on typed arrays, O(n) and several times faster than a Map or a sort at millions of keys.
+ * Keys come out in table order, which depends only on the input, so results are deterministic.
  */
 export function countKeys(a: Float64Array, b: Float64Array): { keys: Float64Array; ca: Int32Array; cb: Int32Array } {
-  const sa = Float64Array.from(a).sort(), sb = Float64Array.from(b).sort();
-  const keys = new Float64Array(sa.length + sb.length);
-  const ca = new Int32Array(keys.length), cb = new Int32Array(keys.length);
-  let i = 0, j = 0, d = 0;
-  while (i < sa.length || j < sb.length) {
-    const x = j >= sb.length || (i < sa.length && sa[i] <= sb[j]) ? sa[i] : sb[j];
-    let na = 0, nb = 0;
-    while (i < sa.length && sa[i] === x) { i++; na++; }
-    while (j < sb.length && sb[j] === x) { j++; nb++; }
-    keys[d] = x;
-    ca[d] = na;
-    cb[d++] = nb;
+  // Start small and double: the table ends at 2–4× the distinct keys, not at the total count (cache misses dominate).
+  let cap = 1024;
+  let keys = new Float64Array(cap).fill(-1);
+  let ca = new Int32Array(cap), cb = new Int32Array(cap);
+  let size = 0;
+  const slot = (k: Float64Array, x: number, mask: number): number => {
+    const lo = x % 4294967296, hi = (x - lo) / 4294967296;
+    let h = Math.imul((lo | 0) ^ Math.imul(hi | 0, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 13;
+    let i = h & mask;
+    while (k[i] !== -1 && k[i] !== x) i = (i + 1) & mask;
+    return i;
+  };
+  const add = (x: number, side: Int32Array | null) => {
+    let i = slot(keys, x, cap - 1);
+    if (keys[i] === -1) {
+      if (2 * (size + 1) > cap) {
+        // Grow and rehash.
+        const [ok, oa, ob] = [keys, ca, cb];
+        cap *= 2;
+        keys = new Float64Array(cap).fill(-1);
+        ca = new Int32Array(cap);
+        cb = new Int32Array(cap);
+        for (let j = 0; j < ok.length; j++) {
+          if (ok[j] === -1) continue;
+          const t = slot(keys, ok[j], cap - 1);
+          keys[t] = ok[j];
+          ca[t] = oa[j];
+          cb[t] = ob[j];
+        }
+        i = slot(keys, x, cap - 1);
+      }
+      keys[i] = x;
+      size++;
+    }
+    (side === null ? ca : cb)[i]++;
+  };
+  for (let i = 0; i < a.length; i++) add(a[i], null);
+  for (let i = 0; i < b.length; i++) add(b[i], cb);
+  const outK = new Float64Array(size), outA = new Int32Array(size), outB = new Int32Array(size);
+  for (let j = 0, d = 0; j < cap; j++) {
+    if (keys[j] === -1) continue;
+    outK[d] = keys[j];
+    outA[d] = ca[j];
+    outB[d++] = cb[j];
   }
-  return { keys: keys.subarray(0, d), ca: ca.subarray(0, d), cb: cb.subarray(0, d) };
+  return { keys: outK, ca: outA, cb: outB };
 }
 
 /** Indices of the `count` largest scores, largest first (ties: lower index first), without sorting every index. */
 export function topIndices(score: Float64Array, count: number): number[] {
   if (score.length <= count) return [...score.keys()].sort((x, y) => score[y] - score[x] || x - y);
-  const threshold = Float64Array.from(score).sort()[score.length - count];
+  const threshold = score.slice().sort()[score.length - count];
   const picked: number[] = [];
   for (let i = 0; i < score.length; i++) if (score[i] > threshold) picked.push(i);
   for (let i = 0; i < score.length && picked.length < count; i++) if (score[i] === threshold) picked.push(i);

@@ -3,6 +3,7 @@ import type { LabelMatrix } from '../lf/label-matrix.js';
 import { MajorityVote } from '../label-model/majority-vote.js';
 import { probsToPreds } from '../label-model/predict.js';
 import { ConfigError } from '../util/errors.js';
+import { createRng } from '../util/rng.js';
 import { countKeys, describePattern, gramKeys, patternKeys, tokenizeRows, topIndices, Vocabulary } from './drift-features.js';
 import { chiSquareTwoSample, holm, ksTwoSample, poolRareCells, psi, twoProportionP } from './stats.js';
 
@@ -77,6 +78,8 @@ export interface DriftOptions {
   maxCells?: number;
   /** Bins (reference quantiles) for the PSI of numeric columns (default 10). */
   bins?: number;
+  /** Rows per set whose bigrams are counted (a seeded sample above it; default 100,000). Tokens use every row. */
+  bigramSample?: number;
   /** Name of the label model, for the class-balance check (default 'label model', or 'majority vote' without probs). */
   modelName?: string;
 }
@@ -90,6 +93,7 @@ export function driftReport(reference: DriftSide, current: DriftSide, options: D
   const alpha = options.alpha ?? 0.05;
   const maxCells = options.maxCells ?? 30;
   const bins = options.bins ?? 10;
+  const bigramSample = options.bigramSample ?? 100_000;
   const A = reference.L, B = current.L;
   if (A.n === 0) throw new ConfigError('the reference data has no rows: nothing to compare against');
   if (B.n === 0) throw new ConfigError('the new data has no rows: nothing to compare');
@@ -128,8 +132,9 @@ export function driftReport(reference: DriftSide, current: DriftSide, options: D
       if (!hasColumn(reference.rows, c) || !hasColumn(current.rows, c)) throw new ConfigError(`text column "${c}" is missing from the ${hasColumn(reference.rows, c) ? 'new' : 'reference'} data`);
       const vocab = new Vocabulary();
       const toks = { a: tokenizeRows(reference.rows, c, vocab), b: tokenizeRows(current.rows, c, vocab) };
-      raw.push(gramCheck(reference.rows, current.rows, c, 1, vocab, toks));
-      raw.push(gramCheck(reference.rows, current.rows, c, 2, vocab, toks));
+      raw.push(gramCheck(reference.rows, current.rows, c, 1, vocab, toks, Infinity));
+      raw.push(gramCheck(reference.rows, current.rows, c, 2, vocab, toks, bigramSample));
+      if (bigramSample < Math.max(reference.rows.length, current.rows.length)) notes.push(`bigrams of ${c} were counted on a seeded sample of about ${bigramSample.toLocaleString('en-US')} rows per set`);
     }
     const shared = options.columns ?? columnsOf(reference.rows).filter((c) => columnsOf(current.rows!).includes(c) && !textCols.includes(c));
     for (const c of shared) {
@@ -224,7 +229,8 @@ function patternCheck(A: LabelMatrix, colsA: number[], B: LabelMatrix, colsB: nu
   const ka = patternKeys(A, colsA), kb = patternKeys(B, colsB);
   const { keys, ca, cb } = countKeys(ka, kb);
   // The most common patterns (both sets together) get their own cell; the rest are pooled.
-  const score = Float64Array.from(keys, (_, d) => ca[d] / A.n + cb[d] / B.n);
+  const score = new Float64Array(keys.length);
+  for (let d = 0; d < keys.length; d++) score[d] = ca[d] / A.n + cb[d] / B.n;
   const kept = topIndices(score, maxCells);
   const inKept = new Set(kept);
   let restA = 0, restB = 0, newPatterns = 0;
@@ -270,10 +276,13 @@ function classBalanceCheck(reference: DriftSide, current: DriftSide, colsA: numb
  * check keeps its level although grams of one row are dependent. PSI over the 200 most frequent tested grams plus
  * the rest pooled.
  */
-function gramCheck(ra: readonly Row[], rb: readonly Row[], column: string, grams: 1 | 2, vocab: Vocabulary, toks: { a: TokenRows; b: TokenRows }) {
+function gramCheck(ra: readonly Row[], rb: readonly Row[], column: string, grams: 1 | 2, vocab: Vocabulary, toks: { a: TokenRows; b: TokenRows }, sample: number) {
   const V = Math.max(1, vocab.words.length);
-  const { keys, ca, cb } = countKeys(gramKeys(toks.a, grams, V), gramKeys(toks.b, grams, V));
-  const na = ra.length, nb = rb.length;
+  // Bigrams run to millions of distinct keys on big sets: count them on a seeded sample of rows (still a valid test
+  // of the same hypothesis, with less power). Tokens are counted on every row (dense counts by id).
+  const a = grams === 2 ? sampleRows(toks.a, sample, 1) : toks.a, b = grams === 2 ? sampleRows(toks.b, sample, 2) : toks.b;
+  const { keys, ca, cb } = grams === 1 ? denseCounts(gramKeys(a, 1, V), gramKeys(b, 1, V), V) : countKeys(gramKeys(a, 2, V), gramKeys(b, 2, V));
+  const na = a.offsets.length - 1, nb = b.offsets.length - 1;
   const name = (key: number) => (grams === 1 ? vocab.words[key] : `${vocab.words[Math.floor(key / V)]} ${vocab.words[key % V]}`);
   let minP = 1, maxDiff = 0, totalA = 0, totalB = 0, unseen = 0;
   const tested: number[] = [];
@@ -315,6 +324,30 @@ function gramCheck(ra: readonly Row[], rb: readonly Row[], column: string, grams
 }
 
 type TokenRows = { ids: Int32Array; offsets: Int32Array };
+
+/** Token counts of two samples by id (ids < V): the same shape as countKeys, without hashing. */
+function denseCounts(a: Float64Array, b: Float64Array, V: number): { keys: Float64Array; ca: Int32Array; cb: Int32Array } {
+  const ca = new Int32Array(V), cb = new Int32Array(V);
+  for (let i = 0; i < a.length; i++) ca[a[i]]++;
+  for (let i = 0; i < b.length; i++) cb[b[i]]++;
+  return { keys: Float64Array.from({ length: V }, (_, i) => i), ca, cb };
+}
+
+/** A seeded sample of at most `max` rows of tokenized text (all rows when there are fewer). */
+function sampleRows(t: TokenRows, max: number, seed: number): TokenRows {
+  const n = t.offsets.length - 1;
+  if (n <= max) return t;
+  const rng = createRng(seed);
+  // Keep each row with probability max / n (Bernoulli sampling keeps rows independent).
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (rng.next() * n < max) keep.push(i);
+  const offsets = new Int32Array(keep.length + 1);
+  let len = 0;
+  keep.forEach((i, r) => { len += t.offsets[i + 1] - t.offsets[i]; offsets[r + 1] = len; });
+  const ids = new Int32Array(len);
+  keep.forEach((i, r) => ids.set(t.ids.subarray(t.offsets[i], t.offsets[i + 1]), offsets[r]));
+  return { ids, offsets };
+}
 
 function hasColumn(rows: readonly Row[], c: string): boolean {
   return rows.some((r) => Object.prototype.hasOwnProperty.call(r, c));
