@@ -56,6 +56,14 @@ describe('driftReport: known answers', () => {
     expect(r.checks[0].significant).toBe(true);
   });
 
+  it('without a model, the class balance is majority vote: the same counts as the MajorityVote model', () => {
+    const a = world({ n: 3000, seed: 1 }), b = world({ n: 3000, seed: 2, spam: 0.7 });
+    const mv = (L: typeof a.L) => new MajorityVote().predictProba(L);
+    const own = driftReport({ L: a.L }, { L: b.L }).checks.find((c) => c.kind === 'class-balance')!;
+    const model = driftReport({ L: a.L, probs: mv(a.L) }, { L: b.L, probs: mv(b.L) }, { modelName: 'majority vote' }).checks.find((c) => c.kind === 'class-balance')!;
+    expect(own).toEqual(model);
+  });
+
   it('an LF whose keyword disappears is detected and ranked first', () => {
     const r = report(world({ n: 2000, seed: 1 }), world({ n: 2000, seed: 2, drop: ['free'] }));
     expect(r.checks[0].name).toBe('lf:kw_free');

@@ -1,6 +1,5 @@
 import { ABSTAIN } from '../lf/labels.js';
 import type { LabelMatrix } from '../lf/label-matrix.js';
-import { MajorityVote } from '../label-model/majority-vote.js';
 import { probsToPreds } from '../label-model/predict.js';
 import { ConfigError } from '../util/errors.js';
 import { createRng } from '../util/rng.js';
@@ -104,6 +103,7 @@ export function driftReport(reference: DriftSide, current: DriftSide, options: D
     if (side.rows && side.rows.length !== side.L.n) throw new ConfigError(`the ${what} data has ${side.rows.length} rows but its label matrix has ${side.L.n}`);
     if (side.probs && side.probs.length !== side.L.n * side.L.k) throw new ConfigError(`the ${what} probabilities have ${side.probs.length} values, expected ${side.L.n}·${side.L.k}`);
   }
+  if (Boolean(reference.probs) !== Boolean(current.probs)) throw new ConfigError('label-model probabilities were given for one set only; give them for both or for neither (majority vote)');
   const inB = new Set(B.lfNames);
   const inA = new Set(A.lfNames);
   const compared = A.lfNames.filter((x) => inB.has(x));
@@ -254,15 +254,31 @@ function patternCheck(A: LabelMatrix, colsA: number[], B: LabelMatrix, colsB: nu
 
 function classBalanceCheck(reference: DriftSide, current: DriftSide, colsA: number[], colsB: number[], modelName?: string) {
   const k = reference.L.k;
-  const probsOf = (side: DriftSide, cols: number[]) => side.probs ?? new MajorityVote().predictProba(side.L.selectLFs(cols));
   const name = modelName ?? (reference.probs && current.probs ? 'label model' : 'majority vote');
-  const count = (probs: Float64Array) => {
-    const preds = probsToPreds(probs, k, 'abstain');
+  const count = (side: DriftSide, cols: number[]) => {
     const c = new Float64Array(k + 1);
-    for (const y of preds) c[y === ABSTAIN ? k : y]++;
+    if (side.probs) {
+      for (const y of probsToPreds(side.probs, k, 'abstain')) c[y === ABSTAIN ? k : y]++;
+      return c;
+    }
+    // Majority vote over the shared LFs, counted in place (the same classes as MajorityVote, ties and empty rows → tie).
+    const { n, m, votes } = side.L;
+    const per = new Int32Array(k);
+    for (let i = 0, base = 0; i < n; i++, base += m) {
+      per.fill(0);
+      for (const j of cols) {
+        const v = votes[base + j];
+        if (v !== ABSTAIN) per[v]++;
+      }
+      let best = 0, tied = false;
+      for (let y = 1; y < k; y++) {
+        if (per[y] > per[best]) { best = y; tied = false; } else if (per[y] === per[best]) tied = true;
+      }
+      c[tied || per[best] === 0 ? k : best]++;
+    }
     return c;
   };
-  const a = count(probsOf(reference, colsA)), b = count(probsOf(current, colsB));
+  const a = count(reference, colsA), b = count(current, colsB);
   const labels = [...reference.L.labels, '(tie)'];
   return categorical({ kind: 'class-balance', name: `class balance (${name})` }, a, b, labels, () => {
     const na = reference.L.n, nb = current.L.n;
