@@ -6,6 +6,9 @@ import { createSampleContext } from '../src/sampling/context.js';
 import { runRecipe } from '../src/sampling/run-recipe.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { LabelMatrix } from '../src/lf/label-matrix.js';
+import { join } from 'node:path';
+import { readRows } from '../src/data/read.js';
+import { tokenizeRows, tokens, Vocabulary } from '../src/analysis/drift-features.js';
 import { world } from './drift-helpers.js';
 
 const report = (a: ReturnType<typeof world>, b: ReturnType<typeof world>, strict = false) =>
@@ -125,3 +128,15 @@ describe('drift sampler', () => {
   });
 });
 
+
+describe('tokenizer', () => {
+  it('tokenizeRows (hashed scan) gives the tokens of tokens() on real comments, ids in first-seen order', () => {
+    const rows = readRows(join(import.meta.dirname, '../examples/spam/data/Youtube02-KatyPerry.csv')).rows;
+    const vocab = new Vocabulary();
+    const t = tokenizeRows(rows, 'CONTENT', vocab);
+    const expected = rows.flatMap((r) => tokens(r.CONTENT));
+    expect(Array.from(t.ids, (id) => vocab.words[id])).toEqual(expected);
+    expect(vocab.words).toEqual([...new Set(expected)]);
+    expect(tokens("Don't STOP—believin’ 2 ✨ café")).toEqual(["don't", 'stop', 'believin', '2', 'café']);
+  });
+});

@@ -75,18 +75,75 @@ export function distinctTokens(value: unknown): string[] {
   return all.length < 2 ? all : [...new Set(all)];
 }
 
-/** Token ids shared by the two sides of a comparison. */
+/**
+ * Token ids shared by the two sides of a comparison. `scan` tokenizes like `tokens` but looks words up by a hash of
+ * their characters in an open-addressing table, so a token already seen costs no string allocation.
+ */
 export class Vocabulary {
-  readonly ids = new Map<string, number>();
   readonly words: string[] = [];
+  private hashes = new Int32Array(1024);
+  private slots = new Int32Array(2048).fill(-1);
+
+  /** The id of a word, adding it when new. */
   id(word: string): number {
-    let id = this.ids.get(word);
-    if (id === undefined) {
-      id = this.words.length;
-      this.ids.set(word, id);
-      this.words.push(word);
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+    return this.lookup(word, 0, word.length, h);
+  }
+
+  private lookup(text: string, start: number, end: number, h: number): number {
+    const mask = this.slots.length - 1;
+    const len = end - start;
+    for (let at = (h ^ (h >>> 15)) & mask; ; at = (at + 1) & mask) {
+      const id = this.slots[at];
+      if (id === -1) break;
+      if (this.hashes[id] === h && this.words[id].length === len && text.startsWith(this.words[id], start)) return id;
     }
+    const id = this.words.length;
+    this.words.push(text.slice(start, end));
+    if (id === this.hashes.length) {
+      const grown = new Int32Array(id * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[id] = h;
+    if (2 * this.words.length > this.slots.length) this.rehash();
+    else this.place(id);
     return id;
+  }
+
+  private place(id: number): void {
+    const mask = this.slots.length - 1;
+    const h = this.hashes[id];
+    let at = (h ^ (h >>> 15)) & mask;
+    while (this.slots[at] !== -1) at = (at + 1) & mask;
+    this.slots[at] = id;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    for (let id = 0; id < this.words.length; id++) this.place(id);
+  }
+
+  /** Appends the ids of a cell's tokens (the same tokens as `tokens(value)`) through `push`. */
+  scan(value: unknown, push: (id: number) => void): void {
+    if (value === null || value === undefined) return;
+    const text = String(value).toLowerCase();
+    let start = -1;
+    let h = 0;
+    for (let i = 0; i <= text.length; i++) {
+      const c = i < text.length ? text.charCodeAt(i) : 32;
+      if (isWordChar(c) || (start >= 0 && (c === 39 || c === 0x2019) && i + 1 < text.length && isWordChar(text.charCodeAt(i + 1)))) {
+        if (start < 0) {
+          start = i;
+          h = 0x811c9dc5 | 0;
+        }
+        h = Math.imul(h ^ c, 0x01000193);
+      } else if (start >= 0) {
+        push(this.lookup(text, start, i, h));
+        start = -1;
+      }
+    }
   }
 }
 
@@ -95,15 +152,16 @@ export function tokenizeRows(rows: readonly Record<string, unknown>[], column: s
   const offsets = new Int32Array(rows.length + 1);
   let ids = new Int32Array(Math.max(16, rows.length * 8));
   let at = 0;
-  for (let i = 0; i < rows.length; i++) {
-    for (const t of tokens(rows[i][column])) {
-      if (at === ids.length) {
-        const grown = new Int32Array(ids.length * 2);
-        grown.set(ids);
-        ids = grown;
-      }
-      ids[at++] = vocab.id(t);
+  const push = (id: number) => {
+    if (at === ids.length) {
+      const grown = new Int32Array(ids.length * 2);
+      grown.set(ids);
+      ids = grown;
     }
+    ids[at++] = id;
+  };
+  for (let i = 0; i < rows.length; i++) {
+    vocab.scan(rows[i][column], push);
     offsets[i + 1] = at;
   }
   return { ids: ids.subarray(0, at), offsets };
