@@ -9,15 +9,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSpamDemo } from '../src/project/demo.js';
-import { matrixSummary } from '../src/analysis/lf-summary.js';
+import { runSpamDemo, buildReport, collectReportData, scriptJSON } from '../src/internal.js';
+import { matrixSummary, writeFileAtomic, type Row, LabelMatrix, createLabelModel, createRng } from '../src/index.js';
 import { formatTable } from '../src/cli/format/table.js';
-import { writeFileAtomic } from '../src/data/atomic.js';
-import type { Row } from '../src/data/types.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { createLabelModel } from '../src/label-model/registry.js';
-import { buildReport, collectReportData, scriptJSON } from '../src/report/index.js';
-import { createRng } from '../src/util/rng.js';
 import { launchChromium, openReport, type Browser } from '../test/chromium.js';
 
 const [n, m] = [Number(process.argv[2] ?? 1_000_000), Number(process.argv[3] ?? 20)];

@@ -61,3 +61,12 @@ export { createRng } from './util/rng.js';
 
 // ── Report: one self-contained HTML page ──────────────────────────────────────────────────────────────────────
 export { collectReportData, buildReport, type ReportInput, type ReportData } from './report/index.js';
+
+// ── Slices and drift: where the labels fail, and when new data moved ─────────────────────────────────────────
+export { sliceFunction, type SliceFunction } from './lf/slice-function.js';
+export { discoverSlices } from './project/slice-discovery.js';
+export { evaluateSlices } from './lf/slice-eval.js';
+export { slicesByColumn } from './analysis/slice-columns.js';
+export { analyzeSlices, type SliceReport } from './analysis/slices.js';
+export { driftReport, type DriftReport } from './analysis/drift.js';
+export { parseDriftConditions, evaluateDriftGate } from './analysis/drift-gate.js';

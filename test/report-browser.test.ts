@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { disagreements } from '../src/analysis/disagreements.js';
-import { readRows } from '../src/data/read.js';
-import { buildReport, collectReportData } from '../src/report/index.js';
-import { flagBudget } from '../src/report/flags.js';
-import type { ReportData } from '../src/report/types.js';
+import { disagreements, readRows, buildReport, collectReportData, type ReportData } from '../src/index.js';
+import { flagBudget } from '../src/internal.js';
 import { launchChromium, openReport, type Browser } from './chromium.js';
 import { HOSTILE, hostileNamesInput, reportFixture } from './report-fixture.js';
 

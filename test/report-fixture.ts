@@ -2,14 +2,10 @@
  * A report fixture from a known generative model: 8 LFs of known accuracy on 2 classes, a fitted Dawid–Skene model,
  * given labels on every other row, text rows (one of them hostile markup), a slice column and a real sample.
  */
-import { createLabelModel } from '../src/label-model/registry.js';
-import type { LabelModel } from '../src/label-model/types.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import type { Row } from '../src/data/types.js';
-import { collectReportData } from '../src/report/index.js';
-import type { ReportInput } from '../src/report/types.js';
-import { runRecipe } from '../src/sampling/run-recipe.js';
-import { sampleRows } from '../src/sampling/output.js';
+import {
+  createLabelModel, type LabelModel, LabelMatrix, type Row, collectReportData, type ReportInput, runRecipe,
+} from '../src/index.js';
+import { sampleRows } from '../src/internal.js';
 import { sampleByClass } from './label-model-helpers.js';
 
 export const HOSTILE = `<script>alert(1)</script> "quoted" &amp; 'single' <img src=x onerror="alert(2)">`;

@@ -3,12 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeJSONFile } from '../src/cli/output.js';
-import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { writeRows } from '../src/data/write.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { createLabelModel } from '../src/label-model/registry.js';
-import { buildCharts, buildReport, collectReportData, MAX_HEATMAP_LFS, sampleComposition, scriptJSON, sliceHeadlines, wilsonInterval } from '../src/report/index.js';
-import { topClasses, reliability } from '../src/report/aggregates.js';
+import { saveLabelMatrix, writeRows, LabelMatrix, createLabelModel } from '../src/index.js';
+import {
+  buildCharts, buildReport, collectReportData, MAX_HEATMAP_LFS, sampleComposition, scriptJSON, sliceHeadlines, wilsonInterval, topClasses, reliability,
+} from '../src/internal.js';
 import { runCli } from './cli-helpers.js';
 import { HOSTILE, hostileNamesInput, reportFixture } from './report-fixture.js';
 

@@ -21,8 +21,9 @@ export class TopK<T extends Ranked> {
 
   /** Would a candidate with these keys be kept? Lets callers skip building objects that would be dropped. */
   admits(row: number, score: number, tie: number): boolean {
-    if (this.heap.length < this.cap) return this.cap > 0;
-    return better({ row, score, tie }, this.heap[0]);
+    if (this.heap.length < this.cap) return true;
+    // cap 0 (count only, e.g. top: 0) keeps nothing: there is no worst kept item to compare with.
+    return this.cap > 0 && better({ row, score, tie }, this.heap[0]);
   }
 
   offer(item: T): void {

@@ -1,7 +1,7 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { toProbabilities, type Probabilities } from '../matrix/checked.js';
 import { ConfigError, DataError } from '../util/errors.js';
-import type { Row, SampleContext } from './types.js';
+import type { DriftReference, Row, SampleContext } from './types.js';
 
 export interface SampleInput {
   /** Probabilistic labels, row-major n × k (e.g. `model.predictProba(L)`). */
@@ -12,6 +12,10 @@ export interface SampleInput {
   rows?: readonly Row[];
   /** The file `rows` were read from (e.g. `ballot sample --data`), named in errors about their columns. */
   rowsSource?: string;
+  /** Slice memberships by name (see `SampleContext.slices`). */
+  slices?: ReadonlyMap<string, Uint8Array>;
+  /** The old training set, for the `drift` sampler. */
+  reference?: DriftReference;
 }
 
 /** Checks that probs, L and rows describe the same n rows, and precomputes hard labels and vote counts. */
@@ -38,7 +42,20 @@ export function createSampleContext(input: SampleInput): SampleContext {
     votes: L?.voteCounts(),
     rows,
     rowsSource: input.rowsSource,
+    ...checkedExtras(input, n),
   };
+}
+
+/** Slice masks must cover the n rows; the drift reference must share the classes. */
+function checkedExtras(input: SampleInput, n: number): Pick<SampleContext, 'slices' | 'reference'> {
+  for (const [name, mask] of input.slices ?? []) {
+    if (mask.length !== n) throw new ConfigError(`slice "${name}" has ${mask.length} rows of membership but the pool has ${n}`);
+  }
+  const ref = input.reference;
+  if (ref && input.L && ref.L.labels.join('\u0000') !== input.L.labels.join('\u0000')) {
+    throw new ConfigError(`the drift reference has classes ${ref.L.labels.join(', ')} but the pool has ${input.L.labels.join(', ')}`);
+  }
+  return { ...(input.slices ? { slices: input.slices } : {}), ...(ref ? { reference: ref } : {}) };
 }
 
 /** Name of a hard label in reports; ties (-1) show as '(tie)'. */

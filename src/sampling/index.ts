@@ -14,3 +14,5 @@ export { findDuplicates, type DedupeOptions, type DedupeResult } from './dedupe.
 export { prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, type Recipe, type RecipePart, type CustomPart, type PreparedRecipe } from './recipe.js';
 export { runRecipe, type SampleResult, type SampleReport, type PartReport, type ClassCount } from './run-recipe.js';
 export { sampleRows, writeSample, PROVENANCE } from './output.js';
+export { driftSampler, driftScores, type DriftSamplerOptions } from './drift.js';
+export type { DriftReference } from './types.js';

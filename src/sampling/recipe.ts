@@ -6,6 +6,7 @@ import { confidentSampler, type ConfidentOptions } from './confident.js';
 import type { DedupeOptions } from './dedupe.js';
 import { coverageGapSampler } from './coverage.js';
 import { disagreementSampler } from './disagreement.js';
+import { driftSampler, type DriftSamplerOptions } from './drift.js';
 import { randomSampler } from './random.js';
 import { stratifiedSampler, type StratifiedOptions } from './stratified.js';
 import type { Sampler, SampleContext } from './types.js';
@@ -21,6 +22,7 @@ export type RecipePart =
   | (Named & { disagreement: number })
   | (Named & { coverageGap: number })
   | (Named & { confident: number } & ConfidentOptions)
+  | (Named & { drift: number } & DriftSamplerOptions)
   | ExplicitPart
   | CustomPart;
 
@@ -104,6 +106,7 @@ const SAMPLERS: Record<string, SamplerSpec> = {
     options: { by: isBy, floor: isNum, allocation: isAllocation, minConfidence: isNum },
     make: (o) => confidentSampler(o as ConfidentOptions),
   },
+  drift: { options: { textColumn: (v) => typeof v === 'string' }, make: (o) => driftSampler(o as DriftSamplerOptions) },
 };
 
 export const SAMPLER_NAMES = Object.keys(SAMPLERS);

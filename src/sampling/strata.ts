@@ -24,6 +24,7 @@ export function strataOf(ctx: SampleContext, by: StratifyBy): Strata {
     return compact(ids, names);
   }
   let keyOf: (i: number) => unknown;
+  if (typeof by === 'string' && by.startsWith('slice:')) return sliceStrata(ctx, by.slice('slice:'.length));
   if (typeof by === 'function') {
     keyOf = (i) => by(ctx.rows?.[i], i, ctx);
   } else {
@@ -70,4 +71,16 @@ function compact(ids: Int32Array, names: string[]): Strata {
   });
   for (let i = 0; i < ids.length; i++) ids[i] = remap[ids[i]];
   return { ids, names: kept };
+}
+
+/** Two strata for a slice: its rows ('<name>') and the others ('not <name>'), dropping an empty one. */
+function sliceStrata(ctx: SampleContext, name: string): Strata {
+  const mask = ctx.slices?.get(name);
+  if (!mask) {
+    const known = [...(ctx.slices?.keys() ?? [])];
+    throw new ConfigError(`cannot stratify by slice "${name}": ${known.length ? `no such slice; slices are ${known.join(', ')}` : 'no slices were given (pass slice functions)'}`);
+  }
+  const ids = new Int32Array(ctx.n);
+  for (let i = 0; i < ctx.n; i++) ids[i] = mask[i] ? 0 : 1;
+  return compact(ids, [name, `not ${name}`]);
 }

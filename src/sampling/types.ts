@@ -25,6 +25,16 @@ export interface SampleContext {
   readonly rows?: readonly Row[];
   /** The file the rows were read from, when known: errors about their columns name it. */
   readonly rowsSource?: string;
+  /** Slice memberships by slice name (1 = in the slice), for stratifying by 'slice:<name>'. */
+  readonly slices?: ReadonlyMap<string, Uint8Array>;
+  /** The old training set, for the `drift` sampler (rows most unlike it). */
+  readonly reference?: DriftReference;
+}
+
+/** The training set new rows are compared with: its label matrix and, for token scores, its rows. */
+export interface DriftReference {
+  L: LabelMatrix;
+  rows?: readonly Row[];
 }
 
 /**

@@ -10,7 +10,10 @@ import { fitCommand } from './fit.js';
 import { predictCommand } from './predict.js';
 import { sampleCommand } from './sample.js';
 import { reportCommand } from './report.js';
+import { slicesCommand } from './slices.js';
+import { driftCommand } from './drift.js';
 
 // Every CLI command, one module each. Each command only parses flags and calls the library.
 export const commands: CommandModule<any, any>[] = [
-  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand, sampleCommand, reportCommand];
+  demoCommand, applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand, sampleCommand,
+  reportCommand, slicesCommand, driftCommand];

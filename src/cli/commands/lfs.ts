@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { discoverLFs } from '../../project/discovery.js';
+import { discoverSlices } from '../../project/slice-discovery.js';
 import { displayPath } from '../../project/paths.js';
 import { formatTable } from '../format/table.js';
 import { printJSON } from '../output.js';
@@ -29,8 +30,17 @@ const listCommand: CommandModule<object, ListArgs> = {
       fingerprint: lf.codeHash,
       alwaysReapplied: lf.codeHash === null ? lf.codeHashNote ?? 'fingerprint unknown' : null,
     }));
+    // Slice functions live in the same files; listed apart (they are not applied as LFs).
+    const slices = (await discoverSlices(a.lfs, { allowNone: true })).slices.map((s) => ({
+      name: s.name,
+      file: displayPath(s.declaredIn),
+      line: s.line ?? null,
+      export: s.index === undefined ? s.exportName : `${s.exportName}[${s.index}]`,
+      doc: s.doc ?? s.description ?? null,
+      fingerprint: s.codeHash,
+    }));
     if (a.json) {
-      printJSON({ labels: d.labels?.names ?? null, files: d.files.map((f) => displayPath(f)), lfs: items });
+      printJSON({ labels: d.labels?.names ?? null, files: d.files.map((f) => displayPath(f)), lfs: items, slices });
       return;
     }
     const rows = items.map((it) => [
@@ -41,6 +51,10 @@ const listCommand: CommandModule<object, ListArgs> = {
     const lines = [formatTable(['LF', 'where', 'doc'], rows, { maxCellWidth: 80 })];
     lines.push('', `${items.length} LFs in ${d.files.length} file${d.files.length === 1 ? '' : 's'}${d.labels ? `; labels ${d.labels.names.join(', ')}` : ''}`);
     for (const it of items.filter((x) => x.alwaysReapplied)) lines.push(`${it.name} is always re-applied: ${it.alwaysReapplied}`);
+    if (slices.length) {
+      lines.push('', formatTable(['slice function', 'where', 'doc'], slices.map((s) => [s.name, `${s.file}${s.line ? `:${s.line}` : ''}`, (s.doc ?? '').split('\n')[0]]), { maxCellWidth: 80 }));
+      lines.push('', `${slices.length} slice function${slices.length === 1 ? '' : 's'}`);
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
   },
 };

@@ -6,6 +6,8 @@ import type { Dataset } from '../../data/types.js';
 import { createSampleContext, loadRecipe, overrideRecipe, runRecipe, writeSample } from '../../sampling/index.js';
 import { ConfigError } from '../../util/errors.js';
 import { formatSampleReport } from '../format/sample.js';
+import { evaluateSlices } from '../../lf/slice-eval.js';
+import { discoverSlices } from '../../project/slice-discovery.js';
 import { printJSON, writeJSONFile } from '../output.js';
 
 interface SampleArgs {
@@ -17,6 +19,9 @@ interface SampleArgs {
   seed?: number;
   budget?: number;
   'text-column'?: string;
+  slices?: string[];
+  'reference-L'?: string;
+  'reference-data'?: string;
   report?: string;
   json?: boolean;
 }
@@ -34,6 +39,9 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('seed', { type: 'number', describe: "Override the recipe's seed" })
       .option('budget', { type: 'number', describe: "Override the recipe's budget" })
       .option('text-column', { type: 'string', describe: 'Text column(s) to dedupe on, comma-separated (overrides the recipe)' })
+      .option('slices', { type: 'string', array: true, describe: "Slice-function files, for recipe parts stratified by 'slice:<name>' (needs --data)" })
+      .option('reference-L', { type: 'string', describe: 'Label matrix of the old training set, for the drift sampler' })
+      .option('reference-data', { type: 'string', describe: 'Rows of the old training set (same order), for the drift sampler’s textColumn' })
       .option('report', { type: 'string', describe: 'Also write the report as JSON to this file' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
       .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set') as any,
@@ -50,7 +58,14 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     let data: Dataset | undefined;
     if (a.data) data = readAlignedRows(L, a.data);
     else if (recipe.dedupe) throw new ConfigError(`${a.recipe} asks for dedupe, which needs the rows' text: pass --data`);
-    const ctx = createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file });
+    if (a.slices?.length && !data) throw new ConfigError('--slices needs --data: slice functions read the rows');
+    if (a['reference-data'] && !a['reference-L']) throw new ConfigError('--reference-data needs --reference-L: the old label matrix');
+    const slices = a.slices?.length
+      ? new Map(evaluateSlices(data!.rows, (await discoverSlices(a.slices)).slices.map((s) => s.slice), { source: data!.file }).map((s) => [s.name, s.mask]))
+      : undefined;
+    const refL = a['reference-L'] ? loadLabelMatrix(a['reference-L']) : undefined;
+    const reference = refL ? { L: refL, rows: a['reference-data'] ? readAlignedRows(refL, a['reference-data']).rows : undefined } : undefined;
+    const ctx = createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file, slices, reference });
     const result = runRecipe(recipe, ctx);
     writeSample(a.out, result, data?.columns);
     if (a.report) writeJSONFile(a.report, result.report);
