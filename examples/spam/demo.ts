@@ -8,8 +8,7 @@
  * seed, into 120 validation rows (labels used to choose the label model, as `--model auto` does) and 250 test rows
  * (labels used only to score).
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { readRows } from '../../src/data/read.js';
 import { readGoldLabels } from '../../src/data/gold.js';
 import { saveLabelMatrix } from '../../src/data/label-matrix-io.js';
@@ -31,11 +30,14 @@ import { writeSample } from '../../src/sampling/output.js';
 import { createLabelModel } from '../../src/label-model/registry.js';
 import { createRng } from '../../src/util/rng.js';
 import * as spamLFs from './lfs.js';
+import { ballotRoot } from '../../src/util/package-root.js';
 
-export const SPAM_DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'data');
+// From the package root, so the compiled demo (dist/examples/spam/) finds the data shipped in examples/spam/.
+const SPAM_DIR = join(ballotRoot(), 'examples', 'spam');
+export const SPAM_DATA_DIR = join(SPAM_DIR, 'data');
 export const TRAIN_FILES = ['Youtube01-Psy.csv', 'Youtube02-KatyPerry.csv', 'Youtube03-LMFAO.csv', 'Youtube04-Eminem.csv'];
 export const TEST_FILE = 'Youtube05-Shakira.csv';
-export const RECIPE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'recipe.json');
+export const RECIPE_FILE = join(SPAM_DIR, 'recipe.json');
 
 /** Label models the demo fits and scores. `auto` picks among the others on the validation labels; its pick writes the outputs. */
 export const DEMO_MODELS = ['mv', 'wmv', 'ds', 'mc', 'triplet', 'auto'] as const;
@@ -131,6 +133,8 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   saveLabelMatrix(out('L_train.arrow'), Ltrain);
   saveLabelMatrix(out('L_valid.arrow'), Lvalid);
   saveLabelMatrix(out('L_test.arrow'), Ltest);
+  // The test rows (with their CLASS labels) in L_test's order, for `ballot score --L L_test.arrow --gold test.csv`.
+  writeRows(out('test.csv'), { file: 'test.csv', format: 'csv', columns: Object.keys(testRows[0] ?? {}), rows: testRows });
   writeJSONFile(out('model.json'), chosen.toJSON());
 
   // Likely label errors in the test file: rows whose given CLASS the label model contradicts with confidence.

@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 import { appendBatchRows, assertArrowFileComplete, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
-import { CsvParser, parseCSV } from './csv.js';
+import { CsvParser, parseCSV, type CsvOptions } from './csv.js';
 import { JsonlParser, parseJSONL } from './jsonl.js';
 import type { DataFormat, Dataset, Row, RowBatch } from './types.js';
 
@@ -15,6 +15,24 @@ export interface ReadOptions {
   delimiter?: string;
   /** CSV/TSV quote character, or false for none. Default '"'. */
   quote?: string | false;
+  /** CSV/TSV: false when the first line is data, not a header (columns are `columns`, else column1…columnN). */
+  header?: boolean;
+  /** CSV/TSV column names: name the columns of a file without a header, or replace the header's names. */
+  columns?: readonly string[];
+}
+
+let defaults: ReadOptions = {};
+
+/**
+ * Read options for every row file this process reads when a call does not pass its own (the CLI's `--format`,
+ * `--delimiter`, `--quote`, `--no-header`, `--columns` apply to all the row files one command reads).
+ */
+export function setDefaultReadOptions(options: ReadOptions): void {
+  defaults = { ...options };
+}
+
+function withDefaults<T extends ReadOptions>(options: T): T {
+  return { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as T;
 }
 
 const EXTENSIONS: Record<string, DataFormat> = {
@@ -27,12 +45,15 @@ const EXTENSIONS: Record<string, DataFormat> = {
   '.feather': 'arrow',
   '.ipc': 'arrow',
   '.arrows': 'arrow',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
 };
 
-const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'arrow'];
+const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'arrow', 'parquet'];
 
 /** The format of a data file, from `format` if given, else from its extension. */
 export function formatOf(path: string, format?: string): DataFormat {
+  format ??= defaults.format;
   if (format !== undefined) {
     if (!(FORMATS as readonly string[]).includes(format)) {
       throw new DataError(path, `unknown format "${format}"; use one of ${FORMATS.join(', ')}`);
@@ -53,7 +74,11 @@ export function formatOf(path: string, format?: string): DataFormat {
 
 /** Reads a whole CSV, TSV, JSON Lines or Arrow IPC file into memory. */
 export function readRows(path: string, options: ReadOptions = {}): Dataset {
+  options = withDefaults(options);
   const format = formatOf(path, options.format);
+  if (format === 'parquet') {
+    throw new DataError(path, 'Parquet is read only where rows are streamed (readRowBatches: apply, watch, sample); give this file as .csv, .jsonl or .arrow');
+  }
   const bytes = readBytes(path);
   if (format === 'arrow') return { file: path, format, ...parseArrow(bytes, path) };
   const text = decodeUTF8(bytes, path);
@@ -75,9 +100,16 @@ export interface BatchOptions extends ReadOptions {
 export async function* readRowBatches(path: string, options: BatchOptions): AsyncGenerator<RowBatch> {
   const { batchSize } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new DataError(path, `batchSize must be a positive integer, got ${batchSize}`);
+  options = withDefaults(options);
   const format = formatOf(path, options.format);
   if (format === 'arrow') {
     yield* arrowBatches(path, batchSize);
+    return;
+  }
+  if (format === 'parquet') {
+    const { readParquetRows } = await import('./parquet.js');
+    const { columns, rows } = await readParquetRows(path);
+    for (let a = 0; a < rows.length; a += batchSize) yield { offset: a, rows: rows.slice(a, a + batchSize), columns: [...columns] };
     return;
   }
   const parser = format === 'jsonl' ? new JsonlParser(path) : new CsvParser(path, csvOptions(format, options));
@@ -229,8 +261,13 @@ export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBa
   }
 }
 
-function csvOptions(format: DataFormat, options: ReadOptions): { delimiter: string; quote?: string | false } {
-  return { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : ','), quote: options.quote };
+function csvOptions(format: DataFormat, options: ReadOptions): CsvOptions {
+  return {
+    delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : ','),
+    quote: options.quote,
+    ...(options.header === false ? { header: false } : {}),
+    ...(options.columns ? { columns: options.columns } : {}),
+  };
 }
 
 function readBytes(path: string): Uint8Array {

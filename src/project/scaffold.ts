@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../util/errors.js';
+import { ballotRoot } from '../util/package-root.js';
 
 /** The root of this ballot installation (holds package.json and templates/). */
-export const BALLOT_ROOT = realpathSync(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'));
+export const BALLOT_ROOT = ballotRoot();
 const TEMPLATE = join(BALLOT_ROOT, 'templates', 'project');
 
 export interface ScaffoldOptions {

@@ -108,7 +108,7 @@ function present(row: LFSummaryRow): (typeof METRICS)[number][] {
 }
 
 const BOOTSTRAP = new URL('./parallel/bootstrap.mjs', import.meta.url);
-const ENTRY = new URL('./watch-worker.ts', import.meta.url).href;
+const ENTRY = new URL(`./watch-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href;
 
 /** Runs one apply + summary in a fresh worker thread (so edited modules are loaded anew). */
 export function runOnce(options: WatchOptions): Promise<WatchResult> {
