@@ -57,3 +57,10 @@ export {
 export { snorkelTiePick, TIE_POLICIES } from './label-model/predict.js';
 export { bestF1Threshold, tuneF1Threshold, predsAtThreshold, type F1ThresholdChoice, type TunedF1Threshold } from './label-model/threshold.js';
 export { COLUMN_TYPES, checkColumnTypes, type ColumnType, type RowsToArrowOptions } from './data/arrow.js';
+// Package & practitioner CLI (issue 11): scoring on gold labels, label-matrix export, Parquet, read defaults
+export { scoreSummary, scoreLabelModel, type ScoreSummary, type ClassScore, type ScoreModelOptions } from './analysis/score.js';
+export { labelMatrixToNpy, labelMatrixToCSV, exportLabelMatrix, writeLabelMatrixExport, matrixExportFormat, MATRIX_EXPORT_FORMATS, type MatrixExportFormat } from './data/label-matrix-export.js';
+export { readParquetRows, writeParquet, type ParquetColumn } from './data/parquet.js';
+export { setDefaultReadOptions } from './data/read.js';
+export type { OnnxSessionOptions } from './lf/onnx.js';
+export { ballotVersion } from './util/package-root.js';

@@ -6,6 +6,8 @@ import { ballotVersion } from '../util/package-root.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
+  // `--out -` / `--data -` (stdout/stdin): yargs would take a lone '-' as a positional; bind it to its option.
+  argv = argv.flatMap((a, i) => (a === '-' && i > 0 && argv[i - 1]!.startsWith('--') && !argv[i - 1]!.includes('=') ? [] : a.startsWith('--') && !a.includes('=') && argv[i + 1] === '-' ? [`${a}=-`] : [a]));
   const verbose = argv.includes('--verbose');
   if (argv[0] === '--version' || argv[0] === '-V') {
     process.stdout.write(`${ballotVersion()}\n`);
