@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Options } from 'yargs';
-import { setDefaultReadOptions, type ReadOptions } from '../data/read.js';
+import { setDefaultReadOptions, type ReadOptions } from '../data/read-defaults.js';
 import type { DataFormat } from '../data/types.js';
 import { ConfigError } from '../util/errors.js';
 

@@ -7,32 +7,12 @@ import { appendBatchRows, assertArrowFileComplete, checkColumns, detectArrowFram
 import { CsvParser, parseCSV, type CsvOptions } from './csv.js';
 import { JsonlParser, parseJSONL } from './jsonl.js';
 import type { DataFormat, Dataset, Row, RowBatch } from './types.js';
+import { defaultReadOptions, type ReadOptions } from './read-defaults.js';
 
-export interface ReadOptions {
-  /** Overrides the format implied by the extension. */
-  format?: DataFormat;
-  /** CSV/TSV field separator (one character). Default ',' for csv, '\t' for tsv. */
-  delimiter?: string;
-  /** CSV/TSV quote character, or false for none. Default '"'. */
-  quote?: string | false;
-  /** CSV/TSV: false when the first line is data, not a header (columns are `columns`, else column1…columnN). */
-  header?: boolean;
-  /** CSV/TSV column names: name the columns of a file without a header, or replace the header's names. */
-  columns?: readonly string[];
-}
-
-let defaults: ReadOptions = {};
-
-/**
- * Read options for every row file this process reads when a call does not pass its own (the CLI's `--format`,
- * `--delimiter`, `--quote`, `--no-header`, `--columns` apply to all the row files one command reads).
- */
-export function setDefaultReadOptions(options: ReadOptions): void {
-  defaults = { ...options };
-}
+export { setDefaultReadOptions, type ReadOptions } from './read-defaults.js';
 
 function withDefaults<T extends ReadOptions>(options: T): T {
-  return { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as T;
+  return { ...defaultReadOptions(), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as T;
 }
 
 const EXTENSIONS: Record<string, DataFormat> = {
@@ -53,7 +33,7 @@ const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'arrow', 'parquet
 
 /** The format of a data file, from `format` if given, else from its extension. */
 export function formatOf(path: string, format?: string): DataFormat {
-  format ??= defaults.format;
+  format ??= defaultReadOptions().format;
   if (format !== undefined) {
     if (!(FORMATS as readonly string[]).includes(format)) {
       throw new DataError(path, `unknown format "${format}"; use one of ${FORMATS.join(', ')}`);
