@@ -170,6 +170,16 @@ describe('ballot export', () => {
   });
 });
 
+describe('--out - (stdout)', () => {
+  it('a table goes to stdout as CSV, the command\'s report to stderr', async () => {
+    const r = await runCli('analyze', '--L', p('L.arrow'), '--out', '-');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe('lf,polarity,coverage,overlaps,conflicts,errors');
+    expect(r.out.trim().split('\n')).toHaveLength(4);
+    expect(r.err).toMatch(/coverage/);
+  });
+});
+
 describe('--version and exit codes', () => {
   it('--version prints the package version; an unknown command exits 2', async () => {
     const v = await runCli('--version');

@@ -42,6 +42,8 @@ export function applyInputOptions(a: Record<string, unknown>): void {
     ...(columns ? { columns } : {}),
   };
   setDefaultReadOptions(read);
+  const fromStdin = ROW_FILE_OPTIONS.filter((k) => a[k] === '-');
+  if (fromStdin.length > 1) throw new ConfigError(`only one file can come from stdin, but ${fromStdin.map((k) => `--${k}`).join(' and ')} are both -`);
   for (const key of ROW_FILE_OPTIONS) {
     if (a[key] !== '-') continue;
     // Commands read a row file more than once (a column check, then the rows): keep stdin in a private temp file.

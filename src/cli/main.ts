@@ -3,6 +3,7 @@ import { BallotError } from '../util/errors.js';
 import { commands } from './commands/index.js';
 import { applyInputOptions, cleanUpStdin, INPUT_OPTIONS } from './input-options.js';
 import { ballotVersion } from '../util/package-root.js';
+import { setStdoutSink } from '../data/stdout.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
@@ -12,6 +13,13 @@ export async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--version' || argv[0] === '-V') {
     process.stdout.write(`${ballotVersion()}\n`);
     return;
+  }
+  // `--out -`: the data goes to stdout, so the command's own report goes to stderr.
+  const dataToStdout = argv.some((a) => a === '--out=-');
+  const stdoutWrite = process.stdout.write;
+  if (dataToStdout) {
+    setStdoutSink((chunk) => stdoutWrite.call(process.stdout, chunk));
+    process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   }
   try {
     let cli: Argv = yargs(argv)
@@ -47,6 +55,10 @@ export async function main(argv: string[]): Promise<void> {
     if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exitCode = e instanceof UsageError ? 2 : 1;
   } finally {
+    if (dataToStdout) {
+      process.stdout.write = stdoutWrite;
+      setStdoutSink((chunk) => process.stdout.write(chunk));
+    }
     cleanUpStdin();
   }
 }

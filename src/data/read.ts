@@ -33,7 +33,6 @@ const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'arrow', 'parquet
 
 /** The format of a data file, from `format` if given, else from its extension. */
 export function formatOf(path: string, format?: string): DataFormat {
-  format ??= defaultReadOptions().format;
   if (format !== undefined) {
     if (!(FORMATS as readonly string[]).includes(format)) {
       throw new DataError(path, `unknown format "${format}"; use one of ${FORMATS.join(', ')}`);
@@ -147,6 +146,7 @@ export async function* readRowBatches(path: string, options: BatchOptions): Asyn
  * (to the end of the file only when it is really missing). `empty` when the file has no rows (nothing to decide).
  */
 export async function missingColumns(path: string, wanted: Iterable<string>, options: ReadOptions = {}): Promise<{ missing: string[]; columns: string[]; empty: boolean }> {
+  options = withDefaults(options);
   const missing = new Set(wanted);
   let columns: string[] = [];
   let empty = true;

@@ -3,6 +3,7 @@ import { tableToIPC } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 import { checkColumnTypes, rowsToArrowTable, type ColumnType } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
+import { writeStdout } from './stdout.js';
 import { formatOf } from './read.js';
 import type { DataFormat, Dataset, Row } from './types.js';
 
@@ -27,7 +28,8 @@ export interface WriteOptions {
  * column types inferred from the values unless `options.types` pins them.
  */
 export function writeRows(path: string, data: Dataset | readonly Row[], options: WriteOptions = {}): void {
-  const format = formatOf(path, options.format);
+  // "-" is standard output: CSV unless a format is given.
+  const format = path === '-' ? options.format ?? 'csv' : formatOf(path, options.format);
   const rows = isDataset(data) ? data.rows : data;
   const columns = [...(options.columns ?? (isDataset(data) ? data.columns : columnsOf(rows)))];
   if (new Set(columns).size !== columns.length) throw new DataError(path, `duplicate column names in ${JSON.stringify(columns)}`);
@@ -49,7 +51,8 @@ export function writeRows(path: string, data: Dataset | readonly Row[], options:
       bytes = parquetBytes(rows, columns, path, options.types);
       break;
   }
-  writeFileAtomic(path, bytes);
+  if (path === '-') writeStdout(bytes);
+  else writeFileAtomic(path, bytes);
 }
 
 /**

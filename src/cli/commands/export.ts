@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import { exportLabelMatrix, matrixExportFormat, writeLabelMatrixExport, MATRIX_EXPORT_FORMATS } from '../../data/label-matrix-export.js';
+import { writeStdout } from '../../data/stdout.js';
 import { ConfigError } from '../../util/errors.js';
 import { printJSON } from '../output.js';
 
@@ -26,7 +27,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     if (a.out === '-') {
       const f = a.to ?? 'csv';
       if (f !== 'csv') throw new ConfigError(`--out - writes CSV only (binary ${f} does not belong on a terminal); give a file name`);
-      process.stdout.write(await exportLabelMatrix(L, '-', 'csv'));
+      writeStdout(await exportLabelMatrix(L, '-', 'csv'));
       return;
     }
     const format = await writeLabelMatrixExport(L, a.out, matrixExportFormat(a.out, a.to));

@@ -18,6 +18,7 @@ interface WatchArgs {
   workers?: number;
   'batch-size': number;
   debounce: number;
+  json?: boolean;
 }
 
 export const watchCommand: CommandModule<object, WatchArgs> = {
@@ -34,7 +35,8 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       .option('on-error', { choices: ['error', 'abstain'] as const, default: 'abstain' as const, describe: 'When an LF throws' })
       .option('workers', { type: 'number', describe: 'Worker threads per run (default: all cores)' })
       .option('batch-size', { type: 'number', default: 8192, describe: 'Rows per batch' })
-      .option('debounce', { type: 'number', default: 200, describe: 'Milliseconds to wait after a save before re-applying' }) as unknown as Argv<WatchArgs>,
+      .option('debounce', { type: 'number', default: 200, describe: 'Milliseconds to wait after a save before re-applying' })
+      .option('json', { type: 'boolean', describe: 'Print each run as one line of JSON (summary, changes, label-model score)' }) as unknown as Argv<WatchArgs>,
   handler: async (a) => {
     if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
     // Stop now on what no save of an LF file can fix (every run would print the same error); LF errors are reported
@@ -67,6 +69,10 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
         debounceMs: a.debounce,
         signal: ac.signal,
         onRun: (run) => {
+          if (a.json) {
+            process.stdout.write(`${JSON.stringify(run.ok ? run : { ok: false, error: run.error.message, trigger: run.trigger })}\n`);
+            return;
+          }
           process.stdout.write(`${formatRun(run, first).join('\n')}\n`);
           if (run.ok && first) {
             process.stdout.write(`watching ${run.result.sourceFiles.length} source files and ${a.data}; Ctrl-C to stop\n`);
