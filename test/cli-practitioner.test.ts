@@ -77,6 +77,16 @@ describe('ballot score', () => {
   });
 });
 
+describe('scoreAgainstGold (for predict --gold)', () => {
+  it('is the score summary on the gold file, and needs both options', async () => {
+    const { scoreAgainstGold } = await import('../src/cli/inputs.js');
+    const preds = Int32Array.from([1, 1, 0, 0, -1, -1]);
+    expect(scoreAgainstGold(L, preds, {})).toBeUndefined();
+    expect(scoreAgainstGold(L, preds, { gold: p('gold.csv'), 'label-column': 'label' })).toEqual(scoreSummary(Int32Array.from([1, 0, 0, 1, 1, 0]), preds, ['NO', 'YES']));
+    expect(() => scoreAgainstGold(L, preds, { gold: p('gold.csv') })).toThrow(/--gold needs --label-column/);
+  });
+});
+
 describe('input options on commands that read rows', () => {
   it('--quote none reads a TSV with stray quotes; without it the quote is an error naming the file', async () => {
     writeFileSync(p('gold.tsv'), `id\tlabel\ttext\n${gold.map((g, i) => `c${i}\t${g}\tsays "hi${i % 2 ? '"' : ''}`).join('\n')}\n`);

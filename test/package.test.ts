@@ -143,6 +143,11 @@ describe('the packed package in a fresh project', () => {
     const r = run(bin, ['apply', '--data', 'data.csv', '--out', 'L.arrow', '--workers', '1', '--json'], project);
     expect(r.err).toBe('');
     expect(JSON.parse(r.out).rows ?? JSON.parse(r.out).n).toBe(2);
+    // The demo runs from the package: compiled code, with the data and recipe shipped in examples/spam/.
+    const demo = run(bin, ['demo', '--quick', '--out', 'demo', '--json'], project);
+    expect(demo.err).toBe('');
+    expect(JSON.parse(demo.out).test.rows).toBe(250);
+    expect(existsSync(join(project, 'demo', 'test.csv'))).toBe(true);
     const e = run(bin, ['export', '--L', 'L.arrow', '--out', '-'], project);
     expect(e.out).toBe('check\nSPAM\n""\n'); // an empty one-column row is quoted: a blank line would be skipped
   });
