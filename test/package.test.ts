@@ -81,7 +81,7 @@ beforeAll(() => {
   const r = spawnSync('npm', ['install', join(dir, packed), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project, encoding: 'utf8' });
   install = { out: `${r.stdout}${r.stderr}`, code: r.status ?? -1 };
   tarball = join(dir, packed);
-}, 120_000);
+}, 300_000); // npm pack + npm install: ~30 s on an idle machine, much more on a loaded one
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -131,7 +131,7 @@ describe('the packed package in a fresh project', () => {
       expect(r.err).toBe('');
       expect(JSON.parse(r.out)).toEqual(EXPECTED);
     }
-  });
+  }, 120_000);
 
   it('runs the CLI from dist: --version, and apply on a TypeScript LF file importing ballot (tsx loaded on demand)', () => {
     const bin = join(project, 'node_modules', '.bin', 'ballot');
@@ -185,5 +185,5 @@ try { await applyLFsAsync([{ text: 'x' }], [lf], defineLabels(['HAM', 'SPAM']));
     // Scripts of the user's own run through the project's tsx.
     writeFileSync(join(proj, 'count.ts'), "import { loadLabelMatrix } from 'ballot/internal';\nconsole.log(loadLabelMatrix('out/L.arrow').n);\n");
     expect(run(join(proj, 'node_modules', '.bin', 'tsx'), ['count.ts'], proj).out.trim()).toBe('20');
-  });
+  }, 240_000);
 });
