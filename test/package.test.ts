@@ -150,7 +150,7 @@ describe('the packed package in a fresh project', () => {
     expect(existsSync(join(project, 'demo', 'test.csv'))).toBe(true);
     const e = run(bin, ['export', '--L', 'L.arrow', '--out', '-'], project);
     expect(e.out).toBe('check\nSPAM\n""\n'); // an empty one-column row is quoted: a blank line would be skipped
-  });
+  }, 120_000);
 
   it('an ONNX LF without onnxruntime-node fails with the install line', () => {
     copyFileSync(join(ROOT, 'examples', 'onnx', 'spam-logreg.onnx'), join(project, 'm.onnx'));
