@@ -39,6 +39,7 @@ export { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from 
 export { lfCorrelations, type LFCorrelation } from './analysis/correlation.js';
 export { disagreements, type Disagreement, type DisagreementReport } from './analysis/disagreements.js';
 export { summaryRecords, disagreementRecords } from './analysis/records.js';
+export { scoreLabelModel, scoreSummary, type ScoreSummary } from './analysis/score.js';
 
 // ── Sample the next training set ──────────────────────────────────────────────────────────────────────────────
 export {
@@ -51,6 +52,7 @@ export { readRows, readRowBatches } from './data/read.js';
 export { writeRows } from './data/write.js';
 export { readGoldLabels } from './data/gold.js';
 export { saveLabelMatrix, loadLabelMatrix } from './data/label-matrix-io.js';
+export { exportLabelMatrix } from './data/label-matrix-export.js';
 export { loadWrenchSplit } from './data/wrench.js';
 export { writeFileAtomic, writeJSONFile } from './data/atomic.js';
 export type { Row, Dataset } from './data/types.js';

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { BALLOT_ROOT, scaffoldProject, prepareRecipe } from '../src/internal.js';
 import { applyFile, readRows } from '../src/index.js';
+import { ensureBuilt } from './build-helper.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 let root: string;
@@ -19,13 +20,15 @@ describe('ballot init', () => {
   it('scaffolds a project whose LFs apply cleanly', async () => {
     const dir = join(root, 'My Project');
     const r = scaffoldProject(dir);
-    expect(r.files).toEqual(['.gitignore', '.npmrc', 'README.md', 'data/tiny.csv', 'lfs/example.ts', 'package.json', 'recipe.json', 'tsconfig.json']);
+    expect(r.files).toEqual(['.gitignore', 'README.md', 'data/tiny.csv', 'lfs/example.ts', 'package.json', 'recipe.json', 'tsconfig.json']);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg.name).toBe('my-project');
     expect(pkg.type).toBe('module');
+    // Run from a git checkout (this repo), the project points at it, and says so.
     expect(pkg.dependencies.ballot).toBe(`file:${BALLOT_ROOT}`);
+    expect(r.dependencyFrom).toBe('checkout');
     expect(BALLOT_ROOT).toBe(REPO.replace(/\/$/, ''));
-    expect(readFileSync(join(dir, '.npmrc'), 'utf8')).toMatch(/^onnxruntime-node-install=skip$/m);
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'tsx', 'typescript']);
     // The recipe is one `ballot sample` accepts.
     expect(prepareRecipe(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')), 'recipe.json').parts.map((p) => p.kind)).toEqual(['uncertainty', 'stratified']);
 
@@ -67,8 +70,10 @@ describe('ballot init', () => {
     // @types/node in scope they must still compile.
     const dir = join(root, 'typed');
     scaffoldProject(dir);
-    mkdirSync(join(dir, 'node_modules'));
+    ensureBuilt(); // the project type-checks against ballot's declarations (dist/)
+    mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
     symlinkSync(BALLOT_ROOT, join(dir, 'node_modules', 'ballot'), 'dir');
+    symlinkSync(join(REPO, 'node_modules', '@types', 'node'), join(dir, 'node_modules', '@types', 'node'), 'dir');
     const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
@@ -81,6 +86,9 @@ describe('ballot init', () => {
     expect(() => scaffoldProject(dir)).toThrow(/busy is not empty \(package\.json\); set `force` to add the missing files/);
     const r = scaffoldProject(dir, { force: true, ballotDependency: '^0.1.0' });
     expect(r.skipped).toEqual(['package.json']);
+    expect([r.ballotDependency, r.dependencyFrom]).toEqual(['^0.1.0', 'option']);
+    expect(scaffoldProject(join(root, 'by-path'), { ballotDependency: REPO }).ballotDependency).toBe(`file:${REPO.replace(/\/$/, '')}`);
+    expect(() => scaffoldProject(join(root, 'bad-path'), { ballotDependency: './no/such/ballot.tgz' })).toThrow(/ballot dependency path not found: \.\/no\/such\/ballot\.tgz/);
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{"name":"mine"}\n');
     expect(r.files).toContain('lfs/example.ts');
   });

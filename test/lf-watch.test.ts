@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffSummaries, watchLFs, type WatchRun, BALLOT_ROOT, scaffoldProject } from '../src/internal.js';
-import { formatChanges } from '../src/cli/format/watch.js';
+import { formatChanges, formatRun } from '../src/cli/format/watch.js';
 import { type LFSummaryRow, type MatrixSummary } from '../src/index.js';
 
 const row = (lf: string, coverage: number, empiricalAccuracy?: number): LFSummaryRow => ({
@@ -21,7 +21,8 @@ describe('watch summary diff', () => {
     expect(c.matrix).toEqual({ coverage: [0.6, 0.7] });
     const lines = formatChanges(c);
     expect(lines[0]).toBe('~ a: coverage 50.0% → 60.0% (+10.0), overlaps 25.0% → 30.0% (+5.0), accuracy 0.900 → 0.800 (-0.100)');
-    expect(lines).toContain('= b: re-applied, summary unchanged');
+    // b was re-applied but did not move: it prints nothing.
+    expect(lines.some((l) => l.includes(' b:'))).toBe(false);
     expect(lines).toContain('- gone: removed');
     expect(lines.at(-1)).toBe('all LFs: coverage 60.0% → 70.0% (+10.0)');
     expect(diffSummaries(after, after).lfs).toEqual([]);
@@ -80,6 +81,14 @@ describe('watchLFs', () => {
       expect(change.deltas.empiricalAccuracy![1]).toBe(1);
       expect(change.deltas.coverage![1]).toBeLessThan(change.deltas.coverage![0]);
       expect(second.changes.lfs.map((c) => c.lf)).toEqual(['call_to_action']);
+      // The label model's dev score on the 20 gold rows, and its move since the first run.
+      expect(first.result.model).toMatchObject({ kind: 'mc', scored: 20 });
+      expect(second.previousModel).toEqual(first.result.model);
+      const text = formatRun(second, false).join('\n');
+      const m = /label model mc on 20 gold rows: accuracy (\d+\.\d)%(?: → (\d+\.\d)% \(([+-]\d+\.\d)\)| \(=\))/.exec(text);
+      expect(m, text).not.toBeNull();
+      expect(Number(m![1])).toBeCloseTo(100 * first.result.model!.accuracy, 1);
+      if (m![2]) expect(Number(m![2])).toBeCloseTo(100 * second.result.model!.accuracy, 1);
     } finally {
       ac.abort();
       await watching;

@@ -1,3 +1,4 @@
+import { scoreSummary, type ScoreSummary } from '../analysis/score.js';
 import { goldFromRows, readAlignedRows } from '../data/aligned-rows.js';
 import { loadLabelMatrix } from '../data/label-matrix-io.js';
 import type { LabelModel } from '../label-model/types.js';
@@ -21,3 +22,17 @@ export function loadAnalysisInputs(a: { L: string; model?: string; gold?: string
   return { L, model, gold };
 }
 
+
+/** The `--gold` / `--label-column` options of a command that can also score its predictions (`predict --gold`). */
+export const GOLD_SCORE_OPTIONS = {
+  gold: { type: 'string', describe: 'Row file with gold labels, rows in the order of L: also print the score summary (as `ballot score`)' },
+  'label-column': { type: 'string', describe: 'Column of --gold holding the labels' },
+} as const;
+
+/** With `--gold`: the score summary of `preds` on the gold labels (as `ballot score` prints it); else undefined. */
+export function scoreAgainstGold(L: LabelMatrix, preds: ArrayLike<number>, a: { gold?: string; 'label-column'?: string }): ScoreSummary | undefined {
+  if (!a.gold && !a['label-column']) return undefined;
+  if (!a.gold) throw new ConfigError('--label-column needs --gold: the file holding that column');
+  if (!a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the given labels');
+  return scoreSummary(goldFromRows(L, readAlignedRows(L, a.gold, 'gold'), a['label-column']), preds, L.labels);
+}

@@ -2,15 +2,33 @@ import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BallotError } from '../util/errors.js';
 import { commands } from './commands/index.js';
 import { withFlags } from './flags.js';
+import { applyInputOptions, cleanUpStdin, INPUT_OPTIONS } from './input-options.js';
+import { ballotVersion } from '../util/package-root.js';
+import { setStdoutSink } from '../data/stdout.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
+  // `--out -` / `--data -` (stdout/stdin): yargs would take a lone '-' as a positional; bind it to its option.
+  argv = argv.flatMap((a, i) => (a === '-' && i > 0 && argv[i - 1]!.startsWith('--') && !argv[i - 1]!.includes('=') ? [] : a.startsWith('--') && !a.includes('=') && argv[i + 1] === '-' ? [`${a}=-`] : [a]));
   const verbose = argv.includes('--verbose');
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`${ballotVersion()}\n`);
+    return;
+  }
+  // `--out -`: the data goes to stdout, so the command's own report goes to stderr.
+  const dataToStdout = argv.some((a) => a === '--out=-');
+  const stdoutWrite = process.stdout.write;
+  if (dataToStdout) {
+    setStdoutSink((chunk) => stdoutWrite.call(process.stdout, chunk));
+    process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  }
   try {
     let cli: Argv = yargs(argv)
       .scriptName('ballot')
       .usage('$0 <command> [options]\n\nWeak supervision as TypeScript code.')
       .option('verbose', { type: 'boolean', describe: 'Print stack traces on error', global: true })
+      .options(INPUT_OPTIONS)
+      .epilogue('Exit codes: 0 ok, 1 failure (bad data, a failing LF, I/O), 2 usage (unknown command or option, bad flag value).\nNO_COLOR=1 turns colour off. `ballot --version` prints the version.')
       .strict()
       .demandCommand(1, 'Give a command; see ballot --help.')
       .recommendCommands()
@@ -19,10 +37,16 @@ export async function main(argv: string[]): Promise<void> {
       .version(false)
       .wrap(Math.min(110, process.stdout.columns || 110))
       .middleware((args) => checkOptionValues(args, cli, argv), true)
+      .middleware((args) => applyInputOptions(args))
       .fail((msg, err) => {
         throw err ?? new UsageError(msg);
       });
-    for (const c of commands) cli = cli.command(c as CommandModule);
+    // Only the command that runs is imported; the others are listed for --help and suggestions.
+    const name = argv.find((a) => !a.startsWith('-'));
+    for (const c of commands) {
+      const mod = c.command.split(' ')[0] === name ? await c.load() : { command: c.command, describe: c.describe, handler: () => {} };
+      cli = cli.command(mod as CommandModule);
+    }
     await cli.parseAsync();
   } catch (e) {
     // One line, whatever the message (a compiler error from tsx spans several); --verbose prints it all with the stack.
@@ -31,6 +55,12 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`ballot: ${msg}${!verbose && !expected ? ' (run with --verbose for the stack trace)' : ''}\n`);
     if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exitCode = e instanceof UsageError ? 2 : 1;
+  } finally {
+    if (dataToStdout) {
+      process.stdout.write = stdoutWrite;
+      setStdoutSink((chunk) => process.stdout.write(chunk));
+    }
+    cleanUpStdin();
   }
 }
 

@@ -6,6 +6,10 @@ export interface CsvOptions {
   delimiter?: string;
   /** Quote character, or false to treat quotes as ordinary characters (plain IANA TSV). Default '"'. */
   quote?: string | false;
+  /** false: the first record is data, not a header; columns are `columns` or column1…columnN. Default true. */
+  header?: boolean;
+  /** Column names: with `header: false` they name the columns; with a header they replace its names (same count). */
+  columns?: readonly string[];
 }
 
 const LF = 10;
@@ -47,6 +51,8 @@ export class CsvParser {
   private started = false;
   private finished = false;
   private out: Row[] = [];
+  private readonly header: boolean;
+  private readonly names: readonly string[] | undefined;
 
   constructor(file: string, options: CsvOptions = {}) {
     this.file = file;
@@ -58,6 +64,8 @@ export class CsvParser {
     this.delim = d.charCodeAt(0);
     this.quote = q === false ? -1 : q.charCodeAt(0);
     this.quoteChar = q === false ? '' : q;
+    this.header = options.header ?? true;
+    this.names = options.columns === undefined ? undefined : checkHeader(file, [...options.columns], 0, 'column name list');
   }
 
   /** Parses the next piece of text; returns the rows completed by it (may be empty). */
@@ -194,7 +202,10 @@ export class CsvParser {
       this.field = '';
       this.endRecord();
     }
-    if (this.columns === undefined) throw new DataError(this.file, 'the file is empty: expected a header row');
+    if (this.columns === undefined) {
+      if (!this.header) this.columns = this.names ? [...this.names] : [];
+      else throw new DataError(this.file, 'the file is empty: expected a header row');
+    }
     const out = this.out;
     this.out = [];
     return out;
@@ -233,8 +244,20 @@ export class CsvParser {
     this.record = [];
     const cols = this.columns;
     if (cols === undefined) {
-      this.columns = checkHeader(this.file, rec, this.recordLine);
-      return;
+      if (this.header) {
+        const named = checkHeader(this.file, rec, this.recordLine);
+        if (this.names && this.names.length !== named.length) {
+          throw new DataError(this.file, `${this.names.length} column names given, but the header has ${named.length} columns`, { line: this.recordLine });
+        }
+        this.columns = this.names ? [...this.names] : named;
+        return;
+      }
+      // No header: this first record is data; it sets the column count.
+      if (this.names && this.names.length !== rec.length) {
+        throw new DataError(this.file, `${this.names.length} column names given, but the first row has ${rec.length} fields`, { line: this.recordLine });
+      }
+      this.columns = this.names ? [...this.names] : rec.map((_, j) => `column${j + 1}`);
+      return this.endRecord0(rec);
     }
     if (rec.length !== cols.length) {
       throw new DataError(
@@ -244,19 +267,25 @@ export class CsvParser {
         { line: this.recordLine },
       );
     }
+    this.endRecord0(rec);
+  }
+
+  private endRecord0(rec: string[]): void {
+    const cols = this.columns!;
     const row: Row = {};
     for (let j = 0; j < cols.length; j++) row[cols[j]] = rec[j];
     this.out.push(row);
   }
 }
 
-function checkHeader(file: string, names: string[], line: number): string[] {
+function checkHeader(file: string, names: string[], line: number, what = 'header'): string[] {
   const seen = new Map<string, number>();
+  const at = line > 0 ? { line } : {};
   names.forEach((name, j) => {
-    if (name === '') throw new DataError(file, `header column ${j + 1} has an empty name`, { line });
-    if (name === '__proto__') throw new DataError(file, `header column ${j + 1} is named "__proto__", which cannot be a row key`, { line });
+    if (name === '') throw new DataError(file, `${what} column ${j + 1} has an empty name`, at);
+    if (name === '__proto__') throw new DataError(file, `${what} column ${j + 1} is named "__proto__", which cannot be a row key`, at);
     const prev = seen.get(name);
-    if (prev !== undefined) throw new DataError(file, `header names "${name}" twice (columns ${prev + 1} and ${j + 1})`, { line });
+    if (prev !== undefined) throw new DataError(file, `${what} names "${name}" twice (columns ${prev + 1} and ${j + 1})`, at);
     seen.set(name, j);
   });
   return names;

@@ -4,17 +4,15 @@ import { extname } from 'node:path';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 import { appendBatchRows, assertArrowFileComplete, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
-import { CsvParser, parseCSV } from './csv.js';
+import { CsvParser, parseCSV, type CsvOptions } from './csv.js';
 import { JsonlParser, parseJSONL } from './jsonl.js';
 import type { DataFormat, Dataset, Row, RowBatch } from './types.js';
+import { defaultReadOptions, type ReadOptions } from './read-defaults.js';
 
-export interface ReadOptions {
-  /** Overrides the format implied by the extension. */
-  format?: DataFormat;
-  /** CSV/TSV field separator (one character). Default ',' for csv, '\t' for tsv. */
-  delimiter?: string;
-  /** CSV/TSV quote character, or false for none. Default '"'. */
-  quote?: string | false;
+export { setDefaultReadOptions, type ReadOptions } from './read-defaults.js';
+
+function withDefaults<T extends ReadOptions>(options: T): T {
+  return { ...defaultReadOptions(), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as T;
 }
 
 const EXTENSIONS: Record<string, DataFormat> = {
@@ -27,9 +25,11 @@ const EXTENSIONS: Record<string, DataFormat> = {
   '.feather': 'arrow',
   '.ipc': 'arrow',
   '.arrows': 'arrow',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
 };
 
-const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'arrow'];
+const FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'arrow', 'parquet'];
 
 /** The format of a data file, from `format` if given, else from its extension. */
 export function formatOf(path: string, format?: string): DataFormat {
@@ -53,7 +53,11 @@ export function formatOf(path: string, format?: string): DataFormat {
 
 /** Reads a whole CSV, TSV, JSON Lines or Arrow IPC file into memory. */
 export function readRows(path: string, options: ReadOptions = {}): Dataset {
+  options = withDefaults(options);
   const format = formatOf(path, options.format);
+  if (format === 'parquet') {
+    throw new DataError(path, 'Parquet is read only where rows are streamed (readRowBatches: apply, watch, sample); give this file as .csv, .jsonl or .arrow');
+  }
   const bytes = readBytes(path);
   if (format === 'arrow') return { file: path, format, ...parseArrow(bytes, path) };
   const text = decodeUTF8(bytes, path);
@@ -75,9 +79,16 @@ export interface BatchOptions extends ReadOptions {
 export async function* readRowBatches(path: string, options: BatchOptions): AsyncGenerator<RowBatch> {
   const { batchSize } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new DataError(path, `batchSize must be a positive integer, got ${batchSize}`);
+  options = withDefaults(options);
   const format = formatOf(path, options.format);
   if (format === 'arrow') {
     yield* arrowBatches(path, batchSize);
+    return;
+  }
+  if (format === 'parquet') {
+    const { readParquetRows } = await import('./parquet.js');
+    const { columns, rows } = await readParquetRows(path);
+    for (let a = 0; a < rows.length; a += batchSize) yield { offset: a, rows: rows.slice(a, a + batchSize), columns: [...columns] };
     return;
   }
   const parser = format === 'jsonl' ? new JsonlParser(path) : new CsvParser(path, csvOptions(format, options));
@@ -135,6 +146,7 @@ export async function* readRowBatches(path: string, options: BatchOptions): Asyn
  * (to the end of the file only when it is really missing). `empty` when the file has no rows (nothing to decide).
  */
 export async function missingColumns(path: string, wanted: Iterable<string>, options: ReadOptions = {}): Promise<{ missing: string[]; columns: string[]; empty: boolean }> {
+  options = withDefaults(options);
   const missing = new Set(wanted);
   let columns: string[] = [];
   let empty = true;
@@ -229,8 +241,13 @@ export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBa
   }
 }
 
-function csvOptions(format: DataFormat, options: ReadOptions): { delimiter: string; quote?: string | false } {
-  return { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : ','), quote: options.quote };
+function csvOptions(format: DataFormat, options: ReadOptions): CsvOptions {
+  return {
+    delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : ','),
+    quote: options.quote,
+    ...(options.header === false ? { header: false } : {}),
+    ...(options.columns ? { columns: options.columns } : {}),
+  };
 }
 
 function readBytes(path: string): Uint8Array {

@@ -1,7 +1,7 @@
 /** One data row: column name → value. CSV/TSV values are strings; JSONL and Arrow keep their JSON/Arrow types. */
 export type Row = Record<string, unknown>;
 
-export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'arrow';
+export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'arrow' | 'parquet';
 
 /** A whole table read into memory. `columns` is the header (CSV), the union of keys (JSONL) or the schema (Arrow). */
 export interface Dataset {

@@ -1,7 +1,9 @@
+import { createRequire } from 'node:module';
 import { tableToIPC } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 import { checkColumnTypes, rowsToArrowTable, type ColumnType } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
+import { writeStdout } from './stdout.js';
 import { formatOf } from './read.js';
 import type { DataFormat, Dataset, Row } from './types.js';
 
@@ -26,7 +28,8 @@ export interface WriteOptions {
  * column types inferred from the values unless `options.types` pins them.
  */
 export function writeRows(path: string, data: Dataset | readonly Row[], options: WriteOptions = {}): void {
-  const format = formatOf(path, options.format);
+  // "-" is standard output: CSV unless a format is given.
+  const format = path === '-' ? options.format ?? 'csv' : formatOf(path, options.format);
   const rows = isDataset(data) ? data.rows : data;
   const columns = [...(options.columns ?? (isDataset(data) ? data.columns : columnsOf(rows)))];
   if (new Set(columns).size !== columns.length) throw new DataError(path, `duplicate column names in ${JSON.stringify(columns)}`);
@@ -44,8 +47,37 @@ export function writeRows(path: string, data: Dataset | readonly Row[], options:
     case 'arrow':
       bytes = tableToIPC(rowsToArrowTable(rows, columns, path, { types: options.types }), 'file');
       break;
+    case 'parquet':
+      bytes = parquetBytes(rows, columns, path, options.types);
+      break;
   }
-  writeFileAtomic(path, bytes);
+  if (path === '-') writeStdout(bytes);
+  else writeFileAtomic(path, bytes);
+}
+
+/**
+ * Rows as Parquet via hyparquet-writer, loaded on first use (require of an ES module: synchronous on Node ≥ 20.19).
+ * Column types: the pinned type, else float64 when every value is a number, else strings (null stays null).
+ */
+function parquetBytes(rows: readonly Row[], columns: readonly string[], path: string, types?: Readonly<Record<string, ColumnType>>): Uint8Array {
+  const { parquetWriteBuffer } = createRequire(import.meta.url)('hyparquet-writer') as typeof import('hyparquet-writer');
+  const columnData = columns.map((name) => {
+    const values = rows.map((r) => r[name]);
+    const pinned = types?.[name];
+    if (pinned === 'bool' || (!pinned && values.every((v) => typeof v === 'boolean' || v == null) && values.some((v) => typeof v === 'boolean'))) {
+      return { name, data: values.map((v) => (v == null ? null : Boolean(v))), type: 'BOOLEAN' as const };
+    }
+    if (pinned === 'int32') return { name, data: values.map((v) => (v == null ? null : Number(v))), type: 'INT32' as const };
+    if (pinned === 'float64' || (!pinned && values.every((v) => typeof v === 'number' || v == null) && values.some((v) => v != null))) {
+      return { name, data: values.map((v) => (v == null ? null : Number(v))), type: 'DOUBLE' as const };
+    }
+    return { name, data: values.map((v) => (v == null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v))), type: 'STRING' as const };
+  });
+  try {
+    return new Uint8Array(parquetWriteBuffer({ columnData }));
+  } catch (e) {
+    throw new DataError(path, `cannot write Parquet: ${(e as Error).message}`, {}, { cause: e });
+  }
 }
 
 function isDataset(d: Dataset | readonly Row[]): d is Dataset {

@@ -2,6 +2,30 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InferenceSession } from 'onnxruntime-node';
+
+/**
+ * onnxruntime-node's `InferenceSession.SessionOptions`. Declared here, not imported, so ballot's types do not need
+ * onnxruntime-node (an optional peer dependency) installed.
+ */
+export type OnnxSessionOptions = Record<string, unknown>;
+
+type Ort = typeof import('onnxruntime-node');
+let ortModule: Promise<Ort> | undefined;
+
+/** onnxruntime-node, imported on first use; a clear error with the install line when it is not installed. */
+function loadOnnxRuntime(lf: string): Promise<Ort> {
+  ortModule ??= import('onnxruntime-node').catch((e: unknown) => {
+    ortModule = undefined;
+    const missing = (e as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' && /onnxruntime-node/.test(String((e as Error).message));
+    throw new ConfigError(
+      missing
+        ? `onnxLabelingFunction "${lf}" needs onnxruntime-node, an optional dependency of ballot: npm install onnxruntime-node`
+        : `onnxLabelingFunction "${lf}": cannot load onnxruntime-node: ${(e as Error).message}`,
+      { cause: e },
+    );
+  });
+  return ortModule;
+}
 import type { Abstain } from '../matrix/labels.js';
 import type { Preprocessor } from './preprocessor.js';
 import { batchedOnlyVote, type BatchedLabelingFunction } from './batched.js';
@@ -21,7 +45,7 @@ export interface OnnxLFOptions<Row, V extends string | Abstain> {
   inputName?: string;
   outputName?: string;
   /** onnxruntime session options. Default: CPU execution provider, one intra-op thread (ballot parallelizes across workers). */
-  sessionOptions?: InferenceSession.SessionOptions;
+  sessionOptions?: OnnxSessionOptions;
   pre?: readonly Preprocessor[];
   description?: string;
 }
@@ -53,9 +77,9 @@ export function onnxLabelingFunction<Row = any, const V extends string | Abstain
   let session: Promise<InferenceSession> | undefined;
   const open = (): Promise<InferenceSession> => {
     session ??= (async () => {
-      const ort = await import('onnxruntime-node');
+      const ort = await loadOnnxRuntime(o.name);
       try {
-        return await ort.InferenceSession.create(modelPath, o.sessionOptions ?? { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+        return await ort.InferenceSession.create(modelPath, (o.sessionOptions as InferenceSession.SessionOptions | undefined) ?? { executionProviders: ['cpu'], intraOpNumThreads: 1 });
       } catch (e) {
         throw new ConfigError(`onnxLabelingFunction "${o.name}": cannot load model ${modelPath}: ${(e as Error).message}`, { cause: e });
       }
@@ -65,7 +89,7 @@ export function onnxLabelingFunction<Row = any, const V extends string | Abstain
 
   const voteBatch = async (rows: readonly Row[]): Promise<(L | Abstain | Error)[]> => {
     const sess = await open();
-    const ort = await import('onnxruntime-node');
+    const ort = await loadOnnxRuntime(o.name);
     const inputName = o.inputName ?? sess.inputNames[0];
     const outputName = o.outputName ?? sess.outputNames[0];
     const out: (L | Abstain | Error)[] = new Array(rows.length);

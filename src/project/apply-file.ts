@@ -1,3 +1,4 @@
+import { ballotVersion } from '../util/package-root.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -83,7 +84,7 @@ export interface ApplyFileReport {
 
 const BALLOT_VERSION: string = (() => {
   try {
-    return String(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    return ballotVersion();
   } catch {
     return 'unknown';
   }

@@ -8,6 +8,7 @@
  * seed, into 120 validation rows (labels used to choose the label model, as `--model auto` does) and 250 test rows
  * (labels used only to score).
  */
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lfCorrelations, type LFCorrelation } from '../analysis/correlation.js';
@@ -34,11 +35,19 @@ import { buildReport, collectReportData } from '../report/index.js';
 import { ConfigError } from '../util/errors.js';
 import { createRng } from '../util/rng.js';
 import { loadLFModules } from './load.js';
+import { ballotRoot } from '../util/package-root.js';
 
+// From the package root, so the compiled demo (dist/) finds the data shipped in examples/spam/.
 /** The demo's files ship with the package under examples/spam (data, LFs, recipe); the demo reads them at run time. */
-export const SPAM_EXAMPLE_DIR = fileURLToPath(new URL('../../examples/spam/', import.meta.url));
+export const SPAM_EXAMPLE_DIR = join(ballotRoot(), 'examples', 'spam');
 export const SPAM_DATA_DIR = join(SPAM_EXAMPLE_DIR, 'data');
-export const SPAM_LF_FILE = join(SPAM_EXAMPLE_DIR, 'lfs.ts');
+/** The demo's LFs: compiled beside the compiled demo (dist/examples/spam/lfs.js), else the TypeScript source. */
+export const SPAM_LF_FILE = spamLFFile();
+
+function spamLFFile(): string {
+  const compiled = fileURLToPath(new URL('../../examples/spam/lfs.js', import.meta.url));
+  return existsSync(compiled) ? compiled : join(SPAM_EXAMPLE_DIR, 'lfs.ts');
+}
 export const TRAIN_FILES = ['Youtube01-Psy.csv', 'Youtube02-KatyPerry.csv', 'Youtube03-LMFAO.csv', 'Youtube04-Eminem.csv'];
 export const TEST_FILE = 'Youtube05-Shakira.csv';
 export const RECIPE_FILE = join(SPAM_EXAMPLE_DIR, 'recipe.json');
@@ -141,6 +150,8 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   saveLabelMatrix(out('L_train.arrow'), Ltrain);
   saveLabelMatrix(out('L_valid.arrow'), Lvalid);
   saveLabelMatrix(out('L_test.arrow'), Ltest);
+  // The test rows (with their CLASS labels) in L_test's order, for `ballot score --L L_test.arrow --gold test.csv`.
+  writeRows(out('test.csv'), { file: 'test.csv', format: 'csv', columns: Object.keys(testRows[0] ?? {}), rows: testRows });
   writeJSONFile(out('model.json'), chosen.toJSON());
 
   // Likely label errors in the test file: rows whose given CLASS the label model contradicts with confidence.

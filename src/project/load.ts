@@ -1,3 +1,4 @@
+import { ensureTypeScriptLoader } from '../util/ts-loader.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,6 +62,7 @@ export async function loadLFModules(files: readonly string[], options: LoadOptio
     if (!existsSync(abs)) throw new ConfigError(`LF file not found: ${file}`);
     let mod: Record<string, unknown>;
     try {
+      await ensureTypeScriptLoader(abs);
       mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
     } catch (e) {
       const msg = describeLoadError(e, abs);

@@ -1,16 +1,20 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../util/errors.js';
+import { ballotRoot, ballotVersion, isGitCheckout } from '../util/package-root.js';
 
 /** The root of this ballot installation (holds package.json and templates/). */
-export const BALLOT_ROOT = realpathSync(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'));
+export const BALLOT_ROOT = ballotRoot();
 const TEMPLATE = join(BALLOT_ROOT, 'templates', 'project');
 
 export interface ScaffoldOptions {
   /** package.json name (default: the directory's name, made npm-safe). */
   name?: string;
-  /** How the new project depends on ballot (default `file:<this ballot's directory>`, which installs offline). */
+  /**
+   * How the new project depends on ballot: a version range or any npm spec, or a path (a ballot folder or a packed
+   * .tgz), which becomes `file:<absolute path>`. Default: `^<this version>`, or `file:<this ballot>` when this ballot
+   * runs from a git checkout (not published, so a range would not install).
+   */
   ballotDependency?: string;
   /** Write into a directory that already has files (existing files are never overwritten). */
   force?: boolean;
@@ -20,6 +24,9 @@ export interface ScaffoldResult {
   dir: string;
   files: string[];
   skipped: string[];
+  /** The ballot dependency written to package.json, and why. */
+  ballotDependency: string;
+  dependencyFrom: 'option' | 'version' | 'checkout';
 }
 
 /**
@@ -34,9 +41,16 @@ export function scaffoldProject(dir: string, options: ScaffoldOptions = {}): Sca
   if (existing.length && !options.force) {
     throw new ConfigError(`${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}); set \`force\` to add the missing files`, { option: 'force' });
   }
+  const dep = ballotDependency(options.ballotDependency);
+  const own = JSON.parse(readFileSync(join(BALLOT_ROOT, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string>; dependencies?: Record<string, string> };
+  // The project's own tsx and typescript (to run and type-check its LFs), at the versions ballot is built with.
+  const pinned = (name: string, fallback: string) => own.devDependencies?.[name] ?? own.dependencies?.[name] ?? fallback;
   const vars: Record<string, string> = {
     name: options.name ?? npmName(basename(target)),
-    ballotDependency: options.ballotDependency ?? `file:${BALLOT_ROOT}`,
+    ballotDependency: dep.spec,
+    tsxVersion: pinned('tsx', '^4.23.15'),
+    typescriptVersion: pinned('typescript', '^7.0.2'),
+    typesNodeVersion: pinned('@types/node', '^20.19.43'),
   };
   const files: string[] = [];
   const skipped: string[] = [];
@@ -60,7 +74,18 @@ export function scaffoldProject(dir: string, options: ScaffoldOptions = {}): Sca
     }
   };
   copy(TEMPLATE);
-  return { dir: target, files: files.sort(), skipped };
+  return { dir: target, files: files.sort(), skipped, ballotDependency: dep.spec, dependencyFrom: dep.from };
+}
+
+function ballotDependency(given: string | undefined): { spec: string; from: ScaffoldResult['dependencyFrom'] } {
+  if (given !== undefined) {
+    const looksLikePath = given.startsWith('.') || given.startsWith('/') || given.endsWith('.tgz') || existsSync(given);
+    if (given.startsWith('file:') || !looksLikePath) return { spec: given, from: 'option' };
+    if (!existsSync(given)) throw new ConfigError(`ballot dependency path not found: ${given}`);
+    return { spec: `file:${resolve(given)}`, from: 'option' };
+  }
+  if (isGitCheckout()) return { spec: `file:${BALLOT_ROOT}`, from: 'checkout' };
+  return { spec: `^${ballotVersion()}`, from: 'version' };
 }
 
 function npmName(s: string): string {

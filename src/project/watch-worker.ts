@@ -9,9 +9,11 @@ import { defineLabels } from '../matrix/labels.js';
 import { resolve } from 'node:path';
 import { serializeError } from './parallel/protocol.js';
 import type { WatchResult } from './watch.js';
+import { createLabelModel, parseLabelModelKind } from '../label-model/registry.js';
+import { scoreLabelModel } from '../analysis/score.js';
 
 const port = parentPort!;
-const options = (workerData as { options: ApplyFileOptions & { goldColumn?: string } }).options;
+const options = (workerData as { options: ApplyFileOptions & { goldColumn?: string; labelModel?: string } }).options;
 
 try {
   const cwd = options.cwd ?? process.cwd();
@@ -33,6 +35,14 @@ try {
     matrix: matrixSummary(matrix!),
     sourceFiles: discovery.sourceFiles,
   };
+  // The label model's dev score: fitted without labels (seed 0), scored on the gold rows as `ballot score` does.
+  const kind = options.labelModel ?? 'mc';
+  if (gold && kind !== 'none' && gold.some((g) => g >= 0)) {
+    const model = createLabelModel(parseLabelModelKind(kind));
+    model.fit(matrix!, { seed: 0 });
+    const s = scoreLabelModel(model, matrix!, gold);
+    result.model = { kind: model.kind, scored: s.scored, accuracy: s.accuracy, f1: s.f1, f1Macro: s.f1Macro, coverage: s.coverage };
+  }
   port.postMessage({ ok: true, result });
 } catch (e) {
   port.postMessage({ ok: false, error: serializeError(e) });

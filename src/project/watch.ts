@@ -18,6 +18,8 @@ import { patternBase } from './glob.js';
 export interface WatchOptions extends Omit<ApplyFileOptions, 'discovery' | 'returnMatrix'> {
   /** Column of the data file holding gold labels for some rows (blank = unknown): adds accuracy to the summary. */
   goldColumn?: string;
+  /** With goldColumn: the label model fitted on every run and scored on the gold rows (default 'mc'; 'none' for none). */
+  labelModel?: string;
   /** Quiet period after a change before re-applying (default 200 ms). */
   debounceMs?: number;
   /** Called after every run. */
@@ -32,9 +34,21 @@ export interface WatchResult {
   matrix: MatrixSummary;
   /** Files the LFs depend on, to watch. */
   sourceFiles: string[];
+  /** The label model's dev score on the gold rows (with goldColumn). */
+  model?: WatchModelScore;
 }
 
-export type WatchRun = { ok: true; result: WatchResult; changes: SummaryChanges; trigger: string[] } | { ok: false; error: Error; trigger: string[] };
+/** A label model fitted on one run's matrix (no labels) and scored on the rows with a gold label. */
+export interface WatchModelScore {
+  kind: string;
+  scored: number;
+  accuracy: number;
+  f1: number | null;
+  f1Macro: number;
+  coverage: number;
+}
+
+export type WatchRun = { ok: true; result: WatchResult; changes: SummaryChanges; trigger: string[]; previousModel?: WatchModelScore } | { ok: false; error: Error; trigger: string[] };
 
 export interface LFChange {
   lf: string;
@@ -108,7 +122,7 @@ function present(row: LFSummaryRow): (typeof METRICS)[number][] {
 }
 
 const BOOTSTRAP = new URL('./parallel/bootstrap.mjs', import.meta.url);
-const ENTRY = new URL('./watch-worker.ts', import.meta.url).href;
+const ENTRY = new URL(`./watch-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href;
 
 /** Runs one apply + summary in a fresh worker thread (so edited modules are loaded anew). */
 export function runOnce(options: WatchOptions): Promise<WatchResult> {
@@ -138,6 +152,7 @@ export async function watchLFs(options: WatchOptions): Promise<void> {
   const debounce = options.debounceMs ?? 200;
   const opts: WatchOptions = { ...options, cwd, progress: false };
   let previous: { summary: LFSummaryRow[]; matrix: MatrixSummary } | undefined;
+  let previousModel: WatchModelScore | undefined;
   const watchers = new Map<string, FSWatcher>();
   const relevant = new Set<string>([resolve(cwd, options.data)]);
   let pending = new Set<string>(['(start)']);
@@ -184,7 +199,9 @@ export async function watchLFs(options: WatchOptions): Promise<void> {
       }
       const changes = diffSummaries(previous, result, result.report.applied);
       previous = { summary: result.summary, matrix: result.matrix };
-      if (!stopped) options.onRun?.({ ok: true, result, changes, trigger });
+      const before = previousModel;
+      previousModel = result.model;
+      if (!stopped) options.onRun?.({ ok: true, result, changes, trigger, ...(before ? { previousModel: before } : {}) });
     } catch (e) {
       if (!stopped) options.onRun?.({ ok: false, error: e as Error, trigger });
     } finally {

@@ -8,16 +8,7 @@ export function topClasses(probs: ArrayLike<number>, n: number, k: number): Int3
   return checkProbabilities(probs, Array.from({ length: k }, (_, y) => String(y)), 'probabilities', n).top;
 }
 
-/** 95% Wilson score interval for `right` successes in `total` trials (better than the normal one near 0 and 1). */
-export function wilsonInterval(right: number, total: number, z = 1.959963984540054): [number, number] {
-  if (total === 0) return [0, 1];
-  const p = right / total;
-  const z2 = z * z;
-  const denom = 1 + z2 / total;
-  const centre = (p + z2 / (2 * total)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total))) / denom;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
+export { wilsonInterval } from '../analysis/stats.js';
 
 /** Class shares from class-index counts; one entry per class. */
 function shares(source: string, labels: readonly string[], counts: ArrayLike<number>): ReportData['classBalance'] {

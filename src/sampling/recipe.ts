@@ -1,3 +1,4 @@
+import { ensureTypeScriptLoader } from '../util/ts-loader.js';
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -282,6 +283,7 @@ export async function loadRecipe(path: string): Promise<PreparedRecipe> {
   if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
     let mod: Record<string, unknown>;
     try {
+      await ensureTypeScriptLoader(path);
       mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
     } catch (e) {
       throw new ConfigError(`could not load recipe ${path}: ${(e as Error).message}`, { cause: e });

@@ -2,7 +2,8 @@ import type { LabelMatrix } from '../matrix/label-matrix.js';
 import type { Rng } from '../util/rng.js';
 
 /** One data row: column name → value. */
-export type Row = Record<string, unknown>;
+export type { Row } from '../data/types.js';
+import type { Row } from '../data/types.js';
 
 /**
  * Everything a sampler may look at, for a pool of n rows. Built once by `createSampleContext`, which checks that

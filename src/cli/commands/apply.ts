@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defaultReadOptions } from '../../data/read-defaults.js';
 import { applyFile, type ApplyFileReport } from '../../project/apply-file.js';
 import { printJSON } from '../output.js';
 import { formatApplyReport } from '../format/apply.js';
@@ -44,6 +45,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       batchSize: a['batch-size'],
       cache: a.cache,
       cacheDir: a['cache-dir'],
+      read: defaultReadOptions(),
     });
     if (a.json) printJSON(report);
     else process.stdout.write(formatApplyReport(report));

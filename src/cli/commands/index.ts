@@ -1,19 +1,30 @@
 import type { CommandModule } from 'yargs';
-import { demoCommand } from './demo.js';
-import { applyCommand } from './apply.js';
-import { lfsCommand } from './lfs.js';
-import { initCommand } from './init.js';
-import { watchCommand } from './watch.js';
-import { analyzeCommand } from './analyze.js';
-import { disagreementsCommand } from './disagreements.js';
-import { fitCommand } from './fit.js';
-import { predictCommand } from './predict.js';
-import { sampleCommand } from './sample.js';
-import { reportCommand } from './report.js';
-import { slicesCommand } from './slices.js';
-import { driftCommand } from './drift.js';
 
-// Every CLI command, one module each. Each command only parses flags and calls the library.
-export const commands: CommandModule<any, any>[] = [
-  demoCommand, applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand, sampleCommand,
-  reportCommand, slicesCommand, driftCommand];
+/**
+ * Every CLI command, one module each, loaded only when it runs: `ballot --help` imports none of them, and `ballot fit`
+ * imports fit's module alone (not ts-morph, tsx or the samplers). `command` and `describe` are repeated here for the
+ * top-level help; test/cli-lazy.test.ts checks they match the modules.
+ */
+export interface CommandEntry {
+  command: string;
+  describe: string;
+  load: () => Promise<CommandModule<any, any>>;
+}
+
+export const commands: CommandEntry[] = [
+  { command: 'demo', describe: 'Run the YouTube spam demo end to end on real data (apply, summarize, fit, score, flag, sample)', load: async () => (await import('./demo.js')).demoCommand },
+  { command: 'apply', describe: 'Apply the LFs to a data file and write the label matrix (re-applies only LFs whose code or data changed)', load: async () => (await import('./apply.js')).applyCommand },
+  { command: 'lfs <command>', describe: 'Inspect labeling functions', load: async () => (await import('./lfs.js')).lfsCommand },
+  { command: 'init [dir]', describe: 'Create a ballot project (package.json, tsconfig, lfs/ with two example LFs, tiny data, a recipe)', load: async () => (await import('./init.js')).initCommand },
+  { command: 'watch', describe: 'Apply the LFs, then re-apply changed LFs on every save and print what changed in the LF summary', load: async () => (await import('./watch.js')).watchCommand },
+  { command: 'analyze', describe: 'Summarize the LFs of a label matrix: polarity, coverage, overlaps, conflicts, accuracy (with gold), correlations', load: async () => (await import('./analyze.js')).analyzeCommand },
+  { command: 'disagreements', describe: 'List the rows worth a human look: likely label errors, LF conflicts, and each LF’s likely mistakes', load: async () => (await import('./disagreements.js')).disagreementsCommand },
+  { command: 'fit', describe: 'Fit a label model on a label matrix (no gold labels needed) and save it as JSON', load: async () => (await import('./fit.js')).fitCommand },
+  { command: 'predict', describe: 'Write probabilistic labels (one probability per class) and hard labels for a label matrix', load: async () => (await import('./predict.js')).predictCommand },
+  { command: 'score', describe: 'Score a fitted model on gold labels: accuracy, F1, per-class precision/recall, coverage, confusion matrix', load: async () => (await import('./score.js')).scoreCommand },
+  { command: 'export', describe: 'Write a label matrix for other tools: .csv, .npy (NumPy int8, n×m) or .parquet', load: async () => (await import('./export.js')).exportCommand },
+  { command: 'sample', describe: 'Select the next training set with a recipe (budgeted mix of samplers, dedupe) and write it with provenance', load: async () => (await import('./sample.js')).sampleCommand },
+  { command: 'report', describe: 'Write one self-contained HTML page: LF table, charts, flags browser, slices', load: async () => (await import('./report.js')).reportCommand },
+  { command: 'slices', describe: 'Where the LFs and models fail: headline numbers per slice (metadata column or slice function), underperforming slices ranked', load: async () => (await import('./slices.js')).slicesCommand },
+  { command: 'drift', describe: 'Has the data moved? Compare two label matrices (and their data) with standard tests; exit 3 past a --fail-on gate', load: async () => (await import('./drift.js')).driftCommand },
+];

@@ -18,7 +18,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
     y
       .positional('dir', { type: 'string', default: '.', describe: 'Directory to create the project in' })
       .option('name', { type: 'string', describe: 'package.json name (default: the directory name)' })
-      .option('ballot', { type: 'string', describe: 'Dependency spec for ballot (default file:<this ballot>, installs offline)' })
+      .option('ballot', { type: 'string', describe: 'How the project depends on ballot: a version range, or a path (ballot folder or .tgz) → file:<path>. Default ^<this version> (file:<this checkout> when run from a git checkout)' })
       .option('force', { type: 'boolean', describe: 'Add the missing files to a non-empty directory (never overwrites)' })
       .option('json', { type: 'boolean', describe: 'Print JSON' }) as unknown as Argv<InitArgs>,
   handler: (a) => {
@@ -30,7 +30,13 @@ export const initCommand: CommandModule<object, InitArgs> = {
     const where = displayPath(r.dir) || '.';
     const lines = [`created ${r.files.length} files in ${r.dir}:`, ...r.files.map((f) => `  ${f}`)];
     if (r.skipped.length) lines.push(`kept existing: ${r.skipped.join(', ')}`);
-    lines.push('', 'next:', ...(where === '.' ? [] : [`  cd ${where}`]), '  npm install', '  npx ballot lfs list', '  npx ballot apply --data data/tiny.csv --out out/L.arrow');
+    const why = {
+      option: '(as given with --ballot)',
+      version: '(this version of ballot, from the npm registry)',
+      checkout: '(this ballot runs from a git checkout, which is not on the registry: the project points at it; pass --ballot <range> to depend on a published version)',
+    }[r.dependencyFrom];
+    lines.push(`ballot dependency: "${r.ballotDependency}" ${why}`);
+    lines.push('', 'next:', ...(where === '.' ? [] : [`  cd ${where}`]), '  npm install', '  npm run lfs', '  npm run apply', '  npm run fit && npm run score');
     process.stdout.write(`${lines.join('\n')}\n`);
   },
 };

@@ -4,7 +4,7 @@ import { deserializeError, type FromWorker, type ToWorker, type WorkerInit } fro
 import type { SourceBatch } from './sources.js';
 
 const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
-const ENTRY = new URL('./worker.ts', import.meta.url).href;
+const ENTRY = new URL(`./worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href;
 
 export interface ParallelOptions {
   workers: number;

@@ -1,0 +1,46 @@
+import type { CommandModule } from 'yargs';
+import { scoreLabelModel } from '../../analysis/score.js';
+import { MajorityVote } from '../../label-model/majority-vote.js';
+import { parseMetric, METRICS } from '../../label-model/metrics.js';
+import { TIE_POLICIES } from '../../label-model/predict.js';
+import type { TiePolicy } from '../../label-model/types.js';
+import { ConfigError } from '../../util/errors.js';
+import { formatScore } from '../format/score.js';
+import { loadAnalysisInputs } from '../inputs.js';
+import { printJSON } from '../output.js';
+
+interface ScoreArgs {
+  model: string;
+  L: string;
+  gold: string;
+  'label-column': string;
+  metric?: string[];
+  'tie-policy': string;
+  seed: number;
+  json?: boolean;
+}
+
+export const scoreCommand: CommandModule<object, ScoreArgs> = {
+  command: 'score',
+  describe: 'Score a fitted model on gold labels: accuracy, F1, per-class precision/recall, coverage, confusion matrix',
+  builder: (y) =>
+    y
+      .option('model', { type: 'string', demandOption: true, describe: 'Fitted label model (model.json from `ballot fit`), or mv' })
+      .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow) of the rows to score' })
+      .option('gold', { type: 'string', demandOption: true, describe: 'Row file with the gold labels, rows in the order of L (- for stdin)' })
+      .option('label-column', { type: 'string', demandOption: true, describe: 'Column of --gold holding the labels (class names or indices; empty = unknown)' })
+      .option('metric', { type: 'string', array: true, describe: `Headline metrics (${METRICS.join(', ')}); default all` })
+      .option('tie-policy', { type: 'string', default: 'abstain', describe: 'Classes tied for the top probability: abstain (counts as wrong, lowers coverage), random (seeded) or snorkel' })
+      .option('seed', { type: 'number', default: 0, describe: 'Seed of the random tie-break' })
+      .option('json', { type: 'boolean', describe: 'Print the summary as JSON' })
+      .example('$0 score --model model.json --L L_test.arrow --gold test.csv --label-column CLASS', 'accuracy, F1 and the confusion matrix') as any,
+  handler: (a) => {
+    const tiePolicy = a['tie-policy'] as TiePolicy;
+    if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
+    const metrics = a.metric?.flatMap((m) => m.split(',')).map((m) => parseMetric(m.trim()));
+    const { L, model, gold } = loadAnalysisInputs({ ...a, model: a.model === 'mv' ? undefined : a.model });
+    const summary = scoreLabelModel(model ?? new MajorityVote(), L, gold!, { tiePolicy, seed: a.seed, ...(metrics ? { metrics } : {}) });
+    if (a.json) printJSON(summary);
+    else process.stdout.write(formatScore(summary, `${summary.model} on ${a.L} (ties: ${tiePolicy})`));
+  },
+};

@@ -1,0 +1,189 @@
+// The package as a user gets it: `npm pack`, the tarball installed (offline, from the npm cache) into a fresh project,
+// then used from plain Node ESM, CommonJS require, strict TypeScript (node16 and bundler resolution) and the CLI.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT } from './build-helper.js';
+
+const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
+let dir: string;
+let project: string;
+let install: { out: string; code: number };
+let tarball: string;
+
+function run(cmd: string, args: string[], cwd: string, input?: string): { out: string; err: string; code: number } {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1', BALLOT_FROM_SOURCE: '' } });
+  return { out: r.stdout, err: r.stderr, code: r.status ?? -1 };
+}
+
+function runAsync(cmd: string, args: string[], cwd: string): Promise<{ out: string; err: string; code: number }> {
+  return new Promise((done) => {
+    const c = spawn(cmd, args, { cwd });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.stderr.on('data', (d) => (err += d));
+    c.on('close', (code) => done({ out, err, code: code ?? -1 }));
+  });
+}
+
+function write(rel: string, text: string): void {
+  mkdirSync(join(project, rel, '..'), { recursive: true });
+  writeFileSync(join(project, rel), text);
+}
+
+const EXPECTED = { votes: [[1, -1], [-1, 0], [-1, -1]], preds: [1, 0, -1] };
+const ESM = `import { applyLFs, defineLabels, keywordLF, MajorityVote, ABSTAIN, labelingFunction } from 'ballot';
+const labels = defineLabels(['HAM', 'SPAM']);
+const lfs = [keywordLF({ name: 'check', field: 'text', keywords: ['check out'], label: 'SPAM' }), labelingFunction({ name: 'short', vote: (r) => (r.text.length < 20 ? 'HAM' : ABSTAIN) })];
+const rows = [{ text: 'check out my channel please' }, { text: 'nice song' }, { text: 'a long comment about the video itself' }];
+const L = applyLFs(rows, lfs, labels);
+const mv = new MajorityVote(); mv.fit(L);
+console.log(JSON.stringify({ votes: L.toRows(), preds: Array.from(mv.predict(L)) }));
+`;
+const TS = `import { applyLFs, defineLabels, keywordLF, MajorityVote, ABSTAIN, labelingFunction, type LabelMatrix } from 'ballot';
+import { scoreSummary } from 'ballot/internal';
+interface Comment { text: string }
+const labels = defineLabels(['HAM', 'SPAM'] as const);
+const lfs = [
+  keywordLF<Comment, 'SPAM'>({ name: 'check', field: 'text', keywords: ['check out'], label: 'SPAM' }),
+  labelingFunction<Comment, 'HAM' | typeof ABSTAIN>({ name: 'short', vote: (r) => (r.text.length < 20 ? 'HAM' : ABSTAIN) }),
+];
+const rows: Comment[] = [{ text: 'check out my channel please' }, { text: 'nice song' }, { text: 'a long comment about the video itself' }];
+const L: LabelMatrix = applyLFs(rows, lfs, labels);
+const mv = new MajorityVote();
+mv.fit(L);
+const preds = mv.predict(L);
+const first: number | undefined = L.toRows()[0]?.[0];
+if (first === undefined || scoreSummary([1, 0, 0], preds, L.labels).scored !== 3) throw new Error('unexpected');
+console.log(JSON.stringify({ votes: L.toRows(), preds: Array.from(preds) }));
+`;
+const tsconfig = (module: string, moduleResolution: string) =>
+  JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022', module, moduleResolution, strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true,
+      skipLibCheck: false, outDir: 'out', types: [],
+    },
+    include: ['main.ts'],
+  });
+
+beforeAll(() => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'ballot-package-'));
+  // --ignore-scripts: dist/ is fresh (above); prepack would type-check everything again.
+  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  project = join(dir, 'consumer');
+  mkdirSync(project);
+  // allowScripts: npm 11 asks every project to review dependencies' install scripts (esbuild's, via tsx).
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, allowScripts: { esbuild: true } }));
+  const r = spawnSync('npm', ['install', join(dir, packed), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project, encoding: 'utf8' });
+  install = { out: `${r.stdout}${r.stderr}`, code: r.status ?? -1 };
+  tarball = join(dir, packed);
+}, 300_000); // npm pack + npm install: ~30 s on an idle machine, much more on a loaded one
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the packed package in a fresh project', () => {
+  it('installs offline without a warning, without onnxruntime, in under 100 MB', () => {
+    expect(install.code, install.out).toBe(0);
+    expect(install.out).not.toMatch(/warn/i);
+    const nm = join(project, 'node_modules');
+    expect(existsSync(join(nm, 'onnxruntime-node'))).toBe(false);
+    const kb = Number(execFileSync('du', ['-sk', nm], { encoding: 'utf8' }).split('\t')[0]);
+    expect(kb / 1024).toBeLessThan(100);
+    // Only what users need: compiled code and declarations, no TypeScript sources or tests.
+    const pkg = join(nm, 'ballot');
+    expect(existsSync(join(pkg, 'src'))).toBe(false);
+    expect(existsSync(join(pkg, 'test'))).toBe(false);
+    expect(existsSync(join(pkg, 'dist', 'src', 'index.d.ts'))).toBe(true);
+  });
+
+  it('runs from plain Node ESM (.mjs)', () => {
+    write('esm.mjs', ESM);
+    const r = run(process.execPath, ['esm.mjs'], project);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toEqual(EXPECTED);
+  });
+
+  it('runs from CommonJS require (require(esm), Node ≥ 20.19) without a warning', () => {
+    write('cjs.cjs', ESM.replace(/^import \{([^}]+)\} from 'ballot';/, "const {$1} = require('ballot');"));
+    const r = run(process.execPath, ['cjs.cjs'], project);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toEqual(EXPECTED);
+  });
+
+  it('type-checks under strict + noUncheckedIndexedAccess + exactOptionalPropertyTypes, skipLibCheck off (moduleResolution node16 and bundler), and runs', async () => {
+    const kinds = [['node16', 'node16', 'node16'], ['bundler', 'preserve', 'bundler']] as const;
+    for (const [name, module, resolution] of kinds) {
+      write(`ts-${name}/package.json`, '{ "type": "module" }');
+      write(`ts-${name}/tsconfig.json`, tsconfig(module, resolution));
+      write(`ts-${name}/main.ts`, TS);
+    }
+    // The two type-checks run side by side (each checks every declaration file it reaches).
+    const checks = await Promise.all(kinds.map(([name]) => runAsync(TSC, ['-p', `ts-${name}/tsconfig.json`], project)));
+    for (const [i, [name]] of kinds.entries()) {
+      expect(`${checks[i]!.out}${checks[i]!.err}`, name).toBe('');
+      const r = run(process.execPath, [`ts-${name}/out/main.js`], project);
+      expect(r.err).toBe('');
+      expect(JSON.parse(r.out)).toEqual(EXPECTED);
+    }
+  }, 120_000);
+
+  it('runs the CLI from dist: --version, and apply on a TypeScript LF file importing ballot (tsx loaded on demand)', () => {
+    const bin = join(project, 'node_modules', '.bin', 'ballot');
+    const v = run(bin, ['--version'], project);
+    expect(v.out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    write('lfs/spam.ts', "import { defineLabels, keywordLF } from 'ballot';\nexport const labels = defineLabels(['HAM', 'SPAM'] as const);\nexport const check = keywordLF({ name: 'check', keywords: ['check out'], label: 'SPAM' });\n");
+    write('data.csv', 'text\ncheck out my channel\nnice song\n');
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+    const r = run(bin, ['apply', '--data', 'data.csv', '--out', 'L.arrow', '--workers', '1', '--json'], project);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out).rows ?? JSON.parse(r.out).n).toBe(2);
+    // The demo runs from the package: compiled code, with the data and recipe shipped in examples/spam/.
+    const demo = run(bin, ['demo', '--quick', '--out', 'demo', '--json'], project);
+    expect(demo.err).toBe('');
+    expect(JSON.parse(demo.out).test.rows).toBe(250);
+    expect(existsSync(join(project, 'demo', 'test.csv'))).toBe(true);
+    const e = run(bin, ['export', '--L', 'L.arrow', '--out', '-'], project);
+    expect(e.out).toBe('check\nSPAM\n""\n'); // an empty one-column row is quoted: a blank line would be skipped
+  }, 120_000);
+
+  it('an ONNX LF without onnxruntime-node fails with the install line', () => {
+    copyFileSync(join(ROOT, 'examples', 'onnx', 'spam-logreg.onnx'), join(project, 'm.onnx'));
+    write('onnx.mjs', `import { onnxLabelingFunction, applyLFsAsync, defineLabels, ABSTAIN } from 'ballot';
+const lf = onnxLabelingFunction({ name: 'm', model: 'm.onnx', features: () => [0, 0, 0, 0], vote: () => ABSTAIN });
+try { await applyLFsAsync([{ text: 'x' }], [lf], defineLabels(['HAM', 'SPAM'])); console.log('ran'); } catch (e) { console.log(e.message); }
+`);
+    const r = run(process.execPath, ['onnx.mjs'], project);
+    expect(r.out).toMatch(/needs onnxruntime-node.*npm install onnxruntime-node/);
+  });
+
+  it('ballot init --ballot <tarball>: a portable project that installs, type-checks and runs its scripts', () => {
+    const bin = join(project, 'node_modules', '.bin', 'ballot');
+    const init = run(bin, ['init', 'proj', '--ballot', tarball], project);
+    expect(init.err).toBe('');
+    expect(init.out).toMatch(/ballot dependency: "file:.*\.tgz" \(as given with --ballot\)/);
+    const proj = join(project, 'proj');
+    const pkg = JSON.parse(readFileSync(join(proj, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'tsx', 'typescript']);
+    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['lfs', 'apply', 'fit', 'sample', 'watch', 'score']));
+    const inst = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], proj);
+    expect(inst.code, inst.out + inst.err).toBe(0);
+    expect(inst.out + inst.err).not.toMatch(/warn/i);
+    const tc = run('npm', ['run', '--silent', 'typecheck'], proj);
+    expect(tc.out + tc.err).toBe('');
+    const apply = run('npm', ['run', '--silent', 'apply'], proj);
+    expect(apply.code, apply.err).toBe(0);
+    expect(apply.out).toMatch(/20 rows/);
+    expect(run('npm', ['run', '--silent', 'fit'], proj).code).toBe(0);
+    const score = run('npm', ['run', '--silent', 'score'], proj);
+    expect(score.out).toMatch(/accuracy \d+\.\d%/);
+    // Scripts of the user's own run through the project's tsx.
+    writeFileSync(join(proj, 'count.ts'), "import { loadLabelMatrix } from 'ballot/internal';\nconsole.log(loadLabelMatrix('out/L.arrow').n);\n");
+    expect(run(join(proj, 'node_modules', '.bin', 'tsx'), ['count.ts'], proj).out.trim()).toBe('20');
+  }, 240_000);
+});
