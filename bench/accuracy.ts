@@ -26,7 +26,7 @@ import { listWrenchSets, loadWrenchSplit, wrenchSetName } from '../src/data/wren
 import { AutoLabelModel } from '../src/label-model/auto.js';
 import { DawidSkene } from '../src/label-model/dawid-skene.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { MatrixCompletionModel } from '../src/label-model/matrix-completion.js';
+import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
 import { expectedScore, parseMetric, scorePredictions, type Metric } from '../src/label-model/metrics.js';
 import { probsToPreds } from '../src/label-model/predict.js';
 import { TripletModel } from '../src/label-model/triplet.js';
@@ -153,7 +153,7 @@ function runSet(dir: string, args: Args, reference: Map<string, { mv: number; sn
   const report = auto.fit(train.L, { dev: { L: valid.L, gold: valid.gold }, metric });
   const autoProbs = auto.predictProba(test.L);
   const threshold = auto.decisionThreshold();
-  perColumn.auto = scoreAll(autoProbs, (policy, seed) => auto.decide(autoProbs, k, policy, seed));
+  perColumn.auto = scoreAll(autoProbs, (policy, seed) => auto.predictFromProbs(autoProbs, policy, seed));
   // With a decision threshold there are no ties: its expectation is its score.
   if (threshold !== null) perColumn.auto.expected = perColumn.auto.snorkel;
   const scores = Object.fromEntries(TABLES.map((t) => [t, Object.fromEntries(Object.entries(perColumn).map(([c, v]) => [c, v![t]]))])) as SetResult['scores'];

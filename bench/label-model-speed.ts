@@ -16,7 +16,7 @@ import { formatTable } from '../src/cli/output.js';
 import { LabelMatrix } from '../src/matrix/label-matrix.js';
 import { DawidSkene } from '../src/label-model/dawid-skene.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { MatrixCompletionModel } from '../src/label-model/matrix-completion.js';
+import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
 import { OverlapStats } from '../src/label-model/stats.js';
 import { TripletModel } from '../src/label-model/triplet.js';
 import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';

@@ -37,7 +37,8 @@ export { watchLFs, diffSummaries, formatChanges, type WatchOptions, type WatchRu
 export { scaffoldProject, type ScaffoldOptions, type ScaffoldResult } from './project/scaffold.js';
 // Label models (issue 6)
 export { DawidSkene, type DawidSkeneOptions } from './label-model/dawid-skene.js';
-export { MatrixCompletionModel, type MatrixCompletionOptions } from './label-model/matrix-completion.js';
+export { MatrixCompletionModel } from './label-model/mc/model.js';
+export type { MatrixCompletionOptions } from './label-model/mc/options.js';
 export { TripletModel, type TripletOptions } from './label-model/triplet.js';
 export { WeightedMajorityVote, type WeightedMajorityVoteOptions } from './label-model/weighted-majority-vote.js';
 export { AutoLabelModel, AUTO_CANDIDATES, type AutoOptions, type AutoCandidate } from './label-model/auto.js';
@@ -57,3 +58,13 @@ export {
 export { snorkelTiePick, TIE_POLICIES } from './label-model/predict.js';
 export { bestF1Threshold, tuneF1Threshold, predsAtThreshold, type F1ThresholdChoice, type TunedF1Threshold } from './label-model/threshold.js';
 export { COLUMN_TYPES, checkColumnTypes, type ColumnType, type RowsToArrowOptions } from './data/arrow.js';
+
+// Label models (issue 9 redesign, issue 13): the base class, the registry table, the library verbs, checks.
+export { BaseLabelModel, FactorModel } from './label-model/base.js';
+export { LABEL_MODELS, type LabelModelSpec, type ModelOf, type OptionsOf } from './label-model/registry.js';
+export { checkModelFits, type FitNames } from './label-model/alignment.js';
+export { fitLabelModel, type FitLabelModelOptions, type FittedLabelModel } from './label-model/fit-label-model.js';
+export { compareCandidates, type CandidateFit, type CandidateComparison, type CandidateOptions } from './label-model/auto.js';
+export { predictionRecords, type PredictionRecords } from './label-model/records.js';
+export { noEvidenceRows, tuneCoveredF1Threshold } from './label-model/threshold.js';
+export type { OptionCheck, OptionSpec } from './label-model/options.js';

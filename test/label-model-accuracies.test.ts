@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DawidSkene } from '../src/label-model/dawid-skene.js';
-import { MatrixCompletionModel } from '../src/label-model/matrix-completion.js';
+import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
 import { TripletModel } from '../src/label-model/triplet.js';
 import type { LabelModel } from '../src/label-model/types.js';
 import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listWrenchSets, loadWrenchSplit } from '../src/data/wrench.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { MatrixCompletionModel } from '../src/label-model/matrix-completion.js';
+import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
 import { expectedScore } from '../src/label-model/metrics.js';
 
 function wrenchDir(files: Record<string, unknown>): string {

@@ -1,10 +1,12 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { ConfigError } from '../util/errors.js';
-import { alignToModel, checkClassBalance, checkModelJSON, posteriorFromLogTable, readNumbers } from './common.js';
-import { logSumExp, normalizeInPlace } from './linalg.js';
-import { probsToPreds } from './predict.js';
 import { toSparseVotes } from '../matrix/sparse-votes.js';
-import type { FitReport, LabelModel, LabelModelJSON, TiePolicy } from './types.js';
+import { ConfigError } from '../util/errors.js';
+import { FactorModel } from './base.js';
+import { logSumExp, normalizeInPlace } from './linalg.js';
+import { checkClassBalance, checkOptions, isInteger, isNumber, numbersOr, oneOf, type OptionSpec } from './options.js';
+import { accuraciesFromMu } from './posterior.js';
+import { readClassBalance, readProbabilities } from './saved.js';
+import type { FitReport, LabelModelJSON } from './types.js';
 
 export interface DawidSkeneOptions {
   /** EM iterations at most (default 100). */
@@ -24,6 +26,45 @@ export interface DawidSkeneOptions {
   abstains?: 'model' | 'ignore';
 }
 
+export const DS_OPTIONS: OptionSpec<DawidSkeneOptions> = {
+  maxIterations: isInteger,
+  tolerance: isNumber,
+  smoothing: isNumber,
+  classBalance: numbersOr('estimate', 'uniform'),
+  abstains: oneOf('model', 'ignore'),
+};
+
+interface ResolvedDsOptions {
+  maxIterations: number;
+  tolerance: number;
+  alpha: number;
+  modelAbstain: boolean;
+  fixedPrior: Float64Array | null;
+  identifiable: boolean;
+}
+
+/** The EM state: votes (sparse), soft labels T and the parameters estimated from them. */
+interface EmState {
+  k: number;
+  m: number;
+  rowStart: Int32Array;
+  code: Int32Array;
+  covered: Int32Array;
+  /** How many rows the shared uncovered posterior stands for (0 when abstains are ignored: no evidence). */
+  uncoveredWeight: number;
+  /** Soft labels of the covered rows, n·k (uncovered rows unused), and the one posterior of every uncovered row. */
+  T: Float64Array;
+  Tunc: Float64Array;
+  prior: Float64Array;
+  /** θ as m·k·k: theta[(j·k + l)·k + y] = P(λ_j = l | Y = y) (given a vote when abstains are ignored). */
+  theta: Float64Array;
+  /** P(λ_j abstains | Y = y) as m·k (abstains modelled only). */
+  thetaAbstain: Float64Array;
+  logTable: Float64Array;
+  /** Σ_j log P(abstain_j | y), abstains modelled only. */
+  offset: Float64Array;
+}
+
 /**
  * Dawid & Skene (1979): EM over one confusion matrix per LF, θ_j[y, l] = P(λ_j = l | Y = y), and the class prior.
  * By default abstaining is one more outcome of each LF (see `abstains`); rows where every LF abstained get the class
@@ -35,183 +76,51 @@ export interface DawidSkeneOptions {
  * modelled, the latent class can follow who fires rather than the label when LFs depend on each other (on the spam
  * demo it labels most bare-link comments HAM, because they co-occur with the short-comment HAM LF).
  */
-export class DawidSkene implements LabelModel {
+export class DawidSkene extends FactorModel {
   readonly kind = 'ds';
-  private labels: string[] = [];
-  private lfNames: string[] = [];
   private abstains: 'model' | 'ignore' = 'model';
-  /** θ as m·k·k: theta[(j·k + l)·k + y] = P(λ_j = l | Y = y) (given a vote when abstains are ignored). */
   private theta: Float64Array = new Float64Array(0);
-  /** P(λ_j abstains | Y = y) as m·k (abstains modelled only; empty otherwise). */
   private thetaAbstain: Float64Array = new Float64Array(0);
-  private prior: Float64Array = new Float64Array(0);
   /**
    * P(Y = y | LF j votes) on the training rows, m·k, from the final posteriors (abstains ignored only): that model has
    * no P(vote | Y), so an LF's accuracy needs it. Empty when abstains are modelled or for a model saved without it.
    */
   private voteClassShare: Float64Array = new Float64Array(0);
-  private logTable: Float64Array = new Float64Array(0);
-  private coveredOffset: Float64Array | undefined;
 
   fit(L: LabelMatrix, options: DawidSkeneOptions = {}): FitReport {
+    checkOptions(this.title, options, DS_OPTIONS);
     const t0 = performance.now();
     const { n, m, k } = L;
-    // Under 3 LFs, EM cannot tell LF accuracy from class and drifts anywhere: keep the confusion tables counted against
-    // the majority-vote labels (one M-step).
-    const identifiable = m >= 3;
-    const maxIterations = identifiable ? (options.maxIterations ?? 100) : 1;
-    const tolerance = options.tolerance ?? 1e-6;
-    const alpha = options.smoothing ?? 1;
-    const abstains = options.abstains ?? 'model';
-    if (!(alpha >= 0)) throw new ConfigError(`Dawid-Skene smoothing must be ≥ 0, got ${alpha}`);
-    if (!(maxIterations >= 1)) throw new ConfigError(`Dawid-Skene maxIterations must be ≥ 1, got ${maxIterations}`);
-    if (abstains !== 'model' && abstains !== 'ignore') throw new ConfigError(`Dawid-Skene abstains must be "model" or "ignore", got "${String(abstains)}"`);
-    const cb = options.classBalance ?? 'estimate';
-    const fixedPrior = cb === 'estimate' ? null : cb === 'uniform' ? new Float64Array(k).fill(1 / k) : checkClassBalance(cb, k);
-    const modelAbstain = abstains === 'model';
-
-    const { rowStart, code } = toSparseVotes(L);
-    const covered: number[] = [];
-    for (let i = 0; i < n; i++) if (rowStart[i + 1] > rowStart[i]) covered.push(i);
-    const nUncovered = n - covered.length;
-    // Uncovered rows all share one posterior; with abstains modelled they are evidence, so they count as one weighted group.
-    const uncoveredWeight = modelAbstain ? nUncovered : 0;
-    const T = new Float64Array(n * k);
-    const Tunc = new Float64Array(k).fill(1 / k);
-    // Majority-vote soft labels to start: uniform over the classes with the most votes.
-    for (const i of covered) {
-      const base = i * k;
-      for (let c = rowStart[i]; c < rowStart[i + 1]; c++) T[base + (code[c] % k)]++;
-      let max = 0;
-      for (let y = 0; y < k; y++) max = Math.max(max, T[base + y]);
-      let tied = 0;
-      for (let y = 0; y < k; y++) tied += T[base + y] === max ? 1 : 0;
-      for (let y = 0; y < k; y++) T[base + y] = T[base + y] === max ? 1 / tied : 0;
-    }
-
-    const counts = new Float64Array(m * k * k); // expected votes: counts[(j·k + l)·k + y]
-    const voteMass = new Float64Array(m * k); // Σ over rows where LF j votes of T_iy
-    const classMass = new Float64Array(k); // Σ over all rows in the fit of T_iy
-    const prior = fixedPrior ? Float64Array.from(fixedPrior) : new Float64Array(k);
-    const theta = new Float64Array(m * k * k);
-    const thetaAbstain = new Float64Array(modelAbstain ? m * k : 0);
-    const logTable = new Float64Array(m * k * k);
-    const logPrior = new Float64Array(k);
-    const offset = new Float64Array(k); // Σ_j log P(abstain_j | y), abstains modelled only
-    const scores = new Float64Array(k);
+    const o = resolveDsOptions(options, m, k);
+    const s = majorityVoteStart(L, o);
     const lossHistory: number[] = [];
-    const outcomes = modelAbstain ? k + 1 : k;
-    const fitRows = covered.length + uncoveredWeight;
+    const fitRows = s.covered.length + s.uncoveredWeight;
     let converged = false;
     let iterations = 0;
     let prevLL = -Infinity;
-    for (let it = 0; it < maxIterations; it++) {
+    for (let it = 0; it < o.maxIterations; it++) {
       iterations = it + 1;
-      // M-step: expected confusion counts and class prior from the soft labels.
-      counts.fill(0);
-      voteMass.fill(0);
-      classMass.fill(0);
-      for (const i of covered) {
-        const base = i * k;
-        for (let c = rowStart[i]; c < rowStart[i + 1]; c++) {
-          const a = code[c];
-          const j = (a / k) | 0;
-          for (let y = 0; y < k; y++) {
-            counts[a * k + y] += T[base + y];
-            voteMass[j * k + y] += T[base + y];
-          }
-        }
-        for (let y = 0; y < k; y++) classMass[y] += T[base + y];
-      }
-      for (let y = 0; y < k; y++) classMass[y] += uncoveredWeight * Tunc[y];
-      if (!fixedPrior) {
-        // With abstains ignored, uncovered rows carry no evidence (their posterior is the prior itself): the fixed point is the covered mean.
-        if (fitRows === 0) prior.fill(1 / k);
-        else {
-          for (let y = 0; y < k; y++) prior[y] = Math.max(classMass[y] / fitRows, 1e-12);
-          normalizeInPlace(prior);
-        }
-      }
-      offset.fill(0);
-      for (let j = 0; j < m; j++) {
-        for (let y = 0; y < k; y++) {
-          // Denominator: rows of class y where LF j voted (ignore) or all rows of class y (model).
-          const tot = modelAbstain ? classMass[y] : voteMass[j * k + y];
-          const denom = tot + outcomes * alpha;
-          let logAbs = 0;
-          if (modelAbstain) {
-            const abs = denom > 0 ? (Math.max(classMass[y] - voteMass[j * k + y], 0) + alpha) / denom : 1 / outcomes;
-            thetaAbstain[j * k + y] = abs;
-            logAbs = Math.log(Math.max(abs, 1e-12));
-            offset[y] += logAbs;
-          }
-          for (let l = 0; l < k; l++) {
-            const idx = (j * k + l) * k + y;
-            const th = denom > 0 ? (counts[idx] + alpha) / denom : 1 / outcomes;
-            theta[idx] = th;
-            // A vote replaces LF j's abstain factor, which `offset` already counted for every LF.
-            logTable[idx] = Math.log(Math.max(th, 1e-12)) - logAbs;
-          }
-        }
-      }
-      for (let y = 0; y < k; y++) logPrior[y] = Math.log(prior[y]);
-      // E-step: posteriors and the log-likelihood of the parameters just estimated.
-      let ll = 0;
-      for (const i of covered) {
-        const base = i * k;
-        for (let y = 0; y < k; y++) scores[y] = logPrior[y] + offset[y];
-        for (let c = rowStart[i]; c < rowStart[i + 1]; c++) {
-          const t = code[c] * k;
-          for (let y = 0; y < k; y++) scores[y] += logTable[t + y];
-        }
-        const lse = logSumExp(scores);
-        ll += lse;
-        for (let y = 0; y < k; y++) T[base + y] = Math.exp(scores[y] - lse);
-      }
-      if (uncoveredWeight > 0) {
-        for (let y = 0; y < k; y++) scores[y] = logPrior[y] + offset[y];
-        const lse = logSumExp(scores);
-        ll += uncoveredWeight * lse;
-        for (let y = 0; y < k; y++) Tunc[y] = Math.exp(scores[y] - lse);
-      }
-      const meanLL = fitRows ? ll / fitRows : 0;
+      mStep(s, o);
+      const meanLL = fitRows ? eStep(s) / fitRows : 0;
       lossHistory.push(-meanLL);
-      if (Math.abs(meanLL - prevLL) < tolerance) {
+      if (Math.abs(meanLL - prevLL) < o.tolerance) {
         converged = true;
         break;
       }
       prevLL = meanLL;
     }
-
-    // Class mix of each LF's votes under the final posteriors (T is the last E-step's).
-    const voteClassShare = new Float64Array(modelAbstain ? 0 : m * k);
-    if (!modelAbstain) {
-      for (const i of covered) {
-        for (let c = rowStart[i]; c < rowStart[i + 1]; c++) {
-          const j = (code[c] / k) | 0;
-          for (let y = 0; y < k; y++) voteClassShare[j * k + y] += T[i * k + y];
-        }
-      }
-      for (let j = 0; j < m; j++) {
-        let s = 0;
-        for (let y = 0; y < k; y++) s += voteClassShare[j * k + y];
-        for (let y = 0; y < k; y++) voteClassShare[j * k + y] = s > 0 ? voteClassShare[j * k + y] / s : prior[y];
-      }
-    }
-
-    this.labels = [...L.labels];
-    this.lfNames = [...L.lfNames];
-    this.abstains = abstains;
-    this.voteClassShare = voteClassShare;
-    this.theta = theta;
-    this.thetaAbstain = thetaAbstain;
-    this.prior = prior;
+    this.fittedOn(L);
+    this.abstains = o.modelAbstain ? 'model' : 'ignore';
+    this.voteClassShare = o.modelAbstain ? new Float64Array(0) : voteClassShares(s);
+    this.theta = s.theta;
+    this.thetaAbstain = s.thetaAbstain;
+    this.prior = s.prior;
     this.buildTables();
     return {
       model: this.kind, n, m, k,
-      uncoveredRows: nUncovered,
-      iterations, converged: identifiable ? converged : true, lossHistory,
-      notes: identifiable ? [] : [`only ${m} LF${m === 1 ? '' : 's'}: one M-step from majority-vote labels, no EM`],
+      uncoveredRows: n - s.covered.length,
+      iterations, converged: o.identifiable ? converged : true, lossHistory,
+      notes: o.identifiable ? [] : [`only ${m} LF${m === 1 ? '' : 's'}: one M-step from majority-vote labels, no EM`],
       seconds: (performance.now() - t0) / 1000,
     };
   }
@@ -235,15 +144,6 @@ export class DawidSkene implements LabelModel {
     this.coveredOffset = this.abstains === 'model' ? offset : undefined;
   }
 
-  predictProba(L: LabelMatrix): Float64Array {
-    const A = alignToModel(L, 'Dawid-Skene', this.lfNames, this.labels);
-    return posteriorFromLogTable(A, this.logTable, this.prior, this.coveredOffset);
-  }
-
-  predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
-    return probsToPreds(this.predictProba(L), L.k, tiePolicy, seed);
-  }
-
   /**
    * P(correct | LF votes) under the fitted model. Abstains modelled: Σ_y p_y θ_j[y, y] / Σ_y p_y Σ_l θ_j[y, l].
    * Abstains ignored: θ_j is conditional on a vote and says nothing of which classes LF j votes on, so it is weighted
@@ -255,30 +155,15 @@ export class DawidSkene implements LabelModel {
   accuracies(): Float64Array {
     const k = this.labels.length;
     const m = this.lfNames.length;
+    if (this.abstains === 'model') return accuraciesFromMu(this.theta, this.prior, m, k);
     const acc = new Float64Array(m);
-    if (this.abstains === 'ignore') {
-      const share = this.voteClassShare.length === m * k ? this.voteClassShare : null;
-      for (let j = 0; j < m; j++) {
-        let a = 0;
-        for (let y = 0; y < k; y++) a += (share ? share[j * k + y] : this.prior[y]) * this.theta[(j * k + y) * k + y];
-        acc[j] = a;
-      }
-      return acc;
-    }
+    const share = this.voteClassShare.length === m * k ? this.voteClassShare : null;
     for (let j = 0; j < m; j++) {
-      let correct = 0;
-      let votes = 0;
-      for (let y = 0; y < k; y++) {
-        correct += this.prior[y] * this.theta[(j * k + y) * k + y];
-        for (let l = 0; l < k; l++) votes += this.prior[y] * this.theta[(j * k + l) * k + y];
-      }
-      acc[j] = votes > 0 ? correct / votes : 0;
+      let a = 0;
+      for (let y = 0; y < k; y++) a += (share ? share[j * k + y] : this.prior[y]) * this.theta[(j * k + y) * k + y];
+      acc[j] = a;
     }
     return acc;
-  }
-
-  classBalance(): Float64Array {
-    return Float64Array.from(this.prior);
   }
 
   /** LF j's confusion table, k × k row-major: entry (l, y) = P(λ_j = l | Y = y). */
@@ -287,9 +172,8 @@ export class DawidSkene implements LabelModel {
     return this.theta.slice(j * k * k, (j + 1) * k * k);
   }
 
-  toJSON(): LabelModelJSON {
+  protected params(): Record<string, unknown> {
     return {
-      model: this.kind, version: 1, labels: this.labels, lfNames: this.lfNames,
       abstains: this.abstains,
       classBalance: Array.from(this.prior),
       theta: Array.from(this.theta),
@@ -298,19 +182,159 @@ export class DawidSkene implements LabelModel {
   }
 
   static fromJSON(json: LabelModelJSON): DawidSkene {
-    checkModelJSON(json, 'ds');
     const ds = new DawidSkene();
+    ds.restore(json);
     const k = json.labels.length;
     const m = json.lfNames.length;
     if (json.abstains !== 'model' && json.abstains !== 'ignore') throw new ConfigError('saved ds model: "abstains" must be "model" or "ignore"');
-    ds.labels = [...json.labels];
-    ds.lfNames = [...json.lfNames];
     ds.abstains = json.abstains;
-    ds.prior = readNumbers(json, 'classBalance', k);
-    ds.theta = readNumbers(json, 'theta', m * k * k);
-    if (ds.abstains === 'model') ds.thetaAbstain = readNumbers(json, 'thetaAbstain', m * k);
-    else if (json.voteClassShare !== undefined) ds.voteClassShare = readNumbers(json, 'voteClassShare', m * k);
+    ds.prior = readClassBalance(json, 'classBalance', k);
+    ds.theta = readProbabilities(json, 'theta', m * k * k);
+    if (ds.abstains === 'model') ds.thetaAbstain = readProbabilities(json, 'thetaAbstain', m * k);
+    else if (json.voteClassShare !== undefined) ds.voteClassShare = readProbabilities(json, 'voteClassShare', m * k);
     ds.buildTables();
     return ds;
   }
+}
+
+/** Defaults and range checks. Under 3 LFs EM cannot tell LF accuracy from class: one M-step from majority vote. */
+function resolveDsOptions(options: DawidSkeneOptions, m: number, k: number): ResolvedDsOptions {
+  const identifiable = m >= 3;
+  const maxIterations = identifiable ? (options.maxIterations ?? 100) : 1;
+  const tolerance = options.tolerance ?? 1e-6;
+  const alpha = options.smoothing ?? 1;
+  const abstains = options.abstains ?? 'model';
+  if (!(alpha >= 0)) throw new ConfigError(`Dawid-Skene smoothing must be ≥ 0, got ${alpha}`, { option: 'smoothing' });
+  if (!(maxIterations >= 1)) throw new ConfigError(`Dawid-Skene maxIterations must be ≥ 1, got ${maxIterations}`, { option: 'maxIterations' });
+  if (abstains !== 'model' && abstains !== 'ignore') throw new ConfigError(`Dawid-Skene abstains must be "model" or "ignore", got "${String(abstains)}"`, { option: 'abstains' });
+  const cb = options.classBalance ?? 'estimate';
+  const fixedPrior = cb === 'estimate' ? null : cb === 'uniform' ? new Float64Array(k).fill(1 / k) : checkClassBalance(cb, k);
+  return { maxIterations, tolerance, alpha, modelAbstain: abstains === 'model', fixedPrior, identifiable };
+}
+
+/** Sparse votes and majority-vote soft labels to start from: uniform over the classes with the most votes. */
+function majorityVoteStart(L: LabelMatrix, o: ResolvedDsOptions): EmState {
+  const { n, m, k } = L;
+  const { rowStart, code } = toSparseVotes(L);
+  const coveredRows: number[] = [];
+  for (let i = 0; i < n; i++) if (rowStart[i + 1] > rowStart[i]) coveredRows.push(i);
+  const covered = Int32Array.from(coveredRows);
+  const T = new Float64Array(n * k);
+  for (const i of covered) {
+    const base = i * k;
+    for (let c = rowStart[i]; c < rowStart[i + 1]; c++) T[base + (code[c] % k)]++;
+    let max = 0;
+    for (let y = 0; y < k; y++) max = Math.max(max, T[base + y]);
+    let tied = 0;
+    for (let y = 0; y < k; y++) tied += T[base + y] === max ? 1 : 0;
+    for (let y = 0; y < k; y++) T[base + y] = T[base + y] === max ? 1 / tied : 0;
+  }
+  return {
+    k, m, rowStart, code, covered,
+    uncoveredWeight: o.modelAbstain ? n - covered.length : 0,
+    T, Tunc: new Float64Array(k).fill(1 / k),
+    prior: o.fixedPrior ? Float64Array.from(o.fixedPrior) : new Float64Array(k),
+    theta: new Float64Array(m * k * k),
+    thetaAbstain: new Float64Array(o.modelAbstain ? m * k : 0),
+    logTable: new Float64Array(m * k * k),
+    offset: new Float64Array(k),
+  };
+}
+
+/** M-step: expected confusion counts and the class prior from the soft labels, then θ, its log table and offset. */
+function mStep(s: EmState, o: ResolvedDsOptions): void {
+  const { k, m, rowStart, code, covered, T, prior, theta, thetaAbstain, logTable, offset } = s;
+  const counts = new Float64Array(m * k * k); // expected votes: counts[(j·k + l)·k + y]
+  const voteMass = new Float64Array(m * k); // Σ over rows where LF j votes of T_iy
+  const classMass = new Float64Array(k); // Σ over all rows in the fit of T_iy
+  for (const i of covered) {
+    const base = i * k;
+    for (let c = rowStart[i]; c < rowStart[i + 1]; c++) {
+      const a = code[c];
+      const j = (a / k) | 0;
+      for (let y = 0; y < k; y++) {
+        counts[a * k + y] += T[base + y];
+        voteMass[j * k + y] += T[base + y];
+      }
+    }
+    for (let y = 0; y < k; y++) classMass[y] += T[base + y];
+  }
+  for (let y = 0; y < k; y++) classMass[y] += s.uncoveredWeight * s.Tunc[y];
+  const fitRows = covered.length + s.uncoveredWeight;
+  if (!o.fixedPrior) {
+    // With abstains ignored, uncovered rows carry no evidence (their posterior is the prior itself): the fixed point is the covered mean.
+    if (fitRows === 0) prior.fill(1 / k);
+    else {
+      for (let y = 0; y < k; y++) prior[y] = Math.max(classMass[y] / fitRows, 1e-12);
+      normalizeInPlace(prior);
+    }
+  }
+  const outcomes = o.modelAbstain ? k + 1 : k;
+  const alpha = o.alpha;
+  offset.fill(0);
+  for (let j = 0; j < m; j++) {
+    for (let y = 0; y < k; y++) {
+      // Denominator: rows of class y where LF j voted (ignore) or all rows of class y (model).
+      const tot = o.modelAbstain ? classMass[y] : voteMass[j * k + y];
+      const denom = tot + outcomes * alpha;
+      let logAbs = 0;
+      if (o.modelAbstain) {
+        const abs = denom > 0 ? (Math.max(classMass[y] - voteMass[j * k + y], 0) + alpha) / denom : 1 / outcomes;
+        thetaAbstain[j * k + y] = abs;
+        logAbs = Math.log(Math.max(abs, 1e-12));
+        offset[y] += logAbs;
+      }
+      for (let l = 0; l < k; l++) {
+        const idx = (j * k + l) * k + y;
+        const th = denom > 0 ? (counts[idx] + alpha) / denom : 1 / outcomes;
+        theta[idx] = th;
+        // A vote replaces LF j's abstain factor, which `offset` already counted for every LF.
+        logTable[idx] = Math.log(Math.max(th, 1e-12)) - logAbs;
+      }
+    }
+  }
+}
+
+/** E-step: posteriors under the parameters just estimated; returns their log-likelihood. */
+function eStep(s: EmState): number {
+  const { k, rowStart, code, covered, T, prior, logTable, offset } = s;
+  const logPrior = prior.map(Math.log);
+  const scores = new Float64Array(k);
+  let ll = 0;
+  for (const i of covered) {
+    const base = i * k;
+    for (let y = 0; y < k; y++) scores[y] = logPrior[y] + offset[y];
+    for (let c = rowStart[i]; c < rowStart[i + 1]; c++) {
+      const t = code[c] * k;
+      for (let y = 0; y < k; y++) scores[y] += logTable[t + y];
+    }
+    const lse = logSumExp(scores);
+    ll += lse;
+    for (let y = 0; y < k; y++) T[base + y] = Math.exp(scores[y] - lse);
+  }
+  if (s.uncoveredWeight > 0) {
+    for (let y = 0; y < k; y++) scores[y] = logPrior[y] + offset[y];
+    const lse = logSumExp(scores);
+    ll += s.uncoveredWeight * lse;
+    for (let y = 0; y < k; y++) s.Tunc[y] = Math.exp(scores[y] - lse);
+  }
+  return ll;
+}
+
+/** Class mix of each LF's votes under the final posteriors (abstains ignored: the accuracy weights). */
+function voteClassShares(s: EmState): Float64Array {
+  const { k, m, rowStart, code, covered, T, prior } = s;
+  const share = new Float64Array(m * k);
+  for (const i of covered) {
+    for (let c = rowStart[i]; c < rowStart[i + 1]; c++) {
+      const j = (code[c] / k) | 0;
+      for (let y = 0; y < k; y++) share[j * k + y] += T[i * k + y];
+    }
+  }
+  for (let j = 0; j < m; j++) {
+    let t = 0;
+    for (let y = 0; y < k; y++) t += share[j * k + y];
+    for (let y = 0; y < k; y++) share[j * k + y] = t > 0 ? share[j * k + y] / t : prior[y];
+  }
+  return share;
 }

@@ -49,8 +49,17 @@ export class LabelingFunctionError extends BallotError {
   }
 }
 
-/** Bad options, flags or configuration. */
-export class ConfigError extends BallotError {}
+/**
+ * Bad options, flags or configuration. `option` names the library option at fault (e.g. 'classBalance'), so the CLI
+ * can say which flag set it; library messages never name flags.
+ */
+export class ConfigError extends BallotError {
+  readonly option?: string;
+  constructor(message: string, options?: { cause?: unknown; option?: string }) {
+    super(message, options);
+    if (options?.option !== undefined) this.option = options.option;
+  }
+}
 
 export function describeError(e: unknown): string {
   if (e instanceof Error) return e.message;
