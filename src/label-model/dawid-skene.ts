@@ -2,8 +2,9 @@ import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { toSparseVotes } from '../matrix/sparse-votes.js';
 import { ConfigError } from '../util/errors.js';
 import { FactorModel } from './base.js';
+import { collapseWarnings, withWarnings } from './collapse.js';
 import { logSumExp, normalizeInPlace } from './linalg.js';
-import { checkClassBalance, checkOptions, isInteger, isNumber, numbersOr, oneOf, type OptionSpec } from './options.js';
+import { checkClassBalance, checkOptions, isBoolean, isInteger, isNumber, numbersOr, oneOf, type OptionSpec } from './options.js';
 import { accuraciesFromMu } from './posterior.js';
 import { readClassBalance, readProbabilities } from './saved.js';
 import type { FitReport, LabelModelJSON } from './types.js';
@@ -24,6 +25,20 @@ export interface DawidSkeneOptions {
    * Either way a row where every LF abstained gets the class balance.
    */
   abstains?: 'model' | 'ignore';
+  /**
+   * Pseudo-votes of a Dirichlet prior on each confusion row that says a vote is evidence for the class it names
+   * (`priorAccuracy` on the diagonal, the rest spread evenly); replaces the flat `smoothing` when > 0 (default 0).
+   * With abstains modelled, the vote rate per class is shrunk toward the LF's overall rate with `ratePrior` rows (100).
+   */
+  votePrior?: number;
+  ratePrior?: number;
+  /** The prior's accuracy on the diagonal (default 0.7). */
+  priorAccuracy?: number;
+  /**
+   * Default true: when the fit looks degenerate (see collapse.ts: a class absorbing everything or vanishing, most LFs
+   * below chance, switched classes), refit once with votePrior 10 and keep whichever is less degenerate, saying so.
+   */
+  collapseGuard?: boolean;
 }
 
 export const DS_OPTIONS: OptionSpec<DawidSkeneOptions> = {
@@ -32,6 +47,10 @@ export const DS_OPTIONS: OptionSpec<DawidSkeneOptions> = {
   smoothing: isNumber,
   classBalance: numbersOr('estimate', 'uniform'),
   abstains: oneOf('model', 'ignore'),
+  votePrior: isNumber,
+  ratePrior: isNumber,
+  priorAccuracy: isNumber,
+  collapseGuard: isBoolean,
 };
 
 interface ResolvedDsOptions {
@@ -41,7 +60,14 @@ interface ResolvedDsOptions {
   modelAbstain: boolean;
   fixedPrior: Float64Array | null;
   identifiable: boolean;
+  votePrior: number;
+  ratePrior: number;
+  priorAccuracy: number;
+  guard: boolean;
 }
+
+/** The diagonal prior the collapse guard refits with. */
+const DEFAULT_GUARD = { votePrior: 10, ratePrior: 100 };
 
 /** The EM state: votes (sparse), soft labels T and the parameters estimated from them. */
 interface EmState {
@@ -92,23 +118,47 @@ export class DawidSkene extends FactorModel {
     const t0 = performance.now();
     const { n, m, k } = L;
     const o = resolveDsOptions(options, m, k);
-    const s = majorityVoteStart(L, o);
-    const lossHistory: number[] = [];
-    const fitRows = s.covered.length + s.uncoveredWeight;
-    let converged = false;
-    let iterations = 0;
-    let prevLL = -Infinity;
-    for (let it = 0; it < o.maxIterations; it++) {
-      iterations = it + 1;
-      mStep(s, o);
-      const meanLL = fitRows ? eStep(s) / fitRows : 0;
-      lossHistory.push(-meanLL);
-      if (Math.abs(meanLL - prevLL) < o.tolerance) {
-        converged = true;
-        break;
-      }
-      prevLL = meanLL;
+    const first = runEm(L, o);
+    this.adoptRun(L, o, first.state);
+    const notes = o.identifiable ? [] : [`only ${m} LF${m === 1 ? '' : 's'}: one M-step from majority-vote labels, no EM`];
+    let warnings = collapseWarnings(this, L);
+    let run = first;
+    if (warnings.length && o.guard && o.votePrior === 0 && o.identifiable) ({ run, warnings } = this.guardCollapse(L, o, first, warnings));
+    const report: FitReport = {
+      model: this.kind, n, m, k,
+      uncoveredRows: n - run.state.covered.length,
+      iterations: run.iterations, converged: o.identifiable ? run.converged : true, lossHistory: run.lossHistory,
+      notes,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    return withWarnings(report, warnings);
+  }
+
+  /**
+   * Collapse guard: EM from majority vote drifted to a degenerate fit. Refit with the diagonal prior on the confusion
+   * rows (votes are evidence for their class), then also with the class balance fixed at majority vote's shares, and
+   * keep the least degenerate fit; a refit is still reported as a warning (less degenerate is not known to be right).
+   */
+  private guardCollapse(L: LabelMatrix, o: ResolvedDsOptions, first: EmRun, warnings: string[]): { run: EmRun; warnings: string[] } {
+    const diagonal = { ...o, votePrior: DEFAULT_GUARD.votePrior, ratePrior: DEFAULT_GUARD.ratePrior };
+    const variants = [
+      { o: diagonal, how: `with a diagonal prior on the confusion rows (votePrior ${diagonal.votePrior}, ratePrior ${diagonal.ratePrior})` },
+      ...(o.fixedPrior ? [] : [{ o: { ...diagonal, fixedPrior: majorityVoteShares(L, o) }, how: "with that prior and the class balance fixed at majority vote's shares" }]),
+    ];
+    let kept = { run: first, o, warnings, how: '' };
+    for (const v of variants) {
+      const run = runEm(L, v.o);
+      this.adoptRun(L, v.o, run.state);
+      const w = collapseWarnings(this, L);
+      if (w.length < kept.warnings.length) kept = { run, o: v.o, warnings: w, how: v.how };
+      if (w.length === 0) break;
     }
+    this.adoptRun(L, kept.o, kept.run.state);
+    if (kept.run === first) return { run: first, warnings };
+    return { run: kept.run, warnings: [`EM from majority vote collapsed (${warnings.join('; ')}); refitted ${kept.how}: compare it with majority vote on gold labels`, ...kept.warnings] };
+  }
+
+  private adoptRun(L: LabelMatrix, o: ResolvedDsOptions, s: EmState): void {
     this.fittedOn(L);
     this.abstains = o.modelAbstain ? 'model' : 'ignore';
     this.voteClassShare = o.modelAbstain ? new Float64Array(0) : voteClassShares(s);
@@ -116,13 +166,6 @@ export class DawidSkene extends FactorModel {
     this.thetaAbstain = s.thetaAbstain;
     this.prior = s.prior;
     this.buildTables();
-    return {
-      model: this.kind, n, m, k,
-      uncoveredRows: n - s.covered.length,
-      iterations, converged: o.identifiable ? converged : true, lossHistory,
-      notes: o.identifiable ? [] : [`only ${m} LF${m === 1 ? '' : 's'}: one M-step from majority-vote labels, no EM`],
-      seconds: (performance.now() - t0) / 1000,
-    };
   }
 
   /** Log tables for prediction, computed the same way after fit and after fromJSON (so both predict bit-for-bit alike). */
@@ -209,7 +252,50 @@ function resolveDsOptions(options: DawidSkeneOptions, m: number, k: number): Res
   if (abstains !== 'model' && abstains !== 'ignore') throw new ConfigError(`Dawid-Skene abstains must be "model" or "ignore", got "${String(abstains)}"`, { option: 'abstains' });
   const cb = options.classBalance ?? 'estimate';
   const fixedPrior = cb === 'estimate' ? null : cb === 'uniform' ? new Float64Array(k).fill(1 / k) : checkClassBalance(cb, k);
-  return { maxIterations, tolerance, alpha, modelAbstain: abstains === 'model', fixedPrior, identifiable };
+  const votePrior = options.votePrior ?? 0;
+  const ratePrior = options.ratePrior ?? DEFAULT_GUARD.ratePrior;
+  const priorAccuracy = options.priorAccuracy ?? 0.7;
+  if (!(votePrior >= 0)) throw new ConfigError(`Dawid-Skene votePrior must be ≥ 0, got ${votePrior}`, { option: 'votePrior' });
+  if (!(ratePrior >= 0)) throw new ConfigError(`Dawid-Skene ratePrior must be ≥ 0, got ${ratePrior}`, { option: 'ratePrior' });
+  if (!(priorAccuracy > 1 / k && priorAccuracy < 1)) throw new ConfigError(`Dawid-Skene priorAccuracy must be in (1/k, 1), got ${priorAccuracy}`, { option: 'priorAccuracy' });
+  return { maxIterations, tolerance, alpha, modelAbstain: abstains === 'model', fixedPrior, identifiable, votePrior, ratePrior, priorAccuracy, guard: options.collapseGuard ?? true };
+}
+
+interface EmRun {
+  state: EmState;
+  iterations: number;
+  converged: boolean;
+  lossHistory: number[];
+}
+
+/** Majority vote's class shares over the rows with votes (floored at 1e-3), the collapse guard's fixed balance. */
+function majorityVoteShares(L: LabelMatrix, o: ResolvedDsOptions): Float64Array {
+  const s = majorityVoteStart(L, o);
+  const shares = new Float64Array(L.k);
+  for (const i of s.covered) for (let y = 0; y < L.k; y++) shares[y] += s.T[i * L.k + y];
+  return normalizeInPlace(normalizeInPlace(shares).map((x) => Math.max(x, 1e-3)));
+}
+
+/** EM from majority vote until the mean log-likelihood settles. */
+function runEm(L: LabelMatrix, o: ResolvedDsOptions): EmRun {
+  const s = majorityVoteStart(L, o);
+  const lossHistory: number[] = [];
+  const fitRows = s.covered.length + s.uncoveredWeight;
+  let converged = false;
+  let iterations = 0;
+  let prevLL = -Infinity;
+  for (let it = 0; it < o.maxIterations; it++) {
+    iterations = it + 1;
+    mStep(s, o);
+    const meanLL = fitRows ? eStep(s) / fitRows : 0;
+    lossHistory.push(-meanLL);
+    if (Math.abs(meanLL - prevLL) < o.tolerance) {
+      converged = true;
+      break;
+    }
+    prevLL = meanLL;
+  }
+  return { state: s, iterations, converged, lossHistory };
 }
 
 /** Sparse votes and majority-vote soft labels to start from: uniform over the classes with the most votes. */
@@ -272,6 +358,10 @@ function mStep(s: EmState, o: ResolvedDsOptions): void {
   const outcomes = o.modelAbstain ? k + 1 : k;
   const alpha = o.alpha;
   offset.fill(0);
+  if (o.votePrior > 0) {
+    diagonalPriorStep(s, o, counts, voteMass, classMass, fitRows);
+    return;
+  }
   for (let j = 0; j < m; j++) {
     for (let y = 0; y < k; y++) {
       // Denominator: rows of class y where LF j voted (ignore) or all rows of class y (model).
@@ -289,6 +379,42 @@ function mStep(s: EmState, o: ResolvedDsOptions): void {
         const th = denom > 0 ? (counts[idx] + alpha) / denom : 1 / outcomes;
         theta[idx] = th;
         // A vote replaces LF j's abstain factor, which `offset` already counted for every LF.
+        logTable[idx] = Math.log(Math.max(th, 1e-12)) - logAbs;
+      }
+    }
+  }
+}
+
+/**
+ * The M-step of θ with a Dirichlet prior that says "an LF's vote is evidence for the class it names": θ_j[y, l] =
+ * P(j votes | y) · P(j votes l | j votes, y), the vote share shrunk toward `accuracy` on the diagonal (rest spread
+ * evenly) with the weight of `votePrior` votes, and (abstains modelled) the vote rate shrunk toward LF j's overall vote
+ * rate with the weight of `ratePrior` rows. Pseudo-counts scale with an LF's votes, not with the rows: a rare LF is
+ * not swamped by them as a flat Laplace count over the k + 1 outcomes swamps it.
+ */
+function diagonalPriorStep(s: EmState, o: ResolvedDsOptions, counts: Float64Array, voteMass: Float64Array, classMass: Float64Array, fitRows: number): void {
+  const { k, m, theta, thetaAbstain, logTable, offset } = s;
+  const a0 = o.priorAccuracy;
+  const off0 = (1 - a0) / (k - 1);
+  for (let j = 0; j < m; j++) {
+    let votes = 0;
+    for (let y = 0; y < k; y++) votes += voteMass[j * k + y];
+    const rate = fitRows > 0 ? votes / fitRows : 0;
+    for (let y = 0; y < k; y++) {
+      const vm = voteMass[j * k + y];
+      const r = o.modelAbstain ? (vm + o.ratePrior * rate) / (classMass[y] + o.ratePrior) : 1;
+      let logAbs = 0;
+      if (o.modelAbstain) {
+        const abs = Math.min(Math.max(1 - r, 1e-12), 1);
+        thetaAbstain[j * k + y] = abs;
+        logAbs = Math.log(abs);
+        offset[y] += logAbs;
+      }
+      for (let l = 0; l < k; l++) {
+        const idx = (j * k + l) * k + y;
+        const share = (counts[idx] + o.votePrior * (l === y ? a0 : off0)) / (vm + o.votePrior);
+        const th = r * share;
+        theta[idx] = th;
         logTable[idx] = Math.log(Math.max(th, 1e-12)) - logAbs;
       }
     }

@@ -1,6 +1,7 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { FactorModel } from './base.js';
+import { withCollapseCheck } from './collapse.js';
 import { clamp, median } from './linalg.js';
 import { checkClassBalance, checkOptions, isNumber, numbersOr, type OptionSpec } from './options.js';
 import { accuraciesFromMu } from './posterior.js';
@@ -48,7 +49,7 @@ export class TripletModel extends FactorModel {
     assertBinary(L.k);
     const report = this.fitStats(OverlapStats.fromLabelMatrix(L), L.labels, L.lfNames, options);
     report.seconds = (performance.now() - t0) / 1000;
-    return report;
+    return withCollapseCheck(this, L, report);
   }
 
   /** Fits from overlap statistics alone (built per chunk and merged). */

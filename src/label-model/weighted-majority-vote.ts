@@ -4,6 +4,7 @@ import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { alignToModel, countUncovered } from './alignment.js';
 import { FactorModel } from './base.js';
+import { withCollapseCheck } from './collapse.js';
 import { goldFor } from './gold.js';
 import { clamp } from './linalg.js';
 import { MatrixCompletionModel } from './mc/model.js';
@@ -60,7 +61,7 @@ export class WeightedMajorityVote extends FactorModel {
     this.prior = prior;
     this.source = source;
     this.buildTables();
-    return { model: this.kind, n, m, k, uncoveredRows: countUncovered(L), iterations: 0, converged: true, seconds: (performance.now() - t0) / 1000, notes: [`accuracies from ${source}`] };
+    return withCollapseCheck(this, L, { model: this.kind, n, m, k, uncoveredRows: countUncovered(L), iterations: 0, converged: true, seconds: (performance.now() - t0) / 1000, notes: [`accuracies from ${source}`] });
   }
 
   private resolveAccuracies(L: LabelMatrix, options: WeightedMajorityVoteOptions): { acc: Float64Array; source: string } {

@@ -11,8 +11,7 @@ export function formatFit(out: string, L: LabelMatrix, r: FitReport, model: Labe
   lines.push(`rows without votes (get the class balance): ${r.uncoveredRows.toLocaleString('en-US')}${conv}`);
   const p = model.classBalance();
   lines.push(`class balance: ${L.labels.map((name, y) => `${name} ${p[y].toFixed(3)}`).join(', ')}`);
-  for (const w of r.warnings ?? []) lines.push(`warning: ${w}`);
-  for (const note of r.notes ?? []) if (!(r.warnings ?? []).includes(note)) lines.push(`note: ${note}`);
+  for (const note of r.notes ?? []) lines.push(`note: ${note}`);
   if (selection) lines.push('', ...formatSelection(L, selection, model.kind === 'auto'));
   const acc = model.accuracies();
   if (acc) {

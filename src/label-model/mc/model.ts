@@ -1,6 +1,7 @@
 import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import { ConfigError } from '../../util/errors.js';
 import { FactorModel } from '../base.js';
+import { withCollapseCheck } from '../collapse.js';
 import { DawidSkene } from '../dawid-skene.js';
 import { clamp } from '../linalg.js';
 import { checkOptions } from '../options.js';
@@ -33,7 +34,7 @@ export class MatrixCompletionModel extends FactorModel {
     if (options.classBalance !== 'estimate') {
       const report = this.fitStats(stats, L.labels, L.lfNames, options);
       report.seconds = (performance.now() - t0) / 1000;
-      return report;
+      return withCollapseCheck(this, L, report);
     }
     // Second moments cannot tell the class balance apart from the LF parameters (for k = 2, O only pins d_a·√(p(1−p))),
     // so it comes from the maximum-likelihood fit of the Dawid-Skene model, which uses every vote pattern.
@@ -46,7 +47,7 @@ export class MatrixCompletionModel extends FactorModel {
     const report = this.fitStats(stats, L.labels, L.lfNames, { ...options, classBalance: p });
     report.notes = [...(report.notes ?? []), `class balance from the Dawid-Skene fit: ${p.map((x) => x.toFixed(3)).join(', ')}`];
     report.seconds = (performance.now() - t0) / 1000;
-    return report;
+    return withCollapseCheck(this, L, report);
   }
 
   /** Fits from overlap statistics alone (built per chunk and merged); no rows needed. */
