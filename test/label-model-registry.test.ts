@@ -84,6 +84,9 @@ describe('fitLabelModel', () => {
   it('auto keeps the best candidate; without dev it is a plain fit', () => {
     const auto = fitLabelModel('auto', L, { dev: { L, gold: y } });
     expect(auto.selection!.chosen).toBe(auto.report.selection!.chosen);
+    // Candidate options reach auto's candidates (here one that makes ds fail, which the table records).
+    const bad = fitLabelModel('auto', L, { dev: { L, gold: y }, candidates: { ds: { smoothing: -1 } } });
+    expect(bad.selection!.scores.find((s) => s.model === 'ds')!.error).toMatch(/smoothing must be ≥ 0/);
     const ds = fitLabelModel('ds', L, { options: { smoothing: 0.5 } });
     expect(ds.selection).toBeUndefined();
     expect(ds.model.kind).toBe('ds');
@@ -116,5 +119,29 @@ describe('saved models are checked on load', () => {
     const e = saved('triplet');
     e.lfNames[1] = 7;
     expect(() => loadLabelModel(e)).toThrow(/saved triplet model: lfNames\[1\] must be a name/);
+  });
+});
+
+describe('OverlapStats with many LFs (the tiled pass, d > 512)', () => {
+  it('equals a brute-force count of co-votes, whole and merged from chunks', async () => {
+    const { OverlapStats } = await import('../src/label-model/stats.js');
+    const { createRng } = await import('../src/util/rng.js');
+    const rng = createRng(9);
+    const n = 300;
+    const m = 300;
+    const k = 3;
+    const rows = Array.from({ length: n }, (_, i) => Array.from({ length: m }, () => (i % 7 === 0 || rng.next() > 0.08 ? -1 : Math.floor(rng.next() * k))));
+    const M = LabelMatrix.fromRows(rows, ['a', 'b', 'c']);
+    const d = m * k;
+    const brute = new Float64Array(d * d);
+    for (const r of rows) {
+      const codes = r.flatMap((v, j) => (v < 0 ? [] : [j * k + v]));
+      for (let s = 0; s < codes.length; s++) for (let t = s; t < codes.length; t++) brute[codes[s] * d + codes[t]]++;
+    }
+    const whole = OverlapStats.fromLabelMatrix(M);
+    expect(Array.from(whole.counts)).toEqual(Array.from(brute));
+    expect(whole.uncovered).toBe(rows.filter((r) => r.every((v) => v < 0)).length);
+    const merged = OverlapStats.fromLabelMatrix(M, 0, 111).merge(OverlapStats.fromLabelMatrix(M, 111, n));
+    expect(Array.from(merged.counts)).toEqual(Array.from(brute));
   });
 });

@@ -77,8 +77,8 @@ export class AutoLabelModel extends BaseLabelModel {
     this.fittedOn(best.model);
     this.threshold = best.threshold ?? null;
     this.selection = selection;
-    const k = this.labels[1];
-    const how = best.threshold !== undefined ? `cross-fitted, predicting ${k} iff P(${k}) > ${best.threshold.toPrecision(4)} on rows with votes` : '';
+    const pos = this.labels[1];
+    const how = best.threshold !== undefined ? `cross-fitted, predicting ${pos} iff P(${pos}) > ${best.threshold.toPrecision(4)} on rows with votes` : '';
     return {
       ...best.report,
       model: this.kind,

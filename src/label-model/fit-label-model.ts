@@ -39,7 +39,8 @@ export function fitLabelModel<K extends LabelModelKind>(kind: K, L: LabelMatrix,
   }
   if (kind === 'auto') {
     const model = new AutoLabelModel();
-    const report = model.fit(L, { ...own, dev: o.dev, metric: o.metric });
+    const candidates = { ...o.candidates, ...((own.options as CandidateOptions | undefined) ?? {}) };
+    const report = model.fit(L, { ...own, dev: o.dev, metric: o.metric, options: candidates });
     return { model: model as ModelOf<K>, report, selection: report.selection };
   }
   const comparison = compareCandidates(L, { dev: o.dev, metric: o.metric, options: { ...o.candidates, [kind]: own } });
