@@ -12,9 +12,10 @@ const SAMPLE_ROWS = 20_000;
  * - most LFs are below chance: learned accuracy < 1/k for more than half of the LFs;
  * - its labels on those rows are far from majority vote's class mix (total variation > 0.1);
  * - the classes look switched: the model agrees with majority vote on under half the rows where MV has one winner.
- * Each sign is one sentence; none is an error (a model may be right to disagree with MV), but a user must be told.
+ * `classMix: false` leaves out the class-mix sign (a model may rightly move the mix; the DS guard refits on the
+ * other, harder signs only). Each sign is one sentence; none is an error (a model may be right to disagree with MV), but a user must be told.
  */
-export function collapseWarnings(model: LabelModel, L: LabelMatrix): string[] {
+export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { classMix?: boolean } = {}): string[] {
   const { n, m, k, votes } = L;
   const rows: number[] = [];
   const counts = L.voteCounts();
@@ -54,7 +55,7 @@ export function collapseWarnings(model: LabelModel, L: LabelMatrix): string[] {
     }
     let tv = 0;
     for (let y = 0; y < k; y++) tv += Math.abs(modelShare[y] - mvShare[y]) / 2;
-    if (tv > 0.1 * rows.length && !warnings.length) {
+    if ((options.classMix ?? true) && tv > 0.1 * rows.length && !warnings.length) {
       const shares = (x: Float64Array) => L.labels.map((name, y) => `${name} ${pct(x[y])}`).join(', ');
       warnings.push(`its labels on the rows with votes (${shares(modelShare)}) are far from majority vote's (${shares(mvShare)}): check it against gold labels before trusting it`);
     }
