@@ -40,7 +40,7 @@ export const LABEL_MODELS = {
   triplet: { title: LABEL_MODEL_TITLES.triplet, create: () => new TripletModel(), load: (j) => TripletModel.fromJSON(j), binaryOnly: true, options: TRIPLET_OPTIONS, cliOptions: ['classBalance'] },
   // auto's command-line options are its candidates' (each candidate takes the ones its own row lists).
   auto: { title: LABEL_MODEL_TITLES.auto, create: () => new AutoLabelModel(), load: (j) => AutoLabelModel.fromJSON(j, loadLabelModel), binaryOnly: false, options: AUTO_OPTIONS, cliOptions: [] },
-} as const satisfies { [K in LabelModelKind]: LabelModelSpec<LabelModel, never> | LabelModelSpec<LabelModel, any> };
+} as const satisfies Record<LabelModelKind, LabelModelSpec<LabelModel, any>>;
 
 /** The model class of a kind. */
 export type ModelOf<K extends LabelModelKind> = ReturnType<(typeof LABEL_MODELS)[K]['create']>;
