@@ -47,6 +47,7 @@ export type ModelOf<K extends LabelModelKind> = ReturnType<(typeof LABEL_MODELS)
 /** The options of a kind's `fit`. */
 export type OptionsOf<K extends LabelModelKind> = NonNullable<Parameters<ModelOf<K>['fit']>[1]>;
 
+/** A kind from its CLI name, or a ConfigError listing the kinds. */
 export function parseLabelModelKind(s: string): LabelModelKind {
   if ((LABEL_MODEL_KINDS as readonly string[]).includes(s)) return s as LabelModelKind;
   throw new ConfigError(`unknown label model "${s}"; use one of ${LABEL_MODEL_KINDS.join(', ')}`, { option: 'model' });
