@@ -22,12 +22,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
-import {
-  listWrenchSets, loadWrenchSplit, wrenchSetName, expectedScore, parseMetric, scorePredictions, type Metric,
-} from '../src/internal.js';
-import {
-  AutoLabelModel, DawidSkene, MajorityVote, MatrixCompletionModel, probsToPreds, TripletModel, type LabelModel, type TiePolicy, WeightedMajorityVote,
-} from '../src/index.js';
+import { listWrenchSets, loadWrenchSplit, wrenchSetName } from '../src/data/wrench.js';
+import { AutoLabelModel } from '../src/label-model/auto.js';
+import { DawidSkene } from '../src/label-model/dawid-skene.js';
+import { MajorityVote } from '../src/label-model/majority-vote.js';
+import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
+import { expectedScore, parseMetric, scorePredictions, type Metric } from '../src/label-model/metrics.js';
+import { probsToPreds } from '../src/label-model/predict.js';
+import { TripletModel } from '../src/label-model/triplet.js';
+import type { LabelModel, TiePolicy } from '../src/label-model/types.js';
+import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
 
 /** Sets whose usual metric is not accuracy, keyed by the end of the folder name. */
 const KNOWN_METRICS: Record<string, Metric> = { sms: 'f1' };
@@ -107,13 +111,21 @@ interface SetResult {
   scores: Record<Table, Partial<Record<Column, number>>>;
   autoChoice: string;
   autoDev: Record<string, number>;
+  /** Per model: its fit report carried a collapse warning. */
+  warned: Partial<Record<Column, boolean>>;
   reference?: { mv: number; snorkel: number };
   seconds: number;
+  /** 'valid' when the set has no train.json. */
+  fittedOn: 'train' | 'valid';
 }
 
 function runSet(dir: string, args: Args, reference: Map<string, { mv: number; snorkel: number }>): SetResult {
   const t0 = performance.now();
-  const train = loadWrenchSplit(dir, 'train');
+  const has = (split: string) => existsSync(join(dir, `${split}.json`));
+  if (!has('test') || !has('valid')) throw new Error(`${dir}: needs valid.json and test.json (auto chooses on valid, every model is scored on test)`);
+  // Some sets ship no train.json: fit on valid's weak labels then (auto's choice is then made on the rows it fitted on).
+  const fitSplit = has('train') ? 'train' : 'valid';
+  const train = loadWrenchSplit(dir, fitSplit);
   const valid = loadWrenchSplit(dir, 'valid');
   const test = loadWrenchSplit(dir, 'test');
   const { k } = train.L;
@@ -127,8 +139,10 @@ function runSet(dir: string, args: Args, reference: Map<string, { mv: number; sn
     snorkel: score(decide('snorkel', 0)),
     expected: 100 * expectedScore(test.gold, probs, k, metric),
   });
+  const warned: Partial<Record<Column, boolean>> = {};
   const fitted = (model: LabelModel, options?: Record<string, unknown>) => {
-    model.fit(train.L, options);
+    const r = model.fit(train.L, options);
+    warned[({ mv: 'MV', wmv: 'WMV', ds: 'DS', mc: 'MC', triplet: 'Triplet' } as Record<string, Column>)[model.kind]] = (r.warnings?.length ?? 0) > 0;
     return scoreAll(model.predictProba(test.L));
   };
   const perColumn: Partial<Record<Column, Record<Table, number>>> = {};
@@ -149,7 +163,7 @@ function runSet(dir: string, args: Args, reference: Map<string, { mv: number; sn
   const report = auto.fit(train.L, { dev: { L: valid.L, gold: valid.gold }, metric });
   const autoProbs = auto.predictProba(test.L);
   const threshold = auto.decisionThreshold();
-  perColumn.auto = scoreAll(autoProbs, (policy, seed) => auto.decide(autoProbs, k, policy, seed));
+  perColumn.auto = scoreAll(autoProbs, (policy, seed) => auto.predictFromProbs(autoProbs, policy, seed));
   // With a decision threshold there are no ties: its expectation is its score.
   if (threshold !== null) perColumn.auto.expected = perColumn.auto.snorkel;
   const scores = Object.fromEntries(TABLES.map((t) => [t, Object.fromEntries(Object.entries(perColumn).map(([c, v]) => [c, v![t]]))])) as SetResult['scores'];
@@ -158,8 +172,9 @@ function runSet(dir: string, args: Args, reference: Map<string, { mv: number; sn
   const name = wrenchSetName(dir);
   return {
     set: name, metric, metricSource: why,
-    shape: `${train.L.n}×${train.L.m}, k=${k}`,
-    scores, autoChoice: `${report.selection?.chosen ?? '?'}${threshold !== null ? `, P>${threshold.toFixed(3)}` : ''}`, autoDev,
+    shape: `${fitSplit === 'valid' ? 'valid ' : ''}${train.L.n}×${train.L.m}, k=${k}`,
+    fittedOn: fitSplit,
+    scores, autoChoice: `${report.selection?.chosen ?? '?'}${threshold !== null ? `, P>${threshold.toFixed(3)}` : ''}`, autoDev, warned: { ...warned, auto: (report.warnings?.length ?? 0) > 0 },
     reference: reference.get(name),
     seconds: (performance.now() - t0) / 1000,
   };
@@ -169,7 +184,7 @@ function main(): void {
   const args = parseArgs(process.argv.slice(2));
   const dirs = args.data.flatMap((d) => {
     const sets = listWrenchSets(d);
-    if (sets.length === 0) throw new Error(`${d}: no WRENCH set (label.json + train.json) here or in its sub-folders`);
+    if (sets.length === 0) throw new Error(`${d}: no WRENCH set (label.json + split files) here or in its sub-folders`);
     return sets;
   });
   const reference = readReference(args.data.map((d) => resolve(d)));
@@ -192,12 +207,21 @@ function main(): void {
   }
   console.log('');
   console.log('ref MV / ref Snorkel: REFERENCE.md, measured with Snorkel and its sha1 tie-break, i.e. comparable with table 2.');
+  // Issue 13: no model may fall more than a few points below MV on any set without saying so in its fit report.
+  console.log('');
+  console.log('4. cases below MV by more than 2 points (table 3, expected over tie-breaks); "warned" = its fit report said the fit may be degenerate');
+  console.log(formatTable(['model', 'cases', 'sets (score vs MV)'], COLUMNS.filter((c) => c !== 'MV').map((c) => {
+    const below = results.filter((r) => (r.scores.expected[c] ?? Infinity) < r.scores.expected.MV! - 2);
+    return [c, below.length, below.map((r) => `${r.set} ${r.scores.expected[c]!.toFixed(1)} vs ${r.scores.expected.MV!.toFixed(1)}${r.warned[c] ? ' (warned)' : ''}`).join('; ')];
+  })));
+  console.log('');
   for (const r of results) {
     const t = r.scores.snorkel;
     const ours = Math.max(...COLUMNS.filter((c) => c !== 'MC-snorkel').map((c) => t[c] ?? -Infinity));
     const dev = Object.entries(r.autoDev).map(([m, s]) => `${m} ${s.toFixed(1)}`).join(', ');
     const bar = r.reference ? Math.max(r.reference.mv, r.reference.snorkel) : undefined;
     const verdict = bar === undefined ? '' : `; table 2: best ${ours.toFixed(2)} / auto ${t.auto!.toFixed(2)} vs reference max ${bar.toFixed(2)}: ${ours >= bar ? 'best ≥' : 'best <'}, ${t.auto! >= bar ? 'auto ≥' : 'auto <'}`;
+    if (r.fittedOn === 'valid') console.log(`${r.set}: no train.json, so every model was fitted on valid's weak labels (auto also chose on valid's gold labels)`);
     console.log(`${r.set}: metric ${r.metric} (${r.metricSource}); auto dev scores: ${dev}${verdict}; MV expected ${r.scores.expected.MV!.toFixed(2)}; ${r.seconds.toFixed(1)} s`);
   }
 }

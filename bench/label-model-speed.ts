@@ -4,7 +4,11 @@
  * fit and predict, and the peak RSS of a child process that does only that model (so peak RSS is per model and
  * includes the label matrix itself).
  *
- *   npm run bench:label-model -- [--n 1000000] [--m 100] [--coverage 0.1] [--models mc,triplet,ds,wmv,mv,mc-snorkel] [--json]
+ *   npm run bench:label-model -- [--shapes 1000000x100x2,100000x1000x2,1000000x100x6] [--n N --m M --k K] [--coverage 0.1]
+ *                                [--models mc,triplet,ds,wmv,mv,mc-snorkel] [--json]
+ *
+ * By default three shapes (n × m LFs × k classes): the 1M × 100 binary one, many LFs (m = 1000) and k = 6 (issue 13);
+ * --n/--m/--k give one shape instead. triplet is binary and runs on k = 2 only.
  *
  * Snorkel's LabelModel on this machine kind (REFERENCE.md): fit 8.2 s, predict_proba 4.0 s, peak RSS 3.8 GB.
  */
@@ -13,16 +17,29 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
-import {
-  LabelMatrix, DawidSkene, MajorityVote, MatrixCompletionModel, OverlapStats, TripletModel, WeightedMajorityVote, createRng,
-} from '../src/index.js';
+import { LabelMatrix } from '../src/matrix/label-matrix.js';
+import { DawidSkene } from '../src/label-model/dawid-skene.js';
+import { MajorityVote } from '../src/label-model/majority-vote.js';
+import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
+import { OverlapStats } from '../src/label-model/stats.js';
+import { TripletModel } from '../src/label-model/triplet.js';
+import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
+import { createRng } from '../src/util/rng.js';
 
 const MODELS = ['mc', 'triplet', 'mc-snorkel', 'ds', 'wmv', 'mv'] as const;
 type ModelName = (typeof MODELS)[number];
 
-interface Options {
+interface Shape {
   n: number;
   m: number;
+  k: number;
+}
+
+interface Options {
+  shapes: Shape[];
+  n: number;
+  m: number;
+  k: number;
   coverage: number;
   seed: number;
   models: ModelName[];
@@ -44,7 +61,8 @@ interface ChildResult {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { n: 1_000_000, m: 100, coverage: 0.1, seed: 1, models: [...MODELS], json: false };
+  const o: Options = { shapes: [], n: 1_000_000, m: 100, k: 2, coverage: 0.1, seed: 1, models: [...MODELS], json: false };
+  let single = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = (): string => {
@@ -52,8 +70,10 @@ function parseArgs(argv: string[]): Options {
       if (x === undefined) throw new Error(`${a} needs a value`);
       return x;
     };
-    if (a === '--n') o.n = Number(v());
-    else if (a === '--m') o.m = Number(v());
+    if (a === '--n') (o.n = Number(v())), (single = true);
+    else if (a === '--m') (o.m = Number(v())), (single = true);
+    else if (a === '--k') (o.k = Number(v())), (single = true);
+    else if (a === '--shapes') o.shapes = v().split(',').map(parseShape);
     else if (a === '--coverage') o.coverage = Number(v());
     else if (a === '--seed') o.seed = Number(v());
     else if (a === '--models') o.models = v().split(',').map(checkModel);
@@ -61,8 +81,15 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--child') o.child = checkModel(v());
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!(o.n > 0 && o.m >= 3 && o.coverage > 0 && o.coverage <= 1)) throw new Error('need --n > 0, --m ≥ 3, 0 < --coverage ≤ 1');
+  if (!(o.n > 0 && o.m >= 3 && o.k >= 2 && o.k <= 100 && o.coverage > 0 && o.coverage <= 1)) throw new Error('need --n > 0, --m ≥ 3, 2 ≤ --k ≤ 100, 0 < --coverage ≤ 1');
+  if (o.shapes.length === 0) o.shapes = single || o.child ? [{ n: o.n, m: o.m, k: o.k }] : [{ n: 1_000_000, m: 100, k: 2 }, { n: 100_000, m: 1000, k: 2 }, { n: 1_000_000, m: 100, k: 6 }];
   return o;
+}
+
+function parseShape(s: string): Shape {
+  const [n, m, k = 2] = s.split('x').map(Number);
+  if (!(n > 0 && m >= 3 && k >= 2)) throw new Error(`--shapes: "${s}" is not n x m x k (e.g. 100000x1000x2)`);
+  return { n, m, k };
 }
 
 function checkModel(s: string): ModelName {
@@ -71,13 +98,14 @@ function checkModel(s: string): ModelName {
 }
 
 /**
- * Y uniform over {0, 1}; LF j votes on each row independently with probability `coverage` and is right with
- * probability acc_j. Column by column with geometric gaps, so generation costs O(votes), not O(n·m).
+ * Y uniform over k classes; LF j votes on each row independently with probability `coverage` and is right with
+ * probability acc_j, else votes another class uniformly. Column by column with geometric gaps, so generation costs
+ * O(votes), not O(n·m). (k = 2 draws exactly as before k was a parameter.)
  */
-export function syntheticMatrix(n: number, m: number, coverage: number, seed: number): LabelMatrix {
+export function syntheticMatrix(n: number, m: number, coverage: number, seed: number, k = 2): LabelMatrix {
   const rng = createRng(seed);
   const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) y[i] = rng.next() < 0.5 ? 0 : 1;
+  for (let i = 0; i < n; i++) y[i] = k === 2 ? (rng.next() < 0.5 ? 0 : 1) : Math.floor(rng.next() * k);
   const votes = new Int8Array(n * m).fill(-1);
   const logMiss = Math.log(1 - coverage);
   for (let j = 0; j < m; j++) {
@@ -86,15 +114,17 @@ export function syntheticMatrix(n: number, m: number, coverage: number, seed: nu
     for (;;) {
       i += coverage >= 1 ? 1 : 1 + Math.floor(Math.log(1 - rng.next()) / logMiss);
       if (i >= n) break;
-      votes[i * m + j] = rng.next() < acc ? y[i] : 1 - y[i];
+      const right = rng.next() < acc;
+      votes[i * m + j] = right ? y[i] : k === 2 ? 1 - y[i] : (y[i] + 1 + Math.floor(rng.next() * (k - 1))) % k;
     }
   }
-  return new LabelMatrix({ n, m, votes, labels: ['neg', 'pos'], lfNames: Array.from({ length: m }, (_, j) => `lf${j}`) });
+  const labels = k === 2 ? ['neg', 'pos'] : Array.from({ length: k }, (_, y) => `c${y}`);
+  return new LabelMatrix({ n, m, votes, labels, lfNames: Array.from({ length: m }, (_, j) => `lf${j}`) });
 }
 
 function runChild(o: Options, model: ModelName): ChildResult {
   let t = performance.now();
-  const L = syntheticMatrix(o.n, o.m, o.coverage, o.seed);
+  const L = syntheticMatrix(o.n, o.m, o.coverage, o.seed, o.k);
   const generateSeconds = (performance.now() - t) / 1000;
   const rssAfterDataMB = process.memoryUsage().rss / 2 ** 20;
   let statsSeconds: number | null = null;
@@ -139,25 +169,33 @@ function main(): void {
   const here = dirname(fileURLToPath(import.meta.url));
   const runner = resolve(here, '../bin/run-ts.mjs');
   const self = fileURLToPath(import.meta.url);
-  const results: ChildResult[] = [];
-  for (const model of o.models) {
-    const args = [runner, self, '--child', model, '--n', String(o.n), '--m', String(o.m), '--coverage', String(o.coverage), '--seed', String(o.seed)];
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
-    if (r.status !== 0) throw new Error(`child for ${model} failed (${r.status}): ${r.stderr}`);
-    results.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult);
+  const all: { shape: Shape; results: ChildResult[] }[] = [];
+  for (const shape of o.shapes) {
+    const results: ChildResult[] = [];
+    for (const model of o.models) {
+      if (model === 'triplet' && shape.k !== 2) continue;
+      const args = [runner, self, '--child', model, '--n', String(shape.n), '--m', String(shape.m), '--k', String(shape.k), '--coverage', String(o.coverage), '--seed', String(o.seed)];
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (r.status !== 0) throw new Error(`child for ${model} failed (${r.status}): ${r.stderr}`);
+      results.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult);
+    }
+    all.push({ shape, results });
   }
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ n: o.n, m: o.m, k: 2, coverage: o.coverage, results }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(all.map(({ shape, results }) => ({ ...shape, coverage: o.coverage, results })), null, 2)}\n`);
     return;
   }
   const s = (x: number | null) => (x === null ? '—' : x.toFixed(2));
-  console.log(`Synthetic ${o.n.toLocaleString('en-US')} rows × ${o.m} LFs, k = 2, coverage ${o.coverage} per LF, seed ${o.seed}; one child process per model.`);
-  console.log(formatTable(
-    ['model', 'stats s', 'fit s', 'predict s', 'stats+fit+predict s', 'same, CPU s', 'RSS with data MB', 'peak RSS MB'],
-    results.map((r) => [r.model, s(r.statsSeconds), s(r.fitSeconds), s(r.predictSeconds), s((r.statsSeconds ?? 0) + r.fitSeconds + r.predictSeconds), s(r.cpuSeconds), r.rssAfterDataMB.toFixed(0), r.peakRssMB.toFixed(0)]),
-  ));
+  for (const { shape, results } of all) {
+    console.log(`Synthetic ${shape.n.toLocaleString('en-US')} rows × ${shape.m} LFs, k = ${shape.k}, coverage ${o.coverage} per LF, seed ${o.seed}; one child process per model.`);
+    console.log(formatTable(
+      ['model', 'stats s', 'fit s', 'predict s', 'stats+fit+predict s', 'same, CPU s', 'RSS with data MB', 'peak RSS MB'],
+      results.map((r) => [r.model, s(r.statsSeconds), s(r.fitSeconds), s(r.predictSeconds), s((r.statsSeconds ?? 0) + r.fitSeconds + r.predictSeconds), s(r.cpuSeconds), r.rssAfterDataMB.toFixed(0), r.peakRssMB.toFixed(0)]),
+    ));
+  }
   console.log(`Wall-clock seconds; load average during the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} cores.`);
   console.log('Snorkel LabelModel, same data shape (REFERENCE.md): fit 8.2 s, predict 4.0 s, peak RSS 3800 MB. Target for mc: stats+fit+predict < 1.2 s, peak RSS < 600 MB.');
 }
 
-main();
+// Run only as a script (tests and scratch code import syntheticMatrix).
+if (process.argv[1]?.endsWith('label-model-speed.ts')) main();

@@ -76,7 +76,7 @@ try {
   const tGen = ms(t0);
   t0 = performance.now();
   const model = createLabelModel('wmv');
-  model.fit(L, { seed: 0 });
+  model.fit(L);
   const tFit = ms(t0);
   t0 = performance.now();
   matrixSummary(L);

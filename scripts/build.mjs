@@ -11,7 +11,7 @@ const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 execFileSync(tsc, ['-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
-for (const f of ['src/project/parallel/bootstrap.mjs']) {
+for (const f of ['src/project/parallel/bootstrap.mjs', 'src/report/page/app.js', 'src/report/page/style.css']) {
   mkdirSync(dirname(join(dist, f)), { recursive: true });
   copyFileSync(join(root, f), join(dist, f));
 }

@@ -19,12 +19,16 @@ export { watchLFs, type WatchOptions, type WatchRun } from './project/watch.js';
 export { scaffoldProject, type ScaffoldOptions } from './project/scaffold.js';
 
 // ── Label models: votes → probabilistic labels ─────────────────────────────────────────────────────────────────
-export { createLabelModel, loadLabelModel, LABEL_MODEL_KINDS, type LabelModelKind } from './label-model/registry.js';
+export { createLabelModel, loadLabelModel, LABEL_MODELS, LABEL_MODEL_KINDS, type LabelModelKind, type ModelOf, type OptionsOf } from './label-model/registry.js';
+export { fitLabelModel, type FittedLabelModel } from './label-model/fit-label-model.js';
+export { BaseLabelModel } from './label-model/base.js';
+export { checkModelFits } from './label-model/alignment.js';
+export { predictionRecords } from './label-model/records.js';
 export type { LabelModel, LabelModelJSON, FitReport, TiePolicy, ModelSelection } from './label-model/types.js';
 export { MajorityVote } from './label-model/majority-vote.js';
 export { WeightedMajorityVote } from './label-model/weighted-majority-vote.js';
 export { DawidSkene } from './label-model/dawid-skene.js';
-export { MatrixCompletionModel } from './label-model/matrix-completion.js';
+export { MatrixCompletionModel } from './label-model/mc/model.js';
 export { TripletModel } from './label-model/triplet.js';
 export { AutoLabelModel } from './label-model/auto.js';
 export { OverlapStats } from './label-model/stats.js';

@@ -89,7 +89,7 @@ describe('ballot analyze', () => {
     writeJSONFile(otherFile, other.toJSON());
     const bad = await run('disagreements', '--L', Lfile, '--model', otherFile);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/other\.json was fitted on other LFs than .*L\.arrow has \(only in the matrix: x\)/);
+    expect(bad.err).toMatch(/other\.json was fitted on LFs \[.*\] but .*L\.arrow has \[.*\] \(only the matrix has x\)/);
     const missing = await run('analyze', '--L', Lfile, '--model', join(dir, 'none.json'));
     expect(missing.err).toMatch(/none\.json: no such file/);
   });

@@ -155,7 +155,8 @@ describe('fit, predict, analyze and sample on mismatched inputs', () => {
 
   it('a model fitted on other LFs names both files and says to refit', async () => {
     const model = p('out', 'model.json');
-    const expected = `${model} was fitted on other LFs than ${Lother} has (only in the model: call_to_action, short_personal; only in the matrix: kw_free, kw_you): refit the model on this label matrix (ballot fit --L ${Lother})`;
+    // One wording for "model does not fit this matrix" (checkModelFits, D7); the CLI adds the file names and the refit command.
+    const expected = `${model} was fitted on LFs [call_to_action, short_personal] but ${Lother} has [kw_free, kw_you] (only the model has call_to_action, short_personal; only the matrix has kw_free, kw_you); refit the model on this matrix (ballot fit --L ${Lother})`;
     expect(await fails(1, 'predict', '--model', model, '--L', Lother, '--out', p('out', 'p.csv'))).toBe(expected);
     expect(await fails(1, 'analyze', '--model', model, '--L', Lother)).toBe(expected);
     expect(await fails(1, 'disagreements', '--model', model, '--L', Lother, '--gold', p('data.csv'), '--label-column', 'label')).toBe(expected);

@@ -70,8 +70,9 @@ describe('ballot fit / predict', () => {
   });
 
   it('fit --model auto --metric f1 keeps a dev-tuned threshold that predict applies', async () => {
-    // Positives hide among rows without votes: the F1-best rule is not the most probable class.
-    const spec = { voteRate: [[0.01, 0.1], [0.3, 0.02], [0.35, 0.03], [0.25, 0.02]], rightRate: [[0, 1], [1, 0], [1, 0], [1, 0]], classBalance: [0.8, 0.2] };
+    // Positive evidence is weak (negative LFs also fire on most positives): the F1-best rule on rows with votes is
+    // not the most probable class.
+    const spec = { voteRate: [[0.1, 0.6], [0.1, 0.5], [0.7, 0.5], [0.6, 0.5], [0.5, 0.4]], rightRate: [[0, 1], [0, 1], [1, 0], [1, 0], [1, 0]], classBalance: [0.8, 0.2] };
     const train = sampleByClass({ n: 3000, ...spec, seed: 71 });
     const dev = sampleByClass({ n: 600, ...spec, seed: 72 });
     saveLabelMatrix(join(dir, 'L2.arrow'), train.L);
@@ -84,7 +85,11 @@ describe('ballot fit / predict', () => {
     expect(saved.threshold).toBeTypeOf('number');
     await main(['predict', '--model', join(dir, 'auto2.json'), '--L', join(dir, 'L2.arrow'), '--out', join(dir, 'auto2.csv')]);
     const rows = readRows(join(dir, 'auto2.csv')).rows;
-    expect(rows.map((r) => Number(r.label_index))).toEqual(rows.map((r) => (Number(r.p_c1) > saved.threshold ? 1 : 0)));
+    // The cut labels rows with votes; a row without votes keeps the class balance's label (here tied: abstain, -1).
+    const p = saved.chosen.classBalance as number[];
+    const prior = p[1] - p[0] > 1e-5 ? 1 : p[0] - p[1] > 1e-5 ? 0 : -1;
+    const uncovered = train.L.voteCounts();
+    expect(rows.map((r) => Number(r.label_index))).toEqual(rows.map((r, i) => (uncovered[i] === 0 ? prior : Number(r.p_c1) > saved.threshold ? 1 : 0)));
   });
 
   it('errors are one line and exit non-zero', async () => {

@@ -87,11 +87,20 @@ describe('auto with binary F1', () => {
     return scorePredictions(test.y, probsToPreds(mv.predictProba(test.L), 2, 'snorkel'), 2, 'f1');
   };
 
-  describe('when the LFs mostly vouch for negatives (positives hide among the rows without votes)', () => {
-    // 20% positives; the one positive LF is rare, the negative LFs cover most negatives. The F1-best rule labels the
-    // uncovered rows positive, which no most-probable-class rule does (they hold ~35% positives).
-    const voteRate = [[0.01, 0.1], [0.3, 0.02], [0.35, 0.03], [0.25, 0.02]];
-    const rightRate = [[0, 1], [1, 0], [1, 0], [1, 0]];
+  /** What auto must predict: the cut on rows with votes, the class balance's label (ties by the policy) on the others. */
+  const expectedPreds = (auto: AutoLabelModel, L: LabelMatrix, policy: 'snorkel' | 'abstain') => {
+    const probs = auto.predictProba(L);
+    const cut = predsAtThreshold(probs, auto.decisionThreshold()!);
+    const argmax = probsToPreds(probs, 2, policy);
+    const votes = L.voteCounts();
+    return cut.map((c, i) => (votes[i] === 0 ? argmax[i] : c));
+  };
+
+  describe('when positive evidence is weak (negative LFs also fire on most positives)', () => {
+    // 20% positives; the negative LFs vote on half the positives too, so many positives with a positive vote end below
+    // P = 0.5 and the F1-best cut on rows with votes sits well below it.
+    const voteRate = [[0.1, 0.6], [0.1, 0.5], [0.7, 0.5], [0.6, 0.5], [0.5, 0.4]];
+    const rightRate = [[0, 1], [0, 1], [1, 0], [1, 0], [1, 0]];
     const sample = (n: number, seed: number) => sampleByClass({ n, voteRate, rightRate, classBalance: [0.8, 0.2], seed });
     const train = sample(5000, 51);
     const dev = sample(600, 52);
@@ -104,7 +113,7 @@ describe('auto with binary F1', () => {
       expect(auto.getSelection()!.threshold).toBe(t);
       const probs = auto.predictProba(test.L);
       const preds = auto.predict(test.L, 'snorkel');
-      expect(preds).toEqual(predsAtThreshold(probs, t!));
+      expect(preds).toEqual(expectedPreds(auto, test.L, 'snorkel'));
       const tuned = scorePredictions(test.y, preds, 2, 'f1');
       expect(tuned).toBeGreaterThan(scorePredictions(test.y, probsToPreds(probs, 2, 'snorkel'), 2, 'f1') + 0.05);
       expect(tuned).toBeGreaterThan(mvF1(train, test) + 0.05);
@@ -118,6 +127,34 @@ describe('auto with binary F1', () => {
       expect(auto.decisionThreshold()).toBeNull();
       expect(auto.getSelection()!.scores.every((s) => s.threshold === undefined)).toBe(true);
       expect(auto.predict(test.L, 'abstain')).toEqual(probsToPreds(auto.predictProba(test.L), 2, 'abstain'));
+    });
+  });
+
+  describe('when positives hide among the rows without votes', () => {
+    // The old failure: a cut tuned on dev rows no LF voted on labelled every uncovered row positive (wrench_sms).
+    const voteRate = [[0.01, 0.1], [0.3, 0.02], [0.35, 0.03], [0.25, 0.02]];
+    const rightRate = [[0, 1], [1, 0], [1, 0], [1, 0]];
+    const sample = (n: number, seed: number) => sampleByClass({ n, voteRate, rightRate, classBalance: [0.8, 0.2], seed });
+    const train = sample(5000, 51);
+    const dev = sample(600, 52);
+    const test = sample(3000, 53);
+
+    it('the F1 cut never changes an uncovered row', () => {
+      for (const candidates of [undefined, ['mv'] as const, ['wmv'] as const, ['mc', 'ds'] as const]) {
+        const auto = new AutoLabelModel();
+        auto.fit(train.L, { dev: { L: dev.L, gold: dev.y }, metric: 'f1', candidates });
+        const probs = auto.predictProba(test.L);
+        const votes = test.L.voteCounts();
+        for (const policy of ['abstain', 'snorkel', 'random'] as const) {
+          const argmax = probsToPreds(probs, 2, policy, 3);
+          const preds = auto.predict(test.L, policy, 3);
+          for (let i = 0; i < votes.length; i++) if (votes[i] === 0) expect(preds[i]).toBe(argmax[i]);
+          expect(auto.predictFromProbs(probs, policy, 3)).toEqual(preds);
+        }
+        // Every uncovered row gets the class balance, i.e. the same label (or every one abstains on a tie).
+        const uncoveredLabels = new Set(Array.from(auto.predict(test.L, 'abstain')).filter((_, i) => votes[i] === 0));
+        expect(uncoveredLabels.size).toBeLessThanOrEqual(1);
+      }
     });
   });
 

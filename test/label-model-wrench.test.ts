@@ -2,8 +2,11 @@ import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listWrenchSets, loadWrenchSplit, expectedScore } from '../src/internal.js';
-import { MajorityVote, MatrixCompletionModel } from '../src/index.js';
+import { loadLabelMatrix } from '../src/data/label-matrix-io.js';
+import { listWrenchSets, loadWrenchSplit, topLevelKeys } from '../src/data/wrench.js';
+import { MajorityVote } from '../src/label-model/majority-vote.js';
+import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
+import { expectedScore } from '../src/label-model/metrics.js';
 
 function wrenchDir(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'ballot-wrench-'));
@@ -37,6 +40,26 @@ describe('WRENCH loader', () => {
   ])('malformed records are errors naming the file and record (%#)', (train, message) => {
     const dir = wrenchDir({ 'label.json': labelJSON, 'train.json': train });
     expect(() => loadWrenchSplit(dir, 'train')).toThrow(message);
+  });
+
+  it('keeps file order for integer-like ids (JSON.parse would put "2" before "10")', () => {
+    const text = '{"10": {"label": 1, "weak_labels": [1, -1], "data": {"text": "a \\"}\\" {x"}}, "2": {"label": 0, "weak_labels": [-1, 0], "data": {"n": [1, {"3": 4}]}}, "b": {"label": 0, "weak_labels": [0, 0]}}';
+    expect(Object.keys(JSON.parse(text))).toEqual(['2', '10', 'b']);
+    expect(topLevelKeys(text)).toEqual(['10', '2', 'b']);
+    const dir = wrenchDir({ 'label.json': labelJSON, 'train.json': text });
+    const s = loadWrenchSplit(dir, 'train');
+    expect(s.ids).toEqual(['10', '2', 'b']);
+    expect(Array.from(s.gold)).toEqual([1, 0, 0]);
+    expect(s.L.toRows()).toEqual([[1, -1], [-1, 0], [0, 0]]);
+    expect(s.texts[0]).toBe('a "}" {x');
+  });
+
+  it('a WRENCH split is a label matrix wherever one is read (ballot fit -L train.json)', () => {
+    const dir = wrenchDir({ 'label.json': labelJSON, 'train.json': '{"10": {"label": 1, "weak_labels": [1, -1]}, "2": {"label": 0, "weak_labels": [-1, 0]}}' });
+    const L = loadLabelMatrix(join(dir, 'train.json'));
+    expect(L.labels).toEqual(['ham', 'spam']);
+    expect(L.toRows()).toEqual([[1, -1], [-1, 0]]);
+    expect(() => loadLabelMatrix(join(dir, 'missing.json'))).toThrow(/missing\.json: no such file/);
   });
 
   it('lists one set or the sets inside a parent folder', () => {

@@ -33,7 +33,7 @@ export function reportFixture(n = 2000): ReportFixture {
     seed: 11,
   });
   const model = createLabelModel('ds');
-  model.fit(L, { seed: 0 });
+  model.fit(L);
   const probs = model.predictProba(L);
   const gold = Int32Array.from(y, (v, i) => (i % 2 === 0 ? v : -1));
   // A stand-in end model: the label model's probabilities pulled a little toward the truth.
@@ -54,7 +54,7 @@ export function hostileNamesInput(): ReportInput {
   const { L: plain, y } = sampleByClass({ n: 400, voteRate: names.map(() => [0.4, 0.4]), rightRate: names.map(() => [0.7, 0.7]), classBalance: [0.5, 0.5], seed: 5 });
   const L = new LabelMatrix({ n: plain.n, m: plain.m, votes: plain.votes, lfNames: names, labels });
   const model = createLabelModel('ds');
-  model.fit(L, { seed: 0 });
+  model.fit(L);
   const rows = Array.from({ length: L.n }, (_, i) => ({ text: `<script>alert(${i})</script>`, src: i % 2 ? '<i>odd</i>' : '"even"\u2029' }));
   const sample = [{ _row: 1, _part: '<u>part</u>', _label: labels[0], [`_prob_${labels[0]}`]: 1, [`_prob_${labels[1]}`]: 0 }];
   return { L, model, gold: y, rows, textColumn: 'text', by: 'src', sampleRows: sample };

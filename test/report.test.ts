@@ -164,9 +164,9 @@ describe('ballot report', () => {
 
   it('refuses a model fitted on other LFs, naming both files', async () => {
     const other = createLabelModel('ds');
-    other.fit(fx.L.selectLFs(['lf0', 'lf1', 'lf2']), { seed: 0 });
+    other.fit(fx.L.selectLFs(['lf0', 'lf1', 'lf2']));
     writeJSONFile(f('other-model.json'), other.toJSON());
-    await refused([...base, '--model', f('other-model.json')], /other-model\.json was fitted on other LFs than .*L\.arrow has/);
+    await refused([...base, '--model', f('other-model.json')], /other-model\.json was fitted on LFs .* but .*L\.arrow has/);
   });
 
   it('refuses gold of another length, naming both files', async () => {

@@ -31,3 +31,11 @@ const L = LabelMatrix.fromRows([[0, 1], [1, 1]], ['HAM', 'SPAM']);
 new MatrixCompletionModel().fit(L, { epochs: 10 });
 // @ts-expect-error `epocs` is not an option of matrix completion
 new MatrixCompletionModel().fit(L, { epocs: 10 });
+
+// Through the registry too: the factory is typed by kind.
+import { createLabelModel } from '../src/index.js';
+createLabelModel('mc').fit(L, { epochs: 10, preset: 'snorkel' });
+// @ts-expect-error `epocs` is not an option of createLabelModel('mc')
+createLabelModel('mc').fit(L, { epocs: 1 });
+// @ts-expect-error majority vote takes no class balance
+createLabelModel('mv').fit(L, { classBalance: [0.5, 0.5] });

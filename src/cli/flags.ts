@@ -1,17 +1,24 @@
-// Library errors name options in backticks (`batchSize`); the CLI names flags. This table is the one place that maps
-// an option to the flag that sets it, applied to every message the CLI prints.
+import { ConfigError } from '../util/errors.js';
+
+// Library errors name options (`ConfigError.option`, and in messages written in backticks: `batchSize`); the CLI names
+// flags. This table is the one place that maps an option to the flag that sets it.
 
 const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map([
   ['batchSize', '--batch-size'],
   ['cacheDir', '--cache-dir'],
   ['classBalance', '--class-balance'],
-  ['dev', '--dev FILE --label-column COL'],
+  ['dev', '--dev'],
+  ['epochs', '--epochs'],
   ['force', '--force'],
   ['labels', '--labels'],
   ['lfs', '--lfs'],
+  ['metric', '--metric'],
   ['model', '--model'],
   ['onError', '--on-error'],
   ['out', '--out'],
+  ['preset', '--preset'],
+  ['seed', '--seed'],
+  ['tiePolicy', '--tie-policy'],
   ['workers', '--workers'],
 ]);
 
@@ -23,4 +30,17 @@ export function flagOf(option: string): string | undefined {
 /** A library message as the CLI prints it: each backticked option with a flag becomes that flag. */
 export function withFlags(message: string): string {
   return message.replace(/`([A-Za-z][A-Za-z0-9]*)`/g, (all, option: string) => flagOf(option) ?? all);
+}
+
+/** Runs a library call; a ConfigError about an option a flag sets, whose message does not say so, is re-thrown naming the flag. */
+export function withFlagNames<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    const flag = e instanceof ConfigError && e.option ? flagOf(e.option) : undefined;
+    if (e instanceof ConfigError && flag && !e.message.includes(flag) && !e.message.includes(`\`${e.option}\``)) {
+      throw new ConfigError(`${flag}: ${e.message}`, { cause: e, option: e.option });
+    }
+    throw e;
+  }
 }

@@ -5,6 +5,7 @@ import { DataError } from '../util/errors.js';
 import { parseArrowTable } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
 import { columnsToRows, rowsToColumns } from './transpose.js';
+import { loadWrenchFile } from './wrench.js';
 
 /** Schema-metadata keys of a saved label matrix. */
 export const LABEL_MATRIX_META = {
@@ -75,6 +76,8 @@ function columnViews(bytes: Uint8Array, m: number, n: number): Int8Array[] | und
 
 /** Loads a label matrix saved by saveLabelMatrix, validating its metadata and every vote. */
 export function loadLabelMatrix(path: string): LabelMatrix {
+  // A WRENCH split (train.json beside label.json) is a label matrix too.
+  if (/\.json$/i.test(path)) return loadWrenchFile(path).L;
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LabelMatrix } from '../matrix/label-matrix.js';
 import { MAX_CLASSES } from '../matrix/labels.js';
 import { DataError } from '../util/errors.js';
@@ -42,14 +42,25 @@ export function loadWrenchLabels(dir: string): string[] {
   return labels;
 }
 
-/** Loads one split of a WRENCH folder, validating every record. */
+/** Loads one split of a WRENCH folder, validating every record; rows come in file order. */
 export function loadWrenchSplit(dir: string, split: WrenchSplitName): WrenchSplit {
-  const labels = loadWrenchLabels(dir);
+  return loadWrenchFile(join(dir, `${split}.json`));
+}
+
+/**
+ * Loads one WRENCH split file (its classes from the label.json beside it); rows come in file order. This is what
+ * `loadLabelMatrix` reads for a `.json` path, so `ballot fit -L train.json` works.
+ */
+export function loadWrenchFile(file: string): WrenchSplit {
+  const labels = loadWrenchLabels(dirname(file));
   const k = labels.length;
-  const file = join(dir, `${split}.json`);
-  const raw = readJSON(file);
+  const text = readText(file);
+  const raw = parseJSON(file, text);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new DataError(file, 'expected an object mapping record id to { label, weak_labels, data }');
-  const entries = Object.entries(raw as Record<string, unknown>);
+  // JSON.parse lists integer-like keys ("2", "10") first and in numeric order: take the order from the text instead.
+  const keys = topLevelKeys(text, file);
+  if (new Set(keys).size !== keys.length) throw new DataError(file, `record id "${keys.find((key, i) => keys.indexOf(key) !== i)}" appears twice`);
+  const entries = keys.map((key) => [key, (raw as Record<string, unknown>)[key]] as const);
   const n = entries.length;
   let m = -1;
   let votes = new Int8Array(0);
@@ -88,9 +99,9 @@ export function loadWrenchSplit(dir: string, split: WrenchSplitName): WrenchSpli
   return { L, gold, texts, ids, labels };
 }
 
-/** True when `dir` looks like one WRENCH set (label.json and train.json present). */
+/** True when `dir` looks like one WRENCH set: label.json and at least one split file (some sets ship no train.json). */
 export function isWrenchSet(dir: string): boolean {
-  return existsSync(join(dir, 'label.json')) && existsSync(join(dir, 'train.json'));
+  return existsSync(join(dir, 'label.json')) && ['train', 'valid', 'test'].some((split) => existsSync(join(dir, `${split}.json`)));
 }
 
 /**
@@ -113,15 +124,61 @@ export function wrenchSetName(dir: string): string {
 }
 
 function readJSON(file: string): unknown {
-  let text: string;
+  return parseJSON(file, readText(file));
+}
+
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new DataError(file, `cannot read: ${(e as Error).message}`, {}, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
   }
+}
+
+function parseJSON(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     throw new DataError(file, `invalid JSON: ${(e as Error).message}`, {}, { cause: e });
   }
+}
+
+/**
+ * The keys of a JSON text's top-level object in file order. The text is valid JSON (JSON.parse read it first), so
+ * the scan only tracks strings and nesting depth.
+ */
+export function topLevelKeys(text: string, file = 'JSON'): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = stringEnd(text, i);
+      if (depth === 1 && expectKey) {
+        keys.push(JSON.parse(text.slice(i, end + 1)) as string);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      if (depth === 1) expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  if (depth !== 0) throw new DataError(file, 'unbalanced brackets');
+  return keys;
+}
+
+/** Index of the quote closing the string that opens at `start`. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return text.length - 1;
 }

@@ -3,21 +3,6 @@
  * Matrices here are small (d = m·k rows at most a few thousand), so plain loops in cache-friendly order suffice.
  */
 
-/** C (r × c) = A (r × s) · B (s × c), all row-major. Writes into `out` when given. */
-export function matmul(A: Float64Array, B: Float64Array, r: number, s: number, c: number, out = new Float64Array(r * c)): Float64Array {
-  out.fill(0);
-  for (let i = 0; i < r; i++) {
-    const oi = i * c;
-    for (let t = 0; t < s; t++) {
-      const a = A[i * s + t];
-      if (a === 0) continue;
-      const bt = t * c;
-      for (let j = 0; j < c; j++) out[oi + j] += a * B[bt + j];
-    }
-  }
-  return out;
-}
-
 /** Natural log of the sum of exponentials of x[from..from+len), computed without overflow. */
 export function logSumExp(x: Float64Array, from = 0, len = x.length - from): number {
   let max = -Infinity;
@@ -54,9 +39,4 @@ export function normalizeInPlace(p: Float64Array): Float64Array {
   if (!(s > 0)) p.fill(1 / p.length);
   else for (let i = 0; i < p.length; i++) p[i] /= s;
   return p;
-}
-
-/** Plain-number copy of a typed array, for JSON. */
-export function toPlain(a: ArrayLike<number>): number[] {
-  return Array.from(a);
 }

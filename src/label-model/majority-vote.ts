@@ -1,9 +1,13 @@
 import { ABSTAIN } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { ConfigError } from '../util/errors.js';
-import { alignToModel } from './common.js';
+import { BaseLabelModel } from './base.js';
+import { checkOptions, type OptionSpec } from './options.js';
 import { probsToPreds } from './predict.js';
-import type { FitReport, LabelModel, LabelModelJSON, TiePolicy } from './types.js';
+import type { FitReport, LabelModelJSON, TiePolicy } from './types.js';
+
+/** Majority vote takes no options. */
+export type MajorityVoteOptions = Record<string, never>;
+export const MV_OPTIONS: OptionSpec<MajorityVoteOptions> = {};
 
 /**
  * Majority vote: each row's probability is uniform over the classes with the most votes (Snorkel's MajorityLabelVoter).
@@ -11,14 +15,13 @@ import type { FitReport, LabelModel, LabelModelJSON, TiePolicy } from './types.j
  * fitted (or loaded) majority vote then reads a matrix as the other models do: columns matched by LF name, other LFs
  * or classes refused. An unfitted one votes on any matrix.
  */
-export class MajorityVote implements LabelModel {
+export class MajorityVote extends BaseLabelModel {
   readonly kind = 'mv';
-  private labels: string[] = [];
-  private lfNames: string[] = [];
 
-  fit(L: LabelMatrix): FitReport {
-    this.labels = [...L.labels];
-    this.lfNames = [...L.lfNames];
+  fit(L: LabelMatrix, options?: MajorityVoteOptions): FitReport {
+    checkOptions(this.title, options, MV_OPTIONS);
+    this.fittedOn(L);
+    this.prior = new Float64Array(L.k).fill(1 / L.k);
     const counts = L.voteCounts();
     let uncovered = 0;
     for (let i = 0; i < L.n; i++) if (counts[i] === 0) uncovered++;
@@ -26,7 +29,7 @@ export class MajorityVote implements LabelModel {
   }
 
   predictProba(matrix: LabelMatrix): Float64Array {
-    const L = this.labels.length ? alignToModel(matrix, 'majority-vote', this.lfNames, this.labels) : matrix;
+    const L = this.labels.length ? this.aligned(matrix) : matrix;
     const { n, m, k, votes } = L;
     const probs = new Float64Array(n * k);
     const counts = new Int32Array(k);
@@ -46,28 +49,28 @@ export class MajorityVote implements LabelModel {
     return probs;
   }
 
-  predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
-    return probsToPreds(this.predictProba(L), L.k, tiePolicy, seed);
+  /** An unfitted majority vote takes its classes from the matrix. */
+  override predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
+    return this.labels.length ? super.predict(L, tiePolicy, seed) : probsToPreds(this.predictProba(L), L.k, tiePolicy, seed);
   }
 
   accuracies(): Float64Array | null {
     return null;
   }
 
-  classBalance(): Float64Array {
+  override classBalance(): Float64Array {
     const k = this.labels.length || 2;
     return new Float64Array(k).fill(1 / k);
   }
 
-  toJSON(): LabelModelJSON {
-    return { model: this.kind, version: 1, labels: this.labels, lfNames: this.lfNames };
+  protected params(): Record<string, unknown> {
+    return {};
   }
 
   static fromJSON(json: LabelModelJSON): MajorityVote {
-    if (json.model !== 'mv') throw new ConfigError(`expected a majority-vote model, got "${json.model}"`);
     const mv = new MajorityVote();
-    mv.labels = [...json.labels];
-    mv.lfNames = [...json.lfNames];
+    mv.restore(json);
+    mv.prior = mv.classBalance();
     return mv;
   }
 }

@@ -1,9 +1,12 @@
+import type { GoldLabels } from '../matrix/checked.js';
 import { ConfigError } from '../util/errors.js';
+import { goldFor, indexLabels } from './gold.js';
 import { TIE_TOLERANCE } from './predict.js';
 
 /**
  * Scores used to compare label models against gold labels: `accuracy`, binary `f1` (class 1 positive, WRENCH's
- * convention) and `f1_macro`. Rows whose gold label is -1 (unlabeled) are skipped.
+ * convention) and `f1_macro`. Rows whose gold label is -1 (unlabeled) are skipped; any other value outside the classes
+ * (-2, 1.5, k) is an error by the one gold rule (see gold.ts), never "unknown".
  */
 export type Metric = 'accuracy' | 'f1' | 'f1_macro';
 export const METRICS: readonly Metric[] = ['accuracy', 'f1', 'f1_macro'];
@@ -14,7 +17,8 @@ export function parseMetric(s: string): Metric {
 }
 
 /** Score of hard predictions (a -1 prediction counts as wrong, and as predicting no positive class). */
-export function scorePredictions(gold: ArrayLike<number>, preds: ArrayLike<number>, k: number, metric: Metric): number {
+export function scorePredictions(goldLabels: GoldLabels | ArrayLike<number>, preds: ArrayLike<number>, k: number, metric: Metric): number {
+  const gold = goldFor(goldLabels, indexLabels(k)).values;
   if (gold.length !== preds.length) throw new RangeError(`${gold.length} gold labels but ${preds.length} predictions`);
   const conf = new Float64Array(k * k); // conf[g·k + p]
   let total = 0;
@@ -22,7 +26,6 @@ export function scorePredictions(gold: ArrayLike<number>, preds: ArrayLike<numbe
   for (let i = 0; i < gold.length; i++) {
     const g = gold[i];
     if (g < 0) continue;
-    checkClass(g, k, 'gold label', i);
     total++;
     const p = preds[i];
     if (p >= 0) checkClass(p, k, 'prediction', i);
@@ -36,7 +39,8 @@ export function scorePredictions(gold: ArrayLike<number>, preds: ArrayLike<numbe
  * Expected score of `probs` under a uniformly random tie-break among the classes within TIE_TOLERANCE of the row's
  * top probability. Deterministic, and lower-variance than one seeded tie-break when choosing among models on a dev set.
  */
-export function expectedScore(gold: ArrayLike<number>, probs: Float64Array, k: number, metric: Metric): number {
+export function expectedScore(goldLabels: GoldLabels | ArrayLike<number>, probs: Float64Array, k: number, metric: Metric): number {
+  const gold = goldFor(goldLabels, indexLabels(k)).values;
   const n = probs.length / k;
   if (gold.length !== n) throw new RangeError(`${gold.length} gold labels but ${n} probability rows`);
   const conf = new Float64Array(k * k);
@@ -45,7 +49,6 @@ export function expectedScore(gold: ArrayLike<number>, probs: Float64Array, k: n
   for (let i = 0; i < n; i++) {
     const g = gold[i];
     if (g < 0) continue;
-    checkClass(g, k, 'gold label', i);
     total++;
     const base = i * k;
     let max = -Infinity;

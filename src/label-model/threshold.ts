@@ -1,5 +1,8 @@
+import type { GoldLabels } from '../matrix/checked.js';
 import { ConfigError } from '../util/errors.js';
 import { hash2 } from '../util/rng.js';
+import { goldFor } from './gold.js';
+import { TIE_TOLERANCE } from './predict.js';
 
 /**
  * Decision thresholds for binary F1 (class 1 positive). Predicting the most probable class maximises expected
@@ -24,11 +27,13 @@ export interface TunedF1Threshold extends F1ThresholdChoice {
    * best on the other folds, and the confusion counts are pooled. An honest estimate to compare models by.
    */
   crossFittedF1: number;
+  /** The pooled cross-fitted confusion counts behind crossFittedF1. */
+  crossFitted: { tp: number; fp: number; fn: number };
 }
 
 /** Best F1 threshold on the rows listed (default: every row whose gold label is 0 or 1). */
-export function bestF1Threshold(gold: ArrayLike<number>, probs: Float64Array, rows?: readonly number[]): F1ThresholdChoice {
-  checkBinary(gold, probs);
+export function bestF1Threshold(goldLabels: GoldLabels | ArrayLike<number>, probs: Float64Array, rows?: readonly number[]): F1ThresholdChoice {
+  const gold = binaryGold(goldLabels, probs);
   const use = rows ?? labelledRows(gold);
   const order = use.filter((i) => gold[i] >= 0).sort((a, b) => probs[2 * b + 1] - probs[2 * a + 1] || a - b);
   let positives = 0;
@@ -64,10 +69,10 @@ export function bestF1Threshold(gold: ArrayLike<number>, probs: Float64Array, ro
  * The best F1 threshold on all labelled rows, and its cross-fitted F1 over `folds` folds (rows assigned to folds by a
  * seeded hash of their index, so the result is reproducible).
  */
-export function tuneF1Threshold(gold: ArrayLike<number>, probs: Float64Array, folds = 5, seed = 0): TunedF1Threshold {
-  checkBinary(gold, probs);
-  if (!Number.isInteger(folds) || folds < 2) throw new ConfigError(`threshold folds must be an integer ≥ 2, got ${folds}`);
-  const rows = labelledRows(gold);
+export function tuneF1Threshold(goldLabels: GoldLabels | ArrayLike<number>, probs: Float64Array, folds = 5, seed = 0, only?: readonly number[]): TunedF1Threshold {
+  const gold = binaryGold(goldLabels, probs);
+  if (!Number.isInteger(folds) || folds < 2) throw new ConfigError(`threshold folds must be an integer ≥ 2, got ${folds}`, { option: 'folds' });
+  const rows = only ? only.filter((i) => gold[i] >= 0) : labelledRows(gold);
   const all = bestF1Threshold(gold, probs, rows);
   let tp = 0;
   let fp = 0;
@@ -86,7 +91,47 @@ export function tuneF1Threshold(gold: ArrayLike<number>, probs: Float64Array, fo
     }
   }
   const denom = 2 * tp + fp + fn;
-  return { ...all, crossFittedF1: denom === 0 ? 0 : (2 * tp) / denom };
+  return { ...all, crossFittedF1: denom === 0 ? 0 : (2 * tp) / denom, crossFitted: { tp, fp, fn } };
+}
+
+/**
+ * Rows without LF evidence: probabilities exactly equal to the class balance (every model here gives a row without
+ * votes exactly its class balance; a covered row lands there only when its votes cancel out, and is no evidence
+ * either). A decision cut is tuned and applied on the other rows only.
+ */
+export function noEvidenceRows(probs: Float64Array, prior: Float64Array): Uint8Array {
+  const k = prior.length;
+  const n = probs.length / k;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let same = true;
+    for (let y = 0; y < k; y++) if (probs[i * k + y] !== prior[y]) { same = false; break; }
+    out[i] = same ? 1 : 0;
+  }
+  return out;
+}
+
+/**
+ * The binary F1 cut for `auto`, tuned on the dev rows with LF evidence only (a cut tuned on rows no LF voted on would
+ * then label every uncovered row at once). Its cross-fitted F1 counts every labelled row: rows with evidence by the
+ * cut, rows without by the class balance's most probable class (ties split evenly, as the expected score does),
+ * so it compares with the most probable class's expected F1 on the same rows.
+ */
+export function tuneCoveredF1Threshold(gold: ArrayLike<number>, probs: Float64Array, prior: Float64Array, folds = 5, seed = 0): TunedF1Threshold {
+  const none = noEvidenceRows(probs, prior);
+  const covered: number[] = [];
+  for (let i = 0; i < gold.length; i++) if (gold[i] >= 0 && !none[i]) covered.push(i);
+  const t = tuneF1Threshold(gold, probs, folds, seed, covered);
+  // The prior's decision on uncovered rows: P(predict class 1).
+  const gap = prior[1] - prior[0];
+  const q1 = Math.abs(gap) <= TIE_TOLERANCE ? 0.5 : gap > 0 ? 1 : 0;
+  let { tp, fp, fn } = t.crossFitted;
+  for (let i = 0; i < gold.length; i++) {
+    if (gold[i] < 0 || !none[i]) continue;
+    if (gold[i] === 1) { tp += q1; fn += 1 - q1; } else fp += q1;
+  }
+  const denom = 2 * tp + fp + fn;
+  return { ...t, crossFittedF1: denom === 0 ? 0 : (2 * tp) / denom, crossFitted: { tp, fp, fn } };
 }
 
 /** Hard labels by threshold: 1 iff P(class 1) > threshold. */
@@ -104,9 +149,9 @@ function labelledRows(gold: ArrayLike<number>): number[] {
   return rows;
 }
 
-function checkBinary(gold: ArrayLike<number>, probs: Float64Array): void {
-  if (probs.length !== 2 * gold.length) throw new RangeError(`${gold.length} gold labels but ${probs.length / 2} probability rows of 2 classes`);
-  for (let i = 0; i < gold.length; i++) {
-    if (gold[i] > 1) throw new ConfigError(`an F1 threshold is for binary tasks; gold label ${gold[i]} at row ${i}`);
-  }
+/** Binary gold labels by the one gold rule (so -2 is an error, not "unknown"). */
+function binaryGold(gold: GoldLabels | ArrayLike<number>, probs: Float64Array): Int32Array {
+  const g = goldFor(gold, ['0', '1'], 'gold label (an F1 threshold is binary)').values;
+  if (probs.length !== 2 * g.length) throw new RangeError(`${g.length} gold labels but ${probs.length / 2} probability rows of 2 classes`);
+  return g;
 }

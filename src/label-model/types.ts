@@ -1,4 +1,6 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
+import type { Probabilities } from '../matrix/checked.js';
+import type { LabelModelKind } from './kinds.js';
 
 /**
  * How `predict` resolves classes tied (within 1e-5) for the top probability: `abstain` (-1), `random` (seeded hash of
@@ -19,6 +21,8 @@ export interface FitReport {
   lossHistory?: number[];
   seconds?: number;
   notes?: string[];
+  /** Signs of a degenerate fit (see collapse.ts); each also appears in `notes`. */
+  warnings?: string[];
   /** `auto` only: each candidate's dev score and the one chosen. */
   selection?: ModelSelection;
 }
@@ -51,10 +55,21 @@ export interface LabelModelJSON {
  * Probabilities are row-major n × k in a Float64Array.
  */
 export interface LabelModel {
-  readonly kind: string;
+  readonly kind: LabelModelKind;
+  /** Classes in vote order; empty until fitted (or loaded). */
+  readonly labels: readonly string[];
+  /** The LFs it was fitted on, in its column order; empty until fitted (or loaded). */
+  readonly lfNames: readonly string[];
   fit(L: LabelMatrix, options?: Record<string, unknown>): FitReport;
   predictProba(L: LabelMatrix): Float64Array;
+  /** Hard labels: `predictFromProbs(predictProba(L))`. */
   predict(L: LabelMatrix, tiePolicy?: TiePolicy, seed?: number): Int32Array;
+  /**
+   * The model's decision rule on probabilities it computed: the most probable class (ties by `tiePolicy`), or for an
+   * `auto` model tuned for binary F1 its dev-tuned cut. Everything that turns this model's probabilities into labels
+   * (predict, sampling's `_label`, disagreements) should call this, so one model gives one label per row.
+   */
+  predictFromProbs(probs: Float64Array | Probabilities, tiePolicy?: TiePolicy, seed?: number): Int32Array;
   /** Learned P(vote correct | LF votes) per LF, or null when the model has no such notion. */
   accuracies(): Float64Array | null;
   /** Learned or assumed class balance P(Y = y). */

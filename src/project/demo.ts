@@ -130,9 +130,10 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const fitted: LabelModel[] = [];
   let selection: { model: string; score: number }[] = [];
   for (const kind of o.quick ? QUICK_DEMO_MODELS : DEMO_MODELS) {
-    const model = createLabelModel(kind);
+    const model: LabelModel = createLabelModel(kind);
     const t0 = performance.now();
-    const report = model.fit(Ltrain, kind === 'auto' ? { dev: { L: Lvalid, gold: validGold }, seed } : { seed });
+    // Models reject options they do not take: the seed goes to auto's folds and mc's (snorkel-preset) start only.
+    const report = model.fit(Ltrain, kind === 'auto' ? { dev: { L: Lvalid, gold: validGold }, seed } : kind === 'mc' ? { seed } : {});
     if (kind === 'auto') selection = (report.selection?.scores ?? []).map((c) => ({ model: c.model, score: c.score }));
     const preds = model.predict(Ltest, 'random', seed);
     scores.push({ model: model.kind, accuracy: scorePredictions(testGold, preds, labels.k, 'accuracy'), seconds: (performance.now() - t0) / 1000 });

@@ -9,7 +9,7 @@ import { defineLabels } from '../matrix/labels.js';
 import { resolve } from 'node:path';
 import { serializeError } from './parallel/protocol.js';
 import type { WatchResult } from './watch.js';
-import { createLabelModel, parseLabelModelKind } from '../label-model/registry.js';
+import { createLabelModel, LABEL_MODELS, parseLabelModelKind, type LabelModelKind } from '../label-model/registry.js';
 import { scoreLabelModel } from '../analysis/score.js';
 
 const port = parentPort!;
@@ -39,7 +39,8 @@ try {
   const kind = options.labelModel ?? 'mc';
   if (gold && kind !== 'none' && gold.some((g) => g >= 0)) {
     const model = createLabelModel(parseLabelModelKind(kind));
-    model.fit(matrix!, { seed: 0 });
+    // Seeded where the model takes a seed (mc's snorkel preset initialises at random); the others are deterministic.
+    model.fit(matrix!, (LABEL_MODELS[model.kind as LabelModelKind].cliOptions as readonly string[]).includes('seed') ? ({ seed: 0 } as never) : undefined);
     const s = scoreLabelModel(model, matrix!, gold);
     result.model = { kind: model.kind, scored: s.scored, accuracy: s.accuracy, f1: s.f1, f1Macro: s.f1Macro, coverage: s.coverage };
   }

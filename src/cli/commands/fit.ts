@@ -2,12 +2,15 @@ import type { CommandModule } from 'yargs';
 import { goldFromRows, readAlignedRows } from '../../data/aligned-rows.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { LabelMatrix } from '../../matrix/label-matrix.js';
-import { AutoLabelModel } from '../../label-model/auto.js';
+import type { CandidateOptions } from '../../label-model/auto.js';
+import { fitLabelModel } from '../../label-model/fit-label-model.js';
+import { LABEL_MODEL_KINDS, type LabelModelKind } from '../../label-model/kinds.js';
 import { parseMetric } from '../../label-model/metrics.js';
-import { createLabelModel, LABEL_MODEL_KINDS, parseLabelModelKind, type LabelModelKind } from '../../label-model/registry.js';
-import type { FitReport, LabelModel, ModelSelection } from '../../label-model/types.js';
+import { LABEL_MODELS, parseLabelModelKind } from '../../label-model/registry.js';
+import { sameLabels } from '../../matrix/checked.js';
 import { ConfigError, DataError } from '../../util/errors.js';
-import { formatTable } from '../format/table.js';
+import { flagOf, withFlagNames } from '../flags.js';
+import { formatFit } from '../format/fit.js';
 import { printJSON, writeJSONFile } from '../output.js';
 
 interface FitArgs {
@@ -31,7 +34,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
   builder: (y) =>
     y
       .option('model', { type: 'string', default: 'mc', describe: `Label model: ${LABEL_MODEL_KINDS.join(', ')} (auto picks the best on --dev)` })
-      .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow, from ballot apply)' })
+      .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow from ballot apply, or a WRENCH .json split)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Where to write the fitted model (.json)' })
       .option('dev', { type: 'string', describe: 'File with gold labels: its rows line up with --L (empty cells = unlabelled), or with --dev-L' })
       .option('dev-L', { type: 'string', describe: 'Label matrix of the --dev rows when they are a separate dev set' })
@@ -52,30 +55,11 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     if (L.n === 0) throw new DataError(a.L, 'the label matrix has no rows: nothing to fit');
     const dev = readDev(a, L);
     if (kind === 'auto' && !dev) throw new ConfigError('--model auto needs --dev FILE and --label-column COL: it picks the model with the best dev score');
-    const options = modelOptions(kind, a, L.k);
-    let selection: ModelSelection | undefined;
-    let model: LabelModel;
-    let report: FitReport;
-    if (dev) {
-      // Score every candidate on dev (auto's selection); keep the requested model, or the best one for auto.
-      const auto = new AutoLabelModel();
-      const autoReport = auto.fit(L, { dev, metric, options: candidateOptions(a, L.k) });
-      selection = autoReport.selection;
-      if (kind === 'auto') {
-        model = auto;
-        report = autoReport;
-      } else {
-        model = createLabelModel(kind);
-        report = model.fit(L, kind === 'wmv' ? { ...options, dev } : options);
-      }
-    } else {
-      model = createLabelModel(kind);
-      report = model.fit(L, options);
-    }
+    const options = flagOptions(kind, a, L.k, true);
+    const { model, report, selection } = withFlagNames(() => fitLabelModel(kind, L, { dev, metric, options: options as never /* flag values checked against the kind's row above */, candidates: candidateOptions(a, L.k) }));
     writeJSONFile(a.out, model.toJSON());
-    const accuracies = model.accuracies();
     if (a.json) {
-      printJSON({ out: a.out, report: { ...report, lossHistory: undefined }, selection, accuracies, classBalance: model.classBalance() });
+      printJSON({ out: a.out, report: { ...report, lossHistory: undefined }, selection, accuracies: model.accuracies(), classBalance: model.classBalance() });
       return;
     }
     process.stdout.write(formatFit(a.out, L, report, model, selection));
@@ -98,7 +82,7 @@ function readDev(a: FitArgs, L: LabelMatrix): { L: LabelMatrix; gold: Int32Array
 
 /** The dev matrix must come from the same LFs and classes as the training matrix, or its scores mean nothing. */
 function assertSameLFs(file: string, L: LabelMatrix, devFile: string, devL: LabelMatrix): void {
-  if (devL.labels.join('\u0000') !== L.labels.join('\u0000')) {
+  if (!sameLabels(devL.labels, L.labels)) {
     throw new ConfigError(`--dev-L ${devFile} has classes ${devL.labels.join(', ')} but --L ${file} has ${L.labels.join(', ')}: apply the same LFs to both`);
   }
   const train = new Set(L.lfNames);
@@ -107,60 +91,39 @@ function assertSameLFs(file: string, L: LabelMatrix, devFile: string, devL: Labe
   }
 }
 
-function parseClassBalance(s: string | undefined, k: number): number[] | undefined {
-  if (s === undefined) return undefined;
-  const p = s.split(',').map((x) => Number(x.trim()));
-  if (p.length !== k || p.some((x) => !(x > 0))) throw new ConfigError(`--class-balance needs ${k} positive numbers, got "${s}"`);
-  return p;
-}
-
-function modelOptions(kind: LabelModelKind, a: FitArgs, k: number, check = true): Record<string, unknown> {
-  const classBalance = parseClassBalance(a['class-balance'], k);
-  if (check && (a.preset !== undefined || a.epochs !== undefined || a.seed !== undefined) && kind !== 'mc' && kind !== 'auto') {
-    throw new ConfigError('--preset, --epochs and --seed apply to --model mc only');
+/** Flag values by option name (only the flags given). */
+function givenOptions(a: FitArgs, k: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (a['class-balance'] !== undefined) {
+    const p = a['class-balance'].split(',').map((x) => Number(x.trim()));
+    if (p.length !== k || p.some((x) => !(x > 0))) throw new ConfigError(`--class-balance needs ${k} positive numbers, got "${a['class-balance']}"`);
+    out.classBalance = p;
   }
-  if (kind === 'mc') {
-    if (a.preset !== undefined && a.preset !== 'ballot' && a.preset !== 'snorkel') throw new ConfigError(`--preset must be ballot or snorkel, got "${a.preset}"`);
-    return { classBalance, preset: a.preset, epochs: a.epochs, seed: a.seed };
+  if (a.preset !== undefined) {
+    if (a.preset !== 'ballot' && a.preset !== 'snorkel') throw new ConfigError(`--preset must be ballot or snorkel, got "${a.preset}"`);
+    out.preset = a.preset;
   }
-  if (kind === 'mv' || kind === 'auto') return {};
-  return { classBalance };
-}
-
-function candidateOptions(a: FitArgs, k: number): Record<string, Record<string, unknown>> {
-  const kinds = ['wmv', 'ds', 'triplet', 'mc'] as const;
-  const out: Record<string, Record<string, unknown>> = Object.fromEntries(kinds.map((kind) => [kind, modelOptions(kind, a, k, false)]));
-  // mc+balance estimates the class balance itself; a given --class-balance makes it the same as mc.
-  out['mc+balance'] = { ...out.mc, classBalance: undefined };
+  if (a.epochs !== undefined) out.epochs = a.epochs;
+  if (a.seed !== undefined) out.seed = a.seed;
   return out;
 }
 
-function formatFit(out: string, L: LabelMatrix, r: FitReport, model: LabelModel, selection?: ModelSelection): string {
-  const lines: string[] = [];
-  const chosen = model instanceof AutoLabelModel ? `auto → ${selection?.chosen ?? model.chosen().kind}` : model.kind;
-  lines.push(`${chosen} fitted on ${r.n.toLocaleString('en-US')} rows × ${r.m} LFs × ${r.k} classes in ${(r.seconds ?? 0).toFixed(2)} s → ${out}`);
-  const conv = r.iterations ? `; ${r.iterations} iterations, ${r.converged ? 'converged' : 'not converged'}` : '';
-  lines.push(`rows without votes (get the class balance): ${r.uncoveredRows.toLocaleString('en-US')}${conv}`);
-  const p = model.classBalance();
-  lines.push(`class balance: ${L.labels.map((name, y) => `${name} ${p[y].toFixed(3)}`).join(', ')}`);
-  for (const note of r.notes ?? []) lines.push(`note: ${note}`);
-  if (selection) {
-    lines.push('');
-    lines.push(`dev ${selection.metric} on ${selection.devRows.toLocaleString('en-US')} labelled rows:`);
-    const tuned = selection.scores.some((s) => s.threshold !== undefined);
-    const header = tuned ? ['model', selection.metric, `F1 threshold P(${L.labels[1]})`, ''] : ['model', selection.metric, ''];
-    lines.push(formatTable(header, selection.scores.map((s) => [
-      s.model, Number.isNaN(s.score) ? `failed: ${s.error}` : s.score,
-      ...(tuned ? [s.threshold === undefined ? '' : s.threshold.toPrecision(4)] : []),
-      s.model === selection.chosen ? 'best' : '',
-    ])));
-    if (tuned) lines.push('a threshold is listed where one tuned on dev beat the most probable class; its score is cross-fitted');
-    if (selection.threshold !== undefined && model instanceof AutoLabelModel) lines.push(`predict labels ${L.labels[1]} iff P(${L.labels[1]}) > ${selection.threshold!.toPrecision(4)} (binary F1 threshold tuned on dev)`);
+/** The options of one kind from the flags its table row accepts; with `strict`, a flag it does not take is an error. */
+function flagOptions(kind: LabelModelKind, a: FitArgs, k: number, strict: boolean): Record<string, unknown> {
+  const given = givenOptions(a, k);
+  // auto passes each flag on to the candidates that take it.
+  const accepted: readonly string[] = kind === 'auto' ? [...new Set(Object.values(LABEL_MODELS).flatMap((s) => s.cliOptions))] : LABEL_MODELS[kind].cliOptions;
+  const refused = Object.keys(given).filter((opt) => !accepted.includes(opt));
+  if (strict && refused.length) {
+    const takers = LABEL_MODEL_KINDS.filter((x) => refused.every((opt) => (LABEL_MODELS[x].cliOptions as readonly string[]).includes(opt)));
+    throw new ConfigError(`${refused.map((opt) => flagOf(opt) ?? opt).join(', ')} ${refused.length > 1 ? 'apply' : 'applies'} to --model ${takers.join(', ') || '(none)'} only`);
   }
-  const acc = model.accuracies();
-  if (acc) {
-    lines.push('');
-    lines.push(formatTable(['lf', 'learned accuracy'], L.lfNames.map((name, j) => [name, acc[j]])));
-  }
-  return `${lines.join('\n')}\n`;
+  return kind === 'auto' ? {} : Object.fromEntries(Object.entries(given).filter(([opt]) => accepted.includes(opt)));
+}
+
+/** Each auto candidate's options from the flags it takes; mc+balance estimates its class balance itself. */
+function candidateOptions(a: FitArgs, k: number): CandidateOptions {
+  const of = (kind: LabelModelKind) => flagOptions(kind, a, k, false);
+  const { classBalance: _given, ...mcRest } = of('mc');
+  return { wmv: of('wmv'), ds: of('ds'), triplet: of('triplet'), mc: of('mc'), 'mc+balance': mcRest };
 }

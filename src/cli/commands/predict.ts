@@ -1,12 +1,12 @@
-import { readLabelModelFile } from '../model-file.js';
 import type { CommandModule } from 'yargs';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import { writeRows } from '../../data/write.js';
-import { AutoLabelModel } from '../../label-model/auto.js';
-import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
+import { TIE_POLICIES } from '../../label-model/predict.js';
+import { predictionRecords } from '../../label-model/records.js';
 import type { TiePolicy } from '../../label-model/types.js';
 import { ConfigError } from '../../util/errors.js';
-import { formatTable } from '../format/table.js';
+import { formatPredict } from '../format/predict.js';
+import { readLabelModelFile } from '../model-file.js';
 import { printJSON } from '../output.js';
 
 interface PredictArgs {
@@ -24,9 +24,9 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
   builder: (y) =>
     y
       .option('model', { type: 'string', demandOption: true, describe: 'Fitted label model (.json, from ballot fit)' })
-      .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow, from ballot apply)' })
+      .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow from ballot apply, or a WRENCH .json split)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Output: .csv, .tsv, .jsonl or .arrow with columns row, label, label_index, p_<class>…' })
-      .option('tie-policy', { type: 'string', default: 'abstain', describe: 'Classes tied for the top probability: abstain (label empty, index -1), random (seeded) or snorkel (Snorkel\'s deterministic pick, sha1 of the row index). An auto model fitted for binary F1 uses its dev-tuned threshold instead' })
+      .option('tie-policy', { type: 'string', default: 'abstain', describe: 'Classes tied for the top probability: abstain (label empty, index -1), random (seeded) or snorkel (Snorkel\'s deterministic pick, sha1 of the row index). An auto model fitted for binary F1 uses its dev-tuned threshold on rows with votes instead' })
       .option('seed', { type: 'number', default: 0, describe: 'Seed of the random tie-break' })
       .option('json', { type: 'boolean', describe: 'Print the summary as JSON' })
       .example('$0 predict --model model.json --L L.arrow --out probs.csv', 'probabilistic labels as CSV') as any,
@@ -37,36 +37,10 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const t0 = performance.now();
     const L = loadLabelMatrix(a.L);
     const model = readLabelModelFile(a.model, { matrix: { L, file: a.L } });
-    const probs = model.predictProba(L);
-    const { k, n } = L;
-    // An auto model chosen for binary F1 labels by its dev-tuned threshold, not by the most probable class.
-    const preds = model instanceof AutoLabelModel ? model.decide(probs, k, tiePolicy, a.seed) : probsToPreds(probs, k, tiePolicy, a.seed);
-    const probColumns = L.labels.map((name) => `p_${name}`);
-    const columns = ['row', 'label', 'label_index', ...probColumns];
-    const rows = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const r: Record<string, unknown> = { row: i, label: preds[i] >= 0 ? L.labels[preds[i]] : '', label_index: preds[i] };
-      for (let y = 0; y < k; y++) r[probColumns[y]] = probs[i * k + y];
-      rows[i] = r;
-    }
-    // Pinned so p_* stay Float64 in Arrow even when every probability is 0 or 1 (majority vote).
-    const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
-    writeRows(a.out, rows, { columns, types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types } });
-    const counts = new Array(k + 1).fill(0);
-    for (let i = 0; i < n; i++) counts[preds[i] + 1]++;
-    const summary = {
-      out: a.out, model: model.kind, rows: n,
-      perClass: Object.fromEntries(L.labels.map((name, y) => [name, counts[y + 1]])),
-      abstained: counts[0],
-      seconds: (performance.now() - t0) / 1000,
-    };
-    if (a.json) {
-      printJSON(summary);
-      return;
-    }
-    const lines = [`${model.kind}: ${n.toLocaleString('en-US')} rows → ${a.out} in ${summary.seconds.toFixed(2)} s`];
-    lines.push(formatTable(['label', 'rows'], [...L.labels.map((name, y): [string, number] => [name, counts[y + 1]]), ['(tie, abstained)', counts[0]]]));
-    process.stdout.write(`${lines.join('\n')}\n`);
+    const rec = predictionRecords(model, L, tiePolicy, a.seed);
+    writeRows(a.out, rec.rows, { columns: rec.columns, types: rec.types });
+    const summary = { out: a.out, model: model.kind, rows: L.n, perClass: rec.perClass, abstained: rec.abstained, seconds: (performance.now() - t0) / 1000 };
+    if (a.json) printJSON(summary);
+    else process.stdout.write(formatPredict(summary));
   },
 };
-

@@ -1,0 +1,91 @@
+import type { LabelMatrix } from '../matrix/label-matrix.js';
+import { ABSTAIN } from '../matrix/labels.js';
+import type { FitReport, LabelModel } from './types.js';
+
+/** At most this many rows with votes are read (evenly spaced), so the check costs little on a large matrix. */
+const SAMPLE_ROWS = 20_000;
+
+/**
+ * Signs that a fit degenerated, read off the training matrix beside majority vote on the rows with votes:
+ * - a class absorbs (almost) everything: ≥ 95% of the rows go to one class that majority vote gives 10 points fewer;
+ * - a class vanishes: one majority vote gives ≥ 5% of the rows gets under a fifth of that;
+ * - most LFs are below chance: learned accuracy < 1/k for more than half of the LFs;
+ * - its labels on those rows are far from majority vote's class mix (total variation > 0.1);
+ * - the classes look switched: the model agrees with majority vote on under half the rows where MV has one winner.
+ * `classMix: false` leaves out the class-mix sign (a model may rightly move the mix; the DS guard refits on the
+ * other, harder signs only). Each sign is one sentence; none is an error (a model may be right to disagree with MV), but a user must be told.
+ */
+export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { classMix?: boolean } = {}): string[] {
+  const { n, m, k, votes } = L;
+  const rows: number[] = [];
+  const counts = L.voteCounts();
+  let covered = 0;
+  for (let i = 0; i < n; i++) if (counts[i] > 0) covered++;
+  const stride = Math.max(1, Math.ceil(covered / SAMPLE_ROWS));
+  for (let i = 0, c = 0; i < n; i++) if (counts[i] > 0 && c++ % stride === 0) rows.push(i);
+  const warnings: string[] = [];
+  if (rows.length > 0) {
+    const probs = model.predictProba(L.selectRows(rows));
+    const modelShare = new Float64Array(k);
+    const mvShare = new Float64Array(k);
+    const tally = new Int32Array(k);
+    let decided = 0;
+    let agree = 0;
+    rows.forEach((i, r) => {
+      const top = argmax(probs, r * k, k);
+      modelShare[top]++;
+      tally.fill(0);
+      for (let j = 0; j < m; j++) if (votes[i * m + j] !== ABSTAIN) tally[votes[i * m + j]]++;
+      const max = Math.max(...tally);
+      const winners = tally.filter((t) => t === max).length;
+      for (let y = 0; y < k; y++) if (tally[y] === max) mvShare[y] += 1 / winners;
+      if (winners === 1) {
+        decided++;
+        if (tally[top] === max) agree++;
+      }
+    });
+    const pct = (x: number) => `${Math.round((100 * x) / rows.length)}%`;
+    for (let y = 0; y < k; y++) {
+      if (modelShare[y] >= 0.95 * rows.length && mvShare[y] <= modelShare[y] - 0.1 * rows.length) {
+        warnings.push(`class ${L.labels[y]} absorbs ${pct(modelShare[y])} of the rows with votes (majority vote gives it ${pct(mvShare[y])}): the fit may have collapsed`);
+      }
+      if (mvShare[y] >= 0.05 * rows.length && modelShare[y] < mvShare[y] / 5) {
+        warnings.push(`class ${L.labels[y]} vanished: ${pct(modelShare[y])} of the rows with votes (majority vote gives it ${pct(mvShare[y])})`);
+      }
+    }
+    let tv = 0;
+    for (let y = 0; y < k; y++) tv += Math.abs(modelShare[y] - mvShare[y]) / 2;
+    if ((options.classMix ?? true) && tv > 0.1 * rows.length && !warnings.length) {
+      const shares = (x: Float64Array) => L.labels.map((name, y) => `${name} ${pct(x[y])}`).join(', ');
+      warnings.push(`its labels on the rows with votes (${shares(modelShare)}) are far from majority vote's (${shares(mvShare)}): check it against gold labels before trusting it`);
+    }
+    if (decided >= 20 && agree < 0.5 * decided) {
+      warnings.push(`agrees with majority vote on only ${Math.round((100 * agree) / decided)}% of the rows where majority vote has one winner: classes may be switched or the fit degenerate`);
+    }
+  }
+  const acc = model.accuracies();
+  if (acc && acc.length >= 3) {
+    const below = acc.filter((a) => a < 1 / k).length;
+    if (below > acc.length / 2) warnings.push(`${below} of ${acc.length} LFs have a learned accuracy below chance (1/${k}): the model reads most votes as evidence against their class`);
+  }
+  return warnings;
+}
+
+/** Adds the collapse warnings of a fit to its report (`warnings`, and as notes so every reader sees them). */
+export function withCollapseCheck(model: LabelModel, L: LabelMatrix, report: FitReport): FitReport {
+  return withWarnings(report, collapseWarnings(model, L));
+}
+
+/** Adds warnings already computed to a fit report. */
+export function withWarnings(report: FitReport, warnings: string[]): FitReport {
+  if (warnings.length === 0) return report;
+  report.warnings = [...(report.warnings ?? []), ...warnings];
+  report.notes = [...(report.notes ?? []), ...warnings.map((w) => `possible degenerate fit: ${w}`)];
+  return report;
+}
+
+function argmax(x: Float64Array, from: number, k: number): number {
+  let best = 0;
+  for (let y = 1; y < k; y++) if (x[from + y] > x[from + best]) best = y;
+  return best;
+}
