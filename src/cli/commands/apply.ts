@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { applyFile, type ApplyFileReport } from '../../lf/apply-file.js';
+import { applyDistributed } from '../../distributed/coordinator.js';
 import { printJSON } from '../output.js';
 import { ConfigError } from '../../util/errors.js';
 
@@ -14,6 +15,10 @@ interface ApplyArgs {
   cache: boolean;
   'cache-dir'?: string;
   json?: boolean;
+  queue?: string;
+  store?: string;
+  'shard-rows'?: number;
+  attempts: number;
 }
 
 export const applyCommand: CommandModule<object, ApplyArgs> = {
@@ -30,8 +35,13 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .option('batch-size', { type: 'number', default: 8192, describe: 'Rows per batch read and sent to a worker' })
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse cached columns of unchanged LFs (--no-cache to re-apply all)' })
       .option('cache-dir', { type: 'string', describe: 'Cache directory (default .ballot-cache next to --out)' })
-      .option('json', { type: 'boolean', describe: 'Print the report as JSON' }) as any,
+      .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
+      .option('queue', { type: 'string', describe: 'Distributed: Redis URL (redis://host:6379/0); shards go to `ballot worker` processes' })
+      .option('store', { type: 'string', describe: 'Distributed: shard store directory shared with the workers (default .ballot-shards next to --out)' })
+      .option('shard-rows', { type: 'number', describe: 'Distributed: rows per shard (default 65536)' })
+      .option('attempts', { type: 'number', default: 3, describe: 'Distributed: attempts per shard before the run fails' }) as any,
   handler: async (a) => {
+    if (a.queue !== undefined) return applyQueued(a);
     if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
     const report = await applyFile({
       data: a.data,
@@ -48,6 +58,21 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
     else process.stdout.write(formatApplyReport(report));
   },
 };
+
+/** `apply --queue`: the distributed run (src/distributed), progress on stderr. */
+async function applyQueued(a: ApplyArgs): Promise<void> {
+  if (a.workers !== undefined) throw new ConfigError('--workers is for a single-process apply; with --queue, start `ballot worker` processes');
+  const tty = process.stderr.isTTY && !process.env.CI;
+  const r = await applyDistributed({
+    data: a.data, lfs: a.lfs, out: a.out, queue: a.queue!, store: a.store, shardRows: a['shard-rows'], attempts: a.attempts,
+    labels: a.labels ? a.labels.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    onError: a['on-error'], batchSize: a['batch-size'],
+    onProgress: (p) => process.stderr.write(`${tty ? '\r' : ''}shards ${p.done}/${p.total} done${p.reused ? ` (${p.reused} from the store)` : ''}${tty ? '' : '\n'}`),
+  });
+  if (tty) process.stderr.write('\n');
+  if (a.json) printJSON(r);
+  else process.stdout.write(`${r.rows.toLocaleString('en-US')} rows × ${r.lfs.length} LFs → ${r.out} (+ statistics ${r.stats}) in ${r.seconds.toFixed(2)} s: ${r.shards} shards, ${r.reusedShards} from the store\n`);
+}
 
 /** The human-readable apply report: what ran, what came from the cache and why, errors per LF. */
 export function formatApplyReport(r: ApplyFileReport): string {

@@ -9,7 +9,10 @@ import { disagreementsCommand } from './disagreements.js';
 import { fitCommand } from './fit.js';
 import { predictCommand } from './predict.js';
 import { sampleCommand } from './sample.js';
+import { workerCommand } from './worker.js';
+import { fitStatsCommand } from './fit-stats.js';
 
 // Every CLI command, one module each. Each command only parses flags and calls the library.
 export const commands: CommandModule<any, any>[] = [
-  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand, sampleCommand];
+  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand, sampleCommand,
+  workerCommand, fitStatsCommand];
