@@ -42,7 +42,9 @@ export async function startRedis(): Promise<{ url: string; port: number; proc: C
 
 export interface WorkerProc {
   proc: ChildProcess;
+  /** stdout and stderr. */
   out: () => string;
+  stdout: () => string;
   /** Resolves when stdout matches. */
   waitFor: (re: RegExp, ms?: number) => Promise<RegExpMatchArray>;
   kill: (signal?: NodeJS.Signals) => Promise<void>;
@@ -72,6 +74,7 @@ export function spawnBallot(args: string[], env: Record<string, string> = {}, cw
   return {
     proc,
     out: () => out + err,
+    stdout: () => out,
     waitFor: (re, ms = 30_000) =>
       new Promise((res, rej) => {
         const t = setTimeout(() => rej(new Error(`timed out waiting for ${re}; output:\n${out}\n${err}`)), ms);
@@ -87,8 +90,8 @@ export function spawnBallot(args: string[], env: Record<string, string> = {}, cw
 
 /**
  * A project with `rows` rows (id, text, x) and 12 LFs. On the worker side, env BALLOT_TEST_SLOW="id,id:ms" makes the
- * `slow` LF sleep on those rows and BALLOT_TEST_POISON=id makes `poison` throw there: the code (and fingerprint) is
- * the same as in the single-process run, which sets neither.
+ * `slow` LF sleep on those rows and the `poison` LF throws on a row whose text is POISON (not in
+ * this data): the code (and fingerprint) is the same as in the single-process run, which sleeps nowhere.
  */
 export function writeProject(root: string, rows: number, lfTweak = ''): { data: string; lfs: string } {
   mkdirSync(join(root, 'lfs'), { recursive: true });
@@ -113,13 +116,14 @@ export function writeProject(root: string, rows: number, lfTweak = ''): { data: 
     "import { defineLabels, keywordLF, labelingFunction, ABSTAIN } from 'ballot';",
     "export const labels = defineLabels(['HAM', 'SPAM'] as const);",
     ...words.map((w, i) => `export const kw${i} = keywordLF({ name: 'kw_${w}', keywords: ['${w}'], label: '${i < 5 ? 'SPAM' : 'HAM'}', field: 'text' });`),
+    // Declared in export-name order: tsx (the CLI) lists a module's exports sorted, vitest in declaration order.
+    "export const poison = labelingFunction({ name: 'poison', vote: (r: { id: string; text: string; x: string }) => {",
+    "  if (r.text === 'POISON') throw new Error('poisoned row ' + r.id);",
+    "  return Number(r.x) < 20 ? 'HAM' : ABSTAIN; } });",
     "const slowRows = new Map((process.env.BALLOT_TEST_SLOW ?? '').split(',').filter(Boolean).map((p) => [p.split(':')[0], Number(p.split(':')[1] ?? 1500)]));",
     "export const slow = labelingFunction({ name: 'slow', vote: (r: { id: string; x: string }) => {",
     '  const ms = slowRows.get(r.id); if (ms) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);',
     `  return Number(r.x) > ${lfTweak ? 80 : 70} ? 'SPAM' : ABSTAIN; } });`,
-    "export const poison = labelingFunction({ name: 'poison', vote: (r: { id: string; x: string }) => {",
-    "  if (r.id === process.env.BALLOT_TEST_POISON) throw new Error('poisoned row ' + r.id);",
-    "  return Number(r.x) < 20 ? 'HAM' : ABSTAIN; } });",
   ];
   writeFileSync(join(root, 'lfs', 'lfs.ts'), `${lf.join('\n')}\n`);
   return { data, lfs: join(root, 'lfs', 'lfs.ts') };

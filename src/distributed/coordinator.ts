@@ -205,7 +205,15 @@ async function runFlow(f: FlowInput): Promise<MergeResult> {
         if (!merged) merged = f.merge(); // merged by an earlier coordinator of this run: outputs are in place; re-merge is cheap and idempotent
         break;
       }
-      if (st === 'failed') throw await shardFailure(parent, shardQueue, f);
+      if (st === 'failed') {
+        const error = await shardFailure(parent, shardQueue, f);
+        // The run is over: take its shards that have not started off the queue (running ones finish harmlessly).
+        for (const s of f.pending) {
+          const child = await shardQueue.getJob(childId(f.run, s));
+          if (child && ['waiting', 'delayed', 'prioritized'].includes(await child.getState())) await child.remove().catch(() => {});
+        }
+        throw error;
+      }
       const counts = await parent.getDependenciesCount({ processed: true });
       const done = f.reusedShards + (counts.processed ?? 0);
       if (done !== last) f.onProgress?.({ done, total, reused: f.reusedShards });
@@ -227,10 +235,19 @@ async function runFlow(f: FlowInput): Promise<MergeResult> {
 /** The error naming the shard that failed the run, with its last failure reason. */
 async function shardFailure(parent: Job, shardQueue: Queue, f: FlowInput): Promise<Error> {
   const m = /child (\S+) failed/.exec(parent.failedReason ?? '');
-  const id = m ? m[1].split(':').at(-1)! : undefined;
-  const child = id ? await shardQueue.getJob(id) : undefined;
+  let child = m ? await shardQueue.getJob(m[1].split(':').at(-1)!) : undefined;
+  if (!child) {
+    // The parent's reason did not name the child: look for the failed one among the run's shards.
+    for (const s of f.pending) {
+      const c = await shardQueue.getJob(childId(f.run, s));
+      if (c && (await c.getState()) === 'failed') {
+        child = c;
+        break;
+      }
+    }
+  }
   const shard = child ? f.shards[(child.data as ShardJobData).shard.index] : undefined;
-  if (!child || !shard) return new ConfigError(`the distributed run failed: ${parent.failedReason}`);
+  if (!child || !shard) return new ConfigError(`the distributed run failed: ${parent.failedReason ?? 'a shard failed (its job is gone)'}`);
   const where = describeShard(shard, f.shards.length, f.dataShown);
   const reason = child.failedReason ?? 'unknown reason';
   const tries = `${child.attemptsMade} attempt${child.attemptsMade === 1 ? '' : 's'}`;
