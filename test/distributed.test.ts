@@ -102,6 +102,15 @@ describe('distributed apply on BullMQ + Redis', () => {
     const ds = await runCli('fit-stats', '--model', 'ds', '--stats', join(root, 'dist', 'L.stats'), '--out', join(root, 'dist', 'ds.json'));
     expect(ds.err).toMatch(/"ds" cannot fit from statistics: it needs each row's votes/);
 
+    // Sharded predict (random ties: uncovered rows tie, and the pick hashes the global row) = predict on the merged matrix.
+    const tie = ['--tie-policy', 'random', '--seed', '3'];
+    const p1 = await runCli('predict', '--model', join(root, 'single', 'mc.json'), '--L', join(root, 'single', 'L.arrow'), '--out', join(root, 'single', 'p.csv'), ...tie);
+    const p2 = await runCli('predict', '--queue', redis.url, '--model', join(root, 'single', 'mc.json'), '--L', join(root, 'dist', 'L.arrow'), '--out', join(root, 'dist', 'p.csv'), ...tie);
+    expect(p1.code, p1.err).toBe(0);
+    expect(p2.code, p2.err).toBe(0);
+    expect(p2.out).toMatch(/20,000 rows .* \(5 shards, 0 from the store\)/);
+    expect(readFileSync(join(root, 'dist', 'p.csv')).equals(readFileSync(join(root, 'single', 'p.csv')))).toBe(true);
+
     // A re-run finds every shard in the store and enqueues nothing.
     const again = await run('dist');
     expect(again.reusedShards).toBe(5);

@@ -126,7 +126,7 @@ export async function applyDistributed(options: DistributedApplyOptions): Promis
   let mergeSeconds = 0;
   const merge = (): MergeResult => {
     const tm = performance.now();
-    const r = mergeShards({ store, stats: statsKeys, lfNames, labels, out: options.matrix === false ? undefined : out, statsOut });
+    const r = mergeShards({ store, stats: statsKeys, shards, lfNames, labels, out: options.matrix === false ? undefined : out, statsOut });
     mergeSeconds = (performance.now() - tm) / 1000;
     return r;
   };
@@ -139,7 +139,7 @@ export async function applyDistributed(options: DistributedApplyOptions): Promis
       lfFiles, lfs, labels, onError, batchSize, segments: segments[s.index], stats: statsKeys[s.index],
     });
     result = await runFlow({
-      target, run, shards, pending, jobData, attempts, merge, onProgress: options.onProgress, reusedShards,
+      jobName: 'shard', target, run, shards, pending, jobData, attempts, merge, onProgress: options.onProgress, reusedShards,
       lockDurationMs: options.lockDurationMs ?? 30_000, dataShown: data,
     });
   }
@@ -150,24 +150,26 @@ export async function applyDistributed(options: DistributedApplyOptions): Promis
   };
 }
 
-interface FlowInput {
+export interface FlowInput<R = MergeResult> {
+  /** Job name of the children: 'shard' (apply) or 'predict'. */
+  jobName: string;
   target: ReturnType<typeof parseRedisUrl>;
   run: string;
   shards: Shard[];
   pending: Shard[];
-  jobData: (s: Shard) => ShardJobData;
+  jobData: (s: Shard) => object;
   attempts: number;
-  merge: () => MergeResult;
+  merge: () => R;
   onProgress?: DistributedApplyOptions['onProgress'];
   reusedShards: number;
   lockDurationMs: number;
   dataShown: string;
 }
 
-const childId = (run: string, s: Shard): string => `${run.slice(0, 16)}-${s.index}`;
+export const childId = (run: string, s: Shard): string => `${run.slice(0, 16)}-${s.index}`;
 
 /** Enqueues (or resumes) the run's flow, serves its merge job here, and waits for it. */
-async function runFlow(f: FlowInput): Promise<MergeResult> {
+export async function runFlow<R>(f: FlowInput<R>): Promise<R> {
   const connection = bullConnection(f.target);
   const mergeQueue = new Queue(mergeQueueName(f.run), { connection });
   const shardQueue = new Queue(SHARD_QUEUE, { connection });
@@ -187,17 +189,17 @@ async function runFlow(f: FlowInput): Promise<MergeResult> {
         data: { run: f.run },
         opts: { jobId: f.run },
         children: f.pending.map((s) => ({
-          name: 'shard',
+          name: f.jobName,
           queueName: SHARD_QUEUE,
           data: f.jobData(s),
           opts: { jobId: childId(f.run, s), attempts: f.attempts, backoff: { type: 'fixed', delay: 200 }, failParentOnFailure: true },
         })),
       });
     }
-    let merged: MergeResult | undefined;
+    let merged: R | undefined;
     worker = new Worker(mergeQueueName(f.run), async () => {
       merged = f.merge();
-      return { rows: merged.rows };
+      return { done: true };
     }, { connection, lockDuration: f.lockDurationMs });
     worker.on('error', () => {});
     const total = f.shards.length;
@@ -238,7 +240,7 @@ async function runFlow(f: FlowInput): Promise<MergeResult> {
 }
 
 /** The error naming the shard that failed the run, with its last failure reason. */
-async function shardFailure(parent: Job, shardQueue: Queue, f: FlowInput): Promise<Error> {
+async function shardFailure<R>(parent: Job, shardQueue: Queue, f: FlowInput<R>): Promise<Error> {
   const m = /child (\S+) failed/.exec(parent.failedReason ?? '');
   let child = m ? await shardQueue.getJob(m[1].split(':').at(-1)!) : undefined;
   if (!child) {

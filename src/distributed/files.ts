@@ -1,5 +1,6 @@
 import { OverlapStats } from '../label-model/stats.js';
 import { DataError } from '../util/errors.js';
+import type { Shard } from './shards.js';
 
 /**
  * The two kinds of shard output in the store. A segment is one LF's votes on one shard (`seg/<key>.bin`: magic,
@@ -38,6 +39,9 @@ export interface StatsHeader {
   /** Segment keys per LF, in lfNames order (shard stats only). */
   segments?: string[];
   uncovered: number;
+  /** Merged statistics only: the store and the shards (stats key, rows, range) they came from. */
+  store?: string;
+  shards?: { stats: string; rows: number; shard: Shard }[];
 }
 
 /** A stats file: magic, header length, JSON header, then the d(d+1)/2 upper-triangle counts as Float64. */

@@ -5,13 +5,16 @@ import { ColumnCache } from '../lf/cache.js';
 import { writeLabelMatrixFromColumns } from '../lf/matrix-writer.js';
 import { OverlapStats } from '../label-model/stats.js';
 import { DataError } from '../util/errors.js';
-import { decodeSegment, decodeStats, encodeStats } from './files.js';
+import { decodeSegment, decodeStats, encodeStats, type StatsHeader } from './files.js';
+import type { Shard } from './shards.js';
 import type { ShardStore } from './store.js';
 
 export interface MergeInput {
   store: ShardStore;
   /** Stats keys in shard order. */
   stats: string[];
+  /** The shards, in order (recorded in the merged statistics so that predict can shard the same way). */
+  shards: Shard[];
   lfNames: string[];
   labels: string[];
   /** The label matrix to write (.arrow); undefined = statistics only. */
@@ -74,7 +77,10 @@ export function mergeShards(input: MergeInput): MergeResult {
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  const header = { rows: n, lfNames, labels, errorCounts, uncovered: total.uncovered };
+  const header: StatsHeader = {
+    rows: n, lfNames, labels, errorCounts, uncovered: total.uncovered, store: store.location,
+    shards: input.shards.map((shard, i) => ({ stats: input.stats[i], rows: shards[i].rows, shard })),
+  };
   // The merged statistics are a plain file next to the matrix (not a store key): `ballot fit-stats` reads it.
   writeFileAtomic(input.statsOut, encodeStats(header, total));
   return { rows: n, errorCounts, uncovered: total.uncovered };

@@ -62,17 +62,19 @@ function scanBreaks(path: string, n: number, quote: number, hasHeader: boolean):
       const got = readSync(fd, buf, 0, buf.length, pos);
       if (got === 0) break;
       const view = buf.subarray(0, got);
+      // Next quote and next line break at or after i, each searched again only once i has passed it (linear per chunk).
+      let q = quote >= 0 ? view.indexOf(quote, 0) : -1;
+      let nl = view.indexOf(10, 0);
       let i = 0;
       while (i < got) {
+        if (q >= 0 && q < i) q = view.indexOf(quote, i);
         if (inQuote) {
-          const q = view.indexOf(quote, i);
           if (q < 0) break;
           inQuote = false; // "" (an escaped quote) toggles twice: parity is all that matters
           i = q + 1;
           continue;
         }
-        const nl = view.indexOf(10, i);
-        const q = quote >= 0 ? view.indexOf(quote, i) : -1;
+        if (nl >= 0 && nl < i) nl = view.indexOf(10, i);
         if (q >= 0 && (nl < 0 || q < nl)) {
           inQuote = true;
           i = q + 1;

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import type { Discovery } from '../lf/discovery.js';
 import { ConfigError } from '../util/errors.js';
 import { SHARD_QUEUE, type ShardJobData, type ShardJobResult } from './job.js';
+import { processPredictShard, type PredictJobData } from './predict.js';
 import { processShard } from './process-shard.js';
 import { bullConnection, parseRedisUrl, pingRedis } from './redis.js';
 import { DirectoryStore } from './store.js';
@@ -44,12 +45,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const store = options.store ? new DirectoryStore(options.store) : undefined;
   const discoveries = new Map<string, Promise<Discovery>>();
   const emit = options.onEvent ?? (() => {});
-  const worker = new Worker<ShardJobData, ShardJobResult>(
+  const worker = new Worker<ShardJobData | PredictJobData, ShardJobResult>(
     SHARD_QUEUE,
     async (job) => {
       const d = job.data;
       emit({ type: 'start', shard: d.shard.index, shards: d.shardCount, job: job.id!, attempt: job.attemptsMade + 1 });
-      const result = await processShard(d, { store, project: options.project, discoveries });
+      const result = job.name === 'predict'
+        ? await processPredictShard(d as PredictJobData, { store })
+        : await processShard(d as ShardJobData, { store, project: options.project, discoveries });
       emit({ type: 'done', result, shards: d.shardCount, job: job.id! });
       return result;
     },

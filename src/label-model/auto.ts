@@ -140,12 +140,12 @@ export class AutoLabelModel implements LabelModel {
   }
 
   /** `predict` from probabilities already computed with `predictProba`. */
-  decide(probs: Float64Array, k: number, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
+  decide(probs: Float64Array, k: number, tiePolicy: TiePolicy = 'abstain', seed = 0, rowOffset = 0): Int32Array {
     if (this.threshold !== null) {
       if (k !== 2) throw new ConfigError(`auto model has a binary decision threshold; got ${k} classes`);
       return predsAtThreshold(probs, this.threshold);
     }
-    return probsToPreds(probs, k, tiePolicy, seed);
+    return probsToPreds(probs, k, tiePolicy, seed, rowOffset);
   }
 
   /** The binary F1 decision threshold on P(class 1) chosen on dev, or null (most probable class). */
