@@ -126,6 +126,11 @@ describe('distributed apply on BullMQ + Redis', () => {
     await expect(run('poison', { data: poisoned, attempts: 2 })).rejects.toThrow(
       /shard 2\/5 \(.*poisoned\.csv bytes \d+–\d+\) failed after 2 attempts: row 1000 of the shard: labeling function "poison" failed on row 1000: poisoned row 5000/,
     );
+    // Under onError 'abstain' the run goes through, with the same matrix (error counts included) as a single process.
+    const r = await run('poison', { data: poisoned, onError: 'abstain' });
+    expect(r.errorCounts.reduce((a, b) => a + b, 0)).toBe(1);
+    await applyFile({ data: poisoned, lfs: [project.lfs], out: join(root, 'poison-single', 'L.arrow'), workers: 1, cache: false, progress: false, cwd: root, onError: 'abstain' });
+    expect(readFileSync(join(root, 'poison', 'L.arrow')).equals(readFileSync(join(root, 'poison-single', 'L.arrow')))).toBe(true);
   }, 30_000);
 
   it('a worker killed (SIGKILL) mid-shard leaves no partial output; the shard is retried elsewhere, result identical', async () => {

@@ -19,6 +19,7 @@ interface ApplyArgs {
   store?: string;
   'shard-rows'?: number;
   attempts: number;
+  matrix: boolean;
 }
 
 export const applyCommand: CommandModule<object, ApplyArgs> = {
@@ -39,9 +40,11 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .option('queue', { type: 'string', describe: 'Distributed: Redis URL (redis://host:6379/0); shards go to `ballot worker` processes' })
       .option('store', { type: 'string', describe: 'Distributed: shard store directory shared with the workers (default .ballot-shards next to --out)' })
       .option('shard-rows', { type: 'number', describe: 'Distributed: rows per shard (default 65536)' })
-      .option('attempts', { type: 'number', default: 3, describe: 'Distributed: attempts per shard before the run fails' }) as any,
+      .option('attempts', { type: 'number', default: 3, describe: 'Distributed: attempts per shard before the run fails' })
+      .option('matrix', { type: 'boolean', default: true, describe: 'Distributed: also concatenate the label matrix (--no-matrix: merged statistics only, for fit-stats and predict --queue)' }) as any,
   handler: async (a) => {
     if (a.queue !== undefined) return applyQueued(a);
+    if (!a.matrix) throw new ConfigError('--no-matrix applies to a distributed run (--queue): a single-process apply always writes the matrix');
     if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
     const report = await applyFile({
       data: a.data,
@@ -64,14 +67,14 @@ async function applyQueued(a: ApplyArgs): Promise<void> {
   if (a.workers !== undefined) throw new ConfigError('--workers is for a single-process apply; with --queue, start `ballot worker` processes');
   const tty = process.stderr.isTTY && !process.env.CI;
   const r = await applyDistributed({
-    data: a.data, lfs: a.lfs, out: a.out, queue: a.queue!, store: a.store, shardRows: a['shard-rows'], attempts: a.attempts,
+    data: a.data, lfs: a.lfs, out: a.out, queue: a.queue!, store: a.store, shardRows: a['shard-rows'], attempts: a.attempts, matrix: a.matrix,
     labels: a.labels ? a.labels.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     onError: a['on-error'], batchSize: a['batch-size'],
     onProgress: (p) => process.stderr.write(`${tty ? '\r' : ''}shards ${p.done}/${p.total} done${p.reused ? ` (${p.reused} from the store)` : ''}${tty ? '' : '\n'}`),
   });
   if (tty) process.stderr.write('\n');
   if (a.json) printJSON(r);
-  else process.stdout.write(`${r.rows.toLocaleString('en-US')} rows × ${r.lfs.length} LFs → ${r.out} (+ statistics ${r.stats}) in ${r.seconds.toFixed(2)} s: ${r.shards} shards, ${r.reusedShards} from the store\n`);
+  else process.stdout.write(`${r.rows.toLocaleString('en-US')} rows × ${r.lfs.length} LFs → ${r.out ?? '(no matrix)'} (+ statistics ${r.stats}) in ${r.seconds.toFixed(2)} s: ${r.shards} shards, ${r.reusedShards} from the store\n`);
 }
 
 /** The human-readable apply report: what ran, what came from the cache and why, errors per LF. */
