@@ -79,7 +79,7 @@ describe('distributed apply on BullMQ + Redis', () => {
   it('storage not shared between coordinator and worker is detected and named', async () => {
     const w = await startWorker({ queue: redis.url, store: join(root, 'not-the-store'), lockDurationMs: 3000 });
     try {
-      await expect(run('store')).rejects.toThrow(/storage not shared: worker .* does not see the coordinator's token runs\/[0-9a-f]+\.token in .*not-the-store/);
+      await expect(run('store')).rejects.toThrow(/storage not shared: worker .* does not see the coordinator's run file runs\/[0-9a-f]+\.json .* in .*not-the-store/);
     } finally {
       await w.close();
     }

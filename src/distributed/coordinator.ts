@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import { prepareOutput } from '../data/atomic.js';
@@ -8,7 +8,8 @@ import { resolveLabelSpace } from '../lf/apply-file.js';
 import { hashFile } from '../lf/cache.js';
 import { discoverLFs } from '../lf/discovery.js';
 import { ConfigError, DataError } from '../util/errors.js';
-import { mergeQueueName, SHARD_QUEUE, type ShardJobData } from './job.js';
+import { mergeQueueName, SHARD_QUEUE, type RunSpec, type ShardJobData } from './job.js';
+import { sha, shardKeys } from './keys.js';
 import { mergeShards, type MergeResult } from './merge.js';
 import { bullConnection, parseRedisUrl, pingRedis } from './redis.js';
 import { describeShard, planShards, type Shard } from './shards.js';
@@ -62,16 +63,6 @@ export interface DistributedApplyReport {
   mergeSeconds: number;
 }
 
-const BALLOT_VERSION: string = (() => {
-  try {
-    return String(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
-  } catch {
-    return 'unknown';
-  }
-})();
-
-const sha = (x: unknown): string => createHash('sha256').update(JSON.stringify(x)).digest('hex');
-
 /**
  * `ballot apply --queue`: splits the data into shards, enqueues a BullMQ flow (children = shards on the shared shard
  * queue, parent = this run's merge), reports progress as workers finish shards, and merges statistics and matrix
@@ -110,14 +101,18 @@ export async function applyDistributed(options: DistributedApplyOptions): Promis
   // LFs without a fingerprint cannot be matched to stored segments: a fresh nonce makes them re-apply every run.
   const nonce = randomBytes(8).toString('hex');
   const lfs = discovery.lfs.map((d) => ({ name: d.name, code: d.codeHash }));
-  const segments = shards.map((s) => lfs.map((l) => sha({ ballot: BALLOT_VERSION, name: l.name, code: l.code ?? `unfingerprinted-${nonce}`, data: dataHash, labels, read, range: s.range })));
-  const statsKeys = segments.map((segs) => sha({ segs, onError }));
-  const run = sha({ statsKeys, out });
-  const tokenKey = `runs/${run}.token`;
-  const known = store.get(tokenKey);
-  const token = known ? new TextDecoder().decode(known) : randomBytes(16).toString('hex');
-  if (!known) store.put(tokenKey, token);
   const lfFiles = discovery.files.map((f) => (isAbsolute(relative(cwd, f)) || relative(cwd, f).startsWith('..') ? f : relative(cwd, f)));
+  const spec: RunSpec = { token: '', cwd, data, dataSize, dataHash, format, read, shardCount: shards.length, lfFiles, lfs, labels, onError, batchSize, nonce };
+  const statsKeys = shards.map((s) => shardKeys(spec, s.range).stats);
+  const run = sha({ statsKeys, out });
+  // A restarted coordinator of the same run keeps the spec (and token) its jobs in Redis refer to.
+  const known = store.get(`runs/${run}.json`);
+  if (known) spec.token = (JSON.parse(new TextDecoder().decode(known)) as RunSpec).token;
+  else {
+    spec.token = randomBytes(16).toString('hex');
+    store.put(`runs/${run}.json`, JSON.stringify(spec));
+  }
+  const token = spec.token;
   const pending = shards.filter((s) => !store.exists(`stats/${statsKeys[s.index]}.bin`));
   const reusedShards = shards.length - pending.length;
   const planSeconds = (performance.now() - t0) / 1000;
@@ -134,10 +129,7 @@ export async function applyDistributed(options: DistributedApplyOptions): Promis
   options.onProgress?.({ done: reusedShards, total: shards.length, reused: reusedShards });
   if (pending.length === 0) result = merge();
   else {
-    const jobData = (s: Shard): ShardJobData => ({
-      run, token, store: store.location, cwd, data, dataSize, format, read, shard: s, shardCount: shards.length,
-      lfFiles, lfs, labels, onError, batchSize, segments: segments[s.index], stats: statsKeys[s.index],
-    });
+    const jobData = (s: Shard): ShardJobData => ({ run, token, store: store.location, shard: s, shardCount: shards.length, stats: statsKeys[s.index] });
     result = await runFlow({
       jobName: 'shard', target, run, shards, pending, jobData, attempts, merge, onProgress: options.onProgress, reusedShards,
       lockDurationMs: options.lockDurationMs ?? 30_000, dataShown: data,

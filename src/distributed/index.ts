@@ -9,5 +9,6 @@ export { mergeShards, type MergeInput, type MergeResult } from './merge.js';
 export { fitFromStatsFile, STATS_MODEL_KINDS, type StatsFitOptions } from './fit-stats.js';
 export { encodeStats, decodeStats, encodeSegment, decodeSegment, type StatsHeader } from './files.js';
 export { parseRedisUrl, pingRedis, type RedisTarget } from './redis.js';
-export { SHARD_QUEUE, mergeQueueName, type ShardJobData, type ShardJobResult } from './job.js';
+export { SHARD_QUEUE, mergeQueueName, type RunSpec, type ShardJobData, type ShardJobResult } from './job.js';
+export { shardKeys, BALLOT_VERSION } from './keys.js';
 export { predictDistributed, processPredictShard, type DistributedPredictOptions, type DistributedPredictReport, type PredictJobData } from './predict.js';

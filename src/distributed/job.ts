@@ -7,19 +7,20 @@ export const SHARD_QUEUE = 'ballot-shards';
 /** The merge (parent) job of a run has a queue of its own, served by that run's coordinator. */
 export const mergeQueueName = (run: string): string => `ballot-merge-${run.slice(0, 16)}`;
 
-/** Everything a worker needs for one shard: where the data and LFs are, and the keys of the outputs to write. */
-export interface ShardJobData {
-  run: string;
-  /** The coordinator's token in the store (`runs/<run>.token`): a worker that cannot read it does not share the store. */
+/**
+ * What every shard of a run shares, written once to the store (`runs/<run>.json`) rather than into each job: with 100
+ * LFs it is ~15 KB, which 15,000 jobs would otherwise copy into Redis.
+ */
+export interface RunSpec {
+  /** The coordinator's token: a worker that cannot read this file does not share the store. */
   token: string;
-  store: string;
   /** The coordinator's project directory; LF files are relative to it. */
   cwd: string;
   data: string;
   dataSize: number;
+  dataHash: string;
   format: DataFormat;
   read: ReadOptions;
-  shard: Shard;
   shardCount: number;
   lfFiles: string[];
   /** The coordinator's LFs in matrix column order, with their code fingerprints. */
@@ -27,9 +28,18 @@ export interface ShardJobData {
   labels: string[];
   onError: 'error' | 'abstain';
   batchSize: number;
-  /** Store key of each LF's segment on this shard (`seg/<key>.bin`), in lfs order. */
-  segments: string[];
-  /** Store key of the shard's statistics (`stats/<key>.bin`). */
+  /** Makes segment keys of LFs without a fingerprint unique to this run (they are always re-applied). */
+  nonce: string;
+}
+
+/** One shard job: the run (spec in the store), the coordinator's token, and the shard. */
+export interface ShardJobData {
+  run: string;
+  token: string;
+  store: string;
+  shard: Shard;
+  shardCount: number;
+  /** The shard's statistics key, as the coordinator derived it (the worker derives it again and must agree). */
   stats: string;
 }
 
