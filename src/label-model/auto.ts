@@ -108,10 +108,10 @@ export class AutoLabelModel extends BaseLabelModel {
    * to the class balance) by the class balance's most probable class, ties by `tiePolicy`; else the chosen model's
    * most probable class.
    */
-  override predictFromProbs(probs: Float64Array | Probabilities, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
+  override predictFromProbs(probs: Float64Array | Probabilities, tiePolicy: TiePolicy = 'abstain', seed = 0, rowOffset = 0): Int32Array {
     const values = isProbabilities(probs) ? probs.values : probs;
     const k = this.classCount(probs);
-    const preds = probsToPreds(values, k, tiePolicy, seed);
+    const preds = probsToPreds(values, k, tiePolicy, seed, rowOffset);
     if (this.threshold === null) return preds;
     if (k !== 2) throw new ConfigError(`auto model has a binary decision threshold; got ${k} classes`);
     const none = noEvidenceRows(values, this.chosen().classBalance());

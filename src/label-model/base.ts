@@ -35,10 +35,13 @@ export abstract class BaseLabelModel implements LabelModel {
     return this.predictFromProbs(this.predictProba(L), tiePolicy, seed);
   }
 
-  /** The most probable class, ties resolved by `tiePolicy` (see probsToPreds). */
-  predictFromProbs(probs: Float64Array | Probabilities, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
+  /**
+   * The most probable class, ties resolved by `tiePolicy` (see probsToPreds). `rowOffset`: the index of the first row
+   * in the whole matrix, so a shard's seeded tie-breaks equal the single-process ones.
+   */
+  predictFromProbs(probs: Float64Array | Probabilities, tiePolicy: TiePolicy = 'abstain', seed = 0, rowOffset = 0): Int32Array {
     const values = isProbabilities(probs) ? probs.values : probs;
-    return probsToPreds(values, this.classCount(probs), tiePolicy, seed);
+    return probsToPreds(values, this.classCount(probs), tiePolicy, seed, rowOffset);
   }
 
   classBalance(): Float64Array {

@@ -16,9 +16,9 @@ export const TIE_POLICIES: readonly TiePolicy[] = ['abstain', 'random', 'snorkel
  * - `snorkel` reproduces Snorkel's `probs_to_preds(probs, "random")` pick for pick: tied means strictly within 1e-5 of
  *   the top, and row i takes tied class number sha1(decimal i) mod (number tied). It ignores `seed`. Use it to compare
  *   with figures measured with Snorkel's default tie-break.
- * Row indices count from 0 within `probs`.
+ * Row indices count from `rowOffset` (default 0) within `probs`: a shard of a larger matrix passes its first row.
  */
-export function probsToPreds(probs: Float64Array, k: number, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
+export function probsToPreds(probs: Float64Array, k: number, tiePolicy: TiePolicy = 'abstain', seed = 0, rowOffset = 0): Int32Array {
   const n = probs.length / k;
   if (!Number.isInteger(n)) throw new RangeError(`probabilities length ${probs.length} is not a multiple of k = ${k}`);
   if (!(TIE_POLICIES as readonly string[]).includes(tiePolicy)) throw new RangeError(`unknown tie policy "${String(tiePolicy)}"; use ${TIE_POLICIES.join(', ')}`);
@@ -36,8 +36,8 @@ export function probsToPreds(probs: Float64Array, k: number, tiePolicy: TiePolic
     }
     if (tied.length === 1) out[i] = tied[0];
     else if (tiePolicy === 'abstain') out[i] = -1;
-    else if (tiePolicy === 'snorkel') out[i] = tied[snorkelTiePick(i, tied.length)];
-    else out[i] = tied[hash2(seed, i) % tied.length];
+    else if (tiePolicy === 'snorkel') out[i] = tied[snorkelTiePick(rowOffset + i, tied.length)];
+    else out[i] = tied[hash2(seed, rowOffset + i) % tied.length];
   }
   return out;
 }

@@ -69,7 +69,7 @@ export interface LabelModel {
    * `auto` model tuned for binary F1 its dev-tuned cut. Everything that turns this model's probabilities into labels
    * (predict, sampling's `_label`, disagreements) should call this, so one model gives one label per row.
    */
-  predictFromProbs(probs: Float64Array | Probabilities, tiePolicy?: TiePolicy, seed?: number): Int32Array;
+  predictFromProbs(probs: Float64Array | Probabilities, tiePolicy?: TiePolicy, seed?: number, rowOffset?: number): Int32Array;
   /** Learned P(vote correct | LF votes) per LF, or null when the model has no such notion. */
   accuracies(): Float64Array | null;
   /** Learned or assumed class balance P(Y = y). */

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { defaultReadOptions } from '../../data/read-defaults.js';
 import { applyFile, type ApplyFileReport } from '../../project/apply-file.js';
+import { applyDistributed } from '../../project/distributed/coordinator.js';
 import { printJSON } from '../output.js';
 import { formatApplyReport } from '../format/apply.js';
 import { ConfigError } from '../../util/errors.js';
@@ -16,6 +17,11 @@ interface ApplyArgs {
   cache: boolean;
   'cache-dir'?: string;
   json?: boolean;
+  queue?: string;
+  store?: string;
+  'shard-rows'?: number;
+  attempts: number;
+  matrix: boolean;
 }
 
 export const applyCommand: CommandModule<object, ApplyArgs> = {
@@ -32,8 +38,15 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .option('batch-size', { type: 'number', default: 8192, describe: 'Rows per batch read and sent to a worker' })
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse cached columns of unchanged LFs (--no-cache to re-apply all)' })
       .option('cache-dir', { type: 'string', describe: 'Cache directory (default .ballot-cache next to --out)' })
-      .option('json', { type: 'boolean', describe: 'Print the report as JSON' }) as any,
+      .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
+      .option('queue', { type: 'string', describe: 'Distributed: Redis URL (redis://host:6379/0); shards go to `ballot worker` processes' })
+      .option('store', { type: 'string', describe: 'Distributed: shard store directory shared with the workers (default .ballot-shards next to --out)' })
+      .option('shard-rows', { type: 'number', describe: 'Distributed: rows per shard (default 65536)' })
+      .option('attempts', { type: 'number', default: 3, describe: 'Distributed: attempts per shard before the run fails' })
+      .option('matrix', { type: 'boolean', default: true, describe: 'Distributed: also concatenate the label matrix (--no-matrix: merged statistics only, for fit-stats and predict --queue)' }) as any,
   handler: async (a) => {
+    if (a.queue !== undefined) return applyQueued(a);
+    if (!a.matrix) throw new ConfigError('--no-matrix applies to a distributed run (--queue): a single-process apply always writes the matrix');
     if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
     const report = await applyFile({
       data: a.data,
@@ -51,3 +64,19 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
     else process.stdout.write(formatApplyReport(report));
   },
 };
+
+/** `apply --queue`: the distributed run (src/distributed), progress on stderr. */
+async function applyQueued(a: ApplyArgs): Promise<void> {
+  if (a.workers !== undefined) throw new ConfigError('--workers is for a single-process apply; with --queue, start `ballot worker` processes');
+  const tty = process.stderr.isTTY && !process.env.CI;
+  const r = await applyDistributed({
+    data: a.data, lfs: a.lfs, out: a.out, queue: a.queue!, store: a.store, shardRows: a['shard-rows'], attempts: a.attempts, matrix: a.matrix,
+    labels: a.labels ? a.labels.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    onError: a['on-error'], batchSize: a['batch-size'],
+    onProgress: (p) => process.stderr.write(`${tty ? '\r' : ''}shards ${p.done}/${p.total} done${p.reused ? ` (${p.reused} from the store)` : ''}${tty ? '' : '\n'}`),
+  });
+  if (tty) process.stderr.write('\n');
+  if (a.json) printJSON(r);
+  else process.stdout.write(`${r.rows.toLocaleString('en-US')} rows × ${r.lfs.length} LFs → ${r.out ?? '(no matrix)'} (+ statistics ${r.stats}) in ${r.seconds.toFixed(2)} s: ${r.shards} shards, ${r.reusedShards} from the store\n`);
+}
+

@@ -27,4 +27,6 @@ export const commands: CommandEntry[] = [
   { command: 'report', describe: 'Write one self-contained HTML page: LF table, charts, flags browser, slices', load: async () => (await import('./report.js')).reportCommand },
   { command: 'slices', describe: 'Where the LFs and models fail: headline numbers per slice (metadata column or slice function), underperforming slices ranked', load: async () => (await import('./slices.js')).slicesCommand },
   { command: 'drift', describe: 'Has the data moved? Compare two label matrices (and their data) with standard tests; exit 3 past a --fail-on gate', load: async () => (await import('./drift.js')).driftCommand },
+  { command: 'worker', describe: 'Process sharded apply/predict jobs from a BullMQ queue on Redis (any machine that sees the shared store)', load: async () => (await import('./worker.js')).workerCommand },
+  { command: 'fit-stats', describe: 'Fit a label model from merged sufficient statistics of a distributed apply, without reading rows', load: async () => (await import('./fit-stats.js')).fitStatsCommand },
 ];

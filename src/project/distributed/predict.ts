@@ -1,0 +1,218 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { UnrecoverableError } from 'bullmq';
+import { writeRows } from '../../data/write.js';
+import { LabelMatrix } from '../../matrix/label-matrix.js';
+import { AutoLabelModel } from '../../label-model/auto.js';
+import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
+import { loadLabelModel } from '../../label-model/registry.js';
+import type { LabelModel, TiePolicy } from '../../label-model/types.js';
+import { ConfigError, DataError } from '../../util/errors.js';
+import { runFlow, type DistributedApplyOptions } from './coordinator.js';
+import { decodeSegment, decodeStats } from './files.js';
+import { parseRedisUrl, pingRedis } from './redis.js';
+import type { Shard } from './shards.js';
+import { DirectoryStore, type ShardStore } from './store.js';
+
+
+export interface DistributedPredictOptions {
+  /** The label matrix of a distributed apply; its merged statistics `<name>.stats` (which list the shards) are read, not the matrix. */
+  L: string;
+  model: string;
+  /** .csv, .tsv, .jsonl or .arrow with columns row, label, label_index, p_<class>… (as `ballot predict`). */
+  out: string;
+  queue: string;
+  tiePolicy?: TiePolicy;
+  seed?: number;
+  attempts?: number;
+  lockDurationMs?: number;
+  cwd?: string;
+  onProgress?: DistributedApplyOptions['onProgress'];
+}
+
+export interface DistributedPredictReport {
+  out: string;
+  model: string;
+  rows: number;
+  perClass: Record<string, number>;
+  abstained: number;
+  shards: number;
+  reusedShards: number;
+  seconds: number;
+}
+
+/** What a worker needs to predict one shard. */
+export interface PredictJobData {
+  run: string;
+  token: string;
+  store: string;
+  shard: Shard;
+  shardCount: number;
+  /** The shard's statistics key (its header lists the LF segments). */
+  stats: string;
+  rowOffset: number;
+  model: string;
+  modelHash: string;
+  tiePolicy: TiePolicy;
+  seed: number;
+  /** Store key of the output (`pred/<key>.bin`). */
+  key: string;
+  where: string;
+}
+
+const sha = (x: unknown): string => createHash('sha256').update(typeof x === 'string' ? x : JSON.stringify(x)).digest('hex');
+
+/**
+ * `ballot predict --queue`: predicts each shard of a distributed apply on the workers (probabilities and hard labels
+ * per row; ties broken by the global row index, so shards agree with one pass) and writes the same file as
+ * `ballot predict` on the merged matrix.
+ */
+export async function predictDistributed(o: DistributedPredictOptions): Promise<DistributedPredictReport> {
+  const t0 = performance.now();
+  const cwd = resolve(o.cwd ?? process.cwd());
+  const target = parseRedisUrl(o.queue);
+  await pingRedis(target);
+  const tiePolicy = o.tiePolicy ?? 'abstain';
+  if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`tie policy must be ${TIE_POLICIES.join(', ')}; got "${tiePolicy}"`);
+  const seed = o.seed ?? 0;
+  const statsPath = resolve(cwd, o.L).replace(/\.(arrow|feather|ipc)$/i, '.stats');
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(statsPath);
+  } catch {
+    throw new DataError(statsPath, 'no merged statistics next to the label matrix: a sharded predict follows a distributed apply (ballot apply --queue)');
+  }
+  const { header } = decodeStats(bytes, statsPath);
+  if (!header.shards || !header.store) throw new DataError(statsPath, 'these statistics do not list their shards (written by an older ballot?); re-run ballot apply --queue');
+  const modelPath = resolve(cwd, o.model);
+  const modelText = readFileSync(modelPath, 'utf8');
+  const model = loadLabelModel(modelText);
+  const mj = model.toJSON();
+  if (mj.labels.join('\u0000') !== header.labels.join('\u0000') || [...mj.lfNames].sort().join('\u0000') !== [...header.lfNames].sort().join('\u0000')) {
+    throw new ConfigError(`${modelPath} was fitted on other classes or LFs than ${statsPath} has: refit the model on this matrix`);
+  }
+  const modelHash = sha(modelText);
+  const store = new DirectoryStore(header.store);
+  const shards = header.shards.map((s) => s.shard);
+  const offsets: number[] = [];
+  let n = 0;
+  for (const s of header.shards) {
+    offsets.push(n);
+    n += s.rows;
+  }
+  const keys = header.shards.map((s, i) => sha({ model: modelHash, stats: s.stats, tiePolicy, seed, rowOffset: offsets[i] }));
+  const out = resolve(cwd, o.out);
+  const run = sha({ keys, out, kind: 'predict' });
+  const tokenKey = `runs/${run}.token`;
+  const known = store.get(tokenKey);
+  const token = known ? new TextDecoder().decode(known) : randomBytes(16).toString('hex');
+  if (!known) store.put(tokenKey, token);
+  const pending = shards.filter((s) => !store.exists(`pred/${keys[s.index]}.bin`));
+  const merge = () => writePredictions(store, keys, header.labels, out, n);
+  o.onProgress?.({ done: shards.length - pending.length, total: shards.length, reused: shards.length - pending.length });
+  const counts = pending.length === 0 ? merge() : await runFlow({
+    jobName: 'predict', target, run, shards, pending, attempts: o.attempts ?? 3, merge, onProgress: o.onProgress,
+    reusedShards: shards.length - pending.length, lockDurationMs: o.lockDurationMs ?? 30_000, dataShown: statsPath,
+    jobData: (s: Shard): PredictJobData => ({
+      run, token, store: store.location, shard: s, shardCount: shards.length, stats: header.shards![s.index].stats,
+      rowOffset: offsets[s.index], model: modelPath, modelHash, tiePolicy, seed, key: keys[s.index], where: statsPath,
+    }),
+  });
+  return {
+    out, model: model.kind, rows: n,
+    perClass: Object.fromEntries(header.labels.map((name, y) => [name, counts[y + 1]])),
+    abstained: counts[0], shards: shards.length, reusedShards: shards.length - pending.length,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Concatenates the shards' predictions and writes them exactly as `ballot predict` does. Returns counts per label + 1. */
+function writePredictions(store: ShardStore, keys: string[], labels: string[], out: string, n: number): number[] {
+  const k = labels.length;
+  const probs = new Float64Array(n * k);
+  const preds = new Int32Array(n);
+  let at = 0;
+  for (const key of keys) {
+    const part = decodePred(store.get(`pred/${key}.bin`), `${store.location}/pred/${key}.bin`, k);
+    probs.set(part.probs, at * k);
+    preds.set(part.preds, at);
+    at += part.preds.length;
+  }
+  if (at !== n) throw new DataError(out, `shard predictions cover ${at} rows, the matrix ${n}`);
+  const probColumns = labels.map((name) => `p_${name}`);
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const r: Record<string, unknown> = { row: i, label: preds[i] >= 0 ? labels[preds[i]] : '', label_index: preds[i] };
+    for (let y = 0; y < k; y++) r[probColumns[y]] = probs[i * k + y];
+    rows[i] = r;
+  }
+  const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
+  writeRows(out, rows, { columns: ['row', 'label', 'label_index', ...probColumns], types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types } });
+  const counts = new Array(k + 1).fill(0);
+  for (let i = 0; i < n; i++) counts[preds[i] + 1]++;
+  return counts;
+}
+
+function encodePred(probs: Float64Array, preds: Int32Array): Uint8Array {
+  const out = new Uint8Array(8 + probs.byteLength + preds.byteLength);
+  new DataView(out.buffer).setUint32(0, preds.length, true);
+  out.set(new Uint8Array(probs.buffer, probs.byteOffset, probs.byteLength), 8);
+  out.set(new Uint8Array(preds.buffer, preds.byteOffset, preds.byteLength), 8 + probs.byteLength);
+  return out;
+}
+
+function decodePred(bytes: Uint8Array | undefined, where: string, k: number): { probs: Float64Array; preds: Int32Array } {
+  if (!bytes) throw new DataError(where, 'shard predictions are missing');
+  const copy = new Uint8Array(bytes); // aligned
+  const n = new DataView(copy.buffer).getUint32(0, true);
+  if (copy.length !== 8 + n * k * 8 + n * 4) throw new DataError(where, 'shard predictions have the wrong size');
+  return { probs: new Float64Array(copy.buffer, 8, n * k), preds: new Int32Array(copy.buffer, 8 + n * k * 8, n) };
+}
+
+const models = new Map<string, LabelModel>();
+
+/** Worker side: predicts one shard from its stored segments (no data rows read). Idempotent, like processShard. */
+export async function processPredictShard(job: PredictJobData, ctx: { store?: ShardStore } = {}): Promise<{ shard: number; rows: number; applied: number; reused: boolean; seconds: number; worker: string }> {
+  const t0 = performance.now();
+  const store = ctx.store ?? new DirectoryStore(job.store);
+  const me = `${hostname()} pid ${process.pid}`;
+  const token = store.get(`runs/${job.run}.token`);
+  if (token === undefined || new TextDecoder().decode(token) !== job.token) {
+    throw new UnrecoverableError(`storage not shared: worker ${me} does not see the coordinator's token runs/${job.run}.token in ${store.location} (the coordinator's store is ${job.store}); every worker must mount the same store`);
+  }
+  const done = (rows: number, reused: boolean) => ({ shard: job.shard.index, rows, applied: 0, reused, seconds: (performance.now() - t0) / 1000, worker: me });
+  if (store.exists(`pred/${job.key}.bin`)) return done(-1, true);
+  let model = models.get(job.modelHash);
+  if (!model) {
+    let text: string;
+    try {
+      text = readFileSync(job.model, 'utf8');
+    } catch {
+      throw new UnrecoverableError(`worker ${me} cannot read the model ${job.model}: it must be on the shared storage`);
+    }
+    if (sha(text) !== job.modelHash) throw new UnrecoverableError(`worker ${me} sees a different ${job.model} than the coordinator (sha256 differs)`);
+    model = loadLabelModel(text);
+    models.set(job.modelHash, model);
+  }
+  const statsKey = `stats/${job.stats}.bin`;
+  const { header } = decodeStats(store.get(statsKey) ?? fail(`${store.location}/${statsKey}`), statsKey);
+  const m = header.lfNames.length;
+  const n = header.rows;
+  const votes = new Int8Array(n * m);
+  header.segments!.forEach((key, j) => {
+    const seg = decodeSegment(store.get(`seg/${key}.bin`) ?? fail(`${store.location}/seg/${key}.bin`), key);
+    for (let i = 0, p = j; i < n; i++, p += m) votes[p] = seg.votes[i];
+  });
+  const L = new LabelMatrix({ n, m, votes, lfNames: header.lfNames, labels: header.labels });
+  const probs = model.predictProba(L);
+  const k = header.labels.length;
+  const preds = model.predictFromProbs(probs, job.tiePolicy, job.seed, job.rowOffset);
+  store.put(`pred/${job.key}.bin`, encodePred(probs, preds));
+  return done(n, false);
+}
+
+function fail(where: string): never {
+  throw new DataError(where, 'missing from the store (was the apply run cleaned up?)');
+}
