@@ -1,6 +1,7 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BallotError } from '../util/errors.js';
 import { commands } from './commands/index.js';
+import { checkOutputsAgainstInputs } from './io-options.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<void> {
       .version(false)
       .wrap(Math.min(110, process.stdout.columns || 110))
       .middleware((args) => checkOptionValues(args, cli, argv), true)
+      .middleware((args) => checkOutputsAgainstInputs(String(args._[0] ?? ''), args))
       .fail((msg, err) => {
         throw err ?? new UsageError(msg);
       });
