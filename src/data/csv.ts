@@ -244,7 +244,7 @@ export class CsvParser {
         { line: this.recordLine },
       );
     }
-    const row: Row = {};
+    const row: Row = Object.create(null); // keys are data: "constructor" must be an ordinary key
     for (let j = 0; j < cols.length; j++) row[cols[j]] = rec[j];
     this.out.push(row);
   }

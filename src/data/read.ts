@@ -15,6 +15,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** CSV/TSV quote character, or false for none. Default '"'. */
   quote?: string | false;
+  /** JSON Lines: integers beyond ±(2^53−1) and out-of-range numbers are an error (default) or kept as strings. */
+  unsafeNumbers?: 'error' | 'string';
 }
 
 const EXTENSIONS: Record<string, DataFormat> = {
@@ -57,7 +59,7 @@ export function readRows(path: string, options: ReadOptions = {}): Dataset {
   const bytes = readBytes(path);
   if (format === 'arrow') return { file: path, format, ...parseArrow(bytes, path) };
   const text = decodeUTF8(bytes, path);
-  if (format === 'jsonl') return { file: path, format, ...parseJSONL(text, path) };
+  if (format === 'jsonl') return { file: path, format, ...parseJSONL(text, path, options) };
   return { file: path, format, ...parseCSV(text, path, csvOptions(format, options)) };
 }
 
@@ -80,7 +82,7 @@ export async function* readRowBatches(path: string, options: BatchOptions): Asyn
     yield* arrowBatches(path, batchSize);
     return;
   }
-  const parser = format === 'jsonl' ? new JsonlParser(path) : new CsvParser(path, csvOptions(format, options));
+  const parser = format === 'jsonl' ? new JsonlParser(path, options) : new CsvParser(path, csvOptions(format, options));
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Row[] = [];
   let offset = 0;

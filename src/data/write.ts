@@ -1,5 +1,6 @@
 import { tableToIPC } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
+import { nullRecord, ownValue } from '../util/own.js';
 import { checkColumnTypes, rowsToArrowTable, type ColumnType } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
 import { formatOf } from './read.js';
@@ -82,7 +83,7 @@ export function toCSV(rows: readonly Row[], columns: readonly string[], options:
     let line = '';
     for (let j = 0; j < columns.length; j++) {
       if (j > 0) line += delim;
-      line += quoteField(cellText(r[columns[j]]), needs, single);
+      line += quoteField(cellText(ownValue(r, columns[j])), needs, single);
     }
     parts.push(line);
   }
@@ -113,8 +114,8 @@ export function toJSONL(rows: readonly Row[], columns?: readonly string[], file 
   for (let i = 0; i < rows.length; i++) {
     let r = rows[i];
     if (columns) {
-      const picked: Row = {};
-      for (const c of columns) if (c in r) picked[c] = r[c];
+      const picked: Row = nullRecord();
+      for (const c of columns) if (Object.hasOwn(r, c)) picked[c] = r[c];
       r = picked;
     }
     let s: string;

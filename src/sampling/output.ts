@@ -1,6 +1,7 @@
 import type { ColumnType } from '../data/arrow.js';
 import { columnsOf, writeRows } from '../data/write.js';
 import type { Row } from './types.js';
+import { ownValue } from '../util/own.js';
 import type { SampleResult } from './run-recipe.js';
 
 /** Names of the provenance columns added to every selected row. `_prob_<CLASS>` is one column per class. */
@@ -25,9 +26,9 @@ export function sampleRows(
   const out: Row[] = new Array(indices.length);
   for (let r = 0; r < indices.length; r++) {
     const i = indices[r];
-    const row: Row = {};
+    const row: Row = Object.create(null); // column names are data
     const src = rows?.[i];
-    if (src) for (const c of base) row[c] = src[c];
+    if (src) for (const c of base) row[c] = ownValue(src, c);
     row[PROVENANCE.row] = i;
     row[PROVENANCE.part] = report.parts[partOf[r]].name;
     row[PROVENANCE.label] = preds[i] >= 0 ? labels[preds[i]] : null;
