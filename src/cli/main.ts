@@ -2,6 +2,7 @@ import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BallotError } from '../util/errors.js';
 import { commands } from './commands/index.js';
 import { checkOutputsAgainstInputs } from './io-options.js';
+import { safeForTerminal } from './format/terminal.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
@@ -27,7 +28,7 @@ export async function main(argv: string[]): Promise<void> {
     await cli.parseAsync();
   } catch (e) {
     // One line, whatever the message (a compiler error from tsx spans several); --verbose prints it all with the stack.
-    const msg = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
+    const msg = safeForTerminal((e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim());
     const expected = e instanceof BallotError || e instanceof UsageError || isSystemError(e);
     process.stderr.write(`ballot: ${msg}${!verbose && !expected ? ' (run with --verbose for the stack trace)' : ''}\n`);
     if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);

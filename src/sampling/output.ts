@@ -43,7 +43,7 @@ export function sampleRows(
 }
 
 /** Writes the selected rows with provenance as CSV, TSV, JSONL or Arrow (by extension), atomically. */
-export function writeSample(path: string, result: SampleResult, dataColumns?: readonly string[]): void {
+export function writeSample(path: string, result: SampleResult, dataColumns?: readonly string[], options: { csvSafe?: boolean } = {}): void {
   const { rows, columns, types } = sampleRows(result, dataColumns);
-  writeRows(path, rows, { columns, types });
+  writeRows(path, rows, { columns, types, csvSafe: options.csvSafe });
 }

@@ -19,6 +19,7 @@ interface SampleArgs {
   'text-column'?: string;
   report?: string;
   json?: boolean;
+  'csv-safe': boolean;
 }
 
 export const sampleCommand: CommandModule<object, SampleArgs> = {
@@ -36,6 +37,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('text-column', { type: 'string', describe: 'Text column(s) to dedupe on, comma-separated (overrides the recipe)' })
       .option('report', { type: 'string', describe: 'Also write the report as JSON to this file' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
+      .option('csv-safe', { type: 'boolean', default: true, describe: 'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)' })
       .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set') as any,
   handler: async (a) => {
     const t0 = performance.now();
@@ -52,7 +54,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     else if (recipe.dedupe) throw new ConfigError(`${a.recipe} asks for dedupe, which needs the rows' text: pass --data`);
     const ctx = createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file });
     const result = runRecipe(recipe, ctx);
-    writeSample(a.out, result, data?.columns);
+    writeSample(a.out, result, data?.columns, { csvSafe: a['csv-safe'] });
     if (a.report) writeJSONFile(a.report, result.report);
     if (a.json) {
       printJSON({ out: a.out, model: model.kind, ...result.report, seconds: (performance.now() - t0) / 1000 });
