@@ -6,6 +6,7 @@ import { safeForTerminal } from './format/terminal.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedOutput();
   const verbose = argv.includes('--verbose');
   try {
     let cli: Argv = yargs(argv)
@@ -37,6 +38,23 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/**
+ * A reader that stops early (`ballot … --json | head -c 100`) closes the pipe: stop quietly with status 0, as the
+ * reader chose to stop (not 141: a pipeline under `set -o pipefail` would call that a failure). Other stream errors
+ * still surface.
+ */
+let quietInstalled = false;
+function quietOnClosedOutput(): void {
+  if (quietInstalled) return;
+  quietInstalled = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+}
 
 /**
  * What yargs lets through but the commands cannot use. A repeated option becomes an array, which a single-valued

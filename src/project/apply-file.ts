@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatOf, missingColumns, readRowBatches, type ReadOptions } from '../data/read.js';
@@ -136,8 +136,8 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
   let workersUsed = 0;
   let workerBatches = 0;
   let applySeconds = 0;
-  const scratch = todo.some((p) => !p.key) ? mkdtempSync(join(tmpdir(), 'ballot-apply-')) : undefined;
-  const scratchCache = scratch ? new ColumnCache(scratch) : undefined;
+  const scratch = todo.some((p) => !p.key) ? createScratch() : undefined;
+  const scratchCache = scratch ? new ColumnCache(scratch.dir) : undefined;
   const writers: ColumnWriter[] = todo.map((p, q) => (p.key ? cache.createWriter(p.key) : scratchCache!.createWriter(`uncached-${q}`)));
   const files: string[] = [];
   try {
@@ -203,7 +203,53 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
     for (const w of writers) w.abort();
     throw e instanceof LabelingFunctionError ? e.inFile(displayPath(data, cwd)) : e;
   } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    if (scratch) scratch.remove();
+  }
+}
+
+/**
+ * A temp folder for the columns of uncached LFs, removed when apply ends, on SIGINT/SIGTERM/SIGHUP (then the signal
+ * goes on to end the process as usual), and — after a kill -9 — by the next apply, which removes every
+ * `ballot-apply-<pid>-*` folder whose process is gone.
+ */
+function createScratch(): { dir: string; remove: () => void } {
+  removeOrphanScratch();
+  const dir = mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = (sig: NodeJS.Signals) => {
+    remove();
+    process.kill(process.pid, sig);
+  };
+  const remove = () => {
+    for (const s of signals) process.off(s, onSignal);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (const s of signals) process.once(s, onSignal);
+  return { dir, remove };
+}
+
+const SCRATCH_PREFIX = 'ballot-apply-';
+
+function removeOrphanScratch(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir()).filter((f) => f.startsWith(SCRATCH_PREFIX));
+  } catch {
+    return;
+  }
+  for (const f of names) {
+    const pid = Number(f.slice(SCRATCH_PREFIX.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(tmpdir(), f), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -231,7 +277,9 @@ function planLF(
       read: ctx.read ?? {}, inputs,
     }))
     .digest('hex');
-  const hit = ctx.cache.lookup(key);
+  const found = ctx.cache.check(key);
+  if ('damaged' in found) return { lf, key, reason: `cache entry damaged (${found.damaged}); re-applied`, errors: 0 };
+  const hit = 'hit' in found ? found.hit : undefined;
   if (hit && ctx.onError === 'error' && hit.errors > 0) {
     return { lf, key, reason: `threw on ${hit.errors} rows under --on-error abstain; re-applied to report the first`, errors: 0 };
   }
