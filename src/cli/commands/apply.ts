@@ -15,6 +15,7 @@ interface ApplyArgs {
   cache: boolean;
   'cache-dir'?: string;
   json?: boolean;
+  'lf-timeout'?: number;
 }
 
 export const applyCommand: CommandModule<object, ApplyArgs> = {
@@ -31,6 +32,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .option('batch-size', { type: 'number', default: 8192, describe: 'Rows per batch read and sent to a worker' })
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse cached columns of unchanged LFs (--no-cache to re-apply all)' })
       .option('cache-dir', { type: 'string', describe: 'Cache directory (default .ballot-cache next to --out)' })
+      .option('lf-timeout', { type: 'number', describe: 'Seconds one LF call may run before apply stops naming the LF and row (default 10 on workers; 0 = no limit). Set with --workers 1, it applies on one worker' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' }) as any,
   handler: async (a) => {
     if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
@@ -44,6 +46,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       batchSize: a['batch-size'],
       cache: a.cache,
       cacheDir: a['cache-dir'],
+      lfTimeout: a['lf-timeout'],
     });
     if (a.json) printJSON(report);
     else process.stdout.write(formatApplyReport(report));
