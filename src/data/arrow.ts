@@ -19,6 +19,7 @@ import {
 } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 import { nullRecord, ownValue } from '../util/own.js';
+import { verifyArrowFile, withSchemaFingerprint } from './arrow-verify.js';
 import type { Row } from './types.js';
 
 /** Arrow IPC comes in two framings: the random-access "file" (magic ARROW1 at both ends) and the "stream". */
@@ -49,11 +50,14 @@ export function parseArrowTable(bytes: Uint8Array, file: string): Table {
     throw new DataError(file, 'not an Arrow IPC file or stream (no ARROW1 magic and no stream header)');
   }
   if (framing === 'file') assertArrowFileComplete(bytes.subarray(Math.max(0, bytes.length - FILE_MAGIC.length)), bytes.length, file);
+  let table: Table;
   try {
-    return tableFromIPC(bytes);
+    table = tableFromIPC(bytes);
   } catch (e) {
     throw new DataError(file, `cannot read Arrow IPC (a damaged file?): ${(e as Error).message}`, {}, { cause: e });
   }
+  if (framing === 'file') verifyArrowFile(bytes, table, file);
+  return table;
 }
 
 /**
@@ -248,7 +252,7 @@ export function rowsToArrowTable(rows: readonly Row[], columns: readonly string[
     fields.push(new Field(name, data.type, data.nullCount > 0));
     children.push(data);
   }
-  const schema = new Schema(fields);
+  const schema = new Schema(fields, withSchemaFingerprint(fields));
   const whole = makeData({ type: new Struct(fields), length: n, nullCount: 0, children });
   const batch = new RecordBatch(schema, whole);
   const step = Math.max(1, options.batchRows ?? 65536);

@@ -5,6 +5,7 @@ import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 import { appendBatchRows, assertArrowFileComplete, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
 import { CsvParser, parseCSV } from './csv.js';
+import { checkSchemaFingerprint } from './arrow-verify.js';
 import { JsonlParser, parseJSONL } from './jsonl.js';
 import type { DataFormat, Dataset, Row, RowBatch } from './types.js';
 
@@ -205,6 +206,7 @@ export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBa
       throw new DataError(path, `cannot read Arrow IPC (a damaged file?): ${(e as Error).message}`, {}, { cause: e });
     }
     checkColumns(path, reader.schema);
+    checkSchemaFingerprint(path, reader.schema);
     // Batches are read lazily, so a damaged body shows up only here: name the file then too.
     const it = reader[Symbol.asyncIterator]();
     let finished = false;
