@@ -1,5 +1,6 @@
 import type { ColumnType } from '../data/arrow.js';
-import { columnsOf, writeRows } from '../data/write.js';
+import { columnsOf } from '../data/write.js';
+import { writeRowStream } from '../data/row-writer.js';
 import type { Row } from './types.js';
 import { ownValue } from '../util/own.js';
 import type { SampleResult } from './run-recipe.js';
@@ -45,5 +46,5 @@ export function sampleRows(
 /** Writes the selected rows with provenance as CSV, TSV, JSONL or Arrow (by extension), atomically. */
 export function writeSample(path: string, result: SampleResult, dataColumns?: readonly string[], options: { csvSafe?: boolean } = {}): void {
   const { rows, columns, types } = sampleRows(result, dataColumns);
-  writeRows(path, rows, { columns, types, csvSafe: options.csvSafe });
+  writeRowStream(path, rows, { columns, types, csvSafe: options.csvSafe });
 }

@@ -4,7 +4,7 @@ import { readAlignedRows } from '../../data/aligned-rows.js';
 import { disagreementColumns, disagreementRecords } from '../../analysis/records.js';
 import { assertModelMatches } from '../../analysis/validate.js';
 import type { Dataset, Row } from '../../data/types.js';
-import { writeRows } from '../../data/write.js';
+import { writeRowStream } from '../../data/row-writer.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatDisagreements } from '../format/disagreements.js';
@@ -69,7 +69,7 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
     const extra = data ? (row: number): Row => Object.fromEntries(show.map((c) => [c, data.rows[row][c] ?? null])) : undefined;
 
     // Explicit columns: with nothing flagged the file is a header only (the previous run's file must not survive).
-    if (a.out) writeRows(a.out, disagreementRecords(report, extra), { columns: disagreementColumns(report, show), csvSafe: a['csv-safe'] });
+    if (a.out) writeRowStream(a.out, disagreementRecords(report, extra), { columns: disagreementColumns(report, show), csvSafe: a['csv-safe'] });
     const source = model ? `model ${a.model} (${model.kind})` : 'majority vote (pass --model for a fitted label model)';
     if (a.json) {
       const flags = extra ? report.flags.map((f) => ({ ...f, data: extra(f.row) })) : report.flags;
