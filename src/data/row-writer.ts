@@ -138,7 +138,7 @@ export class RowWriter {
     }
   }
 
-  /** The first batch fixes the schema: pinned types, else the types inferred from it (all-null columns become Utf8). */
+  /** The first batch fixes the schema: pinned types, else the kind inferred from it (numbers Float64, all-null Utf8). */
   private startArrow(rows: readonly Row[]): void {
     const pinned: Record<string, ColumnType> = { ...(this.options.types ?? {}) };
     const probe = rowsToArrowTable(rows, this.columns, this.path, { types: pinned });
@@ -151,7 +151,7 @@ export class RowWriter {
   }
 
   private writeArrow(rows: Row[]): void {
-    if (!this.arrow) this.startArrow(rows.slice(0, 1));
+    if (!this.arrow) this.startArrow(rows);
     const { writer, schema, types } = this.arrow!;
     const table = rowsToArrowTable(rows, this.columns, this.path, { types, batchRows: rows.length });
     for (const b of table.batches) {
@@ -161,15 +161,16 @@ export class RowWriter {
   }
 }
 
+// Numbers not pinned are Float64 (exact for integers to 2^53): a later batch may hold fractions the first did not.
 function columnTypeOf(t: DataType): ColumnType {
-  if (t.typeId === Type.Int) return 'int32';
-  if (t.typeId === Type.Float) return 'float64';
+  if (t.typeId === Type.Int || t.typeId === Type.Float) return 'float64';
   if (t.typeId === Type.Bool) return 'bool';
   return 'utf8'; // strings, and all-null columns (nullable text takes any later string)
 }
 
 function arrowTypeOf(c: ColumnType, inferred: DataType): DataType {
-  return inferred.typeId === Type.Null ? rowsToArrowTable([{ x: '' }], ['x'], '(type)', { types: { x: c } }).schema.fields[0].type : inferred;
+  const pinnedKind = c === 'float64' ? Type.Float : c === 'int32' ? Type.Int : c === 'bool' ? Type.Bool : Type.Utf8;
+  return inferred.typeId === pinnedKind ? inferred : rowsToArrowTable([{ x: null }], ['x'], '(type)', { types: { x: c } }).schema.fields[0].type;
 }
 
 /** Arrow bytes straight to a file descriptor (Arrow's own sinks keep everything in memory). */
