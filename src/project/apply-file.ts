@@ -226,24 +226,15 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
 }
 
 /**
- * A temp folder for the columns of uncached LFs, removed when apply ends, on SIGINT/SIGTERM/SIGHUP (then the signal
- * goes on to end the process as usual), and — after a kill -9 — by the next apply, which removes every
- * `ballot-apply-<pid>-*` folder whose process is gone.
+ * A temp folder for the columns of uncached LFs, removed when apply ends (also on errors). A run ended by a signal
+ * (kill -9, SIGTERM, Ctrl-C) cannot remove it — a JS signal handler would not run while an LF keeps this thread
+ * busy, and would delay the exit — so every apply first removes the `ballot-apply-<pid>-*` folders whose process is
+ * gone.
  */
 function createScratch(): { dir: string; remove: () => void } {
   removeOrphanScratch();
   const dir = mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const onSignal = (sig: NodeJS.Signals) => {
-    remove();
-    process.kill(process.pid, sig);
-  };
-  const remove = () => {
-    for (const s of signals) process.off(s, onSignal);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  for (const s of signals) process.once(s, onSignal);
-  return { dir, remove };
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 const SCRATCH_PREFIX = 'ballot-apply-';
