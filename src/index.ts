@@ -57,3 +57,10 @@ export {
 export { snorkelTiePick, TIE_POLICIES } from './label-model/predict.js';
 export { bestF1Threshold, tuneF1Threshold, predsAtThreshold, type F1ThresholdChoice, type TunedF1Threshold } from './label-model/threshold.js';
 export { COLUMN_TYPES, checkColumnTypes, type ColumnType, type RowsToArrowOptions } from './data/arrow.js';
+
+// Reliability (issue 12): streaming outputs, predictions, Arrow verification, CSV safety.
+export { RowWriter, writeRowStream, type RowWriterOptions } from './data/row-writer.js';
+export { writePredictions, type WritePredictionsOptions, type PredictionSummary } from './project/predictions.js';
+export { verifyArrowFile, schemaFingerprint, SCHEMA_FINGERPRINT } from './data/arrow-verify.js';
+export { neutraliseFormula } from './data/write.js';
+export { DEFAULT_LF_TIMEOUT_S } from './project/apply-file.js';
