@@ -77,6 +77,8 @@ export class RowWriter {
   close(): void {
     if (this.closed) return;
     try {
+      // Everything in one batch: the schema comes from all the rows, exactly as writeRows infers it.
+      if (this.format === 'arrow' && !this.arrow) this.startArrow(this.pending, true);
       this.flush();
       if (this.format === 'arrow') {
         if (!this.arrow) this.startArrow([]);
@@ -138,11 +140,14 @@ export class RowWriter {
     }
   }
 
-  /** The first batch fixes the schema: pinned types, else the kind inferred from it (numbers Float64, all-null Utf8). */
-  private startArrow(rows: readonly Row[]): void {
+  /**
+   * The first batch fixes the schema: pinned types, else the kind inferred from it (numbers Float64, as a later batch
+   * may hold fractions; all-null Utf8). When that batch is all the rows (`whole`), integers stay Int32 as in writeRows.
+   */
+  private startArrow(rows: readonly Row[], whole = false): void {
     const pinned: Record<string, ColumnType> = { ...(this.options.types ?? {}) };
     const probe = rowsToArrowTable(rows, this.columns, this.path, { types: pinned });
-    for (const f of probe.schema.fields) if (!(f.name in pinned)) pinned[f.name] = columnTypeOf(f.type);
+    for (const f of probe.schema.fields) if (!(f.name in pinned)) pinned[f.name] = whole && f.type.typeId === Type.Int ? 'int32' : columnTypeOf(f.type);
     const fields = this.columns.map((name) => new Field(name, arrowTypeOf(pinned[name], probe.schema.fields.find((f) => f.name === name)!.type), true));
     const schema = new Schema(fields, withSchemaFingerprint(fields));
     const writer = new RecordBatchFileWriter();
