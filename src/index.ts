@@ -54,6 +54,8 @@ export {
 // ── Read and write ────────────────────────────────────────────────────────────────────────────────────────────
 export { readRows, readRowBatches } from './data/read.js';
 export { writeRows } from './data/write.js';
+export { RowWriter, writeRowStream } from './data/row-writer.js';
+export { writePredictions } from './project/predictions.js';
 export { readGoldLabels } from './data/gold.js';
 export { saveLabelMatrix, loadLabelMatrix } from './data/label-matrix-io.js';
 export { exportLabelMatrix } from './data/label-matrix-export.js';

@@ -174,7 +174,7 @@ describe('fit, predict, analyze and sample on mismatched inputs', () => {
 
   it('fit refuses an empty matrix and a non-JSON output name', async () => {
     expect(await fails(1, 'fit', '--L', L0, '--out', p('out', 'm.json'))).toBe(`${L0}: the label matrix has no rows: nothing to fit`);
-    expect(await fails(1, 'fit', '--L', p('out', 'L.arrow'), '--out', p('out', 'L.arrow'))).toMatch(/the fitted model is written as JSON; give it a \.json name/);
+    expect(await fails(1, 'fit', '--L', p('out', 'L.arrow'), '--out', p('out', 'model.arrow'))).toMatch(/the fitted model is written as JSON; give it a \.json name/);
   });
 });
 

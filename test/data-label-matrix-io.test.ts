@@ -79,6 +79,7 @@ describe('label matrix IO', () => {
       'ballot.version': '1',
       'ballot.labels': '["HAM","SPAM"]',
       'ballot.errorCounts': '[0,0,0]',
+      'ballot.schema_sha256': expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 

@@ -2,12 +2,15 @@ import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BallotError } from '../util/errors.js';
 import { commands } from './commands/index.js';
 import { withFlags } from './flags.js';
+import { checkOutputsAgainstInputs } from './io-options.js';
+import { safeForTerminal } from './format/terminal.js';
 import { applyInputOptions, cleanUpStdin, INPUT_OPTIONS } from './input-options.js';
 import { ballotVersion } from '../util/package-root.js';
 import { setStdoutSink } from '../data/stdout.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedOutput();
   // `--out -` / `--data -` (stdout/stdin): yargs would take a lone '-' as a positional; bind it to its option.
   argv = argv.flatMap((a, i) => (a === '-' && i > 0 && argv[i - 1]!.startsWith('--') && !argv[i - 1]!.includes('=') ? [] : a.startsWith('--') && !a.includes('=') && argv[i + 1] === '-' ? [`${a}=-`] : [a]));
   const verbose = argv.includes('--verbose');
@@ -38,6 +41,7 @@ export async function main(argv: string[]): Promise<void> {
       .wrap(Math.min(110, process.stdout.columns || 110))
       .middleware((args) => checkOptionValues(args, cli, argv), true)
       .middleware((args) => applyInputOptions(args))
+      .middleware((args) => checkOutputsAgainstInputs(String(args._[0] ?? ''), args))
       .fail((msg, err) => {
         throw err ?? new UsageError(msg);
       });
@@ -50,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
     await cli.parseAsync();
   } catch (e) {
     // One line, whatever the message (a compiler error from tsx spans several); --verbose prints it all with the stack.
-    const msg = withFlags((e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim());
+    const msg = safeForTerminal(withFlags((e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim()));
     const expected = e instanceof BallotError || e instanceof UsageError || isSystemError(e);
     process.stderr.write(`ballot: ${msg}${!verbose && !expected ? ' (run with --verbose for the stack trace)' : ''}\n`);
     if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
@@ -65,6 +69,23 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/**
+ * A reader that stops early (`ballot … --json | head -c 100`) closes the pipe: stop quietly with status 0, as the
+ * reader chose to stop (not 141: a pipeline under `set -o pipefail` would call that a failure). Other stream errors
+ * still surface.
+ */
+let quietInstalled = false;
+function quietOnClosedOutput(): void {
+  if (quietInstalled) return;
+  quietInstalled = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+}
 
 /**
  * What yargs lets through but the commands cannot use. A repeated option becomes an array, which a single-valued

@@ -18,6 +18,8 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
+import { nullRecord, ownValue } from '../util/own.js';
+import { verifyArrowFile, withSchemaFingerprint } from './arrow-verify.js';
 import type { Row } from './types.js';
 
 /** Arrow IPC comes in two framings: the random-access "file" (magic ARROW1 at both ends) and the "stream". */
@@ -48,11 +50,14 @@ export function parseArrowTable(bytes: Uint8Array, file: string): Table {
     throw new DataError(file, 'not an Arrow IPC file or stream (no ARROW1 magic and no stream header)');
   }
   if (framing === 'file') assertArrowFileComplete(bytes.subarray(Math.max(0, bytes.length - FILE_MAGIC.length)), bytes.length, file);
+  let table: Table;
   try {
-    return tableFromIPC(bytes);
+    table = tableFromIPC(bytes);
   } catch (e) {
     throw new DataError(file, `cannot read Arrow IPC (a damaged file?): ${(e as Error).message}`, {}, { cause: e });
   }
+  if (framing === 'file') verifyArrowFile(bytes, table, file);
+  return table;
 }
 
 /**
@@ -120,7 +125,7 @@ function isSupportedType(t: DataType): boolean {
 export function appendBatchRows(batch: RecordBatch, file: string, offset: number, out: Row[]): void {
   const n = batch.numRows;
   const base = out.length;
-  for (let i = 0; i < n; i++) out.push({});
+  for (let i = 0; i < n; i++) out.push(nullRecord());
   batch.schema.fields.forEach((f, j) => {
     const values = columnValues(batch.getChildAt(j)!, f.name, file, offset);
     for (let i = 0; i < n; i++) out[base + i][f.name] = values[i];
@@ -187,8 +192,8 @@ export interface RowsToArrowOptions {
 export function checkColumnTypes(rows: readonly Row[], columns: readonly string[], types: Readonly<Record<string, ColumnType>>, file: string): void {
   checkTypeNames(columns, types, file);
   for (const name of columns) {
-    const t = types[name];
-    if (t !== undefined) for (let i = 0; i < rows.length; i++) checkFits(rows[i][name], t, name, i, file);
+    const t = ownValue(types, name);
+    if (t !== undefined) for (let i = 0; i < rows.length; i++) checkFits(ownValue(rows[i], name), t, name, i, file);
   }
 }
 
@@ -243,11 +248,11 @@ export function rowsToArrowTable(rows: readonly Row[], columns: readonly string[
   const types = options.types ?? {};
   checkTypeNames(columns, types, file);
   for (const name of columns) {
-    const data = buildColumn(rows, name, file, types[name]);
+    const data = buildColumn(rows, name, file, ownValue(types, name));
     fields.push(new Field(name, data.type, data.nullCount > 0));
     children.push(data);
   }
-  const schema = new Schema(fields);
+  const schema = new Schema(fields, withSchemaFingerprint(fields));
   const whole = makeData({ type: new Struct(fields), length: n, nullCount: 0, children });
   const batch = new RecordBatch(schema, whole);
   const step = Math.max(1, options.batchRows ?? 65536);
@@ -272,7 +277,7 @@ export function rowsToArrowIPC(
 function checkPinned(rows: readonly Row[], name: string, file: string, pinned: ColumnType): { kind: ColumnKind; nulls: number } {
   let nulls = 0;
   for (let i = 0; i < rows.length; i++) {
-    const v = rows[i][name];
+    const v = ownValue(rows[i], name);
     if (v === null || v === undefined) nulls++;
     else checkFits(v, pinned, name, i, file);
   }
@@ -285,7 +290,7 @@ function inferKind(rows: readonly Row[], name: string, file: string): { kind: Co
   let kindRow = -1;
   let nulls = 0;
   for (let i = 0; i < rows.length; i++) {
-    const v = rows[i][name];
+    const v = ownValue(rows[i], name);
     let k: ColumnKind;
     if (v === null || v === undefined) {
       nulls++;
@@ -325,20 +330,20 @@ function buildColumn(rows: readonly Row[], name: string, file: string, pinned?: 
       return makeData({ type: new Null(), length: n });
     case 'int': {
       const data = new Int32Array(n);
-      for (let i = 0; i < n; i++) data[i] = Number((rows[i][name] as number | bigint | null | undefined) ?? 0);
+      for (let i = 0; i < n; i++) data[i] = Number((ownValue(rows[i], name) as number | bigint | null | undefined) ?? 0);
       return makeData({ type: new Int32(), length: n, nullCount: nulls, nullBitmap, data });
     }
     case 'float': {
       const data = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        const v = rows[i][name] as number | bigint | null | undefined;
+        const v = ownValue(rows[i], name) as number | bigint | null | undefined;
         data[i] = v === null || v === undefined ? 0 : Number(v);
       }
       return makeData({ type: new Float64(), length: n, nullCount: nulls, nullBitmap, data });
     }
     case 'bool': {
       const data = new Uint8Array((n + 7) >> 3);
-      for (let i = 0; i < n; i++) if (rows[i][name] === true) data[i >> 3] |= 1 << (i & 7);
+      for (let i = 0; i < n; i++) if (ownValue(rows[i], name) === true) data[i >> 3] |= 1 << (i & 7);
       return makeData({ type: new Bool(), length: n, nullCount: nulls, nullBitmap, data });
     }
     case 'string':
@@ -352,13 +357,13 @@ function buildUtf8(rows: readonly Row[], name: string, n: number, nulls: number,
   const valueOffsets = new Int32Array(n + 1);
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const v = rows[i][name];
+    const v = ownValue(rows[i], name);
     if (typeof v === 'string') total += v.length;
   }
   let bytes = new Uint8Array(Math.max(64, Math.ceil(total * 1.1)));
   let pos = 0;
   for (let i = 0; i < n; i++) {
-    const v = rows[i][name];
+    const v = ownValue(rows[i], name);
     if (typeof v === 'string' && v.length > 0) {
       // A UTF-16 unit encodes to at most 3 UTF-8 bytes; grow only when the worst case may not fit.
       if (bytes.length - pos < v.length * 3) {
@@ -378,7 +383,7 @@ function validityBitmap(rows: readonly Row[], name: string): Uint8Array {
   const n = rows.length;
   const bits = new Uint8Array((n + 7) >> 3);
   for (let i = 0; i < n; i++) {
-    const v = rows[i][name];
+    const v = ownValue(rows[i], name);
     if (v !== null && v !== undefined) bits[i >> 3] |= 1 << (i & 7);
   }
   return bits;

@@ -272,7 +272,7 @@ export class CsvParser {
 
   private endRecord0(rec: string[]): void {
     const cols = this.columns!;
-    const row: Row = {};
+    const row: Row = Object.create(null); // keys are data: "constructor" must be an ordinary key
     for (let j = 0; j < cols.length; j++) row[cols[j]] = rec[j];
     this.out.push(row);
   }

@@ -1,6 +1,9 @@
 import { DataError } from '../util/errors.js';
 import type { Row } from './types.js';
 
+/** What to do with a number JSON cannot give back exactly: an integer beyond ±(2^53−1) or one out of range (1e400). */
+export type UnsafeNumbers = 'error' | 'string';
+
 /**
  * A JSON Lines parser that accepts text in chunks: one JSON object per line, blank lines allowed, LF or CRLF.
  * Columns are the union of all keys in first-seen order. A line that is not valid JSON, or is valid JSON but not an
@@ -15,8 +18,12 @@ export class JsonlParser {
   private line = 0;
   private started = false;
 
-  constructor(file: string) {
+  private readonly unsafeNumbers: UnsafeNumbers;
+
+  /** `unsafeNumbers`: 'error' (default) refuses them naming line and key; 'string' keeps their digits as a string. */
+  constructor(file: string, options: { unsafeNumbers?: UnsafeNumbers } = {}) {
     this.file = file;
+    this.unsafeNumbers = options.unsafeNumbers ?? 'error';
   }
 
   push(text: string): Row[] {
@@ -68,7 +75,25 @@ export class JsonlParser {
       const kind = v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
       throw new DataError(this.file, `expected a JSON object on each line, got ${kind}`, { line: this.line });
     }
-    const row = v as Row;
+    // A null-prototype copy: keys are data ("__proto__", "constructor" are ordinary columns).
+    const parsed = v as Row;
+    let row: Row = Object.create(null);
+    for (const key of Object.keys(parsed)) row[key] = parsed[key];
+    // Cheap check on the parsed values; the line's text is scanned only when one looks wrong.
+    const bad = firstUnsafeNumber(row);
+    const literal = bad === undefined ? undefined : unsafeLiteral(s);
+    if (bad !== undefined && literal !== undefined) {
+      if (this.unsafeNumbers === 'error') {
+        throw new DataError(
+          this.file,
+          `key "${bad.key}" holds the number ${literal}, which ${bad.why}; quote it in the file (or read unsafe numbers as strings)`,
+          { line: this.line },
+        );
+      }
+      row = Object.create(null);
+      const again = JSON.parse(quoteUnsafeNumbers(s)) as Row;
+      for (const key of Object.keys(again)) row[key] = again[key];
+    }
     for (const key in row) {
       if (!this.seen.has(key)) {
         this.seen.add(key);
@@ -80,9 +105,53 @@ export class JsonlParser {
 }
 
 /** Parses a whole JSON Lines text. */
-export function parseJSONL(text: string, file: string): { columns: string[]; rows: Row[] } {
-  const p = new JsonlParser(file);
+export function parseJSONL(text: string, file: string, options: { unsafeNumbers?: UnsafeNumbers } = {}): { columns: string[]; rows: Row[] } {
+  const p = new JsonlParser(file, options);
   const rows = p.push(text);
   for (const r of p.end()) rows.push(r);
   return { columns: p.columns, rows };
+}
+
+/**
+ * The first number in a parsed value that JSON did not give back exactly, with its key path. JSON.parse turns 1e400
+ * into Infinity and 12345678901234567891 into …67000 without a word; both would be written back wrong.
+ */
+function firstUnsafeNumber(v: unknown, path = ''): { key: string; text: string; why: string } | undefined {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return { key: path, text: String(v), why: 'is out of the range of a 64-bit float' };
+    if (Number.isInteger(v) && !Number.isSafeInteger(v)) return { key: path, text: String(v), why: 'is an integer beyond ±(2^53−1) and cannot be kept exactly' };
+    return undefined;
+  }
+  if (v === null || typeof v !== 'object') return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = firstUnsafeNumber(v[i], `${path}[${i}]`);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  for (const k of Object.keys(v)) {
+    const r = firstUnsafeNumber((v as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+// Strings (skipped whole) or number literals, in a JSON text.
+const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+function isUnsafeLiteral(tok: string): boolean {
+  const x = Number(tok);
+  return !Number.isFinite(x) || (/^-?\d+$/.test(tok) && !Number.isSafeInteger(x));
+}
+
+/** The line's first literal that cannot be kept, if any (a large float like 1.5e300 is fine). */
+function unsafeLiteral(line: string): string | undefined {
+  for (const m of line.matchAll(TOKENS)) if (m[0][0] !== '"' && isUnsafeLiteral(m[0])) return m[0];
+  return undefined;
+}
+
+/** The line with each unsafe number literal turned into a string holding its digits. */
+function quoteUnsafeNumbers(line: string): string {
+  return line.replace(TOKENS, (tok) => (tok[0] !== '"' && isUnsafeLiteral(tok) ? `"${tok}"` : tok));
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
 import { LabelMatrix } from '../matrix/label-matrix.js';
+import { withSchemaFingerprint } from './arrow-verify.js';
 import { DataError } from '../util/errors.js';
 import { parseArrowTable } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
@@ -36,7 +37,7 @@ export function labelMatrixToIPC(L: LabelMatrix): Uint8Array {
     [LABEL_MATRIX_META.errorCounts, JSON.stringify(Array.from(L.errorCounts))],
   ]);
   const fields = L.lfNames.map((name) => new Field(name, new Int8(), false));
-  const schema = new Schema(fields, metadata);
+  const schema = new Schema(fields, withSchemaFingerprint(fields, metadata));
   // Fresh 100 MB buffers are expensive (first-touch page faults cost more than the copy itself), so the file is
   // laid out by Arrow with the row-major votes as stand-in column bytes (same total size, no new buffer), then
   // each column is transposed straight into its place in the output.

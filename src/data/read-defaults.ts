@@ -8,6 +8,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** CSV/TSV quote character, or false for none. Default '"'. */
   quote?: string | false;
+  /** JSON Lines: integers beyond ±(2^53−1) and out-of-range numbers are an error (default) or kept as strings. */
+  unsafeNumbers?: 'error' | 'string';
   /** CSV/TSV: false when the first line is data, not a header (columns are `columns`, else column1…columnN). */
   header?: boolean;
   /** CSV/TSV column names: name the columns of a file without a header, or replace the header's names. */

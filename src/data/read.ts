@@ -5,6 +5,7 @@ import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 import { appendBatchRows, assertArrowFileComplete, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
 import { CsvParser, parseCSV, type CsvOptions } from './csv.js';
+import { checkSchemaFingerprint } from './arrow-verify.js';
 import { JsonlParser, parseJSONL } from './jsonl.js';
 import type { DataFormat, Dataset, Row, RowBatch } from './types.js';
 import { defaultReadOptions, type ReadOptions } from './read-defaults.js';
@@ -61,7 +62,7 @@ export function readRows(path: string, options: ReadOptions = {}): Dataset {
   const bytes = readBytes(path);
   if (format === 'arrow') return { file: path, format, ...parseArrow(bytes, path) };
   const text = decodeUTF8(bytes, path);
-  if (format === 'jsonl') return { file: path, format, ...parseJSONL(text, path) };
+  if (format === 'jsonl') return { file: path, format, ...parseJSONL(text, path, options) };
   return { file: path, format, ...parseCSV(text, path, csvOptions(format, options)) };
 }
 
@@ -91,7 +92,7 @@ export async function* readRowBatches(path: string, options: BatchOptions): Asyn
     for (let a = 0; a < rows.length; a += batchSize) yield { offset: a, rows: rows.slice(a, a + batchSize), columns: [...columns] };
     return;
   }
-  const parser = format === 'jsonl' ? new JsonlParser(path) : new CsvParser(path, csvOptions(format, options));
+  const parser = format === 'jsonl' ? new JsonlParser(path, options) : new CsvParser(path, csvOptions(format, options));
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Row[] = [];
   let offset = 0;
@@ -215,6 +216,7 @@ export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBa
       throw new DataError(path, `cannot read Arrow IPC (a damaged file?): ${(e as Error).message}`, {}, { cause: e });
     }
     checkColumns(path, reader.schema);
+    checkSchemaFingerprint(path, reader.schema);
     // Batches are read lazily, so a damaged body shows up only here: name the file then too.
     const it = reader[Symbol.asyncIterator]();
     let finished = false;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { tableToIPC } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
+import { nullRecord, ownValue } from '../util/own.js';
 import { checkColumnTypes, rowsToArrowTable, type ColumnType } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
 import { writeStdout } from './stdout.js';
@@ -20,6 +21,12 @@ export interface WriteOptions {
    * not fit its pinned type is a DataError naming column and row.
    */
   types?: Readonly<Record<string, ColumnType>>;
+  /**
+   * CSV/TSV: neutralise formula injection for spreadsheets. A text cell starting with = + - @ (or tab/CR) that is not
+   * a plain number gets a leading apostrophe, so Excel/LibreOffice/Sheets show it as text instead of running it
+   * (`=HYPERLINK(…)`, `+cmd|…`). Default false: the library writes the data exactly; the CLI turns it on.
+   */
+  csvSafe?: boolean;
 }
 
 /**
@@ -39,7 +46,7 @@ export function writeRows(path: string, data: Dataset | readonly Row[], options:
   switch (format) {
     case 'csv':
     case 'tsv':
-      bytes = toCSV(rows, columns, { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : ','), file: path });
+      bytes = toCSV(rows, columns, { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : ','), file: path, csvSafe: options.csvSafe });
       break;
     case 'jsonl':
       bytes = toJSONL(rows, options.columns, path);
@@ -96,7 +103,7 @@ export function columnsOf(rows: readonly Row[]): string[] {
  * delimiter, a quote, CR or LF, or it is the lone field of a one-column file and empty (a bare blank line would be
  * skipped on reading). null/undefined are written as empty fields, Dates as ISO strings, other objects as JSON.
  */
-export function toCSV(rows: readonly Row[], columns: readonly string[], options: { delimiter?: string; file?: string } = {}): string {
+export function toCSV(rows: readonly Row[], columns: readonly string[], options: { delimiter?: string; file?: string; csvSafe?: boolean } = {}): string {
   const delim = options.delimiter ?? ',';
   const file = options.file ?? '(csv)';
   if (delim.length !== 1 || delim === '"' || delim === '\n' || delim === '\r') {
@@ -108,17 +115,26 @@ export function toCSV(rows: readonly Row[], columns: readonly string[], options:
   });
   const single = columns.length === 1;
   const needs = needsQuotesPattern(delim);
-  const parts: string[] = [columns.map((c) => quoteField(c, needs, single)).join(delim)];
+  const text = options.csvSafe ? (v: unknown) => neutraliseFormula(cellText(v)) : cellText;
+  const parts: string[] = [columns.map((c) => quoteField(options.csvSafe ? neutraliseFormula(c) : c, needs, single)).join(delim)];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     let line = '';
     for (let j = 0; j < columns.length; j++) {
       if (j > 0) line += delim;
-      line += quoteField(cellText(r[columns[j]]), needs, single);
+      line += quoteField(text(ownValue(r, columns[j])), needs, single);
     }
     parts.push(line);
   }
   return parts.join('\n') + '\n';
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A cell a spreadsheet would run as a formula, prefixed with an apostrophe (OWASP's advice); numbers like -3 stay. */
+export function neutraliseFormula(s: string): string {
+  return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
 }
 
 function cellText(v: unknown): string {
@@ -145,8 +161,8 @@ export function toJSONL(rows: readonly Row[], columns?: readonly string[], file 
   for (let i = 0; i < rows.length; i++) {
     let r = rows[i];
     if (columns) {
-      const picked: Row = {};
-      for (const c of columns) if (c in r) picked[c] = r[c];
+      const picked: Row = nullRecord();
+      for (const c of columns) if (Object.hasOwn(r, c)) picked[c] = r[c];
       r = picked;
     }
     let s: string;

@@ -1,4 +1,4 @@
-import { isProbabilities, type Probabilities } from '../matrix/checked.js';
+import { isProbabilities, toProbabilities, type Probabilities } from '../matrix/checked.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { alignToModel } from './alignment.js';
@@ -32,7 +32,9 @@ export abstract class BaseLabelModel implements LabelModel {
   }
 
   predict(L: LabelMatrix, tiePolicy: TiePolicy = 'abstain', seed = 0): Int32Array {
-    return this.predictFromProbs(this.predictProba(L), tiePolicy, seed);
+    const probs = this.predictProba(L);
+    // An unfitted model that votes on any matrix (majority vote) takes k from the matrix.
+    return this.predictFromProbs(this.labels.length ? probs : toProbabilities(probs, L.labels, this.title, L.n), tiePolicy, seed);
   }
 
   /**

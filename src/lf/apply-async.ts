@@ -1,7 +1,7 @@
 import { ABSTAIN, type LabelSpace } from '../matrix/labels.js';
 import type { LabelingFunction } from './labeling-function.js';
 import { LabelMatrix } from '../matrix/label-matrix.js';
-import { assertUniqueLFNames, badVoteMessage, createRowVoter, type ApplyOptions } from './apply.js';
+import { assertUniqueLFNames, badVoteMessage, createRowVoter, deepFreeze, isThenable, type ApplyOptions, type RowVoterOptions } from './apply.js';
 import { isBatchedLF, type BatchedLabelingFunction } from './batched.js';
 import { assertRowsHaveColumns } from './columns.js';
 import { ConfigError, LabelingFunctionError, describeError } from '../util/errors.js';
@@ -25,13 +25,13 @@ export type BatchVoter<Row> = (
   onError: 'error' | 'abstain',
 ) => Promise<void>;
 
-export function createBatchVoter<Row>(lfs: readonly LabelingFunction<Row, string, any>[], labels: LabelSpace): BatchVoter<Row> {
+export function createBatchVoter<Row>(lfs: readonly LabelingFunction<Row, string, any>[], labels: LabelSpace, options: RowVoterOptions = {}): BatchVoter<Row> {
   const m = lfs.length;
   const batchedIdx: number[] = [];
   const plainIdx: number[] = [];
   lfs.forEach((lf, j) => (isBatchedLF(lf) ? batchedIdx : plainIdx).push(j));
   const plain = plainIdx.map((j) => lfs[j]);
-  const voteRow = plain.length ? createRowVoter(plain, labels) : null;
+  const voteRow = plain.length ? createRowVoter(plain, labels, options) : null;
 
   if (batchedIdx.length === 0) {
     return async (rows, rowOffset, out, errorCounts, onError) => {
@@ -51,7 +51,19 @@ export function createBatchVoter<Row>(lfs: readonly LabelingFunction<Row, string
       if (!first || row < first.row || (row === first.row && j < first.j)) first = { row, j, error };
     };
 
-    const results = await Promise.all(batchedIdx.map((j) => runBatched(lfs[j] as BatchedLabelingFunction<Row>, rows)));
+    const { probe, freezeRows } = options;
+    if (freezeRows) for (const r of rows) deepFreeze(r);
+    let results: (readonly unknown[])[] = [];
+    if (!probe) results = await Promise.all(batchedIdx.map((j) => runBatched(lfs[j] as BatchedLabelingFunction<Row>, rows)));
+    // Under a watchdog, one at a time, so the probe names the batched LF that is running.
+    else for (const j of batchedIdx) {
+      if (probe) {
+        probe[1] = rowOffset;
+        probe[2] = j;
+        Atomics.add(probe, 0, 1);
+      }
+      results.push(await runBatched(lfs[j] as BatchedLabelingFunction<Row>, rows));
+    }
     batchedIdx.forEach((j, q) => {
       const lf = lfs[j];
       const votes = results[q];
@@ -101,6 +113,7 @@ async function runBatched<Row>(lf: BatchedLabelingFunction<Row>, rows: readonly 
       for (const p of lf.pre) {
         x = p.map(x);
         if (x === undefined || x === null) throw new Error(`preprocessor "${p.name}" returned ${x}`);
+        if (isThenable(x)) throw new Error(`preprocessor "${p.name}" returned a Promise; preprocessors must be synchronous`);
       }
       inputs[i] = x;
       ok.push(i);

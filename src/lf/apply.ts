@@ -60,6 +60,24 @@ export function applyLFs<Row, L extends string>(
   return new LabelMatrix({ n, m, votes, lfNames: lfs.map((lf) => lf.name), labels: labels.names, errorCounts });
 }
 
+/** Options of the per-row voter used by `ballot apply`. */
+export interface RowVoterOptions {
+  /**
+   * Freeze each row (and each preprocessor output, and nested objects) before any LF sees it, so an LF that writes to
+   * its row fails with an error naming it instead of changing what later LFs see (the cached re-apply then differed
+   * from --no-cache). The rows are ballot's own (read from the data file); off by default for caller-owned rows.
+   */
+  freezeRows?: boolean;
+  /**
+   * A shared watchdog slot [calls, row, lf]: updated before every LF call so a thread watching from outside can tell
+   * which LF on which row has been running too long (see project/parallel/pool.ts).
+   */
+  probe?: Int32Array;
+}
+
+/** Thrown for a broken LF contract (async vote, row mutation): fatal whatever onError says. */
+class ContractError extends Error {}
+
 /**
  * Builds the per-row voting routine shared by the serial, batched and parallel appliers:
  * runs preprocessors once per row, calls each LF, validates and encodes its vote into `out[base + j]`.
@@ -67,12 +85,14 @@ export function applyLFs<Row, L extends string>(
 export function createRowVoter<Row>(
   lfs: readonly LabelingFunction<Row, string, any>[],
   labels: LabelSpace,
+  options: RowVoterOptions = {},
 ): (row: Row, rowIndex: number, out: Int8Array, base: number, errorCounts: Int32Array, onError: 'error' | 'abstain') => void {
   const m = lfs.length;
   const anyPre = lfs.some((lf) => lf.pre.length > 0);
   const cache = new Map<Preprocessor, unknown>();
   const codes = new Map<unknown, number>(labels.names.map((name, i) => [name, i]));
   codes.set(ABSTAIN, ABSTAIN);
+  const { freezeRows = false, probe } = options;
 
   const input = (lf: LabelingFunction<Row, string, any>, row: Row): unknown => {
     let x: unknown = row;
@@ -84,6 +104,8 @@ export function createRowVoter<Row>(
       }
       const y = p.map(x);
       if (y === undefined || y === null) throw new Error(`preprocessor "${p.name}" returned ${y}`);
+      if (isThenable(y)) throw new ContractError(`preprocessor "${p.name}" returned a Promise; preprocessors and LFs must be synchronous (load what they need up front, e.g. in resources, or write a batched LF)`);
+      if (freezeRows) deepFreeze(y);
       cache.set(p, y);
       x = y;
     }
@@ -92,12 +114,22 @@ export function createRowVoter<Row>(
 
   return (row, rowIndex, out, base, errorCounts, onError) => {
     if (anyPre) cache.clear();
+    if (freezeRows) deepFreeze(row);
     for (let j = 0; j < m; j++) {
       const lf = lfs[j];
+      if (probe) {
+        probe[1] = rowIndex;
+        probe[2] = j;
+        Atomics.add(probe, 0, 1);
+      }
       let v: unknown;
       try {
         v = lf.vote((lf.pre.length ? input(lf, row) : row) as Row, lf.resources);
       } catch (e) {
+        if (e instanceof ContractError) throw new LabelingFunctionError(lf.name, rowIndex, e.message, { cause: e });
+        if (freezeRows && isMutationError(e)) {
+          throw new LabelingFunctionError(lf.name, rowIndex, `changed its input row (${(e as Error).message}); LFs must not modify rows: copy what you need (e.g. { ...row })`, { cause: e });
+        }
         if (onError === 'abstain') {
           errorCounts[j]++;
           out[base + j] = ABSTAIN;
@@ -115,12 +147,33 @@ export function createRowVoter<Row>(
   };
 }
 
+/** Whether v is a Promise (or any thenable). */
+export function isThenable(v: unknown): boolean {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/** Freezes an object and every object inside it (rows are shallow, so this is one pass over the values). */
+export function deepFreeze(x: unknown): void {
+  if (typeof x !== 'object' || x === null || ArrayBuffer.isView(x) || Object.isFrozen(x)) return; // typed arrays cannot be frozen
+  Object.freeze(x);
+  for (const k of Object.keys(x)) {
+    const v = (x as Record<string, unknown>)[k];
+    if (typeof v === 'object' && v !== null) deepFreeze(v);
+  }
+}
+
+/** The TypeErrors strict-mode code gets when it writes to a frozen object. */
+function isMutationError(e: unknown): boolean {
+  return e instanceof TypeError && /read.only property|not extensible|Cannot delete property|Cannot assign to|Cannot add property|Cannot redefine property|Cannot define property/i.test(e.message);
+}
+
 /** Why a vote is not one: outside the label space, with the fix for Snorkel habits (integer votes, a missing return). */
 export function badVoteMessage(v: unknown, labels: LabelSpace): string {
   const shown = v === undefined ? 'undefined' : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v);
   let hint = '';
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < labels.names.length) hint = `; LFs vote class names: return "${labels.names[v]}", not ${v}`;
   else if (v === undefined) hint = '; did a code path miss its return? Return ABSTAIN to abstain';
+  if (isThenable(v)) return 'returned a Promise (an async vote function?); LFs must be synchronous: load what they need up front (e.g. in resources) or write a batched LF for async model calls';
   return `voted ${shown}, which is not a label (${labels.names.join(', ')}) nor ABSTAIN (-1)${hint}`;
 }
 

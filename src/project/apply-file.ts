@@ -1,7 +1,7 @@
 import { ballotVersion } from '../util/package-root.js';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatOf, missingColumns, readRowBatches, type ReadOptions } from '../data/read.js';
 import { prepareOutput } from '../data/atomic.js';
@@ -49,7 +49,19 @@ export interface ApplyFileOptions {
   cwd?: string;
   /** Already discovered LFs (ballot watch reuses them). */
   discovery?: Discovery;
+  /**
+   * Longest one LF call may take, in seconds; 0 = no limit. Given explicitly, every batch runs on a worker (even with
+   * workers: 1), where a watchdog can stop a call that hangs and name the LF and row (this thread could not interrupt
+   * it). Default DEFAULT_LF_TIMEOUT_S, enforced when the run uses workers (more than one batch, workers > 1); a
+   * one-batch or workers: 1 run stays in this thread, unguarded.
+   */
+  lfTimeout?: number;
+  /** Heap limit per apply worker in MB (default: the machine's memory shared by the workers, at most 4096). */
+  lfMemoryMb?: number;
 }
+
+/** The default time budget of one LF call (seconds): generous, it only catches hangs. */
+export const DEFAULT_LF_TIMEOUT_S = 10;
 
 export type LFStatus = 'applied' | 'cached';
 
@@ -124,6 +136,9 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
   const batchSize = options.batchSize ?? 8192;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`\`batchSize\` must be a positive integer, got ${batchSize}`, { option: 'batchSize' });
   await checkDataColumns(discovery.lfs.map((d) => d.lf), data, options.read, displayPath(data, cwd));
+  const workers = options.workers ?? availableParallelism();
+  const lfTimeout = options.lfTimeout ?? DEFAULT_LF_TIMEOUT_S;
+  if (!Number.isFinite(lfTimeout) || lfTimeout < 0) throw new ConfigError(`--lf-timeout must be a number of seconds ≥ 0, got ${lfTimeout}`);
   const useCache = options.cache !== false;
   const cache = new ColumnCache(options.cacheDir ? resolve(cwd, options.cacheDir) : join(dirname(out), '.ballot-cache'));
   const sourceSnapshot = snapshot(discovery.sourceFiles);
@@ -137,8 +152,8 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
   let workersUsed = 0;
   let workerBatches = 0;
   let applySeconds = 0;
-  const scratch = todo.some((p) => !p.key) ? mkdtempSync(join(tmpdir(), 'ballot-apply-')) : undefined;
-  const scratchCache = scratch ? new ColumnCache(scratch) : undefined;
+  const scratch = todo.some((p) => !p.key) ? createScratch() : undefined;
+  const scratchCache = scratch ? new ColumnCache(scratch.dir) : undefined;
   const writers: ColumnWriter[] = todo.map((p, q) => (p.key ? cache.createWriter(p.key) : scratchCache!.createWriter(`uncached-${q}`)));
   const files: string[] = [];
   try {
@@ -149,9 +164,12 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
         lfs: todo.map((p) => p.lf.lf),
         lfFiles: discovery.files,
         writers,
-        workers: options.workers ?? availableParallelism(),
+        workers,
         progress: options.progress,
         applyWhileWorkersStart: options.applyWhileWorkersStart ?? true,
+        timeoutMs: lfTimeout * 1000,
+        forceWorkers: options.lfTimeout !== undefined && options.lfTimeout > 0,
+        memoryMb: options.lfMemoryMb ?? Math.max(256, Math.min(4096, Math.floor(totalmem() / 2 ** 20 / (workers + 1)))),
       });
       applySeconds = (performance.now() - ta) / 1000;
       n = result.rows;
@@ -204,7 +222,44 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
     for (const w of writers) w.abort();
     throw e instanceof LabelingFunctionError ? e.inFile(displayPath(data, cwd)) : e;
   } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    if (scratch) scratch.remove();
+  }
+}
+
+/**
+ * A temp folder for the columns of uncached LFs, removed when apply ends (also on errors). A run ended by a signal
+ * (kill -9, SIGTERM, Ctrl-C) cannot remove it — a JS signal handler would not run while an LF keeps this thread
+ * busy, and would delay the exit — so every apply first removes the `ballot-apply-<pid>-*` folders whose process is
+ * gone.
+ */
+function createScratch(): { dir: string; remove: () => void } {
+  removeOrphanScratch();
+  const dir = mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const SCRATCH_PREFIX = 'ballot-apply-';
+
+function removeOrphanScratch(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir()).filter((f) => f.startsWith(SCRATCH_PREFIX));
+  } catch {
+    return;
+  }
+  for (const f of names) {
+    const pid = Number(f.slice(SCRATCH_PREFIX.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(tmpdir(), f), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -232,7 +287,9 @@ function planLF(
       read: ctx.read ?? {}, inputs,
     }))
     .digest('hex');
-  const hit = ctx.cache.lookup(key);
+  const found = ctx.cache.check(key);
+  if ('damaged' in found) return { lf, key, reason: `cache entry damaged (${found.damaged}); re-applied`, errors: 0 };
+  const hit = 'hit' in found ? found.hit : undefined;
   if (hit && ctx.onError === 'error' && hit.errors > 0) {
     return { lf, key, reason: `threw on ${hit.errors} rows with onError 'abstain'; re-applied to report the first`, errors: 0 };
   }
@@ -260,6 +317,10 @@ interface ApplyJob {
   workers: number;
   progress?: boolean | 'auto';
   applyWhileWorkersStart: boolean;
+  /** Per-call LF time budget (ms) on workers; with forceWorkers (an explicit budget) every batch runs on a worker. */
+  timeoutMs: number;
+  forceWorkers: boolean;
+  memoryMb: number;
 }
 
 /** Streams the data through the LFs, writing each LF's votes into its column writer by row position. */
@@ -280,7 +341,7 @@ async function applyToWriters(job: ApplyJob): Promise<{ rows: number; errorCount
     done += b;
     progress?.tick(done);
   };
-  const vote = createBatchVoter(job.lfs, job.labels);
+  const vote = createBatchVoter(job.lfs, job.labels, { freezeRows: true });
   const scratch = new Int8Array(job.batchSize * m);
   const local = async (batchRows: Row[], offset: number): Promise<BatchVotes> => {
     const b = batchRows.length;
@@ -290,7 +351,10 @@ async function applyToWriters(job: ApplyJob): Promise<{ rows: number; errorCount
     return { votes: toColumnMajor(votes, b, m), errorCounts: errs };
   };
 
-  if (job.workers <= 1) {
+  // An explicit budget puts every batch on a watched worker (this thread cannot interrupt a hung call); the default
+  // budget guards runs that use workers anyway (more than one batch), which then send every batch to them.
+  const force = job.forceWorkers;
+  if (job.workers <= 1 && !force) {
     for await (const b of readRowBatches(job.data, { ...job.read, batchSize: job.batchSize })) sink(b.offset, b.rows.length, await local(b.rows, b.offset));
     progress?.done(rows);
     return { rows, errorCounts, workers: rows ? 1 : 0, workerBatches: 0 };
@@ -299,24 +363,33 @@ async function applyToWriters(job: ApplyJob): Promise<{ rows: number; errorCount
   // Workers pay off only past one batch: peek at the second batch before starting them.
   const first = await it.next();
   const second = first.done ? first : await it.next();
-  if (second.done) {
+  if (second.done && !force) {
     if (!first.done) sink(first.value.offset, first.value.length, await local(first.value.rows(), first.value.offset));
     progress?.done(rows);
     return { rows, errorCounts, workers: first.done ? 0 : 1, workerBatches: 0 };
   }
-  const queued: SourceBatch[] = [first.value, second.value];
+  if (first.done) {
+    progress?.done(rows);
+    return { rows, errorCounts, workers: 0, workerBatches: 0 };
+  }
+  const queued: SourceBatch[] = second.done ? [first.value] : [first.value, second.value];
   const replay: AsyncIterator<SourceBatch> = {
     next: async () => (queued.length ? { done: false, value: queued.shift()! } : it.next()),
     return: async () => (await it.return?.(undefined)) ?? { done: true, value: undefined },
   };
   const workerBatches = await applyParallel(
     replay,
-    { workers: job.workers, init: { lfFiles: job.lfFiles, lfNames: job.lfs.map((lf) => lf.name), labels: [...job.labels.names], onError: job.onError } },
+    {
+      workers: Math.max(1, job.workers),
+      init: { lfFiles: job.lfFiles, lfNames: job.lfs.map((lf) => lf.name), labels: [...job.labels.names], onError: job.onError },
+      timeoutMs: job.timeoutMs,
+      memoryMb: job.memoryMb,
+    },
     sink,
-    job.applyWhileWorkersStart ? (b) => local(b.rows(), b.offset) : undefined,
+    job.applyWhileWorkersStart && job.timeoutMs <= 0 ? (b) => local(b.rows(), b.offset) : undefined,
   );
   progress?.done(rows);
-  return { rows, errorCounts, workers: job.workers, workerBatches };
+  return { rows, errorCounts, workers: Math.max(1, job.workers), workerBatches };
 }
 
 /** Every column an LF reads by name must be in the data file (an empty file is left to the row count check). */

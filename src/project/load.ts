@@ -43,6 +43,25 @@ function describeLoadError(e: unknown, abs: string): string {
   return msg.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/**
+ * `import(url)`, failing clearly when the module's top-level await can never settle: Node then empties the event
+ * loop and exits with status 13 and no message. 'beforeExit' fires exactly then (nothing left to wait on), so a
+ * pending import at that moment is stuck for good.
+ */
+async function importWatched(url: string, file: string): Promise<unknown> {
+  let onStuck: () => void = () => {};
+  const stuck = new Promise<never>((_, reject) => {
+    onStuck = () =>
+      reject(new ConfigError(`could not load LF file ${displayPath(file, process.cwd())}: its top-level await never settles (it waits on a promise nothing will resolve)`));
+    process.once('beforeExit', onStuck);
+  });
+  try {
+    return await Promise.race([import(url), stuck]);
+  } finally {
+    process.off('beforeExit', onStuck);
+  }
+}
+
 function isLabelSpace(x: unknown): x is LabelSpace {
   return typeof x === 'object' && x !== null && Array.isArray((x as LabelSpace).names) && typeof (x as LabelSpace).indexOf === 'function';
 }
@@ -63,8 +82,9 @@ export async function loadLFModules(files: readonly string[], options: LoadOptio
     let mod: Record<string, unknown>;
     try {
       await ensureTypeScriptLoader(abs);
-      mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+      mod = (await importWatched(pathToFileURL(abs).href, file)) as Record<string, unknown>;
     } catch (e) {
+      if (e instanceof ConfigError) throw e;
       const msg = describeLoadError(e, abs);
       // tsx compiles a .ts file outside an ESM package as CommonJS, which cannot import ballot (an ES module).
       // Node's own text for that is long and about require() cycles; the fix is what the user needs.

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { AsyncByteQueue, Field, Int8, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct } from 'apache-arrow';
 import { LABEL_MATRIX_FORMAT_VERSION, LABEL_MATRIX_META } from '../data/label-matrix-io.js';
 import { outputError, prepareOutput } from '../data/atomic.js';
+import { withSchemaFingerprint } from '../data/arrow-verify.js';
 import { LabelMatrix } from '../matrix/label-matrix.js';
 import { readColumnRange } from './cache.js';
 
@@ -32,7 +33,7 @@ export function writeLabelMatrixFromColumns(path: string, cols: ColumnSet): void
     [LABEL_MATRIX_META.errorCounts, JSON.stringify(Array.from(cols.errorCounts))],
   ]);
   const fields = lfNames.map((name) => new Field(name, new Int8(), false));
-  const schema = new Schema(fields, metadata);
+  const schema = new Schema(fields, withSchemaFingerprint(fields, metadata));
   prepareOutput(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let out: number;

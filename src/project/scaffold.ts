@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../util/errors.js';
 import { ballotRoot, ballotVersion, isGitCheckout } from '../util/package-root.js';
@@ -67,9 +67,12 @@ export function scaffoldProject(dir: string, options: ScaffoldOptions = {}): Sca
         skipped.push(rel);
         continue;
       }
+      refuseSymlinks(target, rel);
       mkdirSync(dirname(dest), { recursive: true });
-      const text = readFileSync(src, 'utf8').replace(/\{\{(\w+)\}\}/g, (m, key: string) => vars[key] ?? m);
-      writeFileSync(dest, text);
+      // In a .json template the value goes inside a JSON string: escape it as JSON.stringify does (quotes, backslashes).
+      const fill = (v: string) => (dest.endsWith('.json') ? JSON.stringify(v).slice(1, -1) : v);
+      const text = readFileSync(src, 'utf8').replace(/\{\{(\w+)\}\}/g, (m, key: string) => (Object.hasOwn(vars, key) ? fill(vars[key]) : m));
+      writeFileSync(dest, text, { flag: 'wx' }); // never through a link or over a file that appeared meanwhile
       files.push(rel);
     }
   };
@@ -86,6 +89,21 @@ function ballotDependency(given: string | undefined): { spec: string; from: Scaf
   }
   if (isGitCheckout()) return { spec: `file:${BALLOT_ROOT}`, from: 'checkout' };
   return { spec: `^${ballotVersion()}`, from: 'version' };
+}
+
+/** Refuses a symlink at `rel` or at any folder on the way to it inside `target`: init writes only real files it creates. */
+function refuseSymlinks(target: string, rel: string): void {
+  const parts = rel.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const p = join(target, ...parts.slice(0, i));
+    let link = false;
+    try {
+      link = lstatSync(p).isSymbolicLink();
+    } catch {
+      return; // missing: nothing below it exists either
+    }
+    if (link) throw new ConfigError(`${p} is a symbolic link; ballot init does not write through links (remove it or choose another directory)`);
+  }
 }
 
 function npmName(s: string): string {

@@ -1,6 +1,8 @@
 import type { ColumnType } from '../data/arrow.js';
-import { columnsOf, writeRows } from '../data/write.js';
+import { columnsOf } from '../data/write.js';
+import { writeRowStream } from '../data/row-writer.js';
 import type { Row } from './types.js';
+import { ownValue } from '../util/own.js';
 import type { SampleResult } from './run-recipe.js';
 
 /** Names of the provenance columns added to every selected row. `_prob_<CLASS>` is one column per class. */
@@ -25,9 +27,9 @@ export function sampleRows(
   const out: Row[] = new Array(indices.length);
   for (let r = 0; r < indices.length; r++) {
     const i = indices[r];
-    const row: Row = {};
+    const row: Row = Object.create(null); // column names are data
     const src = rows?.[i];
-    if (src) for (const c of base) row[c] = src[c];
+    if (src) for (const c of base) row[c] = ownValue(src, c);
     row[PROVENANCE.row] = i;
     row[PROVENANCE.part] = report.parts[partOf[r]].name;
     row[PROVENANCE.label] = preds[i] >= 0 ? labels[preds[i]] : null;
@@ -42,7 +44,7 @@ export function sampleRows(
 }
 
 /** Writes the selected rows with provenance as CSV, TSV, JSONL or Arrow (by extension), atomically. */
-export function writeSample(path: string, result: SampleResult, dataColumns?: readonly string[]): void {
+export function writeSample(path: string, result: SampleResult, dataColumns?: readonly string[], options: { csvSafe?: boolean } = {}): void {
   const { rows, columns, types } = sampleRows(result, dataColumns);
-  writeRows(path, rows, { columns, types });
+  writeRowStream(path, rows, { columns, types, csvSafe: options.csvSafe });
 }

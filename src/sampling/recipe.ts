@@ -13,6 +13,7 @@ import { stratifiedSampler, type StratifiedOptions } from './stratified.js';
 import type { Sampler, SampleContext } from './types.js';
 import { uncertaintySampler, type UncertaintyOptions } from './uncertainty.js';
 import type { Rng } from '../util/rng.js';
+import { ownValue } from '../util/own.js';
 
 type Named = { name?: string };
 /** One part of a recipe: the sampler's name as the key, its fraction of the budget as the value, plus options. */
@@ -121,6 +122,9 @@ const DEDUPE_KEYS: Record<string, (v: unknown) => boolean> = {
   bands: isNum,
 };
 
+/** The largest budget: typed-array index range (a budget of 1e21 crashed with "Invalid array length"). */
+export const MAX_BUDGET = 2 ** 31 - 1;
+
 const RECIPE_KEYS = ['budget', 'seed', 'parts', 'dedupe', 'fill', 'redistribute'];
 
 /**
@@ -136,7 +140,7 @@ export function prepareRecipe(recipe: unknown, source = 'recipe'): PreparedRecip
   const r = recipe as Record<string, unknown>;
   for (const key of Object.keys(r)) if (!RECIPE_KEYS.includes(key)) fail(`unknown key "${key}"; a recipe has ${RECIPE_KEYS.join(', ')}`);
   const budget = r.budget;
-  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 0) fail(`budget must be a whole number ≥ 0, got ${JSON.stringify(budget)}`);
+  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 0 || budget > MAX_BUDGET) fail(`budget must be a whole number from 0 to ${MAX_BUDGET}, got ${JSON.stringify(budget)}`);
   const seed = r.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isInteger(seed)) fail(`seed must be an integer, got ${JSON.stringify(seed)}`);
   const fill = r.fill ?? 'error';
@@ -169,9 +173,9 @@ export function prepareRecipe(recipe: unknown, source = 'recipe'): PreparedRecip
   else if (r.dedupe !== undefined && r.dedupe !== false) {
     if (typeof r.dedupe !== 'object' || r.dedupe === null || Array.isArray(r.dedupe)) fail('dedupe must be true, false or an object like { "threshold": 0.9 }');
     for (const [key, v] of Object.entries(r.dedupe as Record<string, unknown>)) {
-      const check = DEDUPE_KEYS[key];
+      const check = ownValue(DEDUPE_KEYS, key);
       if (!check) fail(`dedupe: unknown option "${key}"; options are ${Object.keys(DEDUPE_KEYS).join(', ')}`);
-      if (!check(v)) fail(`dedupe: ${key} has an invalid value ${JSON.stringify(v)}`);
+      if (!check!(v)) fail(`dedupe: ${key} has an invalid value ${JSON.stringify(v)}`);
     }
     dedupe = r.dedupe as DedupeOptions;
   }
@@ -195,7 +199,7 @@ export function overrideRecipe(
   source = 'recipe',
 ): PreparedRecipe {
   const { budget = recipe.budget, seed = recipe.seed, textColumns } = overrides;
-  if (!Number.isInteger(budget) || budget < 0) throw new ConfigError(`${source}: budget must be a whole number ≥ 0, got ${budget}`);
+  if (!Number.isInteger(budget) || budget < 0 || budget > MAX_BUDGET) throw new ConfigError(`${source}: budget must be a whole number from 0 to ${MAX_BUDGET}, got ${budget}`);
   if (!Number.isInteger(seed)) throw new ConfigError(`${source}: seed must be an integer, got ${seed}`);
   const dedupe = textColumns ? { ...(recipe.dedupe ?? {}), column: textColumns } : recipe.dedupe;
   const out: PreparedRecipe = { ...recipe, budget, seed, dedupe };
@@ -215,7 +219,7 @@ function preparePart(part: unknown, where: string): PreparedPart {
   if ('sampler' in p && typeof p.sampler === 'string') {
     // Explicit form { "sampler": "uncertainty", "fraction": 0.2, ...options }: rewrite to the short form.
     const kind = p.sampler;
-    if (!(kind in SAMPLERS)) fail(`unknown sampler "${kind}"; samplers are ${SAMPLER_NAMES.join(', ')}`);
+    if (!Object.hasOwn(SAMPLERS, kind)) fail(`unknown sampler "${kind}"; samplers are ${SAMPLER_NAMES.join(', ')}`);
     if ('share' in p && !('fraction' in p)) fail('write "fraction" (of the budget), not "share"');
     if (kind in p) fail(`give the fraction once: "fraction" or "${kind}"`);
     const { sampler: _s, fraction, ...rest } = p;
@@ -233,7 +237,7 @@ function preparePart(part: unknown, where: string): PreparedPart {
     return { name: name as string, kind: sampler.kind || (name as string), fraction, sampler };
   }
 
-  const kinds = Object.keys(p).filter((k) => k in SAMPLERS);
+  const kinds = Object.keys(p).filter((k) => Object.hasOwn(SAMPLERS, k));
   if (kinds.length === 0) {
     const unknown = Object.keys(p).filter((k) => k !== 'name' && typeof p[k] === 'number');
     if (unknown.length > 0) fail(`unknown sampler "${unknown[0]}"; samplers are ${SAMPLER_NAMES.join(', ')}`);
@@ -241,17 +245,17 @@ function preparePart(part: unknown, where: string): PreparedPart {
   }
   if (kinds.length > 1) fail(`one sampler per part, got ${kinds.join(' and ')}`);
   const kind = kinds[0];
-  const spec = SAMPLERS[kind];
+  const spec = ownValue(SAMPLERS, kind)!;
   const fraction = checkFraction(p[kind], `${where} (${kind})`);
   const options: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(p)) {
     if (key === kind || key === 'name') continue;
-    const check = spec.options[key];
+    const check = ownValue(spec.options, key);
     if (!check) {
       const known = Object.keys(spec.options);
       fail(`${kind} has no option "${key}"${known.length ? `; its options are ${known.join(', ')}` : ' (it takes no options)'}`);
     }
-    if (!check(v)) fail(`${kind} option ${key} has an invalid value ${JSON.stringify(v)}`);
+    if (!check!(v)) fail(`${kind} option ${key} has an invalid value ${JSON.stringify(v)}`);
     options[key] = v;
   }
   let sampler: Sampler;

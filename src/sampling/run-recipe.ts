@@ -152,6 +152,7 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
       notes.push(`part "${p.name}" had only ${p.target - p.shortfall} eligible rows for its target of ${p.target}${prepared.redistribute ? '; its shortfall was offered to the other parts (see received)' : ' (redistribution is off)'}`);
     }
   }
+  if (dedupe && dedupe.cappedRows > 0) notes.push(`dedupe compared ${dedupe.cappedRows} rows with only the most recent kept rows of oversized LSH buckets (short, low-vocabulary text); a near-duplicate of an older row may have been kept`);
   if (total < budget) notes.push(`selected ${total} of the budget of ${budget}: no part had eligible rows left`);
   if (prepared.fill === 'scale' && prepared.fractionSum < 1 - 1e-9) notes.push(`fractions sum to ${prepared.fractionSum}; parts were scaled up to fill the budget`);
 

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { defaultReadOptions } from '../../data/read-defaults.js';
 import { applyFile, type ApplyFileReport } from '../../project/apply-file.js';
-import { applyDistributed } from '../../project/distributed/coordinator.js';
+import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
 import { printJSON } from '../output.js';
 import { formatApplyReport } from '../format/apply.js';
 import { ConfigError } from '../../util/errors.js';
@@ -22,6 +22,7 @@ interface ApplyArgs {
   'shard-rows'?: number;
   attempts: number;
   matrix: boolean;
+  'lf-timeout'?: number;
 }
 
 export const applyCommand: CommandModule<object, ApplyArgs> = {
@@ -43,7 +44,8 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .option('store', { type: 'string', describe: 'Distributed: shard store directory shared with the workers (default .ballot-shards next to --out)' })
       .option('shard-rows', { type: 'number', describe: 'Distributed: rows per shard (default 65536)' })
       .option('attempts', { type: 'number', default: 3, describe: 'Distributed: attempts per shard before the run fails' })
-      .option('matrix', { type: 'boolean', default: true, describe: 'Distributed: also concatenate the label matrix (--no-matrix: merged statistics only, for fit-stats and predict --queue)' }) as any,
+      .option('matrix', { type: 'boolean', default: true, describe: 'Distributed: also concatenate the label matrix (--no-matrix: merged statistics only, for fit-stats and predict --queue)' })
+      .option('lf-timeout', { type: 'number', describe: 'Seconds one LF call may run before apply stops naming the LF and row (default 10 on workers; 0 = no limit). Set with --workers 1, it applies on one worker' }) as any,
   handler: async (a) => {
     if (a.queue !== undefined) return applyQueued(a);
     if (!a.matrix) throw new ConfigError('--no-matrix applies to a distributed run (--queue): a single-process apply always writes the matrix');
@@ -59,6 +61,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       cache: a.cache,
       cacheDir: a['cache-dir'],
       read: defaultReadOptions(),
+      lfTimeout: a['lf-timeout'],
     });
     if (a.json) printJSON(report);
     else process.stdout.write(formatApplyReport(report));
@@ -69,6 +72,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
 async function applyQueued(a: ApplyArgs): Promise<void> {
   if (a.workers !== undefined) throw new ConfigError('--workers is for a single-process apply; with --queue, start `ballot worker` processes');
   const tty = process.stderr.isTTY && !process.env.CI;
+  const { applyDistributed } = await withOptionalDeps('apply --queue', DISTRIBUTED_DEPS, () => import('../../project/distributed/coordinator.js'));
   const r = await applyDistributed({
     data: a.data, lfs: a.lfs, out: a.out, queue: a.queue!, store: a.store, shardRows: a['shard-rows'], attempts: a.attempts, matrix: a.matrix,
     labels: a.labels ? a.labels.split(',').map((s) => s.trim()).filter(Boolean) : undefined,

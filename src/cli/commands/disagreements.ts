@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { DISAGREEMENT_KINDS, disagreements, type DisagreementKind, type DisagreementReport } from '../../analysis/disagreements.js';
 import { readAlignedRows } from '../../data/aligned-rows.js';
-import { disagreementRecords } from '../../analysis/records.js';
+import { disagreementColumns, disagreementRecords } from '../../analysis/records.js';
 import { assertModelMatches } from '../../analysis/validate.js';
 import type { Dataset, Row } from '../../data/types.js';
-import { writeRows } from '../../data/write.js';
+import { writeRowStream } from '../../data/row-writer.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatDisagreements } from '../format/disagreements.js';
@@ -25,6 +25,7 @@ interface DisagreementsArgs {
   'consensus-threshold'?: number;
   out?: string;
   json?: boolean;
+  'csv-safe': boolean;
 }
 
 export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
@@ -44,6 +45,7 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
       .option('consensus-threshold', { type: 'number', describe: 'Fixed confidence for lf-mistake (default: per-class mean confidence)' })
       .option('out', { type: 'string', describe: 'Write the flagged rows to a file (.csv, .tsv, .jsonl or .arrow)' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
+      .option('csv-safe', { type: 'boolean', default: true, describe: 'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)' })
       .example('$0 disagreements --L L.arrow --gold test.csv --label-column CLASS --show CONTENT --top 50 --out flags.csv', 'label errors, conflicts, LF mistakes') as any,
   handler: (a) => {
     const { L, model, gold } = loadAnalysisInputs(a);
@@ -66,7 +68,8 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
     if (data) checkColumns(data, show);
     const extra = data ? (row: number): Row => Object.fromEntries(show.map((c) => [c, data.rows[row][c] ?? null])) : undefined;
 
-    if (a.out) writeRows(a.out, disagreementRecords(report, extra));
+    // Explicit columns: with nothing flagged the file is a header only (the previous run's file must not survive).
+    if (a.out) writeRowStream(a.out, disagreementRecords(report, extra), { columns: disagreementColumns(report, show), csvSafe: a['csv-safe'] });
     const source = model ? `model ${a.model} (${model.kind})` : 'majority vote (pass --model for a fitted label model)';
     if (a.json) {
       const flags = extra ? report.flags.map((f) => ({ ...f, data: extra(f.row) })) : report.flags;

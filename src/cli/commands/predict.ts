@@ -8,7 +8,7 @@ import { ConfigError } from '../../util/errors.js';
 import { formatPredict } from '../format/predict.js';
 import { readLabelModelFile } from '../model-file.js';
 import { printJSON } from '../output.js';
-import { predictDistributed } from '../../project/distributed/predict.js';
+import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
 
 interface PredictArgs {
   model: string;
@@ -38,6 +38,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     if (!Number.isFinite(a.seed)) throw new ConfigError(`--seed must be a number, got ${a.seed}`);
     if (a.queue !== undefined) {
+      const { predictDistributed } = await withOptionalDeps('predict --queue', DISTRIBUTED_DEPS, () => import('../../project/distributed/predict.js'));
       const r = await predictDistributed({ L: a.L, model: a.model, out: a.out, queue: a.queue, tiePolicy, seed: a.seed });
       if (a.json) printJSON(r);
       else process.stdout.write(`${r.model}: ${r.rows.toLocaleString('en-US')} rows → ${r.out} in ${r.seconds.toFixed(2)} s (${r.shards} shards, ${r.reusedShards} from the store)\n`);

@@ -24,6 +24,7 @@ interface SampleArgs {
   'reference-data'?: string;
   report?: string;
   json?: boolean;
+  'csv-safe': boolean;
 }
 
 export const sampleCommand: CommandModule<object, SampleArgs> = {
@@ -44,6 +45,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('reference-data', { type: 'string', describe: 'Rows of the old training set (same order), for the drift sampler’s textColumn' })
       .option('report', { type: 'string', describe: 'Also write the report as JSON to this file' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
+      .option('csv-safe', { type: 'boolean', default: true, describe: 'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)' })
       .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set') as any,
   handler: async (a) => {
     const t0 = performance.now();
@@ -67,7 +69,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     const reference = refL ? { L: refL, rows: a['reference-data'] ? readAlignedRows(refL, a['reference-data']).rows : undefined } : undefined;
     const ctx = createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file, slices, reference });
     const result = runRecipe(recipe, ctx);
-    writeSample(a.out, result, data?.columns);
+    writeSample(a.out, result, data?.columns, { csvSafe: a['csv-safe'] });
     if (a.report) writeJSONFile(a.report, result.report);
     if (a.json) {
       printJSON({ out: a.out, model: model.kind, ...result.report, seconds: (performance.now() - t0) / 1000 });

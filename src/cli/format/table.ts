@@ -1,4 +1,5 @@
 // Terminal tables and colour: presentation lives only in the CLI.
+import { safeForTerminal } from './terminal.js';
 
 export type Colour = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'dim' | 'bold';
 const ANSI: Record<Colour, [string, string]> = {
@@ -33,7 +34,8 @@ export interface TableOptions {
 export function formatTable(header: readonly string[], rows: readonly (readonly (string | number)[])[], options: TableOptions = {}): string {
   const max = options.maxCellWidth;
   const clip = (c: string) => (max !== undefined && c.length > max ? `${c.slice(0, Math.max(0, max - 1))}…` : c);
-  const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : clip(c.replace(/[\r\n\t]+/g, ' ')))));
+  const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : clip(safeForTerminal(c.replace(/[\r\n\t]+/g, ' '))))));
+  header = header.map(safeForTerminal);
   const widths = header.map((h, j) => Math.max(h.length, ...cells.map((r) => (r[j] ?? '').length)));
   const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number'));
   const pad = (c: string, j: number) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]));

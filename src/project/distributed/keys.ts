@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { ballotVersion } from '../../util/package-root.js';
 import type { RunSpec } from './job.js';
 import type { ShardRange } from './shards.js';
 
-/** ballot's version: part of every segment key (a new ballot may vote differently). */
+/** ballot's version: part of every segment key (a new ballot may vote differently). Read from the package root, so
+ * the sources and the compiled dist/ agree. */
 export const BALLOT_VERSION: string = (() => {
   try {
-    return String(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version);
+    return ballotVersion();
   } catch {
     return 'unknown';
   }

@@ -11,6 +11,14 @@ export interface ParallelOptions {
   init: WorkerInit;
   /** Batches queued per worker (default 2: one running, one waiting), which bounds memory. */
   inFlightPerWorker?: number;
+  /**
+   * Longest one LF call may run, in ms (0 or absent: no limit). A worker stuck in one call longer (a catastrophic
+   * regex, an endless loop) is terminated and the run fails naming the LF and row: a thread cannot interrupt its own
+   * synchronous code, so the watching happens here, reading a shared probe the worker bumps before every call.
+   */
+  timeoutMs?: number;
+  /** Heap limit of each worker in MB: an LF allocating without bound fails naming itself instead of aborting the process. */
+  memoryMb?: number;
 }
 
 /** Column-major votes (m × rows) and per-LF error counts of one batch. */
@@ -20,6 +28,10 @@ interface Handle {
   worker: Worker;
   ready: boolean;
   inFlight: number;
+  /** [calls, row, lf] written by the worker before each LF call. */
+  probe: Int32Array;
+  lastCalls: number;
+  since: number;
 }
 
 /**
@@ -57,9 +69,14 @@ export async function applyParallel(
     } else fatal ??= e as Error;
   };
 
+  const lfAt = (h: Handle): { lf: string; row: number } => ({ lf: options.init.lfNames[Atomics.load(h.probe, 2)] ?? '?', row: Atomics.load(h.probe, 1) });
   const handles: Handle[] = Array.from({ length: options.workers }, () => {
-    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, init: options.init } });
-    const h: Handle = { worker, ready: false, inFlight: 0 };
+    const probe = new Int32Array(new SharedArrayBuffer(12));
+    const worker = new Worker(BOOTSTRAP, {
+      workerData: { entry: ENTRY, init: options.init, probe: probe.buffer },
+      ...(options.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: options.memoryMb } } : {}),
+    });
+    const h: Handle = { worker, ready: false, inFlight: 0, probe, lastCalls: 0, since: performance.now() };
     worker.on('message', (msg: FromWorker) => {
       if (msg.type === 'ready') h.ready = true;
       else if (msg.type === 'fatal') fatal ??= deserializeError(msg.error);
@@ -79,7 +96,10 @@ export async function applyParallel(
       notify();
     });
     worker.on('error', (e: Error) => {
-      fatal ??= e;
+      if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' && h.ready) {
+        const { lf, row } = lfAt(h);
+        fatal ??= new LabelingFunctionError(lf, row, `ran out of memory (each apply worker may use ${options.memoryMb ?? 'the default'} MB of heap): does it allocate without bound?`, { cause: e });
+      } else fatal ??= e;
       notify();
     });
     worker.on('exit', (code) => {
@@ -89,6 +109,29 @@ export async function applyParallel(
     });
     return h;
   });
+
+  // The watchdog: a worker whose call counter has not moved for timeoutMs while it has work is stuck in one call.
+  const timeout = options.timeoutMs ?? 0;
+  const watchdog = timeout > 0
+    ? setInterval(() => {
+        const now = performance.now();
+        for (const h of handles) {
+          const calls = Atomics.load(h.probe, 0);
+          if (calls !== h.lastCalls || h.inFlight === 0) {
+            h.lastCalls = calls;
+            h.since = now;
+            continue;
+          }
+          if (now - h.since > timeout && !fatal) {
+            const { lf, row } = lfAt(h);
+            fatal = new LabelingFunctionError(lf, row, `still running after ${timeout} ms, the time budget of one LF call (a catastrophic regex or an endless loop?); raise it with --lf-timeout`);
+            void h.worker.terminate();
+            notify();
+          }
+        }
+      }, Math.max(10, Math.min(250, timeout / 4)))
+    : undefined;
+  watchdog?.unref();
 
   try {
     let seq = 0;
@@ -119,6 +162,7 @@ export async function applyParallel(
       const msg: ToWorker = { type: 'batch', seq, offset: b.offset, rows };
       offsets.set(seq, b.offset);
       seq++;
+      if (h.inFlight === 0) h.since = performance.now();
       h.inFlight++;
       inFlight++;
       h.worker.postMessage(msg, transfer);
@@ -128,6 +172,7 @@ export async function applyParallel(
     if (first) throw first.error;
     return workerBatches;
   } finally {
+    if (watchdog) clearInterval(watchdog);
     await batches.return?.();
     await Promise.all(handles.map((h) => h.worker.terminate()));
   }

@@ -2,6 +2,7 @@ import { tableFromIPC } from 'apache-arrow';
 import type { Row } from '../../data/types.js';
 import { appendBatchRows } from '../../data/arrow.js';
 import { BallotError, LabelingFunctionError } from '../../util/errors.js';
+import { ownValue } from '../../util/own.js';
 
 /**
  * Rows on their way to a worker: Arrow record-batch bytes (decoded to rows by the worker, so the reading thread
@@ -17,7 +18,7 @@ export function packRows(rows: Row[], columns: readonly string[] | undefined): P
   if (!columns) return { kind: 'rows', rows };
   const values = columns.map((c) => {
     const col = new Array<unknown>(rows.length);
-    for (let i = 0; i < rows.length; i++) col[i] = rows[i][c];
+    for (let i = 0; i < rows.length; i++) col[i] = ownValue(rows[i], c);
     return col;
   });
   return { kind: 'columns', columns: [...columns], values, length: rows.length };
@@ -33,7 +34,7 @@ export function unpackRows(p: PackedRows, offset: number): Row[] {
   const { columns, values, length } = p;
   const out = new Array<Row>(length);
   for (let i = 0; i < length; i++) {
-    const r: Row = {};
+    const r: Row = Object.create(null); // column names are data
     for (let j = 0; j < columns.length; j++) r[columns[j]] = values[j][i];
     out[i] = r;
   }

@@ -13,7 +13,7 @@ const port = parentPort!;
 const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
 try {
-  const init = (workerData as { init: WorkerInit }).init;
+  const { init, probe } = workerData as { init: WorkerInit; probe?: SharedArrayBuffer };
   const loaded = await loadLFModules(init.lfFiles);
   const byName = new Map(loaded.lfs.map((lf) => [lf.name, lf]));
   const lfs = init.lfNames.map((name) => {
@@ -21,7 +21,8 @@ try {
     if (!lf) throw new ConfigError(`worker: LF "${name}" is no longer exported by ${init.lfFiles.join(', ')} (did the files change during apply?)`);
     return lf;
   });
-  const vote = createBatchVoter(lfs, defineLabels(init.labels));
+  // Frozen rows: an LF cannot change what later LFs see. The probe tells the pool's watchdog which LF and row run now.
+  const vote = createBatchVoter(lfs, defineLabels(init.labels), { freezeRows: true, probe: probe ? new Int32Array(probe) : undefined });
   const m = lfs.length;
   port.on('message', (msg: ToWorker) => {
     void (async () => {
