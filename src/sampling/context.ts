@@ -1,6 +1,7 @@
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import { probsToPreds } from '../label-model/predict.js';
 import { ConfigError, DataError } from '../util/errors.js';
+import { checkEndModelView, type EndModelView } from './feature-view.js';
 import type { Row, SampleContext } from './types.js';
 
 export interface SampleInput {
@@ -12,6 +13,8 @@ export interface SampleInput {
   rows?: readonly Row[];
   /** The file `rows` were read from (e.g. `ballot sample --data`), named in errors about their columns. */
   rowsSource?: string;
+  /** The end model's features and out-of-sample probabilities of the same n rows (diverseUncertain, representative, …). */
+  endModel?: EndModelView;
 }
 
 /** Checks that probs, L and rows describe the same n rows, and precomputes hard labels and vote counts. */
@@ -33,6 +36,7 @@ export function createSampleContext(input: SampleInput): SampleContext {
     const p = probs[i];
     if (!(p >= 0 && p <= 1 + 1e-9)) throw new ConfigError(`probability of row ${Math.floor(i / k)}, class ${labels[i % k]} is ${p}; expected a value in [0, 1]`);
   }
+  if (input.endModel) checkEndModelView(input.endModel, n, k);
   return {
     n,
     k,
@@ -43,6 +47,7 @@ export function createSampleContext(input: SampleInput): SampleContext {
     votes: L?.voteCounts(),
     rows,
     rowsSource: input.rowsSource,
+    endModel: input.endModel,
   };
 }
 

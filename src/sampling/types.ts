@@ -1,5 +1,6 @@
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import type { Rng } from '../util/rng.js';
+import type { EndModelView } from './feature-view.js';
 
 /** One data row: column name → value. */
 export type Row = Record<string, unknown>;
@@ -25,6 +26,8 @@ export interface SampleContext {
   readonly rows?: readonly Row[];
   /** The file the rows were read from, when known: errors about their columns name it. */
   readonly rowsSource?: string;
+  /** The end model's view of the pool (features + out-of-sample probabilities), for the samplers that use it. */
+  readonly endModel?: EndModelView;
 }
 
 /**
