@@ -114,7 +114,6 @@ export function findLabelErrors(input: LabelErrorInput): LabelErrorResult {
   }
 
   const thresholds = classThresholds(combined, gold, n, k, () => true);
-  const endT = classThresholds(endProbs, gold, n, k, () => true);
   const labelT = labelProbs ? classThresholds(labelProbs, gold, n, k, (i) => covered[i] === 1) : null;
 
   const flags: LabelErrorFlag[] = [];
@@ -142,11 +141,13 @@ export function findLabelErrors(input: LabelErrorInput): LabelErrorResult {
     }
     if (suggested < 0) continue;
 
-    const endAgainst = dominates(endProbs, b, k, g, endT);
-    const lfAgainst = labelProbs !== undefined && covered[i] === 1 && dominates(labelProbs, b, k, g, labelT!);
+    // Each source's own verdict: does it prefer another class over the given one (beyond a tie)?
+    const endAgainst = prefersOther(endProbs, b, k, g);
+    const endBacks = prefersGiven(endProbs, b, k, g);
+    const lfAgainst = labelProbs !== undefined && covered[i] === 1 && prefersOther(labelProbs, b, k, g);
     let attribution: Attribution;
-    if (endAgainst && (lfAgainst || (!covered[i] && !lfOnly))) attribution = 'label';
-    else if (!endAgainst && lfAgainst && endProbs[b + g] >= endProbs[b + argmaxOther(endProbs, b, k, g)]) attribution = 'lf';
+    if (endAgainst && (lfAgainst || !covered[i])) attribution = 'label';
+    else if (endBacks && lfAgainst) attribution = 'lf';
     else attribution = 'ambiguous';
     counts[attribution]++;
     const lfs: string[] = [];
@@ -208,9 +209,14 @@ function confidentOther(p: ArrayLike<number>, b: number, k: number, g: number, t
   return best;
 }
 
-/** Does a source confidently prefer another class over g? (its own per-class threshold, and above p(g)). */
-function dominates(p: ArrayLike<number>, b: number, k: number, g: number, t: (number | null)[]): boolean {
-  return confidentOther(p, b, k, g, t) >= 0;
+/** Is some class other than g more probable than g (beyond a tie)? */
+function prefersOther(p: ArrayLike<number>, b: number, k: number, g: number): boolean {
+  return p[b + argmaxOther(p, b, k, g)] - p[b + g] > TIE_TOLERANCE;
+}
+
+/** Is g more probable than every other class (beyond a tie)? */
+function prefersGiven(p: ArrayLike<number>, b: number, k: number, g: number): boolean {
+  return p[b + g] - p[b + argmaxOther(p, b, k, g)] > TIE_TOLERANCE;
 }
 
 /**

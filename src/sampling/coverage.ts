@@ -7,21 +7,22 @@ import { representativeGapSelect } from './end-model-samplers.js';
 import type { Sampler } from './types.js';
 
 export interface CoverageGapOptions {
-  /** Pick uncovered rows representative of the uncovered region (density + diversity; needs the end model). Default false: random. */
-  representative?: boolean;
+  /** 'random' (default), or 'representative': rows typical of the uncovered region and spread over it (needs the end model). */
+  pick?: 'random' | 'representative';
 }
 
 /**
- * Rows no LF voted on: the blind spots where a new LF is needed. Random by default; with `representative`, rows typical
+ * Rows no LF voted on: the blind spots where a new LF is needed. Random by default; with pick 'representative', rows typical
  * of the uncovered region and spread over it. Needs the label matrix.
  */
 export function coverageGapSampler(options: CoverageGapOptions = {}): Sampler {
-  const representative = options.representative ?? false;
+  const pick = options.pick ?? 'random';
+  if (pick !== 'random' && pick !== 'representative') throw new ConfigError(`coverageGap pick must be 'random' or 'representative', got ${JSON.stringify(pick)}`);
   return {
     kind: 'coverageGap',
     select(ctx, count, taken, rng) {
       const { votes } = requireL(ctx, 'coverageGap');
-      if (representative) return representativeGapSelect(ctx, count, taken, rng, votes);
+      if (pick === 'representative') return representativeGapSelect(ctx, count, taken, rng, votes);
       return drawWithoutReplacement(eligibleRows(ctx.n, taken, (i) => votes[i] === 0), count, rng);
     },
   };

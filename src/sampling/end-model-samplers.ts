@@ -16,7 +16,7 @@ export function requireEndModel(ctx: SampleContext, who: string): EndModelView {
 }
 
 export interface DiverseOptions {
-  /** Candidates considered per row asked for (the top `candidates · count` by score; default 5). */
+  /** Candidates considered per row asked for (the top max(`candidates · count`, 1000) by score; default 5). */
   candidates?: number;
 }
 
@@ -59,6 +59,8 @@ function takenRows(taken: Uint8Array): Int32Array {
   return out;
 }
 
+const MIN_CANDIDATES = 1000;
+
 function checkFactor(v: number | undefined, who: string): number {
   const f = v ?? 5;
   if (!(f >= 1 && Number.isFinite(f))) throw new ConfigError(`${who}: candidates must be a number ≥ 1, got ${v}`);
@@ -67,7 +69,8 @@ function checkFactor(v: number | undefined, who: string): number {
 
 /** Top `factor · count` rows of `pool` by `score`, then a weighted k-center pick of `count` among them. */
 function pickDiverse(ctx: SampleContext, em: EndModelView, pool: Int32Array, score: Float64Array, count: number, factor: number, taken: Uint8Array, rng: Rng): number[] {
-  const cand = topByScore(pool, Math.ceil(count * factor), score, rng.int(0x7fffffff));
+  // At least MIN_CANDIDATES, so a small batch can still reach beyond the single most-uncertain region.
+  const cand = topByScore(pool, Math.max(Math.ceil(count * factor), MIN_CANDIDATES), score, rng.int(0x7fffffff));
   return diverseSelect(em.X, cand, score, count, rng, { anchors: takenRows(taken) });
 }
 

@@ -105,7 +105,7 @@ const SAMPLERS: Record<string, SamplerSpec> = {
     make: (o) => uncertaintySampler(o as UncertaintyOptions),
   },
   disagreement: { options: {}, make: () => disagreementSampler() },
-  coverageGap: { options: { representative: (v) => typeof v === 'boolean' }, make: (o) => coverageGapSampler(o as CoverageGapOptions) },
+  coverageGap: { options: { pick: (v) => v === 'random' || v === 'representative' }, make: (o) => coverageGapSampler(o as CoverageGapOptions) },
   // End-model samplers (need SampleContext.endModel): uncertainty, density and disagreement on the rows' own features.
   diverseUncertain: {
     options: { measure: (v) => v === 'entropy' || v === 'margin', candidates: isFactor, density: (v) => typeof v === 'boolean' },
