@@ -21,7 +21,7 @@ export interface EndModelOptions extends FeatureOptions {
   l2?: number;
   /** L-BFGS iterations (default 100, as scikit-learn). */
   maxIter?: number;
-  /** Stop when the gradient's max-norm is ≤ tol (default 1e-4, as scikit-learn). */
+  /** Stop when the max-norm of the mean-loss gradient is ≤ tol (default 1e-4, as scikit-learn). */
   tol?: number;
   /** Seed of the cross-fitting folds (training itself draws no random numbers). */
   seed?: number;
@@ -33,6 +33,8 @@ export interface TrainingSummary {
   /** Features present in those rows (the weights kept). */
   features: number;
   iterations: number;
+  /** Objective evaluations (iterations + line-search steps). */
+  evaluations: number;
   converged: boolean;
   /** Final objective (weighted soft cross-entropy sum + penalty). */
   loss: number;
@@ -266,7 +268,7 @@ function trainRows(X: SparseRows, featurizer: Featurizer, targets: Targets, labe
   }
   const fit = fitSoftmax({ X: { n, dim: nf, indptr, indices, values }, Y: Ybuf.subarray(0, n * k), s: sBuf.subarray(0, n), k, l2: o.l2 }, o);
   const training: TrainingSummary = {
-    rows: n, features: nf, iterations: fit.result.iterations, converged: fit.result.converged, loss: fit.result.f,
+    rows: n, features: nf, iterations: fit.result.iterations, evaluations: fit.result.evaluations, converged: fit.result.converged, loss: fit.result.f,
     l2: o.l2, maxIter: o.maxIter, tol: o.tol, seconds: (performance.now() - t0) / 1000,
   };
   return new EndModel(labels, featurizer, ids, Float64Array.from(fit.W), Float64Array.from(fit.b), training);

@@ -28,7 +28,7 @@ export interface FeatureOptions {
   charNgrams?: readonly [number, number] | false;
   /** tf → 1 + ln(tf) (default true). */
   sublinearTf?: boolean;
-  /** Buckets seen in fewer training rows than this are dropped (default 1: keep all). */
+  /** Buckets seen in fewer fitted rows than this are dropped (default 2: a bucket in one row only memorises it). */
   minDf?: number;
 }
 
@@ -55,7 +55,7 @@ export interface FeaturizerJSON {
   numericStd: number[];
 }
 
-const DEFAULTS = { hashBits: 18, wordNgrams: [1, 2] as [number, number], charNgrams: [2, 5] as [number, number], sublinearTf: true, minDf: 1 };
+const DEFAULTS = { hashBits: 18, wordNgrams: [1, 2] as [number, number], charNgrams: [2, 5] as [number, number], sublinearTf: true, minDf: 2 };
 
 /** Fills in defaults and checks the options; errors name the option. */
 export function resolveFeatureOptions(o: FeatureOptions): ResolvedFeatureOptions {

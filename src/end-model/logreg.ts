@@ -37,7 +37,8 @@ export function fitSoftmax(p: SoftmaxProblem, o: { maxIter: number; tol: number 
   }
   for (let c = 0; c < k; c++) x0[nw + c] = Math.log(Math.max(prior[c] / total, 1e-6));
   const fg = k === 2 ? objective2(p) : objectiveK(p);
-  const result = lbfgs(fg, x0, { maxIter: o.maxIter, gtol: o.tol });
+  // Stopping on the gradient of the mean loss (scikit-learn ≥ 1.4 scales it so): tol × Σ weights on our sum.
+  const result = lbfgs(fg, x0, { maxIter: o.maxIter, gtol: o.tol * total });
   return { W: result.x.subarray(0, nw), b: result.x.subarray(nw), result };
 }
 
