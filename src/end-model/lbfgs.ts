@@ -38,24 +38,10 @@ export function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Floa
   const dir = new Float64Array(d);
   let xn = new Float64Array(d);
   let gn = new Float64Array(d);
+  let gamma = 1;
   if (maxNorm(g) <= o.gtol) return { x, f, iterations: 0, evaluations, converged: true, reason: 'gtol' };
   for (let iter = 1; iter <= o.maxIter; iter++) {
-    // Two-loop recursion: dir = −H g.
-    for (let j = 0; j < d; j++) dir[j] = -g[j];
-    const h = S.length;
-    for (let t = h - 1; t >= 0; t--) {
-      const a = rho[t] * dot(S[t], dir);
-      alpha[t] = a;
-      axpy(-a, Y[t], dir);
-    }
-    if (h > 0) {
-      const gamma = dot(S[h - 1], Y[h - 1]) / dot(Y[h - 1], Y[h - 1]);
-      for (let j = 0; j < d; j++) dir[j] *= gamma;
-    }
-    for (let t = 0; t < h; t++) {
-      const b = rho[t] * dot(Y[t], dir);
-      axpy(alpha[t] - b, S[t], dir);
-    }
+    twoLoop(g, S, Y, rho, alpha, gamma, dir);
     let gd = dot(g, dir);
     if (!(gd < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
@@ -80,38 +66,110 @@ export function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Floa
       step = Math.min(0.5 * step, Math.max(0.1 * step, q));
     }
     if (!ok) return { x, f, iterations: iter - 1, evaluations, converged: false, reason: 'lineSearch' };
-    // s = xn − x, y = gn − g, reusing the oldest history arrays when the memory is full.
-    const s = S.length === m ? S.shift()! : new Float64Array(d);
-    const y = Y.length === m ? Y.shift()! : new Float64Array(d);
-    if (rho.length === m) rho.shift();
+    // s = xn − x, y = gn − g (one fused pass with s·y, y·y and the new gradient's max-norm), reusing the oldest
+    // history arrays once the memory is full.
+    const full = S.length === m;
+    const sv = full ? S[0] : new Float64Array(d);
+    const yv = full ? Y[0] : new Float64Array(d);
+    let sy = 0, yy = 0, gmax = 0;
     for (let j = 0; j < d; j++) {
-      s[j] = xn[j] - x[j];
-      y[j] = gn[j] - g[j];
+      const a = xn[j] - x[j];
+      const b = gn[j] - g[j];
+      sv[j] = a;
+      yv[j] = b;
+      sy += a * b;
+      yy += b * b;
+      const v = gn[j] < 0 ? -gn[j] : gn[j];
+      if (v > gmax) gmax = v;
     }
-    const sy = dot(s, y);
-    if (sy > 1e-10 * dot(y, y)) {
-      S.push(s);
-      Y.push(y);
+    if (sy > 1e-10 * yy) {
+      if (full) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+      S.push(sv);
+      Y.push(yv);
       rho.push(1 / sy);
+      gamma = sy / yy;
+    } else if (full) {
+      // The oldest pair's arrays were overwritten for a pair we do not keep: drop it.
+      S.shift();
+      Y.shift();
+      rho.shift();
     }
     const fPrev = f;
     [x, xn] = [xn, x];
     [g, gn] = [gn, g];
     f = fn;
-    if (maxNorm(g) <= o.gtol) return { x, f, iterations: iter, evaluations, converged: true, reason: 'gtol' };
+    if (gmax <= o.gtol) return { x, f, iterations: iter, evaluations, converged: true, reason: 'gtol' };
     if ((fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) return { x, f, iterations: iter, evaluations, converged: true, reason: 'ftol' };
   }
   return { x, f, iterations: o.maxIter, evaluations, converged: false, reason: 'maxIter' };
+}
+
+/**
+ * dir = −H·g by the two-loop recursion, each axpy fused with the next pair's dot product (half the passes over
+ * the d-vectors of the textbook form; the sums are the same, term by term).
+ */
+function twoLoop(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: number[], alpha: Float64Array, gamma: number, dir: Float64Array): void {
+  const d = g.length;
+  const h = S.length;
+  if (h === 0) {
+    for (let j = 0; j < d; j++) dir[j] = -g[j];
+    return;
+  }
+  // q = g; a_{h−1} = ρ s_{h−1}·q
+  let acc = 0;
+  let sNext = S[h - 1];
+  for (let j = 0; j < d; j++) {
+    const v = g[j];
+    dir[j] = v;
+    acc += sNext[j] * v;
+  }
+  for (let t = h - 1; t >= 0; t--) {
+    const a = rho[t] * acc;
+    alpha[t] = a;
+    const y = Y[t];
+    acc = 0;
+    if (t > 0) {
+      sNext = S[t - 1];
+      for (let j = 0; j < d; j++) {
+        const v = dir[j] - a * y[j];
+        dir[j] = v;
+        acc += sNext[j] * v;
+      }
+    } else {
+      // last axpy fused with r = γ q and y_0·r
+      const y0 = Y[0];
+      for (let j = 0; j < d; j++) {
+        const v = gamma * (dir[j] - a * y[j]);
+        dir[j] = v;
+        acc += y0[j] * v;
+      }
+    }
+  }
+  for (let t = 0; t < h; t++) {
+    const c = alpha[t] - rho[t] * acc;
+    const s = S[t];
+    acc = 0;
+    if (t + 1 < h) {
+      const yNext = Y[t + 1];
+      for (let j = 0; j < d; j++) {
+        const v = dir[j] + c * s[j];
+        dir[j] = v;
+        acc += yNext[j] * v;
+      }
+    } else {
+      for (let j = 0; j < d; j++) dir[j] = -(dir[j] + c * s[j]);
+    }
+  }
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let j = 0; j < a.length; j++) s += a[j] * b[j];
   return s;
-}
-
-function axpy(a: number, x: Float64Array, y: Float64Array): void {
-  for (let j = 0; j < x.length; j++) y[j] += a * x[j];
 }
 
 function maxNorm(g: Float64Array): number {
