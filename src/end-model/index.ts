@@ -6,3 +6,5 @@ export {
   type Targets, type EndModelOptions, type EndModelJSON, type TrainingSummary,
 } from './end-model.js';
 export { calibrationReport, type CalibrationReport, type CalibrationBin } from './calibration.js';
+export { readEndModelFile, assertEndModelClasses } from './file.js';
+export { trainOnLabelModel, type WeakTrainingInput, type WeakTrainingReport } from './weak-training.js';

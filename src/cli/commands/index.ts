@@ -9,7 +9,8 @@ import { disagreementsCommand } from './disagreements.js';
 import { fitCommand } from './fit.js';
 import { predictCommand } from './predict.js';
 import { sampleCommand } from './sample.js';
+import { trainCommand } from './train.js';
 
 // Every CLI command, one module each. Each command only parses flags and calls the library.
 export const commands: CommandModule<any, any>[] = [
-  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand, sampleCommand];
+  demoCommand,applyCommand, lfsCommand, initCommand, watchCommand, analyzeCommand, disagreementsCommand, fitCommand, predictCommand, sampleCommand, trainCommand];
