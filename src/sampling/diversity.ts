@@ -6,6 +6,12 @@ export interface DiverseSelectOptions {
   /** Rows already chosen (earlier parts, labeled rows): a pick far from them is preferred. At most `maxAnchors` are used. */
   anchors?: ArrayLike<number>;
   maxAnchors?: number;
+  /**
+   * Group of each candidate (0..groups−1), e.g. its predicted class: pick t is taken from group t mod groups (skipping
+   * groups with no candidates left), so the groups share the batch equally.
+   */
+  groupOf?: Int32Array;
+  groups?: number;
 }
 
 /**
@@ -53,12 +59,20 @@ export function diverseSelect(
   const tieSeed = rng.int(0x7fffffff);
   const used = new Uint8Array(c);
   const out: number[] = [];
+  const G = options.groupOf ? Math.max(1, options.groups ?? 1) : 1;
+  const left = new Int32Array(G);
+  for (let q = 0; q < c; q++) left[options.groupOf ? options.groupOf[q] : 0]++;
+  let turn = 0;
   for (let t = 0; t < take; t++) {
     let best = -1;
     let bestVal = -Infinity;
     let bestHash = 0;
+    while (left[turn % G] === 0) turn++;
+    const group = turn % G;
+    turn++;
     for (let q = 0; q < c; q++) {
       if (used[q]) continue;
+      if (options.groupOf && options.groupOf[q] !== group) continue;
       const v = Math.round(score[candidates[q]] * Math.max(dist[q], 0) * 1e9) / 1e9;
       const h = hash2(tieSeed, candidates[q]);
       if (v > bestVal || (v === bestVal && h < bestHash)) {
@@ -68,6 +82,7 @@ export function diverseSelect(
       }
     }
     used[best] = 1;
+    left[group]--;
     out.push(candidates[best]);
     for (let q = 0; q < c; q++) {
       if (used[q]) continue;

@@ -67,11 +67,34 @@ function checkFactor(v: number | undefined, who: string): number {
   return f;
 }
 
-/** Top `factor · count` rows of `pool` by `score`, then a weighted k-center pick of `count` among them. */
-function pickDiverse(ctx: SampleContext, em: EndModelView, pool: Int32Array, score: Float64Array, count: number, factor: number, taken: Uint8Array, rng: Rng): number[] {
-  // At least MIN_CANDIDATES, so a small batch can still reach beyond the single most-uncertain region.
-  const cand = topByScore(pool, Math.max(Math.ceil(count * factor), MIN_CANDIDATES), score, rng.int(0x7fffffff));
-  return diverseSelect(em.X, cand, score, count, rng, { anchors: takenRows(taken) });
+/**
+ * Per class the end model predicts, the top `factor · count / k` rows of `pool` by `score` (at least
+ * MIN_CANDIDATES / k, so a small batch can still reach beyond the single highest-scoring region); then a weighted
+ * k-center pick of `count` among them, taking the classes in turn. Balancing by predicted class matters: without it
+ * the most uncertain (or densest) rows are often all of one class, and a model trained on them learns nothing.
+ */
+function pickDiverse(ctx: SampleContext, em: EndModelView, pool: Int32Array, score: Float64Array, count: number, factor: number, taken: Uint8Array, rng: Rng, balance = true): number[] {
+  const { k } = ctx;
+  const want = Math.max(Math.ceil(count * factor), MIN_CANDIDATES);
+  const tieSeed = rng.int(0x7fffffff);
+  if (!balance) return diverseSelect(em.X, topByScore(pool, want, score, tieSeed), score, count, rng, { anchors: takenRows(taken) });
+  const byClass: number[][] = Array.from({ length: k }, () => []);
+  for (const i of pool) byClass[argmax(em.probs, k, i)].push(i);
+  const cand: number[] = [];
+  const group: number[] = [];
+  byClass.forEach((rows, y) => {
+    for (const i of topByScore(rows, Math.ceil(want / k), score, tieSeed)) {
+      cand.push(i);
+      group.push(y);
+    }
+  });
+  return diverseSelect(em.X, cand, score, count, rng, { anchors: takenRows(taken), groupOf: Int32Array.from(group), groups: k });
+}
+
+function argmax(p: Float64Array, k: number, i: number): number {
+  let best = 0;
+  for (let y = 1; y < k; y++) if (p[i * k + y] > p[i * k + best]) best = y;
+  return best;
 }
 
 /**

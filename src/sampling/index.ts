@@ -19,3 +19,6 @@ export { prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, type Recipe, 
 export { runRecipe, type RunOptions, type SampleResult, type SampleReport, type PartReport, type ClassCount } from './run-recipe.js';
 export { sampleRows, writeSample, PROVENANCE } from './output.js';
 export { formatSampleReport } from './report.js';
+export { planNextBatch, planTargets, type PlanInput, type PlanResult, type SoftTargets, type CrossFit } from './plan.js';
+export { readLabeledRows } from './labeled.js';
+export { endModelCrossFit } from './end-model-adapter.js';

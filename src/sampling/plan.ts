@@ -1,8 +1,9 @@
 import type { LabelMatrix } from '../lf/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
+import { createRng } from '../util/rng.js';
 import { createSampleContext } from './context.js';
 import type { SparseRowsView } from './feature-view.js';
-import type { PreparedRecipe, Recipe } from './recipe.js';
+import { isPreparedRecipe, type PreparedRecipe, type Recipe } from './recipe.js';
 import { runRecipe, type SampleResult } from './run-recipe.js';
 import type { Row } from './types.js';
 
@@ -40,6 +41,14 @@ export interface PlanInput {
   weakWeight?: number;
   /** With gold: total weak weight as a multiple of the number of gold rows (default 1). */
   weakShare?: number;
+  /**
+   * At most this many weak-labeled rows train the end model (a seeded random subset of the covered, unlabeled rows;
+   * default: all). Keeps a round's retraining cheap on a large pool; the weights are scaled so the subset weighs what
+   * all weak rows would.
+   */
+  weakRows?: number;
+  /** Seed of the weak-row subset (default: the recipe's seed). */
+  seed?: number;
 }
 
 export interface PlanResult extends SampleResult {
@@ -100,9 +109,26 @@ export function planNextBatch(recipe: Recipe | PreparedRecipe, input: PlanInput)
     weakWeight = weak > 0 ? Math.min(1, ((input.weakShare ?? 1) * goldRows) / weak) : 0;
   }
   const targets = planTargets(labelProbs, k, votes, gold, weakWeight);
+  if (input.weakRows !== undefined) capWeakRows(targets, exclude, input.weakRows, input.seed ?? (isPreparedRecipe(recipe) ? recipe.seed : (recipe.seed ?? 0)));
   const endProbs = input.crossFit(targets);
   if (!(endProbs instanceof Float64Array) || endProbs.length !== n * k) throw new ConfigError(`crossFit returned ${endProbs?.length} probabilities, expected ${n * k}`);
   const ctx = createSampleContext({ probs: labelProbs, labels, L, rows: input.rows, rowsSource: input.rowsSource, endModel: { X, probs: endProbs } });
   const result = runRecipe(recipe, ctx, { exclude });
   return { ...result, endProbs, goldRows, weakWeight };
+}
+
+/** Keeps `cap` of the weighted non-gold rows (seeded), scaling their weights up so their total is unchanged. */
+function capWeakRows(targets: SoftTargets, gold: Uint8Array, cap: number, seed: number): void {
+  if (!Number.isInteger(cap) || cap < 0) throw new ConfigError(`weakRows must be a whole number ≥ 0, got ${cap}`);
+  const { weights } = targets;
+  const weak: number[] = [];
+  for (let i = 0; i < weights.length; i++) if (!gold[i] && weights[i] > 0) weak.push(i);
+  if (weak.length <= cap) return;
+  const rng = createRng(seed).fork('weak-rows');
+  for (let t = 0; t < cap; t++) {
+    const j = t + rng.int(weak.length - t);
+    [weak[t], weak[j]] = [weak[j], weak[t]];
+  }
+  const scale = weak.length / Math.max(cap, 1);
+  for (let t = 0; t < weak.length; t++) weights[weak[t]] = t < cap ? weights[weak[t]] * scale : 0;
 }

@@ -3,7 +3,8 @@ import type { CommandModule } from 'yargs';
 import { readAlignedRows } from '../../analysis/inputs.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { Dataset } from '../../data/types.js';
-import { createSampleContext, formatSampleReport, loadRecipe, overrideRecipe, runRecipe, writeSample } from '../../sampling/index.js';
+import { createSampleContext, endModelCrossFit, formatSampleReport, loadRecipe, overrideRecipe, planNextBatch, readLabeledRows, runRecipe, writeSample, type SampleResult } from '../../sampling/index.js';
+import { readEndModelFile } from './end-model-file.js';
 import { ConfigError } from '../../util/errors.js';
 import { printJSON, writeJSONFile } from '../output.js';
 
@@ -18,6 +19,10 @@ interface SampleArgs {
   'text-column'?: string;
   report?: string;
   json?: boolean;
+  'end-model'?: string;
+  labeled?: string;
+  'label-column'?: string;
+  folds: number;
 }
 
 export const sampleCommand: CommandModule<object, SampleArgs> = {
@@ -35,7 +40,12 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('text-column', { type: 'string', describe: 'Text column(s) to dedupe on, comma-separated (overrides the recipe)' })
       .option('report', { type: 'string', describe: 'Also write the report as JSON to this file' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
-      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set') as any,
+      .option('end-model', { type: 'string', describe: 'Saved end model (.json, from ballot train): its features and settings drive the end-model samplers (needs --data)' })
+      .option('labeled', { type: 'string', describe: 'Rows labeled so far (a sample file with _row and a label column): rounds mode, never re-selected (needs --end-model)' })
+      .option('label-column', { type: 'string', describe: 'Column of --labeled holding the labels' })
+      .option('folds', { type: 'number', default: 3, describe: 'Cross-fitting folds of the end model' })
+      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set')
+      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --end-model end.json --labeled done.csv --label-column y --out next.csv', 'the next batch of a labeling round') as any,
   handler: async (a) => {
     const t0 = performance.now();
     const recipe = overrideRecipe(
@@ -49,8 +59,24 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     let data: Dataset | undefined;
     if (a.data) data = readAlignedRows(L, a.data);
     else if (recipe.dedupe) throw new ConfigError(`${a.recipe} asks for dedupe, which needs the rows' text: pass --data`);
-    const ctx = createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file });
-    const result = runRecipe(recipe, ctx);
+    let result: SampleResult;
+    if (a['end-model']) {
+      if (!data) throw new ConfigError('--end-model needs --data: the rows to featurize');
+      const endModel = readEndModelFile(a['end-model']);
+      if (endModel.labels.join('\u0000') !== L.labels.join('\u0000')) {
+        throw new ConfigError(`${a['end-model']} was trained on classes ${endModel.labels.join(', ')}, but ${a.L} has ${L.labels.join(', ')}`);
+      }
+      const X = endModel.featurizer.transform(data.rows, data.file);
+      let gold: Int32Array | undefined;
+      if (a.labeled) {
+        if (!a['label-column']) throw new ConfigError('--labeled needs --label-column: the column holding the labels');
+        gold = readLabeledRows(a.labeled, a['label-column'], L.labels, L.n);
+      }
+      result = planNextBatch(recipe, { X, labels: L.labels, labelProbs: probs, L, rows: data.rows, rowsSource: data.file, gold, crossFit: endModelCrossFit(endModel, X, { folds: a.folds, seed: recipe.seed }) });
+    } else {
+      if (a.labeled) throw new ConfigError('--labeled (rounds mode) needs --end-model: the model retrained on the labels');
+      result = runRecipe(recipe, createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file }));
+    }
     writeSample(a.out, result, data?.columns);
     if (a.report) writeJSONFile(a.report, result.report);
     if (a.json) {
