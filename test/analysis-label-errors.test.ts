@@ -4,6 +4,7 @@ import { LabelMatrix } from '../src/lf/label-matrix.js';
 import { MajorityVote } from '../src/label-model/majority-vote.js';
 import { createRng } from '../src/util/rng.js';
 import { ConfigError } from '../src/util/errors.js';
+import { disagreements } from '../src/analysis/disagreements.js';
 
 /**
  * A known world: 400 rows, truth alternating 0/1. good_a and good_b vote the truth on 70 % of rows each (90 % right), and both vote the truth on the flipped rows;
@@ -72,6 +73,22 @@ describe('label errors with attribution', () => {
     // Ranked by score, the nine flipped rows come first.
     const order = Array.from(r.scores.keys()).sort((a, b) => r.scores[b] - r.scores[a] || a - b);
     expect(new Set(order.slice(0, 9))).toEqual(new Set([10, 20, 30, 40, 50, 60, 70, 80, 90]));
+  });
+
+  it('disagreements() with end-model probabilities attributes every label-error flag', () => {
+    const { L, labelProbs, endProbs, gold, flipped } = world();
+    const r = disagreements(L, labelProbs, { gold, endProbs, kinds: ['label-error'], top: 100 });
+    const flags = r.flags.filter((f) => f.kind === 'label-error');
+    expect(flags.length).toBeGreaterThanOrEqual(flipped.size + 40);
+    for (const f of flags) expect(['label', 'lf', 'ambiguous']).toContain(f.attribution);
+    const buggy = flags.find((f) => f.row === 300)!;
+    expect(buggy.attribution).toBe('lf');
+    expect(buggy.blame).toEqual(['buggy']);
+    expect(buggy.reason).toMatch(/probably the LFs buggy are wrong/);
+    expect(flags.find((f) => f.row === 10)!.attribution).toBe('label');
+    // Without the end model, the buggy LF's rows come out as label errors (the old behaviour).
+    const old = disagreements(L, labelProbs, { gold, kinds: ['label-error'], top: 100 });
+    expect(old.flags.some((f) => f.row === 300)).toBe(true);
   });
 
   it('bad shapes are one ConfigError', () => {

@@ -95,7 +95,7 @@ describe('ballot sample --end-model / --labeled', () => {
   it('bad input is one line naming the file or option, and nothing is written', async () => {
     const cases: [string[], RegExp][] = [
       [['sample', '--recipe', 'recipe.json', '--L', 'L.arrow', '--data', 'rows.csv', '--labeled', 'done.csv', '--label-column', 'y'], /--labeled \(rounds mode\) needs --end-model/],
-      [[...base.slice(0, -1), 'missing.json'], /missing\.json: cannot read the end model: no such file/],
+      [[...base.slice(0, -1), 'missing.json'], /missing\.json: no such file/],
       [[...base, '--labeled', 'rows.csv', '--label-column', 'y'], /rows\.csv: no "_row" column/],
       [[...base, '--labeled', 'done.csv'], /--labeled needs --label-column/],
       [['sample', '--recipe', 'recipe.json', '--L', 'L.arrow', '--data', 'rows.csv'], /diverseUncertain sampler needs the end model/],

@@ -9,7 +9,7 @@ import { MajorityVote } from '../../label-model/majority-vote.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { colourText, formatTable, printJSON, useColour, type Colour } from '../output.js';
 import { loadAnalysisInputs } from './analyze.js';
-import { readEndModelFile } from './end-model-file.js';
+import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { crossFitProba } from '../../end-model/end-model.js';
 
 interface DisagreementsArgs {
@@ -60,7 +60,7 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
       if (!gold) throw new ConfigError('--end-model judges given labels: pass --gold <file> --label-column <column>');
       const dataFile = a.data ?? a.gold!;
       const endModel = readEndModelFile(a['end-model']);
-      if (endModel.labels.join('\u0000') !== L.labels.join('\u0000')) throw new ConfigError(`${a['end-model']} was trained on classes ${endModel.labels.join(', ')}, but ${a.L} has ${L.labels.join(', ')}`);
+      assertEndModelClasses(endModel, a['end-model'], L.labels, a.L);
       const rows = readAlignedRows(L, dataFile, 'data');
       const X = endModel.featurizer.transform(rows.rows, rows.file);
       const { l2, maxIter, tol } = endModel.training;

@@ -4,7 +4,7 @@ import { readAlignedRows } from '../../analysis/inputs.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { Dataset } from '../../data/types.js';
 import { createSampleContext, endModelCrossFit, formatSampleReport, loadRecipe, overrideRecipe, planNextBatch, readLabeledRows, runRecipe, writeSample, type SampleResult } from '../../sampling/index.js';
-import { readEndModelFile } from './end-model-file.js';
+import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { ConfigError } from '../../util/errors.js';
 import { printJSON, writeJSONFile } from '../output.js';
 
@@ -63,9 +63,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     if (a['end-model']) {
       if (!data) throw new ConfigError('--end-model needs --data: the rows to featurize');
       const endModel = readEndModelFile(a['end-model']);
-      if (endModel.labels.join('\u0000') !== L.labels.join('\u0000')) {
-        throw new ConfigError(`${a['end-model']} was trained on classes ${endModel.labels.join(', ')}, but ${a.L} has ${L.labels.join(', ')}`);
-      }
+      assertEndModelClasses(endModel, a['end-model'], L.labels, a.L);
       const X = endModel.featurizer.transform(data.rows, data.file);
       let gold: Int32Array | undefined;
       if (a.labeled) {
