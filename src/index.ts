@@ -57,3 +57,10 @@ export {
 export { snorkelTiePick, TIE_POLICIES } from './label-model/predict.js';
 export { bestF1Threshold, tuneF1Threshold, predsAtThreshold, type F1ThresholdChoice, type TunedF1Threshold } from './label-model/threshold.js';
 export { COLUMN_TYPES, checkColumnTypes, type ColumnType, type RowsToArrowOptions } from './data/arrow.js';
+// End model (issue 10): features of the rows themselves + logistic regression on label-model probabilities or gold.
+export {
+  EndModel, Featurizer, crossFitProba, foldAssignment, calibrationReport, trainOnLabelModel, readEndModelFile, assertEndModelClasses,
+  sparseDot, sparseNorm2, sparseSubset, resolveFeatureOptions, END_MODEL_FORMAT, END_MODEL_VERSION,
+  type SparseRows, type FeatureOptions, type ResolvedFeatureOptions, type FeaturizerJSON, type Targets, type EndModelOptions,
+  type EndModelJSON, type TrainingSummary, type CalibrationReport, type CalibrationBin, type WeakTrainingInput, type WeakTrainingReport,
+} from './end-model/index.js';

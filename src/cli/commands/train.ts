@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { readAlignedRows } from '../../analysis/inputs.js';
+import { writeFileAtomic } from '../../data/atomic.js';
 import { readGoldLabels } from '../../data/gold.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import { readRows } from '../../data/read.js';
@@ -9,7 +10,7 @@ import { trainOnLabelModel } from '../../end-model/weak-training.js';
 import { defineLabels } from '../../lf/labels.js';
 import { ConfigError } from '../../util/errors.js';
 import { readLabelModelFile } from '../model-file.js';
-import { formatTable, printJSON, writeJSONFile } from '../output.js';
+import { formatTable, printJSON } from '../output.js';
 
 interface TrainArgs {
   data: string;
@@ -70,7 +71,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     const { model, report } = trainOnLabelModel({
       rows: ds.rows, rowsSource: a.data, L, matrixFile: a.L, probs: labelModel.predictProba(L), options, cv: a.cv, dev,
     });
-    writeJSONFile(a.out, model.toJSON());
+    // One line: the weight arrays would take one line per number pretty-printed.
+    writeFileAtomic(a.out, `${JSON.stringify(model.toJSON())}\n`);
     const summary = { out: a.out, ...report };
     const { trainedOn: covered, agreement, cv, dev: devReport } = report;
     if (a.json) {
@@ -80,7 +82,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     const t = model.training;
     const lines = [
       `end model trained on ${covered.toLocaleString('en-US')} of ${L.n.toLocaleString('en-US')} rows (those with ≥ 1 LF vote; ${(L.n - covered).toLocaleString('en-US')} uncovered rows left out) × ${t.features.toLocaleString('en-US')} features in ${t.seconds.toFixed(2)} s → ${a.out}`,
-      `${t.iterations} L-BFGS iterations, ${t.converged ? 'converged' : 'not converged (raise --max-iter)'}; columns: ${model.featurizer.describeColumns()}`,
+      `${t.iterations} L-BFGS iterations, ${t.converged ? 'converged' : 'not converged (raise --max-iter)'}; features from ${model.featurizer.describeColumns()}`,
       `agrees with the label model's top class on ${pct(agreement)} of the training rows`,
     ];
     if (cv) lines.push(`${cv.folds}-fold out-of-sample agreement with the label model: ${pct(cv.agreement)}`);
