@@ -199,9 +199,11 @@ function speedChild(args: Args): void {
   for (const t of texts) chars += t.length;
   const rows = texts.map((text) => ({ text }));
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const model = EndModel.train(rows, { kind: 'hard', gold: y }, ['ham', 'spam'], { textColumns: ['text'], charNgrams: false });
   const seconds = (performance.now() - t0) / 1000;
-  const out = { n: args.rows, meanChars: chars / args.rows, seconds, trainSeconds: model.training.seconds, iterations: model.training.iterations, features: model.training.features, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage(c0);
+  const out = { n: args.rows, meanChars: chars / args.rows, seconds, trainSeconds: model.training.seconds, iterations: model.training.iterations, warm: model.training.warmStart, cpuSeconds: (cpu.user + cpu.system) / 1e6, features: model.training.features, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 

@@ -95,6 +95,28 @@ export function resolveFeatureOptions(o: FeatureOptions): ResolvedFeatureOptions
   return { textColumns, numericColumns, categoricalColumns, hashBits, wordNgrams, charNgrams, sublinearTf, minDf };
 }
 
+/** One row's (id, value) pairs while it is built; reused across rows. */
+class RowBuffer {
+  ids = new Int32Array(1024);
+  vals = new Float64Array(1024);
+  len = 0;
+  put(id: number, v: number): void {
+    if (this.len === this.ids.length) {
+      const ni = new Int32Array(this.len * 2);
+      ni.set(this.ids);
+      this.ids = ni;
+      const nv = new Float64Array(this.len * 2);
+      nv.set(this.vals);
+      this.vals = nv;
+    }
+    this.ids[this.len] = id;
+    this.vals[this.len++] = v;
+  }
+}
+
+/** 1 + ln(tf) for small counts (the common case), so weighing does not call log per entry. */
+const SUBLINEAR = Float64Array.from({ length: 256 }, (_, tf) => (tf > 0 ? 1 + Math.log(tf) : 0));
+
 interface Block {
   column: number;
   kind: 'word' | 'char';
@@ -183,25 +205,12 @@ export class Featurizer {
     const mask = 2 ** o.hashBits - 1;
     const b = new CsrBuilder(rows.length, this.dim, Math.max(1024, rows.length * 24));
     const buf = new IdBuffer();
-    let rowIds = new Int32Array(1024);
-    let rowVals = new Float64Array(1024);
+    const row_ = new RowBuffer();
     const lowered: string[] = new Array(o.textColumns.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
-      let len = 0;
+      row_.len = 0;
       for (let c = 0; c < o.textColumns.length; c++) lowered[c] = textOf(row[o.textColumns[c]]).toLowerCase();
-      const put = (id: number, v: number) => {
-        if (len === rowIds.length) {
-          const ni = new Int32Array(len * 2);
-          ni.set(rowIds);
-          rowIds = ni;
-          const nv = new Float64Array(len * 2);
-          nv.set(rowVals);
-          rowVals = nv;
-        }
-        rowIds[len] = id;
-        rowVals[len++] = v;
-      };
       for (const blk of this.blocks) {
         buf.len = 0;
         const text = lowered[blk.column];
@@ -214,12 +223,12 @@ export class Featurizer {
         for (let t = 1; t < ids.length; t++) {
           if (ids[t] === prev) count++;
           else {
-            put(prev, count);
+            row_.put(prev, count);
             prev = ids[t];
             count = 1;
           }
         }
-        put(prev, count);
+        row_.put(prev, count);
       }
       if (o.categoricalColumns.length) {
         buf.len = 0;
@@ -235,16 +244,16 @@ export class Featurizer {
             t++;
             count++;
           }
-          put(ids[t], count);
+          row_.put(ids[t], count);
         }
       }
       for (let j = 0; j < o.numericColumns.length; j++) {
         const x = numberOf(row[o.numericColumns[j]], o.numericColumns[j], i, source);
         if (x === undefined) continue; // missing → the mean → 0 after standardising
         const z = (x - this.numMean[j]) / this.numStd[j];
-        if (z !== 0) put(this.numOffset + j, z);
+        if (z !== 0) row_.put(this.numOffset + j, z);
       }
-      b.pushRow(rowIds, rowVals, len);
+      b.pushRow(row_.ids, row_.vals, row_.len);
     }
     return b.finish();
   }
@@ -275,7 +284,7 @@ export class Featurizer {
           const f = indices[p];
           if (idf[f] === 0) continue;
           const tf = values[p];
-          const v = (sub ? 1 + Math.log(tf) : tf) * idf[f];
+          const v = (sub ? (tf < 256 ? SUBLINEAR[tf] : 1 + Math.log(tf)) : tf) * idf[f];
           indices[w] = f;
           values[w++] = v;
           norm += v * v;

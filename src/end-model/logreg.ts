@@ -18,7 +18,7 @@ export interface SoftmaxProblem {
 }
 
 export interface SoftmaxFit {
-  /** dim × k weights, feature-major. */
+  /** dim × k weights, feature-major. (`result.x` is the raw parameter vector, a warm start for fitSoftmax.) */
   W: Float64Array;
   b: Float64Array;
   result: LbfgsResult;
@@ -28,7 +28,7 @@ export interface SoftmaxFit {
  * Fits W, b by L-BFGS from W = 0 and b = log of the weighted class prior. For k = 2 it solves the equivalent binary
  * problem (w = W₁ − W₀ with penalty l2/4·‖w‖², whose optimum is W₁ = −W₀ = w/2): the same minimiser, half the work.
  */
-export function fitSoftmax(p: SoftmaxProblem, o: { maxIter: number; tol: number }): SoftmaxFit {
+export function fitSoftmax(p: SoftmaxProblem, o: { maxIter: number; tol: number }, init?: Float64Array): SoftmaxFit {
   const { X, k } = p;
   const nw = X.dim * k;
   const prior = new Float64Array(k);
@@ -41,8 +41,8 @@ export function fitSoftmax(p: SoftmaxProblem, o: { maxIter: number; tol: number 
   // Stopping on the gradient of the mean loss (scikit-learn ≥ 1.4 scales it so): tol × Σ weights on our sum.
   const gtol = o.tol * total;
   if (k === 2) {
-    const x0 = new Float64Array(X.dim + 1);
-    x0[X.dim] = logPrior(1) - logPrior(0);
+    const x0 = init ? Float64Array.from(init) : new Float64Array(X.dim + 1);
+    if (!init) x0[X.dim] = logPrior(1) - logPrior(0);
     // On W₁ = −W₀ the binary gradient equals the multinomial W₁-gradient, so the same tolerance applies.
     const result = lbfgs(objectiveBinary(p), x0, { maxIter: o.maxIter, gtol });
     const W = new Float64Array(nw);
@@ -54,8 +54,8 @@ export function fitSoftmax(p: SoftmaxProblem, o: { maxIter: number; tol: number 
     const hb = result.x[X.dim] / 2;
     return { W, b: Float64Array.of(-hb, hb), result };
   }
-  const x0 = new Float64Array(nw + k);
-  for (let c = 0; c < k; c++) x0[nw + c] = logPrior(c);
+  const x0 = init ? Float64Array.from(init) : new Float64Array(nw + k);
+  if (!init) for (let c = 0; c < k; c++) x0[nw + c] = logPrior(c);
   const result = lbfgs(objectiveK(p), x0, { maxIter: o.maxIter, gtol });
   return { W: result.x.subarray(0, nw), b: result.x.subarray(nw), result };
 }
