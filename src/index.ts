@@ -64,3 +64,11 @@ export {
   type SparseRows, type FeatureOptions, type ResolvedFeatureOptions, type FeaturizerJSON, type Targets, type EndModelOptions,
   type EndModelJSON, type TrainingSummary, type CalibrationReport, type CalibrationBin, type WeakTrainingInput, type WeakTrainingReport,
 } from './end-model/index.js';
+// Sampling and analysis with the end model (issue 10): end-model samplers, rounds planning, label errors with attribution.
+export {
+  diverseUncertainSampler, representativeSampler, modelDisagreementSampler, rowUncertainty, diverseSelect, densityScores,
+  planNextBatch, planTargets, readLabeledRows, endModelCrossFit,
+  type DiverseOptions, type DiverseUncertainOptions, type CoverageGapOptions, type EndModelView, type SparseRowsView,
+  type PlanInput, type PlanResult, type SoftTargets, type CrossFit, type RunOptions,
+} from './sampling/index.js';
+export { findLabelErrors, confidentLearning, ATTRIBUTIONS, type Attribution, type LabelErrorInput, type LabelErrorFlag, type LabelErrorResult, type LabelErrorRanking } from './analysis/label-errors.js';

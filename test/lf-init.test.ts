@@ -29,7 +29,7 @@ describe('ballot init', () => {
     expect(BALLOT_ROOT).toBe(REPO.replace(/\/$/, ''));
     expect(readFileSync(join(dir, '.npmrc'), 'utf8')).toMatch(/^onnxruntime-node-install=skip$/m);
     // The recipe is one `ballot sample` accepts.
-    expect(prepareRecipe(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')), 'recipe.json').parts.map((p) => p.kind)).toEqual(['uncertainty', 'stratified']);
+    expect(prepareRecipe(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')), 'recipe.json').parts.map((p) => p.kind)).toEqual(['representative', 'diverseUncertain', 'random', 'coverageGap']);
 
     // What `npm install` does with a file: dependency: node_modules/ballot links to this repo.
     mkdirSync(join(dir, 'node_modules'));

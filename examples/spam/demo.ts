@@ -26,7 +26,10 @@ import { scorePredictions } from '../../src/label-model/metrics.js';
 import type { LabelModel } from '../../src/label-model/types.js';
 import type { Row } from '../../src/data/types.js';
 import { loadRecipe } from '../../src/sampling/recipe.js';
-import { runRecipe, type SampleReport } from '../../src/sampling/run-recipe.js';
+import type { SampleReport } from '../../src/sampling/run-recipe.js';
+import { planNextBatch } from '../../src/sampling/plan.js';
+import { Featurizer } from '../../src/end-model/features.js';
+import { crossFitProba } from '../../src/end-model/end-model.js';
 import { writeSample } from '../../src/sampling/output.js';
 import { createLabelModel } from '../../src/label-model/registry.js';
 import { createRng } from '../../src/util/rng.js';
@@ -139,10 +142,15 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const flagsPath = out('flags.csv');
   writeRows(flagsPath, disagreementRecords(flags, (i) => ({ CONTENT: testRows[i].CONTENT as string })));
 
-  // The next training set: a budgeted mix drawn from the training pool (see recipe.json).
+  // The next training set: a budgeted mix drawn from the training pool (see recipe.json). Its end-model parts see the
+  // comments' own features and 3-fold out-of-sample probabilities of an end model trained on the label model's.
   const trainProbs = chosen.predictProba(Ltrain);
   const recipe = await loadRecipe(RECIPE_FILE);
-  const sample = runRecipe(recipe, { probs: trainProbs, L: Ltrain, rows: trainRows });
+  const { featurizer, X } = Featurizer.fitTransform(trainRows, { textColumns: ['CONTENT'] });
+  const sample = planNextBatch(recipe, {
+    X, labels: labels.names, labelProbs: trainProbs, L: Ltrain, rows: trainRows,
+    crossFit: (targets) => crossFitProba(X, featurizer, targets, labels.names, { folds: 3, seed: recipe.seed }),
+  });
   writeSample(out('next.csv'), sample, ['COMMENT_ID', 'AUTHOR', 'DATE', 'CONTENT']);
 
   return {

@@ -1,6 +1,6 @@
 import { sketchDot, sketchRows } from './sketch.js';
 import type { SparseRowsView } from './feature-view.js';
-import type { Rng } from '../util/rng.js';
+import { hash2, type Rng } from '../util/rng.js';
 
 export interface DensityOptions {
   /** Size of the random reference subset (default 300). */
@@ -16,16 +16,22 @@ export interface DensityOptions {
  * high and outliers low. Entries outside `pool` are 0; values are in [0, 1].
  */
 export function densityScores(X: SparseRowsView, pool: ArrayLike<number>, rng: Rng, options: DensityOptions = {}): Float64Array {
-  const out = new Float64Array(X.n);
   const R = Math.min(options.reference ?? 300, pool.length);
-  const K = Math.max(1, Math.min(options.neighbours ?? 10, R));
-  if (R === 0) return out;
   const ref = Array.from(pool);
   for (let i = 0; i < R; i++) {
     const j = i + rng.int(ref.length - i);
     [ref[i], ref[j]] = [ref[j], ref[i]];
   }
   ref.length = R;
+  return densityAgainst(X, pool, ref, options.neighbours ?? 10);
+}
+
+/** Mean similarity of each row of `pool` to its `neighbours` nearest rows of `ref` (itself excluded). */
+function densityAgainst(X: SparseRowsView, pool: ArrayLike<number>, ref: number[], neighbours: number): Float64Array {
+  const out = new Float64Array(X.n);
+  const R = ref.length;
+  const K = Math.max(1, Math.min(neighbours, R));
+  if (R === 0) return out;
   const Rs = sketchRows(X, ref);
   const refRow = new Int32Array(ref);
   const best = new Float64Array(K);
@@ -53,5 +59,22 @@ export function densityScores(X: SparseRowsView, pool: ArrayLike<number>, rng: R
       out[rows[q]] = cnt ? Math.max(0, sum / cnt) : 0;
     }
   }
+  return out;
+}
+
+const cache = new WeakMap<SparseRowsView, Float64Array>();
+
+/**
+ * `densityScores` of every row of X against a fixed reference subset (the 300 rows with the smallest hash of their
+ * index, so no randomness), cached per X: density is a property of the pool, not of the model, so the rounds of a
+ * labeling loop and the parts of a recipe share one computation.
+ */
+export function poolDensity(X: SparseRowsView): Float64Array {
+  const hit = cache.get(X);
+  if (hit) return hit;
+  const all = Int32Array.from({ length: X.n }, (_, i) => i);
+  const ref = Array.from(all).sort((a, b) => hash2(0xd3e5, a) - hash2(0xd3e5, b) || a - b).slice(0, Math.min(300, X.n));
+  const out = densityAgainst(X, all, ref, 10);
+  cache.set(X, out);
   return out;
 }

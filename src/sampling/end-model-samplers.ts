@@ -1,6 +1,6 @@
 import { ConfigError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
-import { densityScores } from './density.js';
+import { densityScores, poolDensity } from './density.js';
 import { diverseSelect } from './diversity.js';
 import type { EndModelView } from './feature-view.js';
 import { eligibleRows, topByScore } from './select.js';
@@ -114,7 +114,7 @@ export function diverseUncertainSampler(options: DiverseUncertainOptions = {}): 
       const score = new Float64Array(ctx.n);
       for (const i of pool) score[i] = rowUncertainty(em.probs, ctx.k, i, measure) + 1e-6;
       if (useDensity) {
-        const dens = densityScores(em.X, pool, rng.fork('density'));
+        const dens = poolDensity(em.X);
         for (const i of pool) score[i] *= dens[i] + 1e-3;
       }
       return pickDiverse(ctx, em, pool, score, count, factor, taken, rng);
@@ -133,8 +133,9 @@ export function representativeSampler(options: DiverseOptions = {}): Sampler {
     select(ctx, count, taken, rng) {
       const em = requireEndModel(ctx, 'representative');
       const pool = eligibleRows(ctx.n, taken);
-      const score = densityScores(em.X, pool, rng.fork('density'));
-      for (const i of pool) score[i] += 1e-6;
+      const dens = poolDensity(em.X);
+      const score = new Float64Array(ctx.n);
+      for (const i of pool) score[i] = dens[i] + 1e-6;
       return pickDiverse(ctx, em, pool, score, count, factor, taken, rng);
     },
   };
