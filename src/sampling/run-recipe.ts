@@ -150,7 +150,8 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
     shortfall: shortfall[pi],
     received: received[pi],
   }));
-  if (options.exclude) notes.push(`${options.exclude.reduce((a, x) => a + (x ? 1 : 0), 0)} rows were excluded before sampling (e.g. already labeled)`);
+  const excludedGiven = options.exclude ? options.exclude.reduce((a, x) => a + (x ? 1 : 0), 0) : 0;
+  if (excludedGiven > 0) notes.push(`${excludedGiven} rows were excluded before sampling (already labeled)`);
   if (poolAfter < budget) {
     notes.push(
       dedupe
