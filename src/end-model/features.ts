@@ -24,7 +24,8 @@ export interface FeatureOptions {
   hashBits?: number;
   /** Word n-gram range (default [1, 2]); false for none. */
   wordNgrams?: readonly [number, number] | false;
-  /** char_wb n-gram range (default [2, 5]); false for none. */
+  /** char_wb n-gram range; false for none. Default [2, 5] when fitted on up to 200,000 rows, else false: they make
+   *  ~8× the entries of word n-grams, which at millions of rows costs gigabytes for a fraction of a point. */
   charNgrams?: readonly [number, number] | false;
   /** tf → 1 + ln(tf) (default true). */
   sublinearTf?: boolean;
@@ -57,8 +58,11 @@ export interface FeaturizerJSON {
 
 const DEFAULTS = { hashBits: 18, wordNgrams: [1, 2] as [number, number], charNgrams: [2, 5] as [number, number], sublinearTf: true, minDf: 2 };
 
-/** Fills in defaults and checks the options; errors name the option. */
-export function resolveFeatureOptions(o: FeatureOptions): ResolvedFeatureOptions {
+/** Rows above which character n-grams are off unless asked for. */
+export const CHAR_NGRAM_MAX_ROWS = 200_000;
+
+/** Fills in defaults and checks the options (`fitRows`: rows being fitted, for size-dependent defaults). */
+export function resolveFeatureOptions(o: FeatureOptions, fitRows = 0): ResolvedFeatureOptions {
   const list = (name: string, v: unknown): string[] => {
     if (v === undefined) return [];
     if (!Array.isArray(v) || v.some((c) => typeof c !== 'string' || c === '')) throw new ConfigError(`end model: ${name} must be a list of column names`);
@@ -84,7 +88,7 @@ export function resolveFeatureOptions(o: FeatureOptions): ResolvedFeatureOptions
     return [v[0], v[1]];
   };
   const wordNgrams = range('wordNgrams', o.wordNgrams, DEFAULTS.wordNgrams);
-  const charNgrams = range('charNgrams', o.charNgrams, DEFAULTS.charNgrams);
+  const charNgrams = o.charNgrams === undefined && fitRows > CHAR_NGRAM_MAX_ROWS ? false : range('charNgrams', o.charNgrams, DEFAULTS.charNgrams);
   if (textColumns.length && !wordNgrams && !charNgrams) throw new ConfigError('end model: text columns need wordNgrams or charNgrams');
   const minDf = o.minDf ?? DEFAULTS.minDf;
   if (!Number.isInteger(minDf) || minDf < 1) throw new ConfigError(`end model: minDf must be a positive integer, got ${minDf}`);
@@ -170,7 +174,7 @@ export class Featurizer {
 
   /** fit, plus the rows' features from the same pass (the text is tokenised once). */
   static fitTransform(rows: readonly Row[], options: FeatureOptions, source = '(rows)'): { featurizer: Featurizer; X: SparseRows } {
-    const o = resolveFeatureOptions(options);
+    const o = resolveFeatureOptions(options, rows.length);
     if (rows.length === 0) throw new DataError(source, 'no rows to fit the end model features on');
     for (const c of o.textColumns) checkTextColumn(rows, c, source);
     const { mean, std } = numericStats(rows, o.numericColumns, source);
