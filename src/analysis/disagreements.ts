@@ -145,7 +145,8 @@ export function disagreements(L: LabelMatrix, probs: ArrayLike<number>, options:
   const labelErrorThreshold = Array.from(goldSum, (s, y) => (goldCount[y] > 0 ? s / goldCount[y] : null));
   const consensusThreshold = Array.from(consSum, (s, y) => (fixedConsensus !== undefined ? fixedConsensus : consCount[y] > 0 ? s / consCount[y] : null));
   if (uncoveredRows > 0) {
-    notes.push(`${uncoveredRows} of ${n} rows have no LF vote and were not judged${gold ? ` (${uncoveredWithGold} of them with a given label)` : ''}`);
+    if (options.endProbs && gold && kinds.has('label-error')) notes.push(`${uncoveredRows} of ${n} rows have no LF vote (${uncoveredWithGold} with a given label); the end model judged their labels`);
+    else notes.push(`${uncoveredRows} of ${n} rows have no LF vote and were not judged${gold ? ` (${uncoveredWithGold} of them with a given label)` : ''}`);
   }
   if (kinds.has('label-error')) {
     labelErrorThreshold.forEach((t, y) => {

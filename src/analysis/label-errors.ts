@@ -55,10 +55,12 @@ export interface LabelErrorFlag {
   labelGiven: number | null;
   labelSuggested: number | null;
   covered: boolean;
+  /** Flagged only because the label model disputes the label (the combined evidence does not): an LF suspect. */
+  lfOnly: boolean;
 }
 
 export interface LabelErrorResult {
-  /** Flagged rows, best first (by score, then row). */
+  /** Flagged rows, best first: combined-evidence flags by score, then the label-model-only ones by score. */
   flags: LabelErrorFlag[];
   /** Per-class thresholds t_y = mean combined p(y) over the rows given y (null: no row given y). */
   thresholds: (number | null)[];
@@ -171,7 +173,8 @@ export function findLabelErrors(input: LabelErrorInput): LabelErrorResult {
       row: i,
       given: g,
       suggested,
-      score: lfOnly ? scores[i] - 2 : scores[i], // LF-only flags rank after the combined ones
+      score: scores[i],
+      lfOnly,
       attribution,
       lfs,
       pGiven: combined[b + g],
@@ -183,7 +186,8 @@ export function findLabelErrors(input: LabelErrorInput): LabelErrorResult {
       covered: covered[i] === 1,
     });
   }
-  flags.sort((a, b) => b.score - a.score || a.row - b.row);
+  // Flags from the end-model evidence first; those only the label model raised (LF suspects) after them.
+  flags.sort((a, b) => Number(a.lfOnly) - Number(b.lfOnly) || b.score - a.score || a.row - b.row);
   return { flags, thresholds, combined, scores, judged, judgedUncovered, counts };
 }
 
