@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWrenchSplit } from '../src/data/wrench.js';
 import {
-  calibrationReport, crossFitProba, EndModel, Featurizer, foldAssignment, sparseDot, type EndModelJSON, type Targets,
+  assertEndModelClasses, calibrationReport, crossFitProba, EndModel, Featurizer, foldAssignment, readEndModelFile, sparseDot,
+  type EndModelJSON, type Targets,
 } from '../src/end-model/index.js';
 import { charNgramIds, IdBuffer, wordNgramIds } from '../src/end-model/tokenize.js';
 import { MatrixCompletionModel } from '../src/label-model/matrix-completion.js';
@@ -177,6 +179,25 @@ describe('training', () => {
     expect(bad((j) => (j.labels = ['h']))).toThrow(/labels/);
     expect(bad((j) => (j.features.options.hashBits = 40))).toThrow(/hashBits/);
     expect(bad((j) => (j.weights.ids[0] = 1e9))).toThrow(/weights\.ids\[0\]/);
+  });
+});
+
+describe('model files', () => {
+  it('readEndModelFile names the file; assertEndModelClasses refuses other classes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ballot-end-model-'));
+    try {
+      expect(() => readEndModelFile(join(dir, 'none.json'))).toThrow(/none\.json: no such file/);
+      writeFileSync(join(dir, 'bad.json'), '{ nope');
+      expect(() => readEndModelFile(join(dir, 'bad.json'))).toThrow(/bad\.json: not JSON/);
+      const { rows, gold } = ruleRows(100, 8);
+      const m = EndModel.train(rows, { kind: 'hard', gold }, ['HAM', 'SPAM'], { textColumns: ['text'] });
+      writeFileSync(join(dir, 'end.json'), JSON.stringify(m.toJSON()));
+      const back = readEndModelFile(join(dir, 'end.json'));
+      expect(() => assertEndModelClasses(back, 'end.json', ['HAM', 'SPAM'], 'L.arrow')).not.toThrow();
+      expect(() => assertEndModelClasses(back, 'end.json', ['SPAM', 'HAM'], 'L.arrow')).toThrow(/end\.json was trained on classes HAM, SPAM but L\.arrow has SPAM, HAM/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
