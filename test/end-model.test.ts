@@ -74,6 +74,35 @@ describe('features', () => {
     expect(X.indices[X.indptr[0]]).toBe(X.indices[X.indptr[2]]); // same category, same bucket
   });
 
+  it('several text columns get their own blocks; mixed with numeric and categorical in one model', () => {
+    const rng = createRng(11);
+    const rows: Record<string, string>[] = [];
+    const gold = new Int32Array(400);
+    for (let i = 0; i < 400; i++) {
+      gold[i] = rng.int(2);
+      // the class shows in the title's word, the body's word, the channel and the score, each partly
+      const noisy = (p: number) => (rng.next() < p ? gold[i] : 1 - gold[i]);
+      rows.push({
+        title: `${['calm', 'loud'][noisy(0.8)]} t${rng.int(20)}`, body: `${['plain', 'shiny'][noisy(0.8)]} b${rng.int(20)}`,
+        channel: ['news', 'ads'][noisy(0.8)], score: String(noisy(0.8) * 2 + rng.next()),
+      });
+    }
+    const options = { textColumns: ['title', 'body'], categoricalColumns: ['channel'], numericColumns: ['score'] };
+    const { featurizer, X } = Featurizer.fitTransform(rows, options);
+    expect(featurizer.dim).toBe(5 * 2 ** 18 + 1); // 2 columns × (word, char) + categorical + 1 numeric
+    const textNorm = (i: number) => {
+      let s2 = 0;
+      for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) if (X.indices[q] < 4 * 2 ** 18) s2 += X.values[q] ** 2;
+      return s2;
+    };
+    expect(textNorm(0)).toBeCloseTo(4, 5); // four text blocks, each of norm 1
+    const all = EndModel.train(rows.slice(0, 300), { kind: 'hard', gold: gold.slice(0, 300) }, ['a', 'b'], options);
+    const one = EndModel.train(rows.slice(0, 300), { kind: 'hard', gold: gold.slice(0, 300) }, ['a', 'b'], { textColumns: ['title'] });
+    const test = rows.slice(300), tg = gold.slice(300);
+    // four independent 80%-signals beat one
+    expect(accuracy(all.predictProba(test), tg, 2)).toBeGreaterThan(accuracy(one.predictProba(test), tg, 2) + 0.05);
+  });
+
   it('bad columns are one clear error naming the source and column', () => {
     const rows = [{ t: 'a b', n: '3' }, { t: 'c d', n: '4', e: '' }];
     expect(() => Featurizer.fit(rows, { textColumns: ['missing'] }, 'rows.csv')).toThrow(/^rows\.csv: no text column "missing"/);
