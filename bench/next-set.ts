@@ -10,7 +10,7 @@
  * planNextBatch with the gold gathered so far, batches of 100; each round's end model is trained once on its targets,
  * not cross-fitted, to keep the bench short: the pool rows it scores never have a gold target).
  *
- *   node bin/run-ts.mjs bench/next-set.ts [--sets a,b] [--seeds 3] [--budgets 100,200,400,800] [--methods m1,m2] [--data DIR]
+ *   node bin/run-ts.mjs bench/next-set.ts [--sets a,b] [--seeds 3] [--budgets 100,200,400,800] [--methods m1,m2] [--round-batch 100] [--weak-share x] [--data DIR]
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,7 +37,7 @@ const BUDGETS = (arg('budgets') ?? '100,200,400,800').split(',').map(Number);
 const MAX_B = Math.max(...BUDGETS);
 const BATCH = 50;
 /** Batch of ballot's rounds mode (a labeling team's weekly batch; larger than active learning's 50 to keep the bench short). */
-const ROUND_BATCH = 100;
+const ROUND_BATCH = Number(arg('round-batch') ?? 100);
 /** End-model training effort inside selection (the scorer uses the defaults). */
 const SELECT_OPTS = { maxIter: 30 };
 const WEAK_ROWS = 500;
