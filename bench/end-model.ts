@@ -204,7 +204,7 @@ function speedChild(args: Args): void {
   const model = EndModel.train(rows, { kind: 'hard', gold: y }, ['ham', 'spam'], { textColumns: ['text'] }); // defaults: char n-grams are off above 200k rows
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
-  const out = { n: args.rows, meanChars: chars / args.rows, seconds, trainSeconds: model.training.seconds, iterations: model.training.iterations, warm: model.training.warmStart, cpuSeconds: (cpu.user + cpu.system) / 1e6, features: model.training.features, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const out = { n: args.rows, meanChars: chars / args.rows, seconds, trainSeconds: model.training.seconds, iterations: model.training.iterations, cpuSeconds: (cpu.user + cpu.system) / 1e6, features: model.training.features, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
@@ -222,7 +222,7 @@ function speed(args: Args): void {
     skVersion = res?.version ?? '';
   }
   console.log(`\n3. Speed: ${mine.n.toLocaleString('en-US')} short texts (mean ${mine.meanChars.toFixed(0)} chars) resampled/perturbed from real YouTube + SMS comments, default features (word 1–2-grams; char n-grams are off by default above 200k rows), 2 classes`);
-  const iters = `${mine.warm ? `${mine.warm.iterations} on ${mine.warm.rows.toLocaleString('en-US')} + ` : ''}${mine.iterations}`;
+  const iters = mine.iterations;
   const rows: (string | number)[][] = [['ballot', mine.n.toLocaleString('en-US'), mine.seconds.toFixed(1), mine.cpuSeconds.toFixed(1), mine.trainSeconds.toFixed(1), mine.maxRssMb.toFixed(0), mine.features.toLocaleString('en-US'), iters]];
   if (sk) rows.push([`sklearn ${skVersion} (same rows${sk.n < mine.n ? `, first ${sk.n.toLocaleString('en-US')}` : ''})`, sk.n.toLocaleString('en-US'), sk.seconds.toFixed(1), sk.cpu_seconds.toFixed(1), '', sk.rss_mb.toFixed(0), sk.features.toLocaleString('en-US'), '']);
   console.log(formatTable(['', 'rows', 'featurise + train: wall s', 'CPU s', 'of which train wall s', 'peak RSS MB', 'features', 'L-BFGS iterations'], rows));

@@ -7,7 +7,7 @@ import type { Row } from '../data/types.js';
 import { ConfigError } from '../util/errors.js';
 import { createRng } from '../util/rng.js';
 import { Featurizer, type FeatureOptions, type FeaturizerJSON } from './features.js';
-import { fitSoftmax, softmaxProba, type SoftmaxProblem } from './logreg.js';
+import { fitSoftmax, softmaxProba } from './logreg.js';
 import type { SparseRows } from './sparse.js';
 
 export type Targets =
@@ -36,8 +36,6 @@ export interface TrainingSummary {
   /** Objective evaluations (iterations + line-search steps). */
   evaluations: number;
   converged: boolean;
-  /** Large problems first fit a 1-in-8 subsample (its L-BFGS iterations here), then the full rows from there. */
-  warmStart?: { rows: number; iterations: number };
   /** Final objective (weighted soft cross-entropy sum + penalty). */
   loss: number;
   l2: number;
@@ -269,46 +267,12 @@ function trainRows(X: SparseRows, featurizer: Featurizer, targets: Targets, labe
     indptr[r + 1] = p;
   }
   const problem = { X: { n, dim: nf, indptr, indices, values }, Y: Ybuf.subarray(0, n * k), s: sBuf.subarray(0, n), k, l2: o.l2 };
-  const warm = n >= WARM_START_ROWS ? warmStart(problem, o) : undefined;
-  const fit = fitSoftmax(problem, o, warm?.x);
+  const fit = fitSoftmax(problem, o);
   const training: TrainingSummary = {
     rows: n, features: nf, iterations: fit.result.iterations, evaluations: fit.result.evaluations, converged: fit.result.converged, loss: fit.result.f,
     l2: o.l2, maxIter: o.maxIter, tol: o.tol, seconds: (performance.now() - t0) / 1000,
   };
-  if (warm) training.warmStart = { rows: warm.rows, iterations: warm.iterations };
   return new EndModel(labels, featurizer, ids, Float64Array.from(fit.W), Float64Array.from(fit.b), training);
-}
-
-/** From this many training rows on, L-BFGS starts from the solution on a 1-in-8 subsample. */
-const WARM_START_ROWS = 200_000;
-
-/**
- * Warm start for large problems: the same objective on every 8th row (weights ×8, so the penalty keeps its relative
- * size) costs an eighth per iteration and lands near the full solution, which then needs far fewer full passes.
- * Deterministic (fixed rows), and the full fit still runs to the same stopping rule.
- */
-function warmStart(p: SoftmaxProblem, o: TrainOptions): { x: Float64Array; rows: number; iterations: number } {
-  const { X, k } = p;
-  const m = Math.ceil(X.n / 8);
-  const indptr = new Int32Array(m + 1);
-  let nnz = 0;
-  for (let r = 0; r < m; r++) {
-    nnz += X.indptr[8 * r + 1] - X.indptr[8 * r];
-    indptr[r + 1] = nnz;
-  }
-  const indices = new Int32Array(nnz);
-  const values = new Float32Array(nnz);
-  const Y = new Float64Array(m * k);
-  const s = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
-    const i = 8 * r;
-    indices.set(X.indices.subarray(X.indptr[i], X.indptr[i + 1]), indptr[r]);
-    values.set(X.values.subarray(X.indptr[i], X.indptr[i + 1]), indptr[r]);
-    for (let c = 0; c < k; c++) Y[r * k + c] = p.Y[i * k + c];
-    s[r] = 8 * p.s[i];
-  }
-  const r = fitSoftmax({ X: { n: m, dim: X.dim, indptr, indices, values }, Y, s, k, l2: p.l2 }, o).result;
-  return { x: r.x, rows: m, iterations: r.iterations };
 }
 
 /** Fold of every row (0..folds−1): a seeded shuffle dealt round-robin, so fold sizes differ by at most one. */
