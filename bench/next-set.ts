@@ -7,10 +7,10 @@
  * model trained on the gold so far, batches of 50, first batch random); the old demo recipe; each ballot end-model
  * sampler alone (one-shot); ballot's default recipe one-shot (examples/spam/recipe.json; end model cross-fitted on the label
  * model's probabilities, no gold) and rounds (first batch that recipe, then examples/spam/recipe-rounds.json through
- * planNextBatch with the gold gathered so far, batches of 100; each round's end model is trained once on its targets,
+ * planNextBatch with the gold gathered so far: a first batch of 100, then batches of 50; each round's end model is trained once on its targets,
  * not cross-fitted, to keep the bench short: the pool rows it scores never have a gold target).
  *
- *   node bin/run-ts.mjs bench/next-set.ts [--sets a,b] [--seeds 3] [--budgets 100,200,400,800] [--methods m1,m2] [--round-batch 100] [--weak-share x] [--data DIR]
+ *   node bin/run-ts.mjs bench/next-set.ts [--sets a,b] [--seeds 3] [--budgets 100,200,400,800] [--methods m1,m2] [--first-batch 100] [--round-batch 50] [--weak-share x] [--data DIR]
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -36,8 +36,10 @@ const SEEDS = Number(arg('seeds') ?? 3);
 const BUDGETS = (arg('budgets') ?? '100,200,400,800').split(',').map(Number);
 const MAX_B = Math.max(...BUDGETS);
 const BATCH = 50;
-/** Batch of ballot's rounds mode (a labeling team's weekly batch; larger than active learning's 50 to keep the bench short). */
-const ROUND_BATCH = Number(arg('round-batch') ?? 100);
+/** Batch of ballot's rounds mode after the first (as active learning's). */
+const ROUND_BATCH = Number(arg('round-batch') ?? 50);
+/** The first (one-shot, no gold yet) batch of rounds mode. */
+const FIRST_BATCH = Number(arg('first-batch') ?? 100);
 /** End-model training effort inside selection (the scorer uses the defaults). */
 const SELECT_OPTS = { maxIter: 30 };
 const WEAK_ROWS = 500;
@@ -139,7 +141,7 @@ function rounds(firstRecipe: Recipe, roundRecipe: Recipe): Selector {
     const fitOnce = (t: SoftTargets) => EndModel.trainOnFeatures(p.X, p.featurizer, t, p.set.labels, SELECT_OPTS).predictProbaFeatures(p.X);
     while (chosen.length < MAX_B) {
       const first = chosen.length === 0;
-      const r = planNextBatch(withBudget(first ? firstRecipe : roundRecipe, ROUND_BATCH, seed + chosen.length), {
+      const r = planNextBatch(withBudget(first ? firstRecipe : roundRecipe, first ? FIRST_BATCH : ROUND_BATCH, seed + chosen.length), {
         X: p.X, labels: p.set.labels, labelProbs: p.labelProbs, L: p.set.pool.L, gold,
         crossFit: first ? () => p.oneShotProbs : fitOnce, weakRows: WEAK_ROWS, weakShare: WEAK_SHARE,
       });
