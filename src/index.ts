@@ -38,16 +38,20 @@ export { scorePredictions, type Metric } from './label-model/metrics.js';
 // ── Checked values: gold labels and probabilities parsed once ─────────────────────────────────────────────────
 export { checkGold, checkProbabilities, sameLabels, type GoldLabels, type Probabilities } from './matrix/checked.js';
 
+// ── End model: the rows' own features → classifier trained on probabilistic labels ───────────────────────────
+export { EndModel, Featurizer, crossFitProba, calibrationReport, trainOnLabelModel, readEndModelFile, type SparseRows, type FeatureOptions, type Targets, type EndModelOptions, type CalibrationReport } from './end-model/index.js';
+
 // ── Analyze: LF summary, correlations, disagreements ──────────────────────────────────────────────────────────
 export { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from './analysis/lf-summary.js';
 export { lfCorrelations, type LFCorrelation } from './analysis/correlation.js';
 export { disagreements, type Disagreement, type DisagreementReport } from './analysis/disagreements.js';
 export { summaryRecords, disagreementRecords } from './analysis/records.js';
 export { scoreLabelModel, scoreSummary, type ScoreSummary } from './analysis/score.js';
+export { findLabelErrors, confidentLearning, type LabelErrorFlag, type LabelErrorResult } from './analysis/label-errors.js';
 
 // ── Sample the next training set ──────────────────────────────────────────────────────────────────────────────
 export {
-  runRecipe, loadRecipe, writeSample, createSampleContext, randomSample, stratifiedSample, filterUncovered, findDuplicates,
+  runRecipe, loadRecipe, writeSample, createSampleContext, planNextBatch, readLabeledRows, endModelCrossFit, randomSample, stratifiedSample, filterUncovered, findDuplicates,
   type Recipe, type SampleResult, type SampleReport,
 } from './sampling/index.js';
 

@@ -30,7 +30,7 @@ describe('ballot init', () => {
     expect(BALLOT_ROOT).toBe(REPO.replace(/\/$/, ''));
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'tsx', 'typescript']);
     // The recipe is one `ballot sample` accepts.
-    expect(prepareRecipe(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')), 'recipe.json').parts.map((p) => p.kind)).toEqual(['uncertainty', 'stratified']);
+    expect(prepareRecipe(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')), 'recipe.json').parts.map((p) => p.kind)).toEqual(['representative', 'diverseUncertain', 'random', 'coverageGap']);
 
     // What `npm install` does with a file: dependency: node_modules/ballot links to this repo.
     mkdirSync(join(dir, 'node_modules'));

@@ -58,6 +58,6 @@ describe('ballot sample', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ budget: 10, parts: [{ random: 0.5 }, { uncertainity: 0.5 }] }));
     const r = ballot(['sample', '--recipe', 'bad.json', '--L', 'L.arrow', '--out', 'x.csv'], dir);
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe('ballot: bad.json: part 2: unknown sampler "uncertainity"; samplers are random, stratified, uncertainty, disagreement, coverageGap, confident, drift');
+    expect(r.stderr.trim()).toBe('ballot: bad.json: part 2: unknown sampler "uncertainity"; samplers are random, stratified, uncertainty, disagreement, coverageGap, diverseUncertain, representative, modelDisagreement, confident, drift');
   });
 });

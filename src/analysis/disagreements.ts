@@ -3,6 +3,7 @@ import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { TopK, type Ranked } from './top-k.js';
 import { TIE_TOLERANCE, toGold, toProbabilities, type GoldLabels, type Probabilities } from '../matrix/checked.js';
+import { findLabelErrors, type Attribution } from './label-errors.js';
 
 /**
  * Why a row is worth a human look:
@@ -36,6 +37,10 @@ export interface Disagreement {
   predicted: string | null;
   /** The given label, when gold labels were passed (null when unknown for this row). */
   given?: string | null;
+  /** label-error with end-model probabilities: who is probably wrong ('label', 'lf' or 'ambiguous'). */
+  attribution?: Attribution;
+  /** label-error with end-model probabilities: the LFs that voted against the given label. */
+  blame?: string[];
 }
 
 export interface DisagreementOptions {
@@ -52,6 +57,12 @@ export interface DisagreementOptions {
    * model assigns to y (the same self-confidence rule as `label-error`, without gold).
    */
   consensusThreshold?: number;
+  /**
+   * Out-of-sample end-model probabilities (n × k, cross-fitted on the given labels). With them, label-error is
+   * confident learning on the end model and the label model together (src/analysis/label-errors.ts): every flag gets
+   * an attribution, and rows no LF voted on are judged too.
+   */
+  endProbs?: ArrayLike<number>;
 }
 
 export interface DisagreementReport {
@@ -133,7 +144,8 @@ export function disagreements(L: LabelMatrix, probsIn: Probabilities | ArrayLike
   const labelErrorThreshold = Array.from(goldSum, (s, y) => (goldCount[y] > 0 ? s / goldCount[y] : null));
   const consensusThreshold = Array.from(consSum, (s, y) => (fixedConsensus !== undefined ? fixedConsensus : consCount[y] > 0 ? s / consCount[y] : null));
   if (uncoveredRows > 0) {
-    notes.push(`${uncoveredRows} of ${n} rows have no LF vote and were not judged${gold ? ` (${uncoveredWithGold} of them with a given label)` : ''}`);
+    if (options.endProbs && gold && kinds.has('label-error')) notes.push(`${uncoveredRows} of ${n} rows have no LF vote (${uncoveredWithGold} with a given label); the end model judged their labels`);
+    else notes.push(`${uncoveredRows} of ${n} rows have no LF vote and were not judged${gold ? ` (${uncoveredWithGold} of them with a given label)` : ''}`);
   }
   if (kinds.has('label-error')) {
     labelErrorThreshold.forEach((t, y) => {
@@ -159,7 +171,7 @@ export function disagreements(L: LabelMatrix, probsIn: Probabilities | ArrayLike
     const pRow = i * k;
     const y1 = top1[i];
 
-    if (gold && kinds.has('label-error') && gold[i] !== ABSTAIN) {
+    if (gold && kinds.has('label-error') && !options.endProbs && gold[i] !== ABSTAIN) {
       // The model's class: the first argmax, unless the given class ties with it (then the model does not contradict it).
       const g = gold[i];
       let s = 0;
@@ -239,7 +251,26 @@ export function disagreements(L: LabelMatrix, probsIn: Probabilities | ArrayLike
 
   const flags: Disagreement[] = [];
   const found: DisagreementReport['found'] = {};
-  if (kinds.has('label-error')) {
+  if (kinds.has('label-error') && options.endProbs && gold) {
+    const r = findLabelErrors({ gold, endProbs: options.endProbs, labelProbs: probs, L });
+    r.flags.slice(0, top).forEach((f, rank) => {
+      const base = describe('label-error', { row: f.row, score: f.score, tie: 0, suggested: f.suggested, disputed: f.given, lf: -1 }, rank + 1);
+      const why = f.attribution === 'label'
+        ? `the end model (p=${pct(f.endSuggested)}) and the LFs agree on ${L.labels[f.suggested]}`
+        : f.attribution === 'lf'
+          ? `the end model backs ${L.labels[f.given]} (p=${pct(f.endGiven)}): probably the LFs ${f.lfs.join(', ')} are wrong`
+          : f.covered ? 'the end model and the LFs disagree: hard or ambiguous' : 'no LF voted; the end model is not sure';
+      flags.push({
+        ...base,
+        reason: `given ${L.labels[f.given]}, suggested ${L.labels[f.suggested]} (p=${pct(f.pSuggested)}, class threshold ${pct(r.thresholds[f.suggested] ?? 0)}): ${why}`,
+        attribution: f.attribution,
+        blame: f.lfs,
+      });
+    });
+    found['label-error'] = r.flags.length;
+    labelErrorThreshold.splice(0, k, ...r.thresholds);
+    notes.push(`label errors judged with the end model: ${r.counts.label} blamed on the label, ${r.counts.lf} on LFs, ${r.counts.ambiguous} ambiguous; ${r.judgedUncovered} rows without LF votes were judged by the end model alone`);
+  } else if (kinds.has('label-error')) {
     labelErrors.sorted().forEach((c, r) => flags.push(describe('label-error', c, r + 1)));
     found['label-error'] = labelErrorsFound;
   }

@@ -36,6 +36,9 @@ import { ConfigError } from '../util/errors.js';
 import { createRng } from '../util/rng.js';
 import { loadLFModules } from './load.js';
 import { ballotRoot } from '../util/package-root.js';
+import { planNextBatch } from '../sampling/plan.js';
+import { Featurizer } from '../end-model/features.js';
+import { crossFitProba } from '../end-model/end-model.js';
 
 // From the package root, so the compiled demo (dist/) finds the data shipped in examples/spam/.
 /** The demo's files ship with the package under examples/spam (data, LFs, recipe); the demo reads them at run time. */
@@ -161,10 +164,15 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const flagsPath = out('flags.csv');
   writeRows(flagsPath, disagreementRecords(flags, (i) => ({ CONTENT: testRows[i].CONTENT as string })));
 
-  // The next training set: a budgeted mix drawn from the training pool (see recipe.json).
+  // The next training set: a budgeted mix drawn from the training pool (see recipe.json). Its end-model parts see the
+  // comments' own features and 3-fold out-of-sample probabilities of an end model trained on the label model's.
   const trainProbs = chosen.predictProba(Ltrain);
   const recipe = await loadRecipe(RECIPE_FILE);
-  const sample = runRecipe(recipe, { probs: trainProbs, L: Ltrain, rows: trainRows });
+  const { featurizer, X } = Featurizer.fitTransform(trainRows, { textColumns: ['CONTENT'] });
+  const sample = planNextBatch(recipe, {
+    X, labels: labels.names, labelProbs: trainProbs, L: Ltrain, rows: trainRows,
+    crossFit: (targets) => crossFitProba(X, featurizer, targets, labels.names, { folds: 3, seed: recipe.seed }),
+  });
   const sampleColumns = ['COMMENT_ID', 'AUTHOR', 'DATE', 'CONTENT'];
   writeSample(out('next.csv'), sample, sampleColumns);
 

@@ -14,6 +14,8 @@ export interface WritePredictionsOptions {
 }
 
 export interface PredictionSummary {
+  /** The hard label written for each row (-1 = abstained). */
+  preds: Int32Array;
   rows: number;
   /** Rows per class name, in label order. */
   perClass: Record<string, number>;
@@ -59,5 +61,5 @@ export function writePredictions(path: string, model: LabelModel, L: LabelMatrix
   }
   const perClass: Record<string, number> = Object.create(null);
   L.labels.forEach((name, y) => (perClass[name] = counts[y + 1]));
-  return { rows: n, perClass, abstained: counts[0] };
+  return { rows: n, perClass, abstained: counts[0], preds };
 }

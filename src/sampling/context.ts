@@ -2,6 +2,7 @@ import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { toProbabilities, type Probabilities } from '../matrix/checked.js';
 import { ConfigError, DataError } from '../util/errors.js';
 import type { DriftReference, Row, SampleContext } from './types.js';
+import { checkEndModelView, type EndModelView } from './feature-view.js';
 
 export interface SampleInput {
   /** Probabilistic labels, row-major n × k (e.g. `model.predictProba(L)`). */
@@ -16,6 +17,8 @@ export interface SampleInput {
   slices?: ReadonlyMap<string, Uint8Array>;
   /** The old training set, for the `drift` sampler. */
   reference?: DriftReference;
+  /** The end model's features and out-of-sample probabilities of the same n rows (diverseUncertain, representative, …). */
+  endModel?: EndModelView;
 }
 
 /** Checks that probs, L and rows describe the same n rows, and precomputes hard labels and vote counts. */
@@ -32,6 +35,7 @@ export function createSampleContext(input: SampleInput): SampleContext {
     if (L.k !== k) throw new ConfigError(`the label matrix has ${L.k} classes but ${k} class names were given`);
   }
   if (rows && rows.length !== n) throw new ConfigError(`the data has ${rows.length} rows but the probabilities have ${n}`);
+  if (input.endModel) checkEndModelView(input.endModel, n, k);
   return {
     n,
     k,
@@ -43,6 +47,7 @@ export function createSampleContext(input: SampleInput): SampleContext {
     rows,
     rowsSource: input.rowsSource,
     ...checkedExtras(input, n),
+    endModel: input.endModel,
   };
 }
 

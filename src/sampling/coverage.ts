@@ -3,16 +3,26 @@ import { TIE_TOLERANCE } from '../label-model/predict.js';
 import { ConfigError } from '../util/errors.js';
 import { requireL } from './context.js';
 import { drawWithoutReplacement, eligibleRows } from './select.js';
+import { representativeGapSelect } from './end-model-samplers.js';
 import type { Sampler } from './types.js';
 
+export interface CoverageGapOptions {
+  /** 'random' (default), or 'representative': rows typical of the uncovered region and spread over it (needs the end model). */
+  pick?: 'random' | 'representative';
+}
+
 /**
- * Rows no LF voted on, in random order: the blind spots where a new LF is needed. Needs the label matrix.
+ * Rows no LF voted on: the blind spots where a new LF is needed. Random by default; with pick 'representative', rows typical
+ * of the uncovered region and spread over it. Needs the label matrix.
  */
-export function coverageGapSampler(): Sampler {
+export function coverageGapSampler(options: CoverageGapOptions = {}): Sampler {
+  const pick = options.pick ?? 'random';
+  if (pick !== 'random' && pick !== 'representative') throw new ConfigError(`coverageGap pick must be 'random' or 'representative', got ${JSON.stringify(pick)}`);
   return {
     kind: 'coverageGap',
     select(ctx, count, taken, rng) {
       const { votes } = requireL(ctx, 'coverageGap');
+      if (pick === 'representative') return representativeGapSelect(ctx, count, taken, rng, votes);
       return drawWithoutReplacement(eligibleRows(ctx.n, taken, (i) => votes[i] === 0), count, rng);
     },
   };

@@ -12,6 +12,8 @@ import { randomSampler } from './random.js';
 import { stratifiedSampler, type StratifiedOptions } from './stratified.js';
 import type { Sampler, SampleContext } from './types.js';
 import { uncertaintySampler, type UncertaintyOptions } from './uncertainty.js';
+import { diverseUncertainSampler, modelDisagreementSampler, representativeSampler, type DiverseOptions, type DiverseUncertainOptions } from './end-model-samplers.js';
+import type { CoverageGapOptions } from './coverage.js';
 import type { Rng } from '../util/rng.js';
 import { ownValue } from '../util/own.js';
 
@@ -22,7 +24,10 @@ export type RecipePart =
   | (Named & { stratified: number } & StratifiedOptions)
   | (Named & { uncertainty: number } & UncertaintyOptions)
   | (Named & { disagreement: number })
-  | (Named & { coverageGap: number })
+  | (Named & { coverageGap: number } & CoverageGapOptions)
+  | (Named & { diverseUncertain: number } & DiverseUncertainOptions)
+  | (Named & { representative: number } & DiverseOptions)
+  | (Named & { modelDisagreement: number } & DiverseOptions)
   | (Named & { confident: number } & ConfidentOptions)
   | (Named & { drift: number } & DriftSamplerOptions)
   | ExplicitPart
@@ -90,6 +95,7 @@ interface SamplerSpec {
 const isBy = (v: unknown) => typeof v === 'string' || typeof v === 'function';
 const isAllocation = (v: unknown) => v === 'proportional' || v === 'equal';
 const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const isFactor = (v: unknown) => isNum(v) && (v as number) >= 1;
 
 /** The built-in samplers: each recipe key, the options it accepts (with a check), and how to build it. */
 const SAMPLERS: Record<string, SamplerSpec> = {
@@ -103,7 +109,14 @@ const SAMPLERS: Record<string, SamplerSpec> = {
     make: (o) => uncertaintySampler(o as UncertaintyOptions),
   },
   disagreement: { options: {}, make: () => disagreementSampler() },
-  coverageGap: { options: {}, make: () => coverageGapSampler() },
+  coverageGap: { options: { pick: (v) => v === 'random' || v === 'representative' }, make: (o) => coverageGapSampler(o as CoverageGapOptions) },
+  // End-model samplers (need SampleContext.endModel): uncertainty, density and disagreement on the rows' own features.
+  diverseUncertain: {
+    options: { measure: (v) => v === 'entropy' || v === 'margin', candidates: isFactor, density: (v) => typeof v === 'boolean' },
+    make: (o) => diverseUncertainSampler(o as DiverseUncertainOptions),
+  },
+  representative: { options: { candidates: isFactor }, make: (o) => representativeSampler(o as DiverseOptions) },
+  modelDisagreement: { options: { candidates: isFactor }, make: (o) => modelDisagreementSampler(o as DiverseOptions) },
   confident: {
     options: { by: isBy, floor: isNum, allocation: isAllocation, minConfidence: isNum },
     make: (o) => confidentSampler(o as ConfidentOptions),

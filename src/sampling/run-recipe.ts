@@ -6,6 +6,11 @@ import { findDuplicates, type DedupeResult } from './dedupe.js';
 import { isPreparedRecipe, prepareRecipe, type PreparedRecipe, type Recipe } from './recipe.js';
 import type { SampleContext } from './types.js';
 
+export interface RunOptions {
+  /** Rows never to select (1 = excluded), e.g. the rows already labeled; diversity samplers keep away from them. */
+  exclude?: Uint8Array;
+}
+
 export interface PartReport {
   name: string;
   kind: string;
@@ -60,7 +65,7 @@ export interface SampleResult {
  * shortfall to the parts that still have eligible rows, in proportion to their fractions. No row is picked twice.
  * The same recipe, seed and inputs give the same rows in the same order.
  */
-export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | SampleContext): SampleResult {
+export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | SampleContext, options: RunOptions = {}): SampleResult {
   const prepared = isPreparedRecipe(recipe) ? recipe : prepareRecipe(recipe);
   const ctx = isContext(input) ? input : createSampleContext(input);
   const { n } = ctx;
@@ -68,13 +73,18 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
   const notes: string[] = [];
 
   const taken = new Uint8Array(n);
+  let excluded = 0;
+  if (options.exclude) {
+    if (options.exclude.length !== n) throw new ConfigError(`exclude has ${options.exclude.length} entries for a pool of ${n} rows`);
+    for (let i = 0; i < n; i++) if (options.exclude[i]) { taken[i] = 1; excluded++; }
+  }
   let dedupe: DedupeResult | null = null;
   if (prepared.dedupe) {
     if (!ctx.rows) throw new ConfigError('the recipe asks for dedupe, which needs the data rows (their text)');
     dedupe = findDuplicates(ctx.rows, prepared.dedupe, ctx.rowsSource);
-    for (let i = 0; i < n; i++) if (dedupe.kind[i] !== 0) taken[i] = 1;
+    for (let i = 0; i < n; i++) if (dedupe.kind[i] !== 0 && !taken[i]) { taken[i] = 1; excluded++; }
   }
-  const poolAfter = n - (dedupe ? dedupe.exact + dedupe.near : 0);
+  const poolAfter = n - excluded;
 
   const targets = apportion(budget, parts.map((p) => p.fraction));
   const picks: number[][] = parts.map(() => []);
@@ -140,6 +150,8 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
     shortfall: shortfall[pi],
     received: received[pi],
   }));
+  const excludedGiven = options.exclude ? options.exclude.reduce((a, x) => a + (x ? 1 : 0), 0) : 0;
+  if (excludedGiven > 0) notes.push(`${excludedGiven} rows were excluded before sampling (already labeled)`);
   if (poolAfter < budget) {
     notes.push(
       dedupe

@@ -1,5 +1,6 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import type { Rng } from '../util/rng.js';
+import type { EndModelView } from './feature-view.js';
 
 /** One data row: column name → value. */
 export type { Row } from '../data/types.js';
@@ -30,6 +31,8 @@ export interface SampleContext {
   readonly slices?: ReadonlyMap<string, Uint8Array>;
   /** The old training set, for the `drift` sampler (rows most unlike it). */
   readonly reference?: DriftReference;
+  /** The end model's view of the pool (features + out-of-sample probabilities), for the samplers that use it. */
+  readonly endModel?: EndModelView;
 }
 
 /** The training set new rows are compared with: its label matrix and, for token scores, its rows. */

@@ -11,6 +11,8 @@ import { formatDisagreements } from '../format/disagreements.js';
 import { useColour } from '../format/table.js';
 import { printJSON } from '../output.js';
 import { loadAnalysisInputs } from '../inputs.js';
+import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
+import { crossFitProba } from '../../end-model/end-model.js';
 
 interface DisagreementsArgs {
   L: string;
@@ -26,6 +28,8 @@ interface DisagreementsArgs {
   out?: string;
   json?: boolean;
   'csv-safe': boolean;
+  'end-model'?: string;
+  folds: number;
 }
 
 export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
@@ -46,6 +50,8 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
       .option('out', { type: 'string', describe: 'Write the flagged rows to a file (.csv, .tsv, .jsonl or .arrow)' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
       .option('csv-safe', { type: 'boolean', default: true, describe: 'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)' })
+      .option('end-model', { type: 'string', describe: 'Saved end model (.json, from ballot train): label errors by confident learning on its cross-fitted probabilities plus the LF votes, with attribution (needs --gold and --data)' })
+      .option('folds', { type: 'number', default: 5, describe: 'Cross-fitting folds for --end-model' })
       .example('$0 disagreements --L L.arrow --gold test.csv --label-column CLASS --show CONTENT --top 50 --out flags.csv', 'label errors, conflicts, LF mistakes') as any,
   handler: (a) => {
     const { L, model, gold } = loadAnalysisInputs(a);
@@ -53,7 +59,19 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
     const probs = model ? model.predictProba(L) : new MajorityVote().predictProba(L);
     const kinds = a.kinds?.split(',').map((s) => s.trim()).filter(Boolean) as DisagreementKind[] | undefined;
     if (kinds?.includes('label-error') && !gold) throw new ConfigError('--kinds label-error needs given labels: pass --gold <file> --label-column <column>');
+    let endProbs: Float64Array | undefined;
+    if (a['end-model']) {
+      if (!gold) throw new ConfigError('--end-model judges given labels: pass --gold <file> --label-column <column>');
+      const dataFile = a.data ?? a.gold!;
+      const endModel = readEndModelFile(a['end-model']);
+      assertEndModelClasses(endModel, a['end-model'], L.labels, a.L);
+      const rows = readAlignedRows(L, dataFile, 'data');
+      const X = endModel.featurizer.transform(rows.rows, rows.file);
+      const { l2, maxIter, tol } = endModel.training;
+      endProbs = crossFitProba(X, endModel.featurizer, { kind: 'hard', gold }, endModel.labels, { l2, maxIter, tol, folds: a.folds, seed: 0 });
+    }
     const report = disagreements(L, probs, {
+      endProbs,
       gold,
       kinds,
       top: a.top,

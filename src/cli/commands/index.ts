@@ -29,4 +29,5 @@ export const commands: CommandEntry[] = [
   { command: 'drift', describe: 'Has the data moved? Compare two label matrices (and their data) with standard tests; exit 3 past a --fail-on gate', load: async () => (await import('./drift.js')).driftCommand },
   { command: 'worker', describe: 'Process sharded apply/predict jobs from a BullMQ queue on Redis (any machine that sees the shared store)', load: async () => (await import('./worker.js')).workerCommand },
   { command: 'fit-stats', describe: 'Fit a label model from merged sufficient statistics of a distributed apply, without reading rows', load: async () => (await import('./fit-stats.js')).fitStatsCommand },
+  { command: 'train', describe: "Train the end model on the rows' own features from the label model's probabilistic labels (or gold), with cross-fitting", load: async () => (await import('./train.js')).trainCommand },
 ];

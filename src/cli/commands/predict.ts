@@ -1,18 +1,26 @@
 import type { CommandModule } from 'yargs';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
+import { readRows } from '../../data/read.js';
 import { writeRows } from '../../data/write.js';
-import { TIE_POLICIES } from '../../label-model/predict.js';
-import { predictionRecords } from '../../label-model/records.js';
+import { readEndModelFile } from '../../end-model/file.js';
+import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
-import { ConfigError } from '../../util/errors.js';
+import { writePredictions } from '../../project/predictions.js';
+import { ConfigError, DataError } from '../../util/errors.js';
 import { formatPredict } from '../format/predict.js';
+import { formatScore } from '../format/score.js';
+import { GOLD_SCORE_OPTIONS, scoreAgainstGold } from '../inputs.js';
 import { readLabelModelFile } from '../model-file.js';
-import { printJSON } from '../output.js';
 import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
+import { printJSON } from '../output.js';
 
 interface PredictArgs {
-  model: string;
-  L: string;
+  model?: string;
+  L?: string;
+  'end-model'?: string;
+  data?: string;
+  gold?: string;
+  'label-column'?: string;
   out: string;
   'tie-policy': string;
   seed: number;
@@ -25,18 +33,26 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
   describe: 'Write probabilistic labels (one probability per class) and hard labels for a label matrix',
   builder: (y) =>
     y
-      .option('model', { type: 'string', demandOption: true, describe: 'Fitted label model (.json, from ballot fit)' })
-      .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow from ballot apply, or a WRENCH .json split)' })
+      .option('model', { type: 'string', describe: 'Fitted label model (.json, from ballot fit); needs --L' })
+      .option('L', { type: 'string', describe: 'Label matrix (.arrow from ballot apply, or a WRENCH .json split)' })
+      .option('end-model', { type: 'string', describe: 'Instead of --model/--L: an end model (.json, from ballot train) applied to the rows of --data' })
+      .option('data', { type: 'string', describe: 'Rows to label with --end-model (any columns; needs the ones it was trained on)' })
+      .options(GOLD_SCORE_OPTIONS)
       .option('out', { type: 'string', demandOption: true, describe: 'Output: .csv, .tsv, .jsonl or .arrow with columns row, label, label_index, p_<class>…' })
-      .option('tie-policy', { type: 'string', default: 'abstain', describe: 'Classes tied for the top probability: abstain (label empty, index -1), random (seeded) or snorkel (Snorkel\'s deterministic pick, sha1 of the row index). An auto model fitted for binary F1 uses its dev-tuned threshold on rows with votes instead' })
+      .option('tie-policy', { type: 'string', default: 'abstain', describe: "Classes tied for the top probability: abstain (label empty, index -1), random (seeded) or snorkel (Snorkel's deterministic pick, sha1 of the row index). An auto model fitted for binary F1 uses its dev-tuned threshold on rows with votes instead" })
       .option('seed', { type: 'number', default: 0, describe: 'Seed of the random tie-break' })
       .option('json', { type: 'boolean', describe: 'Print the summary as JSON' })
       .option('queue', { type: 'string', describe: 'Distributed: Redis URL; predict each shard of a distributed apply (reads <L>.stats, not the matrix) on `ballot worker`s' })
-      .example('$0 predict --model model.json --L L.arrow --out probs.csv', 'probabilistic labels as CSV') as any,
+      .example('$0 predict --model model.json --L L.arrow --out probs.csv', 'probabilistic labels as CSV')
+      .example('$0 predict --model model.json --L L.arrow --gold test.csv --label-column CLASS --out probs.csv', 'and the score on gold labels')
+      .example("$0 predict --end-model end.json --data rows.csv --out preds.csv", "the end model's labels for any rows") as any,
   handler: async (a) => {
     const tiePolicy = a['tie-policy'] as TiePolicy;
     if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     if (!Number.isFinite(a.seed)) throw new ConfigError(`--seed must be a number, got ${a.seed}`);
+    if (a['end-model'] !== undefined) return predictEndModel(a, tiePolicy);
+    if (a.data !== undefined) throw new ConfigError('--data goes with --end-model; a label model predicts from --L');
+    if (a.model === undefined || a.L === undefined) throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
     if (a.queue !== undefined) {
       const { predictDistributed } = await withOptionalDeps('predict --queue', DISTRIBUTED_DEPS, () => import('../../project/distributed/predict.js'));
       const r = await predictDistributed({ L: a.L, model: a.model, out: a.out, queue: a.queue, tiePolicy, seed: a.seed });
@@ -47,10 +63,43 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const t0 = performance.now();
     const L = loadLabelMatrix(a.L);
     const model = readLabelModelFile(a.model, { matrix: { L, file: a.L } });
-    const rec = predictionRecords(model, L, tiePolicy, a.seed);
-    writeRows(a.out, rec.rows, { columns: rec.columns, types: rec.types });
-    const summary = { out: a.out, model: model.kind, rows: L.n, perClass: rec.perClass, abstained: rec.abstained, seconds: (performance.now() - t0) / 1000 };
-    if (a.json) printJSON(summary);
-    else process.stdout.write(formatPredict(summary));
+    // Streamed in batches: memory is the probabilities plus one batch of rows, not n row objects.
+    const written = writePredictions(a.out, model, L, { tiePolicy, seed: a.seed });
+    const score = scoreAgainstGold(L, written.preds, a);
+    const summary = { out: a.out, model: model.kind, rows: L.n, perClass: written.perClass, abstained: written.abstained, seconds: (performance.now() - t0) / 1000 };
+    if (a.json) printJSON(score ? { ...summary, score } : summary);
+    else process.stdout.write(formatPredict(summary) + (score ? formatScore(score, `${model.kind} on ${a.L}`) : ''));
   },
 };
+
+/** `--end-model`: the end model's probabilities and labels for the rows of --data (same output columns). */
+function predictEndModel(a: PredictArgs, tiePolicy: TiePolicy): void {
+  if (a.model !== undefined || a.L !== undefined) throw new ConfigError('--end-model predicts from --data; drop --model and --L');
+  if (a.data === undefined) throw new ConfigError('--end-model needs --data: the rows to label');
+  if (a.gold !== undefined) throw new ConfigError('--gold scores a label model on --L; score an end model with ballot train --gold');
+  const t0 = performance.now();
+  const model = readEndModelFile(a['end-model']!);
+  const ds = readRows(a.data);
+  if (ds.rows.length === 0) throw new DataError(a.data, 'has no rows to label');
+  const probs = model.predictProba(ds.rows, a.data);
+  const k = model.labels.length;
+  const n = ds.rows.length;
+  const preds = probsToPreds(probs, k, tiePolicy, a.seed);
+  const probColumns = model.labels.map((name) => `p_${name}`);
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const r: Record<string, unknown> = { row: i, label: preds[i] >= 0 ? model.labels[preds[i]] : '', label_index: preds[i] };
+    for (let y = 0; y < k; y++) r[probColumns[y]] = probs[i * k + y];
+    rows[i] = r;
+  }
+  const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
+  writeRows(a.out, rows, { columns: ['row', 'label', 'label_index', ...probColumns], types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types } });
+  const counts = new Array(k + 1).fill(0);
+  for (let i = 0; i < n; i++) counts[preds[i] + 1]++;
+  const summary = {
+    out: a.out, model: 'end model', rows: n, perClass: Object.fromEntries(model.labels.map((name, y) => [name, counts[y + 1]])), abstained: counts[0],
+    seconds: (performance.now() - t0) / 1000,
+  };
+  if (a.json) printJSON(summary);
+  else process.stdout.write(formatPredict(summary));
+}

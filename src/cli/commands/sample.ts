@@ -3,7 +3,8 @@ import type { CommandModule } from 'yargs';
 import { readAlignedRows } from '../../data/aligned-rows.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { Dataset } from '../../data/types.js';
-import { createSampleContext, loadRecipe, overrideRecipe, runRecipe, writeSample } from '../../sampling/index.js';
+import { createSampleContext, endModelCrossFit, loadRecipe, overrideRecipe, planNextBatch, readLabeledRows, runRecipe, writeSample, type SampleResult } from '../../sampling/index.js';
+import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { ConfigError } from '../../util/errors.js';
 import { formatSampleReport } from '../format/sample.js';
 import { evaluateSlices } from '../../lf/slice-eval.js';
@@ -25,6 +26,10 @@ interface SampleArgs {
   report?: string;
   json?: boolean;
   'csv-safe': boolean;
+  'end-model'?: string;
+  labeled?: string;
+  'label-column'?: string;
+  folds: number;
 }
 
 export const sampleCommand: CommandModule<object, SampleArgs> = {
@@ -46,7 +51,13 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('report', { type: 'string', describe: 'Also write the report as JSON to this file' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
       .option('csv-safe', { type: 'boolean', default: true, describe: 'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)' })
-      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set') as any,
+      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set')
+      .option('end-model', { type: 'string', describe: 'Saved end model (.json, from ballot train): its features and settings drive the end-model samplers (needs --data)' })
+      .option('labeled', { type: 'string', describe: 'Rows labeled so far (a sample file with _row and a label column): rounds mode, never re-selected (needs --end-model)' })
+      .option('label-column', { type: 'string', describe: 'Column of --labeled holding the labels' })
+      .option('folds', { type: 'number', default: 3, describe: 'Cross-fitting folds of the end model' })
+      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set')
+      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --end-model end.json --labeled done.csv --label-column y --out next.csv', 'the next batch of a labeling round') as any,
   handler: async (a) => {
     const t0 = performance.now();
     const recipe = overrideRecipe(
@@ -67,8 +78,22 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       : undefined;
     const refL = a['reference-L'] ? loadLabelMatrix(a['reference-L']) : undefined;
     const reference = refL ? { L: refL, rows: a['reference-data'] ? readAlignedRows(refL, a['reference-data']).rows : undefined } : undefined;
-    const ctx = createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file, slices, reference });
-    const result = runRecipe(recipe, ctx);
+    let result: SampleResult;
+    if (a['end-model']) {
+      if (!data) throw new ConfigError('--end-model needs --data: the rows to featurize');
+      const endModel = readEndModelFile(a['end-model']);
+      assertEndModelClasses(endModel, a['end-model'], L.labels, a.L);
+      const X = endModel.featurizer.transform(data.rows, data.file);
+      let gold: Int32Array | undefined;
+      if (a.labeled) {
+        if (!a['label-column']) throw new ConfigError('--labeled needs --label-column: the column holding the labels');
+        gold = readLabeledRows(a.labeled, a['label-column'], L.labels, L.n);
+      }
+      result = planNextBatch(recipe, { X, labels: L.labels, labelProbs: probs, L, rows: data.rows, rowsSource: data.file, gold, slices, reference, crossFit: endModelCrossFit(endModel, X, { folds: a.folds, seed: recipe.seed }) });
+    } else {
+      if (a.labeled) throw new ConfigError('--labeled (rounds mode) needs --end-model: the model retrained on the labels');
+      result = runRecipe(recipe, createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file, slices, reference }));
+    }
     writeSample(a.out, result, data?.columns, { csvSafe: a['csv-safe'] });
     if (a.report) writeJSONFile(a.report, result.report);
     if (a.json) {

@@ -37,11 +37,13 @@ export function formatDisagreements(
     const header = ['rank', 'row', 'score'];
     if (kind === 'lf-mistake') header.push('lf');
     if (flags.some((f) => f.given !== undefined)) header.push('given');
+    if (flags.some((f) => f.attribution)) header.push('who');
     header.push('predicted', 'reason', ...show);
     const rows = flags.map((f) => {
       const row: (string | number)[] = [f.rank, f.row, f.score];
       if (kind === 'lf-mistake') row.push(f.lf!);
       if (header.includes('given')) row.push(f.given ?? '-');
+      if (header.includes('who')) row.push(f.attribution === 'lf' ? `lf: ${f.blame?.join(', ')}` : (f.attribution ?? '-'));
       row.push(f.predicted ?? 'tie', f.reason);
       const cells = extra?.(f.row) ?? {};
       for (const c of show) row.push(String(cells[c] ?? ''));

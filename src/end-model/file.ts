@@ -1,0 +1,33 @@
+/** Reading a saved end model from disk, and checking that it belongs to the data it is used on. */
+import { readFileSync } from 'node:fs';
+import { ConfigError, DataError } from '../util/errors.js';
+import { EndModel } from './end-model.js';
+
+/** Reads an end model saved by `ballot train` (EndModel.toJSON); errors are DataErrors naming the file. */
+export function readEndModelFile(path: string): EndModel {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(path, code === 'ENOENT' ? 'no such file (pass an end model saved by ballot train)' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new DataError(path, `not JSON: ${(e as Error).message}`, {}, { cause: e });
+  }
+  try {
+    return EndModel.fromJSON(json);
+  } catch (e) {
+    throw new DataError(path, (e as Error).message, {}, { cause: e });
+  }
+}
+
+/** An end model must predict the classes (same names, same order) of the label matrix it is used with. */
+export function assertEndModelClasses(model: EndModel, modelFile: string, labels: readonly string[], matrixFile: string): void {
+  if (model.labels.length !== labels.length || model.labels.some((name, y) => name !== labels[y])) {
+    throw new ConfigError(`${modelFile} was trained on classes ${model.labels.join(', ')} but ${matrixFile} has ${labels.join(', ')}: retrain it (ballot train --L ${matrixFile})`);
+  }
+}
