@@ -22,16 +22,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
-import { listWrenchSets, loadWrenchSplit, wrenchSetName } from '../src/data/wrench.js';
-import { AutoLabelModel } from '../src/label-model/auto.js';
-import { DawidSkene } from '../src/label-model/dawid-skene.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
-import { expectedScore, parseMetric, scorePredictions, type Metric } from '../src/label-model/metrics.js';
-import { probsToPreds } from '../src/label-model/predict.js';
-import { TripletModel } from '../src/label-model/triplet.js';
-import type { LabelModel, TiePolicy } from '../src/label-model/types.js';
-import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
+import {
+  listWrenchSets, loadWrenchSplit, wrenchSetName, expectedScore, parseMetric, scorePredictions, type Metric, AutoLabelModel, DawidSkene, MajorityVote, MatrixCompletionModel, probsToPreds, TripletModel, type LabelModel, type TiePolicy, WeightedMajorityVote,
+} from '../src/internal.js';
 
 /** Sets whose usual metric is not accuracy, keyed by the end of the folder name. */
 const KNOWN_METRICS: Record<string, Metric> = { sms: 'f1' };

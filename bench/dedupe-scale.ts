@@ -5,8 +5,8 @@
  *
  *   node bin/run-ts.mjs bench/dedupe-scale.ts [--rows 60000,240000] [--threshold 0.8] [--uncapped-max 240000]
  */
-import { DEFAULT_BUCKET_CAP, findDuplicates } from '../src/sampling/dedupe.js';
-import { createRng } from '../src/util/rng.js';
+import { DEFAULT_BUCKET_CAP, findDuplicates } from '../src/internal.js';
+import { createRng } from '../src/index.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -18,8 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { applyDistributed } from '../src/project/distributed/coordinator.js';
-import { applyFile } from '../src/project/apply-file.js';
-import { createRng } from '../src/util/rng.js';
+import { applyFile, createRng } from '../src/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string, dflt: string): string => {

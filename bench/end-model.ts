@@ -20,12 +20,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
-import { parseCSV } from '../src/data/csv.js';
-import { loadWrenchSplit } from '../src/data/wrench.js';
-import { EndModel, type EndModelOptions } from '../src/end-model/index.js';
-import { MatrixCompletionModel } from '../src/index.js';
-import { expectedScore } from '../src/label-model/metrics.js';
-import { createRng } from '../src/util/rng.js';
+import {
+  parseCSV, expectedScore, loadWrenchSplit, EndModel, type EndModelOptions, MatrixCompletionModel, createRng,
+} from '../src/internal.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // ../shared/data beside the repo, as the other benches; BALLOT_DATA overrides (e.g. from a git worktree).

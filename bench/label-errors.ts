@@ -11,11 +11,9 @@
  *   node bin/run-ts.mjs bench/label-errors.ts [--sets a,b] [--seeds 2] [--betas 0] [--data DIR]
  */
 import { formatTable } from '../src/cli/format/table.js';
-import { confidentLearning, findLabelErrors } from '../src/analysis/label-errors.js';
-import { crossFitProba } from '../src/end-model/end-model.js';
-import { Featurizer } from '../src/end-model/features.js';
-import { createLabelModel } from '../src/label-model/registry.js';
-import { createRng } from '../src/util/rng.js';
+import {
+  confidentLearning, findLabelErrors, crossFitProba, Featurizer, createLabelModel, createRng,
+} from '../src/internal.js';
 import { loadSharedSets, defaultDataDir, DEFAULT_SETS, TEXT_COLUMN } from './shared-sets.js';
 
 function arg(name: string): string | undefined {

@@ -17,14 +17,9 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { DawidSkene } from '../src/label-model/dawid-skene.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
-import { OverlapStats } from '../src/label-model/stats.js';
-import { TripletModel } from '../src/label-model/triplet.js';
-import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
-import { createRng } from '../src/util/rng.js';
+import {
+  LabelMatrix, DawidSkene, MajorityVote, MatrixCompletionModel, OverlapStats, TripletModel, WeightedMajorityVote, createRng,
+} from '../src/internal.js';
 
 const MODELS = ['mc', 'triplet', 'mc-snorkel', 'ds', 'wmv', 'mv'] as const;
 type ModelName = (typeof MODELS)[number];

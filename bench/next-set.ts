@@ -16,14 +16,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
-import { crossFitProba, EndModel } from '../src/end-model/end-model.js';
-import { Featurizer } from '../src/end-model/features.js';
-import { sparseSubset, type SparseRows } from '../src/end-model/sparse.js';
-import { scorePredictions } from '../src/label-model/metrics.js';
-import { probsToPreds } from '../src/label-model/predict.js';
-import { createLabelModel } from '../src/label-model/registry.js';
-import { createSampleContext, planNextBatch, prepareRecipe, runRecipe, stratifiedSample, randomSample, rowUncertainty, type Recipe, type SoftTargets } from '../src/sampling/index.js';
-import { topByScore, eligibleRows } from '../src/sampling/select.js';
+import {
+  crossFitProba, EndModel, Featurizer, scorePredictions, probsToPreds, createLabelModel, sparseSubset, type SparseRows, createSampleContext, planNextBatch, prepareRecipe, runRecipe, stratifiedSample, randomSample, rowUncertainty, type Recipe, type SoftTargets, topByScore, eligibleRows,
+} from '../src/internal.js';
 import { loadSharedSets, defaultDataDir, DEFAULT_SETS, TEXT_COLUMN, type SharedSet } from './shared-sets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -10,16 +10,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readRows } from '../src/data/read.js';
-import { readGoldLabels } from '../src/data/gold.js';
-import { loadWrenchLabels, loadWrenchSplit } from '../src/data/wrench.js';
-import { applyLFs } from '../src/lf/apply.js';
-import type { LabelMatrix } from '../src/matrix/label-matrix.js';
-import type { Metric } from '../src/label-model/metrics.js';
-import type { Row } from '../src/data/types.js';
-import { TEST_FILE, TRAIN_FILES } from '../src/project/demo.js';
+import {
+  readRows, readGoldLabels, applyLFs, type LabelMatrix, type Metric, type Row, isLabelingFunction, type LabelingFunction, loadWrenchLabels, loadWrenchSplit, TEST_FILE, TRAIN_FILES,
+} from '../src/internal.js';
 import * as spamLFs from '../examples/spam/lfs.js';
-import { isLabelingFunction, type LabelingFunction } from '../src/index.js';
 
 const spamLabelingFunctions = () => Object.values(spamLFs).filter(isLabelingFunction) as LabelingFunction<Row, 'HAM' | 'SPAM'>[];
 import { labels as spamLabels } from '../examples/spam/lfs.js';

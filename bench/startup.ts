@@ -12,9 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { createRng } from '../src/util/rng.js';
+import { saveLabelMatrix, LabelMatrix, createRng } from '../src/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BEFORE = '6db0048';

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findLabelErrors, confidentLearning } from '../src/analysis/label-errors.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { createRng } from '../src/util/rng.js';
-import { ConfigError } from '../src/util/errors.js';
-import { disagreements } from '../src/analysis/disagreements.js';
+import {
+  findLabelErrors, confidentLearning, LabelMatrix, MajorityVote, createRng, ConfigError, disagreements,
+} from '../src/internal.js';
 
 /**
  * A known world: 400 rows, truth alternating 0/1. good_a and good_b vote the truth on 70 % of rows each (90 % right), and both vote the truth on the flipped rows;

@@ -93,5 +93,16 @@ describe('the README walkthrough on the spam example', () => {
     expect(new Set(next.rows.map((r) => r._row)).size).toBe(100);
     ok(...sample, '--out', 'out/again.csv');
     expect(readFileSync(join(dir, 'out', 'again.csv')).equals(readFileSync(join(dir, 'out', 'next.csv')))).toBe(true);
+
+    // report: the page with the end model's view (its class balance and flags) beside the label model's.
+    out = ok('report', '--L', 'out/L.arrow', '--model', 'out/model.json', '--end-model', 'out/end.json', '--data', 'data/comments.csv', '--text-column', 'CONTENT', ...gold, '--sample', 'out/next.csv', '--json', '--out', 'out/report.html');
+    const page = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+    expect(JSON.parse(out).rows).toBe(370);
+    expect(page).toContain('"endModel":true');
+
+    // score: the end model on the same gold labels (in-sample here: it was trained on these rows' weak labels).
+    const scored = JSON.parse(ok('score', '--end-model', 'out/end.json', '--data', 'data/comments.csv', ...gold, '--json'));
+    expect(scored.model).toBe('end model');
+    expect(scored.accuracy).toBeGreaterThan(0.85);
   });
 });

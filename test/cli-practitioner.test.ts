@@ -4,14 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scoreSummary } from '../src/analysis/score.js';
-import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { readParquetRows } from '../src/data/parquet.js';
-import { readRowBatches } from '../src/data/read.js';
-import { writeRows } from '../src/data/write.js';
-import { METRICS, scorePredictions } from '../src/label-model/metrics.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { createRng } from '../src/util/rng.js';
+import { scoreSummary, saveLabelMatrix, readRowBatches, writeRows, LabelMatrix, createRng } from '../src/index.js';
+import { readParquetRows, METRICS, scorePredictions } from '../src/internal.js';
 import { runCli } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ballot-practitioner-'));

@@ -3,12 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table, tableToIPC, vectorFromArray, Utf8, Int32 } from 'apache-arrow';
-import { readRows } from '../src/data/read.js';
+import { readRows, OverlapStats, LabelMatrix } from '../src/internal.js';
 import { planShards, readShardRows } from '../src/project/distributed/shards.js';
 import { decodeStats, encodeStats } from '../src/project/distributed/files.js';
 import { parseRedisUrl } from '../src/project/distributed/redis.js';
-import { OverlapStats } from '../src/label-model/stats.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
 
 let dir: string;
 beforeAll(() => {

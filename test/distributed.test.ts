@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyDistributed } from '../src/project/distributed/coordinator.js';
 import { startWorker } from '../src/project/distributed/worker.js';
-import { applyFile } from '../src/project/apply-file.js';
+import { applyFile } from '../src/index.js';
 import { runCli } from './cli-helpers.js';
 import { freePort, spawnBallot, startRedis, writeProject, type WorkerProc } from './distributed-helpers.js';
 

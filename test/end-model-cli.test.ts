@@ -2,12 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { readRows } from '../src/data/read.js';
-import { writeRows } from '../src/data/write.js';
-import { loadWrenchSplit } from '../src/data/wrench.js';
-import { readEndModelFile } from '../src/end-model/index.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
+import { saveLabelMatrix, readRows, writeRows, loadWrenchSplit, readEndModelFile, LabelMatrix } from '../src/index.js';
 import { runCli } from './cli-helpers.js';
 
 // ballot train / predict --end-model on real rows (WRENCH youtube: its texts and weak labels), and every bad input

@@ -2,15 +2,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWrenchSplit } from '../src/data/wrench.js';
+import { loadWrenchSplit, MatrixCompletionModel, createRng } from '../src/index.js';
 import {
-  assertEndModelClasses, calibrationReport, crossFitProba, EndModel, Featurizer, foldAssignment, readEndModelFile, sparseDot,
-  type EndModelJSON, type Targets,
-} from '../src/end-model/index.js';
-import { charNgramIds, IdBuffer, wordNgramIds } from '../src/end-model/tokenize.js';
-import { MatrixCompletionModel } from '../src/index.js';
-import { expectedScore } from '../src/label-model/metrics.js';
-import { createRng } from '../src/util/rng.js';
+  assertEndModelClasses, calibrationReport, crossFitProba, EndModel, Featurizer, foldAssignment, readEndModelFile, sparseDot, type EndModelJSON, type Targets, charNgramIds, IdBuffer, wordNgramIds, expectedScore,
+} from '../src/internal.js';
 
 const argmax = (p: Float64Array, k: number, i: number) => {
   let b = 0;

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DawidSkene } from '../src/label-model/dawid-skene.js';
-import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
-import { TripletModel } from '../src/label-model/triplet.js';
-import type { LabelModel } from '../src/label-model/types.js';
-import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
-import type { LabelMatrix } from '../src/matrix/label-matrix.js';
+import {
+  DawidSkene, MatrixCompletionModel, TripletModel, type LabelModel, WeightedMajorityVote, type LabelMatrix,
+} from '../src/index.js';
 import { sampleByClass } from './label-model-helpers.js';
 
 // `accuracies()` is each model's P(vote correct | LF votes): the quantity lfSummary's empirical accuracy measures on

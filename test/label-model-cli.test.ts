@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { saveLabelMatrix, readRows, writeRows, probsToPreds, loadLabelModel } from '../src/index.js';
+import { saveLabelMatrix, readRows, writeRows, probsToPreds, loadLabelModel } from '../src/internal.js';
 import { sampleByClass, sampleGenerative } from './label-model-helpers.js';
 
 const accuracy = [0.9, 0.85, 0.8, 0.7, 0.6];

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { collapseWarnings } from '../src/label-model/collapse.js';
-import { DawidSkene } from '../src/label-model/dawid-skene.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { expectedScore } from '../src/label-model/metrics.js';
-import { createLabelModel } from '../src/label-model/registry.js';
-import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
-import type { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { createRng } from '../src/util/rng.js';
+import { collapseWarnings, expectedScore } from '../src/internal.js';
+import {
+  DawidSkene, MajorityVote, createLabelModel, WeightedMajorityVote, type LabelMatrix, createRng,
+} from '../src/index.js';
 import { sampleByClass } from './label-model-helpers.js';
 
 // Generated sets with a known answer (the true classes y), shaped like the issue-13 collapses: many LFs × many

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix, createLabelModel, OverlapStats, TripletModel, createRng } from '../src/index.js';
-import { expectedScore, scorePredictions, minCostAssignment } from '../src/internal.js';
+import {
+  LabelMatrix, createLabelModel, OverlapStats, TripletModel, createRng, expectedScore, scorePredictions, minCostAssignment,
+} from '../src/internal.js';
 import { sampleGenerative } from './label-model-helpers.js';
 
 const KINDS = ['mv', 'wmv', 'ds', 'mc', 'triplet'] as const;

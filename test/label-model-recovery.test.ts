@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DawidSkene } from '../src/label-model/dawid-skene.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
-import { TripletModel } from '../src/label-model/triplet.js';
-import type { LabelModel } from '../src/label-model/types.js';
-import { WeightedMajorityVote } from '../src/label-model/weighted-majority-vote.js';
+import {
+  DawidSkene, MajorityVote, MatrixCompletionModel, TripletModel, type LabelModel, WeightedMajorityVote,
+} from '../src/index.js';
 import { accuracyOf, sampleGenerative } from './label-model-helpers.js';
 
 // Accuracies that differ widely: three good LFs, five barely better than random that outnumber them.

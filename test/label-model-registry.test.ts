@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkModelFits } from '../src/label-model/alignment.js';
-import { compareCandidates } from '../src/label-model/auto.js';
-import { fitLabelModel } from '../src/label-model/fit-label-model.js';
-import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
-import { createLabelModel, LABEL_MODELS, loadLabelModel } from '../src/label-model/registry.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { ConfigError } from '../src/util/errors.js';
+import {
+  checkModelFits, fitLabelModel, MatrixCompletionModel, createLabelModel, LABEL_MODELS, loadLabelModel, LabelMatrix, ConfigError, compareCandidates,
+} from '../src/internal.js';
 import { sampleGenerative } from './label-model-helpers.js';
 
 const { L, y } = sampleGenerative({ n: 600, accuracy: [0.8, 0.75, 0.7, 0.65], propensity: [0.6, 0.5, 0.5, 0.4], classBalance: [0.6, 0.4], seed: 5 });

@@ -1,13 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWrenchSplit } from '../src/data/wrench.js';
-import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
-import { snorkelLossAndGradient } from '../src/label-model/mc/snorkel-fit.js';
-import { scorePredictions } from '../src/label-model/metrics.js';
-import { probsToPreds } from '../src/label-model/predict.js';
-import { OverlapStats } from '../src/label-model/stats.js';
-import { createRng } from '../src/util/rng.js';
+import {
+  loadWrenchSplit, MatrixCompletionModel, scorePredictions, probsToPreds, OverlapStats, createRng, snorkelLossAndGradient,
+} from '../src/internal.js';
 import { sampleGenerative } from './label-model-helpers.js';
 
 /** Snorkel's _loss_mu written out plainly: ‖(O − μPμᵀ)[mask]‖² + ‖μP1 − diag O‖² + ‖l2·(μ − μ_init)‖². */

@@ -2,11 +2,8 @@ import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLabelMatrix } from '../src/data/label-matrix-io.js';
-import { listWrenchSets, loadWrenchSplit, topLevelKeys } from '../src/data/wrench.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { MatrixCompletionModel } from '../src/label-model/mc/model.js';
-import { expectedScore } from '../src/label-model/metrics.js';
+import { loadLabelMatrix, MajorityVote, MatrixCompletionModel } from '../src/index.js';
+import { listWrenchSets, loadWrenchSplit, topLevelKeys, expectedScore } from '../src/internal.js';
 
 function wrenchDir(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'ballot-wrench-'));

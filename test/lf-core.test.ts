@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ABSTAIN, applyLFs, defineLabels, keywordLF, LabelingFunctionError, labelingFunction, LabelMatrix, lookupLF, MajorityVote, preprocessor, probsToPreds, regexLF, thresholdLF,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const labels = defineLabels(['HAM', 'SPAM'] as const);
 type Row = { text: string; stars: number | string };

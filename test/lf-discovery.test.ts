@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { discoverLFs } from '../src/index.js';
-import { expandLFPatterns, globToRegExp } from '../src/internal.js';
+import { discoverLFs, expandLFPatterns, globToRegExp } from '../src/internal.js';
 
 const FIX = fileURLToPath(new URL('./fixtures/lfs/', import.meta.url));
 

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffSummaries, watchLFs, type WatchRun, BALLOT_ROOT, scaffoldProject } from '../src/internal.js';
+import {
+  diffSummaries, watchLFs, type WatchRun, BALLOT_ROOT, scaffoldProject, type LFSummaryRow, type MatrixSummary,
+} from '../src/internal.js';
 import { formatChanges, formatRun } from '../src/cli/format/watch.js';
-import { type LFSummaryRow, type MatrixSummary } from '../src/index.js';
 
 const row = (lf: string, coverage: number, empiricalAccuracy?: number): LFSummaryRow => ({
   lf, polarity: ['SPAM'], coverage, overlaps: coverage / 2, conflicts: 0, errors: 0, ...(empiricalAccuracy === undefined ? {} : { empiricalAccuracy }),

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { disagreements, readRows, buildReport, collectReportData, type ReportData } from '../src/index.js';
-import { flagBudget } from '../src/internal.js';
+import {
+  disagreements, readRows, buildReport, collectReportData, type ReportData, flagBudget,
+} from '../src/internal.js';
 import { launchChromium, openReport, type Browser } from './chromium.js';
 import { HOSTILE, hostileNamesInput, reportFixture } from './report-fixture.js';
 

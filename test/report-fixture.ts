@@ -3,9 +3,8 @@
  * given labels on every other row, text rows (one of them hostile markup), a slice column and a real sample.
  */
 import {
-  createLabelModel, type LabelModel, LabelMatrix, type Row, collectReportData, type ReportInput, runRecipe,
-} from '../src/index.js';
-import { sampleRows } from '../src/internal.js';
+  createLabelModel, type LabelModel, LabelMatrix, type Row, collectReportData, type ReportInput, runRecipe, sampleRows,
+} from '../src/internal.js';
 import { sampleByClass } from './label-model-helpers.js';
 
 export const HOSTILE = `<script>alert(1)</script> "quoted" &amp; 'single' <img src=x onerror="alert(2)">`;

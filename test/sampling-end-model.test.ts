@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { createRng } from '../src/util/rng.js';
-import { ConfigError } from '../src/util/errors.js';
+import { LabelMatrix, MajorityVote, createRng, ConfigError } from '../src/index.js';
 import {
-  createSampleContext,
-  diverseUncertainSampler,
-  representativeSampler,
-  runRecipe,
-  uncertaintySampler,
-  type Recipe,
-  type SparseRowsView,
-} from '../src/sampling/index.js';
+  createSampleContext, diverseUncertainSampler, representativeSampler, runRecipe, uncertaintySampler, type Recipe, type SparseRowsView,
+} from '../src/internal.js';
 
 /** CSR rows from lists of (feature, value), l2-normalised. */
 function csr(rows: [number, number][][], dim: number): SparseRowsView {

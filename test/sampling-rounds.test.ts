@@ -2,15 +2,9 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EndModel, crossFitProba } from '../src/end-model/end-model.js';
-import { Featurizer } from '../src/end-model/features.js';
-import { saveLabelMatrix } from '../src/data/label-matrix-io.js';
-import { readRows } from '../src/data/read.js';
-import { writeRows } from '../src/data/write.js';
-import { LabelMatrix } from '../src/matrix/label-matrix.js';
-import { MajorityVote } from '../src/label-model/majority-vote.js';
-import { planNextBatch, type Recipe } from '../src/sampling/index.js';
-import { createRng } from '../src/util/rng.js';
+import {
+  EndModel, crossFitProba, Featurizer, saveLabelMatrix, readRows, writeRows, LabelMatrix, MajorityVote, planNextBatch, type Recipe, createRng,
+} from '../src/index.js';
 import { runCli } from './cli-helpers.js';
 
 /** Short texts from two vocabularies (class 0 / 1) with shared filler words; two keyword LFs of partial coverage. */

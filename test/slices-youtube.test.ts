@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   driftReport, slicesByColumn, analyzeSlices, readGoldLabels, readRows, createLabelModel, probsToPreds, applyLFs, createRng, isLabelingFunction, type LabelingFunction, type Row,
-} from '../src/index.js';
+} from '../src/internal.js';
 import * as spamLFs from '../examples/spam/lfs.js';
 
 const spamLabelingFunctions = () => Object.values(spamLFs).filter(isLabelingFunction) as LabelingFunction<Row, 'HAM' | 'SPAM'>[];

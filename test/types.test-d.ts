@@ -1,7 +1,7 @@
 // Type-level tests: checked by `npm run build` (tsc over test/), not run by vitest. Each @ts-expect-error line must
 // fail to compile; if a change makes it compile, tsc reports the unused directive and the build fails.
 import {
-  ABSTAIN, applyLFs, defineLabels, keywordLF, labelingFunction, LabelMatrix, MatrixCompletionModel, type LabelingFunction,
+  ABSTAIN, applyLFs, defineLabels, keywordLF, labelingFunction, LabelMatrix, MatrixCompletionModel, type LabelingFunction, createLabelModel,
 } from '../src/index.js';
 
 type Comment = { text: string };
@@ -33,7 +33,6 @@ new MatrixCompletionModel().fit(L, { epochs: 10 });
 new MatrixCompletionModel().fit(L, { epocs: 10 });
 
 // Through the registry too: the factory is typed by kind.
-import { createLabelModel } from '../src/index.js';
 createLabelModel('mc').fit(L, { epochs: 10, preset: 'snorkel' });
 // @ts-expect-error `epocs` is not an option of createLabelModel('mc')
 createLabelModel('mc').fit(L, { epocs: 1 });

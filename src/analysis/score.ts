@@ -1,3 +1,7 @@
+import type { EndModel } from '../end-model/end-model.js';
+import type { Row } from '../data/types.js';
+import { probsToPreds } from '../label-model/predict.js';
+import { toGold } from '../matrix/checked.js';
 import type { LabelModel, TiePolicy } from '../label-model/types.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { METRICS, type Metric } from '../label-model/metrics.js';
@@ -102,4 +106,12 @@ export function scoreLabelModel(model: LabelModel, L: LabelMatrix, gold: ArrayLi
   const tiePolicy = options.tiePolicy ?? 'abstain';
   const preds = model.predict(L, tiePolicy, options.seed ?? 0);
   return { model: model.kind, tiePolicy, ...scoreSummary(gold, preds, L.labels, options.metrics) };
+}
+
+/** Scores an end model on gold labels: its hard labels for `rows` (most probable class, ties by `tiePolicy`). */
+export function scoreEndModel(model: EndModel, rows: readonly Row[], gold: ArrayLike<number>, options: ScoreModelOptions & { source?: string } = {}): ScoreSummary & { model: string; tiePolicy: TiePolicy } {
+  const tiePolicy = options.tiePolicy ?? 'abstain';
+  const checked = toGold(gold, model.labels, 'gold labels', rows.length);
+  const preds = probsToPreds(model.predictProba(rows, options.source), model.labels.length, tiePolicy, options.seed ?? 0);
+  return { model: 'end model', tiePolicy, ...scoreSummary(checked.values, preds, model.labels, options.metrics) };
 }

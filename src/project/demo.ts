@@ -170,7 +170,7 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const recipe = await loadRecipe(RECIPE_FILE);
   const { featurizer, X } = Featurizer.fitTransform(trainRows, { textColumns: ['CONTENT'] });
   const sample = planNextBatch(recipe, {
-    X, labels: labels.names, labelProbs: trainProbs, L: Ltrain, rows: trainRows,
+    X, labels: labels.names, labelProbs: trainProbs, L: Ltrain, rows: trainRows, preds: chosen.predictFromProbs(trainProbs),
     crossFit: (targets) => crossFitProba(X, featurizer, targets, labels.names, { folds: 3, seed: recipe.seed }),
   });
   const sampleColumns = ['COMMENT_ID', 'AUTHOR', 'DATE', 'CONTENT'];

@@ -1,3 +1,4 @@
+import type { DiscoveredLF } from './discovery.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,21 +8,9 @@ import { expandLFPatterns } from './glob.js';
 import { displayPath } from './paths.js';
 import { isSliceFunction, type SliceFunction } from '../lf/slice-function.js';
 
-/** One exported slice function with where it is declared and its code fingerprint (as `DiscoveredLF`). */
-export interface DiscoveredSlice {
-  name: string;
+/** One exported slice function with where it is declared and its code fingerprint (the same facts as a DiscoveredLF). */
+export interface DiscoveredSlice extends Omit<DiscoveredLF, 'lf'> {
   slice: SliceFunction;
-  file: string;
-  exportName: string;
-  index?: number;
-  declaredIn: string;
-  line?: number;
-  doc?: string;
-  description?: string;
-  /** sha256 of its code closure, or null when it cannot be pinned down statically (then it is always re-evaluated). */
-  codeHash: string | null;
-  codeHashNote?: string;
-  sourceFiles: string[];
 }
 
 export interface SliceDiscovery {

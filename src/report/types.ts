@@ -1,3 +1,4 @@
+import type { Disagreement } from '../analysis/disagreements.js';
 import type { Row } from '../data/types.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import type { LabelModel } from '../label-model/types.js';
@@ -66,18 +67,9 @@ export interface ReportInput {
 
 export type FlagKind = 'label-error' | 'lf-conflict' | 'lf-mistake' | 'end-model';
 
-/** One flag as the page shows it. */
-export interface ReportFlag {
+/** One flag as the page shows it: a disagreement (or an end-model flag), with the row's text and end-model view. */
+export interface ReportFlag extends Omit<Disagreement, 'kind'> {
   kind: FlagKind;
-  rank: number;
-  row: number;
-  score: number;
-  reason: string;
-  lf?: string;
-  votes: Record<string, string>;
-  probs: number[];
-  predicted: string | null;
-  given?: string | null;
   endProbs?: number[];
   endPredicted?: string | null;
   text?: string;

@@ -17,6 +17,11 @@ export interface SampleInput {
   slices?: ReadonlyMap<string, Uint8Array>;
   /** The old training set, for the `drift` sampler. */
   reference?: DriftReference;
+  /**
+   * Hard labels by the label model's own decision rule (`model.predictFromProbs(probs)`, which applies `auto`'s F1 cut),
+   * so `_label` and class strata match `ballot predict`. Default: the most probable class (-1 on ties).
+   */
+  preds?: Int32Array;
   /** The end model's features and out-of-sample probabilities of the same n rows (diverseUncertain, representative, …). */
   endModel?: EndModelView;
 }
@@ -41,7 +46,7 @@ export function createSampleContext(input: SampleInput): SampleContext {
     k,
     labels: [...labels],
     probs,
-    preds: checked.top,
+    preds: input.preds ? checkedPreds(input.preds, n, k) : checked.top,
     L,
     votes: L?.voteCounts(),
     rows,
@@ -79,4 +84,11 @@ export function requireL(ctx: SampleContext, who: string): { L: LabelMatrix; vot
 /** An error about the data rows: a DataError naming their file when it is known, else a ConfigError. */
 export function dataProblem(source: string | undefined, what: string): Error {
   return source ? new DataError(source, what) : new ConfigError(what);
+}
+
+/** Hard labels from a model's decision rule: one per row, each -1 or a class index. */
+function checkedPreds(preds: Int32Array, n: number, k: number): Int32Array {
+  if (preds.length !== n) throw new ConfigError(`preds: ${preds.length} labels for ${n} rows`);
+  for (let i = 0; i < n; i++) if (preds[i] < -1 || preds[i] >= k) throw new ConfigError(`preds: row ${i} has label ${preds[i]}, expected -1 or 0..${k - 1}`);
+  return preds;
 }

@@ -56,6 +56,8 @@ export interface PlanInput {
   seed?: number;
   /** Slice memberships and the drift reference, passed to the sample context (see SampleInput). */
   slices?: SampleInput['slices'];
+  /** Hard labels by the label model's decision rule (see SampleInput.preds). */
+  preds?: SampleInput['preds'];
   reference?: SampleInput['reference'];
 }
 
@@ -118,7 +120,7 @@ export function planNextBatch(recipe: Recipe | PreparedRecipe, input: PlanInput)
   if (input.weakRows !== undefined && weakWeight > 0) capWeakRows(targets, exclude, input.weakRows, input.seed ?? (isPreparedRecipe(recipe) ? recipe.seed : (recipe.seed ?? 0)));
   const endProbs = input.crossFit(targets);
   if (!(endProbs instanceof Float64Array) || endProbs.length !== n * k) throw new ConfigError(`crossFit returned ${endProbs?.length} probabilities, expected ${n * k}`);
-  const ctx = createSampleContext({ probs: labelProbs, labels, L, rows: input.rows, rowsSource: input.rowsSource, endModel: { X, probs: endProbs }, slices: input.slices, reference: input.reference });
+  const ctx = createSampleContext({ probs: labelProbs, labels, L, rows: input.rows, rowsSource: input.rowsSource, endModel: { X, probs: endProbs }, slices: input.slices, reference: input.reference, preds: input.preds });
   const result = runRecipe(recipe, ctx, { exclude });
   return { ...result, endProbs, goldRows, weakWeight };
 }

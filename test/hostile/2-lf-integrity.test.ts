@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyFile } from '../../src/project/apply-file.js';
+import { applyFile } from '../../src/index.js';
 import { fails, makeProject, type Project } from './project.js';
 
 // Class 2: an LF cannot break the run: it cannot change the rows later LFs see, cannot hang it, cannot take the

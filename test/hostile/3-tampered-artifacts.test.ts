@@ -2,11 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLabelMatrix, saveLabelMatrix } from '../../src/data/label-matrix-io.js';
-import { readRows } from '../../src/data/read.js';
-import { writeRows } from '../../src/data/write.js';
-import { LabelMatrix } from '../../src/matrix/label-matrix.js';
-import { applyFile } from '../../src/project/apply-file.js';
+import { loadLabelMatrix, saveLabelMatrix, readRows, writeRows, LabelMatrix, applyFile } from '../../src/index.js';
 import { makeProject, type Project } from './project.js';
 
 // Class 3: damaged or tampered artifacts are refused (Arrow files) or recomputed and reported (cache columns), never

@@ -1,11 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../../src/data/read.js';
-import { RowWriter, writeRowStream } from '../../src/data/row-writer.js';
-import { writeRows } from '../../src/data/write.js';
-import { MajorityVote } from '../../src/label-model/majority-vote.js';
-import { LabelMatrix } from '../../src/matrix/label-matrix.js';
-import { writePredictions } from '../../src/project/predictions.js';
+import {
+  readRows, RowWriter, writeRowStream, writeRows, MajorityVote, LabelMatrix, writePredictions,
+} from '../../src/internal.js';
 import { makeProject, type Project } from './project.js';
 
 // Class 4: outputs are streamed in batches (memory flat in n; the peak-RSS table is bench:memory). These cases pin

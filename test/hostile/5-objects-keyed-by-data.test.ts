@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../../src/data/read.js';
-import { writeRows } from '../../src/data/write.js';
-import { prepareRecipe } from '../../src/sampling/recipe.js';
+import { readRows, writeRows } from '../../src/index.js';
+import { prepareRecipe } from '../../src/internal.js';
 import { fails, makeProject, runCli, type Project } from './project.js';
 
 // Class 5: keys that come from data or files ("constructor", "__proto__", "toString") are ordinary keys everywhere.

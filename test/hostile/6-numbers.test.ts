@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../../src/data/read.js';
-import { prepareRecipe } from '../../src/sampling/recipe.js';
+import { readRows } from '../../src/index.js';
+import { prepareRecipe } from '../../src/internal.js';
 import { fails, makeProject, runCli, type Project } from './project.js';
 
 // Class 6: numbers are never silently changed (unsafe integers, 1e400) and sizes are bounded before allocating.

@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTable } from '../../src/cli/format/table.js';
 import { safeForTerminal } from '../../src/cli/format/terminal.js';
-import { neutraliseFormula } from '../../src/data/write.js';
-import { readRows } from '../../src/data/read.js';
-import { scaffoldProject } from '../../src/project/scaffold.js';
+import { neutraliseFormula, readRows, scaffoldProject } from '../../src/internal.js';
 import { fails, makeProject, runCli, type Project } from './project.js';
 
 // Class 7: outputs are safe for the tools people open them in (spreadsheets, terminals) and init never writes

@@ -2,8 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveLabelMatrix } from '../../src/data/label-matrix-io.js';
-import { LabelMatrix } from '../../src/matrix/label-matrix.js';
+import { saveLabelMatrix, LabelMatrix } from '../../src/index.js';
 import { fails, makeProject, REPO, runCli, type Project } from './project.js';
 
 // Class 8: every failure names its cause (the path and what was being written), a closed stdout ends quietly, and

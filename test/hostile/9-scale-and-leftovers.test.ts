@@ -3,10 +3,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyFile } from '../../src/project/apply-file.js';
-import { ColumnCache } from '../../src/project/cache.js';
-import { findDuplicates } from '../../src/sampling/dedupe.js';
-import { createRng } from '../../src/util/rng.js';
+import { applyFile, findDuplicates, createRng } from '../../src/index.js';
+import { ColumnCache } from '../../src/internal.js';
 import { makeProject, REPO, type Project } from './project.js';
 
 // Class 9: work stays bounded on adversarial text, and nothing is left behind or lost between runs.

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { formatDriftReport } from '../format/drift.js';
 import { driftReport, type DriftReport } from '../../analysis/drift.js';
 import { evaluateDriftGate, parseDriftConditions } from '../../analysis/drift-gate.js';
 import { readAlignedRows } from '../../data/aligned-rows.js';
@@ -68,18 +69,3 @@ export const driftCommand: CommandModule<object, DriftArgs> = {
     if (gate.length) process.exitCode = DRIFT_GATE_EXIT_CODE;
   },
 };
-
-/** The terminal form: the verdict line, a ranked table of checks, then gate failures and notes. */
-export function formatDriftReport(r: DriftReport, gate: { condition: string; checks: string[] }[] = []): string {
-  const p = (x: number) => (x < 1e-4 ? x.toExponential(1) : x.toFixed(4));
-  const rows = r.checks.map((c) => [c.name, c.test, p(c.pAdjusted), c.significant ? 'yes' : '', c.psi.toFixed(3), `${c.effect.name} ${c.effect.value.toFixed(3)}`, c.detail]);
-  const out = [
-    r.verdict.line,
-    `reference ${r.rows.reference} rows, new ${r.rows.current} rows, ${r.lfs.compared.length} LFs compared`,
-    '',
-    formatTable(['check', 'test', 'p (Holm)', 'drift', 'psi', 'effect', 'what moved'], rows, { maxCellWidth: 110 }),
-  ];
-  for (const n of r.notes) out.push(`note: ${n}`);
-  for (const g of gate) out.push(`fail-on ${g.condition}: ${g.checks.join(', ')}`);
-  return `${out.join('\n')}\n`;
-}

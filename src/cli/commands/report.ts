@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { goldFromRows } from '../../data/aligned-rows.js';
 import { writeFileAtomic } from '../../data/atomic.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
@@ -13,6 +14,7 @@ import { printJSON } from '../output.js';
 interface ReportArgs {
   L: string;
   model?: string;
+  'end-model'?: string;
   data?: string;
   'text-column'?: string;
   gold?: string;
@@ -45,6 +47,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     y
       .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow, from ballot apply)' })
       .option('model', { type: 'string', describe: 'Fitted label model (.json, from ballot fit); default: majority vote' })
+      .option('end-model', { type: 'string', describe: 'Saved end model (.json, from ballot train): its probabilities on the rows of --data (class balance, calibration, its flags)' })
       .option('data', { type: 'string', describe: 'Data file, rows in label-matrix order (text of the flags, --by column); default: --gold' })
       .option('text-column', { type: 'string', describe: 'Column of --data holding the text shown with each flag' })
       .option('gold', { type: 'string', describe: 'Data file with given labels, rows in label-matrix order' })
@@ -64,18 +67,25 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const dataFile = a.data ?? a.gold;
     if (a['text-column'] && !dataFile) throw new ConfigError('--text-column needs --data: the file holding that column');
     if (a.by && !dataFile) throw new ConfigError('--by needs --data: the file holding that column');
-    if (a.data && !a['text-column'] && !a.by) throw new ConfigError('--data is read for --text-column and --by: pass one of them (or drop --data)');
+    if (a['end-model'] && !dataFile) throw new ConfigError('--end-model needs --data: the rows the end model reads');
+    if (a.data && !a['text-column'] && !a.by && !a['end-model']) throw new ConfigError('--data is read for --text-column, --by and --end-model: pass one of them (or drop --data)');
 
     const t0 = performance.now();
     const L = loadLabelMatrix(a.L);
     const model = a.model ? readLabelModelFile(a.model, { matrix: { L, file: a.L } }) : undefined;
     const goldRows = a.gold ? readMatrixRows(L, a.L, a.gold, 'gold') : undefined;
     const gold = goldRows ? goldFromRows(L, goldRows, a['label-column']!) : undefined;
-    const wantData = a['text-column'] || a.by;
+    const wantData = a['text-column'] || a.by || a['end-model'];
     const data = wantData ? (dataFile === a.gold && goldRows ? goldRows : readMatrixRows(L, a.L, dataFile!, 'data')) : undefined;
     if (data && a['text-column']) requireColumn(data, a['text-column'], '--text-column');
     if (data && a.by) requireColumn(data, a.by, '--by');
     const sampleRows = a.sample ? readRows(a.sample).rows : undefined;
+    let endModelProbs: Float64Array | undefined;
+    if (a['end-model']) {
+      const endModel = readEndModelFile(a['end-model']);
+      assertEndModelClasses(endModel, a['end-model'], L.labels, a.L);
+      endModelProbs = endModel.predictProba(data!.rows, data!.file);
+    }
 
     const report = collectReportData({
       L,
@@ -85,9 +95,10 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       textColumn: a['text-column'],
       by: a.by,
       sampleRows,
+      endModelProbs,
       maxFlags: a['max-flags'],
       title: a.title,
-      sources: { L: a.L, model: a.model, data: data ? dataFile : undefined, gold: a.gold, sample: a.sample },
+      sources: { L: a.L, model: a.model, endModel: a['end-model'], data: data ? dataFile : undefined, gold: a.gold, sample: a.sample },
     });
     const html = await buildReport(report);
     writeFileAtomic(a.out, html);

@@ -1,4 +1,5 @@
 import { readLabelModelFile } from '../model-file.js';
+import { toProbabilities } from '../../matrix/checked.js';
 import type { CommandModule } from 'yargs';
 import { readAlignedRows } from '../../data/aligned-rows.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
@@ -51,7 +52,6 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('report', { type: 'string', describe: 'Also write the report as JSON to this file' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
       .option('csv-safe', { type: 'boolean', default: true, describe: 'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)' })
-      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set')
       .option('end-model', { type: 'string', describe: 'Saved end model (.json, from ballot train): its features and settings drive the end-model samplers (needs --data)' })
       .option('labeled', { type: 'string', describe: 'Rows labeled so far (a sample file with _row and a label column): rounds mode, never re-selected (needs --end-model)' })
       .option('label-column', { type: 'string', describe: 'Column of --labeled holding the labels' })
@@ -68,6 +68,8 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     const L = loadLabelMatrix(a.L);
     const model = readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } });
     const probs = model.predictProba(L);
+    // One decision rule: `_label` and class strata use the model's own (as `ballot predict` does).
+    const preds = model.predictFromProbs(toProbabilities(probs, L.labels, a.model, L.n));
     let data: Dataset | undefined;
     if (a.data) data = readAlignedRows(L, a.data);
     else if (recipe.dedupe) throw new ConfigError(`${a.recipe} asks for dedupe, which needs the rows' text: pass --data`);
@@ -89,10 +91,10 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
         if (!a['label-column']) throw new ConfigError('--labeled needs --label-column: the column holding the labels');
         gold = readLabeledRows(a.labeled, a['label-column'], L.labels, L.n);
       }
-      result = planNextBatch(recipe, { X, labels: L.labels, labelProbs: probs, L, rows: data.rows, rowsSource: data.file, gold, slices, reference, crossFit: endModelCrossFit(endModel, X, { folds: a.folds, seed: recipe.seed }) });
+      result = planNextBatch(recipe, { X, labels: L.labels, labelProbs: probs, L, rows: data.rows, rowsSource: data.file, gold, preds, slices, reference, crossFit: endModelCrossFit(endModel, X, { folds: a.folds, seed: recipe.seed }) });
     } else {
       if (a.labeled) throw new ConfigError('--labeled (rounds mode) needs --end-model: the model retrained on the labels');
-      result = runRecipe(recipe, createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file, slices, reference }));
+      result = runRecipe(recipe, createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file, preds, slices, reference }));
     }
     writeSample(a.out, result, data?.columns, { csvSafe: a['csv-safe'] });
     if (a.report) writeJSONFile(a.report, result.report);

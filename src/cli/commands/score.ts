@@ -1,17 +1,23 @@
 import type { CommandModule } from 'yargs';
-import { scoreLabelModel } from '../../analysis/score.js';
+import { scoreEndModel, scoreLabelModel } from '../../analysis/score.js';
+import { readGoldLabels } from '../../data/gold.js';
+import { readRows } from '../../data/read.js';
+import { readEndModelFile } from '../../end-model/file.js';
+import { defineLabels } from '../../matrix/labels.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
 import { parseMetric, METRICS } from '../../label-model/metrics.js';
 import { TIE_POLICIES } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
-import { ConfigError } from '../../util/errors.js';
+import { ConfigError, DataError } from '../../util/errors.js';
 import { formatScore } from '../format/score.js';
 import { loadAnalysisInputs } from '../inputs.js';
 import { printJSON } from '../output.js';
 
 interface ScoreArgs {
-  model: string;
-  L: string;
+  model?: string;
+  L?: string;
+  'end-model'?: string;
+  data?: string;
   gold: string;
   'label-column': string;
   metric?: string[];
@@ -25,8 +31,10 @@ export const scoreCommand: CommandModule<object, ScoreArgs> = {
   describe: 'Score a fitted model on gold labels: accuracy, F1, per-class precision/recall, coverage, confusion matrix',
   builder: (y) =>
     y
-      .option('model', { type: 'string', demandOption: true, describe: 'Fitted label model (model.json from `ballot fit`), or mv' })
-      .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow) of the rows to score' })
+      .option('model', { type: 'string', describe: 'Fitted label model (model.json from `ballot fit`), or mv; with --L' })
+      .option('L', { type: 'string', describe: 'Label matrix (.arrow) of the rows to score' })
+      .option('end-model', { type: 'string', describe: 'Instead of --model/--L: an end model (.json from `ballot train`) scored on the rows of --data' })
+      .option('data', { type: 'string', describe: 'With --end-model: the rows to label (default: --gold), in the order of --gold' })
       .option('gold', { type: 'string', demandOption: true, describe: 'Row file with the gold labels, rows in the order of L (- for stdin)' })
       .option('label-column', { type: 'string', demandOption: true, describe: 'Column of --gold holding the labels (class names or indices; empty = unknown)' })
       .option('metric', { type: 'string', array: true, describe: `Headline metrics (${METRICS.join(', ')}); default all` })
@@ -38,7 +46,20 @@ export const scoreCommand: CommandModule<object, ScoreArgs> = {
     const tiePolicy = a['tie-policy'] as TiePolicy;
     if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     const metrics = a.metric?.flatMap((m) => m.split(',')).map((m) => parseMetric(m.trim()));
-    const { L, model, gold } = loadAnalysisInputs({ ...a, model: a.model === 'mv' ? undefined : a.model });
+    if (a['end-model'] !== undefined) {
+      if (a.model !== undefined || a.L !== undefined) throw new ConfigError('--end-model scores the rows of --data; drop --model and --L');
+      const endModel = readEndModelFile(a['end-model']);
+      const goldRows = readRows(a.gold);
+      const rows = a.data ? readRows(a.data) : goldRows;
+      if (rows.rows.length !== goldRows.rows.length) throw new DataError(a.gold, `has ${goldRows.rows.length} rows but ${rows.file} has ${rows.rows.length}; gold rows must line up with --data`);
+      const gold = readGoldLabels(goldRows.rows, a['label-column'], defineLabels(endModel.labels), goldRows.file, { allowMissing: true });
+      const s = scoreEndModel(endModel, rows.rows, gold, { tiePolicy, seed: a.seed, source: rows.file, ...(metrics ? { metrics } : {}) });
+      if (a.json) printJSON(s);
+      else process.stdout.write(formatScore(s, `end model ${a['end-model']} on ${rows.file} (ties: ${tiePolicy})`));
+      return;
+    }
+    if (a.model === undefined || a.L === undefined) throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
+    const { L, model, gold } = loadAnalysisInputs({ ...a, L: a.L, model: a.model === 'mv' ? undefined : a.model });
     const summary = scoreLabelModel(model ?? new MajorityVote(), L, gold!, { tiePolicy, seed: a.seed, ...(metrics ? { metrics } : {}) });
     if (a.json) printJSON(summary);
     else process.stdout.write(formatScore(summary, `${summary.model} on ${a.L} (ties: ${tiePolicy})`));
