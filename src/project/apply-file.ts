@@ -121,6 +121,50 @@ export function resolveLabelSpace(fromModules: LabelSpace | undefined, given: re
  */
 export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileReport> {
   const t0 = performance.now();
+  const run = await plan(options);
+  const todo = run.plans.filter((p) => !p.hit);
+  // Uncached LFs (no fingerprint, or cache off) write their columns into a temp folder removed when apply ends.
+  const scratch = todo.some((p) => !p.key) ? createScratch() : undefined;
+  const scratchCache = scratch ? new ColumnCache(scratch.dir) : undefined;
+  const writers: ColumnWriter[] = todo.map((p, q) => (p.key ? run.cache.createWriter(p.key) : scratchCache!.createWriter(`uncached-${q}`)));
+  try {
+    const applied = todo.length ? await applyTodo(run, todo, writers) : { rows: run.plans.find((p) => p.hit)?.hit?.n ?? 0, workers: 0, workerBatches: 0, applySeconds: 0 };
+    const n = applied.rows;
+    if (n === 0) throw new DataError(displayPath(run.data, run.cwd), 'no data rows: nothing to apply the LFs to');
+    const matrix = writeMatrix(run, n, options.returnMatrix);
+    if (run.useCache) commitCache(run);
+    return report(run, todo, applied, (performance.now() - t0) / 1000, matrix);
+  } catch (e) {
+    for (const w of writers) w.abort();
+    throw e instanceof LabelingFunctionError ? e.inFile(displayPath(run.data, run.cwd)) : e;
+  } finally {
+    if (scratch) scratch.remove();
+  }
+}
+
+/** An apply run once its options are checked and every LF knows whether its column comes from the cache. */
+interface ApplyPlan {
+  options: ApplyFileOptions;
+  cwd: string;
+  data: string;
+  out: string;
+  format: string;
+  discovery: Discovery;
+  labels: LabelSpace;
+  onError: 'error' | 'abstain';
+  batchSize: number;
+  workers: number;
+  lfTimeout: number;
+  useCache: boolean;
+  cache: ColumnCache;
+  /** The LF source files' hashes before applying: a change during the run must not be cached. */
+  sourceSnapshot: Map<string, string>;
+  dataHash: string;
+  plans: Plan[];
+}
+
+/** Checks the options (before any row is applied, so a mistake fails fast), discovers the LFs and plans each one. */
+async function plan(options: ApplyFileOptions): Promise<ApplyPlan> {
   const cwd = options.cwd ?? process.cwd();
   const data = resolve(cwd, options.data);
   const out = resolve(cwd, options.out);
@@ -146,84 +190,89 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
   const dataHash = useCache ? cache.dataHash(data) : '';
   const last = useCache ? cache.lastRun(out) : undefined;
   const plans = discovery.lfs.map((d) => planLF(d, { cache: useCache ? cache : undefined, dataHash, labels, onError, read: options.read, last, cwd }));
+  return { options, cwd, data, out, format, discovery, labels, onError, batchSize, workers, lfTimeout, useCache, cache, sourceSnapshot, dataHash, plans };
+}
 
-  const todo = plans.filter((p) => !p.hit);
-  let n = plans.find((p) => p.hit)?.hit?.n ?? 0;
-  let workersUsed = 0;
-  let workerBatches = 0;
-  let applySeconds = 0;
-  const scratch = todo.some((p) => !p.key) ? createScratch() : undefined;
-  const scratchCache = scratch ? new ColumnCache(scratch.dir) : undefined;
-  const writers: ColumnWriter[] = todo.map((p, q) => (p.key ? cache.createWriter(p.key) : scratchCache!.createWriter(`uncached-${q}`)));
-  const files: string[] = [];
-  try {
-    if (todo.length) {
-      const ta = performance.now();
-      const result = await applyToWriters({
-        data, format, read: options.read, batchSize, onError, labels,
-        lfs: todo.map((p) => p.lf.lf),
-        lfFiles: discovery.files,
-        writers,
-        workers,
-        progress: options.progress,
-        applyWhileWorkersStart: options.applyWhileWorkersStart ?? true,
-        timeoutMs: lfTimeout * 1000,
-        forceWorkers: options.lfTimeout !== undefined && options.lfTimeout > 0,
-        memoryMb: options.lfMemoryMb ?? Math.max(256, Math.min(4096, Math.floor(totalmem() / 2 ** 20 / (workers + 1)))),
-      });
-      applySeconds = (performance.now() - ta) / 1000;
-      n = result.rows;
-      workersUsed = result.workers;
-      workerBatches = result.workerBatches;
-      if (!sameSnapshot(sourceSnapshot, snapshot(discovery.sourceFiles))) {
-        throw new ConfigError('LF source files changed while applying; nothing was saved or cached. Run again.');
-      }
-      todo.forEach((p, q) => {
-        p.errors = result.errorCounts[q];
-        p.file = writers[q].finish(n, result.errorCounts[q]);
-      });
-    }
-    if (n === 0) throw new DataError(displayPath(data, cwd), 'no data rows: nothing to apply the LFs to');
-    for (const p of plans) files.push(p.hit ? p.hit.path : p.file!);
-    const cols = {
-      n,
-      lfNames: plans.map((p) => p.lf.name),
-      labels: labels.names,
-      errorCounts: Int32Array.from(plans, (p) => (p.hit ? p.hit.errors : p.errors)),
-      files,
-    };
-    writeLabelMatrixFromColumns(out, cols);
-    const matrix = options.returnMatrix ? labelMatrixFromColumns(cols) : undefined;
-    if (useCache) {
-      const run: RunRecord = { lfs: {}, at: new Date().toISOString() };
-      for (const p of plans) run.lfs[p.lf.name] = { key: p.key, code: p.lf.codeHash, data: dataHash };
-      cache.commit(out, run);
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    return {
-      data, out, rows: n, labels: [...labels.names],
-      lfs: plans.map((p) => ({
-        name: p.lf.name,
-        status: p.hit ? 'cached' : 'applied',
-        reason: p.reason,
-        errors: p.hit ? p.hit.errors : p.errors,
-        location: `${displayPath(p.lf.declaredIn, cwd)}${p.lf.line ? `:${p.lf.line}` : ''}`,
-      })),
-      applied: todo.map((p) => p.lf.name),
-      cached: plans.filter((p) => p.hit).map((p) => p.lf.name),
-      workers: workersUsed,
-      workerBatches,
-      seconds,
-      applySeconds,
-      rowsPerSecond: todo.length && applySeconds > 0 ? n / applySeconds : 0,
-      matrix,
-    };
-  } catch (e) {
-    for (const w of writers) w.abort();
-    throw e instanceof LabelingFunctionError ? e.inFile(displayPath(data, cwd)) : e;
-  } finally {
-    if (scratch) scratch.remove();
+interface Applied {
+  rows: number;
+  workers: number;
+  workerBatches: number;
+  applySeconds: number;
+}
+
+/** Streams the data through the LFs that were not cached, then seals their columns (with their error counts). */
+async function applyTodo(run: ApplyPlan, todo: Plan[], writers: ColumnWriter[]): Promise<Applied> {
+  const { options, workers, lfTimeout } = run;
+  const ta = performance.now();
+  const result = await applyToWriters({
+    data: run.data, format: run.format, read: options.read, batchSize: run.batchSize, onError: run.onError, labels: run.labels,
+    lfs: todo.map((p) => p.lf.lf),
+    lfFiles: run.discovery.files,
+    writers,
+    workers,
+    progress: options.progress,
+    applyWhileWorkersStart: options.applyWhileWorkersStart ?? true,
+    timeoutMs: lfTimeout * 1000,
+    forceWorkers: options.lfTimeout !== undefined && options.lfTimeout > 0,
+    memoryMb: options.lfMemoryMb ?? Math.max(256, Math.min(4096, Math.floor(totalmem() / 2 ** 20 / (workers + 1)))),
+  });
+  const applySeconds = (performance.now() - ta) / 1000;
+  const n = result.rows;
+  if (!sameSnapshot(run.sourceSnapshot, snapshot(run.discovery.sourceFiles))) {
+    throw new ConfigError('LF source files changed while applying; nothing was saved or cached. Run again.');
   }
+  todo.forEach((p, q) => {
+    p.errors = result.errorCounts[q];
+    p.file = writers[q].finish(n, result.errorCounts[q]);
+  });
+  return { rows: n, workers: result.workers, workerBatches: result.workerBatches, applySeconds };
+}
+
+/** Writes the label matrix from the LF columns (cached or just applied); returns it in memory when asked. */
+function writeMatrix(run: ApplyPlan, n: number, returnMatrix: boolean | undefined): LabelMatrix | undefined {
+  const { plans } = run;
+  const files: string[] = [];
+  for (const p of plans) files.push(p.hit ? p.hit.path : p.file!);
+  const cols = {
+    n,
+    lfNames: plans.map((p) => p.lf.name),
+    labels: run.labels.names,
+    errorCounts: Int32Array.from(plans, (p) => (p.hit ? p.hit.errors : p.errors)),
+    files,
+  };
+  writeLabelMatrixFromColumns(run.out, cols);
+  return returnMatrix ? labelMatrixFromColumns(cols) : undefined;
+}
+
+/** Records which cache entry each LF's column came from, so the next run can say why it re-applies an LF. */
+function commitCache(run: ApplyPlan): void {
+  const record: RunRecord = { lfs: {}, at: new Date().toISOString() };
+  for (const p of run.plans) record.lfs[p.lf.name] = { key: p.key, code: p.lf.codeHash, data: run.dataHash };
+  run.cache.commit(run.out, record);
+}
+
+function report(run: ApplyPlan, todo: Plan[], applied: Applied, seconds: number, matrix: LabelMatrix | undefined): ApplyFileReport {
+  const { plans, cwd } = run;
+  const n = applied.rows;
+  const { applySeconds } = applied;
+  return {
+    data: run.data, out: run.out, rows: n, labels: [...run.labels.names],
+    lfs: plans.map((p) => ({
+      name: p.lf.name,
+      status: p.hit ? 'cached' : 'applied',
+      reason: p.reason,
+      errors: p.hit ? p.hit.errors : p.errors,
+      location: `${displayPath(p.lf.declaredIn, cwd)}${p.lf.line ? `:${p.lf.line}` : ''}`,
+    })),
+    applied: todo.map((p) => p.lf.name),
+    cached: plans.filter((p) => p.hit).map((p) => p.lf.name),
+    workers: applied.workers,
+    workerBatches: applied.workerBatches,
+    seconds,
+    applySeconds,
+    rowsPerSecond: todo.length && applySeconds > 0 ? n / applySeconds : 0,
+    matrix,
+  };
 }
 
 /**

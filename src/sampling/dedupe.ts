@@ -64,6 +64,34 @@ export interface DedupeResult {
 export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}, source?: string): DedupeResult {
   const n = rows.length;
   const columns = resolveTextColumns(rows, options.column, source);
+  const o = resolveDedupeOptions(options);
+  const texts = new RowTexts(rows, columns);
+  const duplicateOf = new Int32Array(n).fill(-1);
+  const kind = new Uint8Array(n);
+  const { exact, nearRows, bandKeys } = exactPass(texts, o, duplicateOf, kind);
+  let nearDups = 0;
+  let cappedRows = 0;
+  if (o.near && nearRows.length > 1) {
+    const buckets = bucketRows(bandKeys, nearRows, n, o.bands);
+    ({ nearDups, cappedRows } = nearPass(texts, o, nearRows, bandKeys, buckets, options.bucketCap, duplicateOf, kind));
+    // An exact duplicate of a row that turned out to be a near-duplicate points to that row's kept representative.
+    for (let i = 0; i < n; i++) if (kind[i] === DUP_EXACT && kind[duplicateOf[i]] === DUP_NEAR) duplicateOf[i] = duplicateOf[duplicateOf[i]];
+  }
+  const { threshold, numHashes, bands, rowsPerBand } = o;
+  return { columns, duplicateOf, kind, kept: n - exact - nearDups, exact, near: nearDups, threshold, numHashes, bands, rowsPerBand, cappedRows };
+}
+
+interface DedupeSettings {
+  threshold: number;
+  numHashes: number;
+  /** Shingle width. */
+  width: number;
+  bands: number;
+  rowsPerBand: number;
+  near: boolean;
+}
+
+function resolveDedupeOptions(options: DedupeOptions): DedupeSettings {
   const threshold = options.threshold ?? 0.9;
   if (!(threshold > 0 && threshold <= 1)) throw new ConfigError(`dedupe threshold must be in (0, 1], got ${threshold}`);
   const numHashes = checkNumHashes(options.numHashes ?? 64);
@@ -77,48 +105,59 @@ export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}
     bands = options.bands;
     rowsPerBand = Math.floor(numHashes / bands);
   }
-  const near = options.near ?? true;
+  return { threshold, numHashes, width, bands, rowsPerBand, near: options.near ?? true };
+}
 
-  const duplicateOf = new Int32Array(n).fill(-1);
-  const kind = new Uint8Array(n);
-  const norm = new TextNormalizer();
-  const other = new TextNormalizer();
-  const textOf = (i: number): string | null => {
+/** The compared text of each row: its text columns joined, normalized into a reusable TextNormalizer. */
+class RowTexts {
+  constructor(
+    private readonly rows: readonly Row[],
+    private readonly columns: string[],
+  ) {}
+
+  private textOf(i: number): string | null {
+    const { rows, columns } = this;
     if (columns.length === 1) return cellText(rows[i][columns[0]]);
     const parts = columns.map((c) => cellText(rows[i][c])).filter((s): s is string => s !== null);
     return parts.length ? parts.join(' ') : null;
-  };
-  // Normalized text of row i into `t` (returns its length). A text with no letters or digits falls back to its
-  // lowercased raw form, compared only exactly: `comparable` says whether the last call produced normalized text.
-  let comparable = false;
-  const normalizeRow = (i: number, t: TextNormalizer): number => {
-    const text = textOf(i) ?? '';
+  }
+
+  /**
+   * Normalized text of row i into `t.buf`. A text with no letters or digits falls back to its lowercased raw form,
+   * compared only exactly: `comparable` is false then.
+   */
+  normalizeRow(i: number, t: TextNormalizer): { length: number; comparable: boolean } {
+    const text = this.textOf(i) ?? '';
     const len = t.normalize(text);
-    comparable = len > 0;
-    if (len > 0) return len;
+    if (len > 0) return { length: len, comparable: true };
     const raw = text.trim().toLowerCase();
     if (t.buf.length < raw.length) t.buf = new Uint16Array(raw.length * 2);
     for (let q = 0; q < raw.length; q++) t.buf[q] = raw.charCodeAt(q);
     t.length = raw.length;
-    return raw.length;
-  };
+    return { length: raw.length, comparable: false };
+  }
+}
 
-  // Pass 1, in row order: exact duplicates (hash of the normalized text, confirmed code unit by code unit), and
-  // the LSH band keys of every other comparable row (band-major: bandKeys[b·n + i]).
+/**
+ * Pass 1, in row order: exact duplicates (hash of the normalized text, confirmed code unit by code unit), and the LSH
+ * band keys of every other comparable row (band-major: bandKeys[b·n + i]). Returns the rows that go on to the near pass.
+ */
+function exactPass(texts: RowTexts, o: DedupeSettings, duplicateOf: Int32Array, kind: Uint8Array): { exact: number; nearRows: Int32Array; bandKeys: Int32Array } {
+  const n = duplicateOf.length;
+  const { near, bands, rowsPerBand, width, numHashes } = o;
+  const norm = new TextNormalizer();
+  const other = new TextNormalizer();
   const exactTable = new ChainedTable(n);
   const secondHash = new Int32Array(n);
   const nearRows = new Int32Array(near ? n : 0);
   let nearCount = 0;
-  const bandKeys = new Int32Array(near ? n * bands : 0);
-  const mine = { hashes: new Int32Array(256) };
-  const theirs = { hashes: new Int32Array(256) };
+  const keys = new Int32Array(near ? n * bands : 0);
   const sig = new Int32Array(numHashes);
   const filled = new Uint8Array(numHashes);
   let exact = 0;
   for (let i = 0; i < n; i++) {
-    const len = normalizeRow(i, norm);
+    const { length: len, comparable } = texts.normalizeRow(i, norm);
     if (len === 0) continue;
-    const nearComparable = comparable;
     const buf = norm.buf;
     let h1 = 0x811c9dc5 | 0;
     let h2 = 0x01000193 ^ len;
@@ -129,7 +168,7 @@ export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}
     let rep = -1;
     for (let e: number = exactTable.first(h1); e >= 0; e = exactTable.after(e)) {
       if (exactTable.keyOf(e) !== h1 || secondHash[e] !== h2) continue;
-      if (normalizeRow(e, other) === len && sameCodes(buf, other.buf, len)) {
+      if (texts.normalizeRow(e, other).length === len && sameCodes(buf, other.buf, len)) {
         rep = e;
         break;
       }
@@ -142,107 +181,163 @@ export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}
     }
     exactTable.add(i, h1);
     secondHash[i] = h2;
-    if (!near || !nearComparable) continue;
-    ophSignatureOfCodes(buf, len, width, sig, filled);
-    for (let b = 0; b < bands; b++) bandKeys[b * n + i] = bandKey(sig, b, rowsPerBand);
+    if (!near || !comparable) continue;
+    bandKeys(buf, len, o, sig, filled, keys, n, i);
     nearRows[nearCount++] = i;
   }
+  return { exact, nearRows: nearRows.subarray(0, nearCount), bandKeys: keys };
+}
 
+/** The LSH band keys of row i's MinHash signature, into keys[b·n + i] (sig and filled are scratch space). */
+function bandKeys(buf: Uint16Array, len: number, o: DedupeSettings, sig: Int32Array, filled: Uint8Array, keys: Int32Array, n: number, i: number): void {
+  ophSignatureOfCodes(buf, len, o.width, sig, filled);
+  for (let b = 0; b < o.bands; b++) keys[b * n + i] = bandKey(sig, b, o.rowsPerBand);
+}
+
+/**
+ * Pass 2: sorts each band's keys to find buckets with ≥ 2 rows; most rows sit alone in every band and are never
+ * looked at again. Rewrites keys in place into bucketOf[b·n + i] = global bucket id, or -1 for a lone row, and
+ * returns the number of buckets.
+ */
+function bucketRows(keys: Int32Array, pool: Int32Array, n: number, bands: number): number {
+  const count = pool.length;
+  const bucketOf = keys;
+  let buckets = 0;
+  const keysOfBand = new Int32Array(count);
+  for (let b = 0; b < bands; b++) {
+    for (let p = 0; p < count; p++) keysOfBand[p] = keys[b * n + pool[p]];
+    const sorted = radixSortByKey(keysOfBand, pool);
+    for (let p = 0; p < count; ) {
+      let q = p + 1;
+      while (q < count && sorted.keys[q] === sorted.keys[p]) q++;
+      const id = q - p > 1 ? buckets++ : -1;
+      for (let t = p; t < q; t++) bucketOf[b * n + sorted.items[t]] = id;
+      p = q;
+    }
+  }
+  return buckets;
+}
+
+/**
+ * Pass 3, in row order: a row's candidates are the kept rows already in its buckets; the first (lowest index) whose
+ * shingle sets have Jaccard ≥ threshold makes it a near-duplicate, otherwise it is kept and joins them.
+ */
+function nearPass(
+  texts: RowTexts,
+  o: DedupeSettings,
+  pool: Int32Array,
+  bucketOf: Int32Array,
+  bucketCount: number,
+  cap: number | undefined,
+  duplicateOf: Int32Array,
+  kind: Uint8Array,
+): { nearDups: number; cappedRows: number } {
+  const n = duplicateOf.length;
+  const { bands, width, threshold } = o;
+  const norm = new TextNormalizer();
+  const other = new TextNormalizer();
+  const mine = { hashes: new Int32Array(256) };
+  const theirs = { hashes: new Int32Array(256) };
+  const bucketCap = cap ?? DEFAULT_BUCKET_CAP;
+  if (!(bucketCap >= 1)) throw new ConfigError(`dedupe bucketCap must be at least 1, got ${bucketCap}`);
+  const buckets: Buckets = { head: new Int32Array(bucketCount).fill(-1), next: new Int32Array(n * bands), seenBy: new Int32Array(n).fill(-1) };
+  const candidates: number[] = [];
+  const setCache = new Map<number, Int32Array>();
+  const shingleSetOf = (j: number): Int32Array => {
+    // The center of a near-duplicate cluster is a candidate for every later member: keep recent sets.
+    let set = setCache.get(j);
+    if (set) return set;
+    const len = texts.normalizeRow(j, other).length; // may grow other.buf, and shingleHashes may grow theirs.hashes
+    const count = shingleHashes(other.buf, len, width, theirs);
+    set = theirs.hashes.slice(0, sortUnique(theirs.hashes, count));
+    if (setCache.size >= 50_000) setCache.clear();
+    setCache.set(j, set);
+    return set;
+  };
   let nearDups = 0;
   let cappedRows = 0;
-  if (near && nearCount > 1) {
-    // Pass 2: sort each band's keys to find buckets with ≥ 2 rows; most rows sit alone in every band and are never
-    // looked at again. bucketOf[b·n + i] = global bucket id, or -1 for a lone row (reusing the key array).
-    const pool = nearRows.subarray(0, nearCount);
-    const bucketOf = bandKeys;
-    let buckets = 0;
-    const keysOfBand = new Int32Array(nearCount);
-    for (let b = 0; b < bands; b++) {
-      for (let p = 0; p < nearCount; p++) keysOfBand[p] = bandKeys[b * n + pool[p]];
-      const sorted = radixSortByKey(keysOfBand, pool);
-      for (let p = 0; p < nearCount; ) {
-        let q = p + 1;
-        while (q < nearCount && sorted.keys[q] === sorted.keys[p]) q++;
-        const id = q - p > 1 ? buckets++ : -1;
-        for (let t = p; t < q; t++) bucketOf[b * n + sorted.items[t]] = id;
-        p = q;
-      }
-    }
-    // Pass 3, in row order: a row's candidates are the kept rows already in its buckets; the first (lowest index)
-    // whose shingle sets have Jaccard ≥ threshold makes it a near-duplicate, otherwise it is kept and joins them.
-    const bucketHead = new Int32Array(buckets).fill(-1);
-    const bucketCap = options.bucketCap ?? DEFAULT_BUCKET_CAP;
-    if (!(bucketCap >= 1)) throw new ConfigError(`dedupe bucketCap must be at least 1, got ${bucketCap}`);
-    const nextInBucket = new Int32Array(n * bands);
-    const seenBy = new Int32Array(n).fill(-1);
-    const candidates: number[] = [];
-    const setCache = new Map<number, Int32Array>();
-    const shingleSetOf = (j: number): Int32Array => {
-      // The center of a near-duplicate cluster is a candidate for every later member: keep recent sets.
-      let set = setCache.get(j);
-      if (set) return set;
-      const len = normalizeRow(j, other); // may grow other.buf, and shingleHashes may grow theirs.hashes
-      const count = shingleHashes(other.buf, len, width, theirs);
-      set = theirs.hashes.slice(0, sortUnique(theirs.hashes, count));
-      if (setCache.size >= 50_000) setCache.clear();
-      setCache.set(j, set);
-      return set;
-    };
-    for (let p = 0; p < nearCount; p++) {
-      const i = pool[p];
-      candidates.length = 0;
-      let inBucket = false;
-      let cut = false;
-      for (let b = 0; b < bands; b++) {
-        const id = bucketOf[b * n + i];
-        if (id < 0) continue;
-        inBucket = true;
-        let walked = 0;
-        for (let e = bucketHead[id]; e >= 0; e = nextInBucket[e]) {
-          if (++walked > bucketCap) {
-            cut = true;
-            break;
-          }
-          const j = e % n;
-          if (seenBy[j] === i) continue;
-          seenBy[j] = i;
-          candidates.push(j);
+  for (let p = 0; p < pool.length; p++) {
+    const i = pool[p];
+    const walk = gatherCandidates(i, n, bands, bucketOf, buckets, bucketCap, candidates);
+    if (walk === NO_BUCKET) continue;
+    if (walk === CUT) cappedRows++;
+    let rep = -1;
+    if (candidates.length > 0) {
+      const len = texts.normalizeRow(i, norm).length;
+      const count = shingleHashes(norm.buf, len, width, mine);
+      const mineCount = sortUnique(mine.hashes, count);
+      candidates.sort((a, b) => a - b);
+      for (const j of candidates) {
+        const set = shingleSetOf(j);
+        if (jaccardSorted(mine.hashes, mineCount, set, set.length) >= threshold) {
+          rep = j;
+          break;
         }
       }
-      if (!inBucket) continue;
-      if (cut) cappedRows++;
-      let rep = -1;
-      if (candidates.length > 0) {
-        const len = normalizeRow(i, norm);
-        const count = shingleHashes(norm.buf, len, width, mine);
-        const mineCount = sortUnique(mine.hashes, count);
-        candidates.sort((a, b) => a - b);
-        for (const j of candidates) {
-          const set = shingleSetOf(j);
-          if (jaccardSorted(mine.hashes, mineCount, set, set.length) >= threshold) {
-            rep = j;
-            break;
-          }
-        }
-      }
-      if (rep >= 0) {
-        duplicateOf[i] = rep;
-        kind[i] = DUP_NEAR;
-        nearDups++;
-        continue;
-      }
-      for (let b = 0; b < bands; b++) {
-        const id = bucketOf[b * n + i];
-        if (id < 0) continue;
-        const e = b * n + i;
-        nextInBucket[e] = bucketHead[id];
-        bucketHead[id] = e;
-      }
     }
-    // An exact duplicate of a row that turned out to be a near-duplicate points to that row's kept representative.
-    for (let i = 0; i < n; i++) if (kind[i] === DUP_EXACT && kind[duplicateOf[i]] === DUP_NEAR) duplicateOf[i] = duplicateOf[duplicateOf[i]];
+    if (rep >= 0) {
+      duplicateOf[i] = rep;
+      kind[i] = DUP_NEAR;
+      nearDups++;
+      continue;
+    }
+    joinBuckets(i, n, bands, bucketOf, buckets);
   }
-  return { columns, duplicateOf, kind, kept: n - exact - nearDups, exact, near: nearDups, threshold, numHashes, bands, rowsPerBand, cappedRows };
+  return { nearDups, cappedRows };
+}
+
+const NO_BUCKET = 0;
+const WALKED = 1;
+const CUT = 2;
+
+/**
+ * The kept rows of an LSH bucket as linked lists (the most recent first): entry e = b·n + i is row i in band b's
+ * bucket, so a row joins each of its buckets without allocating.
+ */
+interface Buckets {
+  head: Int32Array;
+  next: Int32Array;
+  /** seenBy[j] = the row whose candidates last included j (a row shares several buckets with another). */
+  seenBy: Int32Array;
+}
+
+/**
+ * Collects into `candidates` the kept rows sharing a bucket with row i, at most `cap` per bucket. Returns NO_BUCKET
+ * when row i sits alone in every band, CUT when a bucket was cut by the cap, else WALKED.
+ */
+function gatherCandidates(i: number, n: number, bands: number, bucketOf: Int32Array, buckets: Buckets, cap: number, candidates: number[]): number {
+  const { head, next, seenBy } = buckets;
+  candidates.length = 0;
+  let inBucket = false;
+  let cut = false;
+  for (let b = 0; b < bands; b++) {
+    const id = bucketOf[b * n + i];
+    if (id < 0) continue;
+    inBucket = true;
+    let walked = 0;
+    for (let e = head[id]; e >= 0; e = next[e]) {
+      if (++walked > cap) {
+        cut = true;
+        break;
+      }
+      const j = e % n;
+      if (seenBy[j] === i) continue;
+      seenBy[j] = i;
+      candidates.push(j);
+    }
+  }
+  return !inBucket ? NO_BUCKET : cut ? CUT : WALKED;
+}
+
+/** Row i was kept: it joins the front of each of its buckets. */
+function joinBuckets(i: number, n: number, bands: number, bucketOf: Int32Array, buckets: Buckets): void {
+  for (let b = 0; b < bands; b++) {
+    const id = bucketOf[b * n + i];
+    if (id < 0) continue;
+    const e = b * n + i;
+    buckets.next[e] = buckets.head[id];
+    buckets.head[id] = e;
+  }
 }
 
 function sameCodes(a: Uint16Array, b: Uint16Array, len: number): boolean {

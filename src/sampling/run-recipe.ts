@@ -2,7 +2,7 @@ import { ConfigError } from '../util/errors.js';
 import { createRng } from '../util/rng.js';
 import { apportion } from './apportion.js';
 import { createSampleContext, className, type SampleInput } from './context.js';
-import { findDuplicates, type DedupeResult } from './dedupe.js';
+import { DUP_KEPT, findDuplicates, type DedupeResult } from './dedupe.js';
 import { isPreparedRecipe, prepareRecipe, type PreparedRecipe, type Recipe } from './recipe.js';
 import type { SampleContext } from './types.js';
 
@@ -68,10 +68,24 @@ export interface SampleResult {
 export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | SampleContext, options: RunOptions = {}): SampleResult {
   const prepared = isPreparedRecipe(recipe) ? recipe : prepareRecipe(recipe);
   const ctx = isContext(input) ? input : createSampleContext(input);
-  const { n } = ctx;
-  const { budget, seed, parts } = prepared;
-  const notes: string[] = [];
+  const pool = dedupePool(prepared, ctx, options);
+  const run = allocate(prepared, ctx, pool.taken);
+  redistribute(prepared, run);
+  const { indices, partOf } = flatten(run.picks);
+  const report = buildReport(prepared, ctx, options, pool, run, indices, partOf);
+  return { indices, partOf, report, ctx, dedupe: pool.dedupe };
+}
 
+/** The pool after exclusions and dedupe: `taken` marks every row no part may select. */
+interface Pool {
+  taken: Uint8Array;
+  dedupe: DedupeResult | null;
+  /** Rows left to select from. */
+  after: number;
+}
+
+function dedupePool(prepared: PreparedRecipe, ctx: SampleContext, options: RunOptions): Pool {
+  const { n } = ctx;
   const taken = new Uint8Array(n);
   let excluded = 0;
   if (options.exclude) {
@@ -82,15 +96,32 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
   if (prepared.dedupe) {
     if (!ctx.rows) throw new ConfigError('the recipe asks for dedupe, which needs the data rows (their text)');
     dedupe = findDuplicates(ctx.rows, prepared.dedupe, ctx.rowsSource);
-    for (let i = 0; i < n; i++) if (dedupe.kind[i] !== 0 && !taken[i]) { taken[i] = 1; excluded++; }
+    for (let i = 0; i < n; i++) if (dedupe.kind[i] !== DUP_KEPT && !taken[i]) { taken[i] = 1; excluded++; }
   }
-  const poolAfter = n - excluded;
+  return { taken, dedupe, after: n - excluded };
+}
 
+/** The state of a run: what each part was given, picked, missed and received, and how many rows in all. */
+interface PartRuns {
+  targets: Int32Array;
+  picks: number[][];
+  received: Int32Array;
+  shortfall: Int32Array;
+  /** Parts that ran out of eligible rows (or have fraction 0): they get no share of a shortfall. */
+  exhausted: boolean[];
+  total: number;
+  /** Asks part `pi` for `count` more rows; returns how many it gave. */
+  run: (pi: number, count: number) => number;
+}
+
+/** Splits the budget over the parts by largest remainder and runs each part once for its own target. */
+function allocate(prepared: PreparedRecipe, ctx: SampleContext, taken: Uint8Array): PartRuns {
+  const { n } = ctx;
+  const { budget, seed, parts } = prepared;
   const targets = apportion(budget, parts.map((p) => p.fraction));
   const picks: number[][] = parts.map(() => []);
-  const received = new Int32Array(parts.length);
-  const shortfall = new Int32Array(parts.length);
   const exhausted = parts.map((p) => p.fraction === 0);
+  // One seeded stream per part, so one part's draws never shift another's.
   const rngs = parts.map((p) => createRng(seed).fork(`part:${p.name}`));
 
   const run = (pi: number, count: number): number => {
@@ -107,30 +138,38 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
     if (got.length < count) exhausted[pi] = true;
     return got.length;
   };
-
-  let total = 0;
+  const state: PartRuns = { targets, picks, received: new Int32Array(parts.length), shortfall: new Int32Array(parts.length), exhausted, total: 0, run };
   parts.forEach((_, pi) => {
     if (targets[pi] === 0) return;
     const got = run(pi, targets[pi]);
-    shortfall[pi] = targets[pi] - got;
-    total += got;
+    state.shortfall[pi] = targets[pi] - got;
+    state.total += got;
   });
-  // Shortfalls flow to the parts that still have rows, by their fractions, until the budget is met or all run dry.
-  while (prepared.redistribute && total < budget) {
-    const weights = parts.map((p, pi) => (exhausted[pi] ? 0 : p.fraction));
+  return state;
+}
+/** Shortfalls flow to the parts that still have rows, by their fractions, until the budget is met or all run dry. */
+function redistribute(prepared: PreparedRecipe, state: PartRuns): void {
+  const { budget, parts } = prepared;
+  while (prepared.redistribute && state.total < budget) {
+    const weights = parts.map((p, pi) => (state.exhausted[pi] ? 0 : p.fraction));
     if (!weights.some((w) => w > 0)) break;
-    const extra = apportion(budget - total, weights);
+    const extra = apportion(budget - state.total, weights);
     let progressed = false;
     parts.forEach((_, pi) => {
       if (extra[pi] === 0) return;
-      const got = run(pi, extra[pi]);
-      received[pi] += got;
-      total += got;
+      const got = state.run(pi, extra[pi]);
+      state.received[pi] += got;
+      state.total += got;
       progressed = true;
     });
     if (!progressed) break;
   }
+}
 
+/** The picks part by part in recipe order, with the part that selected each row. */
+function flatten(picks: number[][]): { indices: Int32Array; partOf: Int32Array } {
+  let total = 0;
+  for (const list of picks) total += list.length;
   const indices = new Int32Array(total);
   const partOf = new Int32Array(total);
   let at = 0;
@@ -140,15 +179,23 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
       partOf[at++] = pi;
     }
   });
+  return { indices, partOf };
+}
 
+function buildReport(prepared: PreparedRecipe, ctx: SampleContext, options: RunOptions, pool: Pool, state: PartRuns, indices: Int32Array, partOf: Int32Array): SampleReport {
+  const { n } = ctx;
+  const { budget, seed, parts } = prepared;
+  const { dedupe, after: poolAfter } = pool;
+  const { total } = state;
+  const notes: string[] = [];
   const partReports: PartReport[] = parts.map((p, pi) => ({
     name: p.name,
     kind: p.kind,
     fraction: p.fraction,
-    target: targets[pi],
-    picked: picks[pi].length,
-    shortfall: shortfall[pi],
-    received: received[pi],
+    target: state.targets[pi],
+    picked: state.picks[pi].length,
+    shortfall: state.shortfall[pi],
+    received: state.received[pi],
   }));
   const excludedGiven = options.exclude ? options.exclude.reduce((a, x) => a + (x ? 1 : 0), 0) : 0;
   if (excludedGiven > 0) notes.push(`${excludedGiven} rows were excluded before sampling (already labeled)`);
@@ -168,7 +215,7 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
   if (total < budget) notes.push(`selected ${total} of the budget of ${budget}: no part had eligible rows left`);
   if (prepared.fill === 'scale' && prepared.fractionSum < 1 - 1e-9) notes.push(`fractions sum to ${prepared.fractionSum}; parts were scaled up to fill the budget`);
 
-  const report: SampleReport = {
+  return {
     budget,
     seed,
     selected: total,
@@ -181,7 +228,6 @@ export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | 
     ...classCounts(ctx, dedupe, indices, partOf, partReports),
     notes,
   };
-  return { indices, partOf, report, ctx, dedupe };
 }
 
 function classCounts(ctx: SampleContext, dedupe: DedupeResult | null, indices: Int32Array, partOf: Int32Array, parts: PartReport[]) {
@@ -193,7 +239,7 @@ function classCounts(ctx: SampleContext, dedupe: DedupeResult | null, indices: I
   const byPart = parts.map(() => new Int32Array(k + 1));
   for (let i = 0; i < n; i++) {
     pool[slot(preds[i])]++;
-    if (!dedupe || dedupe.kind[i] === 0) after[slot(preds[i])]++;
+    if (!dedupe || dedupe.kind[i] === DUP_KEPT) after[slot(preds[i])]++;
   }
   for (let r = 0; r < indices.length; r++) {
     const s = slot(preds[indices[r]]);
