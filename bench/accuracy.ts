@@ -23,7 +23,22 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
 import {
-  listWrenchSets, loadWrenchSplit, wrenchSetName, expectedScore, parseMetric, scorePredictions, type Metric, AutoLabelModel, DawidSkene, MajorityVote, MatrixCompletionModel, probsToPreds, TripletModel, type LabelModel, type TiePolicy, WeightedMajorityVote,
+  listWrenchSets,
+  loadWrenchSplit,
+  wrenchSetName,
+  expectedScore,
+  parseMetric,
+  scorePredictions,
+  type Metric,
+  AutoLabelModel,
+  DawidSkene,
+  MajorityVote,
+  MatrixCompletionModel,
+  probsToPreds,
+  TripletModel,
+  type LabelModel,
+  type TiePolicy,
+  WeightedMajorityVote,
 } from '../src/internal.js';
 
 /** Sets whose usual metric is not accuracy, keyed by the end of the folder name. */
@@ -75,7 +90,10 @@ function readReference(dirs: string[]): Map<string, { mv: number; snorkel: numbe
   for (const d of dirs) for (const c of [join(d, 'REFERENCE.md'), join(dirname(d), 'REFERENCE.md')]) if (existsSync(c)) files.add(c);
   for (const f of files) {
     for (const line of readFileSync(f, 'utf8').split('\n')) {
-      const cells = line.split('|').map((c) => c.trim()).filter((c, i, arr) => i > 0 && i < arr.length - 1);
+      const cells = line
+        .split('|')
+        .map((c) => c.trim())
+        .filter((c, i, arr) => i > 0 && i < arr.length - 1);
       if (cells.length < 7) continue;
       const mv = Number(cells[5]);
       const snorkel = Number(cells[6]);
@@ -127,7 +145,10 @@ function runSet(dir: string, args: Args, reference: Map<string, { mv: number; sn
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const score = (preds: Int32Array) => 100 * scorePredictions(test.gold, preds, k, metric);
   /** Scores of one fitted model's test probabilities in every table; `decide` overrides the hard-label rule (auto). */
-  const scoreAll = (probs: Float64Array, decide = (policy: TiePolicy, seed: number) => probsToPreds(probs, k, policy, seed)): Record<Table, number> => ({
+  const scoreAll = (
+    probs: Float64Array,
+    decide = (policy: TiePolicy, seed: number) => probsToPreds(probs, k, policy, seed),
+  ): Record<Table, number> => ({
     seeded: mean(seeds.map((s) => score(decide('random', s)))),
     snorkel: score(decide('snorkel', 0)),
     expected: 100 * expectedScore(test.gold, probs, k, metric),
@@ -148,9 +169,17 @@ function runSet(dir: string, args: Args, reference: Map<string, { mv: number; sn
     const mc = new MatrixCompletionModel();
     mc.fit(train.L, { preset: 'snorkel', seed: s });
     const probs = mc.predictProba(test.L);
-    return { seeded: score(probsToPreds(probs, k, 'random', s)), snorkel: score(probsToPreds(probs, k, 'snorkel')), expected: 100 * expectedScore(test.gold, probs, k, metric) };
+    return {
+      seeded: score(probsToPreds(probs, k, 'random', s)),
+      snorkel: score(probsToPreds(probs, k, 'snorkel')),
+      expected: 100 * expectedScore(test.gold, probs, k, metric),
+    };
   });
-  perColumn['MC-snorkel'] = { seeded: mean(snorkelRuns.map((r) => r.seeded)), snorkel: mean(snorkelRuns.map((r) => r.snorkel)), expected: mean(snorkelRuns.map((r) => r.expected)) };
+  perColumn['MC-snorkel'] = {
+    seeded: mean(snorkelRuns.map((r) => r.seeded)),
+    snorkel: mean(snorkelRuns.map((r) => r.snorkel)),
+    expected: mean(snorkelRuns.map((r) => r.expected)),
+  };
   if (k === 2) perColumn.Triplet = fitted(new TripletModel());
   const auto = new AutoLabelModel();
   const report = auto.fit(train.L, { dev: { L: valid.L, gold: valid.gold }, metric });
@@ -159,15 +188,22 @@ function runSet(dir: string, args: Args, reference: Map<string, { mv: number; sn
   perColumn.auto = scoreAll(autoProbs, (policy, seed) => auto.predictFromProbs(autoProbs, policy, seed));
   // With a decision threshold there are no ties: its expectation is its score.
   if (threshold !== null) perColumn.auto.expected = perColumn.auto.snorkel;
-  const scores = Object.fromEntries(TABLES.map((t) => [t, Object.fromEntries(Object.entries(perColumn).map(([c, v]) => [c, v![t]]))])) as SetResult['scores'];
+  const scores = Object.fromEntries(
+    TABLES.map((t) => [t, Object.fromEntries(Object.entries(perColumn).map(([c, v]) => [c, v![t]]))]),
+  ) as SetResult['scores'];
   const autoDev: Record<string, number> = {};
   for (const s of report.selection?.scores ?? []) autoDev[s.model] = 100 * s.score;
   const name = wrenchSetName(dir);
   return {
-    set: name, metric, metricSource: why,
+    set: name,
+    metric,
+    metricSource: why,
     shape: `${fitSplit === 'valid' ? 'valid ' : ''}${train.L.n}×${train.L.m}, k=${k}`,
     fittedOn: fitSplit,
-    scores, autoChoice: `${report.selection?.chosen ?? '?'}${threshold !== null ? `, P>${threshold.toFixed(3)}` : ''}`, autoDev, warned: { ...warned, auto: (report.warnings?.length ?? 0) > 0 },
+    scores,
+    autoChoice: `${report.selection?.chosen ?? '?'}${threshold !== null ? `, P>${threshold.toFixed(3)}` : ''}`,
+    autoDev,
+    warned: { ...warned, auto: (report.warnings?.length ?? 0) > 0 },
     reference: reference.get(name),
     seconds: (performance.now() - t0) / 1000,
   };
@@ -190,9 +226,12 @@ function main(): void {
   console.log('Label models fitted on train weak labels, scored on test; auto chooses on valid gold labels only.');
   for (const table of TABLES) {
     const rows = results.map((r) => [
-      r.set, r.metric === 'accuracy' ? 'acc' : r.metric, r.shape,
+      r.set,
+      r.metric === 'accuracy' ? 'acc' : r.metric,
+      r.shape,
       ...COLUMNS.map((c) => (c === 'auto' ? `${fmt(r.scores[table].auto)} (${r.autoChoice})` : fmt(r.scores[table][c]))),
-      fmt(r.reference?.mv), fmt(r.reference?.snorkel),
+      fmt(r.reference?.mv),
+      fmt(r.reference?.snorkel),
     ]);
     console.log('');
     console.log(TABLE_TITLES[table](args.seeds));
@@ -202,20 +241,41 @@ function main(): void {
   console.log('ref MV / ref Snorkel: REFERENCE.md, measured with Snorkel and its sha1 tie-break, i.e. comparable with table 2.');
   // Issue 13: no model may fall more than a few points below MV on any set without saying so in its fit report.
   console.log('');
-  console.log('4. cases below MV by more than 2 points (table 3, expected over tie-breaks); "warned" = its fit report said the fit may be degenerate');
-  console.log(formatTable(['model', 'cases', 'sets (score vs MV)'], COLUMNS.filter((c) => c !== 'MV').map((c) => {
-    const below = results.filter((r) => (r.scores.expected[c] ?? Infinity) < r.scores.expected.MV! - 2);
-    return [c, below.length, below.map((r) => `${r.set} ${r.scores.expected[c]!.toFixed(1)} vs ${r.scores.expected.MV!.toFixed(1)}${r.warned[c] ? ' (warned)' : ''}`).join('; ')];
-  })));
+  console.log(
+    '4. cases below MV by more than 2 points (table 3, expected over tie-breaks); "warned" = its fit report said the fit may be degenerate',
+  );
+  console.log(
+    formatTable(
+      ['model', 'cases', 'sets (score vs MV)'],
+      COLUMNS.filter((c) => c !== 'MV').map((c) => {
+        const below = results.filter((r) => (r.scores.expected[c] ?? Infinity) < r.scores.expected.MV! - 2);
+        return [
+          c,
+          below.length,
+          below
+            .map((r) => `${r.set} ${r.scores.expected[c]!.toFixed(1)} vs ${r.scores.expected.MV!.toFixed(1)}${r.warned[c] ? ' (warned)' : ''}`)
+            .join('; '),
+        ];
+      }),
+    ),
+  );
   console.log('');
   for (const r of results) {
     const t = r.scores.snorkel;
     const ours = Math.max(...COLUMNS.filter((c) => c !== 'MC-snorkel').map((c) => t[c] ?? -Infinity));
-    const dev = Object.entries(r.autoDev).map(([m, s]) => `${m} ${s.toFixed(1)}`).join(', ');
+    const dev = Object.entries(r.autoDev)
+      .map(([m, s]) => `${m} ${s.toFixed(1)}`)
+      .join(', ');
     const bar = r.reference ? Math.max(r.reference.mv, r.reference.snorkel) : undefined;
-    const verdict = bar === undefined ? '' : `; table 2: best ${ours.toFixed(2)} / auto ${t.auto!.toFixed(2)} vs reference max ${bar.toFixed(2)}: ${ours >= bar ? 'best ≥' : 'best <'}, ${t.auto! >= bar ? 'auto ≥' : 'auto <'}`;
-    if (r.fittedOn === 'valid') console.log(`${r.set}: no train.json, so every model was fitted on valid's weak labels (auto also chose on valid's gold labels)`);
-    console.log(`${r.set}: metric ${r.metric} (${r.metricSource}); auto dev scores: ${dev}${verdict}; MV expected ${r.scores.expected.MV!.toFixed(2)}; ${r.seconds.toFixed(1)} s`);
+    const verdict =
+      bar === undefined
+        ? ''
+        : `; table 2: best ${ours.toFixed(2)} / auto ${t.auto!.toFixed(2)} vs reference max ${bar.toFixed(2)}: ${ours >= bar ? 'best ≥' : 'best <'}, ${t.auto! >= bar ? 'auto ≥' : 'auto <'}`;
+    if (r.fittedOn === 'valid')
+      console.log(`${r.set}: no train.json, so every model was fitted on valid's weak labels (auto also chose on valid's gold labels)`);
+    console.log(
+      `${r.set}: metric ${r.metric} (${r.metricSource}); auto dev scores: ${dev}${verdict}; MV expected ${r.scores.expected.MV!.toFixed(2)}; ${r.seconds.toFixed(1)} s`,
+    );
   }
 }
 

@@ -3,9 +3,7 @@
  * known model: each LF covers a random fraction of rows and votes the true class with its own accuracy).
  * Usage: node bin/run-ts.mjs bench/analysis.ts [n=1000000] [m=100] [k=2]
  */
-import {
-  LabelMatrix, MajorityVote, lfSummary, matrixSummary, lfCorrelations, disagreements, createRng,
-} from '../src/index.js';
+import { LabelMatrix, MajorityVote, lfSummary, matrixSummary, lfCorrelations, disagreements, createRng } from '../src/index.js';
 import { formatTable } from '../src/cli/format/table.js';
 
 const [n, m, k] = [Number(process.argv[2] ?? 1_000_000), Number(process.argv[3] ?? 100), Number(process.argv[4] ?? 2)];
@@ -38,7 +36,10 @@ function time<T>(f: () => T): [T, number] {
 }
 
 const rows: (string | number)[][] = [];
-for (const [label, scale] of [['sparse LFs', 1], ['dense LFs', 5]] as const) {
+for (const [label, scale] of [
+  ['sparse LFs', 1],
+  ['dense LFs', 5],
+] as const) {
   const { L, gold } = synthetic(n, m, k, 42, scale);
   const probs = new MajorityVote().predictProba(L);
   const [, tSummary] = time(() => lfSummary(L, { gold }));

@@ -38,7 +38,9 @@ if (process.argv.includes('--child')) {
     cache: false,
     progress: false,
   });
-  process.stdout.write(`${JSON.stringify({ rows: r.rows, lfs: r.lfs.length, workers: r.workers, seconds: r.seconds, applySeconds: r.applySeconds, maxRSSKiB: process.resourceUsage().maxRSS })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rows: r.rows, lfs: r.lfs.length, workers: r.workers, seconds: r.seconds, applySeconds: r.applySeconds, maxRSSKiB: process.resourceUsage().maxRSS })}\n`,
+  );
   process.exit(0);
 }
 
@@ -127,7 +129,9 @@ function writeLFModule(path: string, count: number): void {
       lines.push(`export const kw${j} = keywordLF({ name: 'kw_${j}', keywords: ['${a}'${b}], label: '${j % 2 ? 'POS' : 'NEG'}' });`);
     } else {
       const t = ((j * 37) % 100) / 100;
-      lines.push(`export const th${j} = thresholdLF({ name: 'th_${j}', field: 'score', ${j % 2 ? 'above' : 'below'}: ${t}, label: '${j % 2 ? 'POS' : 'NEG'}' });`);
+      lines.push(
+        `export const th${j} = thresholdLF({ name: 'th_${j}', field: 'score', ${j % 2 ? 'above' : 'below'}: ${t}, label: '${j % 2 ? 'POS' : 'NEG'}' });`,
+      );
     }
   }
   writeFileSync(path, `${lines.join('\n')}\n`);
@@ -137,7 +141,9 @@ function writeLFModule(path: string, count: number): void {
 const sizes = arg('rows', '1000000,4000000').split(',').map(Number);
 const lfCount = Number(arg('lfs', '100'));
 const cores = availableParallelism();
-const workerCounts = arg('workers', `1,all`).split(',').map((w) => (w === 'all' ? cores : Number(w)));
+const workerCounts = arg('workers', `1,all`)
+  .split(',')
+  .map((w) => (w === 'all' ? cores : Number(w)));
 const batchSize = arg('batch-size', '8192');
 
 const keep = process.argv.includes('--dir');
@@ -149,16 +155,38 @@ try {
   const lfFile = join(dir, 'lfs.ts');
   writeLFModule(lfFile, lfCount);
 
-  console.log(`apply benchmark: ${lfCount} cheap LFs (${Math.round(lfCount * 0.6)} keywordLF, ${lfCount - Math.round(lfCount * 0.6)} thresholdLF), Arrow input, ${cores} cores, batch ${batchSize} rows, no cache`);
+  console.log(
+    `apply benchmark: ${lfCount} cheap LFs (${Math.round(lfCount * 0.6)} keywordLF, ${lfCount - Math.round(lfCount * 0.6)} thresholdLF), Arrow input, ${cores} cores, batch ${batchSize} rows, no cache`,
+  );
   const table: string[][] = [];
   for (const n of sizes) {
     const data = join(dir, `rows-${n}.arrow`);
     const t0 = performance.now();
     if (!keep || !existsSync(data)) writeArrow(data, n);
-    console.log(`${keep && performance.now() - t0 < 50 ? 'reused' : 'generated'} ${n.toLocaleString('en-US')} rows (${(statSync(data).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `${keep && performance.now() - t0 < 50 ? 'reused' : 'generated'} ${n.toLocaleString('en-US')} rows (${(statSync(data).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     for (const w of workerCounts) {
       const out = join(dir, `L-${n}-${w}.arrow`);
-      const r = spawnSync(process.execPath, [join(repo, 'bin/run-ts.mjs'), fileURLToPath(import.meta.url), '--child', '--data', data, '--lf-file', lfFile, '--out', out, '--workers', String(w), '--batch-size', batchSize], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = spawnSync(
+        process.execPath,
+        [
+          join(repo, 'bin/run-ts.mjs'),
+          fileURLToPath(import.meta.url),
+          '--child',
+          '--data',
+          data,
+          '--lf-file',
+          lfFile,
+          '--out',
+          out,
+          '--workers',
+          String(w),
+          '--batch-size',
+          batchSize,
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      );
       if (r.status !== 0) {
         console.log(`  run with ${w} workers failed: ${r.stderr || r.stdout}`);
         continue;

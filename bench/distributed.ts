@@ -30,16 +30,19 @@ const M = Number(arg('lfs', '100'));
 const WORKERS = arg('workers', '1,2,4').split(',').map(Number);
 const SHARD_ROWS = Number(arg('shard-rows', '65536'));
 
-const freePort = (): Promise<number> => new Promise((res) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const p = (s.address() as { port: number }).port;
-    s.close(() => res(p));
+const freePort = (): Promise<number> =>
+  new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
   });
-});
 
 function startRedis(port: number): Promise<ChildProcess> {
-  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((res, rej) => {
     let out = '';
     p.stdout!.on('data', (d) => {
@@ -51,14 +54,24 @@ function startRedis(port: number): Promise<ChildProcess> {
 }
 
 function startWorkers(n: number, url: string, cwd: string): Promise<ChildProcess[]> {
-  return Promise.all(Array.from({ length: n }, () => new Promise<ChildProcess>((res) => {
-    const w = spawn(process.execPath, [join(repo, 'bin/ballot.mjs'), 'worker', '--queue', url], { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CI: '1' } });
-    let out = '';
-    w.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('serving')) res(w);
-    });
-  })));
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ChildProcess>((res) => {
+          const w = spawn(process.execPath, [join(repo, 'bin/ballot.mjs'), 'worker', '--queue', url], {
+            cwd,
+            stdio: ['ignore', 'pipe', 'inherit'],
+            env: { ...process.env, CI: '1' },
+          });
+          let out = '';
+          w.stdout!.on('data', (d) => {
+            out += d;
+            if (out.includes('serving')) res(w);
+          });
+        }),
+    ),
+  );
 }
 const stop = (ws: ChildProcess[]) => Promise.all(ws.map((w) => new Promise<void>((r) => (w.once('exit', () => r()), w.kill('SIGTERM')))));
 
@@ -90,9 +103,15 @@ const data = join(root, 'data.csv');
 await writeData(data, ROWS);
 mkdirSync(join(root, 'lfs'));
 const lfLines = ["import { defineLabels, keywordLF } from 'ballot';", "export const labels = defineLabels(['NEG', 'POS'] as const);"];
-for (let j = 0; j < M; j++) lfLines.push(`export const lf${String(j).padStart(3, '0')} = keywordLF({ name: 'kw${String(j).padStart(3, '0')}', keywords: ['${vocab[j * 7 % vocab.length]}'], label: '${j % 2 ? 'POS' : 'NEG'}', field: 'text', match: 'substring' });`);
+for (let j = 0; j < M; j++)
+  lfLines.push(
+    `export const lf${String(j).padStart(3, '0')} = keywordLF({ name: 'kw${String(j).padStart(3, '0')}', keywords: ['${vocab[(j * 7) % vocab.length]}'], label: '${j % 2 ? 'POS' : 'NEG'}', field: 'text', match: 'substring' });`,
+  );
 writeFileSync(join(root, 'lfs', 'lfs.ts'), `${lfLines.join('\n')}\n`);
-writeFileSync(join(root, 'lfs0.ts'), "import { defineLabels, labelingFunction, ABSTAIN } from 'ballot';\nexport const labels = defineLabels(['NEG', 'POS'] as const);\nexport const none = labelingFunction({ name: 'none', vote: () => ABSTAIN });\n");
+writeFileSync(
+  join(root, 'lfs0.ts'),
+  "import { defineLabels, labelingFunction, ABSTAIN } from 'ballot';\nexport const labels = defineLabels(['NEG', 'POS'] as const);\nexport const none = labelingFunction({ name: 'none', vote: () => ABSTAIN });\n",
+);
 const tiny = join(root, 'tiny.csv');
 await writeData(tiny, 4000);
 
@@ -105,14 +124,27 @@ const say = (s: string) => {
   console.log(s);
 };
 try {
-  say(`data: ${ROWS.toLocaleString('en-US')} rows (${(statSync(data).size / 1e6).toFixed(0)} MB CSV) × ${M} keyword LFs; ${availableParallelism()} cores; shard ${SHARD_ROWS.toLocaleString('en-US')} rows`);
+  say(
+    `data: ${ROWS.toLocaleString('en-US')} rows (${(statSync(data).size / 1e6).toFixed(0)} MB CSV) × ${M} keyword LFs; ${availableParallelism()} cores; shard ${SHARD_ROWS.toLocaleString('en-US')} rows`,
+  );
   say('');
   say('| run | wall s | rows/s | LF evals/s | vs single 1-thread |');
   say('|---|---|---|---|---|');
   const t1 = performance.now();
-  await applyFile({ data, lfs: [join(root, 'lfs', 'lfs.ts')], out: join(root, 'single1', 'L.arrow'), workers: 1, cache: false, progress: false, cwd: root });
+  await applyFile({
+    data,
+    lfs: [join(root, 'lfs', 'lfs.ts')],
+    out: join(root, 'single1', 'L.arrow'),
+    workers: 1,
+    cache: false,
+    progress: false,
+    cwd: root,
+  });
   const single1 = (performance.now() - t1) / 1000;
-  const row = (name: string, s: number) => say(`| ${name} | ${s.toFixed(2)} | ${Math.round(ROWS / s).toLocaleString('en-US')} | ${((ROWS * M) / s / 1e6).toFixed(1)}M | ${(single1 / s).toFixed(2)}× |`);
+  const row = (name: string, s: number) =>
+    say(
+      `| ${name} | ${s.toFixed(2)} | ${Math.round(ROWS / s).toLocaleString('en-US')} | ${((ROWS * M) / s / 1e6).toFixed(1)}M | ${(single1 / s).toFixed(2)}× |`,
+    );
   row('single process, 1 thread', single1);
   const tAll = performance.now();
   await applyFile({ data, lfs: [join(root, 'lfs', 'lfs.ts')], out: join(root, 'singleN', 'L.arrow'), cache: false, progress: false, cwd: root });
@@ -121,11 +153,21 @@ try {
   for (const w of WORKERS) {
     const ws = await startWorkers(w, url, root);
     const t = performance.now();
-    const r = await applyDistributed({ data, lfs: [join(root, 'lfs', 'lfs.ts')], out: join(root, `dist${w}`, 'L.arrow'), queue: url, shardRows: SHARD_ROWS, cwd: root });
+    const r = await applyDistributed({
+      data,
+      lfs: [join(root, 'lfs', 'lfs.ts')],
+      out: join(root, `dist${w}`, 'L.arrow'),
+      queue: url,
+      shardRows: SHARD_ROWS,
+      cwd: root,
+    });
     const s = (performance.now() - t) / 1000;
     await stop(ws);
     distributed.push({ w, s, plan: r.planSeconds, cut: r.cutSeconds, merge: r.mergeSeconds, shards: r.shards });
-    row(`distributed, ${w} worker process${w > 1 ? 'es' : ''} (${r.shards} shards; plan ${r.planSeconds.toFixed(2)} s of which hash+cut ${r.cutSeconds.toFixed(2)} s, merge ${r.mergeSeconds.toFixed(2)} s)`, s);
+    row(
+      `distributed, ${w} worker process${w > 1 ? 'es' : ''} (${r.shards} shards; plan ${r.planSeconds.toFixed(2)} s of which hash+cut ${r.cutSeconds.toFixed(2)} s, merge ${r.mergeSeconds.toFixed(2)} s)`,
+      s,
+    );
     const same = spawnSync('cmp', [join(root, 'single1', 'L.arrow'), join(root, `dist${w}`, 'L.arrow')]).status === 0;
     if (!same) say(`  !! distributed L.arrow with ${w} workers differs from the single-process one`);
     rmSync(join(root, `dist${w}`), { recursive: true, force: true });
@@ -134,7 +176,14 @@ try {
   // Fixed cost per shard: 4000 rows in shards of 10 rows, one LF that abstains, one worker.
   const ws = await startWorkers(1, url, root);
   const tq = performance.now();
-  const rq = await applyDistributed({ data: tiny, lfs: [join(root, 'lfs0.ts')], out: join(root, 'tiny', 'L.arrow'), queue: url, shardRows: 10, cwd: root });
+  const rq = await applyDistributed({
+    data: tiny,
+    lfs: [join(root, 'lfs0.ts')],
+    out: join(root, 'tiny', 'L.arrow'),
+    queue: url,
+    shardRows: 10,
+    cwd: root,
+  });
   const perShard = ((performance.now() - tq) / 1000 - rq.planSeconds) / rq.shards;
   await stop(ws);
 
@@ -145,9 +194,13 @@ try {
   let done = 0;
   let finish!: () => void;
   const all = new Promise<void>((r) => (finish = r));
-  const worker = new Worker('bench-noop', async () => {
-    if (++done === N) finish();
-  }, { connection, concurrency: 50 });
+  const worker = new Worker(
+    'bench-noop',
+    async () => {
+      if (++done === N) finish();
+    },
+    { connection, concurrency: 50 },
+  );
   const tb = performance.now();
   await q.addBulk(Array.from({ length: N }, (_, i) => ({ name: 'noop', data: { i }, opts: { removeOnComplete: true } })));
   await all;
@@ -157,7 +210,12 @@ try {
   await q.close();
   let redisOps = '';
   const rb = spawnSync('redis-benchmark', ['-p', String(port), '-q', '-n', '50000', '-t', 'set,get,lpush,rpop'], { encoding: 'utf8' });
-  if (rb.status === 0) redisOps = rb.stdout.split(/[\r\n]+/).filter((l) => l.includes('requests per second')).map((l) => l.trim().replace(/ requests per second.*/, '/s')).join(', ');
+  if (rb.status === 0)
+    redisOps = rb.stdout
+      .split(/[\r\n]+/)
+      .filter((l) => l.includes('requests per second'))
+      .map((l) => l.trim().replace(/ requests per second.*/, '/s'))
+      .join(', ');
 
   const one = distributed.find((d) => d.w === 1) ?? distributed[0];
   // Includes the worker's one-time LF discovery (ts-morph fingerprints) for this LF set, as a fresh worker pays it.
@@ -167,7 +225,9 @@ try {
   say(`per-shard fixed cost (${rq.shards} shards of 10 rows, 1 LF, 1 worker): ${(perShard * 1000).toFixed(1)} ms`);
   say(`BullMQ no-op job round trips (1 in-process worker, concurrency 50): ${Math.round(bullJobsPerSec).toLocaleString('en-US')} jobs/s`);
   if (redisOps) say(`redis-benchmark: ${redisOps}`);
-  say(`one worker process applies ${Math.round(perWorkerRowsPerSec).toLocaleString('en-US')} rows/s × ${M} LFs → a shard's fixed cost is ≤ 2% of its work from ${minShard.toLocaleString('en-US')} rows; default shard size 65,536 rows (${((perShard / (65536 / perWorkerRowsPerSec)) * 100).toFixed(1)}% overhead)`);
+  say(
+    `one worker process applies ${Math.round(perWorkerRowsPerSec).toLocaleString('en-US')} rows/s × ${M} LFs → a shard's fixed cost is ≤ 2% of its work from ${minShard.toLocaleString('en-US')} rows; default shard size 65,536 rows (${((perShard / (65536 / perWorkerRowsPerSec)) * 100).toFixed(1)}% overhead)`,
+  );
   // Paper estimate: 100 machines × 8 workers, 1B rows, default shard size.
   const B = 1e9;
   const workers = 800;
@@ -178,11 +238,17 @@ try {
   say('');
   say(`paper estimate, 1B rows × ${M} LFs on 100 machines × 8 workers (per-worker speed as measured here, one core each):`);
   say(`  ${shards.toLocaleString('en-US')} shards of 65,536 rows, ${shardWork.toFixed(2)} s each → ~${(wall / 60).toFixed(1)} min of applying`);
-  const fileGB = (statSync(data).size / ROWS) * B / 1e9;
-  const planMin = (one.cut / (statSync(data).size / 1e9)) * fileGB / 60;
-  say(`  queue load: ~${Math.round(redisShardRate)} shard jobs/s = ${((redisShardRate / bullJobsPerSec) * 100).toFixed(0)}% of the ${Math.round(bullJobsPerSec).toLocaleString('en-US')} BullMQ jobs/s one in-process worker drove through this Redis (a lower bound on Redis's capacity: redis-benchmark above)`);
-  say(`  coordinator: plan = sha256 + one scan of the ${fileGB.toFixed(0)} GB CSV at ${(one.cut / (statSync(data).size / 1e9)).toFixed(1)} s/GB → ~${planMin.toFixed(0)} min (hash-bound; a list of files per shard, or hashing per shard on the workers, would remove it)`);
-  say(`  merge: statistics ${shards.toLocaleString('en-US')} × ${((M * 2) * (M * 2 + 1) / 2 * 8 / 1024).toFixed(0)} KB = ${(shards * (M * 2) * (M * 2 + 1) / 2 * 8 / 1e9).toFixed(1)} GB to read and add; the full matrix would be ${(B * M / 1e9).toFixed(0)} GB concatenated on one machine — at this scale fit from the statistics (apply --queue without the matrix) and predict sharded`);
+  const fileGB = ((statSync(data).size / ROWS) * B) / 1e9;
+  const planMin = ((one.cut / (statSync(data).size / 1e9)) * fileGB) / 60;
+  say(
+    `  queue load: ~${Math.round(redisShardRate)} shard jobs/s = ${((redisShardRate / bullJobsPerSec) * 100).toFixed(0)}% of the ${Math.round(bullJobsPerSec).toLocaleString('en-US')} BullMQ jobs/s one in-process worker drove through this Redis (a lower bound on Redis's capacity: redis-benchmark above)`,
+  );
+  say(
+    `  coordinator: plan = sha256 + one scan of the ${fileGB.toFixed(0)} GB CSV at ${(one.cut / (statSync(data).size / 1e9)).toFixed(1)} s/GB → ~${planMin.toFixed(0)} min (hash-bound; a list of files per shard, or hashing per shard on the workers, would remove it)`,
+  );
+  say(
+    `  merge: statistics ${shards.toLocaleString('en-US')} × ${((((M * 2 * (M * 2 + 1)) / 2) * 8) / 1024).toFixed(0)} KB = ${((((shards * (M * 2) * (M * 2 + 1)) / 2) * 8) / 1e9).toFixed(1)} GB to read and add; the full matrix would be ${((B * M) / 1e9).toFixed(0)} GB concatenated on one machine — at this scale fit from the statistics (apply --queue without the matrix) and predict sharded`,
+  );
   say(`  total ≈ ${(planMin + wall / 60).toFixed(0)} min + statistics merge, on 800 cores as fast as this machine's`);
 } finally {
   redis.kill('SIGKILL');

@@ -20,16 +20,21 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
-import {
-  parseCSV, expectedScore, loadWrenchSplit, EndModel, type EndModelOptions, MatrixCompletionModel, createRng,
-} from '../src/internal.js';
+import { parseCSV, expectedScore, loadWrenchSplit, EndModel, type EndModelOptions, MatrixCompletionModel, createRng } from '../src/internal.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // ../shared/data beside the repo, as the other benches; BALLOT_DATA overrides (e.g. from a git worktree).
 const dataDir = process.env.BALLOT_DATA ?? join(here, '..', '..', 'shared', 'data');
 const PY = '/usr/bin/python3';
 
-interface Args { rows: number; sklearnRows: number; sklearn: boolean; speed: boolean; speedChild: boolean; only?: string }
+interface Args {
+  rows: number;
+  sklearnRows: number;
+  sklearn: boolean;
+  speed: boolean;
+  speedChild: boolean;
+  only?: string;
+}
 function parseArgs(argv: string[]): Args {
   const a: Args = { rows: 1_000_000, sklearnRows: 200_000, sklearn: true, speed: true, speedChild: false };
   for (let i = 0; i < argv.length; i++) {
@@ -45,7 +50,14 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-interface TextSet { name: string; labels: string[]; train: string[]; trainY: Int32Array; test: string[]; testY: Int32Array }
+interface TextSet {
+  name: string;
+  labels: string[];
+  train: string[];
+  trainY: Int32Array;
+  test: string[];
+  testY: Int32Array;
+}
 
 function wrenchSet(name: string): TextSet & { Ltrain: ReturnType<typeof loadWrenchSplit>['L']; Ltest: ReturnType<typeof loadWrenchSplit>['L'] } {
   const dir = join(dataDir, `wrench_${name}`);
@@ -56,12 +68,21 @@ function wrenchSet(name: string): TextSet & { Ltrain: ReturnType<typeof loadWren
 
 function youtubeRaw(): TextSet {
   const dir = join(dataDir, 'youtube_spam_raw');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   const parts = files.map((f) => parseCSV(readFileSync(join(dir, f), 'utf8'), f).rows);
-  const texts = (rows: typeof parts[0]) => rows.map((r) => String(r.CONTENT));
-  const ys = (rows: typeof parts[0]) => Int32Array.from(rows.map((r) => Number(r.CLASS)));
+  const texts = (rows: (typeof parts)[0]) => rows.map((r) => String(r.CONTENT));
+  const ys = (rows: (typeof parts)[0]) => Int32Array.from(rows.map((r) => Number(r.CLASS)));
   const train = parts.slice(0, 4).flat();
-  return { name: 'youtube raw (01–04 / 05)', labels: ['ham', 'spam'], train: texts(train), trainY: ys(train), test: texts(parts[4]), testY: ys(parts[4]) };
+  return {
+    name: 'youtube raw (01–04 / 05)',
+    labels: ['ham', 'spam'],
+    train: texts(train),
+    trainY: ys(train),
+    test: texts(parts[4]),
+    testY: ys(parts[4]),
+  };
 }
 
 function accuracy(probs: Float64Array, gold: Int32Array, k: number): number {
@@ -74,15 +95,33 @@ function accuracy(probs: Float64Array, gold: Int32Array, k: number): number {
   return ok / gold.length;
 }
 
-function ballot(set: { labels: string[]; train: string[]; test: string[]; testY: Int32Array }, targets: Parameters<typeof EndModel.train>[1], options: Partial<EndModelOptions>): { acc: number; seconds: number; features: number } {
+function ballot(
+  set: { labels: string[]; train: string[]; test: string[]; testY: Int32Array },
+  targets: Parameters<typeof EndModel.train>[1],
+  options: Partial<EndModelOptions>,
+): { acc: number; seconds: number; features: number } {
   const t0 = performance.now();
-  const model = EndModel.train(set.train.map((text) => ({ text })), targets, set.labels, { textColumns: ['text'], ...options });
+  const model = EndModel.train(
+    set.train.map((text) => ({ text })),
+    targets,
+    set.labels,
+    { textColumns: ['text'], ...options },
+  );
   const seconds = (performance.now() - t0) / 1000;
   const probs = model.predictProba(set.test.map((text) => ({ text })));
   return { acc: accuracy(probs, set.testY, set.labels.length), seconds, features: model.training.features };
 }
 
-interface SkResult { name: string; config: string; accuracy?: number; seconds: number; cpu_seconds: number; features: number; n: number; rss_mb: number }
+interface SkResult {
+  name: string;
+  config: string;
+  accuracy?: number;
+  seconds: number;
+  cpu_seconds: number;
+  features: number;
+  n: number;
+  rss_mb: number;
+}
 function sklearn(tasks: object[]): { version: string; results: SkResult[] } | undefined {
   if (!existsSync(PY)) return undefined;
   const tmp = mkdtempSync(join(tmpdir(), 'ballot-sk-'));
@@ -103,7 +142,11 @@ function sklearn(tasks: object[]): { version: string; results: SkResult[] } | un
 const PAIRS: { config: string; options: Partial<EndModelOptions>; title: string }[] = [
   { config: 'matched', options: {}, title: 'defaults: word 1–2 + char_wb 2–5, sublinear, min_df 2' },
   { config: 'words', options: { charNgrams: false }, title: 'word 1–2 only' },
-  { config: 'default', options: { wordNgrams: [1, 1], charNgrams: false, sublinearTf: false, minDf: 1 }, title: "sklearn's defaults (words, raw tf, min_df 1)" },
+  {
+    config: 'default',
+    options: { wordNgrams: [1, 1], charNgrams: false, sublinearTf: false, minDf: 1 },
+    title: "sklearn's defaults (words, raw tf, min_df 1)",
+  },
 ];
 
 function pct(x: number | undefined): string {
@@ -114,16 +157,38 @@ function parity(args: Args): void {
   const sets: TextSet[] = [wrenchSet('youtube'), wrenchSet('sms'), wrenchSet('trec'), youtubeRaw()];
   const mine = sets.map((s) => PAIRS.map((p) => ballot(s, { kind: 'hard', gold: s.trainY }, p.options)));
   const sk = args.sklearn
-    ? sklearn(sets.flatMap((s) => PAIRS.map((p) => ({ name: s.name, config: p.config, train_texts: s.train, train_y: Array.from(s.trainY), test_texts: s.test, test_y: Array.from(s.testY) }))))
+    ? sklearn(
+        sets.flatMap((s) =>
+          PAIRS.map((p) => ({
+            name: s.name,
+            config: p.config,
+            train_texts: s.train,
+            train_y: Array.from(s.trainY),
+            test_texts: s.test,
+            test_y: Array.from(s.testY),
+          })),
+        ),
+      )
     : undefined;
   console.log(`\n1. Parity: test accuracy (%) trained on the train split's gold labels${sk ? `; scikit-learn ${sk.version}` : ' (sklearn skipped)'}`);
   for (const [pi, p] of PAIRS.entries()) {
     const rows = sets.map((s, si) => {
       const b = mine[si][pi];
       const r = sk?.results.find((x) => x.name === s.name && x.config === p.config);
-      return [s.name, s.train.length, pct(b.acc), pct(r?.accuracy), r?.accuracy === undefined ? '—' : (100 * (b.acc - r.accuracy)).toFixed(1), b.seconds.toFixed(2), r ? r.seconds.toFixed(2) : '—'];
+      return [
+        s.name,
+        s.train.length,
+        pct(b.acc),
+        pct(r?.accuracy),
+        r?.accuracy === undefined ? '—' : (100 * (b.acc - r.accuracy)).toFixed(1),
+        b.seconds.toFixed(2),
+        r ? r.seconds.toFixed(2) : '—',
+      ];
     });
-    const dm = sk ? sets.reduce((a, s, si) => a + mine[si][pi].acc - (sk.results.find((x) => x.name === s.name && x.config === p.config)?.accuracy ?? NaN), 0) / sets.length : NaN;
+    const dm = sk
+      ? sets.reduce((a, s, si) => a + mine[si][pi].acc - (sk.results.find((x) => x.name === s.name && x.config === p.config)?.accuracy ?? NaN), 0) /
+        sets.length
+      : NaN;
     console.log(`\n${p.title}${Number.isNaN(dm) ? '' : ` — mean Δ ${(100 * dm).toFixed(2)} points`}`);
     console.log(formatTable(['set', 'train rows', 'ballot', 'sklearn', 'Δ', 'ballot s', 'sklearn s'], rows));
   }
@@ -150,7 +215,14 @@ function snorkelRoute(args: Args): void {
       for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + b]) b = c;
       return b;
     });
-    tasks.push({ name: s.name, config: 'matched', train_texts: covered.map((i) => s.train[i]), train_y: argmax, test_texts: s.test, test_y: Array.from(s.testY) });
+    tasks.push({
+      name: s.name,
+      config: 'matched',
+      train_texts: covered.map((i) => s.train[i]),
+      train_y: argmax,
+      test_texts: s.test,
+      test_y: Array.from(s.testY),
+    });
     results.push({ name: s.name, lm: lmAcc, end: end.acc, covered: covered.length, n: s.Ltrain.n });
   }
   const sk = args.sklearn ? sklearn(tasks) : undefined;
@@ -165,8 +237,15 @@ function snorkelRoute(args: Args): void {
 /** Short texts made from real comments: a random real row, words dropped/duplicated/swapped, digits changed. */
 function synthRows(n: number, seed: number): { texts: string[]; y: Int32Array } {
   const yt = youtubeRaw();
-  const sms = readFileSync(join(dataDir, 'sms_spam_raw', 'SMSSpamCollection'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
-  const pool = [...yt.train.map((t, i) => [t, yt.trainY[i]] as const), ...yt.test.map((t, i) => [t, yt.testY[i]] as const), ...sms.map(([y, t]) => [t, y === 'spam' ? 1 : 0] as const)];
+  const sms = readFileSync(join(dataDir, 'sms_spam_raw', 'SMSSpamCollection'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
+  const pool = [
+    ...yt.train.map((t, i) => [t, yt.trainY[i]] as const),
+    ...yt.test.map((t, i) => [t, yt.testY[i]] as const),
+    ...sms.map(([y, t]) => [t, y === 'spam' ? 1 : 0] as const),
+  ];
   const rng = createRng(seed);
   const texts = new Array<string>(n);
   const y = new Int32Array(n);
@@ -182,7 +261,8 @@ function synthRows(n: number, seed: number): { texts: string[]; y: Int32Array } 
       else out.push(w);
     }
     if (out.length > 2 && rng.next() < 0.3) {
-      const a = rng.int(out.length), b = rng.int(out.length);
+      const a = rng.int(out.length),
+        b = rng.int(out.length);
       [out[a], out[b]] = [out[b], out[a]];
     }
     texts[i] = out.join(' ');
@@ -201,13 +281,25 @@ function speedChild(args: Args): void {
   const model = EndModel.train(rows, { kind: 'hard', gold: y }, ['ham', 'spam'], { textColumns: ['text'] }); // defaults: char n-grams are off above 200k rows
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
-  const out = { n: args.rows, meanChars: chars / args.rows, seconds, trainSeconds: model.training.seconds, iterations: model.training.iterations, cpuSeconds: (cpu.user + cpu.system) / 1e6, features: model.training.features, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const out = {
+    n: args.rows,
+    meanChars: chars / args.rows,
+    seconds,
+    trainSeconds: model.training.seconds,
+    iterations: model.training.iterations,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    features: model.training.features,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 function speed(args: Args): void {
   const runner = join(here, '..', 'bin', 'run-ts.mjs');
-  const r = spawnSync(process.execPath, [runner, fileURLToPath(import.meta.url), '--speed-child', '--rows', String(args.rows)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [runner, fileURLToPath(import.meta.url), '--speed-child', '--rows', String(args.rows)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`speed child failed: ${r.stderr}`);
   const mine = JSON.parse(r.stdout.trim().split('\n').pop()!);
   let sk: SkResult | undefined;
@@ -218,14 +310,44 @@ function speed(args: Args): void {
     sk = res?.results[0];
     skVersion = res?.version ?? '';
   }
-  console.log(`\n3. Speed: ${mine.n.toLocaleString('en-US')} short texts (mean ${mine.meanChars.toFixed(0)} chars) resampled/perturbed from real YouTube + SMS comments, default features (word 1–2-grams; char n-grams are off by default above 200k rows), 2 classes`);
+  console.log(
+    `\n3. Speed: ${mine.n.toLocaleString('en-US')} short texts (mean ${mine.meanChars.toFixed(0)} chars) resampled/perturbed from real YouTube + SMS comments, default features (word 1–2-grams; char n-grams are off by default above 200k rows), 2 classes`,
+  );
   const iters = mine.iterations;
-  const rows: (string | number)[][] = [['ballot', mine.n.toLocaleString('en-US'), mine.seconds.toFixed(1), mine.cpuSeconds.toFixed(1), mine.trainSeconds.toFixed(1), mine.maxRssMb.toFixed(0), mine.features.toLocaleString('en-US'), iters]];
-  if (sk) rows.push([`sklearn ${skVersion} (same rows${sk.n < mine.n ? `, first ${sk.n.toLocaleString('en-US')}` : ''})`, sk.n.toLocaleString('en-US'), sk.seconds.toFixed(1), sk.cpu_seconds.toFixed(1), '', sk.rss_mb.toFixed(0), sk.features.toLocaleString('en-US'), '']);
-  console.log(formatTable(['', 'rows', 'featurise + train: wall s', 'CPU s', 'of which train wall s', 'peak RSS MB', 'features', 'L-BFGS iterations'], rows));
-  if (sk && sk.n < mine.n) console.log(`sklearn ran on ${sk.n.toLocaleString('en-US')} rows (--sklearn-rows; 1M would not finish in minutes): ×${(mine.n / sk.n).toFixed(0)} ≈ ${(sk.cpu_seconds * mine.n / sk.n).toFixed(0)} CPU s if linear`);
+  const rows: (string | number)[][] = [
+    [
+      'ballot',
+      mine.n.toLocaleString('en-US'),
+      mine.seconds.toFixed(1),
+      mine.cpuSeconds.toFixed(1),
+      mine.trainSeconds.toFixed(1),
+      mine.maxRssMb.toFixed(0),
+      mine.features.toLocaleString('en-US'),
+      iters,
+    ],
+  ];
+  if (sk)
+    rows.push([
+      `sklearn ${skVersion} (same rows${sk.n < mine.n ? `, first ${sk.n.toLocaleString('en-US')}` : ''})`,
+      sk.n.toLocaleString('en-US'),
+      sk.seconds.toFixed(1),
+      sk.cpu_seconds.toFixed(1),
+      '',
+      sk.rss_mb.toFixed(0),
+      sk.features.toLocaleString('en-US'),
+      '',
+    ]);
+  console.log(
+    formatTable(['', 'rows', 'featurise + train: wall s', 'CPU s', 'of which train wall s', 'peak RSS MB', 'features', 'L-BFGS iterations'], rows),
+  );
+  if (sk && sk.n < mine.n)
+    console.log(
+      `sklearn ran on ${sk.n.toLocaleString('en-US')} rows (--sklearn-rows; 1M would not finish in minutes): ×${(mine.n / sk.n).toFixed(0)} ≈ ${((sk.cpu_seconds * mine.n) / sk.n).toFixed(0)} CPU s if linear`,
+    );
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-  console.log(`targets at 1M rows: < 30 s, < 1500 MB → wall ${mine.seconds.toFixed(1)} s, CPU ${mine.cpuSeconds.toFixed(1)} s, ${mine.maxRssMb.toFixed(0)} MB (load average ${load} on this 2-core machine: wall time is inflated when it is above 2)`);
+  console.log(
+    `targets at 1M rows: < 30 s, < 1500 MB → wall ${mine.seconds.toFixed(1)} s, CPU ${mine.cpuSeconds.toFixed(1)} s, ${mine.maxRssMb.toFixed(0)} MB (load average ${load} on this 2-core machine: wall time is inflated when it is above 2)`,
+  );
 }
 
 const args = parseArgs(process.argv.slice(2));

@@ -3,9 +3,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  readRowBatches, readRows, writeRows, loadLabelMatrix, saveLabelMatrix, LabelMatrix, createRng, type Row,
-} from '../src/index.js';
+import { readRowBatches, readRows, writeRows, loadLabelMatrix, saveLabelMatrix, LabelMatrix, createRng, type Row } from '../src/index.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

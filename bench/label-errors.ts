@@ -11,9 +11,7 @@
  *   node bin/run-ts.mjs bench/label-errors.ts [--sets a,b] [--seeds 2] [--betas 0] [--data DIR]
  */
 import { formatTable } from '../src/cli/format/table.js';
-import {
-  confidentLearning, findLabelErrors, crossFitProba, Featurizer, createLabelModel, createRng,
-} from '../src/internal.js';
+import { confidentLearning, findLabelErrors, crossFitProba, Featurizer, createLabelModel, createRng } from '../src/internal.js';
 import { loadSharedSets, defaultDataDir, DEFAULT_SETS, TEXT_COLUMN } from './shared-sets.js';
 
 function arg(name: string): string | undefined {
@@ -52,7 +50,9 @@ function inject(gold: Int32Array, k: number, rate: number, mode: 'uniform' | 'cl
 }
 
 function f1(flagged: ArrayLike<number>, truth: Uint8Array): number {
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   for (let i = 0; i < truth.length; i++) {
     if (flagged[i] && truth[i]) tp++;
     else if (flagged[i]) fp++;
@@ -79,7 +79,10 @@ const sets = loadSharedSets(SETS, arg('data') ?? defaultDataDir());
 const res = new Map<string, Map<string, { f1: number[]; pk: number[] }>>();
 const perSet = new Map<string, Map<string, { f1: number[]; pk: number[] }>>();
 const add = (m: string, cond: string, set: string, f: number, p: number) => {
-  for (const [map, key] of [[res, cond], [perSet, set]] as const) {
+  for (const [map, key] of [
+    [res, cond],
+    [perSet, set],
+  ] as const) {
     const byM = map.get(m) ?? new Map();
     map.set(m, byM);
     const e = byM.get(key) ?? { f1: [], pk: [] };
@@ -88,7 +91,7 @@ const add = (m: string, cond: string, set: string, f: number, p: number) => {
     e.pk.push(p);
   }
 };
-let attributions = { label: 0, lf: 0, ambiguous: 0 };
+const attributions = { label: 0, lf: 0, ambiguous: 0 };
 for (const set of sets) {
   const ts = performance.now();
   const { featurizer, X } = Featurizer.fitTransform(set.pool.rows, { textColumns: [TEXT_COLUMN] });
@@ -119,11 +122,21 @@ for (const set of sets) {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const cell = (e: { f1: number[]; pk: number[] }) => `${mean(e.f1).toFixed(3)} / ${mean(e.pk).toFixed(3)}`;
 process.stdout.write(`\nF1 / precision@k, mean over ${sets.length} sets × ${SEEDS} seeds\n`);
-process.stdout.write(`${formatTable(['method', ...CONDITIONS.map((c) => c.name), 'mean'], METHODS.map((m) => {
-  const all = { f1: CONDITIONS.flatMap((c) => res.get(m)!.get(c.name)!.f1), pk: CONDITIONS.flatMap((c) => res.get(m)!.get(c.name)!.pk) };
-  return [m, ...CONDITIONS.map((c) => cell(res.get(m)!.get(c.name)!)), cell(all)];
-}))}\n`);
+process.stdout.write(
+  `${formatTable(
+    ['method', ...CONDITIONS.map((c) => c.name), 'mean'],
+    METHODS.map((m) => {
+      const all = { f1: CONDITIONS.flatMap((c) => res.get(m)!.get(c.name)!.f1), pk: CONDITIONS.flatMap((c) => res.get(m)!.get(c.name)!.pk) };
+      return [m, ...CONDITIONS.map((c) => cell(res.get(m)!.get(c.name)!)), cell(all)];
+    }),
+  )}\n`,
+);
 process.stdout.write(`\nper set (mean over the 4 conditions × ${SEEDS} seeds)\n`);
-process.stdout.write(`${formatTable(['method', ...sets.map((s) => s.name)], METHODS.map((m) => [m, ...sets.map((s) => cell(perSet.get(m)!.get(s.name)!))]))}\n`);
+process.stdout.write(
+  `${formatTable(
+    ['method', ...sets.map((s) => s.name)],
+    METHODS.map((m) => [m, ...sets.map((s) => cell(perSet.get(m)!.get(s.name)!))]),
+  )}\n`,
+);
 process.stdout.write(`ballot attributions over all runs: ${attributions.label} label, ${attributions.lf} lf, ${attributions.ambiguous} ambiguous\n`);
 process.stdout.write(`total ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);

@@ -18,7 +18,14 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
 import {
-  LabelMatrix, DawidSkene, MajorityVote, MatrixCompletionModel, OverlapStats, TripletModel, WeightedMajorityVote, createRng,
+  LabelMatrix,
+  DawidSkene,
+  MajorityVote,
+  MatrixCompletionModel,
+  OverlapStats,
+  TripletModel,
+  WeightedMajorityVote,
+  createRng,
 } from '../src/internal.js';
 
 const MODELS = ['mc', 'triplet', 'mc-snorkel', 'ds', 'wmv', 'mv'] as const;
@@ -76,8 +83,17 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--child') o.child = checkModel(v());
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!(o.n > 0 && o.m >= 3 && o.k >= 2 && o.k <= 100 && o.coverage > 0 && o.coverage <= 1)) throw new Error('need --n > 0, --m ≥ 3, 2 ≤ --k ≤ 100, 0 < --coverage ≤ 1');
-  if (o.shapes.length === 0) o.shapes = single || o.child ? [{ n: o.n, m: o.m, k: o.k }] : [{ n: 1_000_000, m: 100, k: 2 }, { n: 100_000, m: 1000, k: 2 }, { n: 1_000_000, m: 100, k: 6 }];
+  if (!(o.n > 0 && o.m >= 3 && o.k >= 2 && o.k <= 100 && o.coverage > 0 && o.coverage <= 1))
+    throw new Error('need --n > 0, --m ≥ 3, 2 ≤ --k ≤ 100, 0 < --coverage ≤ 1');
+  if (o.shapes.length === 0)
+    o.shapes =
+      single || o.child
+        ? [{ n: o.n, m: o.m, k: o.k }]
+        : [
+            { n: 1_000_000, m: 100, k: 2 },
+            { n: 100_000, m: 1000, k: 2 },
+            { n: 1_000_000, m: 100, k: 6 },
+          ];
   return o;
 }
 
@@ -152,7 +168,17 @@ function runChild(o: Options, model: ModelName): ChildResult {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   let checksum = 0;
   for (let i = 1; i < probs.length; i += 2) checksum += probs[i];
-  return { model, generateSeconds, statsSeconds, fitSeconds, predictSeconds, cpuSeconds, rssAfterDataMB, peakRssMB: process.resourceUsage().maxRSS / 1024, checksum };
+  return {
+    model,
+    generateSeconds,
+    statsSeconds,
+    fitSeconds,
+    predictSeconds,
+    cpuSeconds,
+    rssAfterDataMB,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    checksum,
+  };
 }
 
 function main(): void {
@@ -169,7 +195,22 @@ function main(): void {
     const results: ChildResult[] = [];
     for (const model of o.models) {
       if (model === 'triplet' && shape.k !== 2) continue;
-      const args = [runner, self, '--child', model, '--n', String(shape.n), '--m', String(shape.m), '--k', String(shape.k), '--coverage', String(o.coverage), '--seed', String(o.seed)];
+      const args = [
+        runner,
+        self,
+        '--child',
+        model,
+        '--n',
+        String(shape.n),
+        '--m',
+        String(shape.m),
+        '--k',
+        String(shape.k),
+        '--coverage',
+        String(o.coverage),
+        '--seed',
+        String(o.seed),
+      ];
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`child for ${model} failed (${r.status}): ${r.stderr}`);
       results.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult);
@@ -177,19 +218,44 @@ function main(): void {
     all.push({ shape, results });
   }
   if (o.json) {
-    process.stdout.write(`${JSON.stringify(all.map(({ shape, results }) => ({ ...shape, coverage: o.coverage, results })), null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        all.map(({ shape, results }) => ({ ...shape, coverage: o.coverage, results })),
+        null,
+        2,
+      )}\n`,
+    );
     return;
   }
   const s = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   for (const { shape, results } of all) {
-    console.log(`Synthetic ${shape.n.toLocaleString('en-US')} rows × ${shape.m} LFs, k = ${shape.k}, coverage ${o.coverage} per LF, seed ${o.seed}; one child process per model.`);
-    console.log(formatTable(
-      ['model', 'stats s', 'fit s', 'predict s', 'stats+fit+predict s', 'same, CPU s', 'RSS with data MB', 'peak RSS MB'],
-      results.map((r) => [r.model, s(r.statsSeconds), s(r.fitSeconds), s(r.predictSeconds), s((r.statsSeconds ?? 0) + r.fitSeconds + r.predictSeconds), s(r.cpuSeconds), r.rssAfterDataMB.toFixed(0), r.peakRssMB.toFixed(0)]),
-    ));
+    console.log(
+      `Synthetic ${shape.n.toLocaleString('en-US')} rows × ${shape.m} LFs, k = ${shape.k}, coverage ${o.coverage} per LF, seed ${o.seed}; one child process per model.`,
+    );
+    console.log(
+      formatTable(
+        ['model', 'stats s', 'fit s', 'predict s', 'stats+fit+predict s', 'same, CPU s', 'RSS with data MB', 'peak RSS MB'],
+        results.map((r) => [
+          r.model,
+          s(r.statsSeconds),
+          s(r.fitSeconds),
+          s(r.predictSeconds),
+          s((r.statsSeconds ?? 0) + r.fitSeconds + r.predictSeconds),
+          s(r.cpuSeconds),
+          r.rssAfterDataMB.toFixed(0),
+          r.peakRssMB.toFixed(0),
+        ]),
+      ),
+    );
   }
-  console.log(`Wall-clock seconds; load average during the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} cores.`);
-  console.log('Snorkel LabelModel, same data shape (REFERENCE.md): fit 8.2 s, predict 4.0 s, peak RSS 3800 MB. Target for mc: stats+fit+predict < 1.2 s, peak RSS < 600 MB.');
+  console.log(
+    `Wall-clock seconds; load average during the run: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} on ${cpus().length} cores.`,
+  );
+  console.log(
+    'Snorkel LabelModel, same data shape (REFERENCE.md): fit 8.2 s, predict 4.0 s, peak RSS 3800 MB. Target for mc: stats+fit+predict < 1.2 s, peak RSS < 600 MB.',
+  );
 }
 
 // Run only as a script (tests and scratch code import syntheticMatrix).

@@ -54,7 +54,13 @@ if (process.argv.includes('--child')) {
       const { probsToPreds } = await import('../src/label-model/predict.js');
       const probs = mv.predictProba(matrix);
       const preds = probsToPreds(probs, matrix.k);
-      const rows = Array.from({ length: matrix.n }, (_, i) => ({ row: i, label: preds[i] >= 0 ? matrix.labels[preds[i]] : '', label_index: preds[i], p_NEG: probs[2 * i], p_POS: probs[2 * i + 1] }));
+      const rows = Array.from({ length: matrix.n }, (_, i) => ({
+        row: i,
+        label: preds[i] >= 0 ? matrix.labels[preds[i]] : '',
+        label_index: preds[i],
+        p_NEG: probs[2 * i],
+        p_POS: probs[2 * i + 1],
+      }));
       writeRows(join(dir, 'pred-old.csv'), rows);
     } else if (step === 'sample') {
       const { createSampleContext, prepareRecipe, runRecipe, writeSample } = await import('../src/sampling/index.js');
@@ -85,12 +91,20 @@ writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
 writeFileSync(
   join(dir, 'lfs.ts'),
   `import { ABSTAIN, labelingFunction } from 'ballot';\nexport const labels = ['NEG', 'POS'];\n` +
-    Array.from({ length: m }, (_, j) => `export const t${j} = labelingFunction({ name: 't${j}', vote: (r: any) => (r.score > ${(j + 1) / (m + 2)} ? 'POS' : r.score < ${j / (m + 4)} ? 'NEG' : ABSTAIN) });\n`).join(''),
+    Array.from(
+      { length: m },
+      (_, j) =>
+        `export const t${j} = labelingFunction({ name: 't${j}', vote: (r: any) => (r.score > ${(j + 1) / (m + 2)} ? 'POS' : r.score < ${j / (m + 4)} ? 'NEG' : ABSTAIN) });\n`,
+    ).join(''),
 );
 
 function child(step: string, n: number): { mib: number; seconds: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(repo, 'bin', 'run-ts.mjs'), fileURLToPath(import.meta.url), '--child', step, '--dir', dir, '--n', String(n), '--lfs', String(m)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(
+    process.execPath,
+    [join(repo, 'bin', 'run-ts.mjs'), fileURLToPath(import.meta.url), '--child', step, '--dir', dir, '--n', String(n), '--lfs', String(m)],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
   if (r.status !== 0) throw new Error(`${step} at ${n} rows failed (${r.status ?? r.signal}): ${r.stderr.slice(-800)}`);
   const line = r.stdout.trim().split('\n').at(-1)!;
   return { mib: JSON.parse(line).maxRSSKiB / 1024, seconds: (performance.now() - t0) / 1000 };
@@ -111,11 +125,18 @@ try {
       process.stderr.write(`  ${n.toLocaleString('en-US')} rows ${s}: ${r.mib.toFixed(0)} MiB in ${r.seconds.toFixed(1)} s\n`);
     }
     if (!baseline) baseline = { n, mib: child('predict-writeRows', n).mib };
-    table.push(`| ${n.toLocaleString('en-US')} | ${mib(statSync(join(dir, `data-${n}.arrow`)).size).toFixed(0)} | ${mib(statSync(join(dir, `L-${n}.arrow`)).size).toFixed(0)} | ${cells.join(' | ')} |`);
+    table.push(
+      `| ${n.toLocaleString('en-US')} | ${mib(statSync(join(dir, `data-${n}.arrow`)).size).toFixed(0)} | ${mib(statSync(join(dir, `L-${n}.arrow`)).size).toFixed(0)} | ${cells.join(' | ')} |`,
+    );
   }
 } finally {
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 console.log(table.join('\n'));
-if (baseline) console.log(`\nbaseline (same run): predict through writeRows (all ${baseline.n.toLocaleString('en-US')} row objects first): ${baseline.mib.toFixed(0)} MiB peak RSS`);
-console.log('Each cell: peak RSS of that step in its own process (wall seconds). apply streams the data; predict, sample and disagreements hold the label matrix and the probabilities as typed arrays and stream their output.');
+if (baseline)
+  console.log(
+    `\nbaseline (same run): predict through writeRows (all ${baseline.n.toLocaleString('en-US')} row objects first): ${baseline.mib.toFixed(0)} MiB peak RSS`,
+  );
+console.log(
+  'Each cell: peak RSS of that step in its own process (wall seconds). apply streams the data; predict, sample and disagreements hold the label matrix and the probabilities as typed arrays and stream their output.',
+);

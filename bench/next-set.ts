@@ -17,7 +17,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
 import {
-  crossFitProba, EndModel, Featurizer, scorePredictions, probsToPreds, createLabelModel, sparseSubset, type SparseRows, createSampleContext, planNextBatch, prepareRecipe, runRecipe, stratifiedSample, randomSample, rowUncertainty, type Recipe, type SoftTargets, topByScore, eligibleRows,
+  crossFitProba,
+  EndModel,
+  Featurizer,
+  scorePredictions,
+  probsToPreds,
+  createLabelModel,
+  sparseSubset,
+  type SparseRows,
+  createSampleContext,
+  planNextBatch,
+  prepareRecipe,
+  runRecipe,
+  stratifiedSample,
+  randomSample,
+  rowUncertainty,
+  type Recipe,
+  type SoftTargets,
+  topByScore,
+  eligibleRows,
 } from '../src/internal.js';
 import { loadSharedSets, defaultDataDir, DEFAULT_SETS, TEXT_COLUMN, type SharedSet } from './shared-sets.js';
 
@@ -43,7 +61,11 @@ const WEAK_SHARE = arg('weak-share') === undefined ? undefined : Number(arg('wea
 
 /** The recipe shipped as the default (examples/spam/recipe.json), and the one the issue measured (the old demo recipe). */
 const DEFAULT_RECIPE = JSON.parse(readFileSync(join(here, '../examples/spam/recipe.json'), 'utf8')) as Recipe;
-const OLD_DEMO: Recipe = { budget: 0, seed: 7, parts: [{ confident: 0.6, by: 'class' }, { uncertainty: 0.2 }, { random: 0.1 }, { coverageGap: 0.1 }] };
+const OLD_DEMO: Recipe = {
+  budget: 0,
+  seed: 7,
+  parts: [{ confident: 0.6, by: 'class' }, { uncertainty: 0.2 }, { random: 0.1 }, { coverageGap: 0.1 }],
+};
 const withBudget = (r: Recipe, budget: number, seed: number): Recipe => ({ ...r, budget, seed, dedupe: false });
 
 interface Prepared {
@@ -114,7 +136,11 @@ function oneShot(recipe: Recipe): Selector {
     const out = new Map<number, number[]>();
     for (const b of BUDGETS) {
       const r = planNextBatch(withBudget(recipe, b, seed), {
-        X: p.X, labels: p.set.labels, labelProbs: p.labelProbs, L: p.set.pool.L, rows: p.set.pool.rows,
+        X: p.X,
+        labels: p.set.labels,
+        labelProbs: p.labelProbs,
+        L: p.set.pool.L,
+        rows: p.set.pool.rows,
         crossFit: () => p.oneShotProbs, // the same targets every budget: cross-fitted once per set
       });
       out.set(b, Array.from(r.indices));
@@ -124,7 +150,8 @@ function oneShot(recipe: Recipe): Selector {
 }
 
 function labelOnly(recipe: Recipe): Selector {
-  return (p, seed) => new Map(BUDGETS.map((b) => [b, Array.from(runRecipe(withBudget(recipe, b, seed), { probs: p.labelProbs, L: p.set.pool.L }).indices)]));
+  return (p, seed) =>
+    new Map(BUDGETS.map((b) => [b, Array.from(runRecipe(withBudget(recipe, b, seed), { probs: p.labelProbs, L: p.set.pool.L }).indices)]));
 }
 
 /** Rounds: first batch one-shot, then each batch planned with the gold gathered so far (plus weighted weak labels). */
@@ -137,8 +164,14 @@ function rounds(firstRecipe: Recipe, roundRecipe: Recipe): Selector {
     while (chosen.length < MAX_B) {
       const first = chosen.length === 0;
       const r = planNextBatch(withBudget(first ? firstRecipe : roundRecipe, first ? FIRST_BATCH : ROUND_BATCH, seed + chosen.length), {
-        X: p.X, labels: p.set.labels, labelProbs: p.labelProbs, L: p.set.pool.L, gold,
-        crossFit: first ? () => p.oneShotProbs : fitOnce, weakRows: WEAK_ROWS, weakShare: WEAK_SHARE,
+        X: p.X,
+        labels: p.set.labels,
+        labelProbs: p.labelProbs,
+        L: p.set.pool.L,
+        gold,
+        crossFit: first ? () => p.oneShotProbs : fitOnce,
+        weakRows: WEAK_ROWS,
+        weakShare: WEAK_SHARE,
       });
       for (const i of r.indices) {
         if (gold[i] >= 0) throw new Error(`round mode re-selected labeled row ${i}`);
@@ -156,7 +189,8 @@ const ROUND_RECIPE = JSON.parse(readFileSync(join(here, '../examples/spam/recipe
 
 const METHODS: Record<string, Selector> = {
   random: (p, seed) => prefixes(randomSample(p.X.n, MAX_B, seed)),
-  stratified: (p, seed) => new Map(BUDGETS.map((b) => [b, stratifiedSample(createSampleContext({ probs: p.labelProbs, labels: p.set.labels }), b, seed)])),
+  stratified: (p, seed) =>
+    new Map(BUDGETS.map((b) => [b, stratifiedSample(createSampleContext({ probs: p.labelProbs, labels: p.set.labels }), b, seed)])),
   'active learning': activeLearning,
   'old demo recipe': labelOnly(OLD_DEMO),
   diverseUncertain: oneShot({ budget: 0, parts: [{ diverseUncertain: 1 }] }),
@@ -202,9 +236,21 @@ for (const set of sets) {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 for (const set of sets) {
-  const rows = chosenMethods.map((m) => [m, ...BUDGETS.map((b) => { const xs = results.get(m)!.get(set.name)!.get(b)!; return `${mean(xs).toFixed(1)} ±${sd(xs).toFixed(1)}`; })]);
+  const rows = chosenMethods.map((m) => [
+    m,
+    ...BUDGETS.map((b) => {
+      const xs = results.get(m)!.get(set.name)!.get(b)!;
+      return `${mean(xs).toFixed(1)} ±${sd(xs).toFixed(1)}`;
+    }),
+  ]);
   process.stdout.write(`\n${set.name} (${set.metric}, ${SEEDS} seeds, mean ± sd)\n${formatTable(['method', ...BUDGETS.map(String)], rows)}\n`);
 }
-const meanRows = chosenMethods.map((m) => [m, ...BUDGETS.map((b) => mean(sets.map((s) => mean(results.get(m)!.get(s.name)!.get(b)!))).toFixed(1)), seconds.get(m)!.toFixed(1)]);
-process.stdout.write(`\nmean over ${sets.length} sets (${sets.map((s) => s.name).join(', ')}), ${SEEDS} seeds\n${formatTable(['method', ...BUDGETS.map(String), 'select+score s'], meanRows)}\n`);
+const meanRows = chosenMethods.map((m) => [
+  m,
+  ...BUDGETS.map((b) => mean(sets.map((s) => mean(results.get(m)!.get(s.name)!.get(b)!))).toFixed(1)),
+  seconds.get(m)!.toFixed(1),
+]);
+process.stdout.write(
+  `\nmean over ${sets.length} sets (${sets.map((s) => s.name).join(', ')}), ${SEEDS} seeds\n${formatTable(['method', ...BUDGETS.map(String), 'select+score s'], meanRows)}\n`,
+);
 process.stdout.write(`total ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);

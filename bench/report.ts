@@ -68,7 +68,16 @@ try {
   // The spam demo: its report as the demo writes it.
   const demo = await runSpamDemo({ outDir: join(dir, 'demo'), quick: true });
   const demoOpen = await openTimes(browser, demo.page.file);
-  table.push(['spam demo (1,836 rows × 12 LFs)', mb(demo.page.bytes), (1000 * demo.page.seconds).toFixed(0), '', '', demoOpen.open.toFixed(0), demoOpen.charts.toFixed(0), '']);
+  table.push([
+    'spam demo (1,836 rows × 12 LFs)',
+    mb(demo.page.bytes),
+    (1000 * demo.page.seconds).toFixed(0),
+    '',
+    '',
+    demoOpen.open.toFixed(0),
+    demoOpen.charts.toFixed(0),
+    '',
+  ]);
 
   // 1M rows.
   let t0 = performance.now();
@@ -96,13 +105,25 @@ try {
   const bigOpen = await openTimes(browser, join(dir, 'big.html'));
   const jsonOpen = await openTimes(browser, join(dir, 'big-json-only.html'));
   table.push([
-    `generated (${n.toLocaleString('en-US')} rows × ${m} LFs)`, mb(Buffer.byteLength(html)), (tCollect + tBuild).toFixed(0),
-    `${tCollect.toFixed(0)} + ${tBuild.toFixed(0)}`, `${tJSON.toFixed(0)} (JSON ${mb(json.length)}); one pass ${tPass.toFixed(0)}`,
-    bigOpen.open.toFixed(0), bigOpen.charts.toFixed(0), jsonOpen.open.toFixed(0),
+    `generated (${n.toLocaleString('en-US')} rows × ${m} LFs)`,
+    mb(Buffer.byteLength(html)),
+    (tCollect + tBuild).toFixed(0),
+    `${tCollect.toFixed(0)} + ${tBuild.toFixed(0)}`,
+    `${tJSON.toFixed(0)} (JSON ${mb(json.length)}); one pass ${tPass.toFixed(0)}`,
+    bigOpen.open.toFixed(0),
+    bigOpen.charts.toFixed(0),
+    jsonOpen.open.toFixed(0),
   ]);
-  console.log(`(${n.toLocaleString("en-US")}-row matrix generated in ${(tGen / 1000).toFixed(1)} s, wmv fitted in ${(tFit / 1000).toFixed(1)} s; ${data.flags.length} flags listed)`);
+  console.log(
+    `(${n.toLocaleString('en-US')}-row matrix generated in ${(tGen / 1000).toFixed(1)} s, wmv fitted in ${(tFit / 1000).toFixed(1)} s; ${data.flags.length} flags listed)`,
+  );
 } finally {
   await browser.close();
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(formatTable(['page', 'size', 'generate ms', 'collect + build ms', 'baseline: write JSON ms', 'open ms', 'charts drawn at ms', 'baseline: open JSON-only ms'], table));
+console.log(
+  formatTable(
+    ['page', 'size', 'generate ms', 'collect + build ms', 'baseline: write JSON ms', 'open ms', 'charts drawn at ms', 'baseline: open JSON-only ms'],
+    table,
+  ),
+);

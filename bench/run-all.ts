@@ -9,7 +9,18 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runner = join(here, '..', 'bin', 'run-ts.mjs');
-const scripts = ['apply.ts', 'label-model-speed.ts', 'accuracy.ts', 'sampling.ts', 'analysis.ts', 'io.ts', 'report.ts', 'slices-drift.ts', 'startup.ts', 'end-model.ts'];
+const scripts = [
+  'apply.ts',
+  'label-model-speed.ts',
+  'accuracy.ts',
+  'sampling.ts',
+  'analysis.ts',
+  'io.ts',
+  'report.ts',
+  'slices-drift.ts',
+  'startup.ts',
+  'end-model.ts',
+];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const s of scripts) {

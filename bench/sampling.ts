@@ -13,9 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from '../src/cli/format/table.js';
 import { LabelMatrix, MajorityVote, createRng } from '../src/index.js';
-import {
-  createSampleContext, findDuplicates, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe,
-} from '../src/internal.js';
+import { createSampleContext, findDuplicates, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe } from '../src/internal.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -137,8 +135,12 @@ for (const [i, from] of editSource) {
   if (dd.kind[i] !== 0) flaggedEdits++;
 }
 
-console.log(`pool: ${N.toLocaleString('en-US')} rows, texts ~${avgLen.toFixed(0)} chars, ${M} LFs, 2 classes (generated in ${genSeconds.toFixed(1)} s)`);
-console.log(`planted: ${plantedExact} case/punctuation re-posts, ${plantedEdits} one-character edits; found ${dd.exact} exact + ${dd.near} near duplicates (threshold 0.9, ${dd.numHashes} hashes, ${dd.bands} bands × ${dd.rowsPerBand})`);
+console.log(
+  `pool: ${N.toLocaleString('en-US')} rows, texts ~${avgLen.toFixed(0)} chars, ${M} LFs, 2 classes (generated in ${genSeconds.toFixed(1)} s)`,
+);
+console.log(
+  `planted: ${plantedExact} case/punctuation re-posts, ${plantedEdits} one-character edits; found ${dd.exact} exact + ${dd.near} near duplicates (threshold 0.9, ${dd.numHashes} hashes, ${dd.bands} bands × ${dd.rowsPerBand})`,
+);
 console.log(`recall: ${flaggedEdits} of the ${similarEdits} planted edits with Jaccard ≥ 0.9 to their (kept) source were flagged`);
 console.log('');
 console.log(
@@ -155,4 +157,6 @@ console.log(
   ),
 );
 console.log('');
-console.log(`recipe over ${N.toLocaleString('en-US')} rows: ${fullSeconds.toFixed(2)} s end to end, ${cpu.full.toFixed(2)} s CPU (${result.report.parts.map((p) => `${p.name} ${p.picked}`).join(', ')}); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+console.log(
+  `recipe over ${N.toLocaleString('en-US')} rows: ${fullSeconds.toFixed(2)} s end to end, ${cpu.full.toFixed(2)} s CPU (${result.report.parts.map((p) => `${p.name} ${p.picked}`).join(', ')}); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+);

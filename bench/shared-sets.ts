@@ -11,7 +11,18 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  readRows, readGoldLabels, applyLFs, type LabelMatrix, type Metric, type Row, isLabelingFunction, type LabelingFunction, loadWrenchLabels, loadWrenchSplit, TEST_FILE, TRAIN_FILES,
+  readRows,
+  readGoldLabels,
+  applyLFs,
+  type LabelMatrix,
+  type Metric,
+  type Row,
+  isLabelingFunction,
+  type LabelingFunction,
+  loadWrenchLabels,
+  loadWrenchSplit,
+  TEST_FILE,
+  TRAIN_FILES,
 } from '../src/internal.js';
 import * as spamLFs from '../examples/spam/lfs.js';
 

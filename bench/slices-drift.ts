@@ -5,7 +5,15 @@
  * Usage: node bin/run-ts.mjs bench/slices-drift.ts [n=1000000] [m=20]
  */
 import {
-  LabelMatrix, MajorityVote, lfSummary, analyzeSlices, slicesByColumn, driftReport, evaluateSlices, sliceFunction, createRng,
+  LabelMatrix,
+  MajorityVote,
+  lfSummary,
+  analyzeSlices,
+  slicesByColumn,
+  driftReport,
+  evaluateSlices,
+  sliceFunction,
+  createRng,
 } from '../src/index.js';
 import { formatTable } from '../src/cli/format/table.js';
 
@@ -19,7 +27,9 @@ function synthetic(seed: number, spam: number, vocabShift: number) {
   const accuracy = Array.from({ length: m }, (_, j) => 0.6 + 0.35 * createRng(100 + j).next());
   const votes = new Int8Array(n * m).fill(-1);
   const gold = new Int32Array(n).fill(-1);
-  const source = new Uint8Array(n), score = new Float64Array(n), words = new Int16Array(n * 8);
+  const source = new Uint8Array(n),
+    score = new Float64Array(n),
+    words = new Int16Array(n * 8);
   for (let i = 0; i < n; i++) {
     const y = rng.next() < spam ? 1 : 0;
     if (i % 10 === 0) gold[i] = y;
@@ -54,7 +64,12 @@ const probs = new MajorityVote().predictProba(ref.L);
 
 // Phase 1: label matrices only (no rows in memory), as `ballot drift` without --data.
 const [, tBase1] = time(() => lfSummary(ref.L, { gold: ref.gold }));
-const bySource = SOURCES.map((name, s) => ({ name: `source=${name}`, mask: Uint8Array.from(ref.source, (x) => (x === s ? 1 : 0)), source: 'column' as const, errors: 0 }));
+const bySource = SOURCES.map((name, s) => ({
+  name: `source=${name}`,
+  mask: Uint8Array.from(ref.source, (x) => (x === s ? 1 : 0)),
+  source: 'column' as const,
+  errors: 0,
+}));
 const [rep1, tSlices1] = time(() => analyzeSlices({ L: ref.L, probs, gold: ref.gold, slices: bySource }));
 const [d1, tDriftL] = time(() => driftReport({ L: ref.L }, { L: cur.L }));
 
@@ -67,19 +82,36 @@ const fns = [
   sliceFunction({ name: 'high_score', test: (r: { score: number }) => r.score > 90 }),
 ];
 const [fnSlices, tFn] = time(() => evaluateSlices(refRows, fns));
-const [colSlices, tCol] = time(() => [...slicesByColumn(refRows, 'source').slices, ...slicesByColumn(refRows, 'length:text').slices, ...slicesByColumn(refRows, 'score').slices]);
+const [colSlices, tCol] = time(() => [
+  ...slicesByColumn(refRows, 'source').slices,
+  ...slicesByColumn(refRows, 'length:text').slices,
+  ...slicesByColumn(refRows, 'score').slices,
+]);
 const slices = [...fnSlices, ...colSlices];
 const [sliceRep, tSlices] = time(() => analyzeSlices({ L: ref.L, probs, gold: ref.gold, slices }));
 const [d2, tDriftAll] = time(() => driftReport({ L: ref.L, rows: refRows }, { L: cur.L, rows: curRows }, { textColumn: 'text' }));
 
-console.log(`slices and drift on n=${n.toLocaleString('en')} rows × m=${m} LFs (ms, one run each; matrices took ${(tGen / 1000).toFixed(1)} s to generate, rows ${(tRows / 1000).toFixed(1)} s)`);
-console.log(formatTable(['phase', 'step', 'ms', '× baseline', 'what'], [
-  ['matrices', 'baseline: lfSummary + gold', tBase1, 1, 'one pass over the matrix'],
-  ['matrices', 'analyzeSlices', tSlices1, tSlices1 / tBase1, `${bySource.length} slices (source), ${rep1.underperforming.length} underperforming`],
-  ['matrices', 'driftReport', tDriftL, tDriftL / tBase1, `${d1.checks.length} checks: ${d1.verdict.status}`],
-  ['+ rows', 'baseline: lfSummary + gold', tBase2, 1, 'the same pass, 2 × n rows on the heap'],
-  ['+ rows', 'evaluateSlices', tFn, tFn / tBase2, `${fns.length} slice functions`],
-  ['+ rows', 'slicesByColumn', tCol, tCol / tBase2, `${colSlices.length} slices: source, length:text, score`],
-  ['+ rows', 'analyzeSlices', tSlices, tSlices / tBase2, `${slices.length} slices`],
-  ['+ rows', 'driftReport + columns + text', tDriftAll, tDriftAll / tBase2, `${d2.checks.length} checks: ${d2.verdict.status}`],
-]));
+console.log(
+  `slices and drift on n=${n.toLocaleString('en')} rows × m=${m} LFs (ms, one run each; matrices took ${(tGen / 1000).toFixed(1)} s to generate, rows ${(tRows / 1000).toFixed(1)} s)`,
+);
+console.log(
+  formatTable(
+    ['phase', 'step', 'ms', '× baseline', 'what'],
+    [
+      ['matrices', 'baseline: lfSummary + gold', tBase1, 1, 'one pass over the matrix'],
+      [
+        'matrices',
+        'analyzeSlices',
+        tSlices1,
+        tSlices1 / tBase1,
+        `${bySource.length} slices (source), ${rep1.underperforming.length} underperforming`,
+      ],
+      ['matrices', 'driftReport', tDriftL, tDriftL / tBase1, `${d1.checks.length} checks: ${d1.verdict.status}`],
+      ['+ rows', 'baseline: lfSummary + gold', tBase2, 1, 'the same pass, 2 × n rows on the heap'],
+      ['+ rows', 'evaluateSlices', tFn, tFn / tBase2, `${fns.length} slice functions`],
+      ['+ rows', 'slicesByColumn', tCol, tCol / tBase2, `${colSlices.length} slices: source, length:text, score`],
+      ['+ rows', 'analyzeSlices', tSlices, tSlices / tBase2, `${slices.length} slices`],
+      ['+ rows', 'driftReport + columns + text', tDriftAll, tDriftAll / tBase2, `${d2.checks.length} checks: ${d2.verdict.status}`],
+    ],
+  ),
+);

@@ -79,7 +79,9 @@ const nodeBase = time(['-e', '0']);
 console.log(`CLI start-up, wall seconds, median of ${RUNS} (node -e 0: ${nodeBase.toFixed(3)} s on this machine now)\n`);
 const nodeCpu = cpu.pop()!;
 console.log(`CPU seconds (user+sys) of node -e 0: ${nodeCpu.toFixed(2)}; each cell below is "wall s (CPU s)"\n`);
-console.log(`${'command'.padEnd(24)}${'before (tsx)'.padStart(16)}${'source (tsx)'.padStart(16)}${'dist'.padStart(16)}${'dist / node -e 0'.padStart(18)}`);
+console.log(
+  `${'command'.padEnd(24)}${'before (tsx)'.padStart(16)}${'source (tsx)'.padStart(16)}${'dist'.padStart(16)}${'dist / node -e 0'.padStart(18)}`,
+);
 for (const [name, args] of commands) {
   const a = args.filter((x) => x !== '--workers' && x !== '1');
   const before = beforeBin ? time([beforeBin, ...a]) : NaN;
@@ -87,6 +89,8 @@ for (const [name, args] of commands) {
   const dist = distBuilt ? time([bin, ...a]) : NaN;
   const [cd, cs, cb] = [distBuilt ? cpu.pop()! : NaN, cpu.pop()!, beforeBin ? cpu.pop()! : NaN];
   const f = (x: number, c: number) => (Number.isNaN(x) ? '–' : `${x.toFixed(2)} (${c.toFixed(2)})`).padStart(16);
-  console.log(`${name.padEnd(24)}${f(before, cb)}${f(source, cs)}${f(dist, cd)}${(Number.isNaN(dist) ? '–' : `${(dist / nodeBase).toFixed(1)}×`).padStart(18)}`);
+  console.log(
+    `${name.padEnd(24)}${f(before, cb)}${f(source, cs)}${f(dist, cd)}${(Number.isNaN(dist) ? '–' : `${(dist / nodeBase).toFixed(1)}×`).padStart(18)}`,
+  );
 }
 rmSync(tmp, { recursive: true, force: true });

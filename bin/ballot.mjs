@@ -23,7 +23,9 @@ function useDist() {
   if (process.env.BALLOT_FROM_SOURCE) return false;
   if (!existsSync(src)) return true; // an installed package: no sources to compare with
   const stamp = new URL('dist/.build-stamp', root);
-  return existsSync(stamp) && statSync(stamp).mtimeMs >= newest(src.pathname) && statSync(stamp).mtimeMs >= newest(new URL('examples/spam', root).pathname);
+  return (
+    existsSync(stamp) && statSync(stamp).mtimeMs >= newest(src.pathname) && statSync(stamp).mtimeMs >= newest(new URL('examples/spam', root).pathname)
+  );
 }
 
 let main;

@@ -26,14 +26,21 @@ export function logisticRegressionONNX(W: Float32Array, b: Float32Array, d: numb
       type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((x) => (typeof x === 'string' ? { dimParam: x } : { dimValue: x })) } } },
     });
   const tensor = (name: string, dims: number[], values: Float32Array) =>
-    onnx.TensorProto.create({ name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) });
+    onnx.TensorProto.create({
+      name,
+      dims,
+      dataType: FLOAT,
+      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+    });
   const graph = onnx.GraphProto.create({
     name: 'logreg',
     node: [
       onnx.NodeProto.create({ opType: 'MatMul', input: ['X', 'W'], output: ['XW'] }),
       onnx.NodeProto.create({ opType: 'Add', input: ['XW', 'b'], output: ['logits'] }),
       onnx.NodeProto.create({
-        opType: 'Softmax', input: ['logits'], output: ['probs'],
+        opType: 'Softmax',
+        input: ['logits'],
+        output: ['probs'],
         attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 })],
       }),
     ],
@@ -69,7 +76,7 @@ export function trainSoftmaxRegression(X: Float32Array, y: Int32Array, d: number
         if (z > max) max = z;
       }
       let sum = 0;
-      for (let c = 0; c < k; c++) sum += (p[c] = Math.exp(p[c] - max));
+      for (let c = 0; c < k; c++) sum += p[c] = Math.exp(p[c] - max);
       for (let c = 0; c < k; c++) {
         const g = p[c] / sum - (y[i] === c ? 1 : 0);
         gb[c] += g;
@@ -120,7 +127,9 @@ async function main(): Promise<void> {
   const bytes = logisticRegressionONNX(W, b, d, 2, doc);
   writeFileSync(out, bytes);
   console.log(`wrote ${out} (${bytes.length} bytes)`);
-  console.log(`train accuracy ${accuracy(train.X, train.y, W, b, d).toFixed(3)} (n=${train.y.length}), held-out Shakira ${accuracy(test.X, test.y, W, b, d).toFixed(3)} (n=${test.y.length})`);
+  console.log(
+    `train accuracy ${accuracy(train.X, train.y, W, b, d).toFixed(3)} (n=${train.y.length}), held-out Shakira ${accuracy(test.X, test.y, W, b, d).toFixed(3)} (n=${test.y.length})`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

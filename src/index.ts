@@ -51,8 +51,18 @@ export { parseDriftConditions, evaluateDriftGate } from './analysis/drift-gate.j
 
 // ── Sample the next training set ──────────────────────────────────────────────────────────────────────────────
 export {
-  runRecipe, loadRecipe, writeSample, createSampleContext, planNextBatch, endModelCrossFit, randomSample, stratifiedSample, filterUncovered,
-  findDuplicates, type Recipe, type SampleResult,
+  runRecipe,
+  loadRecipe,
+  writeSample,
+  createSampleContext,
+  planNextBatch,
+  endModelCrossFit,
+  randomSample,
+  stratifiedSample,
+  filterUncovered,
+  findDuplicates,
+  type Recipe,
+  type SampleResult,
 } from './sampling/index.js';
 
 // ── Report: one self-contained HTML page ──────────────────────────────────────────────────────────────────────

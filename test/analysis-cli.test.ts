@@ -24,7 +24,10 @@ const L = LabelMatrix.fromRows(votes, ['NO', 'YES'], ['x', 'y', 'z']);
 const Lfile = join(dir, 'L.arrow');
 saveLabelMatrix(Lfile, L);
 const goldFile = join(dir, 'gold.csv');
-writeRows(goldFile, ['YES', 'NO', 'NO', 'YES', 'YES', 'NO'].map((label, i) => ({ id: `c${i}`, label, text: `row ${i}` })));
+writeRows(
+  goldFile,
+  ['YES', 'NO', 'NO', 'YES', 'YES', 'NO'].map((label, i) => ({ id: `c${i}`, label, text: `row ${i}` })),
+);
 
 const run = runCli;
 
@@ -99,7 +102,9 @@ describe('ballot analyze', () => {
     writeRows(short, [{ label: 'YES' }]);
     let r = await run('analyze', '--L', Lfile, '--gold', short, '--label-column', 'label');
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`ballot: ${short}: has 1 rows but the label matrix has 6; the gold file must hold the rows the LFs were applied to, in the same order\n`);
+    expect(r.err).toBe(
+      `ballot: ${short}: has 1 rows but the label matrix has 6; the gold file must hold the rows the LFs were applied to, in the same order\n`,
+    );
     r = await run('analyze', '--L', Lfile, '--gold', goldFile);
     expect(r.err).toMatch(/--gold needs --label-column/);
     r = await run('analyze', '--L', Lfile, '--gold', goldFile, '--label-column', 'nope');
@@ -110,7 +115,21 @@ describe('ballot analyze', () => {
 describe('ballot disagreements', () => {
   it('writes flagged rows with the requested data columns to Arrow', async () => {
     const out = join(dir, 'flags.arrow');
-    const r = await run('disagreements', '--L', Lfile, '--gold', goldFile, '--label-column', 'label', '--show', 'id,text', '--top', '5', '--out', out);
+    const r = await run(
+      'disagreements',
+      '--L',
+      Lfile,
+      '--gold',
+      goldFile,
+      '--label-column',
+      'label',
+      '--show',
+      'id,text',
+      '--top',
+      '5',
+      '--out',
+      out,
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/likely label errors .*: 2 found, showing 2/);
     expect(r.out).toMatch(/1 of 6 rows have no LF vote and were not judged/);
@@ -128,7 +147,10 @@ describe('ballot disagreements', () => {
   it('prints JSON with structured flags, and rejects label-error without gold', async () => {
     const r = await run('disagreements', '--L', Lfile, '--kinds', 'lf-mistake', '--json');
     const j = JSON.parse(r.out);
-    expect(j.flags.map((f: { lf: string; row: number }) => [f.lf, f.row])).toEqual([['z', 1], ['z', 3]]);
+    expect(j.flags.map((f: { lf: string; row: number }) => [f.lf, f.row])).toEqual([
+      ['z', 1],
+      ['z', 3],
+    ]);
     expect(j.flags[0].votes).toEqual({ x: 'YES', y: 'YES', z: 'NO' });
     const bad = await run('disagreements', '--L', Lfile, '--kinds', 'label-error');
     expect(bad.code).toBe(1);
@@ -149,7 +171,10 @@ describe('terminal colour', () => {
       if (saved === undefined) delete process.env.NO_COLOR;
       else process.env.NO_COLOR = saved;
     }
-    const rows = [['a', 0.5], ['bbb', 1]];
+    const rows = [
+      ['a', 0.5],
+      ['bbb', 1],
+    ];
     const plain = formatTable(['name', 'value'], rows);
     const coloured = formatTable(['name', 'value'], rows, { colour: (i, j) => (i === 0 && j === 1 ? 'red' : undefined) });
     expect(coloured).toContain('\x1b[31m0.500\x1b[39m');

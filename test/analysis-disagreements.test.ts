@@ -27,7 +27,10 @@ describe('disagreements: label-error (confident learning)', () => {
   });
 
   it('flags confident contradictions ranked by margin, and says why', () => {
-    expect(flags.map((f) => [f.row, f.rank])).toEqual([[1, 1], [3, 2]]);
+    expect(flags.map((f) => [f.row, f.rank])).toEqual([
+      [1, 1],
+      [3, 2],
+    ]);
     expect(flags[0].score).toBeCloseTo(0.9, 12);
     expect(flags[1].score).toBeCloseTo(0.7, 12);
     expect(flags[0]).toMatchObject({
@@ -75,7 +78,13 @@ describe('disagreements: lf-conflict (vote entropy)', () => {
   });
 
   it('normalises by log k, so a 3-way split of 3 classes scores 1', () => {
-    const L3 = LabelMatrix.fromRows([[0, 1, 2], [0, 0, 1]], ['a', 'b', 'c']);
+    const L3 = LabelMatrix.fromRows(
+      [
+        [0, 1, 2],
+        [0, 0, 1],
+      ],
+      ['a', 'b', 'c'],
+    );
     const p3 = Float64Array.from([1 / 3, 1 / 3, 1 / 3, 0.9, 0.1, 0]);
     const rep = disagreements(L3, p3, { kinds: ['lf-conflict'] });
     expect(rep.flags[0]).toMatchObject({ row: 0, score: expect.closeTo(1, 12), predicted: null });
@@ -89,7 +98,10 @@ describe('disagreements: lf-mistake (LF against a confident consensus)', () => {
     expect(rep.thresholds.consensus![1]).toBeCloseTo((0.98 + 0.95 + 0.54) / 3, 12);
     expect(rep.thresholds.consensus![0]).toBeCloseTo((0.8 + 0.85) / 2, 12);
     // z votes NO on r1 (consensus YES 0.95) and YES on r3 (consensus NO 0.85 ≥ 0.825); r5 is below the YES threshold.
-    expect(rep.flags.map((f) => [f.lf, f.row, f.rank])).toEqual([['z', 1, 1], ['z', 3, 2]]);
+    expect(rep.flags.map((f) => [f.lf, f.row, f.rank])).toEqual([
+      ['z', 1, 1],
+      ['z', 3, 2],
+    ]);
     expect(rep.flags[0].score).toBeCloseTo(0.9, 12);
     expect(rep.flags[0].reason).toBe('z votes NO against a confident YES (p=0.95, threshold 0.82); votes: 2 YES, 1 NO');
     expect(rep.found['lf-mistake']).toEqual({ x: 0, y: 0, z: 2 });
@@ -99,7 +111,11 @@ describe('disagreements: lf-mistake (LF against a confident consensus)', () => {
     expect(disagreements(L, probs, { kinds: ['lf-mistake'], topPerLF: 1 }).flags.map((f) => f.row)).toEqual([1]);
     const loose = disagreements(L, probs, { kinds: ['lf-mistake'], consensusThreshold: 0.5 });
     // At 0.5, r5 (YES 0.54) is confident too: z (NO) and x (YES) are judged there; x agrees, z is flagged.
-    expect(loose.flags.map((f) => [f.lf, f.row])).toEqual([['z', 1], ['z', 3], ['z', 5]]);
+    expect(loose.flags.map((f) => [f.lf, f.row])).toEqual([
+      ['z', 1],
+      ['z', 3],
+      ['z', 5],
+    ]);
   });
 });
 

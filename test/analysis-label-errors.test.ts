@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  findLabelErrors, confidentLearning, LabelMatrix, MajorityVote, createRng, ConfigError, disagreements,
-} from '../src/internal.js';
+import { findLabelErrors, confidentLearning, LabelMatrix, MajorityVote, createRng, ConfigError, disagreements } from '../src/internal.js';
 
 /**
  * A known world: 400 rows, truth alternating 0/1. good_a and good_b vote the truth on 70 % of rows each (90 % right), and both vote the truth on the flipped rows;

@@ -2,7 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  LabelMatrix, MajorityVote, disagreements, createRng, readRows, readGoldLabels, applyLFs, isLabelingFunction, type LabelingFunction,
+  LabelMatrix,
+  MajorityVote,
+  disagreements,
+  createRng,
+  readRows,
+  readGoldLabels,
+  applyLFs,
+  isLabelingFunction,
+  type LabelingFunction,
 } from '../src/index.js';
 import * as spam from '../examples/spam/lfs.js';
 
@@ -58,7 +66,10 @@ describe('disagreements finds injected label noise on the spam demo (examples/sp
 
 describe.skipIf(!present)('disagreements finds injected label noise on YouTube spam (WRENCH test split)', () => {
   const records = present ? (Object.values(JSON.parse(readFileSync(file, 'utf8'))) as WrenchRecord[]) : [];
-  const L = LabelMatrix.fromRows(records.map((r) => r.weak_labels), ['HAM', 'SPAM']);
+  const L = LabelMatrix.fromRows(
+    records.map((r) => r.weak_labels),
+    ['HAM', 'SPAM'],
+  );
   const gold = Int32Array.from(records, (r) => r.label);
   const probs = new MajorityVote().predictProba(L);
 

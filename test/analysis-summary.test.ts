@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LabelMatrix, MajorityVote, WeightedMajorityVote, lfSummary, matrixSummary, lfCorrelations, ConfigError, createRng,
-} from '../src/index.js';
+import { LabelMatrix, MajorityVote, WeightedMajorityVote, lfSummary, matrixSummary, lfCorrelations, ConfigError, createRng } from '../src/index.js';
 import { countPairs } from '../src/internal.js';
 
 // Hand-computed example: 6 rows, 4 LFs (w never votes), classes A B C; row 2 is uncovered.
@@ -59,14 +57,21 @@ describe('lfSummary', () => {
     const wmv = new WeightedMajorityVote();
     // Fitted on columns y, w, x, z: its accuracies come in that order.
     wmv.fit(L.selectLFs(['y', 'w', 'x', 'z']), { accuracies: [0.8, 0.6, 0.9, 0.7] });
-    expect(lfSummary(L, { model: wmv }).map((r) => [r.lf, r.learnedAccuracy])).toEqual([['x', 0.9], ['y', 0.8], ['z', 0.7], ['w', 0.6]]);
+    expect(lfSummary(L, { model: wmv }).map((r) => [r.lf, r.learnedAccuracy])).toEqual([
+      ['x', 0.9],
+      ['y', 0.8],
+      ['z', 0.7],
+      ['w', 0.6],
+    ]);
   });
 
   it('rejects a model fitted on other LFs or classes (naming what differs), accuracies of the wrong length and bad gold', () => {
     const L = make();
     const fewer = new WeightedMajorityVote();
     fewer.fit(L.selectLFs(['y', 'x', 'z']), { accuracies: [0.8, 0.9, 0.7] });
-    expect(() => lfSummary(L, { model: fewer })).toThrow(/fitted on LFs \[y, x, z\] but the label matrix has \[x, y, z, w\] \(only the matrix has w\)/);
+    expect(() => lfSummary(L, { model: fewer })).toThrow(
+      /fitted on LFs \[y, x, z\] but the label matrix has \[x, y, z, w\] \(only the matrix has w\)/,
+    );
     const renamed = new WeightedMajorityVote();
     renamed.fit(LabelMatrix.fromRows(rows, labels, ['x', 'y', 'z', 'v']), { accuracies: [0.9, 0.8, 0.7, 0.6] });
     expect(() => lfSummary(L, { model: renamed })).toThrow(/\(only the model has v; only the matrix has w\)/);
@@ -79,7 +84,7 @@ describe('lfSummary', () => {
   });
 });
 
-describe('lfSummary against a literal reading of Snorkel\'s definitions (random matrices, k = 2..127)', () => {
+describe("lfSummary against a literal reading of Snorkel's definitions (random matrices, k = 2..127)", () => {
   it('matches row by row and column by column', () => {
     const rng = createRng(77);
     for (let t = 0; t < 200; t++) {
@@ -88,11 +93,21 @@ describe('lfSummary against a literal reading of Snorkel\'s definitions (random 
       const m = 1 + rng.int(6);
       const abstainRate = rng.next();
       const votes = Int8Array.from({ length: n * m }, () => (rng.next() < abstainRate ? -1 : rng.int(k)));
-      const L = new LabelMatrix({ n, m, votes, lfNames: Array.from({ length: m }, (_, j) => `l${j}`), labels: Array.from({ length: k }, (_, y) => `c${y}`) });
+      const L = new LabelMatrix({
+        n,
+        m,
+        votes,
+        lfNames: Array.from({ length: m }, (_, j) => `l${j}`),
+        labels: Array.from({ length: k }, (_, y) => `c${y}`),
+      });
       const g = Int32Array.from({ length: n }, () => (rng.next() < 0.2 ? -1 : rng.int(k)));
       const got = lfSummary(L, { gold: g });
       for (let j = 0; j < m; j++) {
-        let cov = 0, ovl = 0, con = 0, right = 0, wrong = 0;
+        let cov = 0,
+          ovl = 0,
+          con = 0,
+          right = 0,
+          wrong = 0;
         const polarity = new Set<number>();
         for (let i = 0; i < n; i++) {
           const v = L.get(i, j);
@@ -102,13 +117,19 @@ describe('lfSummary against a literal reading of Snorkel\'s definitions (random 
           cov++;
           if (row.length > 1) ovl++;
           if (new Set(row).size > 1) con++;
-          if (g[i] >= 0) (v === g[i] ? right++ : wrong++);
+          if (g[i] >= 0) v === g[i] ? right++ : wrong++;
         }
         const frac = (x: number) => (n ? x / n : 0);
         expect(got[j]).toEqual({
-          lf: `l${j}`, polarity: [...polarity].sort((a, b) => a - b).map((y) => `c${y}`),
-          coverage: frac(cov), overlaps: frac(ovl), conflicts: frac(con),
-          correct: right, incorrect: wrong, empiricalAccuracy: right + wrong ? right / (right + wrong) : 0, errors: 0,
+          lf: `l${j}`,
+          polarity: [...polarity].sort((a, b) => a - b).map((y) => `c${y}`),
+          coverage: frac(cov),
+          overlaps: frac(ovl),
+          conflicts: frac(con),
+          correct: right,
+          incorrect: wrong,
+          empiricalAccuracy: right + wrong ? right / (right + wrong) : 0,
+          errors: 0,
         });
       }
     }
@@ -142,7 +163,16 @@ describe('lfCorrelations', () => {
     const c = lfCorrelations(make());
     const pick = (a: string, b: string) => c.pairs.find((p) => p.a === a && p.b === b)!;
     expect(c.pairs.map((p) => `${p.a}-${p.b}`)).toEqual(['x-y', 'y-z', 'x-z']); // most shared first; w shares nothing
-    expect(pick('x', 'y')).toEqual({ a: 'x', b: 'y', shared: 3, overlap: 0.5, agreement: 2 / 3, conflict: 1 / 3, jaccard: 3 / 5, nearDuplicate: false });
+    expect(pick('x', 'y')).toEqual({
+      a: 'x',
+      b: 'y',
+      shared: 3,
+      overlap: 0.5,
+      agreement: 2 / 3,
+      conflict: 1 / 3,
+      jaccard: 3 / 5,
+      nearDuplicate: false,
+    });
     expect(pick('y', 'z')).toMatchObject({ shared: 2, agreement: 0.5, jaccard: 0.5 });
     expect(pick('x', 'z')).toMatchObject({ shared: 1, agreement: 0, conflict: 1, jaccard: 1 / 5 });
     expect(c.nearDuplicates).toEqual([]);
@@ -162,25 +192,35 @@ describe('lfCorrelations', () => {
     expect(c.nearDuplicates[0].agreement).toBeCloseTo(19 / 20, 12);
     const rare = c.pairs.find((p) => p.a === 'base' && p.b === 'rare')!;
     expect(rare).toMatchObject({ agreement: 1, nearDuplicate: false });
-    expect(lfCorrelations(LabelMatrix.fromRows(rowsND, ['NO', 'YES']), { duplicateJaccard: 0.05 }).nearDuplicates.map((p) => `${p.a}-${p.b}`)).toEqual(['lf0-lf1', 'lf0-lf2']);
+    expect(
+      lfCorrelations(LabelMatrix.fromRows(rowsND, ['NO', 'YES']), { duplicateJaccard: 0.05 }).nearDuplicates.map((p) => `${p.a}-${p.b}`),
+    ).toEqual(['lf0-lf1', 'lf0-lf2']);
     expect(() => lfCorrelations(make(), { duplicateAgreement: 1.5 })).toThrow(ConfigError);
   });
 });
 
 describe('countPairs', () => {
   it('gives identical counts by rows and by bitsets (k = 2, 5, 100; rows not a multiple of 32)', () => {
-    for (const [k, density] of [[2, 0.3], [5, 0.7], [100, 0.5]] as const) {
+    for (const [k, density] of [
+      [2, 0.3],
+      [5, 0.7],
+      [100, 0.5],
+    ] as const) {
       const rng = createRng(k);
       const n = 1000 + k;
       const m = 7;
       const rows = Array.from({ length: n }, () => Array.from({ length: m }, () => (rng.next() < density ? rng.int(k) : -1)));
-      const L = LabelMatrix.fromRows(rows, Array.from({ length: k }, (_, y) => `c${y}`));
+      const L = LabelMatrix.fromRows(
+        rows,
+        Array.from({ length: k }, (_, y) => `c${y}`),
+      );
       const a = countPairs(L, 'rows');
       const b = countPairs(L, 'bitsets');
       expect(b).toEqual(a);
       // Spot-check one pair against a direct count.
-      let shared = 0, agree = 0;
-      for (const r of rows) if (r[1] !== -1 && r[4] !== -1) (shared++, (agree += r[1] === r[4] ? 1 : 0));
+      let shared = 0,
+        agree = 0;
+      for (const r of rows) if (r[1] !== -1 && r[4] !== -1) shared++, (agree += r[1] === r[4] ? 1 : 0);
       expect([a.shared[1 * m + 4], a.agree[1 * m + 4]]).toEqual([shared, agree]);
     }
   });

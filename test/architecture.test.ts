@@ -5,7 +5,17 @@ import { describe, expect, it } from 'vitest';
 // The layers of src/, lowest first. A module may import its own folder or a lower layer, never a higher one or a
 // sibling on the same rank; nothing in src imports the CLI (except the CLI) or anything outside src.
 const RANK: Record<string, number> = {
-  util: 0, matrix: 1, data: 2, lf: 2, 'label-model': 3, 'end-model': 4, analysis: 5, sampling: 6, report: 7, project: 8, cli: 9,
+  util: 0,
+  matrix: 1,
+  data: 2,
+  lf: 2,
+  'label-model': 3,
+  'end-model': 4,
+  analysis: 5,
+  sampling: 6,
+  report: 7,
+  project: 8,
+  cli: 9,
 };
 const ROOT_FILES = new Set(['index.ts', 'internal.ts']); // the package's faces: they may re-export any layer but the CLI
 
@@ -42,7 +52,12 @@ describe('architecture', () => {
   });
 
   it('every folder of src is a known layer', () => {
-    const folders = new Set(sourceFiles(SRC).map((f) => relative(SRC, f)).filter((f) => f.includes('/')).map(layerOf));
+    const folders = new Set(
+      sourceFiles(SRC)
+        .map((f) => relative(SRC, f))
+        .filter((f) => f.includes('/'))
+        .map(layerOf),
+    );
     expect([...folders].filter((f) => !(f in RANK))).toEqual([]);
   });
 
@@ -50,7 +65,8 @@ describe('architecture', () => {
     const bad = all.filter(({ from, to }) => {
       if (to.startsWith('..')) return true; // outside src (examples, bench, test)
       if (ROOT_FILES.has(from)) return layerOf(to) === 'cli';
-      const a = layerOf(from), b = layerOf(to);
+      const a = layerOf(from),
+        b = layerOf(to);
       if (ROOT_FILES.has(to)) return true; // the public faces are for users, not for the layers
       return a !== b && !(RANK[b] < RANK[a]);
     });

@@ -7,7 +7,8 @@ export const ROOT = resolve(import.meta.dirname, '..');
 
 function newest(d: string): number {
   let t = 0;
-  for (const e of readdirSync(d, { withFileTypes: true, recursive: true })) if (e.isFile()) t = Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs);
+  for (const e of readdirSync(d, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) t = Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs);
   return t;
 }
 

@@ -82,20 +82,76 @@ describe('the README walkthrough on the spam example', () => {
     expect(right / 370).toBeGreaterThan(0.85); // measured 0.89 (the demo reports 91.6% for mc on its 250 test rows)
 
     // sample: the example recipe (its parts use the end model) at a smaller budget; the same seed writes the same bytes.
-    ok('train', '--data', 'data/comments.csv', '--L', 'out/L.arrow', '--model', 'out/model.json', '--text-column', 'CONTENT', '--out', 'out/end.json');
-    const sample = ['sample', '--recipe', RECIPE, '--L', 'out/L.arrow', '--model', 'out/model.json', '--data', 'data/comments.csv', '--end-model', 'out/end.json', '--budget', '100'];
+    ok(
+      'train',
+      '--data',
+      'data/comments.csv',
+      '--L',
+      'out/L.arrow',
+      '--model',
+      'out/model.json',
+      '--text-column',
+      'CONTENT',
+      '--out',
+      'out/end.json',
+    );
+    const sample = [
+      'sample',
+      '--recipe',
+      RECIPE,
+      '--L',
+      'out/L.arrow',
+      '--model',
+      'out/model.json',
+      '--data',
+      'data/comments.csv',
+      '--end-model',
+      'out/end.json',
+      '--budget',
+      '100',
+    ];
     out = ok(...sample, '--out', 'out/next.csv');
     expect(out).toMatch(/^selected 100 of budget 100 \(seed 7\) from 370 rows; dedupe on CONTENT/);
     expect(out).toMatch(/→ out\/next\.csv \(mc, [\d.]+ s\)\n$/);
     const next = readRows(join(dir, 'out', 'next.csv'));
     expect(next.rows).toHaveLength(100);
-    expect(next.columns).toEqual(['COMMENT_ID', 'AUTHOR', 'DATE', 'CONTENT', 'CLASS', '_row', '_part', '_label', '_prob_HAM', '_prob_SPAM', '_votes']);
+    expect(next.columns).toEqual([
+      'COMMENT_ID',
+      'AUTHOR',
+      'DATE',
+      'CONTENT',
+      'CLASS',
+      '_row',
+      '_part',
+      '_label',
+      '_prob_HAM',
+      '_prob_SPAM',
+      '_votes',
+    ]);
     expect(new Set(next.rows.map((r) => r._row)).size).toBe(100);
     ok(...sample, '--out', 'out/again.csv');
     expect(readFileSync(join(dir, 'out', 'again.csv')).equals(readFileSync(join(dir, 'out', 'next.csv')))).toBe(true);
 
     // report: the page with the end model's view (its class balance and flags) beside the label model's.
-    out = ok('report', '--L', 'out/L.arrow', '--model', 'out/model.json', '--end-model', 'out/end.json', '--data', 'data/comments.csv', '--text-column', 'CONTENT', ...gold, '--sample', 'out/next.csv', '--json', '--out', 'out/report.html');
+    out = ok(
+      'report',
+      '--L',
+      'out/L.arrow',
+      '--model',
+      'out/model.json',
+      '--end-model',
+      'out/end.json',
+      '--data',
+      'data/comments.csv',
+      '--text-column',
+      'CONTENT',
+      ...gold,
+      '--sample',
+      'out/next.csv',
+      '--json',
+      '--out',
+      'out/report.html',
+    );
     const page = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
     expect(JSON.parse(out).rows).toBe(370);
     expect(page).toContain('"endModel":true');

@@ -28,7 +28,9 @@ export const b = keywordLF({ name: 'kw_you', keywords: ['you'], label: 'HAM', fi
 const THROWS = `import { ABSTAIN, labelingFunction } from 'ballot';
 export const boom = labelingFunction({ name: 'boom', vote: (m: { text: string }) => { if (m.text.includes('free')) throw new Error('kaboom'); return ABSTAIN; } });
 `;
-const DATA = ['id,text,label', '1,are you there,HAM', '2,click for a free prize,SPAM', '3,see you soon,HAM', '4,free money,SPAM', '5,ok,HAM'].join('\n');
+const DATA = ['id,text,label', '1,are you there,HAM', '2,click for a free prize,SPAM', '3,see you soon,HAM', '4,free money,SPAM', '5,ok,HAM'].join(
+  '\n',
+);
 
 const run = runCli;
 
@@ -63,9 +65,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('ballot apply on bad input', () => {
   it('malformed CSV, JSONL and Arrow name the file and line', async () => {
     writeFileSync(p('quote.csv'), 'id,text\n1,ok\n2,"never closed\n');
-    expect(await fails(1, ...apply('--data', p('quote.csv'), '--out', p('out', 'x.arrow')))).toMatch(/quote\.csv \(line 3\): unterminated quoted field 2 \("text"\)/);
+    expect(await fails(1, ...apply('--data', p('quote.csv'), '--out', p('out', 'x.arrow')))).toMatch(
+      /quote\.csv \(line 3\): unterminated quoted field 2 \("text"\)/,
+    );
     writeFileSync(p('fields.csv'), 'id,text\n1,ok\n2,a,b\n');
-    expect(await fails(1, ...apply('--data', p('fields.csv'), '--out', p('out', 'x.arrow')))).toMatch(/fields\.csv \(line 3\): expected 2 fields \(as in the header\), got 3/);
+    expect(await fails(1, ...apply('--data', p('fields.csv'), '--out', p('out', 'x.arrow')))).toMatch(
+      /fields\.csv \(line 3\): expected 2 fields \(as in the header\), got 3/,
+    );
     writeFileSync(p('bad.jsonl'), '{"text":"a"}\n{"text":}\n');
     expect(await fails(1, ...apply('--data', p('bad.jsonl'), '--out', p('out', 'x.arrow')))).toMatch(/bad\.jsonl \(line 2\): invalid JSON/);
     writeFileSync(p('bad.arrow'), 'not arrow at all');
@@ -93,10 +99,12 @@ describe('ballot apply on bad input', () => {
   });
 
   it('ballot watch stops at once on what no LF edit can fix', async () => {
-    expect(await fails(1, 'watch', '--lfs', p('lfs', 'spam.ts'), '--data', p('data.csv'), '--out', p('out', 'w.arrow'), '--gold-column', 'CLASS')).toBe(
-      `${p('data.csv')}: no gold label column "CLASS"; columns are id, text, label`,
+    expect(
+      await fails(1, 'watch', '--lfs', p('lfs', 'spam.ts'), '--data', p('data.csv'), '--out', p('out', 'w.arrow'), '--gold-column', 'CLASS'),
+    ).toBe(`${p('data.csv')}: no gold label column "CLASS"; columns are id, text, label`);
+    expect(await fails(1, 'watch', '--lfs', p('lfs', 'spam.ts'), '--data', p('nope.csv'), '--out', p('out', 'w.arrow'))).toBe(
+      `data file not found: ${p('nope.csv')}`,
     );
-    expect(await fails(1, 'watch', '--lfs', p('lfs', 'spam.ts'), '--data', p('nope.csv'), '--out', p('out', 'w.arrow'))).toBe(`data file not found: ${p('nope.csv')}`);
   });
 
   it('an LF that throws is named with the row and the data file; --on-error abstain counts it instead', async () => {
@@ -111,13 +119,19 @@ describe('ballot apply on bad input', () => {
     writeFileSync(p('empty.csv'), '');
     expect(await fails(1, ...apply('--data', p('empty.csv'), '--out', p('out', 'x.arrow')))).toMatch(/empty\.csv: the file is empty/);
     writeFileSync(p('header.csv'), 'id,text,label\n');
-    expect(await fails(1, ...apply('--data', p('header.csv'), '--out', p('out', 'x.arrow')))).toBe(`${p('header.csv')}: no data rows: nothing to apply the LFs to`);
+    expect(await fails(1, ...apply('--data', p('header.csv'), '--out', p('out', 'x.arrow')))).toBe(
+      `${p('header.csv')}: no data rows: nothing to apply the LFs to`,
+    );
   });
 
   it('outputs: a non-Arrow name, a directory, a path under a file; nothing is left behind', async () => {
-    expect(await fails(1, ...apply('--data', p('data.csv'), '--out', p('out', 'L.csv')))).toMatch(/--out .*L\.csv: the label matrix is an Arrow IPC file; give it a \.arrow name/);
+    expect(await fails(1, ...apply('--data', p('data.csv'), '--out', p('out', 'L.csv')))).toMatch(
+      /--out .*L\.csv: the label matrix is an Arrow IPC file; give it a \.arrow name/,
+    );
     mkdirSync(p('out', 'dir.arrow'), { recursive: true });
-    expect(await fails(1, ...apply('--data', p('data.csv'), '--out', p('out', 'dir.arrow')))).toBe(`${p('out', 'dir.arrow')}: cannot write: it is a directory`);
+    expect(await fails(1, ...apply('--data', p('data.csv'), '--out', p('out', 'dir.arrow')))).toBe(
+      `${p('out', 'dir.arrow')}: cannot write: it is a directory`,
+    );
     expect(await fails(1, ...apply('--data', p('data.csv'), '--out', p('data.csv', 'L.arrow')))).toBe(
       `${p('data.csv', 'L.arrow')}: cannot write: ${p('data.csv')} is a file, not a directory`,
     );
@@ -129,14 +143,18 @@ describe('ballot apply on bad input', () => {
 
   it('missing files and unknown or repeated flags', async () => {
     expect(await fails(1, ...apply('--data', p('nope.csv'), '--out', p('out', 'x.arrow')))).toBe(`data file not found: ${p('nope.csv')}`);
-    expect(await fails(1, 'apply', '--lfs', p('lfs', 'nope.ts'), '--data', p('data.csv'), '--out', p('out', 'x.arrow'))).toBe(`LF file not found: ${p('lfs', 'nope.ts')}`);
+    expect(await fails(1, 'apply', '--lfs', p('lfs', 'nope.ts'), '--data', p('data.csv'), '--out', p('out', 'x.arrow'))).toBe(
+      `LF file not found: ${p('lfs', 'nope.ts')}`,
+    );
     expect(await fails(2, ...apply('--data', p('data.csv'), '--out', p('out', 'x.arrow'), '--bogus'))).toBe('Unknown argument: bogus');
     expect(await fails(2, ...apply('--data', p('data.csv'), '--out', p('out', 'a.arrow'), '--out', p('out', 'b.arrow')))).toBe(
       `--out is given 2 times (${p('out', 'a.arrow')}, ${p('out', 'b.arrow')}); give it once`,
     );
     expect(await fails(1, 'fit', '--L', p('nope.arrow'), '--out', p('out', 'm.json'))).toBe(`${p('nope.arrow')}: no such file`);
     expect(await fails(2, 'disagreements', '--L', p('out', 'L.arrow'), '--top', 'ten')).toBe('--top must be a number, got "ten"');
-    expect(await fails(2, 'predict', '--model', p('out', 'model.json'), '--L', p('out', 'L.arrow'), '--out', p('out', 'p.csv'), '--seed=x')).toBe('--seed must be a number, got "x"');
+    expect(await fails(2, 'predict', '--model', p('out', 'model.json'), '--L', p('out', 'L.arrow'), '--out', p('out', 'p.csv'), '--seed=x')).toBe(
+      '--seed must be a number, got "x"',
+    );
   });
 });
 
@@ -161,26 +179,50 @@ describe('fit, predict, analyze and sample on mismatched inputs', () => {
     expect(await fails(1, 'analyze', '--model', model, '--L', Lother)).toBe(expected);
     expect(await fails(1, 'disagreements', '--model', model, '--L', Lother, '--gold', p('data.csv'), '--label-column', 'label')).toBe(expected);
     expect(await fails(1, 'sample', '--recipe', p('recipe.json'), '--model', model, '--L', Lother, '--out', p('out', 'n.csv'))).toBe(expected);
-    expect(await fails(1, 'fit', '--model', 'auto', '--L', p('out', 'L.arrow'), '--dev', p('data.csv'), '--dev-L', Lother, '--label-column', 'label', '--out', p('out', 'm.json'))).toBe(
-      `--dev-L ${Lother} has LFs kw_free, kw_you but --L ${p('out', 'L.arrow')} has call_to_action, short_personal: apply the same LFs to both`,
-    );
+    expect(
+      await fails(
+        1,
+        'fit',
+        '--model',
+        'auto',
+        '--L',
+        p('out', 'L.arrow'),
+        '--dev',
+        p('data.csv'),
+        '--dev-L',
+        Lother,
+        '--label-column',
+        'label',
+        '--out',
+        p('out', 'm.json'),
+      ),
+    ).toBe(`--dev-L ${Lother} has LFs kw_free, kw_you but --L ${p('out', 'L.arrow')} has call_to_action, short_personal: apply the same LFs to both`);
   });
 
   it('gold files with the wrong row count, and a missing label column', async () => {
     writeFileSync(p('short.csv'), 'id,label\n1,HAM\n');
-    expect(await fails(1, 'analyze', '--L', p('out', 'L.arrow'), '--gold', p('short.csv'), '--label-column', 'label')).toMatch(/short\.csv: has 1 rows but the label matrix has 5/);
-    expect(await fails(1, 'analyze', '--L', p('out', 'L.arrow'), '--gold', p('data.csv'), '--label-column', 'CLASS')).toMatch(/data\.csv: no gold label column "CLASS"; columns are id, text, label/);
+    expect(await fails(1, 'analyze', '--L', p('out', 'L.arrow'), '--gold', p('short.csv'), '--label-column', 'label')).toMatch(
+      /short\.csv: has 1 rows but the label matrix has 5/,
+    );
+    expect(await fails(1, 'analyze', '--L', p('out', 'L.arrow'), '--gold', p('data.csv'), '--label-column', 'CLASS')).toMatch(
+      /data\.csv: no gold label column "CLASS"; columns are id, text, label/,
+    );
   });
 
   it('fit refuses an empty matrix and a non-JSON output name', async () => {
     expect(await fails(1, 'fit', '--L', L0, '--out', p('out', 'm.json'))).toBe(`${L0}: the label matrix has no rows: nothing to fit`);
-    expect(await fails(1, 'fit', '--L', p('out', 'L.arrow'), '--out', p('out', 'model.arrow'))).toMatch(/the fitted model is written as JSON; give it a \.json name/);
+    expect(await fails(1, 'fit', '--L', p('out', 'L.arrow'), '--out', p('out', 'model.arrow'))).toMatch(
+      /the fitted model is written as JSON; give it a \.json name/,
+    );
   });
 });
 
 describe('through the real binary', () => {
   it('an LF file with a syntax error is one line with its line and column', () => {
-    writeFileSync(p('lfs', 'broken.ts'), "import { ABSTAIN, labelingFunction } from 'ballot';\nexport const broken = labelingFunction({ name: 'b', vote: () => { return ABSTAIN; ); });\n");
+    writeFileSync(
+      p('lfs', 'broken.ts'),
+      "import { ABSTAIN, labelingFunction } from 'ballot';\nexport const broken = labelingFunction({ name: 'b', vote: () => { return ABSTAIN; ); });\n",
+    );
     const r = spawnSync(process.execPath, [join(REPO, 'bin', 'ballot.mjs'), 'lfs', 'list', '--lfs', 'lfs/broken.ts'], { cwd: dir, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('ballot: could not load LF file lfs/broken.ts: syntax error at line 2, column 83: Unexpected ")"\n');
@@ -190,10 +232,19 @@ describe('through the real binary', () => {
     const cjs = mkdtempSync(join(tmpdir(), 'ballot-cjs-'));
     try {
       mkdirSync(join(cjs, 'lfs'));
-      writeFileSync(join(cjs, 'lfs', 'a.ts'), `import { keywordLF } from ${JSON.stringify(join(REPO, 'src', 'index.ts'))};\nexport const a = keywordLF({ name: 'a', keywords: ['x'], label: 'SPAM' });\n`);
-      const r = spawnSync(process.execPath, [join(REPO, 'bin', 'ballot.mjs'), 'apply', '--data', p('data.csv'), '--out', 'L.arrow', '--labels', 'HAM,SPAM'], { cwd: cjs, encoding: 'utf8' });
+      writeFileSync(
+        join(cjs, 'lfs', 'a.ts'),
+        `import { keywordLF } from ${JSON.stringify(join(REPO, 'src', 'index.ts'))};\nexport const a = keywordLF({ name: 'a', keywords: ['x'], label: 'SPAM' });\n`,
+      );
+      const r = spawnSync(
+        process.execPath,
+        [join(REPO, 'bin', 'ballot.mjs'), 'apply', '--data', p('data.csv'), '--out', 'L.arrow', '--labels', 'HAM,SPAM'],
+        { cwd: cjs, encoding: 'utf8' },
+      );
       expect(r.status).toBe(1);
-      expect(r.stderr).toBe('ballot: could not load LF file lfs/a.ts: it loads as CommonJS, but LF files are ES modules: add "type": "module" to the nearest package.json, or name the file .mts\n');
+      expect(r.stderr).toBe(
+        'ballot: could not load LF file lfs/a.ts: it loads as CommonJS, but LF files are ES modules: add "type": "module" to the nearest package.json, or name the file .mts\n',
+      );
     } finally {
       rmSync(cjs, { recursive: true, force: true });
     }

@@ -24,7 +24,10 @@ const votes = [
 const L = LabelMatrix.fromRows(votes, ['NO', 'YES'], ['x', 'y', 'z']);
 saveLabelMatrix(p('L.arrow'), L);
 const gold = ['YES', 'NO', 'NO', 'YES', 'YES', 'NO'];
-writeRows(p('gold.csv'), gold.map((label, i) => ({ id: `c${i}`, label, text: `row ${i}` })));
+writeRows(
+  p('gold.csv'),
+  gold.map((label, i) => ({ id: `c${i}`, label, text: `row ${i}` })),
+);
 
 describe('ballot score', () => {
   it('prints accuracy, F1, per-class precision/recall, coverage and the confusion matrix (hand-computed)', async () => {
@@ -36,8 +39,14 @@ describe('ballot score', () => {
     expect(s.coverage).toBeCloseTo(4 / 6, 12);
     expect(s.accuracyCovered).toBeCloseTo(2 / 4, 12);
     // gold NO: r1 → YES, r2 → NO, r5 → abstain; gold YES: r3 → NO, r0 → YES, r4 → abstain.
-    expect(s.confusion).toEqual([[1, 1, 1], [1, 1, 1]]);
-    expect(s.perClass.map((c: { precision: number; recall: number; f1: number }) => [c.precision, c.recall, c.f1])).toEqual([[0.5, 1 / 3, 0.4], [0.5, 1 / 3, 0.4]]);
+    expect(s.confusion).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
+    expect(s.perClass.map((c: { precision: number; recall: number; f1: number }) => [c.precision, c.recall, c.f1])).toEqual([
+      [0.5, 1 / 3, 0.4],
+      [0.5, 1 / 3, 0.4],
+    ]);
     expect([s.f1, s.f1Macro]).toEqual([0.4, 0.4]);
     const text = await runCli('score', '--model', 'mv', '--L', p('L.arrow'), '--gold', p('gold.csv'), '--label-column', 'label', '--metric', 'f1');
     expect(text.out).toMatch(/^f1 40\.0%; coverage 66\.7% \(accuracy where covered 50\.0%\)$/m);
@@ -51,7 +60,11 @@ describe('ballot score', () => {
       const n = 500;
       const g = Int32Array.from({ length: n }, () => (rng.next() < 0.1 ? -1 : Math.floor(rng.next() * k)));
       const pr = Int32Array.from({ length: n }, () => (rng.next() < 0.15 ? -1 : Math.floor(rng.next() * k)));
-      const s = scoreSummary(g, pr, Array.from({ length: k }, (_, c) => `c${c}`));
+      const s = scoreSummary(
+        g,
+        pr,
+        Array.from({ length: k }, (_, c) => `c${c}`),
+      );
       expect(s.accuracy).toBeCloseTo(scorePredictions(g, pr, k, 'accuracy'), 12);
       expect(s.f1Macro).toBeCloseTo(scorePredictions(g, pr, k, 'f1_macro'), 12);
       if (k === 2) expect(s.f1).toBeCloseTo(scorePredictions(g, pr, k, 'f1'), 12);
@@ -76,7 +89,9 @@ describe('scoreAgainstGold (for predict --gold)', () => {
     const { scoreAgainstGold } = await import('../src/cli/inputs.js');
     const preds = Int32Array.from([1, 1, 0, 0, -1, -1]);
     expect(scoreAgainstGold(L, preds, {})).toBeUndefined();
-    expect(scoreAgainstGold(L, preds, { gold: p('gold.csv'), 'label-column': 'label' })).toEqual(scoreSummary(Int32Array.from([1, 0, 0, 1, 1, 0]), preds, ['NO', 'YES']));
+    expect(scoreAgainstGold(L, preds, { gold: p('gold.csv'), 'label-column': 'label' })).toEqual(
+      scoreSummary(Int32Array.from([1, 0, 0, 1, 1, 0]), preds, ['NO', 'YES']),
+    );
     expect(() => scoreAgainstGold(L, preds, { gold: p('gold.csv') })).toThrow(/--gold needs --label-column/);
   });
 });
@@ -87,22 +102,84 @@ describe('input options on commands that read rows', () => {
     const strict = await runCli('score', '--model', 'mv', '--L', p('L.arrow'), '--gold', p('gold.tsv'), '--label-column', 'label');
     expect(strict.code).toBe(1);
     expect(strict.err).toMatch(/gold\.tsv/);
-    const r = await runCli('score', '--model', 'mv', '--L', p('L.arrow'), '--gold', p('gold.tsv'), '--label-column', 'label', '--quote', 'none', '--json');
+    const r = await runCli(
+      'score',
+      '--model',
+      'mv',
+      '--L',
+      p('L.arrow'),
+      '--gold',
+      p('gold.tsv'),
+      '--label-column',
+      'label',
+      '--quote',
+      'none',
+      '--json',
+    );
     expect(r.err).toBe('');
     expect(JSON.parse(r.out).accuracy).toBeCloseTo(2 / 6, 12);
   });
 
   it('--no-header with --columns, and --delimiter', async () => {
     writeFileSync(p('nohead.txt'), gold.map((g, i) => `c${i};${g}`).join('\n'));
-    const r = await runCli('score', '--model', 'mv', '--L', p('L.arrow'), '--gold', p('nohead.txt'), '--format', 'csv', '--delimiter', ';', '--no-header', '--columns', 'id,label', '--label-column', 'label', '--json');
+    const r = await runCli(
+      'score',
+      '--model',
+      'mv',
+      '--L',
+      p('L.arrow'),
+      '--gold',
+      p('nohead.txt'),
+      '--format',
+      'csv',
+      '--delimiter',
+      ';',
+      '--no-header',
+      '--columns',
+      'id,label',
+      '--label-column',
+      'label',
+      '--json',
+    );
     expect(r.err).toBe('');
     expect(JSON.parse(r.out).scored).toBe(6);
     // Without names, columns are column1…N: a named column that does not exist is an error naming the file.
-    const miss = await runCli('score', '--model', 'mv', '--L', p('L.arrow'), '--gold', p('nohead.txt'), '--format', 'csv', '--delimiter', ';', '--no-header', '--label-column', 'label');
+    const miss = await runCli(
+      'score',
+      '--model',
+      'mv',
+      '--L',
+      p('L.arrow'),
+      '--gold',
+      p('nohead.txt'),
+      '--format',
+      'csv',
+      '--delimiter',
+      ';',
+      '--no-header',
+      '--label-column',
+      'label',
+    );
     expect(miss.code).toBe(1);
     expect(miss.err).toMatch(/nohead\.txt/);
     expect(miss.err).toMatch(/label/);
-    const auto = await runCli('score', '--model', 'mv', '--L', p('L.arrow'), '--gold', p('nohead.txt'), '--format', 'csv', '--delimiter', ';', '--no-header', '--label-column', 'column2', '--json');
+    const auto = await runCli(
+      'score',
+      '--model',
+      'mv',
+      '--L',
+      p('L.arrow'),
+      '--gold',
+      p('nohead.txt'),
+      '--format',
+      'csv',
+      '--delimiter',
+      ';',
+      '--no-header',
+      '--label-column',
+      'column2',
+      '--json',
+    );
     expect(JSON.parse(auto.out).scored).toBe(6);
   });
 
@@ -119,7 +196,10 @@ describe('input options on commands that read rows', () => {
 
   it('reads a row file from stdin (-)', () => {
     const bin = join(import.meta.dirname, '..', 'bin', 'ballot.mjs');
-    const r = spawnSync(process.execPath, [bin, 'score', '--model', 'mv', '--L', p('L.arrow'), '--gold', '-', '--label-column', 'label', '--json'], { input: readFileSync(p('gold.csv')), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, 'score', '--model', 'mv', '--L', p('L.arrow'), '--gold', '-', '--label-column', 'label', '--json'], {
+      input: readFileSync(p('gold.csv')),
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout).scored).toBe(6);
   });
@@ -175,7 +255,7 @@ describe('ballot export', () => {
 });
 
 describe('--out - (stdout)', () => {
-  it('a table goes to stdout as CSV, the command\'s report to stderr', async () => {
+  it("a table goes to stdout as CSV, the command's report to stderr", async () => {
     const r = await runCli('analyze', '--L', p('L.arrow'), '--out', '-');
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0]).toBe('lf,polarity,coverage,overlaps,conflicts,errors');

@@ -20,12 +20,11 @@ import {
 } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectArrowFraming, rowsToArrowTable } from '../src/internal.js';
-import { readRowBatches, readRows, writeRows, DataError, type Row } from '../src/index.js';
+import { readRowBatches, readRows, writeRows, type Row } from '../src/index.js';
 import { dataError } from './data-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-arrow-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
 
 const rows: Row[] = [
   { id: 1, score: 0.5, text: 'plain', ok: true, none: null, big: 3e9 },
@@ -65,7 +64,11 @@ describe('Arrow writer and reader', () => {
     const streamBytes = tableToIPC(table, 'stream');
     expect(detectArrowFraming(fileBytes)).toBe('file');
     expect(detectArrowFraming(streamBytes)).toBe('stream');
-    for (const [name, bytes] of [['a.feather', fileBytes], ['b.ipc', streamBytes], ['c.arrow', streamBytes]] as const) {
+    for (const [name, bytes] of [
+      ['a.feather', fileBytes],
+      ['b.ipc', streamBytes],
+      ['c.arrow', streamBytes],
+    ] as const) {
       const path = join(tmp, name);
       writeFileSync(path, bytes);
       expect(readRows(path).rows).toEqual(rows.map((r) => ({ id: r.id, text: r.text })));
@@ -93,7 +96,9 @@ describe('Arrow writer and reader', () => {
     expect(dataError(() => readRows(notArrow)).message).toBe(`${notArrow}: not an Arrow IPC file or stream (no ARROW1 magic and no stream header)`);
     const truncated = join(tmp, 'trunc.arrow');
     writeFileSync(truncated, tableToIPC(rowsToArrowTable(rows, ['id', 'text'], 'f'), 'file').subarray(0, 100));
-    expect(dataError(() => readRows(truncated)).message).toMatch(/trunc\.arrow: truncated Arrow IPC file \(100 bytes\): it starts with the ARROW1 magic but does not end with it/);
+    expect(dataError(() => readRows(truncated)).message).toMatch(
+      /trunc\.arrow: truncated Arrow IPC file \(100 bytes\): it starts with the ARROW1 magic but does not end with it/,
+    );
   });
 
   it('a file cut short, or a stream with a damaged batch, is a DataError naming the file, streamed or not', async () => {
@@ -175,10 +180,20 @@ describe('pinned column types', () => {
       { p: 0, label: null, n: -2, ok: true },
     ];
     const inferred = rowsToArrowTable(data, ['p', 'label', 'n', 'ok'], 'f');
-    expect(kinds(inferred)).toEqual([['p', 'Int32'], ['label', 'Null'], ['n', 'Float64'], ['ok', 'Bool']]);
+    expect(kinds(inferred)).toEqual([
+      ['p', 'Int32'],
+      ['label', 'Null'],
+      ['n', 'Float64'],
+      ['ok', 'Bool'],
+    ]);
     const types = { p: 'float64', label: 'utf8', n: 'int32', ok: 'bool' } as const;
     const pinned = rowsToArrowTable(data, ['p', 'label', 'n', 'ok'], 'f', { types });
-    expect(kinds(pinned)).toEqual([['p', 'Float64'], ['label', 'Utf8'], ['n', 'Int32'], ['ok', 'Bool']]);
+    expect(kinds(pinned)).toEqual([
+      ['p', 'Float64'],
+      ['label', 'Utf8'],
+      ['n', 'Int32'],
+      ['ok', 'Bool'],
+    ]);
     const path = join(tmp, 'pinned.arrow');
     writeRows(path, data, { types });
     expect(kinds(tableFromIPC(readFileSync(path)))).toEqual(kinds(pinned));
@@ -189,7 +204,10 @@ describe('pinned column types', () => {
   });
 
   it('rejects a value that does not fit its pinned type, naming column and row, in every format', () => {
-    const data: Row[] = [{ p: 0.5, k: 1 }, { p: 'high', k: 2.5 }];
+    const data: Row[] = [
+      { p: 0.5, k: 1 },
+      { p: 'high', k: 2.5 },
+    ];
     for (const ext of ['arrow', 'csv', 'jsonl']) {
       const path = join(tmp, `bad-type.${ext}`);
       const e = dataError(() => writeRows(path, data, { types: { p: 'float64' } }));
@@ -200,9 +218,17 @@ describe('pinned column types', () => {
     expect(dataError(() => rowsToArrowTable(data, ['k'], 'f', { types: { k: 'int32' } })).message).toBe(
       'f (row 1): column "k" is typed int32, but row 1 holds the number 2.5',
     );
-    expect(dataError(() => rowsToArrowTable([{ k: 2 ** 31 }], ['k'], 'f', { types: { k: 'int32' } })).message).toMatch(/is typed int32, but row 0 holds the number 2147483648/);
-    expect(dataError(() => rowsToArrowTable([{ s: 1 }], ['s'], 'f', { types: { s: 'utf8' } })).message).toMatch(/"s" is typed utf8, but row 0 holds the number 1/);
-    expect(dataError(() => rowsToArrowTable(data, ['p'], 'f', { types: { q: 'float64' } })).message).toMatch(/column "q", which is not among the columns written/);
-    expect(dataError(() => rowsToArrowTable(data, ['p'], 'f', { types: { p: 'float32' as never } })).message).toMatch(/unknown column type "float32"/);
+    expect(dataError(() => rowsToArrowTable([{ k: 2 ** 31 }], ['k'], 'f', { types: { k: 'int32' } })).message).toMatch(
+      /is typed int32, but row 0 holds the number 2147483648/,
+    );
+    expect(dataError(() => rowsToArrowTable([{ s: 1 }], ['s'], 'f', { types: { s: 'utf8' } })).message).toMatch(
+      /"s" is typed utf8, but row 0 holds the number 1/,
+    );
+    expect(dataError(() => rowsToArrowTable(data, ['p'], 'f', { types: { q: 'float64' } })).message).toMatch(
+      /column "q", which is not among the columns written/,
+    );
+    expect(dataError(() => rowsToArrowTable(data, ['p'], 'f', { types: { p: 'float32' as never } })).message).toMatch(
+      /unknown column type "float32"/,
+    );
   });
 });

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CsvParser, parseCSV, toCSV, writeRows } from '../src/internal.js';
-import { readGoldLabels, readRowBatches, readRows, defineLabels, DataError, type Row } from '../src/index.js';
+import { readGoldLabels, readRowBatches, readRows, defineLabels, type Row } from '../src/index.js';
 import { dataError } from './data-helpers.js';
 
 const FIX = join(import.meta.dirname, 'fixtures/data');
 const SPAM = join(import.meta.dirname, '../examples/spam/data');
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-csv-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
 
 async function collect(path: string, opts: Parameters<typeof readRowBatches>[1]) {
   const rows: Row[] = [];
@@ -133,7 +132,9 @@ describe('CSV errors name the file and the physical line', () => {
     expect(dataError(() => readRows(join(FIX, 'empty.csv'))).message).toMatch(/empty\.csv: the file is empty: expected a header row/);
     expect(dataError(() => readRows(join(FIX, 'bad-utf8.csv'))).message).toMatch(/bad-utf8\.csv: the file is not valid UTF-8/);
     expect(dataError(() => readRows(join(FIX, 'nope.csv'))).message).toMatch(/nope\.csv: no such file/);
-    expect(dataError(() => readRows(join(FIX, 'unknown.xyz'))).message).toMatch(/unknown\.xyz: cannot tell the data format from the extension "\.xyz"/);
+    expect(dataError(() => readRows(join(FIX, 'unknown.xyz'))).message).toMatch(
+      /unknown\.xyz: cannot tell the data format from the extension "\.xyz"/,
+    );
     expect(readRows(join(FIX, 'unknown.xyz'), { format: 'csv' }).rows).toEqual([{ a: '1', b: '2' }]);
   });
 
@@ -161,7 +162,12 @@ describe('CSV batches', () => {
     writeFileSync(path, toCSV(rows, ['id', 'text', 'label']).replaceAll('\n', '\r\n'));
     const whole = readRows(path);
     expect(whole.rows).toHaveLength(300);
-    for (const [batchSize, chunkBytes] of [[1, 5], [7, 13], [64, 1000], [1000, 1 << 20]]) {
+    for (const [batchSize, chunkBytes] of [
+      [1, 5],
+      [7, 13],
+      [64, 1000],
+      [1000, 1 << 20],
+    ]) {
       const { rows: got, offsets } = await collect(path, { batchSize, chunkBytes });
       expect(got).toEqual(whole.rows);
       expect(offsets).toEqual(Array.from({ length: Math.ceil(300 / batchSize) }, (_, b) => b * batchSize));

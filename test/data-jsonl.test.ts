@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsonlParser, parseJSONL, toJSONL, writeRows } from '../src/internal.js';
-import { readRowBatches, readRows, DataError, type Row } from '../src/index.js';
+import { readRowBatches, readRows, type Row } from '../src/index.js';
 import { dataError } from './data-helpers.js';
 
 const FIX = join(import.meta.dirname, 'fixtures/data');
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-jsonl-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
 
 describe('JSONL reader', () => {
   it('reads one object per line, skips blank lines, handles CRLF; columns are the union of keys in first-seen order', () => {
@@ -64,12 +63,20 @@ describe('JSONL reader', () => {
   });
 
   it('batches concatenate to exactly the whole read', async () => {
-    const rows: Row[] = Array.from({ length: 257 }, (_, i) => ({ id: i, text: `t${'é'.repeat(i % 5)}\n${i}`, ...(i % 10 === 0 ? { extra: i } : {}) }));
+    const rows: Row[] = Array.from({ length: 257 }, (_, i) => ({
+      id: i,
+      text: `t${'é'.repeat(i % 5)}\n${i}`,
+      ...(i % 10 === 0 ? { extra: i } : {}),
+    }));
     const path = join(tmp, 'b.jsonl');
     writeRows(path, rows);
     const whole = readRows(path);
     expect(whole.rows).toEqual(rows);
-    for (const [batchSize, chunkBytes] of [[1, 3], [10, 64], [300, 1 << 20]]) {
+    for (const [batchSize, chunkBytes] of [
+      [1, 3],
+      [10, 64],
+      [300, 1 << 20],
+    ]) {
       const got: Row[] = [];
       let lastColumns: string[] = [];
       for await (const b of readRowBatches(path, { batchSize, chunkBytes })) {
@@ -84,9 +91,11 @@ describe('JSONL reader', () => {
 
   it('a bad line is reported with its line number when streaming', async () => {
     const it = readRowBatches(join(FIX, 'bad-json.jsonl'), { batchSize: 1, chunkBytes: 4 });
-    await expect((async () => {
-      for await (const _ of it) void _;
-    })()).rejects.toThrow(/bad-json\.jsonl \(line 3\): invalid JSON/);
+    await expect(
+      (async () => {
+        for await (const _ of it) void _;
+      })(),
+    ).rejects.toThrow(/bad-json\.jsonl \(line 3\): invalid JSON/);
   });
 });
 
@@ -104,6 +113,8 @@ describe('JSONL writer', () => {
   });
 
   it('an unserialisable value is an error naming the row', () => {
-    expect(dataError(() => toJSONL([{ a: 1 }, { a: 10n }], undefined, 'out.jsonl')).message).toMatch(/^out\.jsonl \(row 1\): cannot write row as JSON/);
+    expect(dataError(() => toJSONL([{ a: 1 }, { a: 10n }], undefined, 'out.jsonl')).message).toMatch(
+      /^out\.jsonl \(row 1\): cannot write row as JSON/,
+    );
   });
 });

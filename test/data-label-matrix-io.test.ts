@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Field, Int8, Int32, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type, type Data } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnsToRows, rowsToColumns, labelMatrixToIPC, loadLabelMatrix, saveLabelMatrix } from '../src/internal.js';
-import { LabelMatrix, DataError, createRng } from '../src/index.js';
+import { LabelMatrix, createRng } from '../src/index.js';
 import { dataError } from './data-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ballot-data-lm-'));
@@ -25,7 +25,9 @@ function expectSame(a: LabelMatrix, b: LabelMatrix) {
   expect(b.lfNames).toEqual(a.lfNames);
   expect(b.labels).toEqual(a.labels);
   expect(Array.from(b.errorCounts)).toEqual(Array.from(a.errorCounts));
-  expect(Buffer.from(b.votes.buffer, b.votes.byteOffset, b.votes.byteLength).equals(Buffer.from(a.votes.buffer, a.votes.byteOffset, a.votes.byteLength))).toBe(true);
+  expect(
+    Buffer.from(b.votes.buffer, b.votes.byteOffset, b.votes.byteLength).equals(Buffer.from(a.votes.buffer, a.votes.byteOffset, a.votes.byteLength)),
+  ).toBe(true);
 }
 
 /** A hand-made label-matrix file: columns as given, metadata overridden per test. */
@@ -47,17 +49,31 @@ function writeCustom(path: string, columns: { name: string; data: Data }[], meta
 }
 
 const int8 = (xs: number[], nullBitmap?: Uint8Array) =>
-  makeData({ type: new Int8(), length: xs.length, data: Int8Array.from(xs), nullBitmap, nullCount: nullBitmap ? xs.length - popcount(nullBitmap, xs.length) : 0 });
+  makeData({
+    type: new Int8(),
+    length: xs.length,
+    data: Int8Array.from(xs),
+    nullBitmap,
+    nullCount: nullBitmap ? xs.length - popcount(nullBitmap, xs.length) : 0,
+  });
 function popcount(bits: Uint8Array, n: number) {
   let c = 0;
   for (let i = 0; i < n; i++) c += (bits[i >> 3] >> (i & 7)) & 1;
   return c;
 }
 
-
 describe('label matrix IO', () => {
   it('round-trips exactly (shapes that are not multiples of the transpose tile or of 8)', () => {
-    for (const [n, m, k, seed] of [[1, 1, 2, 1], [1037, 13, 3, 2], [5000, 7, 127, 3], [0, 4, 2, 4], [9, 0, 2, 5], [1037, 12, 3, 6], [4099, 100, 5, 7], [3, 8, 127, 8]]) {
+    for (const [n, m, k, seed] of [
+      [1, 1, 2, 1],
+      [1037, 13, 3, 2],
+      [5000, 7, 127, 3],
+      [0, 4, 2, 4],
+      [9, 0, 2, 5],
+      [1037, 12, 3, 6],
+      [4099, 100, 5, 7],
+      [3, 8, 127, 8],
+    ]) {
       const L = randomMatrix(n, m, k, seed);
       const path = join(tmp, `L-${n}x${m}.arrow`);
       saveLabelMatrix(path, L);
@@ -66,7 +82,14 @@ describe('label matrix IO', () => {
   });
 
   it('stores one non-null Int8 column per LF, named by the LF, with the label space and error counts in the metadata', () => {
-    const L = LabelMatrix.fromRows([[0, -1, 1], [1, 1, -1]], ['HAM', 'SPAM'], ['kw_free', 'kw_check', 'short']);
+    const L = LabelMatrix.fromRows(
+      [
+        [0, -1, 1],
+        [1, 1, -1],
+      ],
+      ['HAM', 'SPAM'],
+      ['kw_free', 'kw_check', 'short'],
+    );
     const t = tableFromIPC(labelMatrixToIPC(L));
     expect(t.schema.fields.map((f) => [f.name, Type[f.type.typeId], (f.type as Int8).bitWidth, f.nullable])).toEqual([
       ['kw_free', 'Int', 8, false],
@@ -92,7 +115,14 @@ describe('label matrix IO', () => {
   });
 
   it('a vote outside -1..k-1 is an error naming the column and the row', () => {
-    const path = writeCustom(join(tmp, 'bad-vote.arrow'), [{ name: 'a', data: int8([0, 1, -1]) }, { name: 'b', data: int8([1, -1, 2]) }], {});
+    const path = writeCustom(
+      join(tmp, 'bad-vote.arrow'),
+      [
+        { name: 'a', data: int8([0, 1, -1]) },
+        { name: 'b', data: int8([1, -1, 2]) },
+      ],
+      {},
+    );
     const e = dataError(() => loadLabelMatrix(path));
     expect(e.row).toBe(2);
     expect(e.message).toBe(`${path} (row 2): column "b": vote 2 is outside -1..1 (labels HAM, SPAM)`);
@@ -138,7 +168,13 @@ describe('label matrix IO', () => {
 
 describe('label matrix transposes', () => {
   // Both the word-at-a-time path (m a multiple of 4) and the byte path, including the n % 4 tail rows.
-  const shapes: [number, number][] = [[1031, 8], [1031, 9], [4, 4], [3, 12], [515, 1]];
+  const shapes: [number, number][] = [
+    [1031, 8],
+    [1031, 9],
+    [4, 4],
+    [3, 12],
+    [515, 1],
+  ];
 
   it('rowsToColumns and columnsToRows are exact inverses', () => {
     const rng = createRng(11);

@@ -27,7 +27,16 @@ describe('spam demo on the real YouTube Spam Collection', async () => {
   });
 
   it('writes the label matrices, model, flags, the next training set and the report page', () => {
-    expect(readdirSync(out).sort()).toEqual(['L_test.arrow', 'L_train.arrow', 'L_valid.arrow', 'flags.csv', 'model.json', 'next.csv', 'report.html', 'test.csv']);
+    expect(readdirSync(out).sort()).toEqual([
+      'L_test.arrow',
+      'L_train.arrow',
+      'L_valid.arrow',
+      'flags.csv',
+      'model.json',
+      'next.csv',
+      'report.html',
+      'test.csv',
+    ]);
     expect(loadLabelMatrix(join(out, 'L_train.arrow')).n).toBe(1586);
     // test.csv: the 250 test rows with their CLASS labels, in L_test's order (for `ballot score`).
     const test = readRows(join(out, 'test.csv'));

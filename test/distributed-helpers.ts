@@ -52,7 +52,11 @@ export interface WorkerProc {
 
 /** `node bin/ballot.mjs <args>` as a child process, with stdout collected. */
 export function spawnBallot(args: string[], env: Record<string, string> = {}, cwd = REPO): WorkerProc {
-  const proc = spawn(process.execPath, [join(REPO, 'bin/ballot.mjs'), ...args], { cwd, env: { ...process.env, ...env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [join(REPO, 'bin/ballot.mjs'), ...args], {
+    cwd,
+    env: { ...process.env, ...env, CI: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const waiters: { re: RegExp; res: (m: RegExpMatchArray) => void }[] = [];
@@ -103,7 +107,7 @@ export function writeProject(root: string, rows: number, lfTweak = ''): { data: 
   const words = ['free', 'win', 'money', 'check', 'subscribe', 'song', 'love', 'video', 'http', 'great'];
   const lines = ['id,text,x'];
   let s = 12345;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let i = 0; i < rows; i++) {
     const t = [0, 1, 2].map(() => words[Math.floor(rnd() * words.length)]).join(' ');
     // Some quoted fields with commas and line breaks, so shard cuts must respect quotes.
@@ -115,7 +119,9 @@ export function writeProject(root: string, rows: number, lfTweak = ''): { data: 
   const lf = [
     "import { defineLabels, keywordLF, labelingFunction, ABSTAIN } from 'ballot';",
     "export const labels = defineLabels(['HAM', 'SPAM'] as const);",
-    ...words.map((w, i) => `export const kw${i} = keywordLF({ name: 'kw_${w}', keywords: ['${w}'], label: '${i < 5 ? 'SPAM' : 'HAM'}', field: 'text' });`),
+    ...words.map(
+      (w, i) => `export const kw${i} = keywordLF({ name: 'kw_${w}', keywords: ['${w}'], label: '${i < 5 ? 'SPAM' : 'HAM'}', field: 'text' });`,
+    ),
     // Declared in export-name order: tsx (the CLI) lists a module's exports sorted, vitest in declaration order.
     "export const poison = labelingFunction({ name: 'poison', vote: (r: { id: string; text: string; x: string }) => {",
     "  if (r.text === 'POISON') throw new Error('poisoned row ' + r.id);",

@@ -43,10 +43,19 @@ describe('shards', () => {
   });
 
   it('cut Arrow files between record batches', async () => {
-    const batches = [0, 1, 2, 3, 4].map((b) => new Table({
-      id: vectorFromArray(Array.from({ length: 30 + b }, (_, i) => b * 100 + i), new Int32()),
-      s: vectorFromArray(Array.from({ length: 30 + b }, (_, i) => `r${b}-${i}`), new Utf8()),
-    }).batches[0]);
+    const batches = [0, 1, 2, 3, 4].map(
+      (b) =>
+        new Table({
+          id: vectorFromArray(
+            Array.from({ length: 30 + b }, (_, i) => b * 100 + i),
+            new Int32(),
+          ),
+          s: vectorFromArray(
+            Array.from({ length: 30 + b }, (_, i) => `r${b}-${i}`),
+            new Utf8(),
+          ),
+        }).batches[0],
+    );
     const path = join(dir, 'a.arrow');
     writeFileSync(path, tableToIPC(new Table(batches), 'file'));
     const shards = await planShards(path, 'arrow', 50);
@@ -55,12 +64,19 @@ describe('shards', () => {
   });
 
   it('statistics files round-trip and shard statistics add up to the whole matrix', () => {
-    const n = 1000, m = 4, k = 3;
+    const n = 1000,
+      m = 4,
+      k = 3;
     const votes = Int8Array.from({ length: n * m }, (_, i) => ((i * 7919) % 4) - 1);
     const L = new LabelMatrix({ n, m, votes, lfNames: ['a', 'b', 'c', 'd'], labels: ['x', 'y', 'z'] });
     const whole = OverlapStats.fromLabelMatrix(L);
-    const parts = [OverlapStats.fromLabelMatrix(L, 0, 300), OverlapStats.fromLabelMatrix(L, 300, 1000)].map((s) =>
-      decodeStats(encodeStats({ rows: s.n, lfNames: [...L.lfNames], labels: [...L.labels], errorCounts: [0, 0, 0, 0], uncovered: s.uncovered }, s), 'mem').stats);
+    const parts = [OverlapStats.fromLabelMatrix(L, 0, 300), OverlapStats.fromLabelMatrix(L, 300, 1000)].map(
+      (s) =>
+        decodeStats(
+          encodeStats({ rows: s.n, lfNames: [...L.lfNames], labels: [...L.labels], errorCounts: [0, 0, 0, 0], uncovered: s.uncovered }, s),
+          'mem',
+        ).stats,
+    );
     const merged = parts[0].merge(parts[1]);
     expect(Array.from(merged.counts)).toEqual(Array.from(whole.counts));
     expect([merged.n, merged.uncovered]).toEqual([whole.n, whole.uncovered]);

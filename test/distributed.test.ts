@@ -30,7 +30,15 @@ const worker = (env: Record<string, string> = SLOW): WorkerProc => {
 };
 const stopAll = () => Promise.all(procs.splice(0).map((w) => w.kill('SIGKILL')));
 const run = (name: string, extra: Partial<Parameters<typeof applyDistributed>[0]> = {}) =>
-  applyDistributed({ data: project.data, lfs: [project.lfs], out: join(root, name, 'L.arrow'), queue: redis.url, shardRows: SHARD, cwd: root, ...extra });
+  applyDistributed({
+    data: project.data,
+    lfs: [project.lfs],
+    out: join(root, name, 'L.arrow'),
+    queue: redis.url,
+    shardRows: SHARD,
+    cwd: root,
+    ...extra,
+  });
 const ready = (w: WorkerProc) => w.waitFor(/serving/);
 const count = (dir: string, ext: string) => {
   try {
@@ -47,7 +55,15 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'ballot-dist-'));
   redis = await startRedis();
   project = writeProject(root, ROWS);
-  await applyFile({ data: project.data, lfs: [project.lfs], out: join(root, 'single', 'L.arrow'), workers: 1, cache: false, progress: false, cwd: root });
+  await applyFile({
+    data: project.data,
+    lfs: [project.lfs],
+    out: join(root, 'single', 'L.arrow'),
+    workers: 1,
+    cache: false,
+    progress: false,
+    cwd: root,
+  });
   reference = readFileSync(join(root, 'single', 'L.arrow'));
 }, 30_000);
 
@@ -79,7 +95,9 @@ describe('distributed apply on BullMQ + Redis', () => {
   it('storage not shared between coordinator and worker is detected and named', async () => {
     const w = await startWorker({ queue: redis.url, store: join(root, 'not-the-store'), lockDurationMs: 3000 });
     try {
-      await expect(run('store')).rejects.toThrow(/storage not shared: worker .* does not see the coordinator's run file runs\/[0-9a-f]+\.json .* in .*not-the-store/);
+      await expect(run('store')).rejects.toThrow(
+        /storage not shared: worker .* does not see the coordinator's run file runs\/[0-9a-f]+\.json .* in .*not-the-store/,
+      );
     } finally {
       await w.close();
     }
@@ -104,8 +122,28 @@ describe('distributed apply on BullMQ + Redis', () => {
 
     // Sharded predict (random ties: uncovered rows tie, and the pick hashes the global row) = predict on the merged matrix.
     const tie = ['--tie-policy', 'random', '--seed', '3'];
-    const p1 = await runCli('predict', '--model', join(root, 'single', 'mc.json'), '--L', join(root, 'single', 'L.arrow'), '--out', join(root, 'single', 'p.csv'), ...tie);
-    const p2 = await runCli('predict', '--queue', redis.url, '--model', join(root, 'single', 'mc.json'), '--L', join(root, 'dist', 'L.arrow'), '--out', join(root, 'dist', 'p.csv'), ...tie);
+    const p1 = await runCli(
+      'predict',
+      '--model',
+      join(root, 'single', 'mc.json'),
+      '--L',
+      join(root, 'single', 'L.arrow'),
+      '--out',
+      join(root, 'single', 'p.csv'),
+      ...tie,
+    );
+    const p2 = await runCli(
+      'predict',
+      '--queue',
+      redis.url,
+      '--model',
+      join(root, 'single', 'mc.json'),
+      '--L',
+      join(root, 'dist', 'L.arrow'),
+      '--out',
+      join(root, 'dist', 'p.csv'),
+      ...tie,
+    );
     expect(p1.code, p1.err).toBe(0);
     expect(p2.code, p2.err).toBe(0);
     expect(p2.out).toMatch(/20,000 rows .* \(5 shards, 0 from the store\)/);
@@ -129,7 +167,16 @@ describe('distributed apply on BullMQ + Redis', () => {
     // Under onError 'abstain' the run goes through, with the same matrix (error counts included) as a single process.
     const r = await run('poison', { data: poisoned, onError: 'abstain' });
     expect(r.errorCounts.reduce((a, b) => a + b, 0)).toBe(1);
-    await applyFile({ data: poisoned, lfs: [project.lfs], out: join(root, 'poison-single', 'L.arrow'), workers: 1, cache: false, progress: false, cwd: root, onError: 'abstain' });
+    await applyFile({
+      data: poisoned,
+      lfs: [project.lfs],
+      out: join(root, 'poison-single', 'L.arrow'),
+      workers: 1,
+      cache: false,
+      progress: false,
+      cwd: root,
+      onError: 'abstain',
+    });
     expect(readFileSync(join(root, 'poison', 'L.arrow')).equals(readFileSync(join(root, 'poison-single', 'L.arrow')))).toBe(true);
   }, 30_000);
 
@@ -152,7 +199,20 @@ describe('distributed apply on BullMQ + Redis', () => {
 
   it('a restarted coordinator resumes: shards finished before it died are not redone', async () => {
     const out = join(root, 'resume', 'L.arrow');
-    const apply = ['apply', '--queue', redis.url, '--data', project.data, '--lfs', project.lfs, '--out', out, '--shard-rows', String(SHARD), '--json'];
+    const apply = [
+      'apply',
+      '--queue',
+      redis.url,
+      '--data',
+      project.data,
+      '--lfs',
+      project.lfs,
+      '--out',
+      out,
+      '--shard-rows',
+      String(SHARD),
+      '--json',
+    ];
     const mark = survivor.out().length;
     const c1 = spawnBallot(apply, {}, root);
     procs.push(c1);
@@ -169,6 +229,11 @@ describe('distributed apply on BullMQ + Redis', () => {
     expect(readFileSync(out).equals(reference)).toBe(true);
     // Each shard of this run was computed exactly once across both coordinators.
     const run = report.run.slice(0, 16);
-    expect(survivor.out().slice(mark).match(new RegExp(`done shard \\d/5 job ${run}`, 'g'))).toHaveLength(5);
+    expect(
+      survivor
+        .out()
+        .slice(mark)
+        .match(new RegExp(`done shard \\d/5 job ${run}`, 'g')),
+    ).toHaveLength(5);
   }, 60_000);
 });

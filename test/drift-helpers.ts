@@ -32,7 +32,8 @@ export function world(o: WorldOptions): { rows: { text: string; source: string; 
   const rng = createRng(o.seed);
   const spam = o.spam ?? 0.4;
   const drop = new Set(o.drop ?? []);
-  const ham = HAM_WORDS.filter((w) => !drop.has(w)), sp = SPAM_WORDS.filter((w) => !drop.has(w));
+  const ham = HAM_WORDS.filter((w) => !drop.has(w)),
+    sp = SPAM_WORDS.filter((w) => !drop.has(w));
   const neutral = [...NEUTRAL.filter((w) => !drop.has(w)), ...(o.newWords ?? [])];
   const y = new Int32Array(o.n);
   const rows = Array.from({ length: o.n }, (_, i) => {

@@ -31,8 +31,14 @@ describe.skipIf(!haveData)('ballot train and predict --end-model', () => {
     const train = loadWrenchSplit(join(DATA, 'wrench_youtube'), 'train');
     const test = loadWrenchSplit(join(DATA, 'wrench_youtube'), 'test');
     const n = 600;
-    writeRows(p('rows.csv'), train.texts.slice(0, n).map((CONTENT, i) => ({ CONTENT, num: String(i), empty: '' })));
-    writeRows(p('dev.csv'), test.texts.map((CONTENT, i) => ({ CONTENT, y: test.labels[test.gold[i]] })));
+    writeRows(
+      p('rows.csv'),
+      train.texts.slice(0, n).map((CONTENT, i) => ({ CONTENT, num: String(i), empty: '' })),
+    );
+    writeRows(
+      p('dev.csv'),
+      test.texts.map((CONTENT, i) => ({ CONTENT, y: test.labels[test.gold[i]] })),
+    );
     writeRows(p('other.csv'), [{ text: 'no CONTENT column here' }]);
     saveLabelMatrix(p('L.arrow'), slice(train.L, n));
     saveLabelMatrix(p('L-other.arrow'), slice(train.L, n, ['ham', 'spam']));
@@ -66,23 +72,31 @@ describe.skipIf(!haveData)('ballot train and predict --end-model', () => {
 
   it('bad input: one line naming the file and column; nothing written', async () => {
     const out = p('bad.json');
-    expect(await fails(...base(), '--text-column', 'NOPE', '--out', out)).toMatch(/rows\.csv: no text column "NOPE"; columns are CONTENT, num, empty$/);
+    expect(await fails(...base(), '--text-column', 'NOPE', '--out', out)).toMatch(
+      /rows\.csv: no text column "NOPE"; columns are CONTENT, num, empty$/,
+    );
     expect(await fails(...base(), '--text-column', 'empty', '--out', out)).toMatch(/rows\.csv: text column "empty" is empty in every row$/);
     expect(await fails(...base(), '--text-column', 'num', '--out', out)).toMatch(/rows\.csv: text column "num" holds only numbers, not text/);
-    expect(await fails('train', '--data', p('rows.csv'), '--L', p('L.arrow'), '--model', p('model-other.json'), '--text-column', 'CONTENT', '--out', out))
-      .toMatch(/model-other\.json has classes \[ham, spam\] but .*L\.arrow has \[HAM, SPAM\]/);
-    expect(await fails('train', '--data', p('rows.csv'), '--L', p('L-none.arrow'), '--model', 'mv', '--text-column', 'CONTENT', '--out', out))
-      .toMatch(/L-none\.arrow: no row has a vote from any LF/);
-    expect(await fails(...base(), '--text-column', 'CONTENT', '--out', out, '--gold', p('dev.csv'), '--label-column', 'label'))
-      .toMatch(/dev\.csv: no gold label column "label"/);
+    expect(
+      await fails('train', '--data', p('rows.csv'), '--L', p('L.arrow'), '--model', p('model-other.json'), '--text-column', 'CONTENT', '--out', out),
+    ).toMatch(/model-other\.json has classes \[ham, spam\] but .*L\.arrow has \[HAM, SPAM\]/);
+    expect(
+      await fails('train', '--data', p('rows.csv'), '--L', p('L-none.arrow'), '--model', 'mv', '--text-column', 'CONTENT', '--out', out),
+    ).toMatch(/L-none\.arrow: no row has a vote from any LF/);
+    expect(await fails(...base(), '--text-column', 'CONTENT', '--out', out, '--gold', p('dev.csv'), '--label-column', 'label')).toMatch(
+      /dev\.csv: no gold label column "label"/,
+    );
     expect(existsSync(out)).toBe(false);
     // a model trained on other columns than the data has
     const r = await runCli(...base(), '--text-column', 'CONTENT', '--out', p('end2.json'));
     expect(r.code).toBe(0);
-    expect(await fails('predict', '--end-model', p('end2.json'), '--data', p('other.csv'), '--out', p('bad.csv')))
-      .toMatch(/other\.csv: no column "CONTENT": the end model was trained on columns text "CONTENT"; columns here are text$/);
+    expect(await fails('predict', '--end-model', p('end2.json'), '--data', p('other.csv'), '--out', p('bad.csv'))).toMatch(
+      /other\.csv: no column "CONTENT": the end model was trained on columns text "CONTENT"; columns here are text$/,
+    );
     writeFileSync(p('broken.json'), JSON.stringify({ ...JSON.parse(readFileSync(p('end2.json'), 'utf8')), version: 7 }));
-    expect(await fails('predict', '--end-model', p('broken.json'), '--data', p('dev.csv'), '--out', p('bad.csv'))).toMatch(/broken\.json: not a ballot end model: version 7/);
+    expect(await fails('predict', '--end-model', p('broken.json'), '--data', p('dev.csv'), '--out', p('bad.csv'))).toMatch(
+      /broken\.json: not a ballot end model: version 7/,
+    );
     expect(existsSync(p('bad.csv'))).toBe(false);
   });
 });

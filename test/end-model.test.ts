@@ -4,7 +4,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWrenchSplit, MatrixCompletionModel, createRng } from '../src/index.js';
 import {
-  assertEndModelClasses, calibrationReport, crossFitProba, EndModel, Featurizer, foldAssignment, readEndModelFile, sparseDot, type EndModelJSON, type Targets, charNgramIds, IdBuffer, wordNgramIds, expectedScore,
+  assertEndModelClasses,
+  calibrationReport,
+  crossFitProba,
+  EndModel,
+  Featurizer,
+  foldAssignment,
+  readEndModelFile,
+  sparseDot,
+  type EndModelJSON,
+  type Targets,
+  charNgramIds,
+  IdBuffer,
+  wordNgramIds,
+  expectedScore,
 } from '../src/internal.js';
 
 const argmax = (p: Float64Array, k: number, i: number) => {
@@ -60,7 +73,11 @@ describe('features', () => {
   });
 
   it('numeric columns are standardised, categorical hashed one-hot', () => {
-    const rows = [{ x: '1', c: 'a' }, { x: '3', c: 'b' }, { x: '', c: 'a' }];
+    const rows = [
+      { x: '1', c: 'a' },
+      { x: '3', c: 'b' },
+      { x: '', c: 'a' },
+    ];
     const { X } = Featurizer.fitTransform(rows, { textColumns: [], numericColumns: ['x'], categoricalColumns: ['c'] });
     const numeric = (i: number) => X.values[X.indptr[i + 1] - 1];
     expect(numeric(0)).toBeCloseTo(-1, 6);
@@ -78,8 +95,10 @@ describe('features', () => {
       // the class shows in the title's word, the body's word, the channel and the score, each partly
       const noisy = (p: number) => (rng.next() < p ? gold[i] : 1 - gold[i]);
       rows.push({
-        title: `${['calm', 'loud'][noisy(0.8)]} t${rng.int(20)}`, body: `${['plain', 'shiny'][noisy(0.8)]} b${rng.int(20)}`,
-        channel: ['news', 'ads'][noisy(0.8)], score: String(noisy(0.8) * 2 + rng.next()),
+        title: `${['calm', 'loud'][noisy(0.8)]} t${rng.int(20)}`,
+        body: `${['plain', 'shiny'][noisy(0.8)]} b${rng.int(20)}`,
+        channel: ['news', 'ads'][noisy(0.8)],
+        score: String(noisy(0.8) * 2 + rng.next()),
       });
     }
     const options = { textColumns: ['title', 'body'], categoricalColumns: ['channel'], numericColumns: ['score'] };
@@ -93,17 +112,23 @@ describe('features', () => {
     expect(textNorm(0)).toBeCloseTo(4, 5); // four text blocks, each of norm 1
     const all = EndModel.train(rows.slice(0, 300), { kind: 'hard', gold: gold.slice(0, 300) }, ['a', 'b'], options);
     const one = EndModel.train(rows.slice(0, 300), { kind: 'hard', gold: gold.slice(0, 300) }, ['a', 'b'], { textColumns: ['title'] });
-    const test = rows.slice(300), tg = gold.slice(300);
+    const test = rows.slice(300),
+      tg = gold.slice(300);
     // four independent 80%-signals beat one
     expect(accuracy(all.predictProba(test), tg, 2)).toBeGreaterThan(accuracy(one.predictProba(test), tg, 2) + 0.05);
   });
 
   it('bad columns are one clear error naming the source and column', () => {
-    const rows = [{ t: 'a b', n: '3' }, { t: 'c d', n: '4', e: '' }];
+    const rows = [
+      { t: 'a b', n: '3' },
+      { t: 'c d', n: '4', e: '' },
+    ];
     expect(() => Featurizer.fit(rows, { textColumns: ['missing'] }, 'rows.csv')).toThrow(/^rows\.csv: no text column "missing"/);
     expect(() => Featurizer.fit(rows, { textColumns: ['e'] }, 'rows.csv')).toThrow(/^rows\.csv: text column "e" is empty in every row/);
     expect(() => Featurizer.fit(rows, { textColumns: ['n'] }, 'rows.csv')).toThrow(/^rows\.csv: text column "n" holds only numbers/);
-    expect(() => Featurizer.fit([{ t: 'a', x: 'abc' }], { textColumns: ['t'], numericColumns: ['x'] }, 'r.csv')).toThrow(/^r\.csv \(row 0\): numeric column "x" holds "abc"/);
+    expect(() => Featurizer.fit([{ t: 'a', x: 'abc' }], { textColumns: ['t'], numericColumns: ['x'] }, 'r.csv')).toThrow(
+      /^r\.csv \(row 0\): numeric column "x" holds "abc"/,
+    );
     const f = Featurizer.fit(rows, { textColumns: ['t'] }, 'rows.csv');
     expect(() => f.transform([{ other: 'x' }], 'new.csv')).toThrow(/^new\.csv: no column "t": the end model was trained on columns text "t"/);
   });
@@ -111,7 +136,8 @@ describe('features', () => {
 
 describe('training', () => {
   it('recovers a known rule on text (held-out rows)', () => {
-    const train = ruleRows(600, 2), test = ruleRows(300, 3);
+    const train = ruleRows(600, 2),
+      test = ruleRows(300, 3);
     const m = EndModel.train(train.rows, { kind: 'hard', gold: train.gold }, ['ham', 'spam'], { textColumns: ['text'] });
     expect(m.training.converged).toBe(true);
     expect(accuracy(m.predictProba(test.rows), test.gold, 2)).toBeGreaterThanOrEqual(0.98);
@@ -122,7 +148,8 @@ describe('training', () => {
     const rows: { a: number; b: number }[] = [];
     const gold = new Int32Array(2000);
     for (let i = 0; i < 2000; i++) {
-      const a = rng.next() * 2 - 1, b = rng.next() * 2 - 1;
+      const a = rng.next() * 2 - 1,
+        b = rng.next() * 2 - 1;
       rows.push({ a, b });
       gold[i] = a + 2 * b > 0.1 ? 1 : 0;
     }
@@ -131,9 +158,10 @@ describe('training', () => {
     // weights of a, b (the last two features) for class pos minus class neg, in standardised units
     const wa = j.weights.W[j.weights.W.length - 3] - j.weights.W[j.weights.W.length - 4];
     const wb = j.weights.W[j.weights.W.length - 1] - j.weights.W[j.weights.W.length - 2];
-    const sa = j.features.numericStd[0], sb = j.features.numericStd[1];
-    expect((wb / sb) / (wa / sa)).toBeGreaterThan(1.8);
-    expect((wb / sb) / (wa / sa)).toBeLessThan(2.2);
+    const sa = j.features.numericStd[0],
+      sb = j.features.numericStd[1];
+    expect(wb / sb / (wa / sa)).toBeGreaterThan(1.8);
+    expect(wb / sb / (wa / sa)).toBeLessThan(2.2);
     expect(accuracy(m.predictProba(rows), gold, 2)).toBeGreaterThan(0.98);
   });
 
@@ -150,7 +178,10 @@ describe('training', () => {
     expect(Math.abs(p[1] - 0.8)).toBeLessThan(0.03);
     expect(Math.abs(p[2] - 0.9)).toBeLessThan(0.03);
     // the same rows with hard (argmax) targets: near-certain, so the confidence above came from the soft targets
-    const hard = EndModel.train(rows, { kind: 'hard', gold: Int32Array.from(rows, (_, i) => (i % 2 === 0 ? 1 : 0)) }, ['x', 'y'], { textColumns: ['text'], l2: 0.01 });
+    const hard = EndModel.train(rows, { kind: 'hard', gold: Int32Array.from(rows, (_, i) => (i % 2 === 0 ? 1 : 0)) }, ['x', 'y'], {
+      textColumns: ['text'],
+      l2: 0.01,
+    });
     expect(hard.predictProba([{ text: 'alpha sample3' }])[1]).toBeGreaterThan(0.97);
     // weights: a row with weight 0 is ignored (its target may be anything)
     const w = new Float64Array(400).fill(1);
@@ -165,7 +196,9 @@ describe('training', () => {
 
   it('no row with a target is a clear error', () => {
     const rows = [{ t: 'a b' }, { t: 'c d' }];
-    expect(() => EndModel.train(rows, { kind: 'hard', gold: Int32Array.of(-1, -1) }, ['a', 'b'], { textColumns: ['t'] })).toThrow(/no row has a target/);
+    expect(() => EndModel.train(rows, { kind: 'hard', gold: Int32Array.of(-1, -1) }, ['a', 'b'], { textColumns: ['t'] })).toThrow(
+      /no row has a target/,
+    );
   });
 
   it('seeded runs are byte-identical (weights, JSON, probabilities, cross-fit)', () => {
@@ -218,7 +251,9 @@ describe('model files', () => {
       writeFileSync(join(dir, 'end.json'), JSON.stringify(m.toJSON()));
       const back = readEndModelFile(join(dir, 'end.json'));
       expect(() => assertEndModelClasses(back, 'end.json', ['HAM', 'SPAM'], 'L.arrow')).not.toThrow();
-      expect(() => assertEndModelClasses(back, 'end.json', ['SPAM', 'HAM'], 'L.arrow')).toThrow(/end\.json was trained on classes HAM, SPAM but L\.arrow has SPAM, HAM/);
+      expect(() => assertEndModelClasses(back, 'end.json', ['SPAM', 'HAM'], 'L.arrow')).toThrow(
+        /end\.json was trained on classes HAM, SPAM but L\.arrow has SPAM, HAM/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

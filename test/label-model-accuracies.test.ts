@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DawidSkene, MatrixCompletionModel, TripletModel, type LabelModel, WeightedMajorityVote, type LabelMatrix,
-} from '../src/index.js';
+import { DawidSkene, MatrixCompletionModel, TripletModel, type LabelModel, WeightedMajorityVote, type LabelMatrix } from '../src/index.js';
 import { sampleByClass } from './label-model-helpers.js';
 
 // `accuracies()` is each model's P(vote correct | LF votes): the quantity lfSummary's empirical accuracy measures on
 // gold labels. These LFs are like real keyword LFs: each only ever votes its own class ("unipolar"), and how often it
 // fires depends on the class. [class it votes, P(vote | that class), P(vote | the other class)]
 const UNIPOLAR: [number, number, number][] = [
-  [1, 0.25, 0.01], [1, 0.3, 0.03], [1, 0.15, 0.02], [1, 0.32, 0.08], [0, 0.2, 0.02],
-  [0, 0.3, 0.06], [1, 0.2, 0.05], [0, 0.25, 0.1], [1, 0.4, 0.1], [0, 0.4, 0.15],
+  [1, 0.25, 0.01],
+  [1, 0.3, 0.03],
+  [1, 0.15, 0.02],
+  [1, 0.32, 0.08],
+  [0, 0.2, 0.02],
+  [0, 0.3, 0.06],
+  [1, 0.2, 0.05],
+  [0, 0.25, 0.1],
+  [1, 0.4, 0.1],
+  [0, 0.4, 0.15],
 ];
 
 function unipolar(classBalance: number[], seed: number) {
@@ -88,8 +94,21 @@ describe('learned accuracies match the generating model (unipolar LFs, n = 10,00
 
 describe('Dawid-Skene accuracies are its own posterior agreement with each LF', () => {
   // Two-sided LFs whose vote rate depends on the class: [P(vote | 0), P(vote | 1), P(right | 0), P(right | 1)].
-  const spec = [[0.2, 0.6, 0.9, 0.85], [0.5, 0.2, 0.8, 0.9], [0.3, 0.3, 0.75, 0.7], [0.6, 0.3, 0.85, 0.65], [0.25, 0.5, 0.7, 0.9], [0.4, 0.4, 0.65, 0.8]];
-  const { L, accuracy } = sampleByClass({ n: 20_000, voteRate: spec.map((s) => [s[0], s[1]]), rightRate: spec.map((s) => [s[2], s[3]]), classBalance: [0.5, 0.5], seed: 23 });
+  const spec = [
+    [0.2, 0.6, 0.9, 0.85],
+    [0.5, 0.2, 0.8, 0.9],
+    [0.3, 0.3, 0.75, 0.7],
+    [0.6, 0.3, 0.85, 0.65],
+    [0.25, 0.5, 0.7, 0.9],
+    [0.4, 0.4, 0.65, 0.8],
+  ];
+  const { L, accuracy } = sampleByClass({
+    n: 20_000,
+    voteRate: spec.map((s) => [s[0], s[1]]),
+    rightRate: spec.map((s) => [s[2], s[3]]),
+    classBalance: [0.5, 0.5],
+    seed: 23,
+  });
 
   it.each(['model', 'ignore'] as const)('abstains %s: accuracy = mean posterior probability of the voted class', (abstains) => {
     const ds = new DawidSkene();

@@ -19,7 +19,10 @@ describe('ballot fit / predict', () => {
     const dev = sampleGenerative({ n: 300, accuracy, propensity, classBalance: [0.5, 0.5], seed: 32 });
     saveLabelMatrix(join(dir, 'L.arrow'), train.L);
     saveLabelMatrix(join(dir, 'devL.arrow'), dev.L);
-    writeRows(join(dir, 'dev.csv'), Array.from(dev.y, (y, i) => ({ id: i, label: dev.L.labels[y] })));
+    writeRows(
+      join(dir, 'dev.csv'),
+      Array.from(dev.y, (y, i) => ({ id: i, label: dev.L.labels[y] })),
+    );
     out = [];
     err = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
@@ -47,7 +50,22 @@ describe('ballot fit / predict', () => {
   });
 
   it('with --dev, reports every model’s dev score and --model auto keeps the best', async () => {
-    await main(['fit', '--model', 'auto', '--L', join(dir, 'L.arrow'), '--dev', join(dir, 'dev.csv'), '--dev-L', join(dir, 'devL.arrow'), '--label-column', 'label', '--out', join(dir, 'auto.json'), '--json']);
+    await main([
+      'fit',
+      '--model',
+      'auto',
+      '--L',
+      join(dir, 'L.arrow'),
+      '--dev',
+      join(dir, 'dev.csv'),
+      '--dev-L',
+      join(dir, 'devL.arrow'),
+      '--label-column',
+      'label',
+      '--out',
+      join(dir, 'auto.json'),
+      '--json',
+    ]);
     expect(err.join('')).toBe('');
     const printed = JSON.parse(out.join(''));
     expect(printed.selection.scores.map((s: { model: string }) => s.model)).toEqual(['mv', 'wmv', 'triplet', 'ds', 'mc', 'mc+balance']);
@@ -72,13 +90,48 @@ describe('ballot fit / predict', () => {
   it('fit --model auto --metric f1 keeps a dev-tuned threshold that predict applies', async () => {
     // Positive evidence is weak (negative LFs also fire on most positives): the F1-best rule on rows with votes is
     // not the most probable class.
-    const spec = { voteRate: [[0.1, 0.6], [0.1, 0.5], [0.7, 0.5], [0.6, 0.5], [0.5, 0.4]], rightRate: [[0, 1], [0, 1], [1, 0], [1, 0], [1, 0]], classBalance: [0.8, 0.2] };
+    const spec = {
+      voteRate: [
+        [0.1, 0.6],
+        [0.1, 0.5],
+        [0.7, 0.5],
+        [0.6, 0.5],
+        [0.5, 0.4],
+      ],
+      rightRate: [
+        [0, 1],
+        [0, 1],
+        [1, 0],
+        [1, 0],
+        [1, 0],
+      ],
+      classBalance: [0.8, 0.2],
+    };
     const train = sampleByClass({ n: 3000, ...spec, seed: 71 });
     const dev = sampleByClass({ n: 600, ...spec, seed: 72 });
     saveLabelMatrix(join(dir, 'L2.arrow'), train.L);
     saveLabelMatrix(join(dir, 'devL2.arrow'), dev.L);
-    writeRows(join(dir, 'dev2.csv'), Array.from(dev.y, (y, i) => ({ id: i, label: dev.L.labels[y] })));
-    await main(['fit', '--model', 'auto', '--metric', 'f1', '--L', join(dir, 'L2.arrow'), '--dev', join(dir, 'dev2.csv'), '--dev-L', join(dir, 'devL2.arrow'), '--label-column', 'label', '--out', join(dir, 'auto2.json')]);
+    writeRows(
+      join(dir, 'dev2.csv'),
+      Array.from(dev.y, (y, i) => ({ id: i, label: dev.L.labels[y] })),
+    );
+    await main([
+      'fit',
+      '--model',
+      'auto',
+      '--metric',
+      'f1',
+      '--L',
+      join(dir, 'L2.arrow'),
+      '--dev',
+      join(dir, 'dev2.csv'),
+      '--dev-L',
+      join(dir, 'devL2.arrow'),
+      '--label-column',
+      'label',
+      '--out',
+      join(dir, 'auto2.json'),
+    ]);
     expect(err.join('')).toBe('');
     expect(out.join('')).toMatch(/predict labels c1 iff P\(c1\) > 0\.\d+ \(binary F1 threshold tuned on dev\)/);
     const saved = JSON.parse(readFileSync(join(dir, 'auto2.json'), 'utf8'));
@@ -89,7 +142,9 @@ describe('ballot fit / predict', () => {
     const p = saved.chosen.classBalance as number[];
     const prior = p[1] - p[0] > 1e-5 ? 1 : p[0] - p[1] > 1e-5 ? 0 : -1;
     const uncovered = train.L.voteCounts();
-    expect(rows.map((r) => Number(r.label_index))).toEqual(rows.map((r, i) => (uncovered[i] === 0 ? prior : Number(r.p_c1) > saved.threshold ? 1 : 0)));
+    expect(rows.map((r) => Number(r.label_index))).toEqual(
+      rows.map((r, i) => (uncovered[i] === 0 ? prior : Number(r.p_c1) > saved.threshold ? 1 : 0)),
+    );
   });
 
   it('errors are one line and exit non-zero', async () => {

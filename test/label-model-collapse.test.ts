@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { collapseWarnings, expectedScore } from '../src/internal.js';
-import {
-  DawidSkene, MajorityVote, createLabelModel, WeightedMajorityVote, type LabelMatrix, createRng,
-} from '../src/index.js';
+import { DawidSkene, MajorityVote, createLabelModel, WeightedMajorityVote, type LabelMatrix, createRng } from '../src/index.js';
 import { sampleByClass } from './label-model-helpers.js';
 
 // Generated sets with a known answer (the true classes y), shaped like the issue-13 collapses: many LFs × many
 // classes, skewed class balance, one-class ("unipolar") keyword-like LFs with low coverage, near-duplicate LFs.
-interface Shape { m: number; k: number; balance: number[]; seed: number; unipolar?: boolean; coverage?: number; duplicates?: number }
+interface Shape {
+  m: number;
+  k: number;
+  balance: number[];
+  seed: number;
+  unipolar?: boolean;
+  coverage?: number;
+  duplicates?: number;
+}
 
 function generate(s: Shape): { L: LabelMatrix; y: Int32Array } {
   const rng = createRng(s.seed);

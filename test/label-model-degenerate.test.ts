@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  LabelMatrix, createLabelModel, OverlapStats, TripletModel, createRng, expectedScore, scorePredictions, minCostAssignment,
+  LabelMatrix,
+  createLabelModel,
+  OverlapStats,
+  TripletModel,
+  createRng,
+  expectedScore,
+  scorePredictions,
+  minCostAssignment,
 } from '../src/internal.js';
 import { sampleGenerative } from './label-model-helpers.js';
 
@@ -19,7 +26,10 @@ function checkProbs(probs: Float64Array, k: number): void {
 
 describe.each(KINDS)('%s on degenerate inputs', (kind) => {
   it('all rows abstained: every row gets the class balance, and the report counts them', () => {
-    const L = LabelMatrix.fromRows(Array.from({ length: 20 }, () => [-1, -1, -1, -1]), ['a', 'b']);
+    const L = LabelMatrix.fromRows(
+      Array.from({ length: 20 }, () => [-1, -1, -1, -1]),
+      ['a', 'b'],
+    );
     const model = createLabelModel(kind);
     const report = model.fit(L);
     expect(report.uncoveredRows).toBe(20);
@@ -60,7 +70,13 @@ describe.each(KINDS)('%s on degenerate inputs', (kind) => {
 });
 
 describe('k = 2 versus k = 4 on the same votes', () => {
-  const { L } = sampleGenerative({ n: 2000, accuracy: [0.9, 0.8, 0.75, 0.7, 0.65], propensity: [0.4, 0.5, 0.5, 0.6, 0.5], classBalance: [0.5, 0.5], seed: 21 });
+  const { L } = sampleGenerative({
+    n: 2000,
+    accuracy: [0.9, 0.8, 0.75, 0.7, 0.65],
+    propensity: [0.4, 0.5, 0.5, 0.6, 0.5],
+    classBalance: [0.5, 0.5],
+    seed: 21,
+  });
   const L4 = new LabelMatrix({ n: L.n, m: L.m, votes: L.votes, lfNames: L.lfNames, labels: ['c0', 'c1', 'c2', 'c3'] });
 
   it.each(['mv', 'wmv', 'ds', 'mc'] as const)('%s: classes no LF votes for never win a covered row; uncovered rows are uniform over 4', (kind) => {
@@ -84,7 +100,15 @@ describe('k = 2 versus k = 4 on the same votes', () => {
 });
 
 describe('bad input', () => {
-  const L = LabelMatrix.fromRows([[0, 1, -1], [1, 1, 0], [0, -1, 0]], ['a', 'b'], ['x', 'y', 'z']);
+  const L = LabelMatrix.fromRows(
+    [
+      [0, 1, -1],
+      [1, 1, 0],
+      [0, -1, 0],
+    ],
+    ['a', 'b'],
+    ['x', 'y', 'z'],
+  );
 
   it('a matrix lacking one of the model LFs is an error naming it', () => {
     const model = createLabelModel('mc');
@@ -112,14 +136,17 @@ describe('bad input', () => {
   it('auto: a dev gold label outside the classes is one clear error, not a failure of every candidate', () => {
     // wmv counted such a label as a wrong vote for every LF.
     expect(() => createLabelModel('wmv').fit(L, { dev: { L, gold: [0, 1, 5] } })).toThrow(/dev gold label 5 at row 2 is not -1/);
-    expect(() => createLabelModel('auto').fit(L, { dev: { L, gold: [0, 2, 1] } })).toThrow(/^auto: dev gold label 2 at row 1 is not -1 \(unknown\) or a class index 0\.\.1 \(a, b\)$/);
+    expect(() => createLabelModel('auto').fit(L, { dev: { L, gold: [0, 2, 1] } })).toThrow(
+      /^auto: dev gold label 2 at row 1 is not -1 \(unknown\) or a class index 0\.\.1 \(a, b\)$/,
+    );
   });
 });
 
 describe('building blocks', () => {
   it('Munkres finds the optimal assignment (checked against all permutations)', () => {
     const rng = createRng(3);
-    const perms = (n: number): number[][] => (n === 1 ? [[0]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)])));
+    const perms = (n: number): number[][] =>
+      n === 1 ? [[0]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
     for (let trial = 0; trial < 30; trial++) {
       const k = 1 + (trial % 6);
       const cost = Array.from({ length: k * k }, () => Math.round(rng.next() * 20) - 10);
@@ -131,7 +158,14 @@ describe('building blocks', () => {
   });
 
   it('overlap statistics count each row’s co-votes, abstains dropped', () => {
-    const L = LabelMatrix.fromRows([[0, 1, -1], [0, 0, 1], [-1, -1, -1]], ['a', 'b']);
+    const L = LabelMatrix.fromRows(
+      [
+        [0, 1, -1],
+        [0, 0, 1],
+        [-1, -1, -1],
+      ],
+      ['a', 'b'],
+    );
     const s = OverlapStats.fromLabelMatrix(L);
     expect([s.n, s.uncovered, s.d]).toEqual([3, 1, 6]);
     expect(s.votes(0, 0)).toBe(2);

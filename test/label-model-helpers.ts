@@ -5,7 +5,10 @@ import { LabelMatrix, createRng } from '../src/index.js';
  * propensity[j] (independently of Y) and, when it votes, is right with probability accuracy[j], otherwise picks one
  * of the other k − 1 classes uniformly. Seeded, so every test sees the same matrix.
  */
-export function sampleGenerative(opts: { n: number; accuracy: number[]; propensity: number[]; classBalance: number[]; seed: number }): { L: LabelMatrix; y: Int32Array } {
+export function sampleGenerative(opts: { n: number; accuracy: number[]; propensity: number[]; classBalance: number[]; seed: number }): {
+  L: LabelMatrix;
+  y: Int32Array;
+} {
   // The class-independent special case of sampleByClass (same random draws, so the same matrix).
   const k = opts.classBalance.length;
   const { L, y } = sampleByClass({
@@ -35,7 +38,11 @@ export function accuracyOf(probs: Float64Array, k: number, y: Int32Array): numbe
  * that only ever says SPAM) are rightRate[j][y] = 1 for their class and 0 for the others. Returns the matrix, the true
  * classes and each LF's true P(vote correct | LF votes) under the class balance.
  */
-export function sampleByClass(opts: { n: number; voteRate: number[][]; rightRate: number[][]; classBalance: number[]; seed: number }): { L: LabelMatrix; y: Int32Array; accuracy: number[] } {
+export function sampleByClass(opts: { n: number; voteRate: number[][]; rightRate: number[][]; classBalance: number[]; seed: number }): {
+  L: LabelMatrix;
+  y: Int32Array;
+  accuracy: number[];
+} {
   const { n, voteRate, rightRate, classBalance, seed } = opts;
   const m = voteRate.length;
   const k = classBalance.length;

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LabelMatrix, AutoLabelModel, createLabelModel, loadLabelModel, type LabelModel, createRng,
-} from '../src/index.js';
+import { LabelMatrix, AutoLabelModel, createLabelModel, loadLabelModel, type LabelModel, createRng } from '../src/index.js';
 import { sampleGenerative } from './label-model-helpers.js';
 
 const accuracy = [0.9, 0.85, 0.8, 0.7, 0.65, 0.6];
@@ -61,7 +59,9 @@ describe.each([2, 3])('k = %i', (k) => {
     const loaded = loadLabelModel(text);
     expect(loaded.kind).toBe(kind);
     expect(Array.from(loaded.predictProba(L))).toEqual(Array.from(model.predictProba(L)));
-    expect(loaded.accuracies() === null ? null : Array.from(loaded.accuracies()!)).toEqual(model.accuracies() === null ? null : Array.from(model.accuracies()!));
+    expect(loaded.accuracies() === null ? null : Array.from(loaded.accuracies()!)).toEqual(
+      model.accuracies() === null ? null : Array.from(model.accuracies()!),
+    );
     expect(Array.from(loaded.classBalance())).toEqual(Array.from(model.classBalance()));
     // Numbers are stored as plain JSON arrays, not typed-array objects.
     expect(text).not.toMatch(/"0":/);
@@ -69,8 +69,16 @@ describe.each([2, 3])('k = %i', (k) => {
 });
 
 describe('mv', () => {
-  it('unfitted (as the CLI\'s --model mv) votes on any matrix', () => {
-    const L = LabelMatrix.fromRows([[0, 0, 1], [1, -1, -1], [-1, -1, -1]], ['a', 'b'], ['p', 'q', 'r']);
+  it("unfitted (as the CLI's --model mv) votes on any matrix", () => {
+    const L = LabelMatrix.fromRows(
+      [
+        [0, 0, 1],
+        [1, -1, -1],
+        [-1, -1, -1],
+      ],
+      ['a', 'b'],
+      ['p', 'q', 'r'],
+    );
     expect(Array.from(createLabelModel('mv').predictProba(L))).toEqual([1, 0, 0, 1, 0.5, 0.5]);
   });
 });
@@ -116,7 +124,9 @@ describe('chunked statistics', () => {
     const { MatrixCompletionModel } = await import('../src/label-model/mc/model.js');
     const { L } = sampleGenerative({ n: 2500, accuracy, propensity, classBalance: [0.5, 0.5], seed: 14 });
     const whole = OverlapStats.fromLabelMatrix(L);
-    const merged = OverlapStats.fromLabelMatrix(L, 0, 1000).merge(OverlapStats.fromLabelMatrix(L, 1000, 1700)).merge(OverlapStats.fromLabelMatrix(L, 1700));
+    const merged = OverlapStats.fromLabelMatrix(L, 0, 1000)
+      .merge(OverlapStats.fromLabelMatrix(L, 1000, 1700))
+      .merge(OverlapStats.fromLabelMatrix(L, 1700));
     expect(Array.from(merged.counts)).toEqual(Array.from(whole.counts));
     expect([merged.n, merged.uncovered]).toEqual([whole.n, whole.uncovered]);
     const a: LabelModel = new MatrixCompletionModel();

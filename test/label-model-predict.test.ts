@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  AutoLabelModel, type AutoOptions, probsToPreds, snorkelTiePick, bestF1Threshold, predsAtThreshold, tuneF1Threshold,
+  AutoLabelModel,
+  type AutoOptions,
+  probsToPreds,
+  snorkelTiePick,
+  bestF1Threshold,
+  predsAtThreshold,
+  tuneF1Threshold,
 } from '../src/internal.js';
 import { MajorityVote, scorePredictions, loadLabelModel, type LabelMatrix } from '../src/index.js';
 import { sampleByClass } from './label-model-helpers.js';
@@ -13,7 +19,14 @@ function sha1Pick(i: number, count: number): number {
 
 describe("tie policy 'snorkel' (Snorkel's probs_to_preds(..., 'random'))", () => {
   it('pins picks checked against Python hashlib: int(sha1(str(i)).hexdigest(), 16) % count', () => {
-    expect([snorkelTiePick(0, 5), snorkelTiePick(3, 5), snorkelTiePick(1, 6), snorkelTiePick(42, 6), snorkelTiePick(4570, 3), snorkelTiePick(10, 2)]).toEqual([3, 4, 3, 4, 1, 1]);
+    expect([
+      snorkelTiePick(0, 5),
+      snorkelTiePick(3, 5),
+      snorkelTiePick(1, 6),
+      snorkelTiePick(42, 6),
+      snorkelTiePick(4570, 3),
+      snorkelTiePick(10, 2),
+    ]).toEqual([3, 4, 3, 4, 1, 1]);
   });
 
   it('equals the big-integer reduction for many rows and counts', () => {
@@ -24,7 +37,14 @@ describe("tie policy 'snorkel' (Snorkel's probs_to_preds(..., 'random'))", () =>
     // Rows 0..5: two tied of three, all three tied, one clear winner.
     const probs = Float64Array.from([0.4, 0.4, 0.2, 0.2, 0.4, 0.4, 1 / 3, 1 / 3, 1 / 3, 0.1, 0.2, 0.7, 0.5, 0.5, 0, 0.5, 0, 0.5]);
     const preds = probsToPreds(probs, 3, 'snorkel');
-    expect(Array.from(preds)).toEqual([[0, 1][sha1Pick(0, 2)], [1, 2][sha1Pick(1, 2)], sha1Pick(2, 3), 2, [0, 1][sha1Pick(4, 2)], [0, 2][sha1Pick(5, 2)]]);
+    expect(Array.from(preds)).toEqual([
+      [0, 1][sha1Pick(0, 2)],
+      [1, 2][sha1Pick(1, 2)],
+      sha1Pick(2, 3),
+      2,
+      [0, 1][sha1Pick(4, 2)],
+      [0, 2][sha1Pick(5, 2)],
+    ]);
     // The seed does not enter.
     expect(probsToPreds(probs, 3, 'snorkel', 99)).toEqual(preds);
   });
@@ -68,7 +88,12 @@ describe('binary F1 threshold', () => {
   it('cross-fitted F1 is no better than the in-sample F1 and is reproducible', () => {
     const n = 400;
     const gold = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 1 : 0));
-    const probs = Float64Array.from(gold.flatMap((g, i) => { const p = g ? 0.3 + (i % 5) * 0.1 : ((i * 37) % 100) / 200; return [1 - p, p]; }));
+    const probs = Float64Array.from(
+      gold.flatMap((g, i) => {
+        const p = g ? 0.3 + (i % 5) * 0.1 : ((i * 37) % 100) / 200;
+        return [1 - p, p];
+      }),
+    );
     const t = tuneF1Threshold(gold, probs, 5, 0);
     expect(t.crossFittedF1).toBeLessThanOrEqual(t.f1 + 1e-12);
     expect(tuneF1Threshold(gold, probs, 5, 0)).toEqual(t);
@@ -99,8 +124,20 @@ describe('auto with binary F1', () => {
   describe('when positive evidence is weak (negative LFs also fire on most positives)', () => {
     // 20% positives; the negative LFs vote on half the positives too, so many positives with a positive vote end below
     // P = 0.5 and the F1-best cut on rows with votes sits well below it.
-    const voteRate = [[0.1, 0.6], [0.1, 0.5], [0.7, 0.5], [0.6, 0.5], [0.5, 0.4]];
-    const rightRate = [[0, 1], [0, 1], [1, 0], [1, 0], [1, 0]];
+    const voteRate = [
+      [0.1, 0.6],
+      [0.1, 0.5],
+      [0.7, 0.5],
+      [0.6, 0.5],
+      [0.5, 0.4],
+    ];
+    const rightRate = [
+      [0, 1],
+      [0, 1],
+      [1, 0],
+      [1, 0],
+      [1, 0],
+    ];
     const sample = (n: number, seed: number) => sampleByClass({ n, voteRate, rightRate, classBalance: [0.8, 0.2], seed });
     const train = sample(5000, 51);
     const dev = sample(600, 52);
@@ -132,8 +169,18 @@ describe('auto with binary F1', () => {
 
   describe('when positives hide among the rows without votes', () => {
     // The old failure: a cut tuned on dev rows no LF voted on labelled every uncovered row positive (wrench_sms).
-    const voteRate = [[0.01, 0.1], [0.3, 0.02], [0.35, 0.03], [0.25, 0.02]];
-    const rightRate = [[0, 1], [1, 0], [1, 0], [1, 0]];
+    const voteRate = [
+      [0.01, 0.1],
+      [0.3, 0.02],
+      [0.35, 0.03],
+      [0.25, 0.02],
+    ];
+    const rightRate = [
+      [0, 1],
+      [1, 0],
+      [1, 0],
+      [1, 0],
+    ];
     const sample = (n: number, seed: number) => sampleByClass({ n, voteRate, rightRate, classBalance: [0.8, 0.2], seed });
     const train = sample(5000, 51);
     const dev = sample(600, 52);
@@ -160,8 +207,20 @@ describe('auto with binary F1', () => {
 
   describe('when positives are rare and most rows get no vote', () => {
     // 10% positives; majority vote leaves the uncovered rows tied, and a tie-break calls half of them positive.
-    const voteRate = [[0.02, 0.5], [0.01, 0.4], [0.03, 0.3], [0.08, 0.05], [0.1, 0.02]];
-    const rightRate = [[0, 1], [0, 1], [0, 1], [1, 0], [1, 0]];
+    const voteRate = [
+      [0.02, 0.5],
+      [0.01, 0.4],
+      [0.03, 0.3],
+      [0.08, 0.05],
+      [0.1, 0.02],
+    ];
+    const rightRate = [
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [1, 0],
+      [1, 0],
+    ];
     const sample = (n: number, seed: number) => sampleByClass({ n, voteRate, rightRate, classBalance: [0.9, 0.1], seed });
     const train = sample(6000, 41);
     const dev = sample(1000, 42);
@@ -177,7 +236,21 @@ describe('auto with binary F1', () => {
   });
 
   it('accuracy keeps the most probable class (no threshold)', () => {
-    const { L, y } = sampleByClass({ n: 800, voteRate: [[0.5, 0.5], [0.4, 0.4], [0.6, 0.6]], rightRate: [[0.8, 0.8], [0.7, 0.7], [0.75, 0.75]], classBalance: [0.5, 0.5], seed: 61 });
+    const { L, y } = sampleByClass({
+      n: 800,
+      voteRate: [
+        [0.5, 0.5],
+        [0.4, 0.4],
+        [0.6, 0.6],
+      ],
+      rightRate: [
+        [0.8, 0.8],
+        [0.7, 0.7],
+        [0.75, 0.75],
+      ],
+      classBalance: [0.5, 0.5],
+      seed: 61,
+    });
     const auto = new AutoLabelModel();
     auto.fit(L, { dev: { L, gold: y }, candidates: ['mv', 'mc'] });
     expect(auto.decisionThreshold()).toBeNull();

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DawidSkene, MajorityVote, MatrixCompletionModel, TripletModel, type LabelModel, WeightedMajorityVote,
-} from '../src/index.js';
+import { DawidSkene, MajorityVote, MatrixCompletionModel, TripletModel, type LabelModel, WeightedMajorityVote } from '../src/index.js';
 import { accuracyOf, sampleGenerative } from './label-model-helpers.js';
 
 // Accuracies that differ widely: three good LFs, five barely better than random that outnumber them.
@@ -33,7 +31,9 @@ describe.each([2, 4])('label models on data from a known model, k = %i, n = 10,0
     expect(report.n).toBe(10_000);
     const learned = model.accuracies()!;
     expect(learned).toHaveLength(accuracy.length);
-    learned.forEach((a, j) => expect(Math.abs(a - accuracy[j]), `${name} LF ${j}: learned ${a}, true ${accuracy[j]}`).toBeLessThanOrEqual(TOLERANCE[name]));
+    learned.forEach((a, j) =>
+      expect(Math.abs(a - accuracy[j]), `${name} LF ${j}: learned ${a}, true ${accuracy[j]}`).toBeLessThanOrEqual(TOLERANCE[name]),
+    );
     const acc = accuracyOf(model.predictProba(L), k, y);
     expect(acc).toBeGreaterThan(mvAccuracy + 0.02);
   });

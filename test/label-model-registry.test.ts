@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkModelFits, fitLabelModel, MatrixCompletionModel, createLabelModel, LABEL_MODELS, loadLabelModel, LabelMatrix, ConfigError, compareCandidates,
+  checkModelFits,
+  fitLabelModel,
+  MatrixCompletionModel,
+  createLabelModel,
+  LABEL_MODELS,
+  loadLabelModel,
+  LabelMatrix,
+  ConfigError,
+  compareCandidates,
 } from '../src/internal.js';
 import { sampleGenerative } from './label-model-helpers.js';
 
@@ -43,9 +51,13 @@ describe('checkModelFits: one rule and one wording', () => {
   model.fit(L);
   it('accepts the same LFs in another order and refuses other LFs or classes', () => {
     expect(() => checkModelFits(model, L.selectLFs([3, 2, 1, 0]))).not.toThrow();
-    expect(() => checkModelFits(model, L.selectLFs([0, 1]))).toThrow(/^the label model was fitted on LFs \[lf0, lf1, lf2, lf3\] but the label matrix has \[lf0, lf1\] \(only the model has lf2, lf3\); refit the model on this matrix$/);
+    expect(() => checkModelFits(model, L.selectLFs([0, 1]))).toThrow(
+      /^the label model was fitted on LFs \[lf0, lf1, lf2, lf3\] but the label matrix has \[lf0, lf1\] \(only the model has lf2, lf3\); refit the model on this matrix$/,
+    );
     const other = LabelMatrix.fromRows([[0, 1, 0, 1]], ['x', 'z'], L.lfNames);
-    expect(() => checkModelFits(model, other, { model: 'm.json', matrix: 'L.arrow' })).toThrow(/^m\.json has classes \[.*\] but L\.arrow has \[x, z\]; refit/);
+    expect(() => checkModelFits(model, other, { model: 'm.json', matrix: 'L.arrow' })).toThrow(
+      /^m\.json has classes \[.*\] but L\.arrow has \[x, z\]; refit/,
+    );
     // An unfitted majority vote records no LFs: it fits any matrix.
     expect(() => checkModelFits(createLabelModel('mv'), other)).not.toThrow();
   });
@@ -126,7 +138,9 @@ describe('OverlapStats with many LFs (the tiled pass, d > 512)', () => {
     const n = 300;
     const m = 300;
     const k = 3;
-    const rows = Array.from({ length: n }, (_, i) => Array.from({ length: m }, () => (i % 7 === 0 || rng.next() > 0.08 ? -1 : Math.floor(rng.next() * k))));
+    const rows = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: m }, () => (i % 7 === 0 || rng.next() > 0.08 ? -1 : Math.floor(rng.next() * k))),
+    );
     const M = LabelMatrix.fromRows(rows, ['a', 'b', 'c']);
     const d = m * k;
     const brute = new Float64Array(d * d);

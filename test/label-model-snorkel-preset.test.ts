@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  loadWrenchSplit, MatrixCompletionModel, scorePredictions, probsToPreds, OverlapStats, createRng, snorkelLossAndGradient,
+  loadWrenchSplit,
+  MatrixCompletionModel,
+  scorePredictions,
+  probsToPreds,
+  OverlapStats,
+  createRng,
+  snorkelLossAndGradient,
 } from '../src/internal.js';
 import { sampleGenerative } from './label-model-helpers.js';
 
@@ -35,7 +41,7 @@ describe('Snorkel preset: loss and optimizer as Snorkel runs them', () => {
   const mu = Float64Array.from({ length: d * k }, () => 0.05 + 0.4 * rng.next());
   const muInit = Float64Array.from({ length: d * k }, () => 0.4 * rng.next());
 
-  it('the gradient matches finite differences of Snorkel\'s loss, l2 term included (l2² ‖μ − μ_init‖²)', () => {
+  it("the gradient matches finite differences of Snorkel's loss, l2 term included (l2² ‖μ − μ_init‖²)", () => {
     const l2 = 0.7;
     const W = new Float64Array(d * k);
     const grad = new Float64Array(d * k);
@@ -52,7 +58,7 @@ describe('Snorkel preset: loss and optimizer as Snorkel runs them', () => {
     }
   });
 
-  it('SGD steps are torch.optim.SGD(momentum=0.9, weight_decay=l2), as in Snorkel\'s default sgd_config', () => {
+  it("SGD steps are torch.optim.SGD(momentum=0.9, weight_decay=l2), as in Snorkel's default sgd_config", () => {
     const l2 = 0.3;
     const lr = 0.01;
     const initScale = 0.6;
@@ -84,7 +90,9 @@ describe('Snorkel preset: loss and optimizer as Snorkel runs them', () => {
     const plain = new MatrixCompletionModel();
     plain.fitStats(stats, L.labels, L.lfNames, { preset: 'snorkel', classBalance: p, epochs, lr, l2, initScale, muEps: 0, momentum: 0 });
     expect(Array.from(plain.conditionalProbs())).not.toEqual(Array.from(got));
-    expect(() => new MatrixCompletionModel().fitStats(stats, L.labels, L.lfNames, { preset: 'snorkel', momentum: 1 })).toThrow(/momentum must be in \[0, 1\)/);
+    expect(() => new MatrixCompletionModel().fitStats(stats, L.labels, L.lfNames, { preset: 'snorkel', momentum: 1 })).toThrow(
+      /momentum must be in \[0, 1\)/,
+    );
   });
 });
 
@@ -94,7 +102,7 @@ const haveData = existsSync(join(DATA, 'wrench_trec', 'train.json'));
 if (!haveData) console.warn(`label-model-snorkel-preset: ${DATA}/wrench_trec not found; skipping the Snorkel-parity check`);
 
 describe.skipIf(!haveData)('Snorkel preset against Snorkel 0.10 on WRENCH trec', () => {
-  it('at the defaults (100 epochs), the mean test accuracy over seeds 0–4 is within 1.5 points of Snorkel\'s 55.48', () => {
+  it("at the defaults (100 epochs), the mean test accuracy over seeds 0–4 is within 1.5 points of Snorkel's 55.48", () => {
     const train = loadWrenchSplit(join(DATA, 'wrench_trec'), 'train');
     const test = loadWrenchSplit(join(DATA, 'wrench_trec'), 'test');
     const stats = OverlapStats.fromLabelMatrix(train.L);

@@ -17,14 +17,20 @@ describe('WRENCH loader', () => {
   it('reads weak labels, gold labels, texts and class names', () => {
     const dir = wrenchDir({
       'label.json': labelJSON,
-      'train.json': { a: { label: 1, weak_labels: [1, -1, 0], data: { text: 'buy now' } }, b: { label: 0, weak_labels: [-1, -1, 0], data: { text: 'hi' } } },
+      'train.json': {
+        a: { label: 1, weak_labels: [1, -1, 0], data: { text: 'buy now' } },
+        b: { label: 0, weak_labels: [-1, -1, 0], data: { text: 'hi' } },
+      },
     });
     const s = loadWrenchSplit(dir, 'train');
     expect(s.labels).toEqual(['ham', 'spam']);
     expect(s.ids).toEqual(['a', 'b']);
     expect(Array.from(s.gold)).toEqual([1, 0]);
     expect(s.texts).toEqual(['buy now', 'hi']);
-    expect(s.L.toRows()).toEqual([[1, -1, 0], [-1, -1, 0]]);
+    expect(s.L.toRows()).toEqual([
+      [1, -1, 0],
+      [-1, -1, 0],
+    ]);
     expect(s.L.lfNames).toEqual(['lf0', 'lf1', 'lf2']);
   });
 
@@ -40,22 +46,33 @@ describe('WRENCH loader', () => {
   });
 
   it('keeps file order for integer-like ids (JSON.parse would put "2" before "10")', () => {
-    const text = '{"10": {"label": 1, "weak_labels": [1, -1], "data": {"text": "a \\"}\\" {x"}}, "2": {"label": 0, "weak_labels": [-1, 0], "data": {"n": [1, {"3": 4}]}}, "b": {"label": 0, "weak_labels": [0, 0]}}';
+    const text =
+      '{"10": {"label": 1, "weak_labels": [1, -1], "data": {"text": "a \\"}\\" {x"}}, "2": {"label": 0, "weak_labels": [-1, 0], "data": {"n": [1, {"3": 4}]}}, "b": {"label": 0, "weak_labels": [0, 0]}}';
     expect(Object.keys(JSON.parse(text))).toEqual(['2', '10', 'b']);
     expect(topLevelKeys(text)).toEqual(['10', '2', 'b']);
     const dir = wrenchDir({ 'label.json': labelJSON, 'train.json': text });
     const s = loadWrenchSplit(dir, 'train');
     expect(s.ids).toEqual(['10', '2', 'b']);
     expect(Array.from(s.gold)).toEqual([1, 0, 0]);
-    expect(s.L.toRows()).toEqual([[1, -1], [-1, 0], [0, 0]]);
+    expect(s.L.toRows()).toEqual([
+      [1, -1],
+      [-1, 0],
+      [0, 0],
+    ]);
     expect(s.texts[0]).toBe('a "}" {x');
   });
 
   it('a WRENCH split is a label matrix wherever one is read (ballot fit -L train.json)', () => {
-    const dir = wrenchDir({ 'label.json': labelJSON, 'train.json': '{"10": {"label": 1, "weak_labels": [1, -1]}, "2": {"label": 0, "weak_labels": [-1, 0]}}' });
+    const dir = wrenchDir({
+      'label.json': labelJSON,
+      'train.json': '{"10": {"label": 1, "weak_labels": [1, -1]}, "2": {"label": 0, "weak_labels": [-1, 0]}}',
+    });
     const L = loadLabelMatrix(join(dir, 'train.json'));
     expect(L.labels).toEqual(['ham', 'spam']);
-    expect(L.toRows()).toEqual([[1, -1], [-1, 0]]);
+    expect(L.toRows()).toEqual([
+      [1, -1],
+      [-1, 0],
+    ]);
     expect(() => loadLabelMatrix(join(dir, 'missing.json'))).toThrow(/missing\.json: no such file/);
   });
 

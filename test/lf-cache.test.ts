@@ -19,7 +19,9 @@ function lfSource(override: Record<number, string> = {}, extra = ''): string {
   const lines = ["import { defineLabels, keywordLF } from 'ballot';", "export const labels = defineLabels(['HAM', 'SPAM'] as const);"];
   for (let i = 0; i < 50; i++) {
     const kw = override[i] ?? `${KEYWORDS[i % KEYWORDS.length]}${i < 10 ? '' : i}`;
-    lines.push(`export const lf${i} = keywordLF({ name: 'kw_${i}', keywords: ['${kw}'], label: '${i % 3 ? 'SPAM' : 'HAM'}', field: 'CONTENT', match: 'substring' });`);
+    lines.push(
+      `export const lf${i} = keywordLF({ name: 'kw_${i}', keywords: ['${kw}'], label: '${i % 3 ? 'SPAM' : 'HAM'}', field: 'CONTENT', match: 'substring' });`,
+    );
   }
   return `${lines.join('\n')}\n${extra}`;
 }
@@ -66,7 +68,14 @@ describe('incremental apply', () => {
     expect(one.applied).toEqual(['kw_7']);
     expect(one.lfs.find((l) => l.name === 'kw_7')).toMatchObject({ status: 'applied', reason: 'code changed' });
     const incremental = readFileSync(out());
-    const full = await applyFile({ data: join(root, 'data.csv'), lfs: [edited], out: join(root, 'full', 'L.arrow'), workers: 1, progress: false, cache: false });
+    const full = await applyFile({
+      data: join(root, 'data.csv'),
+      lfs: [edited],
+      out: join(root, 'full', 'L.arrow'),
+      workers: 1,
+      progress: false,
+      cache: false,
+    });
     expect(full.applied).toHaveLength(50);
     expect(Buffer.compare(readFileSync(join(root, 'full', 'L.arrow')), incremental)).toBe(0);
     expect(Buffer.compare(incremental, bytes)).not.toBe(0);
@@ -92,7 +101,8 @@ describe('incremental apply', () => {
   });
 
   it('re-applies a column that recorded errors when --on-error is error, so the error is reported', async () => {
-    const throwing = "\nexport const picky = keywordLF({ name: 'picky', keywords: ['x'], label: 'SPAM', field: (r: any) => { if (r.CONTENT.length > 100) throw new Error('too long'); return r.CONTENT; } });\n";
+    const throwing =
+      "\nexport const picky = keywordLF({ name: 'picky', keywords: ['x'], label: 'SPAM', field: (r: any) => { if (r.CONTENT.length > 100) throw new Error('too long'); return r.CONTENT; } });\n";
     const file = writeLFs(lfSource({}, throwing));
     const tolerant = await run(file, { onError: 'abstain' });
     expect(tolerant.lfs.find((l) => l.name === 'picky')!.errors).toBeGreaterThan(0);
@@ -115,11 +125,16 @@ describe('incremental apply', () => {
   it('survives a crash mid-apply: finished columns stay valid, nothing half-written is used', async () => {
     await run(writeLFs(lfSource()));
     // A run that changes ten LFs and makes one of them slow, killed while it applies.
-    const slow = "\nconst until = (ms: number) => { const t = Date.now() + ms; while (Date.now() < t); };\n" +
+    const slow =
+      '\nconst until = (ms: number) => { const t = Date.now() + ms; while (Date.now() < t); };\n' +
       "export const slowLF = keywordLF({ name: 'slow', keywords: ['x'], label: 'SPAM', field: (r: any) => (until(20), r.CONTENT) });\n";
     const changed = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i, `edit${i}`]));
     const crashing = writeLFs(lfSource(changed, slow));
-    const child = spawn(process.execPath, [join(REPO, 'bin/ballot.mjs'), 'apply', '--data', join(root, 'data.csv'), '--lfs', crashing, '--out', out(), '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(REPO, 'bin/ballot.mjs'), 'apply', '--data', join(root, 'data.csv'), '--lfs', crashing, '--out', out(), '--workers', '1'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ABSTAIN, applyLFs, defineLabels, keywordLF, LabelingFunctionError, labelingFunction, LabelMatrix, lookupLF, MajorityVote, preprocessor, probsToPreds, regexLF, thresholdLF,
+  ABSTAIN,
+  applyLFs,
+  defineLabels,
+  keywordLF,
+  LabelingFunctionError,
+  labelingFunction,
+  LabelMatrix,
+  lookupLF,
+  MajorityVote,
+  preprocessor,
+  probsToPreds,
+  regexLF,
+  thresholdLF,
 } from '../src/internal.js';
 
 const labels = defineLabels(['HAM', 'SPAM'] as const);
@@ -53,7 +65,10 @@ describe('applyLFs on a hand-made 10-row case', () => {
     expect(Array.from(L.row(5))).toEqual([-1, 0, 1, 0]);
     expect(Array.from(L.voteCounts())).toEqual([2, 2, 0, 1, 0, 3, 0, 3, 0, 2]);
     expect(L.selectLFs(['stars_high', 'kw_my']).toRows()[7]).toEqual([0, 1]);
-    expect(L.selectRows([9, 0]).toRows()).toEqual([[1, -1, 1, -1], [1, -1, 1, -1]]);
+    expect(L.selectRows([9, 0]).toRows()).toEqual([
+      [1, -1, 1, -1],
+      [1, -1, 1, -1],
+    ]);
   });
 });
 
@@ -89,13 +104,17 @@ describe('LF error policies', () => {
   });
   it('errors say how to fix Snorkel habits: integer votes, a missing return', () => {
     const ints = labelingFunction({ name: 'ints', vote: (r: Row) => (r.text === 'great' ? (0 as unknown as 'HAM') : ABSTAIN) });
-    expect(() => applyLFs(rows, [ints], labels)).toThrow('labeling function "ints" failed on row 3: voted 0, which is not a label (HAM, SPAM) nor ABSTAIN (-1); LFs vote class names: return "HAM", not 0');
+    expect(() => applyLFs(rows, [ints], labels)).toThrow(
+      'labeling function "ints" failed on row 3: voted 0, which is not a label (HAM, SPAM) nor ABSTAIN (-1); LFs vote class names: return "HAM", not 0',
+    );
     const noReturn = labelingFunction({ name: 'no_return', vote: (() => {}) as unknown as () => 'HAM' });
     expect(() => applyLFs(rows, [noReturn], labels)).toThrow(/voted undefined, .*did a code path miss its return\? Return ABSTAIN to abstain$/);
   });
   it('an LF that dies reading a column the row lacks names the columns the row has', () => {
     const typo = labelingFunction({ name: 'typo', vote: (r: Row) => ((r as unknown as { txt: string }).txt.trim() ? 'HAM' : ABSTAIN) });
-    expect(() => applyLFs(rows, [typo], labels)).toThrow(/"typo" failed on row 0: Cannot read properties of undefined \(reading 'trim'\) \(the row's columns: text, stars\)$/);
+    expect(() => applyLFs(rows, [typo], labels)).toThrow(
+      /"typo" failed on row 0: Cannot read properties of undefined \(reading 'trim'\) \(the row's columns: text, stars\)$/,
+    );
   });
 });
 
@@ -107,7 +126,9 @@ describe('columns the builders read', () => {
       'the data has no column "body" (read by "kw_body"), "likes" (read by "likes"); its columns are: text, stars',
     );
     expect(() => applyLFs(rows, [regexLF({ name: 'rx', pattern: 'song', label: 'HAM' })], labels)).not.toThrow(); // default field text
-    expect(() => applyLFs(rows, [lookupLF({ name: 'lk', field: 'author', table: {} as Record<string, 'HAM'> })], labels)).toThrow(/no column "author"/);
+    expect(() => applyLFs(rows, [lookupLF({ name: 'lk', field: 'author', table: {} as Record<string, 'HAM'> })], labels)).toThrow(
+      /no column "author"/,
+    );
   });
   it('a key missing from some rows only (JSON Lines) still abstains there', () => {
     const sparse = [{ text: 'x' }, { text: 'song', likes: 5 }];
@@ -181,9 +202,9 @@ describe('builders', () => {
 describe('MajorityVote', () => {
   const L = LabelMatrix.fromRows(
     [
-      [0, 0, 1],   // clear HAM
-      [1, 1, -1],  // clear SPAM
-      [0, 1, -1],  // tie
+      [0, 0, 1], // clear HAM
+      [1, 1, -1], // clear SPAM
+      [0, 1, -1], // tie
       [-1, -1, -1], // no votes
     ],
     ['HAM', 'SPAM'],

@@ -14,7 +14,12 @@ describe('LF discovery', () => {
 
     const spam = join(FIX, 'project/lfs/spam.ts');
     const more = join(FIX, 'project/lfs/more.ts');
-    expect(byName.get('check_out')).toMatchObject({ declaredIn: spam, line: 15, exportName: 'lfCheckOut', doc: 'Self-promotion: asks people to look at a channel.' });
+    expect(byName.get('check_out')).toMatchObject({
+      declaredIn: spam,
+      line: 15,
+      exportName: 'lfCheckOut',
+      doc: 'Self-promotion: asks people to look at a channel.',
+    });
     // A multi-line JSDoc keeps its tags.
     expect(byName.get('has_link')).toMatchObject({ line: 21, doc: 'Links are mostly spam.\n@tags cheap' });
     // `export const lfShort = makeShortLF()` — the doc sits on the factory, not on this export.

@@ -75,9 +75,20 @@ describe('LF fingerprints', () => {
   });
 
   it('does not change for comments, formatting, types or code no LF uses', () => {
-    expect(changedBy('lfs/spam.ts', (s) => s.replace("vote: (r: Comment) => (hasLink(r.CONTENT) ? 'SPAM' : ABSTAIN),", "// a comment\n  vote: (r: Comment) =>   (hasLink(r.CONTENT)  ? 'SPAM' : ABSTAIN), /* more */"))).toEqual([]);
+    expect(
+      changedBy('lfs/spam.ts', (s) =>
+        s.replace(
+          "vote: (r: Comment) => (hasLink(r.CONTENT) ? 'SPAM' : ABSTAIN),",
+          "// a comment\n  vote: (r: Comment) =>   (hasLink(r.CONTENT)  ? 'SPAM' : ABSTAIN), /* more */",
+        ),
+      ),
+    ).toEqual([]);
     expect(changedBy('lfs/spam.ts', (s) => s.replace('/** Self-promotion', '/** Edited doc. Self-promotion'))).toEqual([]);
-    expect(changedBy('lfs/spam.ts', (s) => s.replace('type Comment = { CONTENT: string; AUTHOR: string };', 'type Comment = { CONTENT: string; AUTHOR: string; DATE?: string };'))).toEqual([]);
+    expect(
+      changedBy('lfs/spam.ts', (s) =>
+        s.replace('type Comment = { CONTENT: string; AUTHOR: string };', 'type Comment = { CONTENT: string; AUTHOR: string; DATE?: string };'),
+      ),
+    ).toEqual([]);
     expect(changedBy('lfs/helpers.ts', (s) => s.replace('return 42;', 'return 43;'))).toEqual([]);
     expect(changedBy('lfs/spam.ts', (s) => `${s}\nexport const unrelated = 1;\n`)).toEqual([]);
   });
@@ -96,7 +107,10 @@ describe('LF fingerprints', () => {
     expect(missing).toMatchObject({ hash: null, reason: expect.stringMatching(/export "noSuchExport" .* not found/) });
     const path = join(dir, 'lfs/dyn.ts');
     writeFileSync(path, "const mod = 'x';\nexport const lf = await import(mod);\n");
-    expect(new SourceAnalyzer().fingerprint(path, 'lf')).toMatchObject({ hash: null, reason: expect.stringMatching(/imports a computed module path/) });
+    expect(new SourceAnalyzer().fingerprint(path, 'lf')).toMatchObject({
+      hash: null,
+      reason: expect.stringMatching(/imports a computed module path/),
+    });
     rmSync(path);
   });
 });

@@ -30,7 +30,12 @@ describe('ballot init', () => {
     expect(BALLOT_ROOT).toBe(REPO.replace(/\/$/, ''));
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'tsx', 'typescript']);
     // The recipe is one `ballot sample` accepts.
-    expect(prepareRecipe(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')), 'recipe.json').parts.map((p) => p.kind)).toEqual(['representative', 'diverseUncertain', 'random', 'coverageGap']);
+    expect(prepareRecipe(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')), 'recipe.json').parts.map((p) => p.kind)).toEqual([
+      'representative',
+      'diverseUncertain',
+      'random',
+      'coverageGap',
+    ]);
 
     // What `npm install` does with a file: dependency: node_modules/ballot links to this repo.
     mkdirSync(join(dir, 'node_modules'));
@@ -88,7 +93,9 @@ describe('ballot init', () => {
     expect(r.skipped).toEqual(['package.json']);
     expect([r.ballotDependency, r.dependencyFrom]).toEqual(['^0.1.0', 'option']);
     expect(scaffoldProject(join(root, 'by-path'), { ballotDependency: REPO }).ballotDependency).toBe(`file:${REPO.replace(/\/$/, '')}`);
-    expect(() => scaffoldProject(join(root, 'bad-path'), { ballotDependency: './no/such/ballot.tgz' })).toThrow(/ballot dependency path not found: \.\/no\/such\/ballot\.tgz/);
+    expect(() => scaffoldProject(join(root, 'bad-path'), { ballotDependency: './no/such/ballot.tgz' })).toThrow(
+      /ballot dependency path not found: \.\/no\/such\/ballot\.tgz/,
+    );
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{"name":"mine"}\n');
     expect(r.files).toContain('lfs/example.ts');
   });

@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protoPkg from 'onnx-proto';
-import {
-  onnxLabelingFunction, applyLFsAsync, applyLFs, applyFile, ABSTAIN, defineLabels, keywordLF, readRows,
-} from '../src/index.js';
+import { onnxLabelingFunction, applyLFsAsync, applyLFs, applyFile, ABSTAIN, defineLabels, keywordLF, readRows } from '../src/index.js';
 import { spamFeatures } from '../examples/onnx/features.js';
 import { logisticRegressionONNX } from '../scripts/make-onnx-model.js';
 
@@ -116,12 +114,21 @@ describe('onnxLabelingFunction', () => {
       vote: (p) => (p[1] > 0.5 ? 'SPAM' : 'HAM'),
     });
     const rows = [{ CONTENT: 'check out my channel http://x.com' }, { CONTENT: 'bad' }, { CONTENT: 'love this song' }];
-    const L = await applyLFsAsync(rows, [lf, keywordLF({ name: 'kw', keywords: ['song'], label: 'HAM', field: 'CONTENT' })], labels, { onError: 'abstain', progress: false });
-    expect(L.toRows()).toEqual([[1, -1], [-1, -1], [0, 0]]);
+    const L = await applyLFsAsync(rows, [lf, keywordLF({ name: 'kw', keywords: ['song'], label: 'HAM', field: 'CONTENT' })], labels, {
+      onError: 'abstain',
+      progress: false,
+    });
+    expect(L.toRows()).toEqual([
+      [1, -1],
+      [-1, -1],
+      [0, 0],
+    ]);
     expect(Array.from(L.errorCounts)).toEqual([1, 0]);
     await expect(applyLFsAsync(rows, [lf], labels, { progress: false })).rejects.toThrow('labeling function "logreg" failed on row 1: no text');
     expect(() => applyLFs(rows, [lf], labels)).toThrow(/votes in batches .* applyLFsAsync/);
-    expect(() => onnxLabelingFunction({ name: 'x', model: join(dir, 'missing.onnx'), features: () => [], vote: () => ABSTAIN })).toThrow(/model file not found/);
+    expect(() => onnxLabelingFunction({ name: 'x', model: join(dir, 'missing.onnx'), features: () => [], vote: () => ABSTAIN })).toThrow(
+      /model file not found/,
+    );
   });
 
   it('applies from LF files through ballot apply, on workers too, with the same result', async () => {

@@ -2,22 +2,41 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  diffSummaries, watchLFs, type WatchRun, BALLOT_ROOT, scaffoldProject, type LFSummaryRow, type MatrixSummary,
-} from '../src/internal.js';
+import { diffSummaries, watchLFs, type WatchRun, BALLOT_ROOT, scaffoldProject, type LFSummaryRow, type MatrixSummary } from '../src/internal.js';
 import { formatChanges, formatRun } from '../src/cli/format/watch.js';
 
 const row = (lf: string, coverage: number, empiricalAccuracy?: number): LFSummaryRow => ({
-  lf, polarity: ['SPAM'], coverage, overlaps: coverage / 2, conflicts: 0, errors: 0, ...(empiricalAccuracy === undefined ? {} : { empiricalAccuracy }),
+  lf,
+  polarity: ['SPAM'],
+  coverage,
+  overlaps: coverage / 2,
+  conflicts: 0,
+  errors: 0,
+  ...(empiricalAccuracy === undefined ? {} : { empiricalAccuracy }),
 });
-const matrix = (coverage: number): MatrixSummary => ({ n: 10, m: 2, k: 2, coverage, overlap: 0.1, conflict: 0, uncoveredRows: 0, meanVotesPerRow: 1, votesPerClass: [1, 1] });
+const matrix = (coverage: number): MatrixSummary => ({
+  n: 10,
+  m: 2,
+  k: 2,
+  coverage,
+  overlap: 0.1,
+  conflict: 0,
+  uncoveredRows: 0,
+  meanVotesPerRow: 1,
+  votesPerClass: [1, 1],
+});
 
 describe('watch summary diff', () => {
   it('reports only what moved, plus added, removed and re-applied-but-unchanged LFs', () => {
     const before = { summary: [row('a', 0.5, 0.9), row('b', 0.2, 1), row('gone', 0.1)], matrix: matrix(0.6) };
     const after = { summary: [row('a', 0.6, 0.8), row('b', 0.2, 1), row('new', 0.3)], matrix: matrix(0.7) };
     const c = diffSummaries(before, after, ['a', 'b']);
-    expect(c.lfs.map((x) => [x.lf, x.kind])).toEqual([['a', 'changed'], ['b', 're-applied'], ['new', 'added'], ['gone', 'removed']]);
+    expect(c.lfs.map((x) => [x.lf, x.kind])).toEqual([
+      ['a', 'changed'],
+      ['b', 're-applied'],
+      ['new', 'added'],
+      ['gone', 'removed'],
+    ]);
     expect(c.lfs[0].deltas).toEqual({ coverage: [0.5, 0.6], overlaps: [0.25, 0.3], empiricalAccuracy: [0.9, 0.8] });
     expect(c.matrix).toEqual({ coverage: [0.6, 0.7] });
     const lines = formatChanges(c);
@@ -56,7 +75,13 @@ describe('watchLFs', () => {
       });
     const ac = new AbortController();
     const watching = watchLFs({
-      cwd: dir, data: 'data/tiny.csv', out: 'out/L.arrow', goldColumn: 'label', workers: 1, debounceMs: 100, signal: ac.signal,
+      cwd: dir,
+      data: 'data/tiny.csv',
+      out: 'out/L.arrow',
+      goldColumn: 'label',
+      workers: 1,
+      debounceMs: 100,
+      signal: ac.signal,
       onRun: (r) => {
         runs.push(r);
         notify();

@@ -34,7 +34,14 @@ function write(rel: string, text: string): void {
   writeFileSync(join(project, rel), text);
 }
 
-const EXPECTED = { votes: [[1, -1], [-1, 0], [-1, -1]], preds: [1, 0, -1] };
+const EXPECTED = {
+  votes: [
+    [1, -1],
+    [-1, 0],
+    [-1, -1],
+  ],
+  preds: [1, 0, -1],
+};
 const ESM = `import { applyLFs, defineLabels, keywordLF, MajorityVote, ABSTAIN, labelingFunction } from 'ballot';
 const labels = defineLabels(['HAM', 'SPAM']);
 const lfs = [keywordLF({ name: 'check', field: 'text', keywords: ['check out'], label: 'SPAM' }), labelingFunction({ name: 'short', vote: (r) => (r.text.length < 20 ? 'HAM' : ABSTAIN) })];
@@ -63,8 +70,15 @@ console.log(JSON.stringify({ votes: L.toRows(), preds: Array.from(preds) }));
 const tsconfig = (module: string, moduleResolution: string) =>
   JSON.stringify({
     compilerOptions: {
-      target: 'ES2022', module, moduleResolution, strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true,
-      skipLibCheck: false, outDir: 'out', types: [],
+      target: 'ES2022',
+      module,
+      moduleResolution,
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      exactOptionalPropertyTypes: true,
+      skipLibCheck: false,
+      outDir: 'out',
+      types: [],
     },
     include: ['main.ts'],
   });
@@ -73,11 +87,17 @@ beforeAll(() => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'ballot-package-'));
   // --ignore-scripts: dist/ is fresh (above); prepack would type-check everything again.
-  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   project = join(dir, 'consumer');
   mkdirSync(project);
   // allowScripts: npm 11 asks every project to review dependencies' install scripts (esbuild's, via tsx).
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, allowScripts: { esbuild: true } }));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, allowScripts: { esbuild: true } }),
+  );
   const r = spawnSync('npm', ['install', join(dir, packed), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project, encoding: 'utf8' });
   install = { out: `${r.stdout}${r.stderr}`, code: r.status ?? -1 };
   tarball = join(dir, packed);
@@ -117,7 +137,10 @@ describe('the packed package in a fresh project', () => {
   });
 
   it('type-checks under strict + noUncheckedIndexedAccess + exactOptionalPropertyTypes, skipLibCheck off (moduleResolution node16 and bundler), and runs', async () => {
-    const kinds = [['node16', 'node16', 'node16'], ['bundler', 'preserve', 'bundler']] as const;
+    const kinds = [
+      ['node16', 'node16', 'node16'],
+      ['bundler', 'preserve', 'bundler'],
+    ] as const;
     for (const [name, module, resolution] of kinds) {
       write(`ts-${name}/package.json`, '{ "type": "module" }');
       write(`ts-${name}/tsconfig.json`, tsconfig(module, resolution));
@@ -137,7 +160,10 @@ describe('the packed package in a fresh project', () => {
     const bin = join(project, 'node_modules', '.bin', 'ballot');
     const v = run(bin, ['--version'], project);
     expect(v.out.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    write('lfs/spam.ts', "import { defineLabels, keywordLF } from 'ballot';\nexport const labels = defineLabels(['HAM', 'SPAM'] as const);\nexport const check = keywordLF({ name: 'check', keywords: ['check out'], label: 'SPAM' });\n");
+    write(
+      'lfs/spam.ts',
+      "import { defineLabels, keywordLF } from 'ballot';\nexport const labels = defineLabels(['HAM', 'SPAM'] as const);\nexport const check = keywordLF({ name: 'check', keywords: ['check out'], label: 'SPAM' });\n",
+    );
     write('data.csv', 'text\ncheck out my channel\nnice song\n');
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
     const r = run(bin, ['apply', '--data', 'data.csv', '--out', 'L.arrow', '--workers', '1', '--json'], project);
@@ -154,10 +180,13 @@ describe('the packed package in a fresh project', () => {
 
   it('an ONNX LF without onnxruntime-node fails with the install line', () => {
     copyFileSync(join(ROOT, 'examples', 'onnx', 'spam-logreg.onnx'), join(project, 'm.onnx'));
-    write('onnx.mjs', `import { onnxLabelingFunction, applyLFsAsync, defineLabels, ABSTAIN } from 'ballot';
+    write(
+      'onnx.mjs',
+      `import { onnxLabelingFunction, applyLFsAsync, defineLabels, ABSTAIN } from 'ballot';
 const lf = onnxLabelingFunction({ name: 'm', model: 'm.onnx', features: () => [0, 0, 0, 0], vote: () => ABSTAIN });
 try { await applyLFsAsync([{ text: 'x' }], [lf], defineLabels(['HAM', 'SPAM'])); console.log('ran'); } catch (e) { console.log(e.message); }
-`);
+`,
+    );
     const r = run(process.execPath, ['onnx.mjs'], project);
     expect(r.out).toMatch(/needs onnxruntime-node.*npm install onnxruntime-node/);
   });

@@ -14,7 +14,12 @@ describe('README', () => {
   it("every name a code example imports from 'ballot' is exported by the package", () => {
     const imports = [...readme.matchAll(/import\s*\{([^}]+)\}\s*from\s*'ballot'/g)];
     expect(imports.length).toBeGreaterThan(5);
-    const names = imports.flatMap((m) => m[1].split(',').map((s) => s.trim().replace(/^type\s+/, '')).filter(Boolean));
+    const names = imports.flatMap((m) =>
+      m[1]
+        .split(',')
+        .map((s) => s.trim().replace(/^type\s+/, ''))
+        .filter(Boolean),
+    );
     const missing = names.filter((n) => !(n in api));
     expect(missing).toEqual([]);
   });

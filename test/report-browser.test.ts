@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  disagreements, readRows, buildReport, collectReportData, type ReportData, flagBudget,
-} from '../src/internal.js';
+import { disagreements, readRows, buildReport, collectReportData, type ReportData, flagBudget } from '../src/internal.js';
 import { launchChromium, openReport, type Browser } from './chromium.js';
 import { HOSTILE, hostileNamesInput, reportFixture } from './report-fixture.js';
 
@@ -109,7 +107,9 @@ describe('report page in Chromium', () => {
     // Sort by score, lowest first: the first row shown has the smallest score of the view.
     await page.selectOption('#f-sort', 'score-asc');
     const firstScore = Number(await page.locator('#flag-rows tr:first-child td:nth-child(3)').textContent());
-    const minScore = Math.min(...data.flags.filter((f) => `${f.text}\n${f.reason}\n${f.lf ?? ''}\n${f.row}`.toLowerCase().includes('prizes')).map((f) => f.score));
+    const minScore = Math.min(
+      ...data.flags.filter((f) => `${f.text}\n${f.reason}\n${f.lf ?? ''}\n${f.row}`.toLowerCase().includes('prizes')).map((f) => f.score),
+    );
     expect(firstScore).toBeCloseTo(minScore, 3);
 
     // Export the current view as CSV: one line per matching flag, read back by ballot's own CSV reader.
@@ -153,7 +153,9 @@ describe('report page in Chromium', () => {
     expect(browser.blocked).toEqual([]);
     expect(await r.page.getAttribute('html', 'data-ready')).toBe('7');
     expect(await r.page.locator('#lf-table td.lf a').allTextContents()).toEqual(expect.arrayContaining([...input.L.lfNames]));
-    expect(await r.page.locator('#slices-table tbody td:first-child').allTextContents()).toEqual(expect.arrayContaining(['<i>odd</i>', '"even"\u2029']));
+    expect(await r.page.locator('#slices-table tbody td:first-child').allTextContents()).toEqual(
+      expect.arrayContaining(['<i>odd</i>', '"even"\u2029']),
+    );
     expect(await r.page.locator('img, i, u, main script, #flag-rows td.text *').count()).toBe(0);
     await r.page.close();
   });

@@ -3,7 +3,14 @@
  * given labels on every other row, text rows (one of them hostile markup), a slice column and a real sample.
  */
 import {
-  createLabelModel, type LabelModel, LabelMatrix, type Row, collectReportData, type ReportInput, runRecipe, sampleRows,
+  createLabelModel,
+  type LabelModel,
+  LabelMatrix,
+  type Row,
+  collectReportData,
+  type ReportInput,
+  runRecipe,
+  sampleRows,
 } from '../src/internal.js';
 import { sampleByClass } from './label-model-helpers.js';
 
@@ -37,8 +44,15 @@ export function reportFixture(n = 2000): ReportFixture {
   const gold = Int32Array.from(y, (v, i) => (i % 2 === 0 ? v : -1));
   // A stand-in end model: the label model's probabilities pulled a little toward the truth.
   const endModelProbs = Float64Array.from(probs, (p, q) => 0.7 * p + 0.3 * (y[Math.floor(q / 2)] === q % 2 ? 1 : 0));
-  const rows: Row[] = Array.from({ length: n }, (_, i) => ({ id: i, text: `comment ${i} about ${i % 7 === 0 ? 'prizes' : 'dinner'}`, source: ['web', 'mail', 'chat'][i % 3] }));
-  const sample = sampleRows(runRecipe({ budget: 120, seed: 3, parts: [{ confident: 0.5, by: 'class' }, { uncertainty: 0.3 }, { random: 0.2 }] }, { probs, L, rows }), ['id', 'text']).rows;
+  const rows: Row[] = Array.from({ length: n }, (_, i) => ({
+    id: i,
+    text: `comment ${i} about ${i % 7 === 0 ? 'prizes' : 'dinner'}`,
+    source: ['web', 'mail', 'chat'][i % 3],
+  }));
+  const sample = sampleRows(
+    runRecipe({ budget: 120, seed: 3, parts: [{ confident: 0.5, by: 'class' }, { uncertainty: 0.3 }, { random: 0.2 }] }, { probs, L, rows }),
+    ['id', 'text'],
+  ).rows;
   const input: ReportInput = { L, model, gold, rows, textColumn: 'text', by: 'source', sampleRows: sample, endModelProbs, maxFlags: 800 };
   const first = collectReportData(input);
   const hostileRow = first.flags.find((f) => f.kind === 'lf-conflict')!.row;
@@ -50,7 +64,13 @@ export function reportFixture(n = 2000): ReportFixture {
 export function hostileNamesInput(): ReportInput {
   const names = ['<img src=x onerror=alert(3)>', 'a"]);alert(4);//', "b'+alert(5)+'", 'datum.x', '\u2028line', '&amp;'];
   const labels = ['<b>HAM</b>', 'it\'s "SPAM"'];
-  const { L: plain, y } = sampleByClass({ n: 400, voteRate: names.map(() => [0.4, 0.4]), rightRate: names.map(() => [0.7, 0.7]), classBalance: [0.5, 0.5], seed: 5 });
+  const { L: plain, y } = sampleByClass({
+    n: 400,
+    voteRate: names.map(() => [0.4, 0.4]),
+    rightRate: names.map(() => [0.7, 0.7]),
+    classBalance: [0.5, 0.5],
+    seed: 5,
+  });
   const L = new LabelMatrix({ n: plain.n, m: plain.m, votes: plain.votes, lfNames: names, labels });
   const model = createLabelModel('ds');
   model.fit(L);

@@ -5,7 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeJSONFile } from '../src/cli/output.js';
 import { saveLabelMatrix, writeRows, LabelMatrix, createLabelModel } from '../src/index.js';
 import {
-  buildCharts, buildReport, collectReportData, MAX_HEATMAP_LFS, sampleComposition, scriptJSON, sliceHeadlines, wilsonInterval, topClasses, reliability,
+  buildCharts,
+  buildReport,
+  collectReportData,
+  MAX_HEATMAP_LFS,
+  sampleComposition,
+  scriptJSON,
+  sliceHeadlines,
+  wilsonInterval,
+  topClasses,
+  reliability,
 } from '../src/internal.js';
 import { runCli } from './cli-helpers.js';
 import { HOSTILE, hostileNamesInput, reportFixture } from './report-fixture.js';
@@ -17,7 +26,10 @@ const fx = reportFixture(600);
 const f = (name: string) => join(dir, name);
 saveLabelMatrix(f('L.arrow'), fx.L);
 writeJSONFile(f('model.json'), fx.model.toJSON());
-writeRows(f('data.csv'), fx.rows.map((r, i) => ({ ...r, label: fx.gold[i] < 0 ? '' : fx.L.labels[fx.gold[i]] })));
+writeRows(
+  f('data.csv'),
+  fx.rows.map((r, i) => ({ ...r, label: fx.gold[i] < 0 ? '' : fx.L.labels[fx.gold[i]] })),
+);
 writeRows(f('next.csv'), fx.sample);
 
 /** The JSON block of a page, parsed back. */
@@ -65,7 +77,11 @@ describe('collectReportData', () => {
   });
 
   it('takes end-model flags as given', () => {
-    const r = collectReportData({ L: fx.L, endModelProbs: fx.endModelProbs, endModelFlags: [{ row: 7, score: 0.9, reason: 'end model says so', predicted: 'c1' }] });
+    const r = collectReportData({
+      L: fx.L,
+      endModelProbs: fx.endModelProbs,
+      endModelFlags: [{ row: 7, score: 0.9, reason: 'end model says so', predicted: 'c1' }],
+    });
     const end = r.flags.filter((x) => x.kind === 'end-model');
     expect(end).toHaveLength(1);
     expect(end[0]).toMatchObject({ row: 7, reason: 'end model says so', endPredicted: 'c1' });
@@ -100,12 +116,23 @@ describe('collectReportData', () => {
     const r = reliability('m', probs, 2, [0, 0, 0, 1], topClasses(probs, 4, 2));
     expect(r.summary.ece).toBeCloseTo(0.4, 12);
     expect(r.summary.accuracy).toBeCloseTo(0.75, 12);
-    expect(r.bins.map((b) => [b.count, b.accuracy])).toEqual([[2, 1], [2, 0.5]]);
+    expect(r.bins.map((b) => [b.count, b.accuracy])).toEqual([
+      [2, 1],
+      [2, 0.5],
+    ]);
   });
 
   it('refuses a sample drawn from another matrix', () => {
-    const other = LabelMatrix.fromRows([[0, 1], [1, 1]], ['c0', 'c1']);
-    expect(() => sampleComposition(other, fx.sample, { sample: 'next.csv', matrix: 'L2.arrow' })).toThrow(/next\.csv was not drawn from L2\.arrow: sample row \d+ has _row \d+, but the matrix has rows 0\.\.1/);
+    const other = LabelMatrix.fromRows(
+      [
+        [0, 1],
+        [1, 1],
+      ],
+      ['c0', 'c1'],
+    );
+    expect(() => sampleComposition(other, fx.sample, { sample: 'next.csv', matrix: 'L2.arrow' })).toThrow(
+      /next\.csv was not drawn from L2\.arrow: sample row \d+ has _row \d+, but the matrix has rows 0\.\.1/,
+    );
     const relabeled = LabelMatrix.fromRows(fx.L.toRows(), ['no', 'yes'], fx.L.lfNames);
     expect(() => sampleComposition(relabeled, fx.sample)).toThrow(/classes are c0, c1 but the matrix has no, yes/);
   });
@@ -142,7 +169,27 @@ describe('ballot report', () => {
 
   it('writes the page from files, with every input', async () => {
     const out = f('report.html');
-    const r = await runCli(...base, '--model', f('model.json'), '--data', f('data.csv'), '--text-column', 'text', '--gold', f('data.csv'), '--label-column', 'label', '--sample', f('next.csv'), '--by', 'source', '--max-flags', '300', '--out', out);
+    const r = await runCli(
+      ...base,
+      '--model',
+      f('model.json'),
+      '--data',
+      f('data.csv'),
+      '--text-column',
+      'text',
+      '--gold',
+      f('data.csv'),
+      '--label-column',
+      'label',
+      '--sample',
+      f('next.csv'),
+      '--by',
+      'source',
+      '--max-flags',
+      '300',
+      '--out',
+      out,
+    );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^wrote .*report\.html \(\d+\.\d\d MB\)/);
@@ -170,15 +217,25 @@ describe('ballot report', () => {
   });
 
   it('refuses gold of another length, naming both files', async () => {
-    writeRows(f('short.csv'), fx.rows.slice(0, 10).map(() => ({ label: 'c0' })));
+    writeRows(
+      f('short.csv'),
+      fx.rows.slice(0, 10).map(() => ({ label: 'c0' })),
+    );
     await refused([...base, '--gold', f('short.csv'), '--label-column', 'label'], /short\.csv: has 10 rows but .*L\.arrow has 600/);
   });
 
   it('refuses a sample file from another matrix, naming both files', async () => {
-    const big = LabelMatrix.fromRows(Array.from({ length: 900 }, (_, i) => [i % 2, -1]), ['c0', 'c1'], ['p', 'q']);
+    const big = LabelMatrix.fromRows(
+      Array.from({ length: 900 }, (_, i) => [i % 2, -1]),
+      ['c0', 'c1'],
+      ['p', 'q'],
+    );
     saveLabelMatrix(f('big.arrow'), big);
     writeRows(f('big-sample.csv'), [{ _row: 850, _part: 'random', _label: 'c0', _prob_c0: 1, _prob_c1: 0 }]);
-    await refused([...base, '--sample', f('big-sample.csv')], /big-sample\.csv was not drawn from .*L\.arrow: sample row 0 has _row 850, but the matrix has rows 0\.\.599/);
+    await refused(
+      [...base, '--sample', f('big-sample.csv')],
+      /big-sample\.csv was not drawn from .*L\.arrow: sample row 0 has _row 850, but the matrix has rows 0\.\.599/,
+    );
   });
 
   it('refuses a missing text column and a non-html output', async () => {

@@ -12,14 +12,22 @@ describe('ballot sample', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ballot-sample-cli-'));
   const rng = createRng(11);
   const n = 400;
-  const rows = Array.from({ length: n }, (_, i) => ({ id: i, text: i % 10 === 9 ? `Copy of post ${i - 1}!!` : `copy of post ${i} ${rng.int(1000)}` }));
-  for (let i = 9; i < n; i += 10) rows[i].text = rows[i - 1].text.toUpperCase() + '!!';
+  const rows = Array.from({ length: n }, (_, i) => ({
+    id: i,
+    text: i % 10 === 9 ? `Copy of post ${i - 1}!!` : `copy of post ${i} ${rng.int(1000)}`,
+  }));
+  for (let i = 9; i < n; i += 10) rows[i].text = `${rows[i - 1].text.toUpperCase()}!!`;
   const votes = Array.from({ length: n }, () => Array.from({ length: 4 }, () => (rng.next() < 0.4 ? rng.int(2) : -1)));
   saveLabelMatrix(join(dir, 'L.arrow'), LabelMatrix.fromRows(votes, ['HAM', 'SPAM']));
   writeRows(join(dir, 'rows.csv'), rows);
   writeFileSync(
     join(dir, 'recipe.json'),
-    JSON.stringify({ budget: 100, seed: 7, parts: [{ confident: 0.6, by: 'class' }, { uncertainty: 0.2 }, { random: 0.1 }, { coverageGap: 0.1 }], dedupe: { threshold: 0.9 } }),
+    JSON.stringify({
+      budget: 100,
+      seed: 7,
+      parts: [{ confident: 0.6, by: 'class' }, { uncertainty: 0.2 }, { random: 0.1 }, { coverageGap: 0.1 }],
+      dedupe: { threshold: 0.9 },
+    }),
   );
 
   it('writes the budgeted sample with provenance, the same bytes every run, and the report', () => {
@@ -58,6 +66,8 @@ describe('ballot sample', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ budget: 10, parts: [{ random: 0.5 }, { uncertainity: 0.5 }] }));
     const r = ballot(['sample', '--recipe', 'bad.json', '--L', 'L.arrow', '--out', 'x.csv'], dir);
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe('ballot: bad.json: part 2: unknown sampler "uncertainity"; samplers are random, stratified, uncertainty, disagreement, coverageGap, diverseUncertain, representative, modelDisagreement, confident, drift');
+    expect(r.stderr.trim()).toBe(
+      'ballot: bad.json: part 2: unknown sampler "uncertainity"; samplers are random, stratified, uncertainty, disagreement, coverageGap, diverseUncertain, representative, modelDisagreement, confident, drift',
+    );
   });
 });

@@ -4,7 +4,15 @@ import { createSampleContext, LabelMatrix, runRecipe } from '../src/index.js';
 // One decision rule: a sample's hard labels (`_label`, class strata) come from the model's predictFromProbs when given,
 // so they match `ballot predict` (e.g. auto's F1 cut), not a second argmax.
 describe('sample context hard labels', () => {
-  const L = LabelMatrix.fromRows([[0, -1], [1, -1], [1, 1], [-1, -1]], ['NO', 'YES']);
+  const L = LabelMatrix.fromRows(
+    [
+      [0, -1],
+      [1, -1],
+      [1, 1],
+      [-1, -1],
+    ],
+    ['NO', 'YES'],
+  );
   const probs = Float64Array.from([0.6, 0.4, 0.55, 0.45, 0.1, 0.9, 0.5, 0.5]);
 
   it('defaults to the most probable class, -1 on ties', () => {

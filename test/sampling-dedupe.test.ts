@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRows, ConfigError, createRng } from '../src/index.js';
 import {
-  findDuplicates, normalizeText, type Row, candidateProbability, chooseBands, ophSignature, ophSignatureOfCodes, shingleHashes, TextNormalizer,
+  findDuplicates,
+  normalizeText,
+  type Row,
+  candidateProbability,
+  chooseBands,
+  ophSignature,
+  ophSignatureOfCodes,
+  shingleHashes,
+  TextNormalizer,
 } from '../src/internal.js';
 
 const SPAM_DIR = join(import.meta.dirname, '..', 'examples', 'spam', 'data');
@@ -56,7 +64,9 @@ describe('normalizeText', () => {
     expect(normalizeText('search for videos on &quot;white genocide&quot;  thank you')).toBe('search for videos on white genocide thank you');
     // A link: the href (with its &amp;) goes with the tag, the anchor text stays.
     expect(
-      normalizeText('But My Favorite Part Is <a href="http://www.youtube.com/watch?v=KQ6zr6kCPj8&amp;t=3m40s">3:40</a>-<a href="http://www.youtube.com/watch?v=KQ6zr6kCPj8&amp;t=4m11s">4:11</a>'),
+      normalizeText(
+        'But My Favorite Part Is <a href="http://www.youtube.com/watch?v=KQ6zr6kCPj8&amp;t=3m40s">3:40</a>-<a href="http://www.youtube.com/watch?v=KQ6zr6kCPj8&amp;t=4m11s">4:11</a>',
+      ),
     ).toBe('but my favorite part is 340 411');
     expect(normalizeText('<b>FREE</b> <i>iPhone</i>')).toBe('free iphone');
     expect(normalizeText('LMFAO<br/>is<br>great')).toBe('lmfao is great');
@@ -83,7 +93,11 @@ describe('normalizeText', () => {
     const reference = (text: string) =>
       text
         .replace(/<[a-z/!?][^<>]*>|&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e?: string) =>
-          e === undefined ? ' ' : e[0] !== '#' ? entities[e.toLowerCase()] ?? m : String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
+          e === undefined
+            ? ' '
+            : e[0] !== '#'
+              ? (entities[e.toLowerCase()] ?? m)
+              : String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
         )
         .toLowerCase()
         .replace(/[^\p{L}\p{M}\p{N}\s]/gu, '')
@@ -173,7 +187,10 @@ describe.skipIf(!haveSpam)('dedupe on the YouTube spam comments', () => {
       variants.push({ CONTENT: `${text.replace(/ /g, '  ')} !!!`, of: v });
       // Capitalize the first whole word ("&gt;" holds a \w run too, but editing it would break the entity).
       const firstWord = /(^|\s)(\w)(\w*)/;
-      variants.push({ of: v, CONTENT: text.replace(/[.,!?:]/g, '').replace(firstWord, (_m, s: string, a: string, b: string) => `${s}${a.toUpperCase()}${b}...`) });
+      variants.push({
+        of: v,
+        CONTENT: text.replace(/[.,!?:]/g, '').replace(firstWord, (_m, s: string, a: string, b: string) => `${s}${a.toUpperCase()}${b}...`),
+      });
       const n = normalizeText(text);
       if (n.length > 150) {
         const at = 20 + (v % (n.length - 40));

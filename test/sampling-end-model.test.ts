@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LabelMatrix, MajorityVote, createRng, ConfigError } from '../src/index.js';
 import {
-  createSampleContext, diverseUncertainSampler, representativeSampler, runRecipe, uncertaintySampler, type Recipe, type SparseRowsView,
+  createSampleContext,
+  diverseUncertainSampler,
+  representativeSampler,
+  runRecipe,
+  uncertaintySampler,
+  type Recipe,
+  type SparseRowsView,
 } from '../src/internal.js';
 
 /** CSR rows from lists of (feature, value), l2-normalised. */
@@ -84,7 +90,13 @@ describe('end-model samplers', () => {
     const recipe: Recipe = {
       budget: 60,
       seed: 11,
-      parts: [{ diverseUncertain: 0.4 }, { representative: 0.2 }, { modelDisagreement: 0.1 }, { coverageGap: 0.1, pick: 'representative' }, { random: 0.2 }],
+      parts: [
+        { diverseUncertain: 0.4 },
+        { representative: 0.2 },
+        { modelDisagreement: 0.1 },
+        { coverageGap: 0.1, pick: 'representative' },
+        { random: 0.2 },
+      ],
     };
     const run = () => runRecipe(recipe, createSampleContext({ probs: lm, L, endModel: { X, probs } }));
     const a = run();

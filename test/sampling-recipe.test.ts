@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { LabelMatrix, MajorityVote, readRows, createRng, ConfigError } from '../src/index.js';
-import {
-  createSampleContext, loadRecipe, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe,
-} from '../src/internal.js';
+import { createSampleContext, loadRecipe, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe } from '../src/internal.js';
 
 /** Texts with planted duplicates, a skewed class, LFs of partial coverage, majority-vote probs. */
 function pool(n: number, seed = 1) {
@@ -19,8 +17,8 @@ function pool(n: number, seed = 1) {
     const spam = rng.next() < 0.2;
     const text =
       i > 10 && rng.next() < 0.1
-        ? rows[rng.int(i)].text.toUpperCase() + '!!!'
-        : Array.from({ length: 8 + rng.int(8) }, () => words[rng.int(words.length)]).join(' ') + ` #${i}`;
+        ? `${rows[rng.int(i)].text.toUpperCase()}!!!`
+        : `${Array.from({ length: 8 + rng.int(8) }, () => words[rng.int(words.length)]).join(' ')} #${i}`;
     rows.push({ id: i, text, source: ['web', 'app', 'mail'][rng.int(3)] });
     votes.push(Array.from({ length: 6 }, () => (rng.next() < 0.35 ? (rng.next() < 0.85 ? (spam ? 1 : 0) : rng.int(2)) : -1)));
   }
@@ -105,7 +103,7 @@ describe('recipes', () => {
     expect(gap.shortfall).toBe(500 - gaps);
     expect(rnd.received + unc.received).toBe(500 - gaps);
     // The shortfall is shared 3:2 by fraction (largest remainder).
-    expect(Math.abs(rnd.received - (0.6 * (500 - gaps)))).toBeLessThanOrEqual(1);
+    expect(Math.abs(rnd.received - 0.6 * (500 - gaps))).toBeLessThanOrEqual(1);
     expect(report.notes.join('\n')).toMatch(/part "coverageGap" had only \d+ eligible rows for its target of 500/);
     expect(formatSampleReport(report)).toMatch(/coverageGap\s+coverageGap\s+0\.500\s+500\s+\d+\s+0\s+\d+/);
   });
@@ -127,11 +125,15 @@ describe('recipes', () => {
   });
 
   it('runs custom samplers from TypeScript recipes and checks what they return', () => {
-    const longest = { name: 'longest', fraction: 0.5, sampler: (c: typeof ctx, count: number, taken: Uint8Array) => {
-      const order = Array.from({ length: c.n }, (_, i) => i).filter((i) => !taken[i]);
-      order.sort((a, b) => data.rows[b].text.length - data.rows[a].text.length || a - b);
-      return order.slice(0, count);
-    } };
+    const longest = {
+      name: 'longest',
+      fraction: 0.5,
+      sampler: (c: typeof ctx, count: number, taken: Uint8Array) => {
+        const order = Array.from({ length: c.n }, (_, i) => i).filter((i) => !taken[i]);
+        order.sort((a, b) => data.rows[b].text.length - data.rows[a].text.length || a - b);
+        return order.slice(0, count);
+      },
+    };
     const { report } = runRecipe({ budget: 20, parts: [longest, { random: 0.5 }] }, ctx);
     expect(report.parts[0]).toMatchObject({ name: 'longest', picked: 10 });
     const cheat = { name: 'cheat', fraction: 1, sampler: () => [0, 0] };
@@ -146,7 +148,9 @@ describe('recipe validation', () => {
   });
 
   it('rejects unknown options and bad values', () => {
-    expect(() => prepareRecipe({ budget: 10, parts: [{ uncertainty: 1, mesure: 'margin' }] })).toThrow(/uncertainty has no option "mesure"; its options are measure/);
+    expect(() => prepareRecipe({ budget: 10, parts: [{ uncertainty: 1, mesure: 'margin' }] })).toThrow(
+      /uncertainty has no option "mesure"; its options are measure/,
+    );
     expect(() => prepareRecipe({ budget: 10, parts: [{ uncertainty: 1, measure: 'gini' }] })).toThrow(/measure has an invalid value "gini"/);
     expect(() => prepareRecipe({ budget: 10.5, parts: [{ random: 1 }] })).toThrow(/budget must be a whole number/);
     expect(() => prepareRecipe({ budget: 10, parts: [{ random: 1.5 }] })).toThrow(/part 1 \(random\).*\[0, 1\]/);
@@ -158,8 +162,17 @@ describe('recipe validation', () => {
   });
 
   it('accepts the explicit form { sampler, fraction, ...options }', () => {
-    const r = prepareRecipe({ budget: 8, parts: [{ sampler: 'uncertainty', fraction: 0.5, measure: 'margin' }, { sampler: 'stratified', fraction: 0.5, by: 'class' }] });
-    expect(r.parts.map((p) => [p.name, p.kind, p.fraction])).toEqual([['uncertainty', 'uncertainty', 0.5], ['stratified', 'stratified', 0.5]]);
+    const r = prepareRecipe({
+      budget: 8,
+      parts: [
+        { sampler: 'uncertainty', fraction: 0.5, measure: 'margin' },
+        { sampler: 'stratified', fraction: 0.5, by: 'class' },
+      ],
+    });
+    expect(r.parts.map((p) => [p.name, p.kind, p.fraction])).toEqual([
+      ['uncertainty', 'uncertainty', 0.5],
+      ['stratified', 'stratified', 0.5],
+    ]);
     expect(() => prepareRecipe({ budget: 8, parts: [{ sampler: 'uncertainty', fraction: 1, mesure: 'margin' }] })).toThrow(/no option "mesure"/);
   });
 
@@ -170,9 +183,14 @@ describe('recipe validation', () => {
     const scaled = runRecipe({ budget: 100, fill: 'scale', parts: [{ random: 0.3 }, { uncertainty: 0.1 }] }, data);
     expect(scaled.report.parts.map((p) => p.target)).toEqual([75, 25]);
     const filled = runRecipe({ budget: 100, fill: 'random', parts: [{ uncertainty: 0.25 }] }, data);
-    expect(filled.report.parts.map((p) => [p.name, p.target])).toEqual([['uncertainty', 25], ['fill', 75]]);
+    expect(filled.report.parts.map((p) => [p.name, p.target])).toEqual([
+      ['uncertainty', 25],
+      ['fill', 75],
+    ]);
     // Two parts of one sampler need names; 0.6 + 0.2 + 0.1 + 0.1 sums to 1 within float error.
-    expect(() => prepareRecipe({ budget: 10, parts: [{ confident: 0.6 }, { uncertainty: 0.2 }, { random: 0.1, name: 'r1' }, { random: 0.1, name: 'r2' }] })).not.toThrow();
+    expect(() =>
+      prepareRecipe({ budget: 10, parts: [{ confident: 0.6 }, { uncertainty: 0.2 }, { random: 0.1, name: 'r1' }, { random: 0.1, name: 'r2' }] }),
+    ).not.toThrow();
   });
 
   it('loads a JSON recipe file and names the file in errors', async () => {

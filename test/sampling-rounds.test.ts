@@ -3,14 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  EndModel, crossFitProba, Featurizer, saveLabelMatrix, readRows, writeRows, LabelMatrix, MajorityVote, planNextBatch, type Recipe, createRng,
+  EndModel,
+  crossFitProba,
+  Featurizer,
+  saveLabelMatrix,
+  readRows,
+  writeRows,
+  LabelMatrix,
+  MajorityVote,
+  planNextBatch,
+  type Recipe,
+  createRng,
 } from '../src/index.js';
 import { runCli } from './cli-helpers.js';
 
 /** Short texts from two vocabularies (class 0 / 1) with shared filler words; two keyword LFs of partial coverage. */
 function world(n = 300, seed = 5) {
   const rng = createRng(seed);
-  const vocab = [['song', 'love', 'great', 'voice', 'best', 'dance'], ['subscribe', 'channel', 'check', 'free', 'win', 'click']];
+  const vocab = [
+    ['song', 'love', 'great', 'voice', 'best', 'dance'],
+    ['subscribe', 'channel', 'check', 'free', 'win', 'click'],
+  ];
   const filler = ['the', 'this', 'is', 'a', 'my', 'so', 'you', 'it'];
   const truth = new Int32Array(n);
   const rows = Array.from({ length: n }, (_, i) => {
@@ -23,7 +36,11 @@ function world(n = 300, seed = 5) {
   return { rows, truth, L, labelProbs: new MajorityVote().predictProba(L) };
 }
 
-const RECIPE: Recipe = { budget: 30, seed: 3, parts: [{ diverseUncertain: 0.5 }, { representative: 0.3 }, { random: 0.1 }, { coverageGap: 0.1, pick: 'representative' }] };
+const RECIPE: Recipe = {
+  budget: 30,
+  seed: 3,
+  parts: [{ diverseUncertain: 0.5 }, { representative: 0.3 }, { random: 0.1 }, { coverageGap: 0.1, pick: 'representative' }],
+};
 
 describe('planNextBatch (rounds mode)', () => {
   const { rows, truth, L, labelProbs } = world();
@@ -77,7 +94,10 @@ describe('ballot sample --end-model / --labeled', () => {
     const r1 = await ballot([...base, '--out', 'round1.csv'], dir);
     expect(r1.status, r1.stderr).toBe(0);
     const first = readRows(join(dir, 'round1.csv')).rows;
-    writeRows(join(dir, 'done.csv'), first.map((r) => ({ ...r, y: truth[Number(r._row)] === 1 ? 'SPAM' : 'HAM' })));
+    writeRows(
+      join(dir, 'done.csv'),
+      first.map((r) => ({ ...r, y: truth[Number(r._row)] === 1 ? 'SPAM' : 'HAM' })),
+    );
     const r2 = await ballot([...base, '--labeled', 'done.csv', '--label-column', 'y', '--out', 'round2.csv'], dir);
     expect(r2.status, r2.stderr).toBe(0);
     const seen = new Set(first.map((r) => Number(r._row)));
@@ -88,7 +108,10 @@ describe('ballot sample --end-model / --labeled', () => {
 
   it('bad input is one line naming the file or option, and nothing is written', async () => {
     const cases: [string[], RegExp][] = [
-      [['sample', '--recipe', 'recipe.json', '--L', 'L.arrow', '--data', 'rows.csv', '--labeled', 'done.csv', '--label-column', 'y'], /--labeled \(rounds mode\) needs --end-model/],
+      [
+        ['sample', '--recipe', 'recipe.json', '--L', 'L.arrow', '--data', 'rows.csv', '--labeled', 'done.csv', '--label-column', 'y'],
+        /--labeled \(rounds mode\) needs --end-model/,
+      ],
       [[...base.slice(0, -1), 'missing.json'], /missing\.json: no such file/],
       [[...base, '--labeled', 'rows.csv', '--label-column', 'y'], /rows\.csv: no "_row" column/],
       [[...base, '--labeled', 'done.csv'], /--labeled needs --label-column/],

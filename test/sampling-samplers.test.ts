@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { LabelMatrix, MajorityVote, createRng, ConfigError } from '../src/index.js';
 import {
-  apportion, confidentSampler, coverageGapSampler, createSampleContext, disagreementSampler, filterUncovered, randomSample, stratifiedSample, stratifiedSampler, uncertaintySampler, type SampleContext,
+  apportion,
+  confidentSampler,
+  coverageGapSampler,
+  createSampleContext,
+  disagreementSampler,
+  filterUncovered,
+  randomSample,
+  stratifiedSample,
+  stratifiedSampler,
+  uncertaintySampler,
+  type SampleContext,
 } from '../src/internal.js';
 
 /** n rows with a skewed true class (70/25/5 %), m LFs of 30 % coverage and 80 % accuracy, majority-vote probs. */

@@ -1,7 +1,18 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  driftReport, slicesByColumn, analyzeSlices, readGoldLabels, readRows, createLabelModel, probsToPreds, applyLFs, createRng, isLabelingFunction, type LabelingFunction, type Row,
+  driftReport,
+  slicesByColumn,
+  analyzeSlices,
+  readGoldLabels,
+  readRows,
+  createLabelModel,
+  probsToPreds,
+  applyLFs,
+  createRng,
+  isLabelingFunction,
+  type LabelingFunction,
+  type Row,
 } from '../src/internal.js';
 import * as spamLFs from '../examples/spam/lfs.js';
 
@@ -25,12 +36,17 @@ describe('YouTube spam: comments per video as slices', () => {
 
   it('one slice per video, accuracies as counted directly, with intervals around them', () => {
     expect(report.slices.map((s) => [s.name, s.rows])).toEqual([
-      ['video=Eminem', 448], ['video=LMFAO', 438], ['video=Shakira', 370], ['video=KatyPerry', 350], ['video=Psy', 350],
+      ['video=Eminem', 448],
+      ['video=LMFAO', 438],
+      ['video=Shakira', 370],
+      ['video=KatyPerry', 350],
+      ['video=Psy', 350],
     ]);
     const preds = probsToPreds(probs, 2, 'random', 0);
     for (const s of report.slices) {
       const v = s.name.slice('video='.length);
-      let right = 0, total = 0;
+      let right = 0,
+        total = 0;
       rows.forEach((r, i) => {
         if (r.video !== v) return;
         total++;
@@ -48,7 +64,8 @@ describe('YouTube spam: comments per video as slices', () => {
 
 describe('YouTube spam: drift between two videos', () => {
   const lfs = spamLabelingFunctions();
-  const psy = read('Psy'), shakira = read('Shakira');
+  const psy = read('Psy'),
+    shakira = read('Shakira');
   const side = (rows: Record<string, unknown>[]) => ({ L: applyLFs(rows, lfs, labels), rows });
 
   it('Psy → Shakira: the dates and the vocabulary moved', () => {

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  slicesByColumn, analyzeSlices, MajorityVote, LabelMatrix, discoverSlices, sliceFunction, createSampleContext, runRecipe, createRng,
+  slicesByColumn,
+  analyzeSlices,
+  MajorityVote,
+  LabelMatrix,
+  discoverSlices,
+  sliceFunction,
+  createSampleContext,
+  runRecipe,
+  createRng,
 } from '../src/index.js';
 import { flaggedRows, evaluateSlices, evaluateSlicesCached, type Slice } from '../src/internal.js';
 
@@ -33,7 +41,12 @@ describe('analyzeSlices', () => {
   it('ranks a planted failing slice first; tiny and random slices do not flood the list', () => {
     const { L, gold, rows, probs } = planted(1);
     const rng = createRng(9);
-    const random: Slice = { name: 'random_half', mask: Uint8Array.from({ length: L.n }, () => (rng.next() < 0.5 ? 1 : 0)), source: 'function', errors: 0 };
+    const random: Slice = {
+      name: 'random_half',
+      mask: Uint8Array.from({ length: L.n }, () => (rng.next() < 0.5 ? 1 : 0)),
+      source: 'function',
+      errors: 0,
+    };
     const slices = [...slicesByColumn(rows, 'source').slices, random];
     const r = analyzeSlices({ L, probs, gold, slices });
     expect(r.underperforming[0]).toBe('source=c');
@@ -54,7 +67,9 @@ describe('analyzeSlices', () => {
   });
 
   it('the Wilson interval covers the true accuracy at its nominal 95% over 400 seeds', () => {
-    const seeds = 400, n = 300, truth = 0.8;
+    const seeds = 400,
+      n = 300,
+      truth = 0.8;
     let covered = 0;
     for (let s = 0; s < seeds; s++) {
       const rng = createRng(100 + s);
@@ -86,7 +101,9 @@ describe('analyzeSlices', () => {
     }
     expect(covered / seeds).toBeGreaterThan(0.88);
     const { L, gold, rows, probs } = planted(200, 1200);
-    expect(analyzeSlices({ L, probs, gold, slices: slicesByColumn(rows, 'source').slices }, { metric: 'f1', bootstrap: 400, seed: 3 })).toEqual(first);
+    expect(analyzeSlices({ L, probs, gold, slices: slicesByColumn(rows, 'source').slices }, { metric: 'f1', bootstrap: 400, seed: 3 })).toEqual(
+      first,
+    );
   });
 
   it('flag rates use disagreements: its counts and the per-row mask agree', () => {
@@ -101,7 +118,8 @@ const TRUE_F1 = (() => {
   // Monte Carlo truth for the F1 test above (source 'a' rows only follow the 0.85 model).
   const { L, gold, rows, probs } = planted(99, 200_000);
   const mask = Uint8Array.from(rows, (r) => (r.source === 'a' ? 1 : 0));
-  return analyzeSlices({ L, probs, gold, slices: [{ name: 'a', mask, source: 'column', errors: 0 }] }, { metric: 'f1', bootstrap: 10 }).slices[0].labelModel!.value;
+  return analyzeSlices({ L, probs, gold, slices: [{ name: 'a', mask, source: 'column', errors: 0 }] }, { metric: 'f1', bootstrap: 10 }).slices[0]
+    .labelModel!.value;
 })();
 
 describe('slices by column', () => {
@@ -111,11 +129,18 @@ describe('slices by column', () => {
     expect(q.map((s) => s.name)).toEqual(['stars in [0, 2)', 'stars in [2, 5)', 'stars in [5, 7)', 'stars in [7, 9]']);
     expect(q.reduce((t, s) => t + s.mask.reduce((a, b) => a + b, 0), 0)).toBe(100);
     const len = slicesByColumn(rows, 'length:text').slices;
-    expect(len.map((s) => s.name)).toEqual(['length(text) in [0, 25)', 'length(text) in [25, 50)', 'length(text) in [50, 75)', 'length(text) in [75, 99]']);
+    expect(len.map((s) => s.name)).toEqual([
+      'length(text) in [0, 25)',
+      'length(text) in [25, 50)',
+      'length(text) in [50, 75)',
+      'length(text) in [75, 99]',
+    ]);
     expect(slicesByColumn(rows, 'kind').slices.map((s) => s.name)).toEqual(['kind=a', 'kind=(missing)']);
   });
   it('a missing column or a single value: one clear error', () => {
-    expect(() => slicesByColumn(rows, 'source', { source: 'rows.csv' })).toThrow(/rows\.csv: cannot slice by "source": no such column; columns are stars, text, kind, one/);
+    expect(() => slicesByColumn(rows, 'source', { source: 'rows.csv' })).toThrow(
+      /rows\.csv: cannot slice by "source": no such column; columns are stars, text, kind, one/,
+    );
     expect(() => slicesByColumn(rows, 'one', { source: 'rows.csv' })).toThrow(/every row has the same value "same"/);
   });
 });
@@ -129,7 +154,9 @@ describe('slice functions', () => {
   it('evaluate, and a throwing slice under both error policies', () => {
     const rows = [{ t: 'hi' }, { t: null }, { t: 'a long one' }];
     const short = sliceFunction({ name: 'short', test: (r: { t: string }) => r.t.length < 5 });
-    expect(() => evaluateSlices(rows, [short], { source: 'rows.csv' })).toThrow(/rows\.csv \(row 1\): slice function "short" failed on row 1: .*null/);
+    expect(() => evaluateSlices(rows, [short], { source: 'rows.csv' })).toThrow(
+      /rows\.csv \(row 1\): slice function "short" failed on row 1: .*null/,
+    );
     const [s] = evaluateSlices(rows, [short], { onError: 'abstain' });
     expect(Array.from(s.mask)).toEqual([1, 0, 0]);
     expect(s.errors).toBe(1);
@@ -139,15 +166,22 @@ describe('slice functions', () => {
 
   it('discovered from files beside LFs, fingerprinted and cached', async () => {
     const file = join(dir, 'slices.ts');
-    const write = (limit: number) => writeFileSync(file, `import { sliceFunction, keywordLF } from ${JSON.stringify(src)};
+    const write = (limit: number) =>
+      writeFileSync(
+        file,
+        `import { sliceFunction, keywordLF } from ${JSON.stringify(src)};
 export const lf = keywordLF({ name: 'kw', keywords: ['x'], label: 'A', field: 't' });
 /** Short texts. */
 export const short = sliceFunction({ name: 'short', test: (r: { t: string }) => r.t.length < ${limit} });
 export const all = [sliceFunction({ name: 'has_x', test: (r: { t: string }) => r.t.includes('x') })];
-`);
+`,
+      );
     write(3);
     const d = await discoverSlices(file);
-    expect(d.slices.map((s) => [s.name, s.doc ?? null, typeof s.codeHash])).toEqual([['short', 'Short texts.', 'string'], ['has_x', null, 'string']]);
+    expect(d.slices.map((s) => [s.name, s.doc ?? null, typeof s.codeHash])).toEqual([
+      ['short', 'Short texts.', 'string'],
+      ['has_x', null, 'string'],
+    ]);
     const data = join(dir, 'rows.csv');
     writeFileSync(data, 't\nab\nxyz\n');
     const rows = [{ t: 'ab' }, { t: 'xyz' }];
@@ -156,7 +190,10 @@ export const all = [sliceFunction({ name: 'has_x', test: (r: { t: string }) => r
     expect(first.cached).toEqual([]);
     const again = evaluateSlicesCached(rows, d.slices, { dataFile: data, cacheDir });
     expect(again.cached).toEqual(['short', 'has_x']);
-    expect(again.slices.map((s) => Array.from(s.mask))).toEqual([[1, 0], [0, 1]]);
+    expect(again.slices.map((s) => Array.from(s.mask))).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
     // Editing one slice re-evaluates only that one. (A fresh module URL: ESM caches imports by URL.)
     const file2 = join(dir, 'slices2.ts');
     write(5);
@@ -169,7 +206,10 @@ export const all = [sliceFunction({ name: 'has_x', test: (r: { t: string }) => r
 
   it('a recipe stratifies by a slice', () => {
     const n = 200;
-    const L = LabelMatrix.fromRows(Array.from({ length: n }, (_, i) => [i % 2]), ['A', 'B']);
+    const L = LabelMatrix.fromRows(
+      Array.from({ length: n }, (_, i) => [i % 2]),
+      ['A', 'B'],
+    );
     const mask = Uint8Array.from({ length: n }, (_, i) => (i < 50 ? 1 : 0));
     const ctx = createSampleContext({ probs: new MajorityVote().predictProba(L), L, slices: new Map([['short_review', mask]]) });
     const res = runRecipe({ budget: 40, parts: [{ stratified: 1, by: 'slice:short_review' }] }, ctx);

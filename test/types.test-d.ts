@@ -1,7 +1,15 @@
 // Type-level tests: checked by `npm run build` (tsc over test/), not run by vitest. Each @ts-expect-error line must
 // fail to compile; if a change makes it compile, tsc reports the unused directive and the build fails.
 import {
-  ABSTAIN, applyLFs, defineLabels, keywordLF, labelingFunction, LabelMatrix, MatrixCompletionModel, type LabelingFunction, createLabelModel,
+  ABSTAIN,
+  applyLFs,
+  defineLabels,
+  keywordLF,
+  labelingFunction,
+  LabelMatrix,
+  MatrixCompletionModel,
+  type LabelingFunction,
+  createLabelModel,
 } from '../src/index.js';
 
 type Comment = { text: string };
@@ -27,7 +35,13 @@ applyLFs(rows, [positive], Sentiment);
 applyLFs(rows, [positive], Spam);
 
 // A misspelt model option is a compile error (and a ConfigError at run time).
-const L = LabelMatrix.fromRows([[0, 1], [1, 1]], ['HAM', 'SPAM']);
+const L = LabelMatrix.fromRows(
+  [
+    [0, 1],
+    [1, 1],
+  ],
+  ['HAM', 'SPAM'],
+);
 new MatrixCompletionModel().fit(L, { epochs: 10 });
 // @ts-expect-error `epocs` is not an option of matrix completion
 new MatrixCompletionModel().fit(L, { epocs: 10 });

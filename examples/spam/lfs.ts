@@ -70,5 +70,6 @@ export const shouting = labelingFunction({
 /** Love for the song or the singer, in a comment that promotes nothing. */
 export const love_no_link = labelingFunction({
   name: 'love_no_link',
-  vote: (c: Comment) => (/\b(love|luv|best|awesome|amazing)\b/i.test(c.CONTENT) && !/http|www\.|\.com|subscri|channel|check/i.test(c.CONTENT) ? 'HAM' : ABSTAIN),
+  vote: (c: Comment) =>
+    /\b(love|luv|best|awesome|amazing)\b/i.test(c.CONTENT) && !/http|www\.|\.com|subscri|channel|check/i.test(c.CONTENT) ? 'HAM' : ABSTAIN,
 });

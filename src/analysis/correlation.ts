@@ -48,7 +48,10 @@ export interface LFCorrelation {
 export function lfCorrelations(L: LabelMatrix, options: LFCorrelationOptions = {}): LFCorrelation {
   const duplicateAgreement = options.duplicateAgreement ?? 0.95;
   const duplicateJaccard = options.duplicateJaccard ?? 0.5;
-  for (const [name, v] of [['duplicateAgreement', duplicateAgreement], ['duplicateJaccard', duplicateJaccard]] as const) {
+  for (const [name, v] of [
+    ['duplicateAgreement', duplicateAgreement],
+    ['duplicateJaccard', duplicateJaccard],
+  ] as const) {
     if (!(v >= 0 && v <= 1)) throw new ConfigError(`${name} must be in [0, 1], got ${v}`);
   }
   const { n, m } = L;

@@ -123,7 +123,10 @@ function resolveDisagreementOptions(L: LabelMatrix, options: DisagreementOptions
   const gold = options.gold ? toGold(options.gold, L.labels, 'gold labels', L.n).values : null;
   const top = options.top ?? 50;
   const topPerLF = options.topPerLF ?? 10;
-  for (const [name, v] of [['top', top], ['topPerLF', topPerLF]] as const) {
+  for (const [name, v] of [
+    ['top', top],
+    ['topPerLF', topPerLF],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new ConfigError(`${name} must be a non-negative integer, got ${v}`);
   }
   const fixedConsensus = options.consensusThreshold;
@@ -131,7 +134,8 @@ function resolveDisagreementOptions(L: LabelMatrix, options: DisagreementOptions
     throw new ConfigError(`consensusThreshold must be in [0, 1], got ${fixedConsensus}`);
   }
   const kinds = new Set(options.kinds ?? DISAGREEMENT_KINDS.filter((x) => x !== 'label-error' || gold));
-  for (const kind of kinds) if (!DISAGREEMENT_KINDS.includes(kind)) throw new ConfigError(`unknown disagreement kind "${kind}"; kinds are ${DISAGREEMENT_KINDS.join(', ')}`);
+  for (const kind of kinds)
+    if (!DISAGREEMENT_KINDS.includes(kind)) throw new ConfigError(`unknown disagreement kind "${kind}"; kinds are ${DISAGREEMENT_KINDS.join(', ')}`);
   if (kinds.has('label-error') && !gold) throw new ConfigError('disagreements of kind label-error need gold (given) labels');
   return { gold, top, topPerLF, fixedConsensus, kinds, endProbs: options.endProbs };
 }
@@ -152,9 +156,12 @@ function confidenceThresholds(L: LabelMatrix, checked: Probabilities, voteCounts
   const { gold, fixedConsensus } = o;
   const probs = checked.values;
   const top1 = checked.top;
-  const goldSum = new Float64Array(k), goldCount = new Float64Array(k);
-  const consSum = new Float64Array(k), consCount = new Float64Array(k);
-  let uncoveredRows = 0, uncoveredWithGold = 0;
+  const goldSum = new Float64Array(k),
+    goldCount = new Float64Array(k);
+  const consSum = new Float64Array(k),
+    consCount = new Float64Array(k);
+  let uncoveredRows = 0,
+    uncoveredWithGold = 0;
   for (let i = 0; i < n; i++) {
     if (voteCounts[i] === 0) {
       uncoveredRows++;
@@ -225,14 +232,24 @@ function judgeRows(L: LabelMatrix, checked: Probabilities, voteCounts: Int32Arra
     const y1 = top1[i];
     if (judgeMistakes && y1 !== ABSTAIN) {
       const ty = t.consensus[y1];
-      if (ty !== null && probs[pRow + y1] >= ty && classVotes[y1] < voteCounts[i]) mistakeJudge(votes, base, m, probs, pRow, y1, classVotes, found, i);
+      if (ty !== null && probs[pRow + y1] >= ty && classVotes[y1] < voteCounts[i])
+        mistakeJudge(votes, base, m, probs, pRow, y1, classVotes, found, i);
     }
   }
   return found;
 }
 
 /** label-error: the model's confident class contradicts the given label g. Returns whether the row qualified. */
-function labelErrorJudge(probs: Float64Array, pRow: number, k: number, g: number, classVotes: Int32Array, thresholds: (number | null)[], heap: TopK<Candidate>, i: number): boolean {
+function labelErrorJudge(
+  probs: Float64Array,
+  pRow: number,
+  k: number,
+  g: number,
+  classVotes: Int32Array,
+  thresholds: (number | null)[],
+  heap: TopK<Candidate>,
+  i: number,
+): boolean {
   // The model's class: the first argmax, unless the given class ties with it (then the model does not contradict it).
   let s = 0;
   for (let y = 1; y < k; y++) if (probs[pRow + y] > probs[pRow + s]) s = y;
@@ -260,7 +277,17 @@ function conflictJudge(classVotes: Int32Array, k: number, total: number, logK: n
 }
 
 /** lf-mistake: every LF voting against the row's confident consensus y1 is a candidate in its own list. */
-function mistakeJudge(votes: Int8Array, base: number, m: number, probs: Float64Array, pRow: number, y1: number, classVotes: Int32Array, found: Found, i: number): void {
+function mistakeJudge(
+  votes: Int8Array,
+  base: number,
+  m: number,
+  probs: Float64Array,
+  pRow: number,
+  y1: number,
+  classVotes: Int32Array,
+  found: Found,
+  i: number,
+): void {
   for (let j = 0; j < m; j++) {
     const v = votes[base + j];
     if (v === ABSTAIN || v === y1) continue;
@@ -272,7 +299,15 @@ function mistakeJudge(votes: Int8Array, base: number, m: number, probs: Float64A
 }
 
 /** A surviving candidate as a reported flag: its votes, probabilities, predicted and given class, and the reason. */
-function describeFlag(L: LabelMatrix, checked: Probabilities, t: Thresholds, gold: Int32Array | null, kind: DisagreementKind, c: Candidate, rank: number): Disagreement {
+function describeFlag(
+  L: LabelMatrix,
+  checked: Probabilities,
+  t: Thresholds,
+  gold: Int32Array | null,
+  kind: DisagreementKind,
+  c: Candidate,
+  rank: number,
+): Disagreement {
   const { m, k, votes } = L;
   const probs = checked.values;
   const rowVotes: Record<string, string> = {};
@@ -313,8 +348,12 @@ function assembleReport(L: LabelMatrix, checked: Probabilities, t: Thresholds, f
   const { uncoveredRows, uncoveredWithGold } = t;
   const notes: string[] = [];
   if (uncoveredRows > 0) {
-    if (o.endProbs && gold && kinds.has('label-error')) notes.push(`${uncoveredRows} of ${n} rows have no LF vote (${uncoveredWithGold} with a given label); the end model judged their labels`);
-    else notes.push(`${uncoveredRows} of ${n} rows have no LF vote and were not judged${gold ? ` (${uncoveredWithGold} of them with a given label)` : ''}`);
+    if (o.endProbs && gold && kinds.has('label-error'))
+      notes.push(`${uncoveredRows} of ${n} rows have no LF vote (${uncoveredWithGold} with a given label); the end model judged their labels`);
+    else
+      notes.push(
+        `${uncoveredRows} of ${n} rows have no LF vote and were not judged${gold ? ` (${uncoveredWithGold} of them with a given label)` : ''}`,
+      );
   }
   if (kinds.has('label-error')) {
     t.labelError.forEach((ty, y) => {
@@ -358,17 +397,36 @@ function assembleReport(L: LabelMatrix, checked: Probabilities, t: Thresholds, f
  * attribution per flag). Pushes the flags and a note; replaces the label-error thresholds with the ones it used and
  * returns how many rows qualified.
  */
-function endModelLabelErrors(L: LabelMatrix, checked: Probabilities, t: Thresholds, gold: Int32Array, o: ResolvedOptions, flags: Disagreement[], notes: string[]): number {
+function endModelLabelErrors(
+  L: LabelMatrix,
+  checked: Probabilities,
+  t: Thresholds,
+  gold: Int32Array,
+  o: ResolvedOptions,
+  flags: Disagreement[],
+  notes: string[],
+): number {
   const { k } = L;
   const r = findLabelErrors({ gold, endProbs: o.endProbs!, labelProbs: checked.values, L });
   r.flags.slice(0, o.top).forEach((f, rank) => {
     // describeFlag still runs for the shared fields (and reads the label-model thresholds, replaced only below).
-    const base = describeFlag(L, checked, t, gold, 'label-error', { row: f.row, score: f.score, tie: 0, suggested: f.suggested, disputed: f.given, lf: -1 }, rank + 1);
-    const why = f.attribution === 'label'
-      ? `the end model (p=${pct(f.endSuggested)}) and the LFs agree on ${L.labels[f.suggested]}`
-      : f.attribution === 'lf'
-        ? `the end model backs ${L.labels[f.given]} (p=${pct(f.endGiven)}): probably the LFs ${f.lfs.join(', ')} are wrong`
-        : f.covered ? 'the end model and the LFs disagree: hard or ambiguous' : 'no LF voted; the end model is not sure';
+    const base = describeFlag(
+      L,
+      checked,
+      t,
+      gold,
+      'label-error',
+      { row: f.row, score: f.score, tie: 0, suggested: f.suggested, disputed: f.given, lf: -1 },
+      rank + 1,
+    );
+    const why =
+      f.attribution === 'label'
+        ? `the end model (p=${pct(f.endSuggested)}) and the LFs agree on ${L.labels[f.suggested]}`
+        : f.attribution === 'lf'
+          ? `the end model backs ${L.labels[f.given]} (p=${pct(f.endGiven)}): probably the LFs ${f.lfs.join(', ')} are wrong`
+          : f.covered
+            ? 'the end model and the LFs disagree: hard or ambiguous'
+            : 'no LF voted; the end model is not sure';
     flags.push({
       ...base,
       reason: `given ${L.labels[f.given]}, suggested ${L.labels[f.suggested]} (p=${pct(f.pSuggested)}, class threshold ${pct(r.thresholds[f.suggested] ?? 0)}): ${why}`,
@@ -377,7 +435,9 @@ function endModelLabelErrors(L: LabelMatrix, checked: Probabilities, t: Threshol
     });
   });
   t.labelError.splice(0, k, ...r.thresholds);
-  notes.push(`label errors judged with the end model: ${r.counts.label} blamed on the label, ${r.counts.lf} on LFs, ${r.counts.ambiguous} ambiguous; ${r.judgedUncovered} rows without LF votes were judged by the end model alone`);
+  notes.push(
+    `label errors judged with the end model: ${r.counts.label} blamed on the label, ${r.counts.lf} on LFs, ${r.counts.ambiguous} ambiguous; ${r.judgedUncovered} rows without LF votes were judged by the end model alone`,
+  );
   return r.flags.length;
 }
 

@@ -16,7 +16,8 @@ export function patternKeys(L: LabelMatrix, cols: readonly number[]): Float64Arr
   const out = new Float64Array(n);
   const c = Int32Array.from(cols);
   for (let i = 0, base = 0; i < n; i++, base += m) {
-    let h1 = 0x811c9dc5 | 0, h2 = 0x01000193 | 0;
+    let h1 = 0x811c9dc5 | 0,
+      h2 = 0x01000193 | 0;
     for (let t = 0; t < c.length; t++) {
       const v = votes[base + c[t]] + 2;
       h1 = Math.imul(h1 ^ v, 0x01000193);
@@ -202,10 +203,12 @@ export function countKeys(a: Float64Array, b: Float64Array): { keys: Float64Arra
   // Start small and double: the table ends at 2–4× the distinct keys, not at the total count (cache misses dominate).
   let cap = 1024;
   let keys = new Float64Array(cap).fill(-1);
-  let ca = new Int32Array(cap), cb = new Int32Array(cap);
+  let ca = new Int32Array(cap),
+    cb = new Int32Array(cap);
   let size = 0;
   const slot = (k: Float64Array, x: number, mask: number): number => {
-    const lo = x % 4294967296, hi = (x - lo) / 4294967296;
+    const lo = x % 4294967296,
+      hi = (x - lo) / 4294967296;
     let h = Math.imul((lo | 0) ^ Math.imul(hi | 0, 0x9e3779b1), 0x85ebca6b);
     h ^= h >>> 13;
     let i = h & mask;
@@ -238,7 +241,9 @@ export function countKeys(a: Float64Array, b: Float64Array): { keys: Float64Arra
   };
   for (let i = 0; i < a.length; i++) add(a[i], null);
   for (let i = 0; i < b.length; i++) add(b[i], cb);
-  const outK = new Float64Array(size), outA = new Int32Array(size), outB = new Int32Array(size);
+  const outK = new Float64Array(size),
+    outA = new Int32Array(size),
+    outB = new Int32Array(size);
   for (let j = 0, d = 0; j < cap; j++) {
     if (keys[j] === -1) continue;
     outK[d] = keys[j];

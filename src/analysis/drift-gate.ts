@@ -20,17 +20,28 @@ const COND_RE = /^(?:(.+?)\s+|(.+?\*)\s*)?(psi|p|effect|d)\s*(>=|<=|>|<)\s*([0-9
 
 /** Parses a comma-separated fail-on condition list; an unknown form is a ConfigError showing the accepted ones. */
 export function parseDriftConditions(text: string): DriftCondition[] {
-  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new ConfigError('fail-on condition is empty; write e.g. psi>0.2');
   return parts.map((part) => {
     if (part === 'drift') return { text: part, measure: 'drift', op: '>', value: 0 };
     const m = COND_RE.exec(part);
     const value = m ? Number(m[5]) : NaN;
     if (!m || !Number.isFinite(value)) {
-      throw new ConfigError(`fail-on condition ${JSON.stringify(part)} is not understood; write psi>0.2, p<0.001, effect>0.1, drift, or scope one with a check-name prefix (lf:* psi>0.2)`);
+      throw new ConfigError(
+        `fail-on condition ${JSON.stringify(part)} is not understood; write psi>0.2, p<0.001, effect>0.1, drift, or scope one with a check-name prefix (lf:* psi>0.2)`,
+      );
     }
     const scope = (m[1] ?? m[2])?.replace(/\*$/, '');
-    return { text: part, ...(scope ? { scope } : {}), measure: m[3] === 'd' ? 'effect' : (m[3] as DriftCondition['measure']), op: m[4] as DriftCondition['op'], value };
+    return {
+      text: part,
+      ...(scope ? { scope } : {}),
+      measure: m[3] === 'd' ? 'effect' : (m[3] as DriftCondition['measure']),
+      op: m[4] as DriftCondition['op'],
+      value,
+    };
   });
 }
 

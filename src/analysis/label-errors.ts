@@ -88,14 +88,18 @@ export function findLabelErrors(input: LabelErrorInput): LabelErrorResult {
   const k = labels.length;
   const n = gold.length;
   const ranking = input.ranking ?? 'normalized-margin';
-  if (ranking !== 'normalized-margin' && ranking !== 'self-confidence') throw new ConfigError(`ranking must be 'normalized-margin' or 'self-confidence', got ${JSON.stringify(ranking)}`);
+  if (ranking !== 'normalized-margin' && ranking !== 'self-confidence')
+    throw new ConfigError(`ranking must be 'normalized-margin' or 'self-confidence', got ${JSON.stringify(ranking)}`);
   if (endProbs.length !== n * k) throw new ConfigError(`end-model probabilities: ${endProbs.length} values, expected n·k = ${n}·${k}`);
   if (labelProbs && !L) throw new ConfigError('label-model probabilities need the label matrix L (to know which rows the LFs voted on)');
-  if (labelProbs && labelProbs.length !== n * k) throw new ConfigError(`label-model probabilities: ${labelProbs.length} values, expected n·k = ${n}·${k}`);
-  if (L && (L.n !== n || L.k !== k)) throw new ConfigError(`the label matrix is ${L.n} rows × ${L.k} classes, the labels describe ${n} rows × ${k} classes`);
+  if (labelProbs && labelProbs.length !== n * k)
+    throw new ConfigError(`label-model probabilities: ${labelProbs.length} values, expected n·k = ${n}·${k}`);
+  if (L && (L.n !== n || L.k !== k))
+    throw new ConfigError(`the label matrix is ${L.n} rows × ${L.k} classes, the labels describe ${n} rows × ${k} classes`);
   for (let i = 0; i < n; i++) {
     const g = gold[i];
-    if (!Number.isInteger(g) || g < -1 || g >= k) throw new ConfigError(`given labels: row ${i} has label ${g}, expected -1 (unknown) or 0..${k - 1}`);
+    if (!Number.isInteger(g) || g < -1 || g >= k)
+      throw new ConfigError(`given labels: row ${i} has label ${g}, expected -1 (unknown) or 0..${k - 1}`);
   }
   const beta = input.lfWeight ?? 0;
   if (!(beta >= 0 && Number.isFinite(beta))) throw new ConfigError(`lfWeight must be a number ≥ 0, got ${input.lfWeight}`);
@@ -117,7 +121,7 @@ export function findLabelErrors(input: LabelErrorInput): LabelErrorResult {
     let s = 0;
     for (let y = 0; y < k; y++) {
       let v = endProbs[b + y];
-      if (labelProbs && covered[i]) v *= Math.pow(Math.max(labelProbs[b + y], 1e-6) / prior[y], beta);
+      if (labelProbs && covered[i]) v *= (Math.max(labelProbs[b + y], 1e-6) / prior[y]) ** beta;
       combined[b + y] = v;
       s += v;
     }

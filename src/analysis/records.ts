@@ -63,6 +63,17 @@ export function disagreementRecords(report: DisagreementReport, extra?: (row: nu
 /** The columns of `disagreementRecords`, known even when nothing is flagged (so the file still gets its header). */
 export function disagreementColumns(report: DisagreementReport, extraColumns: readonly string[] = []): string[] {
   const hasGold = report.flags.some((f) => f.given !== undefined);
-  const base = ['kind', 'rank', 'row', 'score', 'lf', ...(hasGold ? ['given'] : []), 'predicted', ...report.labels.map((name) => `p_${name}`), 'votes', 'reason'];
+  const base = [
+    'kind',
+    'rank',
+    'row',
+    'score',
+    'lf',
+    ...(hasGold ? ['given'] : []),
+    'predicted',
+    ...report.labels.map((name) => `p_${name}`),
+    'votes',
+    'reason',
+  ];
   return [...new Set([...base, ...extraColumns])];
 }

@@ -44,7 +44,12 @@ export interface ScoreSummary {
  * Scores hard predictions (class index, -1 = abstain) against gold labels (class index, -1 = unknown): accuracy,
  * binary and macro F1, per-class precision/recall, coverage and the confusion matrix.
  */
-export function scoreSummary(gold: ArrayLike<number>, preds: ArrayLike<number>, labels: readonly string[], metrics: readonly Metric[] = METRICS): ScoreSummary {
+export function scoreSummary(
+  gold: ArrayLike<number>,
+  preds: ArrayLike<number>,
+  labels: readonly string[],
+  metrics: readonly Metric[] = METRICS,
+): ScoreSummary {
   if (gold.length !== preds.length) throw new RangeError(`${gold.length} gold labels but ${preds.length} predictions`);
   const k = labels.length;
   const confusion = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
@@ -75,7 +80,7 @@ export function scoreSummary(gold: ArrayLike<number>, preds: ArrayLike<number>, 
   });
   const f1s = perClass.map((c) => c.f1).filter((f): f is number => f !== null);
   const accuracy = scored === 0 ? 0 : correct / scored;
-  const f1 = k === 2 ? perClass[1]!.f1 ?? 0 : null;
+  const f1 = k === 2 ? (perClass[1]!.f1 ?? 0) : null;
   const f1Macro = f1s.length === 0 ? 0 : f1s.reduce((s, v) => s + v, 0) / f1s.length;
   const all: Record<Metric, number | null> = { accuracy, f1, f1_macro: f1Macro };
   return {
@@ -102,14 +107,24 @@ export interface ScoreModelOptions {
 }
 
 /** Predicts with a fitted label model on L (as `predict` does) and scores the predictions against gold labels. */
-export function scoreLabelModel(model: LabelModel, L: LabelMatrix, gold: ArrayLike<number>, options: ScoreModelOptions = {}): ScoreSummary & { model: string; tiePolicy: TiePolicy } {
+export function scoreLabelModel(
+  model: LabelModel,
+  L: LabelMatrix,
+  gold: ArrayLike<number>,
+  options: ScoreModelOptions = {},
+): ScoreSummary & { model: string; tiePolicy: TiePolicy } {
   const tiePolicy = options.tiePolicy ?? 'abstain';
   const preds = model.predict(L, tiePolicy, options.seed ?? 0);
   return { model: model.kind, tiePolicy, ...scoreSummary(gold, preds, L.labels, options.metrics) };
 }
 
 /** Scores an end model on gold labels: its hard labels for `rows` (most probable class, ties by `tiePolicy`). */
-export function scoreEndModel(model: EndModel, rows: readonly Row[], gold: ArrayLike<number>, options: ScoreModelOptions & { source?: string } = {}): ScoreSummary & { model: string; tiePolicy: TiePolicy } {
+export function scoreEndModel(
+  model: EndModel,
+  rows: readonly Row[],
+  gold: ArrayLike<number>,
+  options: ScoreModelOptions & { source?: string } = {},
+): ScoreSummary & { model: string; tiePolicy: TiePolicy } {
   const tiePolicy = options.tiePolicy ?? 'abstain';
   const checked = toGold(gold, model.labels, 'gold labels', rows.length);
   const preds = probsToPreds(model.predictProba(rows, options.source), model.labels.length, tiePolicy, options.seed ?? 0);

@@ -19,7 +19,11 @@ const isMissing = (v: unknown) => v === null || v === undefined || v === '';
  * (`stars in [3, 4)`); `length:<col>` cuts the text length of `col` in characters at its quantiles. Empty cells form
  * their own `=(missing)` slice. A column no row has, or with a single value, is an error naming it.
  */
-export function slicesByColumn(rows: readonly Record<string, unknown>[], spec: string, options: ColumnSliceOptions = {}): { slices: Slice[]; notes: string[] } {
+export function slicesByColumn(
+  rows: readonly Record<string, unknown>[],
+  spec: string,
+  options: ColumnSliceOptions = {},
+): { slices: Slice[]; notes: string[] } {
   const bins = options.bins ?? 4;
   const maxCategories = options.maxCategories ?? 50;
   if (!Number.isInteger(bins) || bins < 2) throw new ConfigError(`bins must be an integer ≥ 2, got ${bins}`);
@@ -29,7 +33,7 @@ export function slicesByColumn(rows: readonly Record<string, unknown>[], spec: s
   const fail = (what: string) => (options.source ? new DataError(options.source, what) : new ConfigError(what));
   const n = rows.length;
   if (n === 0) throw fail(`no rows to slice by "${spec}"`);
-  if (!rows.some((r) => Object.prototype.hasOwnProperty.call(r, column))) {
+  if (!rows.some((r) => Object.hasOwn(r, column))) {
     throw fail(`cannot slice by "${column}": no such column; columns are ${Object.keys(rows[0]).join(', ')}`);
   }
   const notes: string[] = [];

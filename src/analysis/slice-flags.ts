@@ -9,7 +9,11 @@ import { disagreements } from './disagreements.js';
  * one cheap pass); the row rule is the one it documents. Also returns its counts so callers (and tests) can check
  * the two agree.
  */
-export function flaggedRows(L: LabelMatrix, probs: ArrayLike<number>, gold?: ArrayLike<number>): { flagged: Uint8Array; labelErrors: number; lfMistakes: number; found: ReturnType<typeof disagreements>['found'] } {
+export function flaggedRows(
+  L: LabelMatrix,
+  probs: ArrayLike<number>,
+  gold?: ArrayLike<number>,
+): { flagged: Uint8Array; labelErrors: number; lfMistakes: number; found: ReturnType<typeof disagreements>['found'] } {
   const { n, m, k, votes } = L;
   const report = disagreements(L, probs, { gold, top: 0, topPerLF: 0, kinds: gold ? ['label-error', 'lf-mistake'] : ['lf-mistake'] });
   const tErr = report.thresholds.labelError;

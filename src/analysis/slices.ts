@@ -215,7 +215,8 @@ function rowFacts(L: LabelMatrix, probs: Float64Array, em: Float64Array | undefi
   const conflicted = new Uint8Array(n);
   const classVotes = new Int32Array(n * k);
   for (let i = 0, base = 0; i < n; i++, base += m) {
-    let min = 127, max = -1;
+    let min = 127,
+      max = -1;
     for (let j = 0; j < m; j++) {
       const v = votes[base + j];
       if (v === ABSTAIN) continue;
@@ -294,8 +295,12 @@ function describe(ctx: Ctx, mask: Uint8Array | null, s: { name: string; source: 
   const { n, k } = L;
   const members = mask ? membersOf(mask) : null;
   const size = members ? members.length : n;
-  let covered = 0, conflicted = 0, flagged = 0;
-  const votes = new Float64Array(k), lm = new Float64Array(k), em = new Float64Array(k);
+  let covered = 0,
+    conflicted = 0,
+    flagged = 0;
+  const votes = new Float64Array(k),
+    lm = new Float64Array(k),
+    em = new Float64Array(k);
   for (let r = 0; r < size; r++) {
     const i = members ? members[r] : r;
     covered += facts.covered[i];
@@ -334,9 +339,11 @@ function describe(ctx: Ctx, mask: Uint8Array | null, s: { name: string; source: 
     const inside = lfCounts(L, ctx.truth, members);
     const shifts: SliceLFShift[] = [];
     for (let j = 0; j < L.m; j++) {
-      const vi = inside.votes[j], vo = ctx.lfTotal.votes[j] - vi;
+      const vi = inside.votes[j],
+        vo = ctx.lfTotal.votes[j] - vi;
       if (vi < ctx.minLFVotes || vo < ctx.minLFVotes) continue;
-      const ai = inside.correct[j] / vi, ao = (ctx.lfTotal.correct[j] - inside.correct[j]) / vo;
+      const ai = inside.correct[j] / vi,
+        ao = (ctx.lfTotal.correct[j] - inside.correct[j]) / vo;
       shifts.push({ lf: L.lfNames[j], inside: ai, outside: ao, diff: ai - ao, votesInside: vi, votesOutside: vo });
     }
     shifts.sort((a, b) => Math.abs(b.diff) - Math.abs(a.diff) || (a.lf < b.lf ? -1 : 1));
@@ -346,7 +353,12 @@ function describe(ctx: Ctx, mask: Uint8Array | null, s: { name: string; source: 
 }
 
 /** Binary confusion counts over gold rows of `members` (or outside them with `outside`). */
-interface Confusion { tp: number; fp: number; fn: number; tn: number }
+interface Confusion {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
 
 function confusion(members: Int32Array | null, n: number, gold: ArrayLike<number>, preds: ArrayLike<number>, positive: number): Confusion {
   const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
@@ -355,7 +367,8 @@ function confusion(members: Int32Array | null, n: number, gold: ArrayLike<number
     const i = members ? members[r] : r;
     const g = gold[i];
     if (g === ABSTAIN) continue;
-    const pp = preds[i] === positive, gp = g === positive;
+    const pp = preds[i] === positive,
+      gp = g === positive;
     if (pp && gp) c.tp++;
     else if (pp) c.fp++;
     else if (gp) c.fn++;
@@ -366,9 +379,17 @@ function confusion(members: Int32Array | null, n: number, gold: ArrayLike<number
 
 const f1Of = (c: Confusion) => (2 * c.tp + c.fp + c.fn === 0 ? 0 : (2 * c.tp) / (2 * c.tp + c.fp + c.fn));
 
-function sliceMetric(members: Int32Array | null, n: number, gold: ArrayLike<number>, preds: ArrayLike<number>, ctx: Ctx, rng: Rng): SliceMetric | undefined {
+function sliceMetric(
+  members: Int32Array | null,
+  n: number,
+  gold: ArrayLike<number>,
+  preds: ArrayLike<number>,
+  ctx: Ctx,
+  rng: Rng,
+): SliceMetric | undefined {
   if (ctx.metric === 'accuracy') {
-    let right = 0, total = 0;
+    let right = 0,
+      total = 0;
     const count = members ? members.length : n;
     for (let r = 0; r < count; r++) {
       const i = members ? members[r] : r;
@@ -395,16 +416,27 @@ function sliceMetric(members: Int32Array | null, n: number, gold: ArrayLike<numb
  * Slice vs rest: the metric on each side and a two-sided p-value (two-proportion test; bootstrap for F1). The rest's
  * counts are the whole set's minus the slice's, so no pass over the other rows.
  */
-function compareToRest(members: Int32Array, all: Confusion, gold: ArrayLike<number>, preds: ArrayLike<number>, metric: SliceMetricName, positive: number, B: number, rng: Rng): { inside: number; outside: number; p: number } {
+function compareToRest(
+  members: Int32Array,
+  all: Confusion,
+  gold: ArrayLike<number>,
+  preds: ArrayLike<number>,
+  metric: SliceMetricName,
+  positive: number,
+  B: number,
+  rng: Rng,
+): { inside: number; outside: number; p: number } {
   if (metric === 'accuracy') {
-    let ri = 0, ti = 0;
+    let ri = 0,
+      ti = 0;
     for (const i of members) {
       if (gold[i] === ABSTAIN) continue;
       ti++;
       if (preds[i] === gold[i]) ri++;
     }
     // For accuracy `all` holds right answers in tp and wrong ones in fp.
-    const ro = all.tp - ri, to = all.tp + all.fp - ti;
+    const ro = all.tp - ri,
+      to = all.tp + all.fp - ti;
     return { inside: ri / ti, outside: ro / to, p: twoProportionP(ri, ti, ro, to) };
   }
   const ci = confusion(members, 0, gold, preds, positive);
@@ -464,7 +496,8 @@ function binomial(n: number, p: number, rng: Rng): number {
     return q === p ? x : n - x;
   }
   // Box–Muller.
-  const u = 1 - rng.next(), v = rng.next();
+  const u = 1 - rng.next(),
+    v = rng.next();
   const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   return Math.min(n, Math.max(0, Math.round(n * p + z * Math.sqrt(n * p * (1 - p)))));
 }

@@ -8,8 +8,16 @@ export function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =
-    t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-      t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -33,13 +41,17 @@ export function normalQuantile(p: number): number {
   if (p > 1 - lo) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }
 
 /** ln Γ(x) (Lanczos, g = 7). */
 function logGamma(x: number): number {
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   x -= 1;
   let a = g[0];
@@ -127,8 +139,12 @@ export interface ChiSquareResult {
  * dropped; callers pool rare cells first so expected counts stay ≥ 5 for the asymptotic p-value to hold.
  */
 export function chiSquareTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): ChiSquareResult {
-  let na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) { na += a[i]; nb += b[i]; }
+  let na = 0,
+    nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    na += a[i];
+    nb += b[i];
+  }
   const N = na + nb;
   if (na === 0 || nb === 0) return { statistic: 0, df: 0, p: 1, cramersV: 0 };
   let stat = 0;
@@ -139,7 +155,7 @@ export function chiSquareTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): 
     cells++;
     const ea = (t * na) / N;
     const eb = (t * nb) / N;
-    stat += ((a[i] - ea) ** 2) / ea + ((b[i] - eb) ** 2) / eb;
+    stat += (a[i] - ea) ** 2 / ea + (b[i] - eb) ** 2 / eb;
   }
   const df = cells - 1;
   return { statistic: stat, df, p: df > 0 ? chiSquareSf(stat, df) : 1, cramersV: Math.sqrt(stat / N) };
@@ -150,8 +166,11 @@ export function chiSquareTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): 
  * approximation holds. Returns the pooled vectors and, per kept cell, its index in the input (-1 for the pool).
  */
 export function poolRareCells(a: ArrayLike<number>, b: ArrayLike<number>, min = 10): { a: number[]; b: number[]; cells: number[] } {
-  const oa: number[] = [], ob: number[] = [], cells: number[] = [];
-  let ra = 0, rb = 0;
+  const oa: number[] = [],
+    ob: number[] = [],
+    cells: number[] = [];
+  let ra = 0,
+    rb = 0;
   for (let i = 0; i < a.length; i++) {
     if (a[i] + b[i] >= min) {
       oa.push(a[i]);
@@ -176,8 +195,12 @@ export function poolRareCells(a: ArrayLike<number>, b: ArrayLike<number>, min = 
  * moderate, > 0.25 major shift (the usual reading).
  */
 export function psi(reference: ArrayLike<number>, current: ArrayLike<number>): number {
-  let na = 0, nb = 0;
-  for (let i = 0; i < reference.length; i++) { na += reference[i]; nb += current[i]; }
+  let na = 0,
+    nb = 0;
+  for (let i = 0; i < reference.length; i++) {
+    na += reference[i];
+    nb += current[i];
+  }
   if (na === 0 || nb === 0) return 0;
   const eps = 1e-4;
   let s = 0;
@@ -206,9 +229,12 @@ function kolmogorovSf(lambda: number): number {
  * asymptotic p-value with Stephens' small-sample correction. O(n + m) after sorting.
  */
 export function ksTwoSample(sortedA: ArrayLike<number>, sortedB: ArrayLike<number>): { d: number; p: number } {
-  const n = sortedA.length, m = sortedB.length;
+  const n = sortedA.length,
+    m = sortedB.length;
   if (n === 0 || m === 0) return { d: 0, p: 1 };
-  let i = 0, j = 0, d = 0;
+  let i = 0,
+    j = 0,
+    d = 0;
   while (i < n && j < m) {
     const x = Math.min(sortedA[i], sortedB[j]);
     while (i < n && sortedA[i] <= x) i++;

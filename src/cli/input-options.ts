@@ -28,10 +28,12 @@ export function applyInputOptions(a: Record<string, unknown>): void {
   }
   let delimiter = a.delimiter as string | undefined;
   if (delimiter === '\\t' || delimiter === 'tab') delimiter = '\t';
-  if (delimiter !== undefined && [...delimiter].length !== 1) throw new ConfigError(`--delimiter must be one character, got ${JSON.stringify(delimiter)}`);
+  if (delimiter !== undefined && [...delimiter].length !== 1)
+    throw new ConfigError(`--delimiter must be one character, got ${JSON.stringify(delimiter)}`);
   const quoteArg = a.quote as string | undefined;
   const quote = quoteArg === undefined ? undefined : quoteArg === 'none' || quoteArg === '' ? false : quoteArg;
-  if (typeof quote === 'string' && [...quote].length !== 1) throw new ConfigError(`--quote must be one character or "none", got ${JSON.stringify(quote)}`);
+  if (typeof quote === 'string' && [...quote].length !== 1)
+    throw new ConfigError(`--quote must be one character or "none", got ${JSON.stringify(quote)}`);
   const columns = typeof a.columns === 'string' ? a.columns.split(',').map((c) => c.trim()) : undefined;
   if (columns?.some((c) => c === '')) throw new ConfigError(`--columns has an empty name: ${JSON.stringify(a.columns)}`);
   const read: ReadOptions = {
@@ -43,12 +45,13 @@ export function applyInputOptions(a: Record<string, unknown>): void {
   };
   setDefaultReadOptions(read);
   const fromStdin = ROW_FILE_OPTIONS.filter((k) => a[k] === '-');
-  if (fromStdin.length > 1) throw new ConfigError(`only one file can come from stdin, but ${fromStdin.map((k) => `--${k}`).join(' and ')} are both -`);
+  if (fromStdin.length > 1)
+    throw new ConfigError(`only one file can come from stdin, but ${fromStdin.map((k) => `--${k}`).join(' and ')} are both -`);
   for (const key of ROW_FILE_OPTIONS) {
     if (a[key] !== '-') continue;
     // Commands read a row file more than once (a column check, then the rows): keep stdin in a private temp file.
     stdinDir ??= mkdtempSync(join(tmpdir(), 'ballot-stdin-'));
-    const file = join(stdinDir, `stdin.${format === 'tsv' ? 'tsv' : format ?? 'csv'}`);
+    const file = join(stdinDir, `stdin.${format === 'tsv' ? 'tsv' : (format ?? 'csv')}`);
     writeFileSync(file, readFileSync(0));
     a[key] = file;
   }

@@ -22,7 +22,6 @@ export function loadAnalysisInputs(a: { L: string; model?: string; gold?: string
   return { L, model, gold };
 }
 
-
 /** The `--gold` / `--label-column` options of a command that can also score its predictions (`predict --gold`). */
 export const GOLD_SCORE_OPTIONS = {
   gold: { type: 'string', describe: 'Row file with gold labels, rows in the order of L: also print the score summary (as `ballot score`)' },

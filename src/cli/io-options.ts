@@ -61,7 +61,8 @@ export function checkOutputsAgainstInputs(command: string, argv: Readonly<Record
     for (const path of values(argv[opt])) {
       const id = fileId(path);
       const clash = id ? inputs.get(id) : undefined;
-      if (clash) throw new ConfigError(`--${opt} ${path} is the same file as ${clash}: writing it would destroy the input; choose another output path`);
+      if (clash)
+        throw new ConfigError(`--${opt} ${path} is the same file as ${clash}: writing it would destroy the input; choose another output path`);
       const key = id ?? `path:${resolve(path)}`;
       const other = outputs.get(key);
       if (other) throw new ConfigError(`--${opt} ${path} is the same file as ${other}: two outputs cannot share a file`);

@@ -12,7 +12,13 @@ import { setStdoutSink } from '../data/stdout.js';
 export async function main(argv: string[]): Promise<void> {
   quietOnClosedOutput();
   // `--out -` / `--data -` (stdout/stdin): yargs would take a lone '-' as a positional; bind it to its option.
-  argv = argv.flatMap((a, i) => (a === '-' && i > 0 && argv[i - 1]!.startsWith('--') && !argv[i - 1]!.includes('=') ? [] : a.startsWith('--') && !a.includes('=') && argv[i + 1] === '-' ? [`${a}=-`] : [a]));
+  argv = argv.flatMap((a, i) =>
+    a === '-' && i > 0 && argv[i - 1]!.startsWith('--') && !argv[i - 1]!.includes('=')
+      ? []
+      : a.startsWith('--') && !a.includes('=') && argv[i + 1] === '-'
+        ? [`${a}=-`]
+        : [a],
+  );
   const verbose = argv.includes('--verbose');
   if (argv[0] === '--version' || argv[0] === '-V') {
     process.stdout.write(`${ballotVersion()}\n`);
@@ -31,7 +37,9 @@ export async function main(argv: string[]): Promise<void> {
       .usage('$0 <command> [options]\n\nWeak supervision as TypeScript code.')
       .option('verbose', { type: 'boolean', describe: 'Print stack traces on error', global: true })
       .options(INPUT_OPTIONS)
-      .epilogue('Exit codes: 0 ok, 1 failure (bad data, a failing LF, I/O), 2 usage (unknown command or option, bad flag value).\nNO_COLOR=1 turns colour off. `ballot --version` prints the version.')
+      .epilogue(
+        'Exit codes: 0 ok, 1 failure (bad data, a failing LF, I/O), 2 usage (unknown command or option, bad flag value).\nNO_COLOR=1 turns colour off. `ballot --version` prints the version.',
+      )
       .strict()
       .demandCommand(1, 'Give a command; see ballot --help.')
       .recommendCommands()

@@ -8,8 +8,10 @@ export async function withOptionalDeps<T>(what: string, packages: readonly strin
   try {
     return await load();
   } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && packages.find((p) => String((e as Error).message).includes(`'${p}'`));
-    if (missing) throw new ConfigError(`${what} needs ${packages.join(' and ')}, which are optional: npm install ${packages.join(' ')}`, { cause: e });
+    const missing =
+      (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && packages.find((p) => String((e as Error).message).includes(`'${p}'`));
+    if (missing)
+      throw new ConfigError(`${what} needs ${packages.join(' and ')}, which are optional: npm install ${packages.join(' ')}`, { cause: e });
     throw e;
   }
 }

@@ -9,7 +9,10 @@ import { DataError } from '../util/errors.js';
 export function readAlignedRows(L: LabelMatrix, file: string, what = 'data'): Dataset {
   const ds = readRows(file);
   if (ds.rows.length !== L.n) {
-    throw new DataError(file, `has ${ds.rows.length} rows but the label matrix has ${L.n}; the ${what} file must hold the rows the LFs were applied to, in the same order`);
+    throw new DataError(
+      file,
+      `has ${ds.rows.length} rows but the label matrix has ${L.n}; the ${what} file must hold the rows the LFs were applied to, in the same order`,
+    );
   }
   return ds;
 }

@@ -19,8 +19,16 @@ export function verifyArrowFile(bytes: Uint8Array, fromFooter: Table, file: stri
       const msg = reader.readMessage();
       if (!msg) break;
       if (msg.headerType === MessageHeader.RecordBatch) {
-        const h = msg.header() as unknown as { length: number | bigint; nodes: { length: number | bigint }[]; buffers: { length: number | bigint }[] };
-        batches.push({ length: Number(h.length), nodes: h.nodes.map((x) => ({ length: Number(x.length) })), buffers: h.buffers.map((x) => ({ length: Number(x.length) })) });
+        const h = msg.header() as unknown as {
+          length: number | bigint;
+          nodes: { length: number | bigint }[];
+          buffers: { length: number | bigint }[];
+        };
+        batches.push({
+          length: Number(h.length),
+          nodes: h.nodes.map((x) => ({ length: Number(x.length) })),
+          buffers: h.buffers.map((x) => ({ length: Number(x.length) })),
+        });
       }
       reader.readMessageBody(msg.bodyLength);
     }
@@ -31,7 +39,10 @@ export function verifyArrowFile(bytes: Uint8Array, fromFooter: Table, file: stri
   const footer = fromFooter.batches.map((x) => x.numRows).filter((x) => x > 0);
   batches.splice(0, batches.length, ...batches.filter((x) => x.length > 0));
   if (footer.length !== batches.length || footer.some((x, i) => x !== batches[i].length)) {
-    throw damaged(file, `the footer lists ${footer.length} record batches (${sum(footer)} rows), the file holds ${batches.length} (${sum(batches.map((x) => x.length))} rows)`);
+    throw damaged(
+      file,
+      `the footer lists ${footer.length} record batches (${sum(footer)} rows), the file holds ${batches.length} (${sum(batches.map((x) => x.length))} rows)`,
+    );
   }
   const layout = fromFooter.schema.fields.map((f) => bufferLayout(f.type));
   const flat = layout.every((l) => l !== undefined);
@@ -49,7 +60,8 @@ export function verifyArrowFile(bytes: Uint8Array, fromFooter: Table, file: stri
       }
       k += buffers;
     }
-    if (k !== b.buffers.length) throw damaged(file, `batch ${bi} has ${b.buffers.length} buffers, the schema's types need ${k} (a column's type was changed?)`);
+    if (k !== b.buffers.length)
+      throw damaged(file, `batch ${bi} has ${b.buffers.length} buffers, the schema's types need ${k} (a column's type was changed?)`);
   }
 }
 
@@ -113,13 +125,21 @@ export const SCHEMA_FINGERPRINT = 'ballot.schema_sha256';
  * sha256 of the column names, types, nullability and the other metadata. The footer is the only copy of the schema in
  * an Arrow file, so a flipped byte in a column name would go unseen without it.
  */
-export function schemaFingerprint(fields: readonly { name: string; type: DataType; nullable: boolean }[], metadata: ReadonlyMap<string, string> = new Map()): string {
+export function schemaFingerprint(
+  fields: readonly { name: string; type: DataType; nullable: boolean }[],
+  metadata: ReadonlyMap<string, string> = new Map(),
+): string {
   const meta = [...metadata].filter(([k]) => k !== SCHEMA_FINGERPRINT).sort(([p], [q]) => (p < q ? -1 : 1));
-  return createHash('sha256').update(JSON.stringify([fields.map((f) => [f.name, String(f.type), f.nullable]), meta])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([fields.map((f) => [f.name, String(f.type), f.nullable]), meta]))
+    .digest('hex');
 }
 
 /** The metadata with the fingerprint of these fields added (for a Schema about to be written). */
-export function withSchemaFingerprint(fields: readonly { name: string; type: DataType; nullable: boolean }[], metadata: Map<string, string> = new Map()): Map<string, string> {
+export function withSchemaFingerprint(
+  fields: readonly { name: string; type: DataType; nullable: boolean }[],
+  metadata: Map<string, string> = new Map(),
+): Map<string, string> {
   const out = new Map(metadata);
   out.set(SCHEMA_FINGERPRINT, schemaFingerprint(fields, metadata));
   return out;

@@ -67,7 +67,10 @@ export function parseArrowTable(bytes: Uint8Array, file: string): Table {
 export function assertArrowFileComplete(tail: Uint8Array, size: number, file: string): void {
   const complete = size >= 2 * FILE_MAGIC.length + 2 && tail.length === FILE_MAGIC.length && FILE_MAGIC.every((b, i) => tail[i] === b);
   if (!complete) {
-    throw new DataError(file, `truncated Arrow IPC file (${size} bytes): it starts with the ARROW1 magic but does not end with it; was it cut short by an interrupted write or copy?`);
+    throw new DataError(
+      file,
+      `truncated Arrow IPC file (${size} bytes): it starts with the ARROW1 magic but does not end with it; was it cut short by an interrupted write or copy?`,
+    );
   }
 }
 
@@ -150,7 +153,7 @@ function columnValues(vec: Vector, name: string, file: string, offset: number): 
   const vals = new Array<unknown>(n);
   for (let i = 0; i < n; i++) {
     const v = vec.get(i);
-    vals[i] = typeof v === 'bigint' ? bigintToNumber(v, name, file, offset + i) : v ?? null;
+    vals[i] = typeof v === 'bigint' ? bigintToNumber(v, name, file, offset + i) : (v ?? null);
   }
   return vals;
 }
@@ -199,7 +202,8 @@ export function checkColumnTypes(rows: readonly Row[], columns: readonly string[
 
 function checkTypeNames(columns: readonly string[], types: Readonly<Record<string, ColumnType>>, file: string): void {
   for (const [name, t] of Object.entries(types)) {
-    if (!COLUMN_TYPES.includes(t)) throw new DataError(file, `column "${name}": unknown column type ${JSON.stringify(t)}; use ${COLUMN_TYPES.join(', ')}`);
+    if (!COLUMN_TYPES.includes(t))
+      throw new DataError(file, `column "${name}": unknown column type ${JSON.stringify(t)}; use ${COLUMN_TYPES.join(', ')}`);
     if (!columns.includes(name)) throw new DataError(file, `a type is given for column "${name}", which is not among the columns written`);
   }
 }

@@ -247,17 +247,22 @@ export class CsvParser {
       if (this.header) {
         const named = checkHeader(this.file, rec, this.recordLine);
         if (this.names && this.names.length !== named.length) {
-          throw new DataError(this.file, `${this.names.length} column names given, but the header has ${named.length} columns`, { line: this.recordLine });
+          throw new DataError(this.file, `${this.names.length} column names given, but the header has ${named.length} columns`, {
+            line: this.recordLine,
+          });
         }
         this.columns = this.names ? [...this.names] : named;
         return;
       }
       // No header: this first record is data; it sets the column count.
       if (this.names && this.names.length !== rec.length) {
-        throw new DataError(this.file, `${this.names.length} column names given, but the first row has ${rec.length} fields`, { line: this.recordLine });
+        throw new DataError(this.file, `${this.names.length} column names given, but the first row has ${rec.length} fields`, {
+          line: this.recordLine,
+        });
       }
       this.columns = this.names ? [...this.names] : rec.map((_, j) => `column${j + 1}`);
-      return this.endRecord0(rec);
+      this.endRecord0(rec);
+      return;
     }
     if (rec.length !== cols.length) {
       throw new DataError(

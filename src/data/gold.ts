@@ -12,13 +12,7 @@ export interface GoldOptions {
  * A value may be a class name ("SPAM") or a class index (1 or "1"); a class name wins when both could apply.
  * Anything else throws a DataError naming the file, the row, the value and the valid labels.
  */
-export function readGoldLabels(
-  rows: readonly Row[],
-  column: string,
-  labels: LabelSpace,
-  file: string,
-  options: GoldOptions = {},
-): Int32Array {
+export function readGoldLabels(rows: readonly Row[], column: string, labels: LabelSpace, file: string, options: GoldOptions = {}): Int32Array {
   const n = rows.length;
   const out = new Int32Array(n);
   if (n > 0 && !rows.some((r) => column in r)) {

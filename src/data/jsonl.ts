@@ -119,7 +119,8 @@ export function parseJSONL(text: string, file: string, options: { unsafeNumbers?
 function firstUnsafeNumber(v: unknown, path = ''): { key: string; text: string; why: string } | undefined {
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return { key: path, text: String(v), why: 'is out of the range of a 64-bit float' };
-    if (Number.isInteger(v) && !Number.isSafeInteger(v)) return { key: path, text: String(v), why: 'is an integer beyond ±(2^53−1) and cannot be kept exactly' };
+    if (Number.isInteger(v) && !Number.isSafeInteger(v))
+      return { key: path, text: String(v), why: 'is an integer beyond ±(2^53−1) and cannot be kept exactly' };
     return undefined;
   }
   if (v === null || typeof v !== 'object') return undefined;

@@ -16,7 +16,7 @@ export function labelMatrixToNpy(L: LabelMatrix): Uint8Array {
   let header = `{'descr': '|i1', 'fortran_order': False, 'shape': (${L.n}, ${L.m}), }`;
   // magic (6) + version (2) + header length (2) + header, padded with spaces and ending in \n to a multiple of 64.
   const unpadded = 10 + header.length + 1;
-  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   if (header.length > 0xffff) throw new RangeError('npy header too long');
   const out = new Uint8Array(10 + header.length + L.n * L.m);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
@@ -43,11 +43,18 @@ export function labelMatrixToCSV(L: LabelMatrix, file = 'label matrix', values: 
 export function matrixExportFormat(path: string, format?: string): MatrixExportFormat {
   const f = format ?? extname(path).slice(1).toLowerCase();
   if ((MATRIX_EXPORT_FORMATS as readonly string[]).includes(f)) return f as MatrixExportFormat;
-  throw new DataError(path, `cannot export a label matrix as "${f || '(no extension)'}"; use ${MATRIX_EXPORT_FORMATS.map((x) => `.${x}`).join(', ')}`);
+  throw new DataError(
+    path,
+    `cannot export a label matrix as "${f || '(no extension)'}"; use ${MATRIX_EXPORT_FORMATS.map((x) => `.${x}`).join(', ')}`,
+  );
 }
 
 /** The export's bytes: CSV (class names), .npy (int8 indices) or Parquet (int8 indices as INT32 columns, one per LF). */
-export async function exportLabelMatrix(L: LabelMatrix, path: string, format: MatrixExportFormat = matrixExportFormat(path)): Promise<Uint8Array | string> {
+export async function exportLabelMatrix(
+  L: LabelMatrix,
+  path: string,
+  format: MatrixExportFormat = matrixExportFormat(path),
+): Promise<Uint8Array | string> {
   if (format === 'npy') return labelMatrixToNpy(L);
   if (format === 'csv') return labelMatrixToCSV(L, path);
   const { parquetWriteBuffer } = await import('hyparquet-writer');

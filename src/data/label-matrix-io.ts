@@ -18,7 +18,6 @@ export const LABEL_MATRIX_META = {
 const KIND = 'label-matrix';
 export const LABEL_MATRIX_FORMAT_VERSION = 1;
 
-
 /**
  * Saves a label matrix as an Arrow IPC file: one non-null Int8 column per LF (named by the LF), with the label space,
  * format version and per-LF error counts in the schema metadata. Written atomically.
@@ -104,15 +103,27 @@ export function labelMatrixFromIPC(bytes: Uint8Array, file: string): LabelMatrix
     );
   }
   const labels = parseJSONMeta(file, meta.get(LABEL_MATRIX_META.labels), LABEL_MATRIX_META.labels);
-  if (!Array.isArray(labels) || labels.length < 2 || labels.length > 127 || !labels.every((x) => typeof x === 'string' && x !== '') || new Set(labels).size !== labels.length) {
-    throw new DataError(file, `metadata "${LABEL_MATRIX_META.labels}" must be a JSON array of 2..127 distinct non-empty class names, got ${JSON.stringify(labels)}`);
+  if (
+    !Array.isArray(labels) ||
+    labels.length < 2 ||
+    labels.length > 127 ||
+    !labels.every((x) => typeof x === 'string' && x !== '') ||
+    new Set(labels).size !== labels.length
+  ) {
+    throw new DataError(
+      file,
+      `metadata "${LABEL_MATRIX_META.labels}" must be a JSON array of 2..127 distinct non-empty class names, got ${JSON.stringify(labels)}`,
+    );
   }
   const fields = table.schema.fields;
   const m = fields.length;
   const n = table.numRows;
   const errors = parseJSONMeta(file, meta.get(LABEL_MATRIX_META.errorCounts), LABEL_MATRIX_META.errorCounts);
   if (!Array.isArray(errors) || errors.length !== m || !errors.every((x) => Number.isInteger(x) && x >= 0 && x <= 0x7fffffff)) {
-    throw new DataError(file, `metadata "${LABEL_MATRIX_META.errorCounts}" must be a JSON array of ${m} non-negative integers, got ${JSON.stringify(errors)}`);
+    throw new DataError(
+      file,
+      `metadata "${LABEL_MATRIX_META.errorCounts}" must be a JSON array of ${m} non-negative integers, got ${JSON.stringify(errors)}`,
+    );
   }
   const k = labels.length;
   const columns: Int8Array[] = [];
@@ -135,7 +146,9 @@ export function labelMatrixFromIPC(bytes: Uint8Array, file: string): LabelMatrix
     for (let j = 0; j < m; j++) {
       const i = columns[j].findIndex((v) => v < -1 || v >= k);
       if (i >= 0) {
-        throw new DataError(file, `column "${fields[j].name}": vote ${columns[j][i]} is outside -1..${k - 1} (labels ${labels.join(', ')})`, { row: i });
+        throw new DataError(file, `column "${fields[j].name}": vote ${columns[j][i]} is outside -1..${k - 1} (labels ${labels.join(', ')})`, {
+          row: i,
+        });
       }
     }
   }

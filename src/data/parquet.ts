@@ -37,7 +37,10 @@ function toNumber(b: bigint): number | string {
 }
 
 /** One column to write: Int8/Int32 integers, float64 numbers or strings. */
-export type ParquetColumn = { name: string; data: Int8Array | Int32Array } | { name: string; data: Float64Array } | { name: string; data: readonly (string | null)[] };
+export type ParquetColumn =
+  | { name: string; data: Int8Array | Int32Array }
+  | { name: string; data: Float64Array }
+  | { name: string; data: readonly (string | null)[] };
 
 /** Writes columns as a Parquet file, atomically. */
 export async function writeParquet(path: string, columns: readonly ParquetColumn[]): Promise<void> {

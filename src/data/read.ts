@@ -57,7 +57,10 @@ export function readRows(path: string, options: ReadOptions = {}): Dataset {
   options = withDefaults(options);
   const format = formatOf(path, options.format);
   if (format === 'parquet') {
-    throw new DataError(path, 'Parquet is read only where rows are streamed (readRowBatches: apply, watch, sample); give this file as .csv, .jsonl or .arrow');
+    throw new DataError(
+      path,
+      'Parquet is read only where rows are streamed (readRowBatches: apply, watch, sample); give this file as .csv, .jsonl or .arrow',
+    );
   }
   const bytes = readBytes(path);
   if (format === 'arrow') return { file: path, format, ...parseArrow(bytes, path) };
@@ -146,7 +149,11 @@ export async function* readRowBatches(path: string, options: BatchOptions): Asyn
  * up front, so the first batch decides; JSON Lines rows may omit keys, so a key not seen yet is looked for further
  * (to the end of the file only when it is really missing). `empty` when the file has no rows (nothing to decide).
  */
-export async function missingColumns(path: string, wanted: Iterable<string>, options: ReadOptions = {}): Promise<{ missing: string[]; columns: string[]; empty: boolean }> {
+export async function missingColumns(
+  path: string,
+  wanted: Iterable<string>,
+  options: ReadOptions = {},
+): Promise<{ missing: string[]; columns: string[]; empty: boolean }> {
   options = withDefaults(options);
   const missing = new Set(wanted);
   let columns: string[] = [];
@@ -189,7 +196,7 @@ async function* arrowBatches(path: string, batchSize: number): AsyncGenerator<Ro
  * Checks the magic bytes and the column types first; errors name the file.
  */
 export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBatch> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');
   } catch (e) {
@@ -208,7 +215,7 @@ export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBa
       await handle.read(tail, 0, tail.length, size - tail.length);
       assertArrowFileComplete(tail, size, path);
     }
-    let reader;
+    let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
     try {
       reader = await RecordBatchReader.from(handle);
       await reader.open();

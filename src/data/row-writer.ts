@@ -125,7 +125,11 @@ export class RowWriter {
         }
       }
     } catch (e) {
-      throw e instanceof DataError && e.row !== undefined ? new DataError(this.path, e.message.replace(/^.*?: /, '').replace(/row \d+/, `row ${this.rowsWritten + e.row}`), { row: this.rowsWritten + e.row }) : e;
+      throw e instanceof DataError && e.row !== undefined
+        ? new DataError(this.path, e.message.replace(/^.*?: /, '').replace(/row \d+/, `row ${this.rowsWritten + e.row}`), {
+            row: this.rowsWritten + e.row,
+          })
+        : e;
     }
     this.rowsWritten += rows.length;
   }
@@ -147,8 +151,11 @@ export class RowWriter {
   private startArrow(rows: readonly Row[], whole = false): void {
     const pinned: Record<string, ColumnType> = { ...(this.options.types ?? {}) };
     const probe = rowsToArrowTable(rows, this.columns, this.path, { types: pinned });
-    for (const f of probe.schema.fields) if (!(f.name in pinned)) pinned[f.name] = whole && f.type.typeId === Type.Int ? 'int32' : columnTypeOf(f.type);
-    const fields = this.columns.map((name) => new Field(name, arrowTypeOf(pinned[name], probe.schema.fields.find((f) => f.name === name)!.type), true));
+    for (const f of probe.schema.fields)
+      if (!(f.name in pinned)) pinned[f.name] = whole && f.type.typeId === Type.Int ? 'int32' : columnTypeOf(f.type);
+    const fields = this.columns.map(
+      (name) => new Field(name, arrowTypeOf(pinned[name], probe.schema.fields.find((f) => f.name === name)!.type), true),
+    );
     const schema = new Schema(fields, withSchemaFingerprint(fields));
     const writer = new RecordBatchFileWriter();
     writer.reset(new FdSink(this.fd, this.path), schema);
@@ -180,7 +187,10 @@ function arrowTypeOf(c: ColumnType, inferred: DataType): DataType {
 
 /** Arrow bytes straight to a file descriptor (Arrow's own sinks keep everything in memory). */
 class FdSink extends AsyncByteQueue {
-  constructor(private readonly fd: number, private readonly path: string) {
+  constructor(
+    private readonly fd: number,
+    private readonly path: string,
+  ) {
     super();
   }
   override write(value: any): void {

@@ -23,11 +23,17 @@ export function rowsToColumns(votes: Int8Array, n: number, m: number, cols: read
     for (let q0 = 0; q0 < n4 >> 2; q0 += TILE >> 2) {
       const q1 = Math.min(n4 >> 2, q0 + (TILE >> 2));
       for (let jw = 0; jw < mw; jw++) {
-        const A = C[4 * jw], B = C[4 * jw + 1], Cc = C[4 * jw + 2], D = C[4 * jw + 3];
+        const A = C[4 * jw],
+          B = C[4 * jw + 1],
+          Cc = C[4 * jw + 2],
+          D = C[4 * jw + 3];
         for (let q = q0; q < q1; q++) {
           // Four rows, each word holding the votes of LFs 4jw..4jw+3 (little-endian: byte b = LF 4jw+b).
           const base = 4 * q * mw + jw;
-          const r0 = words[base], r1 = words[base + mw], r2 = words[base + 2 * mw], r3 = words[base + 3 * mw];
+          const r0 = words[base],
+            r1 = words[base + mw],
+            r2 = words[base + 2 * mw],
+            r3 = words[base + 3 * mw];
           A[q] = (r0 & 0xff) | ((r1 & 0xff) << 8) | ((r2 & 0xff) << 16) | (r3 << 24);
           B[q] = ((r0 >>> 8) & 0xff) | (r1 & 0xff00) | ((r2 & 0xff00) << 8) | ((r3 & 0xff00) << 16);
           Cc[q] = ((r0 >>> 16) & 0xff) | ((r1 >>> 8) & 0xff00) | (r2 & 0xff0000) | ((r3 & 0xff0000) << 8);
@@ -70,10 +76,16 @@ export function columnsToRows(cols: readonly Int8Array[], n: number, m: number, 
     for (let q0 = 0; q0 < n4 >> 2; q0 += TILE >> 2) {
       const q1 = Math.min(n4 >> 2, q0 + (TILE >> 2));
       for (let jw = 0; jw < mw; jw++) {
-        const A = C[4 * jw], B = C[4 * jw + 1], Cc = C[4 * jw + 2], D = C[4 * jw + 3];
+        const A = C[4 * jw],
+          B = C[4 * jw + 1],
+          Cc = C[4 * jw + 2],
+          D = C[4 * jw + 3];
         for (let q = q0; q < q1; q++) {
           // Four LFs, each word holding the votes of rows 4q..4q+3.
-          const a = A[q], b = B[q], c = Cc[q], d = D[q];
+          const a = A[q],
+            b = B[q],
+            c = Cc[q],
+            d = D[q];
           const base = 4 * q * mw + jw;
           words[base] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | (d << 24);
           words[base + mw] = ((a >>> 8) & 0xff) | (b & 0xff00) | ((c & 0xff00) << 8) | ((d & 0xff00) << 16);
@@ -83,7 +95,12 @@ export function columnsToRows(cols: readonly Int8Array[], n: number, m: number, 
           const zb = ((b & 0x7f7f7f7f) + 0x01010101) ^ (b & 0x80808080);
           const zc = ((c & 0x7f7f7f7f) + 0x01010101) ^ (c & 0x80808080);
           const zd = ((d & 0x7f7f7f7f) + 0x01010101) ^ (d & 0x80808080);
-          flags |= (((za & 0x7f7f7f7f) + addK) | za) | (((zb & 0x7f7f7f7f) + addK) | zb) | (((zc & 0x7f7f7f7f) + addK) | zc) | (((zd & 0x7f7f7f7f) + addK) | zd);
+          flags |=
+            ((za & 0x7f7f7f7f) + addK) |
+            za |
+            (((zb & 0x7f7f7f7f) + addK) | zb) |
+            (((zc & 0x7f7f7f7f) + addK) | zc) |
+            (((zd & 0x7f7f7f7f) + addK) | zd);
         }
       }
     }

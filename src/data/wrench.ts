@@ -56,7 +56,8 @@ export function loadWrenchFile(file: string): WrenchSplit {
   const k = labels.length;
   const text = readText(file);
   const raw = parseJSON(file, text);
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new DataError(file, 'expected an object mapping record id to { label, weak_labels, data }');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new DataError(file, 'expected an object mapping record id to { label, weak_labels, data }');
   // JSON.parse lists integer-like keys ("2", "10") first and in numeric order: take the order from the text instead.
   const keys = topLevelKeys(text, file);
   if (new Set(keys).size !== keys.length) throw new DataError(file, `record id "${keys.find((key, i) => keys.indexOf(key) !== i)}" appears twice`);
@@ -82,7 +83,8 @@ export function loadWrenchFile(file: string): WrenchSplit {
     }
     for (let j = 0; j < m; j++) {
       const v = wl[j];
-      if (!Number.isInteger(v) || v < -1 || v >= k) throw new DataError(file, `record "${id}": weak label of LF ${j} is ${JSON.stringify(v)}, expected -1..${k - 1}`, where);
+      if (!Number.isInteger(v) || v < -1 || v >= k)
+        throw new DataError(file, `record "${id}": weak label of LF ${j} is ${JSON.stringify(v)}, expected -1..${k - 1}`, where);
       votes[i * m + j] = v;
     }
     const label = r.label ?? -1;

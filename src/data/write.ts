@@ -36,7 +36,7 @@ export interface WriteOptions {
  */
 export function writeRows(path: string, data: Dataset | readonly Row[], options: WriteOptions = {}): void {
   // "-" is standard output: CSV unless a format is given.
-  const format = path === '-' ? options.format ?? 'csv' : formatOf(path, options.format);
+  const format = path === '-' ? (options.format ?? 'csv') : formatOf(path, options.format);
   const rows = isDataset(data) ? data.rows : data;
   const columns = [...(options.columns ?? (isDataset(data) ? data.columns : columnsOf(rows)))];
   if (new Set(columns).size !== columns.length) throw new DataError(path, `duplicate column names in ${JSON.stringify(columns)}`);
@@ -103,7 +103,11 @@ export function columnsOf(rows: readonly Row[]): string[] {
  * delimiter, a quote, CR or LF, or it is the lone field of a one-column file and empty (a bare blank line would be
  * skipped on reading). null/undefined are written as empty fields, Dates as ISO strings, other objects as JSON.
  */
-export function toCSV(rows: readonly Row[], columns: readonly string[], options: { delimiter?: string; file?: string; csvSafe?: boolean } = {}): string {
+export function toCSV(
+  rows: readonly Row[],
+  columns: readonly string[],
+  options: { delimiter?: string; file?: string; csvSafe?: boolean } = {},
+): string {
   const delim = options.delimiter ?? ',';
   const file = options.file ?? '(csv)';
   if (delim.length !== 1 || delim === '"' || delim === '\n' || delim === '\r') {
@@ -126,7 +130,7 @@ export function toCSV(rows: readonly Row[], columns: readonly string[], options:
     }
     parts.push(line);
   }
-  return parts.join('\n') + '\n';
+  return `${parts.join('\n')}\n`;
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -152,7 +156,7 @@ function needsQuotesPattern(delim: string): RegExp {
 
 function quoteField(s: string, needs: RegExp, single: boolean): string {
   if (s === '') return single ? '""' : '';
-  return needs.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s;
+  return needs.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /** Rows → JSON Lines text. With `columns`, only those keys are written (in that order). */
@@ -173,5 +177,5 @@ export function toJSONL(rows: readonly Row[], columns?: readonly string[], file 
     }
     parts.push(s);
   }
-  return parts.length === 0 ? '' : parts.join('\n') + '\n';
+  return parts.length === 0 ? '' : `${parts.join('\n')}\n`;
 }

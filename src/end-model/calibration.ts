@@ -31,11 +31,17 @@ export interface CalibrationReport {
 /** Calibration of n × k probabilities against gold class indices (−1 = unlabelled, skipped). */
 export function calibrationReport(probs: Float64Array, gold: Int32Array, bins = 10): CalibrationReport {
   const n = gold.length;
-  if (n === 0 || probs.length % n !== 0 || probs.length / n < 2) throw new ConfigError(`calibration: ${probs.length} probabilities do not make n × k with n = ${n} gold labels and k ≥ 2`);
+  if (n === 0 || probs.length % n !== 0 || probs.length / n < 2)
+    throw new ConfigError(`calibration: ${probs.length} probabilities do not make n × k with n = ${n} gold labels and k ≥ 2`);
   if (!Number.isInteger(bins) || bins < 1) throw new ConfigError(`calibration: bins must be a positive integer, got ${bins}`);
   const k = probs.length / n;
-  const count = new Float64Array(bins), conf = new Float64Array(bins), hit = new Float64Array(bins);
-  let rows = 0, correct = 0, logLoss = 0, brier = 0;
+  const count = new Float64Array(bins),
+    conf = new Float64Array(bins),
+    hit = new Float64Array(bins);
+  let rows = 0,
+    correct = 0,
+    logLoss = 0,
+    brier = 0;
   for (let i = 0; i < n; i++) {
     const y = gold[i];
     if (y < 0) continue;

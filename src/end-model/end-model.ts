@@ -90,7 +90,13 @@ export class EndModel {
   }
 
   /** Train on already featurised rows (used by samplers/benches to avoid re-featurising). */
-  static trainOnFeatures(X: SparseRows, featurizer: Featurizer, targets: Targets, labels: readonly string[], options: Partial<EndModelOptions> = {}): EndModel {
+  static trainOnFeatures(
+    X: SparseRows,
+    featurizer: Featurizer,
+    targets: Targets,
+    labels: readonly string[],
+    options: Partial<EndModelOptions> = {},
+  ): EndModel {
     checkTargets(targets, X.n, labels.length);
     if (X.dim !== featurizer.dim) throw new ConfigError(`end model: features have dimension ${X.dim} but the featurizer makes ${featurizer.dim}`);
     return trainRows(X, featurizer, targets, labels, resolveTrain(options), undefined);
@@ -103,7 +109,8 @@ export class EndModel {
 
   /** n × k class probabilities of featurised rows. */
   predictProbaFeatures(X: SparseRows): Float64Array {
-    if (X.dim !== this.featurizer.dim) throw new ConfigError(`end model: features have dimension ${X.dim} but the model expects ${this.featurizer.dim}`);
+    if (X.dim !== this.featurizer.dim)
+      throw new ConfigError(`end model: features have dimension ${X.dim} but the model expects ${this.featurizer.dim}`);
     if (!this.map) {
       const map = new Int32Array(this.featurizer.dim).fill(-1);
       for (let t = 0; t < this.ids.length; t++) map[this.ids[t]] = t;
@@ -131,8 +138,14 @@ export class EndModel {
     if (!json || typeof json !== 'object' || Array.isArray(json)) bad('expected a JSON object');
     const j = json as Partial<EndModelJSON>;
     if (j.format !== END_MODEL_FORMAT) bad(`format is ${JSON.stringify(j.format)}, expected "${END_MODEL_FORMAT}"`);
-    if (j.version !== END_MODEL_VERSION) bad(`version ${JSON.stringify(j.version)} is not supported (this ballot reads version ${END_MODEL_VERSION})`);
-    if (!Array.isArray(j.labels) || j.labels.length < 2 || j.labels.some((l) => typeof l !== 'string' || l === '') || new Set(j.labels).size !== j.labels.length) {
+    if (j.version !== END_MODEL_VERSION)
+      bad(`version ${JSON.stringify(j.version)} is not supported (this ballot reads version ${END_MODEL_VERSION})`);
+    if (
+      !Array.isArray(j.labels) ||
+      j.labels.length < 2 ||
+      j.labels.some((l) => typeof l !== 'string' || l === '') ||
+      new Set(j.labels).size !== j.labels.length
+    ) {
       bad('labels must be at least 2 distinct class names');
     }
     const labels = j.labels as string[];
@@ -145,7 +158,8 @@ export class EndModel {
     const ids = new Int32Array(w!.ids.length);
     let last = -1;
     w!.ids.forEach((f, t) => {
-      if (!Number.isInteger(f) || f <= last || f >= featurizer.dim) bad(`weights.ids[${t}] = ${f} is not an ascending feature id below ${featurizer.dim}`);
+      if (!Number.isInteger(f) || f <= last || f >= featurizer.dim)
+        bad(`weights.ids[${t}] = ${f} is not an ascending feature id below ${featurizer.dim}`);
       ids[t] = f;
       last = f;
     });
@@ -184,9 +198,11 @@ function resolveTrain(o: Partial<EndModelOptions>): TrainOptions {
 function checkTargets(t: Targets, n: number, k: number): void {
   if (k < 2) throw new ConfigError('end model: needs at least 2 classes');
   if (t.kind === 'soft') {
-    if (!(t.probs instanceof Float64Array) || t.probs.length !== n * k) throw new ConfigError(`end model: soft targets need ${n} × ${k} probabilities, got ${t.probs?.length}`);
+    if (!(t.probs instanceof Float64Array) || t.probs.length !== n * k)
+      throw new ConfigError(`end model: soft targets need ${n} × ${k} probabilities, got ${t.probs?.length}`);
   } else if (t.kind === 'hard') {
-    if (!(t.gold instanceof Int32Array) || t.gold.length !== n) throw new ConfigError(`end model: hard targets need ${n} gold labels, got ${t.gold?.length}`);
+    if (!(t.gold instanceof Int32Array) || t.gold.length !== n)
+      throw new ConfigError(`end model: hard targets need ${n} gold labels, got ${t.gold?.length}`);
   } else {
     throw new ConfigError(`end model: targets.kind must be soft or hard`);
   }
@@ -222,7 +238,14 @@ function targetOf(t: Targets, i: number, k: number, out: Float64Array, o: number
  * Trains on the rows of X that have a target, restricted to `subset` (row indices) when given. Weights are kept
  * only for features present in those rows (others stay exactly 0 under L2), so the problem size is the rows' vocabulary.
  */
-function trainRows(X: SparseRows, featurizer: Featurizer, targets: Targets, labels: readonly string[], o: TrainOptions, subset: ArrayLike<number> | undefined): EndModel {
+function trainRows(
+  X: SparseRows,
+  featurizer: Featurizer,
+  targets: Targets,
+  labels: readonly string[],
+  o: TrainOptions,
+  subset: ArrayLike<number> | undefined,
+): EndModel {
   const t0 = performance.now();
   const k = labels.length;
   const candidates = subset ?? { length: X.n };
@@ -269,8 +292,16 @@ function trainRows(X: SparseRows, featurizer: Featurizer, targets: Targets, labe
   const problem = { X: { n, dim: nf, indptr, indices, values }, Y: Ybuf.subarray(0, n * k), s: sBuf.subarray(0, n), k, l2: o.l2 };
   const fit = fitSoftmax(problem, o);
   const training: TrainingSummary = {
-    rows: n, features: nf, iterations: fit.result.iterations, evaluations: fit.result.evaluations, converged: fit.result.converged, loss: fit.result.f,
-    l2: o.l2, maxIter: o.maxIter, tol: o.tol, seconds: (performance.now() - t0) / 1000,
+    rows: n,
+    features: nf,
+    iterations: fit.result.iterations,
+    evaluations: fit.result.evaluations,
+    converged: fit.result.converged,
+    loss: fit.result.f,
+    l2: o.l2,
+    maxIter: o.maxIter,
+    tol: o.tol,
+    seconds: (performance.now() - t0) / 1000,
   };
   return new EndModel(labels, featurizer, ids, Float64Array.from(fit.W), Float64Array.from(fit.b), training);
 }
@@ -279,7 +310,9 @@ function trainRows(X: SparseRows, featurizer: Featurizer, targets: Targets, labe
 export function foldAssignment(n: number, folds: number, seed: number): Int32Array {
   if (!Number.isInteger(folds) || folds < 2) throw new ConfigError(`end model: folds must be an integer ≥ 2, got ${folds}`);
   if (n < folds) throw new ConfigError(`end model: ${n} rows cannot be split into ${folds} folds`);
-  const order = createRng(seed).fork('end-model-folds').shuffle(Array.from({ length: n }, (_, i) => i));
+  const order = createRng(seed)
+    .fork('end-model-folds')
+    .shuffle(Array.from({ length: n }, (_, i) => i));
   const fold = new Int32Array(n);
   for (let t = 0; t < n; t++) fold[order[t]] = t % folds;
   return fold;
@@ -321,7 +354,8 @@ function subsetRows(X: SparseRows, rows: readonly number[]): SparseRows {
   const values = new Float32Array(nnz);
   let p = 0;
   rows.forEach((i, r) => {
-    const a = X.indptr[i], b = X.indptr[i + 1];
+    const a = X.indptr[i],
+      b = X.indptr[i + 1];
     indices.set(X.indices.subarray(a, b), p);
     values.set(X.values.subarray(a, b), p);
     p += b - a;

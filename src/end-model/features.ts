@@ -65,7 +65,8 @@ export const CHAR_NGRAM_MAX_ROWS = 200_000;
 export function resolveFeatureOptions(o: FeatureOptions, fitRows = 0): ResolvedFeatureOptions {
   const list = (name: string, v: unknown): string[] => {
     if (v === undefined) return [];
-    if (!Array.isArray(v) || v.some((c) => typeof c !== 'string' || c === '')) throw new ConfigError(`end model: ${name} must be a list of column names`);
+    if (!Array.isArray(v) || v.some((c) => typeof c !== 'string' || c === ''))
+      throw new ConfigError(`end model: ${name} must be a list of column names`);
     return [...v] as string[];
   };
   const textColumns = list('textColumns', o.textColumns);
@@ -78,7 +79,8 @@ export function resolveFeatureOptions(o: FeatureOptions, fitRows = 0): ResolvedF
   const dup = all.find((c, i) => all.indexOf(c) !== i);
   if (dup !== undefined) throw new ConfigError(`end model: column "${dup}" is given twice`);
   const hashBits = o.hashBits ?? DEFAULTS.hashBits;
-  if (!Number.isInteger(hashBits) || hashBits < 4 || hashBits > 24) throw new ConfigError(`end model: hashBits must be an integer in 4..24, got ${hashBits}`);
+  if (!Number.isInteger(hashBits) || hashBits < 4 || hashBits > 24)
+    throw new ConfigError(`end model: hashBits must be an integer in 4..24, got ${hashBits}`);
   const range = (name: string, v: unknown, def: [number, number]): [number, number] | false => {
     if (v === undefined) return [...def];
     if (v === false) return false;
@@ -95,7 +97,8 @@ export function resolveFeatureOptions(o: FeatureOptions, fitRows = 0): ResolvedF
   const sublinearTf = o.sublinearTf ?? DEFAULTS.sublinearTf;
   if (typeof sublinearTf !== 'boolean') throw new ConfigError('end model: sublinearTf must be true or false');
   const blocks = textColumns.length * ((wordNgrams ? 1 : 0) + (charNgrams ? 1 : 0)) + (categoricalColumns.length ? 1 : 0);
-  if (blocks * 2 ** hashBits + numericColumns.length >= 2 ** 31) throw new ConfigError('end model: too many hashed blocks for hashBits; lower hashBits');
+  if (blocks * 2 ** hashBits + numericColumns.length >= 2 ** 31)
+    throw new ConfigError('end model: too many hashed blocks for hashBits; lower hashBits');
   return { textColumns, numericColumns, categoricalColumns, hashBits, wordNgrams, charNgrams, sublinearTf, minDf };
 }
 
@@ -196,7 +199,10 @@ export class Featurizer {
     if (rows.length > 0) {
       for (const c of [...o.textColumns, ...o.numericColumns, ...o.categoricalColumns]) {
         if (!rows.some((r) => c in r)) {
-          throw new DataError(source, `no column "${c}": the end model was trained on ${describeColumns(o)}; columns here are ${Object.keys(rows[0]).join(', ')}`);
+          throw new DataError(
+            source,
+            `no column "${c}": the end model was trained on ${describeColumns(o)}; columns here are ${Object.keys(rows[0]).join(', ')}`,
+          );
         }
       }
     }
@@ -218,7 +224,8 @@ export class Featurizer {
       for (const blk of this.blocks) {
         buf.len = 0;
         const text = lowered[blk.column];
-        if (blk.kind === 'word') wordNgramIds(text, (o.wordNgrams as [number, number])[0], (o.wordNgrams as [number, number])[1], mask, blk.offset, buf);
+        if (blk.kind === 'word')
+          wordNgramIds(text, (o.wordNgrams as [number, number])[0], (o.wordNgrams as [number, number])[1], mask, blk.offset, buf);
         else charNgramIds(text, (o.charNgrams as [number, number])[0], (o.charNgrams as [number, number])[1], mask, blk.offset, buf);
         if (buf.len === 0) continue;
         const ids = buf.ids.subarray(0, buf.len).sort();
@@ -271,7 +278,8 @@ export class Featurizer {
     const textDim = this.textDim;
     let w = 0;
     for (let i = 0; i < X.n; i++) {
-      const start = indptr[i], end = indptr[i + 1];
+      const start = indptr[i],
+        end = indptr[i + 1];
       indptr[i] = w;
       let p = start;
       while (p < end) {
@@ -318,7 +326,14 @@ export class Featurizer {
         dfCounts.push(this.df[f]);
       }
     }
-    return { options: structuredClone(this.options), nDocs: this.nDocs, dfIds, dfCounts, numericMean: Array.from(this.numMean), numericStd: Array.from(this.numStd) };
+    return {
+      options: structuredClone(this.options),
+      nDocs: this.nDocs,
+      dfIds,
+      dfCounts,
+      numericMean: Array.from(this.numMean),
+      numericStd: Array.from(this.numStd),
+    };
   }
 
   /** Rebuilds a featurizer saved by toJSON, checking every field. */
@@ -333,18 +348,24 @@ export class Featurizer {
     if (!Number.isInteger(j.nDocs) || (j.nDocs as number) < 1) bad('nDocs must be a positive integer');
     const size = 2 ** o.hashBits;
     const textDim = o.textColumns.length * ((o.wordNgrams ? 1 : 0) + (o.charNgrams ? 1 : 0)) * size;
-    if (!Array.isArray(j.dfIds) || !Array.isArray(j.dfCounts) || j.dfIds.length !== j.dfCounts.length) bad('dfIds and dfCounts must be arrays of the same length');
+    if (!Array.isArray(j.dfIds) || !Array.isArray(j.dfCounts) || j.dfIds.length !== j.dfCounts.length)
+      bad('dfIds and dfCounts must be arrays of the same length');
     const df = new Int32Array(textDim);
     let last = -1;
     for (let t = 0; t < j.dfIds!.length; t++) {
-      const f = j.dfIds![t], c = j.dfCounts![t];
+      const f = j.dfIds![t],
+        c = j.dfCounts![t];
       if (!Number.isInteger(f) || f <= last || f >= textDim) bad(`dfIds[${t}] = ${f} is not an ascending feature id below ${textDim}`);
       if (!Number.isInteger(c) || c < 1 || c > j.nDocs!) bad(`dfCounts[${t}] = ${c} is not a count in 1..${j.nDocs}`);
       df[f] = c;
       last = f;
     }
     const nums = (name: string, v: unknown, positive: boolean): Float64Array => {
-      if (!Array.isArray(v) || v.length !== o.numericColumns.length || v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || (positive && !(x > 0)))) {
+      if (
+        !Array.isArray(v) ||
+        v.length !== o.numericColumns.length ||
+        v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || (positive && !(x > 0)))
+      ) {
         bad(`${name} must hold ${o.numericColumns.length} finite${positive ? ' positive' : ''} numbers`);
       }
       return Float64Array.from(v as number[]);
@@ -379,7 +400,8 @@ function checkTextColumn(rows: readonly Row[], column: string, source: string): 
     const v = rows[i][column];
     if (v === undefined || v === null || v === '') continue;
     if (typeof v === 'number' || typeof v === 'bigint') numeric++;
-    else if (typeof v !== 'string') throw new DataError(source, `text column "${column}" holds a ${Array.isArray(v) ? 'list' : typeof v}, not text`, { row: i });
+    else if (typeof v !== 'string')
+      throw new DataError(source, `text column "${column}" holds a ${Array.isArray(v) ? 'list' : typeof v}, not text`, { row: i });
     else if (v.trim() === '') continue;
     else if (NUMERIC.test(v)) numeric++;
     nonEmpty++;
@@ -404,7 +426,8 @@ function numericStats(rows: readonly Row[], columns: readonly string[], source: 
   const std = new Float64Array(columns.length);
   columns.forEach((c, j) => {
     if (!rows.some((r) => c in r)) throw new DataError(source, `no numeric column "${c}"; columns are ${Object.keys(rows[0]).join(', ')}`);
-    let n = 0, s = 0;
+    let n = 0,
+      s = 0;
     for (let i = 0; i < rows.length; i++) {
       const x = numberOf(rows[i][c], c, i, source);
       if (x !== undefined) {

@@ -10,7 +10,12 @@ export function readEndModelFile(path: string): EndModel {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(path, code === 'ENOENT' ? 'no such file (pass an end model saved by ballot train)' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
+    throw new DataError(
+      path,
+      code === 'ENOENT' ? 'no such file (pass an end model saved by ballot train)' : `cannot read: ${(e as Error).message}`,
+      {},
+      { cause: e },
+    );
   }
   let json: unknown;
   try {
@@ -28,6 +33,8 @@ export function readEndModelFile(path: string): EndModel {
 /** An end model must predict the classes (same names, same order) of the label matrix it is used with. */
 export function assertEndModelClasses(model: EndModel, modelFile: string, labels: readonly string[], matrixFile: string): void {
   if (model.labels.length !== labels.length || model.labels.some((name, y) => name !== labels[y])) {
-    throw new ConfigError(`${modelFile} was trained on classes ${model.labels.join(', ')} but ${matrixFile} has ${labels.join(', ')}: retrain it (ballot train --L ${matrixFile})`);
+    throw new ConfigError(
+      `${modelFile} was trained on classes ${model.labels.join(', ')} but ${matrixFile} has ${labels.join(', ')}: retrain it (ballot train --L ${matrixFile})`,
+    );
   }
 }

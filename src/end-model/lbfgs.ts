@@ -33,7 +33,9 @@ export function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Floa
   let g = new Float64Array(d);
   let f = fg(x, g);
   let evaluations = 1;
-  const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
+  const S: Float64Array[] = [],
+    Y: Float64Array[] = [],
+    rho: number[] = [];
   const alpha = new Float64Array(m);
   const dir = new Float64Array(d);
   let xn = new Float64Array(d);
@@ -71,7 +73,9 @@ export function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Floa
     const full = S.length === m;
     const sv = full ? S[0] : new Float64Array(d);
     const yv = full ? Y[0] : new Float64Array(d);
-    let sy = 0, yy = 0, gmax = 0;
+    let sy = 0,
+      yy = 0,
+      gmax = 0;
     for (let j = 0; j < d; j++) {
       const a = xn[j] - x[j];
       const b = gn[j] - g[j];
@@ -103,7 +107,8 @@ export function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Floa
     [g, gn] = [gn, g];
     f = fn;
     if (gmax <= o.gtol) return { x, f, iterations: iter, evaluations, converged: true, reason: 'gtol' };
-    if ((fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) return { x, f, iterations: iter, evaluations, converged: true, reason: 'ftol' };
+    if ((fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol)
+      return { x, f, iterations: iter, evaluations, converged: true, reason: 'ftol' };
   }
   return { x, f, iterations: o.maxIter, evaluations, converged: false, reason: 'maxIter' };
 }

@@ -72,7 +72,8 @@ function objectiveK(p: SoftmaxProblem): (x: Float64Array, g: Float64Array) => nu
     let f = 0;
     for (let i = 0; i < X.n; i++) {
       const si = s[i];
-      const p0 = indptr[i], p1 = indptr[i + 1];
+      const p0 = indptr[i],
+        p1 = indptr[i + 1];
       for (let c = 0; c < k; c++) z[c] = x[nw + c];
       for (let q = p0; q < p1; q++) {
         const v = values[q];
@@ -124,14 +125,15 @@ function objectiveBinary(p: SoftmaxProblem): (x: Float64Array, g: Float64Array) 
     let gb = 0;
     const beta = x[d];
     for (let i = 0; i < X.n; i++) {
-      const p0 = indptr[i], p1 = indptr[i + 1];
+      const p0 = indptr[i],
+        p1 = indptr[i + 1];
       let z = beta;
       for (let q = p0; q < p1; q++) z += values[q] * x[indices[q]];
       const si = s[i];
       const y1 = Y[2 * i + 1];
       // softplus(z) = max(z, 0) + log1p(exp(−|z|)); σ(z) computed from the same exp
       const e = Math.exp(-Math.abs(z));
-      f += si * ((z > 0 ? z : 0) + Math.log1p(e) - y1 * z);
+      f += si * (Math.max(z, 0) + Math.log1p(e) - y1 * z);
       const sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
       const dz = si * (sig - y1);
       gb += dz;

@@ -19,10 +19,14 @@ export function sparseDot(a: SparseRows, i: number, b: SparseRows, j: number): n
   const pe = a.indptr[i + 1];
   let q = b.indptr[j];
   const qe = b.indptr[j + 1];
-  const ai = a.indices, bi = b.indices, av = a.values, bv = b.values;
+  const ai = a.indices,
+    bi = b.indices,
+    av = a.values,
+    bv = b.values;
   let s = 0;
   while (p < pe && q < qe) {
-    const x = ai[p], y = bi[q];
+    const x = ai[p],
+      y = bi[q];
     if (x === y) {
       s += av[p] * bv[q];
       p++;
@@ -68,7 +72,11 @@ export class CsrBuilder {
   private readonly ptr: Int32Array;
   private nnz = 0;
   private rowsDone = 0;
-  constructor(readonly n: number, readonly dim: number, expectedNnz = Math.max(16, n * 8)) {
+  constructor(
+    readonly n: number,
+    readonly dim: number,
+    expectedNnz = Math.max(16, n * 8),
+  ) {
     this.idx = new Int32Array(expectedNnz);
     this.val = new Float32Array(expectedNnz);
     this.ptr = new Int32Array(n + 1);

@@ -52,7 +52,10 @@ export function trainOnLabelModel(input: WeakTrainingInput): { model: EndModel; 
   const model = EndModel.trainOnFeatures(X, featurizer, targets, L.labels, input.options);
   const lmTop = argmaxAll(probs, k);
   const report: WeakTrainingReport = {
-    rows: L.n, trainedOn: covered, uncovered: L.n - covered, training: model.training,
+    rows: L.n,
+    trainedOn: covered,
+    uncovered: L.n - covered,
+    training: model.training,
     agreement: agree(model.predictProbaFeatures(X), lmTop, k, weights),
   };
   if (input.cv !== undefined) {
@@ -80,7 +83,8 @@ function argmaxAll(probs: Float64Array, k: number): Int32Array {
 /** Share of the weighted rows where the probabilities' top class equals `top`. */
 function agree(probs: Float64Array, top: Int32Array, k: number, weights: Float64Array): number {
   const mine = argmaxAll(probs, k);
-  let n = 0, same = 0;
+  let n = 0,
+    same = 0;
   for (let i = 0; i < top.length; i++) {
     if (weights[i] === 0) continue;
     n++;

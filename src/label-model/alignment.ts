@@ -10,12 +10,17 @@ import type { LabelModel } from './types.js';
  */
 export function alignToModel(L: LabelMatrix, kind: string, lfNames: readonly string[], labels: readonly string[]): LabelMatrix {
   if (labels.length === 0) throw new ConfigError(`${kind} model is not fitted yet: call fit() or load a saved model`);
-  if (L.k !== labels.length) throw new ConfigError(`${kind} model has ${labels.length} classes (${labels.join(', ')}), the label matrix has ${L.k} (${L.labels.join(', ')})`);
-  if (!sameLabels(L.labels, labels)) throw new ConfigError(`${kind} model classes are ${labels.join(', ')}; the label matrix has ${L.labels.join(', ')}`);
+  if (L.k !== labels.length)
+    throw new ConfigError(`${kind} model has ${labels.length} classes (${labels.join(', ')}), the label matrix has ${L.k} (${L.labels.join(', ')})`);
+  if (!sameLabels(L.labels, labels))
+    throw new ConfigError(`${kind} model classes are ${labels.join(', ')}; the label matrix has ${L.labels.join(', ')}`);
   if (L.m === lfNames.length && L.lfNames.every((name, j) => name === lfNames[j])) return L;
   const have = new Set(L.lfNames);
   const missing = lfNames.filter((name) => !have.has(name));
-  if (missing.length) throw new ConfigError(`${kind} model was fitted with LFs the label matrix lacks: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
+  if (missing.length)
+    throw new ConfigError(
+      `${kind} model was fitted with LFs the label matrix lacks: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`,
+    );
   return L.selectLFs([...lfNames]);
 }
 
@@ -43,12 +48,18 @@ export function checkModelFits(model: Pick<LabelModel, 'labels' | 'lfNames'>, L:
       const differs = [
         modelOnly.length ? `only the model has ${listNames(modelOnly)}` : '',
         matrixOnly.length ? `only the matrix has ${listNames(matrixOnly)}` : '',
-      ].filter(Boolean).join('; ');
-      throw new ConfigError(`${modelName} was fitted on LFs [${listNames(lfNames)}] but ${matrixName} has [${listNames(L.lfNames)}] (${differs}); refit the model on this matrix`);
+      ]
+        .filter(Boolean)
+        .join('; ');
+      throw new ConfigError(
+        `${modelName} was fitted on LFs [${listNames(lfNames)}] but ${matrixName} has [${listNames(L.lfNames)}] (${differs}); refit the model on this matrix`,
+      );
     }
   }
   if (labels.length > 0 && !sameLabels(labels, L.labels)) {
-    throw new ConfigError(`${modelName} has classes [${labels.join(', ')}] but ${matrixName} has [${L.labels.join(', ')}]; refit the model on this matrix`);
+    throw new ConfigError(
+      `${modelName} has classes [${labels.join(', ')}] but ${matrixName} has [${L.labels.join(', ')}]; refit the model on this matrix`,
+    );
   }
 }
 
@@ -63,7 +74,11 @@ export function countUncovered(L: LabelMatrix): number {
   let uncovered = 0;
   for (let i = 0, p = 0; i < n; i++, p += m) {
     let covered = false;
-    for (let j = 0; j < m; j++) if (votes[p + j] !== ABSTAIN) { covered = true; break; }
+    for (let j = 0; j < m; j++)
+      if (votes[p + j] !== ABSTAIN) {
+        covered = true;
+        break;
+      }
     if (!covered) uncovered++;
   }
   return uncovered;

@@ -78,7 +78,8 @@ export class AutoLabelModel extends BaseLabelModel {
     this.threshold = best.threshold ?? null;
     this.selection = selection;
     const pos = this.labels[1];
-    const how = best.threshold !== undefined ? `cross-fitted, predicting ${pos} iff P(${pos}) > ${best.threshold.toPrecision(4)} on rows with votes` : '';
+    const how =
+      best.threshold !== undefined ? `cross-fitted, predicting ${pos} iff P(${pos}) > ${best.threshold.toPrecision(4)} on rows with votes` : '';
     return {
       ...best.report,
       model: this.kind,
@@ -151,7 +152,8 @@ export class AutoLabelModel extends BaseLabelModel {
     a.inner = loadInner(chosen);
     a.selection = (json.selection as ModelSelection | null) ?? null;
     const t = json.threshold;
-    if (t !== undefined && t !== null && (typeof t !== 'number' || !Number.isFinite(t))) throw new ConfigError('saved auto model: "threshold" must be a number or null');
+    if (t !== undefined && t !== null && (typeof t !== 'number' || !Number.isFinite(t)))
+      throw new ConfigError('saved auto model: "threshold" must be a number or null');
     if (typeof t === 'number' && json.labels.length !== 2) throw new ConfigError('saved auto model: a decision threshold needs 2 classes');
     a.threshold = typeof t === 'number' ? t : null;
     return a;
@@ -170,8 +172,20 @@ export function compareCandidates(L: LabelMatrix, options: AutoOptions | undefin
   // Strictly better only: candidates come simplest first, so a tie keeps the simpler one.
   for (const f of fits) if (f.model && f.report && (!best || f.score > best.score + 1e-12)) best = f as CandidateComparison['best'];
   if (!best) throw new ConfigError(`auto: no candidate could be fitted (${fits.map((s) => `${s.name}: ${s.error}`).join('; ')})`);
-  const scores = fits.map((f) => (f.error !== undefined ? { model: f.name, score: NaN, error: f.error } : f.threshold === undefined ? { model: f.name, score: f.score } : { model: f.name, score: f.score, threshold: f.threshold }));
-  const selection: ModelSelection = { metric: o.metric, devRows: o.gold.labelled, scores, chosen: best.name, ...(best.threshold !== undefined ? { threshold: best.threshold } : {}) };
+  const scores = fits.map((f) =>
+    f.error !== undefined
+      ? { model: f.name, score: NaN, error: f.error }
+      : f.threshold === undefined
+        ? { model: f.name, score: f.score }
+        : { model: f.name, score: f.score, threshold: f.threshold },
+  );
+  const selection: ModelSelection = {
+    metric: o.metric,
+    devRows: o.gold.labelled,
+    scores,
+    chosen: best.name,
+    ...(best.threshold !== undefined ? { threshold: best.threshold } : {}),
+  };
   return { fits, selection, best, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -188,7 +202,8 @@ function resolveAutoOptions(L: LabelMatrix, options: AutoOptions | undefined): R
   const gold = goldFor(options.dev.gold, L.labels, 'auto: dev gold label');
   if (gold.labelled === 0) throw new ConfigError('auto: the dev set has no gold labels (all -1)', { option: 'dev' });
   const unknown = (options.candidates ?? []).filter((c) => !(AUTO_CANDIDATES as readonly string[]).includes(c));
-  if (unknown.length) throw new ConfigError(`auto: unknown candidate ${unknown.join(', ')}; use ${AUTO_CANDIDATES.join(', ')}`, { option: 'candidates' });
+  if (unknown.length)
+    throw new ConfigError(`auto: unknown candidate ${unknown.join(', ')}; use ${AUTO_CANDIDATES.join(', ')}`, { option: 'candidates' });
   const candidates = (options.candidates ?? AUTO_CANDIDATES).filter((c) => c !== 'triplet' || L.k === 2);
   if (candidates.length === 0) throw new ConfigError('auto: no candidate models', { option: 'candidates' });
   const tune = metric === 'f1' && L.k === 2 && (options.tuneThreshold ?? true);
@@ -237,7 +252,13 @@ function fitWmvCrossFitted(L: LabelMatrix, o: ResolvedAutoOptions) {
     const held: number[] = [];
     for (let i = 0; i < devL.n; i++) (fold[i] === f ? held : train).push(i);
     if (held.length === 0) continue;
-    const acc = devAccuracies(devL.selectRows(train), train.map((i) => gold[i]), L, unsupervised, strength);
+    const acc = devAccuracies(
+      devL.selectRows(train),
+      train.map((i) => gold[i]),
+      L,
+      unsupervised,
+      strength,
+    );
     const w = new WeightedMajorityVote();
     w.fit(L, { ...rest, accuracies: Array.from(acc) });
     const p = w.predictProba(devL.selectRows(held));

@@ -47,7 +47,9 @@ export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { c
     const pct = (x: number) => `${Math.round((100 * x) / rows.length)}%`;
     for (let y = 0; y < k; y++) {
       if (modelShare[y] >= 0.95 * rows.length && mvShare[y] <= modelShare[y] - 0.1 * rows.length) {
-        warnings.push(`class ${L.labels[y]} absorbs ${pct(modelShare[y])} of the rows with votes (majority vote gives it ${pct(mvShare[y])}): the fit may have collapsed`);
+        warnings.push(
+          `class ${L.labels[y]} absorbs ${pct(modelShare[y])} of the rows with votes (majority vote gives it ${pct(mvShare[y])}): the fit may have collapsed`,
+        );
       }
       if (mvShare[y] >= 0.05 * rows.length && modelShare[y] < mvShare[y] / 5) {
         warnings.push(`class ${L.labels[y]} vanished: ${pct(modelShare[y])} of the rows with votes (majority vote gives it ${pct(mvShare[y])})`);
@@ -57,16 +59,23 @@ export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { c
     for (let y = 0; y < k; y++) tv += Math.abs(modelShare[y] - mvShare[y]) / 2;
     if ((options.classMix ?? true) && tv > 0.1 * rows.length && !warnings.length) {
       const shares = (x: Float64Array) => L.labels.map((name, y) => `${name} ${pct(x[y])}`).join(', ');
-      warnings.push(`its labels on the rows with votes (${shares(modelShare)}) are far from majority vote's (${shares(mvShare)}): check it against gold labels before trusting it`);
+      warnings.push(
+        `its labels on the rows with votes (${shares(modelShare)}) are far from majority vote's (${shares(mvShare)}): check it against gold labels before trusting it`,
+      );
     }
     if (decided >= 20 && agree < 0.5 * decided) {
-      warnings.push(`agrees with majority vote on only ${Math.round((100 * agree) / decided)}% of the rows where majority vote has one winner: classes may be switched or the fit degenerate`);
+      warnings.push(
+        `agrees with majority vote on only ${Math.round((100 * agree) / decided)}% of the rows where majority vote has one winner: classes may be switched or the fit degenerate`,
+      );
     }
   }
   const acc = model.accuracies();
   if (acc && acc.length >= 3) {
     const below = acc.filter((a) => a < 1 / k).length;
-    if (below > acc.length / 2) warnings.push(`${below} of ${acc.length} LFs have a learned accuracy below chance (1/${k}): the model reads most votes as evidence against their class`);
+    if (below > acc.length / 2)
+      warnings.push(
+        `${below} of ${acc.length} LFs have a learned accuracy below chance (1/${k}): the model reads most votes as evidence against their class`,
+      );
   }
   return warnings;
 }

@@ -98,9 +98,14 @@ export function majorityVoteStart(L: LabelMatrix, o: ResolvedDsOptions): EmState
     for (let y = 0; y < k; y++) T[base + y] = T[base + y] === max ? 1 / tied : 0;
   }
   return {
-    k, m, rowStart, code, covered,
+    k,
+    m,
+    rowStart,
+    code,
+    covered,
     uncoveredWeight: o.modelAbstain ? n - covered.length : 0,
-    T, Tunc: new Float64Array(k).fill(1 / k),
+    T,
+    Tunc: new Float64Array(k).fill(1 / k),
     prior: o.fixedPrior ? Float64Array.from(o.fixedPrior) : new Float64Array(k),
     theta: new Float64Array(m * k * k),
     thetaAbstain: new Float64Array(o.modelAbstain ? m * k : 0),
@@ -174,7 +179,14 @@ export function mStep(s: EmState, o: ResolvedDsOptions): void {
  * rate with the weight of `ratePrior` rows. Pseudo-counts scale with an LF's votes, not with the rows: a rare LF is
  * not swamped by them as a flat Laplace count over the k + 1 outcomes swamps it.
  */
-function diagonalPriorStep(s: EmState, o: ResolvedDsOptions, counts: Float64Array, voteMass: Float64Array, classMass: Float64Array, fitRows: number): void {
+function diagonalPriorStep(
+  s: EmState,
+  o: ResolvedDsOptions,
+  counts: Float64Array,
+  voteMass: Float64Array,
+  classMass: Float64Array,
+  fitRows: number,
+): void {
   const { k, m, theta, thetaAbstain, logTable, offset } = s;
   const a0 = o.priorAccuracy;
   const off0 = (1 - a0) / (k - 1);

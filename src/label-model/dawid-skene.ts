@@ -88,9 +88,14 @@ export class DawidSkene extends FactorModel {
     // The soft sign (a class mix far from MV's) is reported, never refitted for.
     if (warnings.length === 0) warnings = collapseWarnings(this, L);
     const report: FitReport = {
-      model: this.kind, n, m, k,
+      model: this.kind,
+      n,
+      m,
+      k,
       uncoveredRows: n - run.state.covered.length,
-      iterations: run.iterations, converged: o.identifiable ? run.converged : true, lossHistory: run.lossHistory,
+      iterations: run.iterations,
+      converged: o.identifiable ? run.converged : true,
+      lossHistory: run.lossHistory,
       notes,
       seconds: (performance.now() - t0) / 1000,
     };
@@ -106,7 +111,14 @@ export class DawidSkene extends FactorModel {
     const diagonal = { ...o, votePrior: DEFAULT_GUARD.votePrior, ratePrior: DEFAULT_GUARD.ratePrior };
     const variants = [
       { o: diagonal, how: `with a diagonal prior on the confusion rows (votePrior ${diagonal.votePrior}, ratePrior ${diagonal.ratePrior})` },
-      ...(o.fixedPrior ? [] : [{ o: { ...diagonal, fixedPrior: majorityVoteShares(L, o) }, how: "with that prior and the class balance fixed at majority vote's shares" }]),
+      ...(o.fixedPrior
+        ? []
+        : [
+            {
+              o: { ...diagonal, fixedPrior: majorityVoteShares(L, o) },
+              how: "with that prior and the class balance fixed at majority vote's shares",
+            },
+          ]),
     ];
     let kept = { run: first, o, warnings, how: '' };
     for (const v of variants) {
@@ -118,7 +130,13 @@ export class DawidSkene extends FactorModel {
     }
     this.adoptRun(L, kept.o, kept.run.state);
     if (kept.run === first) return { run: first, warnings };
-    return { run: kept.run, warnings: [`EM from majority vote collapsed (${warnings.join('; ')}); refitted ${kept.how}: compare it with majority vote on gold labels`, ...kept.warnings] };
+    return {
+      run: kept.run,
+      warnings: [
+        `EM from majority vote collapsed (${warnings.join('; ')}); refitted ${kept.how}: compare it with majority vote on gold labels`,
+        ...kept.warnings,
+      ],
+    };
   }
 
   private adoptRun(L: LabelMatrix, o: ResolvedDsOptions, s: EmState): void {
@@ -212,7 +230,8 @@ function resolveDsOptions(options: DawidSkeneOptions, m: number, k: number): Res
   const abstains = options.abstains ?? 'model';
   if (!(alpha >= 0)) throw new ConfigError(`Dawid-Skene smoothing must be ≥ 0, got ${alpha}`, { option: 'smoothing' });
   if (!(maxIterations >= 1)) throw new ConfigError(`Dawid-Skene maxIterations must be ≥ 1, got ${maxIterations}`, { option: 'maxIterations' });
-  if (abstains !== 'model' && abstains !== 'ignore') throw new ConfigError(`Dawid-Skene abstains must be "model" or "ignore", got "${String(abstains)}"`, { option: 'abstains' });
+  if (abstains !== 'model' && abstains !== 'ignore')
+    throw new ConfigError(`Dawid-Skene abstains must be "model" or "ignore", got "${String(abstains)}"`, { option: 'abstains' });
   const cb = options.classBalance ?? 'estimate';
   const fixedPrior = cb === 'estimate' ? null : cb === 'uniform' ? new Float64Array(k).fill(1 / k) : checkClassBalance(cb, k);
   const votePrior = options.votePrior ?? 0;
@@ -220,6 +239,18 @@ function resolveDsOptions(options: DawidSkeneOptions, m: number, k: number): Res
   const priorAccuracy = options.priorAccuracy ?? 0.7;
   if (!(votePrior >= 0)) throw new ConfigError(`Dawid-Skene votePrior must be ≥ 0, got ${votePrior}`, { option: 'votePrior' });
   if (!(ratePrior >= 0)) throw new ConfigError(`Dawid-Skene ratePrior must be ≥ 0, got ${ratePrior}`, { option: 'ratePrior' });
-  if (!(priorAccuracy > 1 / k && priorAccuracy < 1)) throw new ConfigError(`Dawid-Skene priorAccuracy must be in (1/k, 1), got ${priorAccuracy}`, { option: 'priorAccuracy' });
-  return { maxIterations, tolerance, alpha, modelAbstain: abstains === 'model', fixedPrior, identifiable, votePrior, ratePrior, priorAccuracy, guard: options.collapseGuard ?? true };
+  if (!(priorAccuracy > 1 / k && priorAccuracy < 1))
+    throw new ConfigError(`Dawid-Skene priorAccuracy must be in (1/k, 1), got ${priorAccuracy}`, { option: 'priorAccuracy' });
+  return {
+    maxIterations,
+    tolerance,
+    alpha,
+    modelAbstain: abstains === 'model',
+    fixedPrior,
+    identifiable,
+    votePrior,
+    ratePrior,
+    priorAccuracy,
+    guard: options.collapseGuard ?? true,
+  };
 }

@@ -8,7 +8,8 @@ import { ConfigError } from '../util/errors.js';
  */
 export function goldFor(gold: GoldLabels | ArrayLike<number>, labels: readonly string[], what = 'gold label', n?: number): GoldLabels {
   if (isGold(gold)) {
-    if (gold.labels.length !== labels.length) throw new ConfigError(`${what}s were checked against ${gold.labels.length} classes, not ${labels.length}`);
+    if (gold.labels.length !== labels.length)
+      throw new ConfigError(`${what}s were checked against ${gold.labels.length} classes, not ${labels.length}`);
     if (n !== undefined && gold.values.length !== n) throw new ConfigError(`${n} rows but ${gold.values.length} ${what}s`);
     return gold;
   }
@@ -16,7 +17,8 @@ export function goldFor(gold: GoldLabels | ArrayLike<number>, labels: readonly s
   if (n !== undefined && gold.length !== n) throw new ConfigError(`${n} rows but ${gold.length} ${what}s`);
   for (let i = 0; i < gold.length; i++) {
     const g = gold[i];
-    if (!Number.isInteger(g) || g < -1 || g >= k) throw new ConfigError(`${what} ${g} at row ${i} is not -1 (unknown) or a class index 0..${k - 1} (${labels.join(', ')})`);
+    if (!Number.isInteger(g) || g < -1 || g >= k)
+      throw new ConfigError(`${what} ${g} at row ${i} is not -1 (unknown) or a class index 0..${k - 1} (${labels.join(', ')})`);
   }
   return checkGold(gold, labels, `${what}s`);
 }

@@ -3,7 +3,12 @@
  * Snorkel runs): weight decay adds wd · x to the gradient; SGD momentum keeps buf = momentum · buf + g (buf = g on
  * the first step) and steps by lr · buf.
  */
-export function createStepper(kind: 'sgd' | 'adam', lr: number, size: number, extra: { momentum?: number; weightDecay?: number } = {}): (x: Float64Array, g: Float64Array) => void {
+export function createStepper(
+  kind: 'sgd' | 'adam',
+  lr: number,
+  size: number,
+  extra: { momentum?: number; weightDecay?: number } = {},
+): (x: Float64Array, g: Float64Array) => void {
   const momentum = extra.momentum ?? 0;
   const wd = extra.weightDecay ?? 0;
   if (kind === 'sgd') {

@@ -21,7 +21,8 @@ export const TIE_POLICIES: readonly TiePolicy[] = ['abstain', 'random', 'snorkel
 export function probsToPreds(probs: Float64Array, k: number, tiePolicy: TiePolicy = 'abstain', seed = 0, rowOffset = 0): Int32Array {
   const n = probs.length / k;
   if (!Number.isInteger(n)) throw new RangeError(`probabilities length ${probs.length} is not a multiple of k = ${k}`);
-  if (!(TIE_POLICIES as readonly string[]).includes(tiePolicy)) throw new RangeError(`unknown tie policy "${String(tiePolicy)}"; use ${TIE_POLICIES.join(', ')}`);
+  if (!(TIE_POLICIES as readonly string[]).includes(tiePolicy))
+    throw new RangeError(`unknown tie policy "${String(tiePolicy)}"; use ${TIE_POLICIES.join(', ')}`);
   const strict = tiePolicy === 'snorkel';
   const out = new Int32Array(n);
   const tied: number[] = [];

@@ -33,13 +33,55 @@ export interface LabelModelSpec<M extends LabelModel = LabelModel, O = unknown> 
 // the modules are still loading.
 /** Every label model, by kind: the one place a model is registered. Adding a model = its file + one row here. */
 export const LABEL_MODELS = {
-  mv: { title: LABEL_MODEL_TITLES.mv, create: () => new MajorityVote(), load: (j) => MajorityVote.fromJSON(j), binaryOnly: false, options: MV_OPTIONS, cliOptions: [] },
-  wmv: { title: LABEL_MODEL_TITLES.wmv, create: () => new WeightedMajorityVote(), load: (j) => WeightedMajorityVote.fromJSON(j), binaryOnly: false, options: WMV_OPTIONS, cliOptions: ['classBalance'] },
-  ds: { title: LABEL_MODEL_TITLES.ds, create: () => new DawidSkene(), load: (j) => DawidSkene.fromJSON(j), binaryOnly: false, options: DS_OPTIONS, cliOptions: ['classBalance'] },
-  mc: { title: LABEL_MODEL_TITLES.mc, create: () => new MatrixCompletionModel(), load: (j) => MatrixCompletionModel.fromJSON(j), binaryOnly: false, options: MC_OPTIONS, cliOptions: ['classBalance', 'preset', 'epochs', 'seed'] },
-  triplet: { title: LABEL_MODEL_TITLES.triplet, create: () => new TripletModel(), load: (j) => TripletModel.fromJSON(j), binaryOnly: true, options: TRIPLET_OPTIONS, cliOptions: ['classBalance'] },
+  mv: {
+    title: LABEL_MODEL_TITLES.mv,
+    create: () => new MajorityVote(),
+    load: (j) => MajorityVote.fromJSON(j),
+    binaryOnly: false,
+    options: MV_OPTIONS,
+    cliOptions: [],
+  },
+  wmv: {
+    title: LABEL_MODEL_TITLES.wmv,
+    create: () => new WeightedMajorityVote(),
+    load: (j) => WeightedMajorityVote.fromJSON(j),
+    binaryOnly: false,
+    options: WMV_OPTIONS,
+    cliOptions: ['classBalance'],
+  },
+  ds: {
+    title: LABEL_MODEL_TITLES.ds,
+    create: () => new DawidSkene(),
+    load: (j) => DawidSkene.fromJSON(j),
+    binaryOnly: false,
+    options: DS_OPTIONS,
+    cliOptions: ['classBalance'],
+  },
+  mc: {
+    title: LABEL_MODEL_TITLES.mc,
+    create: () => new MatrixCompletionModel(),
+    load: (j) => MatrixCompletionModel.fromJSON(j),
+    binaryOnly: false,
+    options: MC_OPTIONS,
+    cliOptions: ['classBalance', 'preset', 'epochs', 'seed'],
+  },
+  triplet: {
+    title: LABEL_MODEL_TITLES.triplet,
+    create: () => new TripletModel(),
+    load: (j) => TripletModel.fromJSON(j),
+    binaryOnly: true,
+    options: TRIPLET_OPTIONS,
+    cliOptions: ['classBalance'],
+  },
   // auto's command-line options are its candidates' (each candidate takes the ones its own row lists).
-  auto: { title: LABEL_MODEL_TITLES.auto, create: () => new AutoLabelModel(), load: (j) => AutoLabelModel.fromJSON(j, loadLabelModel), binaryOnly: false, options: AUTO_OPTIONS, cliOptions: [] },
+  auto: {
+    title: LABEL_MODEL_TITLES.auto,
+    create: () => new AutoLabelModel(),
+    load: (j) => AutoLabelModel.fromJSON(j, loadLabelModel),
+    binaryOnly: false,
+    options: AUTO_OPTIONS,
+    cliOptions: [],
+  },
 } as const satisfies Record<LabelModelKind, LabelModelSpec<LabelModel, any>>;
 
 /** The model class of a kind. */
@@ -78,6 +120,7 @@ export function loadLabelModel(json: LabelModelJSON | string): LabelModel {
     throw new ConfigError('saved label model must be an object with a "model" field');
   }
   const j = obj as LabelModelJSON;
-  if (!Object.prototype.hasOwnProperty.call(LABEL_MODELS, j.model)) throw new ConfigError(`saved label model has unknown kind "${j.model}"; known: ${LABEL_MODEL_KINDS.join(', ')}`);
+  if (!Object.hasOwn(LABEL_MODELS, j.model))
+    throw new ConfigError(`saved label model has unknown kind "${j.model}"; known: ${LABEL_MODEL_KINDS.join(', ')}`);
   return LABEL_MODELS[j.model as LabelModelKind].load(j);
 }

@@ -8,7 +8,8 @@ import type { LabelModelJSON } from './types.js';
 export function checkModelJSON(json: LabelModelJSON, kind: string, version = 1): void {
   if (!json || typeof json !== 'object') throw new ConfigError(`expected a saved ${kind} model object`);
   if (json.model !== kind) throw new ConfigError(`expected a saved "${kind}" model, got "${String(json.model)}"`);
-  if (json.version !== version) throw new ConfigError(`saved ${kind} model has version ${String(json.version)}; this ballot reads version ${version}`);
+  if (json.version !== version)
+    throw new ConfigError(`saved ${kind} model has version ${String(json.version)}; this ballot reads version ${version}`);
   if (!Array.isArray(json.labels) || !Array.isArray(json.lfNames)) throw new ConfigError(`saved ${kind} model lacks "labels" or "lfNames"`);
   for (const field of ['labels', 'lfNames'] as const) {
     const bad = json[field].findIndex((x) => typeof x !== 'string');

@@ -29,7 +29,9 @@ export class OverlapStats {
     if (!Number.isInteger(k) || k < 2) throw new ConfigError(`overlap statistics need k ≥ 2 classes, got ${k}`);
     const d = m * k;
     if (d * d > MAX_OVERLAP_CELLS) {
-      throw new ConfigError(`overlap matrix would be ${d}×${d} (m = ${m} LFs × k = ${k} classes); that is too large to hold densely — drop unused LFs or use the Dawid-Skene model`);
+      throw new ConfigError(
+        `overlap matrix would be ${d}×${d} (m = ${m} LFs × k = ${k} classes); that is too large to hold densely — drop unused LFs or use the Dawid-Skene model`,
+      );
     }
     this.m = m;
     this.k = k;
@@ -44,7 +46,8 @@ export class OverlapStats {
 
   /** Adds rows [from, to) of L. Returns this. */
   addRows(L: LabelMatrix, from = 0, to = L.n): this {
-    if (L.m !== this.m || L.k !== this.k) throw new ConfigError(`overlap statistics are for m = ${this.m}, k = ${this.k}; matrix has m = ${L.m}, k = ${L.k}`);
+    if (L.m !== this.m || L.k !== this.k)
+      throw new ConfigError(`overlap statistics are for m = ${this.m}, k = ${this.k}; matrix has m = ${L.m}, k = ${L.k}`);
     const { votes, m } = L;
     const { k, d, counts } = this;
     // Integer increments are cheaper than float ones: count a block of rows into a Uint32 buffer (flushed long before
@@ -70,7 +73,8 @@ export class OverlapStats {
 
   /** Adds another chunk's statistics (same m and k). Returns this. */
   merge(other: OverlapStats): this {
-    if (other.m !== this.m || other.k !== this.k) throw new ConfigError(`cannot merge overlap statistics of m = ${other.m}, k = ${other.k} into m = ${this.m}, k = ${this.k}`);
+    if (other.m !== this.m || other.k !== this.k)
+      throw new ConfigError(`cannot merge overlap statistics of m = ${other.m}, k = ${other.k} into m = ${this.m}, k = ${this.k}`);
     for (let i = 0; i < this.counts.length; i++) this.counts[i] += other.counts[i];
     this.n += other.n;
     this.uncovered += other.uncovered;
@@ -139,7 +143,13 @@ function countPairsTiled(votes: Int8Array, m: number, k: number, d: number, from
 }
 
 /** Vote codes of rows [from, …) row after row, until about BLOCK_VOTES votes; rows without votes are skipped. */
-function rowBlock(votes: Int8Array, m: number, k: number, from: number, to: number): { code: Int32Array; rowStart: Int32Array; rows: number; uncovered: number; next: number } {
+function rowBlock(
+  votes: Int8Array,
+  m: number,
+  k: number,
+  from: number,
+  to: number,
+): { code: Int32Array; rowStart: Int32Array; rows: number; uncovered: number; next: number } {
   const words = wordView(votes);
   const codes = new Int32Array(m);
   let code: Int32Array = new Int32Array(Math.min(BLOCK_VOTES + m, (to - from) * m + 1));
@@ -164,7 +174,16 @@ function rowBlock(votes: Int8Array, m: number, k: number, from: number, to: numb
 }
 
 /** Counts the pairs whose first code is in [a0, a1) into `tile`, then adds the tile to `target` and clears it. */
-function countTile(code: Int32Array, rowStart: Int32Array, rows: number, a0: number, a1: number, d: number, tile: Uint32Array, target: Float64Array): void {
+function countTile(
+  code: Int32Array,
+  rowStart: Int32Array,
+  rows: number,
+  a0: number,
+  a1: number,
+  d: number,
+  tile: Uint32Array,
+  target: Float64Array,
+): void {
   for (let r = 0; r < rows; r++) {
     const e = rowStart[r + 1];
     for (let s = rowStart[r]; s < e; s++) {
@@ -192,7 +211,15 @@ function grow(a: Int32Array, need: number): Int32Array {
 }
 
 /** Adds each row's co-vote pairs (upper triangle) into `target`; returns the number of rows without votes. */
-function countPairs<T extends Uint32Array | Float64Array>(votes: Int8Array, m: number, k: number, d: number, from: number, to: number, target: T): number {
+function countPairs<T extends Uint32Array | Float64Array>(
+  votes: Int8Array,
+  m: number,
+  k: number,
+  d: number,
+  from: number,
+  to: number,
+  target: T,
+): number {
   const codes = new Int32Array(m);
   const words = wordView(votes);
   let uncovered = 0;

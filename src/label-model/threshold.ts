@@ -69,7 +69,13 @@ export function bestF1Threshold(goldLabels: GoldLabels | ArrayLike<number>, prob
  * The best F1 threshold on all labelled rows, and its cross-fitted F1 over `folds` folds (rows assigned to folds by a
  * seeded hash of their index, so the result is reproducible).
  */
-export function tuneF1Threshold(goldLabels: GoldLabels | ArrayLike<number>, probs: Float64Array, folds = 5, seed = 0, only?: readonly number[]): TunedF1Threshold {
+export function tuneF1Threshold(
+  goldLabels: GoldLabels | ArrayLike<number>,
+  probs: Float64Array,
+  folds = 5,
+  seed = 0,
+  only?: readonly number[],
+): TunedF1Threshold {
   const gold = binaryGold(goldLabels, probs);
   if (!Number.isInteger(folds) || folds < 2) throw new ConfigError(`threshold folds must be an integer ≥ 2, got ${folds}`, { option: 'folds' });
   const rows = only ? only.filter((i) => gold[i] >= 0) : labelledRows(gold);
@@ -105,7 +111,11 @@ export function noEvidenceRows(probs: Float64Array, prior: Float64Array): Uint8A
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     let same = true;
-    for (let y = 0; y < k; y++) if (probs[i * k + y] !== prior[y]) { same = false; break; }
+    for (let y = 0; y < k; y++)
+      if (probs[i * k + y] !== prior[y]) {
+        same = false;
+        break;
+      }
     out[i] = same ? 1 : 0;
   }
   return out;
@@ -128,7 +138,10 @@ export function tuneCoveredF1Threshold(gold: ArrayLike<number>, probs: Float64Ar
   let { tp, fp, fn } = t.crossFitted;
   for (let i = 0; i < gold.length; i++) {
     if (gold[i] < 0 || !none[i]) continue;
-    if (gold[i] === 1) { tp += q1; fn += 1 - q1; } else fp += q1;
+    if (gold[i] === 1) {
+      tp += q1;
+      fn += 1 - q1;
+    } else fp += q1;
   }
   const denom = 2 * tp + fp + fn;
   return { ...t, crossFittedF1: denom === 0 ? 0 : (2 * tp) / denom, crossFitted: { tp, fp, fn } };

@@ -58,7 +58,8 @@ export class TripletModel extends FactorModel {
     const t0 = performance.now();
     const { m, k, n, d } = stats;
     assertBinary(k);
-    if (labels.length !== k || lfNames.length !== m) throw new ConfigError(`triplet: ${labels.length} labels / ${lfNames.length} LF names for statistics with k = ${k}, m = ${m}`);
+    if (labels.length !== k || lfNames.length !== m)
+      throw new ConfigError(`triplet: ${labels.length} labels / ${lfNames.length} LF names for statistics with k = ${k}, m = ${m}`);
     const minZ = options.minZ ?? 2;
     const maxPartners = options.maxPartners ?? 50;
     const fallback = options.fallbackPrecision ?? 0.7;
@@ -82,7 +83,17 @@ export class TripletModel extends FactorModel {
     this.buildTables();
     const notes: string[] = [];
     if (unsolved) notes.push(`${unsolved} (LF, class) columns are in no triplet of significant covariances; they get precision ${fallback}`);
-    return { model: this.kind, n, m, k, uncoveredRows: stats.uncovered, iterations: 0, converged: true, seconds: (performance.now() - t0) / 1000, notes };
+    return {
+      model: this.kind,
+      n,
+      m,
+      k,
+      uncoveredRows: stats.uncovered,
+      iterations: 0,
+      converged: true,
+      seconds: (performance.now() - t0) / 1000,
+      notes,
+    };
   }
 
   private buildTables(): void {
@@ -110,7 +121,10 @@ export class TripletModel extends FactorModel {
 }
 
 function assertBinary(k: number): void {
-  if (k !== 2) throw new ConfigError(`the triplet model (FlyingSquid) is binary; this label matrix has ${k} classes — use the mc or ds model`, { option: 'model' });
+  if (k !== 2)
+    throw new ConfigError(`the triplet model (FlyingSquid) is binary; this label matrix has ${k} classes — use the mc or ds model`, {
+      option: 'model',
+    });
 }
 
 /** Covariance of two columns of different LFs and its z-score (standard error of a co-vote rate ≈ sqrt(P(a)P(b)/n) when unrelated). */

@@ -61,14 +61,26 @@ export class WeightedMajorityVote extends FactorModel {
     this.prior = prior;
     this.source = source;
     this.buildTables();
-    return withCollapseCheck(this, L, { model: this.kind, n, m, k, uncoveredRows: countUncovered(L), iterations: 0, converged: true, seconds: (performance.now() - t0) / 1000, notes: [`accuracies from ${source}`] });
+    return withCollapseCheck(this, L, {
+      model: this.kind,
+      n,
+      m,
+      k,
+      uncoveredRows: countUncovered(L),
+      iterations: 0,
+      converged: true,
+      seconds: (performance.now() - t0) / 1000,
+      notes: [`accuracies from ${source}`],
+    });
   }
 
   private resolveAccuracies(L: LabelMatrix, options: WeightedMajorityVoteOptions): { acc: Float64Array; source: string } {
     if (options.accuracies) {
-      if (options.accuracies.length !== L.m) throw new ConfigError(`weighted majority vote: ${options.accuracies.length} accuracies for ${L.m} LFs`, { option: 'accuracies' });
+      if (options.accuracies.length !== L.m)
+        throw new ConfigError(`weighted majority vote: ${options.accuracies.length} accuracies for ${L.m} LFs`, { option: 'accuracies' });
       const acc = Float64Array.from(options.accuracies);
-      for (const a of acc) if (!(a >= 0 && a <= 1)) throw new ConfigError(`weighted majority vote: accuracies must be in [0, 1], got ${a}`, { option: 'accuracies' });
+      for (const a of acc)
+        if (!(a >= 0 && a <= 1)) throw new ConfigError(`weighted majority vote: accuracies must be in [0, 1], got ${a}`, { option: 'accuracies' });
       return { acc, source: 'given' };
     }
     const mc = new MatrixCompletionModel();
@@ -118,7 +130,13 @@ function weightOf(acc: number, k: number): number {
 }
 
 /** acc_j = (correct_j + s · prior_j) / (votes_j + s), counted on the dev rows (unknown gold, -1, skipped). */
-export function devAccuracies(devL: LabelMatrix, gold: GoldLabels | ArrayLike<number>, L: LabelMatrix, priorAcc: Float64Array, s: number): Float64Array {
+export function devAccuracies(
+  devL: LabelMatrix,
+  gold: GoldLabels | ArrayLike<number>,
+  L: LabelMatrix,
+  priorAcc: Float64Array,
+  s: number,
+): Float64Array {
   if (!(s >= 0)) throw new ConfigError(`devPriorStrength must be ≥ 0, got ${s}`, { option: 'devPriorStrength' });
   const A = alignToModel(devL, 'weighted-majority-vote (dev)', L.lfNames, L.labels);
   const g = goldFor(gold, L.labels, 'dev gold label', A.n).values;

@@ -25,7 +25,11 @@ export type BatchVoter<Row> = (
   onError: 'error' | 'abstain',
 ) => Promise<void>;
 
-export function createBatchVoter<Row>(lfs: readonly LabelingFunction<Row, string, any>[], labels: LabelSpace, options: RowVoterOptions = {}): BatchVoter<Row> {
+export function createBatchVoter<Row>(
+  lfs: readonly LabelingFunction<Row, string, any>[],
+  labels: LabelSpace,
+  options: RowVoterOptions = {},
+): BatchVoter<Row> {
   const m = lfs.length;
   const batchedIdx: number[] = [];
   const plainIdx: number[] = [];
@@ -56,14 +60,15 @@ export function createBatchVoter<Row>(lfs: readonly LabelingFunction<Row, string
     let results: (readonly unknown[])[] = [];
     if (!probe) results = await Promise.all(batchedIdx.map((j) => runBatched(lfs[j] as BatchedLabelingFunction<Row>, rows)));
     // Under a watchdog, one at a time, so the probe names the batched LF that is running.
-    else for (const j of batchedIdx) {
-      if (probe) {
-        probe[1] = rowOffset;
-        probe[2] = j;
-        Atomics.add(probe, 0, 1);
+    else
+      for (const j of batchedIdx) {
+        if (probe) {
+          probe[1] = rowOffset;
+          probe[2] = j;
+          Atomics.add(probe, 0, 1);
+        }
+        results.push(await runBatched(lfs[j] as BatchedLabelingFunction<Row>, rows));
       }
-      results.push(await runBatched(lfs[j] as BatchedLabelingFunction<Row>, rows));
-    }
     batchedIdx.forEach((j, q) => {
       const lf = lfs[j];
       const votes = results[q];

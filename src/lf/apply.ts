@@ -104,7 +104,10 @@ export function createRowVoter<Row>(
       }
       const y = p.map(x);
       if (y === undefined || y === null) throw new Error(`preprocessor "${p.name}" returned ${y}`);
-      if (isThenable(y)) throw new ContractError(`preprocessor "${p.name}" returned a Promise; preprocessors and LFs must be synchronous (load what they need up front, e.g. in resources, or write a batched LF)`);
+      if (isThenable(y))
+        throw new ContractError(
+          `preprocessor "${p.name}" returned a Promise; preprocessors and LFs must be synchronous (load what they need up front, e.g. in resources, or write a batched LF)`,
+        );
       if (freezeRows) deepFreeze(y);
       cache.set(p, y);
       x = y;
@@ -128,7 +131,12 @@ export function createRowVoter<Row>(
       } catch (e) {
         if (e instanceof ContractError) throw new LabelingFunctionError(lf.name, rowIndex, e.message, { cause: e });
         if (freezeRows && isMutationError(e)) {
-          throw new LabelingFunctionError(lf.name, rowIndex, `changed its input row (${(e as Error).message}); LFs must not modify rows: copy what you need (e.g. { ...row })`, { cause: e });
+          throw new LabelingFunctionError(
+            lf.name,
+            rowIndex,
+            `changed its input row (${(e as Error).message}); LFs must not modify rows: copy what you need (e.g. { ...row })`,
+            { cause: e },
+          );
         }
         if (onError === 'abstain') {
           errorCounts[j]++;
@@ -164,16 +172,23 @@ export function deepFreeze(x: unknown): void {
 
 /** The TypeErrors strict-mode code gets when it writes to a frozen object. */
 function isMutationError(e: unknown): boolean {
-  return e instanceof TypeError && /read.only property|not extensible|Cannot delete property|Cannot assign to|Cannot add property|Cannot redefine property|Cannot define property/i.test(e.message);
+  return (
+    e instanceof TypeError &&
+    /read.only property|not extensible|Cannot delete property|Cannot assign to|Cannot add property|Cannot redefine property|Cannot define property/i.test(
+      e.message,
+    )
+  );
 }
 
 /** Why a vote is not one: outside the label space, with the fix for Snorkel habits (integer votes, a missing return). */
 export function badVoteMessage(v: unknown, labels: LabelSpace): string {
-  const shown = v === undefined ? 'undefined' : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v);
+  const shown = v === undefined ? 'undefined' : typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? String(v));
   let hint = '';
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < labels.names.length) hint = `; LFs vote class names: return "${labels.names[v]}", not ${v}`;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < labels.names.length)
+    hint = `; LFs vote class names: return "${labels.names[v]}", not ${v}`;
   else if (v === undefined) hint = '; did a code path miss its return? Return ABSTAIN to abstain';
-  if (isThenable(v)) return 'returned a Promise (an async vote function?); LFs must be synchronous: load what they need up front (e.g. in resources) or write a batched LF for async model calls';
+  if (isThenable(v))
+    return 'returned a Promise (an async vote function?); LFs must be synchronous: load what they need up front (e.g. in resources) or write a batched LF for async model calls';
   return `voted ${shown}, which is not a label (${labels.names.join(', ')}) nor ABSTAIN (-1)${hint}`;
 }
 

@@ -20,7 +20,8 @@ export interface BatchedLabelingFunction<Row = any, L extends string = string, R
 
 export function isBatchedLF(lf: unknown): lf is BatchedLabelingFunction {
   return (
-    typeof lf === 'object' && lf !== null &&
+    typeof lf === 'object' &&
+    lf !== null &&
     (lf as BatchedLabelingFunction).batched === true &&
     typeof (lf as BatchedLabelingFunction).voteBatch === 'function'
   );
@@ -29,6 +30,8 @@ export function isBatchedLF(lf: unknown): lf is BatchedLabelingFunction {
 /** The `vote` of a batched LF: calling it row by row is a mistake with a clear fix. */
 export function batchedOnlyVote(name: string): () => never {
   return () => {
-    throw new ConfigError(`labeling function "${name}" votes in batches (it runs a model): apply it with applyLFsAsync() or \`ballot apply\`, not applyLFs()`);
+    throw new ConfigError(
+      `labeling function "${name}" votes in batches (it runs a model): apply it with applyLFsAsync() or \`ballot apply\`, not applyLFs()`,
+    );
   };
 }

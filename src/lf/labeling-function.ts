@@ -52,7 +52,8 @@ export function labelingFunction<Row = any, const V extends string | Abstain = A
 /** True for values that look like a LabelingFunction (used when loading user modules). */
 export function isLabelingFunction(x: unknown): x is LabelingFunction {
   return (
-    typeof x === 'object' && x !== null &&
+    typeof x === 'object' &&
+    x !== null &&
     typeof (x as LabelingFunction).name === 'string' &&
     typeof (x as LabelingFunction).vote === 'function' &&
     Array.isArray((x as LabelingFunction).pre)

@@ -79,7 +79,10 @@ export function onnxLabelingFunction<Row = any, const V extends string | Abstain
     session ??= (async () => {
       const ort = await loadOnnxRuntime(o.name);
       try {
-        return await ort.InferenceSession.create(modelPath, (o.sessionOptions as InferenceSession.SessionOptions | undefined) ?? { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+        return await ort.InferenceSession.create(
+          modelPath,
+          (o.sessionOptions as InferenceSession.SessionOptions | undefined) ?? { executionProviders: ['cpu'], intraOpNumThreads: 1 },
+        );
       } catch (e) {
         throw new ConfigError(`onnxLabelingFunction "${o.name}": cannot load model ${modelPath}: ${(e as Error).message}`, { cause: e });
       }

@@ -61,11 +61,12 @@ export function evaluateSlices(rows: ArrayLike<unknown>, slices: readonly SliceF
       }
       // A non-boolean answer is a bug in the slice (e.g. a missing return), never "not in the slice".
       if (typeof v !== 'boolean') {
-        throw new ConfigError(`slice function "${sf.name}" returned ${v === undefined ? 'undefined' : JSON.stringify(v)} on row ${i}; it must return true or false`);
+        throw new ConfigError(
+          `slice function "${sf.name}" returned ${v === undefined ? 'undefined' : JSON.stringify(v)} on row ${i}; it must return true or false`,
+        );
       }
       if (v) masks[s][i] = 1;
     }
   }
   return slices.map((sf, s) => ({ name: sf.name, mask: masks[s], source: 'function' as const, errors: errors[s] }));
 }
-

@@ -50,7 +50,8 @@ export function sliceFunction<Row = any, R = undefined>(spec: SliceFunctionSpec<
 /** True for values that look like a SliceFunction (used when loading user modules). */
 export function isSliceFunction(x: unknown): x is SliceFunction {
   return (
-    typeof x === 'object' && x !== null &&
+    typeof x === 'object' &&
+    x !== null &&
     (x as SliceFunction).kind === 'slice' &&
     typeof (x as SliceFunction).name === 'string' &&
     typeof (x as SliceFunction).test === 'function' &&

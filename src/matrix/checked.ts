@@ -57,7 +57,8 @@ export function checkGold(values: ArrayLike<number>, labels: readonly string[], 
 /** Gold labels as a checked value: passes a checked one through (after matching its classes), checks anything else. */
 export function toGold(gold: GoldLabels | ArrayLike<number>, labels: readonly string[], source = 'gold labels', n?: number): GoldLabels {
   if (isGold(gold)) {
-    if (!sameLabels(gold.labels, labels)) throw new ConfigError(`${source}: checked against classes ${gold.labels.join(', ')}, not ${labels.join(', ')}`);
+    if (!sameLabels(gold.labels, labels))
+      throw new ConfigError(`${source}: checked against classes ${gold.labels.join(', ')}, not ${labels.join(', ')}`);
     if (n !== undefined && gold.values.length !== n) throw new ConfigError(`${source}: ${gold.values.length} labels for a label matrix of ${n} rows`);
     return gold;
   }
@@ -91,7 +92,10 @@ export function checkProbabilities(values: ArrayLike<number>, labels: readonly s
     let best = -1;
     for (let y = 0; y < k; y++) {
       if (max - out[base + y] <= TIE_TOLERANCE) {
-        if (best >= 0) { best = -1; break; }
+        if (best >= 0) {
+          best = -1;
+          break;
+        }
         best = y;
       }
     }
@@ -101,7 +105,12 @@ export function checkProbabilities(values: ArrayLike<number>, labels: readonly s
 }
 
 /** Probabilities as a checked value: passes a checked one through (after matching its shape), checks anything else. */
-export function toProbabilities(probs: Probabilities | ArrayLike<number>, labels: readonly string[], source = 'probabilities', n?: number): Probabilities {
+export function toProbabilities(
+  probs: Probabilities | ArrayLike<number>,
+  labels: readonly string[],
+  source = 'probabilities',
+  n?: number,
+): Probabilities {
   if (isProbabilities(probs)) {
     if (probs.k !== labels.length) throw new ConfigError(`${source}: ${probs.k} classes, expected ${labels.length} (${labels.join(', ')})`);
     if (n !== undefined && probs.n !== n) throw new ConfigError(`${source}: ${probs.n} rows, expected ${n}`);

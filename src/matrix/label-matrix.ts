@@ -98,7 +98,10 @@ export class LabelMatrix {
     const votes = new Int8Array(this.n * m2);
     for (let i = 0; i < this.n; i++) for (let c = 0; c < m2; c++) votes[i * m2 + c] = this.votes[i * this.m + idx[c]];
     return new LabelMatrix({
-      n: this.n, m: m2, votes, labels: this.labels,
+      n: this.n,
+      m: m2,
+      votes,
+      labels: this.labels,
       lfNames: idx.map((j) => this.lfNames[j]),
       errorCounts: Int32Array.from(idx, (j) => this.errorCounts[j]),
     });

@@ -104,10 +104,12 @@ const BALLOT_VERSION: string = (() => {
 
 /** The label space: the LF modules' `labels` export and/or `--labels`, which must agree when both are given. */
 export function resolveLabelSpace(fromModules: LabelSpace | undefined, given: readonly string[] | undefined): LabelSpace {
-  if (given && given.length) {
+  if (given?.length) {
     const space = defineLabels([...given]);
     if (fromModules && fromModules.names.join('\u0000') !== space.names.join('\u0000')) {
-      throw new ConfigError(`\`labels\` ${space.names.join(',')} differs from the labels the LF files export (${fromModules.names.join(',')})`, { option: 'labels' });
+      throw new ConfigError(`\`labels\` ${space.names.join(',')} differs from the labels the LF files export (${fromModules.names.join(',')})`, {
+        option: 'labels',
+      });
     }
     return space;
   }
@@ -128,7 +130,9 @@ export async function applyFile(options: ApplyFileOptions): Promise<ApplyFileRep
   const scratchCache = scratch ? new ColumnCache(scratch.dir) : undefined;
   const writers: ColumnWriter[] = todo.map((p, q) => (p.key ? run.cache.createWriter(p.key) : scratchCache!.createWriter(`uncached-${q}`)));
   try {
-    const applied = todo.length ? await applyTodo(run, todo, writers) : { rows: run.plans.find((p) => p.hit)?.hit?.n ?? 0, workers: 0, workerBatches: 0, applySeconds: 0 };
+    const applied = todo.length
+      ? await applyTodo(run, todo, writers)
+      : { rows: run.plans.find((p) => p.hit)?.hit?.n ?? 0, workers: 0, workerBatches: 0, applySeconds: 0 };
     const n = applied.rows;
     if (n === 0) throw new DataError(displayPath(run.data, run.cwd), 'no data rows: nothing to apply the LFs to');
     const matrix = writeMatrix(run, n, options.returnMatrix);
@@ -178,8 +182,14 @@ async function plan(options: ApplyFileOptions): Promise<ApplyPlan> {
   const labels = resolveLabelSpace(discovery.labels, options.labels);
   const onError = options.onError ?? 'error';
   const batchSize = options.batchSize ?? 8192;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`\`batchSize\` must be a positive integer, got ${batchSize}`, { option: 'batchSize' });
-  await checkDataColumns(discovery.lfs.map((d) => d.lf), data, options.read, displayPath(data, cwd));
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ConfigError(`\`batchSize\` must be a positive integer, got ${batchSize}`, { option: 'batchSize' });
+  await checkDataColumns(
+    discovery.lfs.map((d) => d.lf),
+    data,
+    options.read,
+    displayPath(data, cwd),
+  );
   const workers = options.workers ?? availableParallelism();
   const lfTimeout = options.lfTimeout ?? DEFAULT_LF_TIMEOUT_S;
   if (!Number.isFinite(lfTimeout) || lfTimeout < 0) throw new ConfigError(`--lf-timeout must be a number of seconds ≥ 0, got ${lfTimeout}`);
@@ -189,8 +199,27 @@ async function plan(options: ApplyFileOptions): Promise<ApplyPlan> {
 
   const dataHash = useCache ? cache.dataHash(data) : '';
   const last = useCache ? cache.lastRun(out) : undefined;
-  const plans = discovery.lfs.map((d) => planLF(d, { cache: useCache ? cache : undefined, dataHash, labels, onError, read: options.read, last, cwd }));
-  return { options, cwd, data, out, format, discovery, labels, onError, batchSize, workers, lfTimeout, useCache, cache, sourceSnapshot, dataHash, plans };
+  const plans = discovery.lfs.map((d) =>
+    planLF(d, { cache: useCache ? cache : undefined, dataHash, labels, onError, read: options.read, last, cwd }),
+  );
+  return {
+    options,
+    cwd,
+    data,
+    out,
+    format,
+    discovery,
+    labels,
+    onError,
+    batchSize,
+    workers,
+    lfTimeout,
+    useCache,
+    cache,
+    sourceSnapshot,
+    dataHash,
+    plans,
+  };
 }
 
 interface Applied {
@@ -205,7 +234,12 @@ async function applyTodo(run: ApplyPlan, todo: Plan[], writers: ColumnWriter[]):
   const { options, workers, lfTimeout } = run;
   const ta = performance.now();
   const result = await applyToWriters({
-    data: run.data, format: run.format, read: options.read, batchSize: run.batchSize, onError: run.onError, labels: run.labels,
+    data: run.data,
+    format: run.format,
+    read: options.read,
+    batchSize: run.batchSize,
+    onError: run.onError,
+    labels: run.labels,
     lfs: todo.map((p) => p.lf.lf),
     lfFiles: run.discovery.files,
     writers,
@@ -256,7 +290,10 @@ function report(run: ApplyPlan, todo: Plan[], applied: Applied, seconds: number,
   const n = applied.rows;
   const { applySeconds } = applied;
   return {
-    data: run.data, out: run.out, rows: n, labels: [...run.labels.names],
+    data: run.data,
+    out: run.out,
+    rows: n,
+    labels: [...run.labels.names],
     lfs: plans.map((p) => ({
       name: p.lf.name,
       status: p.hit ? 'cached' : 'applied',
@@ -331,10 +368,17 @@ function planLF(
   // onError is not part of the key: a column without errors is the same under both settings (so `ballot watch`,
   // which abstains, and `ballot apply`, which stops, share columns); one with errors is re-applied under 'error'.
   const key = createHash('sha256')
-    .update(JSON.stringify({
-      ballot: BALLOT_VERSION, name: lf.name, code: lf.codeHash, data: ctx.dataHash, labels: ctx.labels.names,
-      read: ctx.read ?? {}, inputs,
-    }))
+    .update(
+      JSON.stringify({
+        ballot: BALLOT_VERSION,
+        name: lf.name,
+        code: lf.codeHash,
+        data: ctx.dataHash,
+        labels: ctx.labels.names,
+        read: ctx.read ?? {},
+        inputs,
+      }),
+    )
     .digest('hex');
   const found = ctx.cache.check(key);
   if ('damaged' in found) return { lf, key, reason: `cache entry damaged (${found.damaged}); re-applied`, errors: 0 };
@@ -404,7 +448,8 @@ async function applyToWriters(job: ApplyJob): Promise<{ rows: number; errorCount
   // budget guards runs that use workers anyway (more than one batch), which then send every batch to them.
   const force = job.forceWorkers;
   if (job.workers <= 1 && !force) {
-    for await (const b of readRowBatches(job.data, { ...job.read, batchSize: job.batchSize })) sink(b.offset, b.rows.length, await local(b.rows, b.offset));
+    for await (const b of readRowBatches(job.data, { ...job.read, batchSize: job.batchSize }))
+      sink(b.offset, b.rows.length, await local(b.rows, b.offset));
     progress?.done(rows);
     return { rows, errorCounts, workers: rows ? 1 : 0, workerBatches: 0 };
   }

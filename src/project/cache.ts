@@ -1,6 +1,18 @@
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -138,7 +150,12 @@ export class ColumnCache {
     try {
       writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
     } catch (e) {
-      throw new DataError(path, `cannot write the cache index (pass --no-cache or another --cache-dir): ${(e as Error).message.replace(`${path}: `, '')}`, {}, { cause: e });
+      throw new DataError(
+        path,
+        `cannot write the cache index (pass --no-cache or another --cache-dir): ${(e as Error).message.replace(`${path}: `, '')}`,
+        {},
+        { cause: e },
+      );
     }
   }
 
@@ -205,7 +222,9 @@ export class ColumnCache {
 
 function listJSON(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(dir, f));
   } catch {
     return [];
   }
@@ -216,7 +235,10 @@ export class ColumnWriter {
   private fd: number;
   private done = false;
 
-  constructor(readonly path: string, readonly tmp: string) {
+  constructor(
+    readonly path: string,
+    readonly tmp: string,
+  ) {
     try {
       this.fd = openSync(tmp, 'w+'); // read back at finish for the checksum
     } catch (e) {
@@ -284,7 +306,8 @@ export function readHeader(path: string, options: { verify?: boolean } = {}): { 
     if (v.getUint32(4, true) !== FORMAT) throw new Error(`${path}: column format ${v.getUint32(4, true)}, expected ${FORMAT}`);
     const n = v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
     if (fstatSync(fd).size !== COLUMN_HEADER_BYTES + n) throw new Error(`${path}: size does not match its header (truncated)`);
-    if (options.verify && crcOfVotes(fd, n) !== v.getUint32(20, true)) throw new Error(`${path}: checksum mismatch (the file was changed or damaged)`);
+    if (options.verify && crcOfVotes(fd, n) !== v.getUint32(20, true))
+      throw new Error(`${path}: checksum mismatch (the file was changed or damaged)`);
     return { n, errors: v.getUint32(16, true) };
   } finally {
     closeSync(fd);
@@ -325,7 +348,12 @@ function crc32(data: Uint8Array, value = 0): number {
 /** A filesystem error while writing a cache column, naming the column file and what to do. */
 function cacheWriteError(path: string, e: unknown): Error {
   const base = outputError(path, e);
-  return new DataError(path, `${base.message.replace(`${path}: `, '')} (writing an LF's cache column; pass --no-cache or another --cache-dir)`, {}, { cause: e });
+  return new DataError(
+    path,
+    `${base.message.replace(`${path}: `, '')} (writing an LF's cache column; pass --no-cache or another --cache-dir)`,
+    {},
+    { cause: e },
+  );
 }
 
 /** Reads votes of rows [start, start + out.length) of a column file into out. */

@@ -9,7 +9,7 @@
  * (labels used only to score).
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lfCorrelations, type LFCorrelation } from '../analysis/correlation.js';
 import { disagreements } from '../analysis/disagreements.js';
@@ -25,11 +25,11 @@ import { scorePredictions } from '../label-model/metrics.js';
 import { createLabelModel } from '../label-model/registry.js';
 import type { LabelModel } from '../label-model/types.js';
 import { applyLFs } from '../lf/apply.js';
-import { LabelMatrix, LabelMatrix as Matrix } from '../matrix/label-matrix.js';
+import { type LabelMatrix, LabelMatrix as Matrix } from '../matrix/label-matrix.js';
 import type { LabelSpace } from '../matrix/labels.js';
 import type { LabelingFunction } from '../lf/labeling-function.js';
 import { loadRecipe } from '../sampling/recipe.js';
-import { runRecipe, type SampleReport } from '../sampling/run-recipe.js';
+import { type SampleReport } from '../sampling/run-recipe.js';
 import { sampleRows, writeSample } from '../sampling/output.js';
 import { buildReport, collectReportData } from '../report/index.js';
 import { ConfigError } from '../util/errors.js';
@@ -162,7 +162,10 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const testProbs = chosen.predictProba(Ltest);
   const flags = disagreements(Ltest, testProbs, { gold: testGold, kinds: ['label-error'], top: 50 });
   const flagsPath = out('flags.csv');
-  writeRows(flagsPath, disagreementRecords(flags, (i) => ({ CONTENT: testRows[i].CONTENT as string })));
+  writeRows(
+    flagsPath,
+    disagreementRecords(flags, (i) => ({ CONTENT: testRows[i].CONTENT as string })),
+  );
 
   // The next training set: a budgeted mix drawn from the training pool (see recipe.json). Its end-model parts see the
   // comments' own features and 3-fold out-of-sample probabilities of an end model trained on the label model's.
@@ -170,7 +173,12 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
   const recipe = await loadRecipe(RECIPE_FILE);
   const { featurizer, X } = Featurizer.fitTransform(trainRows, { textColumns: ['CONTENT'] });
   const sample = planNextBatch(recipe, {
-    X, labels: labels.names, labelProbs: trainProbs, L: Ltrain, rows: trainRows, preds: chosen.predictFromProbs(trainProbs),
+    X,
+    labels: labels.names,
+    labelProbs: trainProbs,
+    L: Ltrain,
+    rows: trainRows,
+    preds: chosen.predictFromProbs(trainProbs),
     crossFit: (targets) => crossFitProba(X, featurizer, targets, labels.names, { folds: 3, seed: recipe.seed }),
   });
   const sampleColumns = ['COMMENT_ID', 'AUTHOR', 'DATE', 'CONTENT'];
@@ -196,7 +204,12 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
     sampleRows: sampleRows(sample, sampleColumns).rows,
     by: 'VIDEO',
     title: 'ballot demo: YouTube spam comments',
-    sources: { L: 'training pool + 250 test comments', model: `model.json (${describeChoice(chosen)})`, gold: `${TEST_FILE} CLASS (test rows)`, sample: 'next.csv' },
+    sources: {
+      L: 'training pool + 250 test comments',
+      model: `model.json (${describeChoice(chosen)})`,
+      gold: `${TEST_FILE} CLASS (test rows)`,
+      sample: 'next.csv',
+    },
   });
   const page = await buildReport(reportData);
   const pageSeconds = (performance.now() - tReport) / 1000;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { displayPath } from './paths.js';
 import type { Project, SourceFile, ts } from 'ts-morph';
 import { loadTsMorph, tsIndexer, type FileInfo, type TsApi, type TsIndexer, type Unit } from './ts-index.js';
 
@@ -72,7 +71,7 @@ export class SourceAnalyzer {
     const info = this.file(resolve(file));
     if (!info) return undefined;
     const unit = this.resolveExport(info, exportName, new Set());
-    if (!unit || unit.kind !== 'node') return undefined;
+    if (unit?.kind !== 'node') return undefined;
     let { file: where, node } = unit;
     const element = index === undefined ? undefined : this.ix.arrayElement(node, index);
     if (element) {
@@ -101,7 +100,8 @@ export class SourceAnalyzer {
       // Per-element fingerprints only when nothing at top level touches the array (no push, sort, reassignment);
       // otherwise the element at `index` at run time may not be the literal one.
       const name = this.ix.declaredName(unit.node);
-      const touched = name !== undefined && unit.file.effects.some((s) => whole.keys.has(this.ix.nodeKey(unit.file, s)) && this.ix.references(s).has(name));
+      const touched =
+        name !== undefined && unit.file.effects.some((s) => whole.keys.has(this.ix.nodeKey(unit.file, s)) && this.ix.references(s).has(name));
       if (element && !touched) closure = this.closure([{ kind: 'node', file: unit.file, node: element }]);
     }
     if (closure.problems.length) return { hash: null, reason: closure.problems[0], files: [...closure.files] };
@@ -197,7 +197,7 @@ export class SourceAnalyzer {
 
   private resolveImport(info: FileInfo, spec: string, imported: string, seen: Set<string>): Unit | undefined {
     const m = this.resolveModule(info, spec);
-    if (!m || m.kind !== 'file') return m;
+    if (m?.kind !== 'file') return m;
     if (imported === '*') return m;
     return this.resolveExport(m.file, imported, seen);
   }
@@ -274,7 +274,8 @@ export class SourceAnalyzer {
     for (const name of this.ix.references(node)) {
       const b = file.bindings.get(name);
       if (!b) {
-        if (name === 'fetch' || name === 'require') c.problems.push(`${this.ix.where(file, node)} uses ${name}(), whose result is not part of the source`);
+        if (name === 'fetch' || name === 'require')
+          c.problems.push(`${this.ix.where(file, node)} uses ${name}(), whose result is not part of the source`);
         continue;
       }
       if (b.kind === 'decl') {
@@ -319,4 +320,3 @@ export class SourceAnalyzer {
 }
 
 // ------------------------------------------------------------------------------------------------ helpers
-

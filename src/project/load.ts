@@ -36,8 +36,10 @@ export interface LoadOptions {
 function describeLoadError(e: unknown, abs: string): string {
   const msg = e instanceof Error ? e.message : String(e);
   if (/^Transform failed with \d+ errors?:/.test(msg)) {
-    const errors = [...msg.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.*)$/gm)].map(([, f, line, col, what]) =>
-      `syntax error ${f === abs ? '' : `in ${displayPath(f, process.cwd())} `}at line ${line}, column ${Number(col) + 1}: ${what}`);
+    const errors = [...msg.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.*)$/gm)].map(
+      ([, f, line, col, what]) =>
+        `syntax error ${f === abs ? '' : `in ${displayPath(f, process.cwd())} `}at line ${line}, column ${Number(col) + 1}: ${what}`,
+    );
     if (errors.length) return errors.join('; ');
   }
   return msg.replace(/\s*\n\s*/g, ' ').trim();
@@ -52,7 +54,11 @@ async function importWatched(url: string, file: string): Promise<unknown> {
   let onStuck: () => void = () => {};
   const stuck = new Promise<never>((_, reject) => {
     onStuck = () =>
-      reject(new ConfigError(`could not load LF file ${displayPath(file, process.cwd())}: its top-level await never settles (it waits on a promise nothing will resolve)`));
+      reject(
+        new ConfigError(
+          `could not load LF file ${displayPath(file, process.cwd())}: its top-level await never settles (it waits on a promise nothing will resolve)`,
+        ),
+      );
     process.once('beforeExit', onStuck);
   });
   try {

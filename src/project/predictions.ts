@@ -1,8 +1,6 @@
 import { toProbabilities } from '../matrix/checked.js';
 import { RowWriter } from '../data/row-writer.js';
 import type { Row } from '../data/types.js';
-import { AutoLabelModel } from '../label-model/auto.js';
-import { probsToPreds } from '../label-model/predict.js';
 import type { LabelModel, TiePolicy } from '../label-model/types.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 

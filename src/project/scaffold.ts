@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../util/errors.js';
 import { ballotRoot, ballotVersion, isGitCheckout } from '../util/package-root.js';
@@ -39,10 +39,16 @@ export function scaffoldProject(dir: string, options: ScaffoldOptions = {}): Sca
   if (existsSync(target) && !statSync(target).isDirectory()) throw new ConfigError(`${dir} exists and is not a directory`);
   const existing = existsSync(target) ? readdirSync(target).filter((f) => f !== '.git') : [];
   if (existing.length && !options.force) {
-    throw new ConfigError(`${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}); set \`force\` to add the missing files`, { option: 'force' });
+    throw new ConfigError(
+      `${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}); set \`force\` to add the missing files`,
+      { option: 'force' },
+    );
   }
   const dep = ballotDependency(options.ballotDependency);
-  const own = JSON.parse(readFileSync(join(BALLOT_ROOT, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string>; dependencies?: Record<string, string> };
+  const own = JSON.parse(readFileSync(join(BALLOT_ROOT, 'package.json'), 'utf8')) as {
+    devDependencies?: Record<string, string>;
+    dependencies?: Record<string, string>;
+  };
   // The project's own tsx and typescript (to run and type-check its LFs), at the versions ballot is built with.
   const pinned = (name: string, fallback: string) => own.devDependencies?.[name] ?? own.dependencies?.[name] ?? fallback;
   const vars: Record<string, string> = {
@@ -57,7 +63,10 @@ export function scaffoldProject(dir: string, options: ScaffoldOptions = {}): Sca
   const copy = (from: string) => {
     for (const entry of readdirSync(from, { withFileTypes: true })) {
       const src = join(from, entry.name);
-      const rel = relative(TEMPLATE, src).split('/').map((p) => p.replace(/^_(npmrc|gitignore)$/, '.$1')).join('/');
+      const rel = relative(TEMPLATE, src)
+        .split('/')
+        .map((p) => p.replace(/^_(npmrc|gitignore)$/, '.$1'))
+        .join('/');
       const dest = join(target, rel);
       if (entry.isDirectory()) {
         copy(src);
@@ -107,6 +116,10 @@ function refuseSymlinks(target: string, rel: string): void {
 }
 
 function npmName(s: string): string {
-  const name = s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '').slice(0, 214);
+  const name = s
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+/, '')
+    .slice(0, 214);
   return name || 'ballot-project';
 }

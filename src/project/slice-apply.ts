@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { ConfigError, DataError, describeError } from '../util/errors.js';
 import { ColumnCache, readColumnRange } from './cache.js';
-import { assertRowsHaveColumns } from '../lf/columns.js';
-import type { Preprocessor } from '../lf/preprocessor.js';
 import type { DiscoveredSlice } from './slice-discovery.js';
 import { evaluateSlices, type EvaluateSlicesOptions, type Slice } from '../lf/slice-eval.js';
 
@@ -21,23 +18,39 @@ export interface CachedSliceOptions extends EvaluateSlicesOptions {
  * its name and the data file's hash. Slices without a fingerprint are always evaluated. Returns the slices and which
  * ones came from the cache.
  */
-export function evaluateSlicesCached(rows: ArrayLike<unknown>, discovered: readonly DiscoveredSlice[], options: CachedSliceOptions): { slices: Slice[]; cached: string[] } {
+export function evaluateSlicesCached(
+  rows: ArrayLike<unknown>,
+  discovered: readonly DiscoveredSlice[],
+  options: CachedSliceOptions,
+): { slices: Slice[]; cached: string[] } {
   const cache = new ColumnCache(options.cacheDir);
   const dataHash = cache.dataHash(options.dataFile);
   const n = rows.length;
   const onError = options.onError ?? 'error';
   const keys = discovered.map((d) =>
-    d.codeHash === null ? null : createHash('sha256').update(JSON.stringify({ slice: d.name, code: d.codeHash, data: dataHash, n })).digest('hex'));
+    d.codeHash === null
+      ? null
+      : createHash('sha256')
+          .update(JSON.stringify({ slice: d.name, code: d.codeHash, data: dataHash, n }))
+          .digest('hex'),
+  );
   const hits = keys.map((key) => {
     const hit = key ? cache.lookup(key, n) : undefined;
     return hit && !(onError === 'error' && hit.errors > 0) ? hit : undefined;
   });
   const todo = discovered.filter((_, s) => !hits[s]);
-  const fresh = evaluateSlices(rows, todo.map((d) => d.slice), options);
+  const fresh = evaluateSlices(
+    rows,
+    todo.map((d) => d.slice),
+    options,
+  );
   const out: Slice[] = [];
   const cached: string[] = [];
   let q = 0;
-  const run: { lfs: Record<string, { key: string | null; code: string | null; data: string }>; at: string } = { lfs: {}, at: new Date().toISOString() };
+  const run: { lfs: Record<string, { key: string | null; code: string | null; data: string }>; at: string } = {
+    lfs: {},
+    at: new Date().toISOString(),
+  };
   discovered.forEach((d, s) => {
     const hit = hits[s];
     run.lfs[d.name] = { key: keys[s], code: d.codeHash, data: dataHash };

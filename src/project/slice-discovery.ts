@@ -58,7 +58,9 @@ export async function discoverSlices(
     }
   }
   if (found.length === 0 && !options.allowNone) {
-    throw new ConfigError(`no slice functions exported from ${files.map((f) => displayPath(f, cwd)).join(', ')} (define them with sliceFunction({ name, test }))`);
+    throw new ConfigError(
+      `no slice functions exported from ${files.map((f) => displayPath(f, cwd)).join(', ')} (define them with sliceFunction({ name, test }))`,
+    );
   }
   const analyzer = new SourceAnalyzer(found.length ? files : []);
   const slices = found.map((s): DiscoveredSlice => {

@@ -15,15 +15,9 @@ export function loadTsMorph(): TsMorph {
   return morph;
 }
 
+export type Binding = { kind: 'decl'; node: ts.Node } | { kind: 'import'; module: string; imported: string }; // imported: a name, 'default' or '*'
 
-export type Binding =
-  | { kind: 'decl'; node: ts.Node }
-  | { kind: 'import'; module: string; imported: string }; // imported: a name, 'default' or '*'
-
-export type ExportTarget =
-  | { kind: 'local'; name: string }
-  | { kind: 'node'; node: ts.Node }
-  | { kind: 'reexport'; module: string; imported: string };
+export type ExportTarget = { kind: 'local'; name: string } | { kind: 'node'; node: ts.Node } | { kind: 'reexport'; module: string; imported: string };
 
 export interface FileInfo {
   path: string;
@@ -42,7 +36,6 @@ export type Unit =
   | { kind: 'json'; path: string }
   | { kind: 'external'; id: string };
 
-
 /** The file-indexing helpers, closed over one TypeScript API. */
 export function tsIndexer(T: TsApi) {
   function indexFile(path: string, sf: ts.SourceFile): FileInfo {
@@ -50,8 +43,8 @@ export function tsIndexer(T: TsApi) {
     const exports = new Map<string, ExportTarget>();
     const starExports: string[] = [];
     const effects: ts.Node[] = [];
-    const isExported = (s: ts.Node) => (T.canHaveModifiers(s) ? T.getModifiers(s) ?? [] : []).some((m) => m.kind === T.SyntaxKind.ExportKeyword);
-    const isDefault = (s: ts.Node) => (T.canHaveModifiers(s) ? T.getModifiers(s) ?? [] : []).some((m) => m.kind === T.SyntaxKind.DefaultKeyword);
+    const isExported = (s: ts.Node) => (T.canHaveModifiers(s) ? (T.getModifiers(s) ?? []) : []).some((m) => m.kind === T.SyntaxKind.ExportKeyword);
+    const isDefault = (s: ts.Node) => (T.canHaveModifiers(s) ? (T.getModifiers(s) ?? []) : []).some((m) => m.kind === T.SyntaxKind.DefaultKeyword);
 
     for (const s of sf.statements) {
       if (T.isImportDeclaration(s)) {
@@ -100,7 +93,6 @@ export function tsIndexer(T: TsApi) {
           }
         }
       } else if (T.isTypeAliasDeclaration(s) || T.isInterfaceDeclaration(s) || T.isImportEqualsDeclaration(s)) {
-        continue;
       } else {
         effects.push(s);
       }
@@ -163,7 +155,10 @@ export function tsIndexer(T: TsApi) {
   /** Element `index` of an array literal initializer (through `as const`, `satisfies`, parentheses), if it is plain. */
   function arrayElement(node: ts.Node, index: number): ts.Node | undefined {
     let init: ts.Node | undefined = T.isVariableDeclaration(node) ? node.initializer : T.isExportAssignment(node) ? node.expression : undefined;
-    while (init && (T.isAsExpression(init) || T.isSatisfiesExpression(init) || T.isParenthesizedExpression(init) || T.isTypeAssertionExpression(init))) {
+    while (
+      init &&
+      (T.isAsExpression(init) || T.isSatisfiesExpression(init) || T.isParenthesizedExpression(init) || T.isTypeAssertionExpression(init))
+    ) {
       init = init.expression;
     }
     if (!init || !T.isArrayLiteralExpression(init)) return undefined;

@@ -40,7 +40,10 @@ try {
   if (gold && kind !== 'none' && gold.some((g) => g >= 0)) {
     const model = createLabelModel(parseLabelModelKind(kind));
     // Seeded where the model takes a seed (mc's snorkel preset initialises at random); the others are deterministic.
-    model.fit(matrix!, (LABEL_MODELS[model.kind as LabelModelKind].cliOptions as readonly string[]).includes('seed') ? ({ seed: 0 } as never) : undefined);
+    model.fit(
+      matrix!,
+      (LABEL_MODELS[model.kind as LabelModelKind].cliOptions as readonly string[]).includes('seed') ? ({ seed: 0 } as never) : undefined,
+    );
     const s = scoreLabelModel(model, matrix!, gold);
     result.model = { kind: model.kind, scored: s.scored, accuracy: s.accuracy, f1: s.f1, f1Macro: s.f1Macro, coverage: s.coverage };
   }

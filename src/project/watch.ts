@@ -48,7 +48,9 @@ export interface WatchModelScore {
   coverage: number;
 }
 
-export type WatchRun = { ok: true; result: WatchResult; changes: SummaryChanges; trigger: string[]; previousModel?: WatchModelScore } | { ok: false; error: Error; trigger: string[] };
+export type WatchRun =
+  | { ok: true; result: WatchResult; changes: SummaryChanges; trigger: string[]; previousModel?: WatchModelScore }
+  | { ok: false; error: Error; trigger: string[] };
 
 export interface LFChange {
   lf: string;
@@ -105,7 +107,7 @@ function directoriesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     out.push(d);
-    let entries;
+    let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(d, { withFileTypes: true });
     } catch {
@@ -220,7 +222,7 @@ export async function watchLFs(options: WatchOptions): Promise<void> {
   options.signal?.addEventListener('abort', stop, { once: true });
   watchDir(dirname(resolve(cwd, options.data)));
   // The patterns' directories too, so a first run that fails (a syntax error) still sees the fix, and new files count.
-  const patterns = typeof options.lfs === 'string' ? [options.lfs] : options.lfs ?? ['lfs/**/*.ts'];
+  const patterns = typeof options.lfs === 'string' ? [options.lfs] : (options.lfs ?? ['lfs/**/*.ts']);
   for (const p of patterns) for (const dir of directoriesUnder(patternBase(p, cwd))) watchDir(dir);
   await run();
   await done;

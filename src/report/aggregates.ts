@@ -1,11 +1,15 @@
-import { ABSTAIN } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { checkProbabilities } from '../matrix/checked.js';
 import type { ReportData } from './types.js';
 
 /** Per row, the top class, or -1 when two classes tie (the checked-probabilities rule every reader shares). */
 export function topClasses(probs: ArrayLike<number>, n: number, k: number): Int32Array {
-  return checkProbabilities(probs, Array.from({ length: k }, (_, y) => String(y)), 'probabilities', n).top;
+  return checkProbabilities(
+    probs,
+    Array.from({ length: k }, (_, y) => String(y)),
+    'probabilities',
+    n,
+  ).top;
 }
 
 export { wilsonInterval } from '../analysis/stats.js';
@@ -47,7 +51,12 @@ export const CONFIDENCE_BINS = 20;
 export const RELIABILITY_BINS = 10;
 
 /** Histogram of the label model's confidence (max probability) per predicted class, over covered rows without a tie. */
-export function confidenceHistogram(labels: readonly string[], probs: ArrayLike<number>, top: Int32Array, covered: Uint8Array): ReportData['confidence'] {
+export function confidenceHistogram(
+  labels: readonly string[],
+  probs: ArrayLike<number>,
+  top: Int32Array,
+  covered: Uint8Array,
+): ReportData['confidence'] {
   const k = labels.length;
   const counts = new Int32Array(k * CONFIDENCE_BINS);
   for (let i = 0; i < top.length; i++) {
@@ -58,7 +67,8 @@ export function confidenceHistogram(labels: readonly string[], probs: ArrayLike<
   }
   const out: ReportData['confidence'] = [];
   for (let y = 0; y < k; y++) {
-    for (let b = 0; b < CONFIDENCE_BINS; b++) out.push({ label: labels[y], lo: b / CONFIDENCE_BINS, hi: (b + 1) / CONFIDENCE_BINS, count: counts[y * CONFIDENCE_BINS + b] });
+    for (let b = 0; b < CONFIDENCE_BINS; b++)
+      out.push({ label: labels[y], lo: b / CONFIDENCE_BINS, hi: (b + 1) / CONFIDENCE_BINS, count: counts[y * CONFIDENCE_BINS + b] });
   }
   return out;
 }

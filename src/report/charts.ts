@@ -37,26 +37,50 @@ const diagonal = {
 
 /** Learned vs empirical accuracy per LF, with the Wilson interval and the diagonal (where the two would agree). */
 function accuracyChart(d: ReportData): ChartSpec {
-  const base = { id: 'accuracy', title: 'Learned vs empirical accuracy', caption: 'One point per LF: the label model’s estimate of its accuracy against its accuracy on the rows with a given label (bars: 95% Wilson interval). Points off the diagonal are LFs the model misjudges.' };
+  const base = {
+    id: 'accuracy',
+    title: 'Learned vs empirical accuracy',
+    caption:
+      'One point per LF: the label model’s estimate of its accuracy against its accuracy on the rows with a given label (bars: 95% Wilson interval). Points off the diagonal are LFs the model misjudges.',
+  };
   const pts = d.lfs
     .filter((r) => r.learnedAccuracy !== undefined && r.accuracyInterval)
-    .map((r) => ({ lf: r.lf, learned: r.learnedAccuracy!, empirical: r.empiricalAccuracy!, lo: r.accuracyInterval![0], hi: r.accuracyInterval![1], coverage: r.coverage, n: r.correct! + r.incorrect! }));
+    .map((r) => ({
+      lf: r.lf,
+      learned: r.learnedAccuracy!,
+      empirical: r.empiricalAccuracy!,
+      lo: r.accuracyInterval![0],
+      hi: r.accuracyInterval![1],
+      coverage: r.coverage,
+      n: r.correct! + r.incorrect!,
+    }));
   if (!pts.length) return { ...base, vega: null, missing: 'needs given labels and a label model with learned accuracies' };
   return {
     ...base,
     vega: vega({
-      width: 360, height: 360,
+      width: 360,
+      height: 360,
       data: { values: pts },
       layer: [
         diagonal,
-        { mark: { type: 'rule', color: '#9ab', opacity: 0.7 }, encoding: { x: { field: 'lo', ...unit, title: 'empirical accuracy (gold)' }, x2: { field: 'hi' }, y: { field: 'learned', ...unit } } },
+        {
+          mark: { type: 'rule', color: '#9ab', opacity: 0.7 },
+          encoding: { x: { field: 'lo', ...unit, title: 'empirical accuracy (gold)' }, x2: { field: 'hi' }, y: { field: 'learned', ...unit } },
+        },
         {
           mark: { type: 'point', filled: true, size: 70, cursor: 'pointer' },
           encoding: {
             x: { field: 'empirical', ...unit, title: 'empirical accuracy (gold)' },
             y: { field: 'learned', ...unit, title: 'learned accuracy (label model)' },
             color: { value: '#3465a4' },
-            tooltip: [{ field: 'lf' }, { field: 'learned', format: '.3f' }, { field: 'empirical', format: '.3f' }, { field: 'lo', title: 'interval lo', format: '.3f' }, { field: 'hi', title: 'interval hi', format: '.3f' }, { field: 'n', title: 'votes with gold' }],
+            tooltip: [
+              { field: 'lf' },
+              { field: 'learned', format: '.3f' },
+              { field: 'empirical', format: '.3f' },
+              { field: 'lo', title: 'interval lo', format: '.3f' },
+              { field: 'hi', title: 'interval hi', format: '.3f' },
+              { field: 'n', title: 'votes with gold' },
+            ],
           },
         },
       ],
@@ -68,7 +92,11 @@ function accuracyChart(d: ReportData): ChartSpec {
 function coverageChart(d: ReportData): ChartSpec {
   const useGold = d.generated.gold;
   const field = useGold ? 'empiricalAccuracy' : 'learnedAccuracy';
-  const base = { id: 'coverage', title: 'Coverage vs accuracy', caption: `One point per LF: the share of rows it votes on against its ${useGold ? 'empirical (gold)' : 'learned'} accuracy. Click a point to see its flags.` };
+  const base = {
+    id: 'coverage',
+    title: 'Coverage vs accuracy',
+    caption: `One point per LF: the share of rows it votes on against its ${useGold ? 'empirical (gold)' : 'learned'} accuracy. Click a point to see its flags.`,
+  };
   const pts = d.lfs
     .filter((r) => r[field] !== undefined && (!useGold || r.correct! + r.incorrect! > 0))
     .map((r) => ({ lf: r.lf, coverage: r.coverage, accuracy: r[field]!, conflicts: r.conflicts }));
@@ -77,7 +105,8 @@ function coverageChart(d: ReportData): ChartSpec {
   return {
     ...base,
     vega: vega({
-      width: 360, height: 360,
+      width: 360,
+      height: 360,
       data: { values: pts },
       mark: { type: 'point', filled: true, size: 70, cursor: 'pointer' },
       encoding: {
@@ -108,7 +137,8 @@ function heatmapChart(d: ReportData): ChartSpec {
   return {
     ...base,
     vega: vega({
-      width: side, height: side,
+      width: side,
+      height: side,
       params: [{ name: 'measure', value: 'jaccard', bind: { input: 'select', options: ['jaccard', 'conflict', 'agreement'], name: 'measure ' } }],
       data: { values: cells },
       transform: [{ calculate: 'datum[measure]', as: 'value' }],
@@ -119,7 +149,15 @@ function heatmapChart(d: ReportData): ChartSpec {
             x,
             y,
             color: { field: 'value', type: 'quantitative', scale: { domain: [0, 1], scheme: 'viridis' }, title: 'value' },
-            tooltip: [{ field: 'a', title: 'LF' }, { field: 'b', title: 'with' }, { field: 'shared', title: 'shared rows' }, { field: 'jaccard', format: '.3f' }, { field: 'agreement', format: '.3f' }, { field: 'conflict', format: '.3f' }, { field: 'nearDuplicate', title: 'near-duplicate' }],
+            tooltip: [
+              { field: 'a', title: 'LF' },
+              { field: 'b', title: 'with' },
+              { field: 'shared', title: 'shared rows' },
+              { field: 'jaccard', format: '.3f' },
+              { field: 'agreement', format: '.3f' },
+              { field: 'conflict', format: '.3f' },
+              { field: 'nearDuplicate', title: 'near-duplicate' },
+            ],
           },
         },
         {
@@ -134,7 +172,11 @@ function heatmapChart(d: ReportData): ChartSpec {
 
 /** Histogram of the label model's confidence per predicted class. */
 function confidenceChart(d: ReportData): ChartSpec {
-  const base = { id: 'confidence', title: 'Label-model confidence per class', caption: `Rows with at least one vote by the label model’s top probability (${d.generated.labelModel}), one panel per predicted class. Mass near 1/k means the model is unsure.` };
+  const base = {
+    id: 'confidence',
+    title: 'Label-model confidence per class',
+    caption: `Rows with at least one vote by the label model’s top probability (${d.generated.labelModel}), one panel per predicted class. Mass near 1/k means the model is unsure.`,
+  };
   if (!d.confidence.some((b) => b.count > 0)) return { ...base, vega: null, missing: 'no row has a vote' };
   return {
     ...base,
@@ -142,10 +184,18 @@ function confidenceChart(d: ReportData): ChartSpec {
       data: { values: d.confidence.map((b) => ({ ...b, y: d.labels.indexOf(b.label) })) },
       facet: { row: { field: 'label', type: 'nominal', title: null, sort: { field: 'y', op: 'min' } } },
       spec: {
-        width: 360, height: 90,
+        width: 360,
+        height: 90,
         mark: { type: 'bar', tooltip: true },
         encoding: {
-          x: { field: 'lo', type: 'quantitative', bin: { binned: true, step: 0.05 }, scale: { domain: [0, 1] }, axis: { format: '.0%' }, title: 'confidence (top probability)' },
+          x: {
+            field: 'lo',
+            type: 'quantitative',
+            bin: { binned: true, step: 0.05 },
+            scale: { domain: [0, 1] },
+            axis: { format: '.0%' },
+            title: 'confidence (top probability)',
+          },
           x2: { field: 'hi' },
           y: { field: 'count', type: 'quantitative', title: 'rows' },
           color: { field: 'label', type: 'nominal', sort: { field: 'y', op: 'min' }, legend: null },
@@ -158,13 +208,20 @@ function confidenceChart(d: ReportData): ChartSpec {
 
 /** Reliability: accuracy against mean confidence per bin on rows with a given label, per model, with the diagonal. */
 function reliabilityChart(d: ReportData): ChartSpec {
-  const cal = d.calibration.map((c) => `${c.model}: accuracy ${(100 * c.accuracy).toFixed(1)}%, ECE ${c.ece.toFixed(3)} on ${c.rows} rows`).join('; ');
-  const base = { id: 'reliability', title: 'Reliability on rows with a given label', caption: `Per confidence bin, the share of rows whose top class is the given label; on the diagonal the probabilities are calibrated. ${cal}` };
+  const cal = d.calibration
+    .map((c) => `${c.model}: accuracy ${(100 * c.accuracy).toFixed(1)}%, ECE ${c.ece.toFixed(3)} on ${c.rows} rows`)
+    .join('; ');
+  const base = {
+    id: 'reliability',
+    title: 'Reliability on rows with a given label',
+    caption: `Per confidence bin, the share of rows whose top class is the given label; on the diagonal the probabilities are calibrated. ${cal}`,
+  };
   if (!d.reliability.length) return { ...base, vega: null, missing: 'needs given labels' };
   return {
     ...base,
     vega: vega({
-      width: 360, height: 360,
+      width: 360,
+      height: 360,
       layer: [
         diagonal,
         {
@@ -173,8 +230,20 @@ function reliabilityChart(d: ReportData): ChartSpec {
           encoding: {
             x: { field: 'confidence', ...unit, title: 'mean confidence' },
             y: { field: 'accuracy', ...unit, title: 'accuracy' },
-            color: { field: 'model', type: 'nominal', title: null, scale: { domain: d.calibration.map((c) => c.model), range: ['#3465a4', '#e07b00'] } },
-            tooltip: [{ field: 'model' }, { field: 'lo', title: 'bin from', format: '.1f' }, { field: 'hi', title: 'bin to', format: '.1f' }, { field: 'count', title: 'rows' }, { field: 'confidence', format: '.3f' }, { field: 'accuracy', format: '.3f' }],
+            color: {
+              field: 'model',
+              type: 'nominal',
+              title: null,
+              scale: { domain: d.calibration.map((c) => c.model), range: ['#3465a4', '#e07b00'] },
+            },
+            tooltip: [
+              { field: 'model' },
+              { field: 'lo', title: 'bin from', format: '.1f' },
+              { field: 'hi', title: 'bin to', format: '.1f' },
+              { field: 'count', title: 'rows' },
+              { field: 'confidence', format: '.3f' },
+              { field: 'accuracy', format: '.3f' },
+            ],
           },
         },
       ],
@@ -189,18 +258,24 @@ function reliabilityChart(d: ReportData): ChartSpec {
 function sampleBars(d: ReportData): { part: string; label: string; count: number; y: number }[] {
   const parts = d.sample!.parts;
   const out = parts.map((p) => ({ ...p, y: p.label === '(tie)' ? d.labels.length : d.labels.indexOf(p.label) }));
-  for (const [y, label] of d.labels.entries()) if (parts.length && !parts.some((p) => p.label === label)) out.push({ part: parts[0].part, label, count: 0, y });
+  for (const [y, label] of d.labels.entries())
+    if (parts.length && !parts.some((p) => p.label === label)) out.push({ part: parts[0].part, label, count: 0, y });
   return out;
 }
 
 /** The next training set by part and class. */
 function sampleChart(d: ReportData): ChartSpec {
-  const base = { id: 'sample', title: 'Next training set by part and class', caption: d.sample ? `${d.sample.rows} rows drawn by the sampling recipe, by the part that picked them and their label.` : '' };
+  const base = {
+    id: 'sample',
+    title: 'Next training set by part and class',
+    caption: d.sample ? `${d.sample.rows} rows drawn by the sampling recipe, by the part that picked them and their label.` : '',
+  };
   if (!d.sample) return { ...base, vega: null, missing: 'needs a sample file' };
   return {
     ...base,
     vega: vega({
-      width: 360, height: { step: 26 },
+      width: 360,
+      height: { step: 26 },
       data: { values: sampleBars(d) },
       mark: { type: 'bar', tooltip: true },
       encoding: {
@@ -219,9 +294,11 @@ function balanceChart(d: ReportData): ChartSpec {
   return {
     id: 'balance',
     title: 'Class balance',
-    caption: 'Share of each class among the votes, the label model’s predictions on rows with a vote (ties left out), the end model’s and the given labels.',
+    caption:
+      'Share of each class among the votes, the label model’s predictions on rows with a vote (ties left out), the end model’s and the given labels.',
     vega: vega({
-      width: 360, height: { step: 26 },
+      width: 360,
+      height: { step: 26 },
       data: { values: d.classBalance.map((b) => ({ ...b, y: d.labels.indexOf(b.label) })) },
       mark: { type: 'bar', tooltip: true },
       encoding: {

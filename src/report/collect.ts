@@ -21,9 +21,13 @@ export function collectReportData(input: ReportInput): ReportData {
   const sources = input.sources ?? {};
   const gold = input.gold ? toGold(input.gold, L.labels, `gold labels${sources.gold ? ` (${sources.gold})` : ''}`, L.n).values : null;
   const rows = input.rows ?? null;
-  if (rows && rows.length !== L.n) throw new ConfigError(`data rows${sources.data ? ` (${sources.data})` : ''}: ${rows.length} rows but the label matrix${sources.L ? ` (${sources.L})` : ''} has ${L.n}`);
+  if (rows && rows.length !== L.n)
+    throw new ConfigError(
+      `data rows${sources.data ? ` (${sources.data})` : ''}: ${rows.length} rows but the label matrix${sources.L ? ` (${sources.L})` : ''} has ${L.n}`,
+    );
   if (input.textColumn && !rows) throw new ConfigError('textColumn needs the data rows');
-  if (input.textColumn && rows!.length && !rows!.some((r) => input.textColumn! in r)) throw new ConfigError(`no column "${input.textColumn}" in the data rows${sources.data ? ` (${sources.data})` : ''}`);
+  if (input.textColumn && rows!.length && !rows!.some((r) => input.textColumn! in r))
+    throw new ConfigError(`no column "${input.textColumn}" in the data rows${sources.data ? ` (${sources.data})` : ''}`);
   if (input.by && !rows) throw new ConfigError('by needs the data rows');
 
   const model = input.model ?? null;
@@ -32,7 +36,10 @@ export function collectReportData(input: ReportInput): ReportData {
   const endProbs = input.endModelProbs ?? null;
   let endTop: Int32Array | null = null;
   if (endProbs) {
-    if (endProbs.length !== L.n * L.k) throw new ConfigError(`end-model probabilities${sources.endModel ? ` (${sources.endModel})` : ''}: ${endProbs.length} values, expected ${L.n}·${L.k} for the label matrix${sources.L ? ` (${sources.L})` : ''}`);
+    if (endProbs.length !== L.n * L.k)
+      throw new ConfigError(
+        `end-model probabilities${sources.endModel ? ` (${sources.endModel})` : ''}: ${endProbs.length} values, expected ${L.n}·${L.k} for the label matrix${sources.L ? ` (${sources.L})` : ''}`,
+      );
     endTop = toProbabilities(endProbs, L.labels, `end-model probabilities${sources.endModel ? ` (${sources.endModel})` : ''}`, L.n).top;
   }
 
@@ -70,8 +77,16 @@ export function collectReportData(input: ReportInput): ReportData {
 
   const maxFlags = input.maxFlags ?? DEFAULT_MAX_FLAGS;
   const flags = collectFlags({
-    L, probs, lmTop, gold, endModelProbs: endProbs, endTop, endModelFlags: input.endModelFlags ?? null,
-    rows, textColumn: input.textColumn ?? null, maxFlags,
+    L,
+    probs,
+    lmTop,
+    gold,
+    endModelProbs: endProbs,
+    endTop,
+    endModelFlags: input.endModelFlags ?? null,
+    rows,
+    textColumn: input.textColumn ?? null,
+    maxFlags,
   });
   const notes = [...flags.notes];
   if (shownLFs.length < L.m) notes.push(`the heatmap shows the ${shownLFs.length} LFs with the most coverage of ${L.m}`);

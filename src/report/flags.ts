@@ -56,7 +56,12 @@ export function endModelContradictions(
     const score = endProbs[i * k + e] - endProbs[i * k + against];
     if (found.length >= top && score <= worst) continue;
     const what = gold && gold[i] >= 0 ? 'given' : 'the label model says';
-    found.push({ row: i, score, predicted: labels[e], reason: `${what} ${labels[against]}, but the end model says ${labels[e]} with p=${endProbs[i * k + e].toFixed(2)}` });
+    found.push({
+      row: i,
+      score,
+      predicted: labels[e],
+      reason: `${what} ${labels[against]}, but the end model says ${labels[e]} with p=${endProbs[i * k + e].toFixed(2)}`,
+    });
     if (found.length > 4 * top + 64) {
       found.sort((a, b) => b.score - a.score || a.row - b.row);
       found.length = top;
@@ -76,7 +81,12 @@ function rowText(rows: readonly Row[] | null, column: string | null, i: number):
 }
 
 /** The flags the page lists (capped) and how many qualified per kind over all rows. */
-export function collectFlags(f: FlagInputs): { flags: ReportFlag[]; found: Partial<Record<FlagKind, number>>; foundPerLF?: Record<string, number>; notes: string[] } {
+export function collectFlags(f: FlagInputs): {
+  flags: ReportFlag[];
+  found: Partial<Record<FlagKind, number>>;
+  foundPerLF?: Record<string, number>;
+  notes: string[];
+} {
   const { L, probs, gold, maxFlags } = f;
   if (!Number.isInteger(maxFlags) || maxFlags < 0) throw new ConfigError(`maxFlags must be a non-negative integer, got ${maxFlags}`);
   const kinds: DisagreementKind[] = DISAGREEMENT_KINDS.filter((x) => x !== 'label-error' || gold);
@@ -100,7 +110,9 @@ export function collectFlags(f: FlagInputs): { flags: ReportFlag[]; found: Parti
     let endFlags: readonly EndModelFlag[];
     if (f.endModelFlags) {
       endFlags = [...f.endModelFlags].sort((a, b) => b.score - a.score || a.row - b.row);
-      for (const x of endFlags) if (!Number.isInteger(x.row) || x.row < 0 || x.row >= L.n) throw new ConfigError(`end-model flags: row ${x.row} is outside the label matrix's ${L.n} rows`);
+      for (const x of endFlags)
+        if (!Number.isInteger(x.row) || x.row < 0 || x.row >= L.n)
+          throw new ConfigError(`end-model flags: row ${x.row} is outside the label matrix's ${L.n} rows`);
       found['end-model'] = endFlags.length;
       endFlags = endFlags.slice(0, top);
     } else {

@@ -31,7 +31,10 @@ export function escapeHtml(s: string): string {
  * script element or open a comment; U+2028/U+2029 are escaped too. JSON.parse of the element's text gives the data back.
  */
 export function scriptJSON(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Inlined JavaScript must not contain `</script` (a library's string could); split it where it does. */

@@ -35,7 +35,8 @@ export function sampleComposition(
   const seen = new Set<number>();
   rows.forEach((r, s) => {
     const i = Number(r[PROVENANCE.row]);
-    if (!Number.isInteger(i) || i < 0 || i >= L.n) throw fail(`sample row ${s} has ${PROVENANCE.row} ${String(r[PROVENANCE.row])}, but the matrix has rows 0..${L.n - 1}`);
+    if (!Number.isInteger(i) || i < 0 || i >= L.n)
+      throw fail(`sample row ${s} has ${PROVENANCE.row} ${String(r[PROVENANCE.row])}, but the matrix has rows 0..${L.n - 1}`);
     if (seen.has(i)) throw fail(`${PROVENANCE.row} ${i} appears twice`);
     seen.add(i);
     if (hasVotes && r[PROVENANCE.votes] !== null && r[PROVENANCE.votes] !== '' && Number(r[PROVENANCE.votes]) !== voteCount(i)) {
@@ -43,7 +44,8 @@ export function sampleComposition(
     }
     const label = r[PROVENANCE.label];
     const name = label === null || label === undefined || label === '' ? '(tie)' : String(label);
-    if (name !== '(tie)' && !L.labels.includes(name)) throw fail(`sample row ${s} has ${PROVENANCE.label} "${name}", not a class of the matrix (${L.labels.join(', ')})`);
+    if (name !== '(tie)' && !L.labels.includes(name))
+      throw fail(`sample row ${s} has ${PROVENANCE.label} "${name}", not a class of the matrix (${L.labels.join(', ')})`);
     const key = `${String(r[PROVENANCE.part])}\u0000${name}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   });

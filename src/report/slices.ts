@@ -36,12 +36,16 @@ export function sliceHeadlines(
     ids[i] = id;
   }
   const s = index.size;
-  const count = new Int32Array(s), covered = new Int32Array(s), conflicted = new Int32Array(s);
-  const withGold = new Int32Array(s), right = new Int32Array(s);
+  const count = new Int32Array(s),
+    covered = new Int32Array(s),
+    conflicted = new Int32Array(s);
+  const withGold = new Int32Array(s),
+    right = new Int32Array(s);
   for (let i = 0, base = 0; i < n; i++, base += m) {
     const id = ids[i];
     count[id]++;
-    let min = 127, max = -1;
+    let min = 127,
+      max = -1;
     for (let j = 0; j < m; j++) {
       const v = votes[base + j];
       if (v < 0) continue;

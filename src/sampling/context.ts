@@ -89,6 +89,7 @@ export function dataProblem(source: string | undefined, what: string): Error {
 /** Hard labels from a model's decision rule: one per row, each -1 or a class index. */
 function checkedPreds(preds: Int32Array, n: number, k: number): Int32Array {
   if (preds.length !== n) throw new ConfigError(`preds: ${preds.length} labels for ${n} rows`);
-  for (let i = 0; i < n; i++) if (preds[i] < -1 || preds[i] >= k) throw new ConfigError(`preds: row ${i} has label ${preds[i]}, expected -1 or 0..${k - 1}`);
+  for (let i = 0; i < n; i++)
+    if (preds[i] < -1 || preds[i] >= k) throw new ConfigError(`preds: row ${i} has label ${preds[i]}, expected -1 or 0..${k - 1}`);
   return preds;
 }

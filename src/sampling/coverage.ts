@@ -17,13 +17,18 @@ export interface CoverageGapOptions {
  */
 export function coverageGapSampler(options: CoverageGapOptions = {}): Sampler {
   const pick = options.pick ?? 'random';
-  if (pick !== 'random' && pick !== 'representative') throw new ConfigError(`coverageGap pick must be 'random' or 'representative', got ${JSON.stringify(pick)}`);
+  if (pick !== 'random' && pick !== 'representative')
+    throw new ConfigError(`coverageGap pick must be 'random' or 'representative', got ${JSON.stringify(pick)}`);
   return {
     kind: 'coverageGap',
     select(ctx, count, taken, rng) {
       const { votes } = requireL(ctx, 'coverageGap');
       if (pick === 'representative') return representativeGapSelect(ctx, count, taken, rng, votes);
-      return drawWithoutReplacement(eligibleRows(ctx.n, taken, (i) => votes[i] === 0), count, rng);
+      return drawWithoutReplacement(
+        eligibleRows(ctx.n, taken, (i) => votes[i] === 0),
+        count,
+        rng,
+      );
     },
   };
 }

@@ -142,7 +142,12 @@ class RowTexts {
  * Pass 1, in row order: exact duplicates (hash of the normalized text, confirmed code unit by code unit), and the LSH
  * band keys of every other comparable row (band-major: bandKeys[b·n + i]). Returns the rows that go on to the near pass.
  */
-function exactPass(texts: RowTexts, o: DedupeSettings, duplicateOf: Int32Array, kind: Uint8Array): { exact: number; nearRows: Int32Array; bandKeys: Int32Array } {
+function exactPass(
+  texts: RowTexts,
+  o: DedupeSettings,
+  duplicateOf: Int32Array,
+  kind: Uint8Array,
+): { exact: number; nearRows: Int32Array; bandKeys: Int32Array } {
   const n = duplicateOf.length;
   const { near, bands, rowsPerBand, width, numHashes } = o;
   const norm = new TextNormalizer();
@@ -189,7 +194,16 @@ function exactPass(texts: RowTexts, o: DedupeSettings, duplicateOf: Int32Array, 
 }
 
 /** The LSH band keys of row i's MinHash signature, into keys[b·n + i] (sig and filled are scratch space). */
-function bandKeys(buf: Uint16Array, len: number, o: DedupeSettings, sig: Int32Array, filled: Uint8Array, keys: Int32Array, n: number, i: number): void {
+function bandKeys(
+  buf: Uint16Array,
+  len: number,
+  o: DedupeSettings,
+  sig: Int32Array,
+  filled: Uint8Array,
+  keys: Int32Array,
+  n: number,
+  i: number,
+): void {
   ophSignatureOfCodes(buf, len, o.width, sig, filled);
   for (let b = 0; b < o.bands; b++) keys[b * n + i] = bandKey(sig, b, o.rowsPerBand);
 }

@@ -55,7 +55,11 @@ function densityAgainst(X: SparseRowsView, pool: ArrayLike<number>, ref: number[
       }
       let sum = 0;
       let cnt = 0;
-      for (let p = 0; p < K; p++) if (best[p] > -Infinity) { sum += best[p]; cnt++; }
+      for (let p = 0; p < K; p++)
+        if (best[p] > -Infinity) {
+          sum += best[p];
+          cnt++;
+        }
       out[rows[q]] = cnt ? Math.max(0, sum / cnt) : 0;
     }
   }
@@ -73,7 +77,9 @@ export function poolDensity(X: SparseRowsView): Float64Array {
   const hit = cache.get(X);
   if (hit) return hit;
   const all = Int32Array.from({ length: X.n }, (_, i) => i);
-  const ref = Array.from(all).sort((a, b) => hash2(0xd3e5, a) - hash2(0xd3e5, b) || a - b).slice(0, Math.min(300, X.n));
+  const ref = Array.from(all)
+    .sort((a, b) => hash2(0xd3e5, a) - hash2(0xd3e5, b) || a - b)
+    .slice(0, Math.min(300, X.n));
   const out = densityAgainst(X, all, ref, 10);
   cache.set(X, out);
   return out;

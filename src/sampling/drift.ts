@@ -34,19 +34,29 @@ export function driftScores(ctx: SampleContext, options: DriftSamplerOptions = {
   const { L } = requireL(ctx, 'drift');
   const shared = ref.L.lfNames.filter((x) => L.lfNames.includes(x));
   if (shared.length === 0) throw new ConfigError('the drift sampler: the pool and the reference share no LF');
-  const score = patternLogRatio(ref.L, shared.map((x) => ref.L.lfIndex(x)), L, shared.map((x) => L.lfIndex(x)));
+  const score = patternLogRatio(
+    ref.L,
+    shared.map((x) => ref.L.lfIndex(x)),
+    L,
+    shared.map((x) => L.lfIndex(x)),
+  );
   const col = options.textColumn;
   if (col !== undefined) {
     if (!ctx.rows || !ref.rows) throw new ConfigError(`the drift sampler's textColumn "${col}" needs the rows of the pool and of the reference`);
-    for (const [rows, what] of [[ctx.rows, 'pool'], [ref.rows, 'reference']] as const) {
-      if (rows.length && !rows.some((r) => Object.prototype.hasOwnProperty.call(r, col))) throw new ConfigError(`the drift sampler: the ${what} rows have no column "${col}"`);
+    for (const [rows, what] of [
+      [ctx.rows, 'pool'],
+      [ref.rows, 'reference'],
+    ] as const) {
+      if (rows.length && !rows.some((r) => Object.hasOwn(r, col)))
+        throw new ConfigError(`the drift sampler: the ${what} rows have no column "${col}"`);
     }
     const tokens = ctx.rows.map((r) => distinctTokens(r[col]));
     const dfNew = new Map<string, number>();
     for (const ts of tokens) for (const t of ts) dfNew.set(t, (dfNew.get(t) ?? 0) + 1);
     const dfOld = new Map<string, number>();
     for (const r of ref.rows as readonly Row[]) for (const t of distinctTokens(r[col])) dfOld.set(t, (dfOld.get(t) ?? 0) + 1);
-    const nNew = ctx.rows.length, nOld = ref.rows.length;
+    const nNew = ctx.rows.length,
+      nOld = ref.rows.length;
     tokens.forEach((ts, i) => {
       if (ts.length === 0) return;
       let s = 0;
@@ -59,8 +69,10 @@ export function driftScores(ctx: SampleContext, options: DriftSamplerOptions = {
 
 /** log (share of the row's vote pattern in the pool) − log (its share in the reference), add-½ smoothed. */
 function patternLogRatio(A: LabelMatrix, colsA: number[], B: LabelMatrix, colsB: number[]): Float64Array {
-  const ka = patternKeys(A, colsA), kb = patternKeys(B, colsB);
-  const ca = new Map<number, number>(), cb = new Map<number, number>();
+  const ka = patternKeys(A, colsA),
+    kb = patternKeys(B, colsB);
+  const ca = new Map<number, number>(),
+    cb = new Map<number, number>();
   for (const x of ka) ca.set(x, (ca.get(x) ?? 0) + 1);
   for (const x of kb) cb.set(x, (cb.get(x) ?? 0) + 1);
   const distinct = new Set([...ca.keys(), ...cb.keys()]).size;

@@ -8,5 +8,6 @@ import type { CrossFit } from './plan.js';
  */
 export function endModelCrossFit(model: EndModel, X: SparseRows, options: { folds?: number; seed?: number } = {}): CrossFit {
   const { l2, maxIter, tol } = model.training;
-  return (targets) => crossFitProba(X, model.featurizer, targets, model.labels, { l2, maxIter, tol, folds: options.folds ?? 3, seed: options.seed ?? 0 });
+  return (targets) =>
+    crossFitProba(X, model.featurizer, targets, model.labels, { l2, maxIter, tol, folds: options.folds ?? 3, seed: options.seed ?? 0 });
 }

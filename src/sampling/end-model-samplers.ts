@@ -73,7 +73,17 @@ function checkFactor(v: number | undefined, who: string): number {
  * k-center pick of `count` among them, taking the classes in turn. Balancing by predicted class matters: without it
  * the most uncertain (or densest) rows are often all of one class, and a model trained on them learns nothing.
  */
-function pickDiverse(ctx: SampleContext, em: EndModelView, pool: Int32Array, score: Float64Array, count: number, factor: number, taken: Uint8Array, rng: Rng, balance = true): number[] {
+function pickDiverse(
+  ctx: SampleContext,
+  em: EndModelView,
+  pool: Int32Array,
+  score: Float64Array,
+  count: number,
+  factor: number,
+  taken: Uint8Array,
+  rng: Rng,
+  balance = true,
+): number[] {
   const { k } = ctx;
   const want = Math.max(Math.ceil(count * factor), MIN_CANDIDATES);
   const tieSeed = rng.int(0x7fffffff);
@@ -103,7 +113,8 @@ function argmax(p: Float64Array, k: number, i: number): number {
  */
 export function diverseUncertainSampler(options: DiverseUncertainOptions = {}): Sampler {
   const measure = options.measure ?? 'margin';
-  if (measure !== 'margin' && measure !== 'entropy') throw new ConfigError(`diverseUncertain measure must be 'margin' or 'entropy', got ${JSON.stringify(measure)}`);
+  if (measure !== 'margin' && measure !== 'entropy')
+    throw new ConfigError(`diverseUncertain measure must be 'margin' or 'entropy', got ${JSON.stringify(measure)}`);
   const factor = checkFactor(options.candidates, 'diverseUncertain');
   const useDensity = options.density ?? false;
   return {

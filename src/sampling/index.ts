@@ -7,7 +7,14 @@ export { stratifiedSampler, stratifiedSample, type StratifiedOptions } from './s
 export { uncertaintySampler, uncertaintyScores, type UncertaintyOptions, type UncertaintyMeasure } from './uncertainty.js';
 export { disagreementSampler } from './disagreement.js';
 export { coverageGapSampler, filterUncovered, type FilterUncoveredOptions, type CoverageGapOptions } from './coverage.js';
-export { diverseUncertainSampler, representativeSampler, modelDisagreementSampler, rowUncertainty, type DiverseOptions, type DiverseUncertainOptions } from './end-model-samplers.js';
+export {
+  diverseUncertainSampler,
+  representativeSampler,
+  modelDisagreementSampler,
+  rowUncertainty,
+  type DiverseOptions,
+  type DiverseUncertainOptions,
+} from './end-model-samplers.js';
 export { diverseSelect } from './diversity.js';
 export { densityScores } from './density.js';
 export type { EndModelView, SparseRowsView } from './feature-view.js';
@@ -15,7 +22,16 @@ export { confidentSampler, type ConfidentOptions } from './confident.js';
 export { strataOf, type Strata } from './strata.js';
 export { normalizeText } from './normalize-text.js';
 export { findDuplicates, type DedupeOptions, type DedupeResult } from './dedupe.js';
-export { prepareRecipe, loadRecipe, overrideRecipe, SAMPLER_NAMES, type Recipe, type RecipePart, type CustomPart, type PreparedRecipe } from './recipe.js';
+export {
+  prepareRecipe,
+  loadRecipe,
+  overrideRecipe,
+  SAMPLER_NAMES,
+  type Recipe,
+  type RecipePart,
+  type CustomPart,
+  type PreparedRecipe,
+} from './recipe.js';
 export { runRecipe, type RunOptions, type SampleResult, type SampleReport, type PartReport, type ClassCount } from './run-recipe.js';
 export { sampleRows, writeSample, PROVENANCE } from './output.js';
 export { driftSampler, driftScores, type DriftSamplerOptions } from './drift.js';

@@ -12,16 +12,19 @@ import { PROVENANCE } from './output.js';
  */
 export function readLabeledRows(file: string, column: string, labels: readonly string[], poolRows: number): Int32Array {
   const ds = readRows(file);
-  if (!ds.columns.includes(PROVENANCE.row)) throw new DataError(file, `no "${PROVENANCE.row}" column (the pool row index that ballot sample writes); columns are ${ds.columns.join(', ')}`);
+  if (!ds.columns.includes(PROVENANCE.row))
+    throw new DataError(file, `no "${PROVENANCE.row}" column (the pool row index that ballot sample writes); columns are ${ds.columns.join(', ')}`);
   if (!ds.columns.includes(column)) throw new DataError(file, `no column "${column}"; columns are ${ds.columns.join(', ')}`);
   const y = readGoldLabels(ds.rows, column, defineLabels(labels), file, { allowMissing: true });
   const gold = new Int32Array(poolRows).fill(-1);
   ds.rows.forEach((row, r) => {
     const raw = row[PROVENANCE.row];
     const i = typeof raw === 'number' ? raw : Number(String(raw ?? '').trim());
-    if (!Number.isInteger(i) || i < 0 || i >= poolRows) throw new DataError(file, `${PROVENANCE.row} is ${JSON.stringify(raw)}, not a row of the pool 0..${poolRows - 1}`, { row: r });
+    if (!Number.isInteger(i) || i < 0 || i >= poolRows)
+      throw new DataError(file, `${PROVENANCE.row} is ${JSON.stringify(raw)}, not a row of the pool 0..${poolRows - 1}`, { row: r });
     if (y[r] < 0) return;
-    if (gold[i] >= 0 && gold[i] !== y[r]) throw new DataError(file, `pool row ${i} is labeled twice, as ${labels[gold[i]]} and ${labels[y[r]]}`, { row: r });
+    if (gold[i] >= 0 && gold[i] !== y[r])
+      throw new DataError(file, `pool row ${i} is labeled twice, as ${labels[gold[i]]} and ${labels[y[r]]}`, { row: r });
     gold[i] = y[r];
   });
   return gold;

@@ -160,7 +160,7 @@ export function bandKey(sig: Int32Array, band: number, rows: number): number {
 
 /** Probability that two texts of Jaccard similarity s share at least one band: 1 − (1 − s^r)^b. */
 export function candidateProbability(s: number, bands: number, rows: number): number {
-  return 1 - Math.pow(1 - Math.pow(s, rows), bands);
+  return 1 - (1 - s ** rows) ** bands;
 }
 
 /**

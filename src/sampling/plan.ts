@@ -73,7 +73,13 @@ export interface PlanResult extends SampleResult {
  * Training targets: gold rows one-hot at weight 1, rows some LF voted on their label-model distribution at
  * `weakWeight`, uncovered rows weight 0 (their weak label is only the prior).
  */
-export function planTargets(labelProbs: Float64Array, k: number, votes: Int32Array | undefined, gold: Int32Array | undefined, weakWeight: number): SoftTargets {
+export function planTargets(
+  labelProbs: Float64Array,
+  k: number,
+  votes: Int32Array | undefined,
+  gold: Int32Array | undefined,
+  weakWeight: number,
+): SoftTargets {
   const n = labelProbs.length / k;
   const probs = new Float64Array(labelProbs);
   const weights = new Float64Array(n);
@@ -117,10 +123,22 @@ export function planNextBatch(recipe: Recipe | PreparedRecipe, input: PlanInput)
     weakWeight = weak > 0 ? Math.min(1, ((input.weakShare ?? 0) * goldRows) / weak) : 0;
   }
   const targets = planTargets(labelProbs, k, votes, gold, weakWeight);
-  if (input.weakRows !== undefined && weakWeight > 0) capWeakRows(targets, exclude, input.weakRows, input.seed ?? (isPreparedRecipe(recipe) ? recipe.seed : (recipe.seed ?? 0)));
+  if (input.weakRows !== undefined && weakWeight > 0)
+    capWeakRows(targets, exclude, input.weakRows, input.seed ?? (isPreparedRecipe(recipe) ? recipe.seed : (recipe.seed ?? 0)));
   const endProbs = input.crossFit(targets);
-  if (!(endProbs instanceof Float64Array) || endProbs.length !== n * k) throw new ConfigError(`crossFit returned ${endProbs?.length} probabilities, expected ${n * k}`);
-  const ctx = createSampleContext({ probs: labelProbs, labels, L, rows: input.rows, rowsSource: input.rowsSource, endModel: { X, probs: endProbs }, slices: input.slices, reference: input.reference, preds: input.preds });
+  if (!(endProbs instanceof Float64Array) || endProbs.length !== n * k)
+    throw new ConfigError(`crossFit returned ${endProbs?.length} probabilities, expected ${n * k}`);
+  const ctx = createSampleContext({
+    probs: labelProbs,
+    labels,
+    L,
+    rows: input.rows,
+    rowsSource: input.rowsSource,
+    endModel: { X, probs: endProbs },
+    slices: input.slices,
+    reference: input.reference,
+    preds: input.preds,
+  });
   const result = runRecipe(recipe, ctx, { exclude });
   return { ...result, endProbs, goldRows, weakWeight };
 }

@@ -12,7 +12,13 @@ import { randomSampler } from './random.js';
 import { stratifiedSampler, type StratifiedOptions } from './stratified.js';
 import type { Sampler, SampleContext } from './types.js';
 import { uncertaintySampler, type UncertaintyOptions } from './uncertainty.js';
-import { diverseUncertainSampler, modelDisagreementSampler, representativeSampler, type DiverseOptions, type DiverseUncertainOptions } from './end-model-samplers.js';
+import {
+  diverseUncertainSampler,
+  modelDisagreementSampler,
+  representativeSampler,
+  type DiverseOptions,
+  type DiverseUncertainOptions,
+} from './end-model-samplers.js';
 import type { CoverageGapOptions } from './coverage.js';
 import type { Rng } from '../util/rng.js';
 import { ownValue } from '../util/own.js';
@@ -153,7 +159,8 @@ export function prepareRecipe(recipe: unknown, source = 'recipe'): PreparedRecip
   const r = recipe as Record<string, unknown>;
   for (const key of Object.keys(r)) if (!RECIPE_KEYS.includes(key)) fail(`unknown key "${key}"; a recipe has ${RECIPE_KEYS.join(', ')}`);
   const budget = r.budget;
-  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 0 || budget > MAX_BUDGET) fail(`budget must be a whole number from 0 to ${MAX_BUDGET}, got ${JSON.stringify(budget)}`);
+  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 0 || budget > MAX_BUDGET)
+    fail(`budget must be a whole number from 0 to ${MAX_BUDGET}, got ${JSON.stringify(budget)}`);
   const seed = r.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isInteger(seed)) fail(`seed must be an integer, got ${JSON.stringify(seed)}`);
   const fill = r.fill ?? 'error';
@@ -170,10 +177,13 @@ export function prepareRecipe(recipe: unknown, source = 'recipe'): PreparedRecip
   }
   const fractionSum = parts.reduce((a, p) => a + p.fraction, 0);
   const EPS = 1e-9;
-  if (fractionSum > 1 + EPS) fail(`the fractions sum to ${round(fractionSum)}, more than 1 (${parts.map((p) => `${p.name} ${p.fraction}`).join(' + ')})`);
+  if (fractionSum > 1 + EPS)
+    fail(`the fractions sum to ${round(fractionSum)}, more than 1 (${parts.map((p) => `${p.name} ${p.fraction}`).join(' + ')})`);
   if (fractionSum < 1 - EPS) {
     if (fill === 'error') {
-      fail(`the fractions sum to ${round(fractionSum)}, not 1; fix them, or set "fill": "scale" (scale the parts up) or "random" (a random part takes the rest)`);
+      fail(
+        `the fractions sum to ${round(fractionSum)}, not 1; fix them, or set "fill": "scale" (scale the parts up) or "random" (a random part takes the rest)`,
+      );
     }
     if (fill === 'random') {
       if (names.has('fill')) fail('fill: "random" adds a part named "fill", but a part already has that name');
@@ -184,7 +194,8 @@ export function prepareRecipe(recipe: unknown, source = 'recipe'): PreparedRecip
   let dedupe: DedupeOptions | null = null;
   if (r.dedupe === true) dedupe = {};
   else if (r.dedupe !== undefined && r.dedupe !== false) {
-    if (typeof r.dedupe !== 'object' || r.dedupe === null || Array.isArray(r.dedupe)) fail('dedupe must be true, false or an object like { "threshold": 0.9 }');
+    if (typeof r.dedupe !== 'object' || r.dedupe === null || Array.isArray(r.dedupe))
+      fail('dedupe must be true, false or an object like { "threshold": 0.9 }');
     for (const [key, v] of Object.entries(r.dedupe as Record<string, unknown>)) {
       const check = ownValue(DEDUPE_KEYS, key);
       if (!check) fail(`dedupe: unknown option "${key}"; options are ${Object.keys(DEDUPE_KEYS).join(', ')}`);
@@ -212,7 +223,8 @@ export function overrideRecipe(
   source = 'recipe',
 ): PreparedRecipe {
   const { budget = recipe.budget, seed = recipe.seed, textColumns } = overrides;
-  if (!Number.isInteger(budget) || budget < 0 || budget > MAX_BUDGET) throw new ConfigError(`${source}: budget must be a whole number from 0 to ${MAX_BUDGET}, got ${budget}`);
+  if (!Number.isInteger(budget) || budget < 0 || budget > MAX_BUDGET)
+    throw new ConfigError(`${source}: budget must be a whole number from 0 to ${MAX_BUDGET}, got ${budget}`);
   if (!Number.isInteger(seed)) throw new ConfigError(`${source}: seed must be an integer, got ${seed}`);
   const dedupe = textColumns ? { ...(recipe.dedupe ?? {}), column: textColumns } : recipe.dedupe;
   const out: PreparedRecipe = { ...recipe, budget, seed, dedupe };
@@ -224,7 +236,8 @@ function preparePart(part: unknown, where: string): PreparedPart {
   const fail = (what: string): never => {
     throw new ConfigError(`${where}: ${what}`);
   };
-  if (typeof part !== 'object' || part === null || Array.isArray(part)) fail(`a part must be an object like { "random": 0.1 }, got ${JSON.stringify(part)}`);
+  if (typeof part !== 'object' || part === null || Array.isArray(part))
+    fail(`a part must be an object like { "random": 0.1 }, got ${JSON.stringify(part)}`);
   const p = part as Record<string, unknown>;
   const name = p.name;
   if (name !== undefined && (typeof name !== 'string' || name === '')) fail(`name must be a non-empty string, got ${JSON.stringify(name)}`);

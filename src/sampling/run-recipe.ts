@@ -90,13 +90,21 @@ function dedupePool(prepared: PreparedRecipe, ctx: SampleContext, options: RunOp
   let excluded = 0;
   if (options.exclude) {
     if (options.exclude.length !== n) throw new ConfigError(`exclude has ${options.exclude.length} entries for a pool of ${n} rows`);
-    for (let i = 0; i < n; i++) if (options.exclude[i]) { taken[i] = 1; excluded++; }
+    for (let i = 0; i < n; i++)
+      if (options.exclude[i]) {
+        taken[i] = 1;
+        excluded++;
+      }
   }
   let dedupe: DedupeResult | null = null;
   if (prepared.dedupe) {
     if (!ctx.rows) throw new ConfigError('the recipe asks for dedupe, which needs the data rows (their text)');
     dedupe = findDuplicates(ctx.rows, prepared.dedupe, ctx.rowsSource);
-    for (let i = 0; i < n; i++) if (dedupe.kind[i] !== DUP_KEPT && !taken[i]) { taken[i] = 1; excluded++; }
+    for (let i = 0; i < n; i++)
+      if (dedupe.kind[i] !== DUP_KEPT && !taken[i]) {
+        taken[i] = 1;
+        excluded++;
+      }
   }
   return { taken, dedupe, after: n - excluded };
 }
@@ -118,7 +126,10 @@ interface PartRuns {
 function allocate(prepared: PreparedRecipe, ctx: SampleContext, taken: Uint8Array): PartRuns {
   const { n } = ctx;
   const { budget, seed, parts } = prepared;
-  const targets = apportion(budget, parts.map((p) => p.fraction));
+  const targets = apportion(
+    budget,
+    parts.map((p) => p.fraction),
+  );
   const picks: number[][] = parts.map(() => []);
   const exhausted = parts.map((p) => p.fraction === 0);
   // One seeded stream per part, so one part's draws never shift another's.
@@ -131,14 +142,23 @@ function allocate(prepared: PreparedRecipe, ctx: SampleContext, taken: Uint8Arra
     if (got.length > count) throw new ConfigError(`part "${part.name}": its sampler returned ${got.length} rows when asked for ${count}`);
     for (const i of got) {
       if (!Number.isInteger(i) || i < 0 || i >= n) throw new ConfigError(`part "${part.name}": its sampler returned row ${i}, outside 0..${n - 1}`);
-      if (taken[i]) throw new ConfigError(`part "${part.name}": its sampler returned row ${i}, which is already taken (picked before, or a duplicate)`);
+      if (taken[i])
+        throw new ConfigError(`part "${part.name}": its sampler returned row ${i}, which is already taken (picked before, or a duplicate)`);
       taken[i] = 1;
       picks[pi].push(i);
     }
     if (got.length < count) exhausted[pi] = true;
     return got.length;
   };
-  const state: PartRuns = { targets, picks, received: new Int32Array(parts.length), shortfall: new Int32Array(parts.length), exhausted, total: 0, run };
+  const state: PartRuns = {
+    targets,
+    picks,
+    received: new Int32Array(parts.length),
+    shortfall: new Int32Array(parts.length),
+    exhausted,
+    total: 0,
+    run,
+  };
   parts.forEach((_, pi) => {
     if (targets[pi] === 0) return;
     const got = run(pi, targets[pi]);
@@ -182,7 +202,15 @@ function flatten(picks: number[][]): { indices: Int32Array; partOf: Int32Array }
   return { indices, partOf };
 }
 
-function buildReport(prepared: PreparedRecipe, ctx: SampleContext, options: RunOptions, pool: Pool, state: PartRuns, indices: Int32Array, partOf: Int32Array): SampleReport {
+function buildReport(
+  prepared: PreparedRecipe,
+  ctx: SampleContext,
+  options: RunOptions,
+  pool: Pool,
+  state: PartRuns,
+  indices: Int32Array,
+  partOf: Int32Array,
+): SampleReport {
   const { n } = ctx;
   const { budget, seed, parts } = prepared;
   const { dedupe, after: poolAfter } = pool;
@@ -208,12 +236,18 @@ function buildReport(prepared: PreparedRecipe, ctx: SampleContext, options: RunO
   }
   for (const p of partReports) {
     if (p.shortfall > 0) {
-      notes.push(`part "${p.name}" had only ${p.target - p.shortfall} eligible rows for its target of ${p.target}${prepared.redistribute ? '; its shortfall was offered to the other parts (see received)' : ' (redistribution is off)'}`);
+      notes.push(
+        `part "${p.name}" had only ${p.target - p.shortfall} eligible rows for its target of ${p.target}${prepared.redistribute ? '; its shortfall was offered to the other parts (see received)' : ' (redistribution is off)'}`,
+      );
     }
   }
-  if (dedupe && dedupe.cappedRows > 0) notes.push(`dedupe compared ${dedupe.cappedRows} rows with only the most recent kept rows of oversized LSH buckets (short, low-vocabulary text); a near-duplicate of an older row may have been kept`);
+  if (dedupe && dedupe.cappedRows > 0)
+    notes.push(
+      `dedupe compared ${dedupe.cappedRows} rows with only the most recent kept rows of oversized LSH buckets (short, low-vocabulary text); a near-duplicate of an older row may have been kept`,
+    );
   if (total < budget) notes.push(`selected ${total} of the budget of ${budget}: no part had eligible rows left`);
-  if (prepared.fill === 'scale' && prepared.fractionSum < 1 - 1e-9) notes.push(`fractions sum to ${prepared.fractionSum}; parts were scaled up to fill the budget`);
+  if (prepared.fill === 'scale' && prepared.fractionSum < 1 - 1e-9)
+    notes.push(`fractions sum to ${prepared.fractionSum}; parts were scaled up to fill the budget`);
 
   return {
     budget,
@@ -247,7 +281,12 @@ function classCounts(ctx: SampleContext, dedupe: DedupeResult | null, indices: I
     byPart[partOf[r]][s]++;
   }
   const ys = [...Array(k).keys(), ...(pool[k] > 0 ? [-1] : [])];
-  const classes: ClassCount[] = ys.map((y) => ({ class: className(ctx, y), pool: pool[slot(y)], poolAfterDedupe: after[slot(y)], selected: selected[slot(y)] }));
+  const classes: ClassCount[] = ys.map((y) => ({
+    class: className(ctx, y),
+    pool: pool[slot(y)],
+    poolAfterDedupe: after[slot(y)],
+    selected: selected[slot(y)],
+  }));
   const perPartClass: Record<string, Record<string, number>> = {};
   parts.forEach((p, pi) => {
     perPartClass[p.name] = Object.fromEntries(ys.map((y) => [className(ctx, y), byPart[pi][slot(y)]]));

@@ -30,7 +30,7 @@ export function strataOf(ctx: SampleContext, by: StratifyBy): Strata {
   } else {
     const rows = ctx.rows;
     if (!rows) throw new ConfigError(`cannot stratify by column "${by}": no data rows were given (pass rows, or use by: 'class')`);
-    if (n > 0 && !rows.some((r) => Object.prototype.hasOwnProperty.call(r, by))) {
+    if (n > 0 && !rows.some((r) => Object.hasOwn(r, by))) {
       const cols = Object.keys(rows[0] ?? {});
       throw dataProblem(ctx.rowsSource, `cannot stratify by "${by}": no such column; columns are ${cols.join(', ')} (or use by: 'class')`);
     }
@@ -78,7 +78,9 @@ function sliceStrata(ctx: SampleContext, name: string): Strata {
   const mask = ctx.slices?.get(name);
   if (!mask) {
     const known = [...(ctx.slices?.keys() ?? [])];
-    throw new ConfigError(`cannot stratify by slice "${name}": ${known.length ? `no such slice; slices are ${known.join(', ')}` : 'no slices were given (pass slice functions)'}`);
+    throw new ConfigError(
+      `cannot stratify by slice "${name}": ${known.length ? `no such slice; slices are ${known.join(', ')}` : 'no slices were given (pass slice functions)'}`,
+    );
   }
   const ids = new Int32Array(ctx.n);
   for (let i = 0; i < ctx.n; i++) ids[i] = mask[i] ? 0 : 1;

@@ -39,7 +39,12 @@ export function stratifiedSampler(options: StratifiedOptions = {}): Sampler {
 }
 
 /** Seeded stratified sample of `count` rows (by predicted class unless `by` says otherwise). */
-export function stratifiedSample(ctx: SampleContext, count: number, seed: number, options: StratifiedOptions & { exclude?: Iterable<number> | Uint8Array } = {}): number[] {
+export function stratifiedSample(
+  ctx: SampleContext,
+  count: number,
+  seed: number,
+  options: StratifiedOptions & { exclude?: Iterable<number> | Uint8Array } = {},
+): number[] {
   return stratifiedSampler(options).select(ctx, count, toTakenMask(ctx.n, options.exclude), createRng(seed).fork('stratified'));
 }
 

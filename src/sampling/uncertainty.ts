@@ -17,7 +17,8 @@ export interface UncertaintyOptions {
 /** The rows whose probabilistic label is least certain, most uncertain first: what to send to human labelers. */
 export function uncertaintySampler(options: UncertaintyOptions = {}): Sampler {
   const measure = options.measure ?? 'entropy';
-  if (measure !== 'entropy' && measure !== 'margin') throw new ConfigError(`uncertainty measure must be 'entropy' or 'margin', got ${JSON.stringify(measure)}`);
+  if (measure !== 'entropy' && measure !== 'margin')
+    throw new ConfigError(`uncertainty measure must be 'entropy' or 'margin', got ${JSON.stringify(measure)}`);
   const includeUncovered = options.includeUncovered ?? false;
   return {
     kind: 'uncertainty',

@@ -15,9 +15,7 @@ export class DataError extends BallotError {
   readonly line?: number;
   readonly row?: number;
   constructor(file: string, what: string, where: { line?: number; row?: number } = {}, options?: { cause?: unknown }) {
-    const loc = [where.line !== undefined ? `line ${where.line}` : '', where.row !== undefined ? `row ${where.row}` : '']
-      .filter(Boolean)
-      .join(', ');
+    const loc = [where.line !== undefined ? `line ${where.line}` : '', where.row !== undefined ? `row ${where.row}` : ''].filter(Boolean).join(', ');
     super(`${file}${loc ? ` (${loc})` : ''}: ${what}`, options);
     this.file = file;
     this.line = where.line;

@@ -66,7 +66,10 @@ describe('class 3: Arrow files', () => {
   });
 
   it('a label matrix with a flipped LF name in the footer is refused', () => {
-    saveLabelMatrix(P.p('L.arrow'), new LabelMatrix({ n: 3, m: 2, votes: Int8Array.from([0, 1, -1, 1, 0, 0]), lfNames: ['kw_free', 'kw_you'], labels: ['HAM', 'SPAM'] }));
+    saveLabelMatrix(
+      P.p('L.arrow'),
+      new LabelMatrix({ n: 3, m: 2, votes: Int8Array.from([0, 1, -1, 1, 0, 0]), lfNames: ['kw_free', 'kw_you'], labels: ['HAM', 'SPAM'] }),
+    );
     const bytes = readFileSync(P.p('L.arrow'));
     writeFileSync(P.p('L-bad.arrow'), flip(bytes, inFooter(bytes, 'kw_you') + 3));
     expect(() => loadLabelMatrix(P.p('L-bad.arrow'))).toThrow(/L-bad\.arrow: damaged Arrow IPC file/);

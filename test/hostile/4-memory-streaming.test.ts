@@ -1,8 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  readRows, RowWriter, writeRowStream, writeRows, MajorityVote, LabelMatrix, writePredictions,
-} from '../../src/internal.js';
+import { readRows, RowWriter, writeRowStream, writeRows, MajorityVote, LabelMatrix, writePredictions } from '../../src/internal.js';
 import { makeProject, type Project } from './project.js';
 
 // Class 4: outputs are streamed in batches (memory flat in n; the peak-RSS table is bench:memory). These cases pin
@@ -41,7 +39,9 @@ describe('class 4: streaming outputs', () => {
   it('a bad value mid-stream leaves the previous file and no temp file, naming the row', () => {
     writeFileSync(P.p('keep.csv'), 'old\n');
     const bad = [...rows.slice(0, 100), { id: 'x' }];
-    expect(() => writeRowStream(P.p('keep.csv'), bad, { columns: ['id'], types: { id: 'int32' }, batchRows: 16 })).toThrow(/keep\.csv \(row 100\).*int32/);
+    expect(() => writeRowStream(P.p('keep.csv'), bad, { columns: ['id'], types: { id: 'int32' }, batchRows: 16 })).toThrow(
+      /keep\.csv \(row 100\).*int32/,
+    );
     expect(readFileSync(P.p('keep.csv'), 'utf8')).toBe('old\n');
     expect(readdirSync(P.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
@@ -56,7 +56,7 @@ describe('class 4: streaming outputs', () => {
 
   it('writePredictions streams the same CSV as building every row', () => {
     const n = 500;
-    const votes = Int8Array.from({ length: n * 2 }, (_, i) => ((i * 7919) % 5) - 1 > 1 ? -1 : ((i * 7919) % 5) - 1);
+    const votes = Int8Array.from({ length: n * 2 }, (_, i) => (((i * 7919) % 5) - 1 > 1 ? -1 : ((i * 7919) % 5) - 1));
     const L = new LabelMatrix({ n, m: 2, votes, lfNames: ['a', 'b'], labels: ['HAM', 'SPAM'] });
     const mv = new MajorityVote();
     const s = writePredictions(P.p('pred.csv'), mv, L, { batchRows: 33 });

@@ -10,7 +10,7 @@ beforeAll(async () => {
   P = await makeProject('keys', { fitted: true });
   // Same 20 rows, with a "constructor" and a "toString" column.
   const lines = readFileSync(P.p('data.csv'), 'utf8').trimEnd().split('\n');
-  writeFileSync(P.p('proto.csv'), lines.map((l, i) => (i === 0 ? `${l},constructor,toString` : `${l},c${i},t${i}`)).join('\n') + '\n');
+  writeFileSync(P.p('proto.csv'), `${lines.map((l, i) => (i === 0 ? `${l},constructor,toString` : `${l},c${i},t${i}`)).join('\n')}\n`);
 }, 60_000);
 afterAll(() => P.cleanup());
 
@@ -18,7 +18,19 @@ describe('class 5: objects keyed by data', () => {
   for (const ext of ['csv', 'tsv', 'jsonl', 'arrow']) {
     it(`a "constructor" column survives sample output as .${ext}`, async () => {
       const out = P.p(`next-proto.${ext}`);
-      const r = await runCli('sample', '--recipe', P.p('recipe.json'), '--L', P.p('out', 'L.arrow'), '--model', 'mv', '--data', P.p('proto.csv'), '--out', out);
+      const r = await runCli(
+        'sample',
+        '--recipe',
+        P.p('recipe.json'),
+        '--L',
+        P.p('out', 'L.arrow'),
+        '--model',
+        'mv',
+        '--data',
+        P.p('proto.csv'),
+        '--out',
+        out,
+      );
       expect(r.err).toBe('');
       const back = readRows(out).rows;
       expect(back).toHaveLength(6);

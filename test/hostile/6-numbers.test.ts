@@ -40,7 +40,9 @@ describe('class 6: numbers', () => {
 
   for (const budget of [1e21, 2 ** 31, -1, 1.5]) {
     it(`recipe budget ${budget} → a clear error`, () => {
-      expect(() => prepareRecipe({ budget, parts: [{ random: 1 }] }, 'r.json')).toThrow(/r\.json: budget must be a whole number from 0 to 2147483647/);
+      expect(() => prepareRecipe({ budget, parts: [{ random: 1 }] }, 'r.json')).toThrow(
+        /r\.json: budget must be a whole number from 0 to 2147483647/,
+      );
     });
   }
 

@@ -9,31 +9,57 @@ import { fails, makeProject, runCli, type Project } from './project.js';
 // Class 7: outputs are safe for the tools people open them in (spreadsheets, terminals) and init never writes
 // outside its folder or invalid JSON.
 let P: Project;
-const EVIL = ['=HYPERLINK("http://x","click")', '+cmd|\'/c calc\'!A0', '@SUM(A1:A9)', '-2+3', '\x1b]0;pwned\x07title', 'clear\x1b[2J\x1b[H', 'plain'];
+const EVIL = ['=HYPERLINK("http://x","click")', "+cmd|'/c calc'!A0", '@SUM(A1:A9)', '-2+3', '\x1b]0;pwned\x07title', 'clear\x1b[2J\x1b[H', 'plain'];
 beforeAll(async () => {
   P = await makeProject('unsafe', { fitted: true });
   const lines = readFileSync(P.p('data.csv'), 'utf8').trimEnd().split('\n');
   const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
-  writeFileSync(P.p('evil.csv'), lines.map((l, i) => (i === 0 ? `${l},note` : `${l},${q(EVIL[i % EVIL.length])}`)).join('\n') + '\n');
+  writeFileSync(P.p('evil.csv'), `${lines.map((l, i) => (i === 0 ? `${l},note` : `${l},${q(EVIL[i % EVIL.length])}`)).join('\n')}\n`);
 }, 60_000);
 afterAll(() => P.cleanup());
 
 const sample = (...a: string[]) => ['sample', '--recipe', P.p('recipe.json'), '--L', P.p('out', 'L.arrow'), '--data', P.p('evil.csv'), ...a];
 
 describe('class 7: CSV injection', () => {
-  for (const [cell, want] of [['=1+1', "'=1+1"], ['+cmd|x', "'+cmd|x"], ['-x', "'-x"], ['@A', "'@A"], ['\tx', "'\tx"], ['-3', '-3'], ['+1.5e3', '+1.5e3'], ['a=b', 'a=b']]) {
+  for (const [cell, want] of [
+    ['=1+1', "'=1+1"],
+    ['+cmd|x', "'+cmd|x"],
+    ['-x', "'-x"],
+    ['@A', "'@A"],
+    ['\tx', "'\tx"],
+    ['-3', '-3'],
+    ['+1.5e3', '+1.5e3'],
+    ['a=b', 'a=b'],
+  ]) {
     it(`neutraliseFormula(${JSON.stringify(cell)}) = ${JSON.stringify(want)}`, () => expect(neutraliseFormula(cell)).toBe(want));
   }
 
   it('sample CSV output neutralises formulas by default, --no-csv-safe writes them verbatim', async () => {
     // budget 20 = every row, so every evil cell is in the file.
     writeFileSync(P.p('all.json'), JSON.stringify({ budget: 20, seed: 1, parts: [{ random: 1 }] }));
-    expect((await runCli('sample', '--recipe', P.p('all.json'), '--L', P.p('out', 'L.arrow'), '--data', P.p('evil.csv'), '--out', P.p('safe.csv'))).err).toBe('');
+    expect(
+      (await runCli('sample', '--recipe', P.p('all.json'), '--L', P.p('out', 'L.arrow'), '--data', P.p('evil.csv'), '--out', P.p('safe.csv'))).err,
+    ).toBe('');
     const notes = readRows(P.p('safe.csv')).rows.map((r) => String(r.note));
     expect(notes.some((n) => /^[=+@]/.test(n))).toBe(false);
     expect(notes).toContain('\'=HYPERLINK("http://x","click")');
     expect(notes).toContain('-2+3'.replace(/^/, "'"));
-    expect((await runCli('sample', '--recipe', P.p('all.json'), '--L', P.p('out', 'L.arrow'), '--data', P.p('evil.csv'), '--out', P.p('raw.csv'), '--no-csv-safe')).err).toBe('');
+    expect(
+      (
+        await runCli(
+          'sample',
+          '--recipe',
+          P.p('all.json'),
+          '--L',
+          P.p('out', 'L.arrow'),
+          '--data',
+          P.p('evil.csv'),
+          '--out',
+          P.p('raw.csv'),
+          '--no-csv-safe',
+        )
+      ).err,
+    ).toBe('');
     expect(readRows(P.p('raw.csv')).rows.map((r) => r.note)).toContain('=HYPERLINK("http://x","click")');
   });
 

@@ -21,7 +21,20 @@ afterAll(() => P.cleanup());
 
 describe('class 8: errors name the cause', () => {
   it('a cache folder that cannot be created names it and says what to do', async () => {
-    const msg = await fails(1, 'apply', '--lfs', P.p('lfs', 'spam.ts'), '--workers', '1', '--data', P.p('data.csv'), '--out', P.p('out', 'c.arrow'), '--cache-dir', P.p('data.csv', 'cache'));
+    const msg = await fails(
+      1,
+      'apply',
+      '--lfs',
+      P.p('lfs', 'spam.ts'),
+      '--workers',
+      '1',
+      '--data',
+      P.p('data.csv'),
+      '--out',
+      P.p('out', 'c.arrow'),
+      '--cache-dir',
+      P.p('data.csv', 'cache'),
+    );
     expect(msg).toContain(P.p('data.csv'));
     expect(msg).toMatch(/is a file, not a directory/);
   });
@@ -42,7 +55,9 @@ describe('class 8: errors name the cause', () => {
   });
 
   it('a closed stdout (| head -c 100) exits 0 with nothing on stderr', async () => {
-    const child = spawn(process.execPath, [BIN, 'disagreements', '--L', P.p('conflict.arrow'), '--json', '--top', '20000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'disagreements', '--L', P.p('conflict.arrow'), '--json', '--top', '20000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.stdout.once('data', () => child.stdout.destroy());
@@ -52,8 +67,28 @@ describe('class 8: errors name the cause', () => {
   }, 30_000);
 
   it('an LF file whose top-level await never settles fails with a message (not exit 13 in silence)', () => {
-    writeFileSync(P.p('lfs', 'hang.ts'), "import { keywordLF } from 'ballot';\nawait new Promise(() => {});\nexport const a = keywordLF({ name: 'a', keywords: ['x'], label: 'SPAM', field: 'text' });\n");
-    const r = spawnSync(process.execPath, [BIN, 'apply', '--lfs', P.p('lfs', 'hang.ts'), '--labels', 'HAM,SPAM', '--workers', '1', '--data', P.p('data.csv'), '--out', P.p('out', 'h.arrow')], { encoding: 'utf8', timeout: 30_000, cwd: P.dir });
+    writeFileSync(
+      P.p('lfs', 'hang.ts'),
+      "import { keywordLF } from 'ballot';\nawait new Promise(() => {});\nexport const a = keywordLF({ name: 'a', keywords: ['x'], label: 'SPAM', field: 'text' });\n",
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'apply',
+        '--lfs',
+        P.p('lfs', 'hang.ts'),
+        '--labels',
+        'HAM,SPAM',
+        '--workers',
+        '1',
+        '--data',
+        P.p('data.csv'),
+        '--out',
+        P.p('out', 'h.arrow'),
+      ],
+      { encoding: 'utf8', timeout: 30_000, cwd: P.dir },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^ballot: could not load LF file .*hang\.ts: its top-level await never settles/);
   }, 30_000);

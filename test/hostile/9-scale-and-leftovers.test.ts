@@ -39,8 +39,27 @@ describe('class 9: scale and leftovers', () => {
   }, 30_000);
 
   it('the scratch folder of an apply --no-cache killed mid-run is removed by the next apply', async () => {
-    writeFileSync(P.p('lfs', 'slow.ts'), "import { ABSTAIN, labelingFunction } from 'ballot';\nexport const labels = ['HAM', 'SPAM'];\nexport const slow = labelingFunction({ name: 'slow', vote: () => { const t = Date.now() + 1000; while (Date.now() < t); return ABSTAIN; } });\n");
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'ballot.mjs'), 'apply', '--lfs', P.p('lfs', 'slow.ts'), '--workers', '1', '--no-cache', '--data', P.p('data.csv'), '--out', P.p('out', 's.arrow')], { stdio: 'ignore', cwd: P.dir });
+    writeFileSync(
+      P.p('lfs', 'slow.ts'),
+      "import { ABSTAIN, labelingFunction } from 'ballot';\nexport const labels = ['HAM', 'SPAM'];\nexport const slow = labelingFunction({ name: 'slow', vote: () => { const t = Date.now() + 1000; while (Date.now() < t); return ABSTAIN; } });\n",
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        join(REPO, 'bin', 'ballot.mjs'),
+        'apply',
+        '--lfs',
+        P.p('lfs', 'slow.ts'),
+        '--workers',
+        '1',
+        '--no-cache',
+        '--data',
+        P.p('data.csv'),
+        '--out',
+        P.p('out', 's.arrow'),
+      ],
+      { stdio: 'ignore', cwd: P.dir },
+    );
     for (let t = 0; t < 300 && scratchDirs(child.pid).length === 0; t++) await new Promise((r) => setTimeout(r, 50));
     expect(scratchDirs(child.pid)).toHaveLength(1);
     child.kill('SIGKILL');
@@ -50,11 +69,13 @@ describe('class 9: scale and leftovers', () => {
     expect(scratchDirs(child.pid)).toEqual([]);
   }, 30_000);
 
-  it('two applies sharing a cache folder keep each other\'s entries', async () => {
+  it("two applies sharing a cache folder keep each other's entries", async () => {
     const cacheDir = P.p('shared-cache');
-    const run = (out: string) => applyFile({ data: P.p('data.csv'), lfs: [P.p('lfs', 'spam.ts')], out: P.p('out', out), cacheDir, workers: 1, progress: false });
+    const run = (out: string) =>
+      applyFile({ data: P.p('data.csv'), lfs: [P.p('lfs', 'spam.ts')], out: P.p('out', out), cacheDir, workers: 1, progress: false });
     writeFileSync(P.p('data2.csv'), 'id,text,label\n1,free stuff,SPAM\n2,see you,HAM\n');
-    const other = () => applyFile({ data: P.p('data2.csv'), lfs: [P.p('lfs', 'spam.ts')], out: P.p('out', 'b.arrow'), cacheDir, workers: 1, progress: false });
+    const other = () =>
+      applyFile({ data: P.p('data2.csv'), lfs: [P.p('lfs', 'spam.ts')], out: P.p('out', 'b.arrow'), cacheDir, workers: 1, progress: false });
     await Promise.all([run('a.arrow'), other()]);
     const m = new ColumnCache(cacheDir).readManifest();
     expect(Object.keys(m.runs).sort()).toEqual([P.p('out', 'a.arrow'), P.p('out', 'b.arrow')]);

@@ -17,9 +17,20 @@ export const shortPersonal = labelingFunction({
 });
 `;
 
-const TEXTS = ['are you there', 'click for a free prize', 'see you soon', 'free money', 'free for you', 'you win free stuff', 'call me', 'click here now', 'thank you', 'free free free'];
+const TEXTS = [
+  'are you there',
+  'click for a free prize',
+  'see you soon',
+  'free money',
+  'free for you',
+  'you win free stuff',
+  'call me',
+  'click here now',
+  'thank you',
+  'free free free',
+];
 export const DATA_ROWS = Array.from({ length: 20 }, (_, i) => `${i + 1},${TEXTS[i % TEXTS.length]} ${i},${i % 2 ? 'SPAM' : 'HAM'}`);
-export const DATA = ['id,text,label', ...DATA_ROWS].join('\n') + '\n';
+export const DATA = `${['id,text,label', ...DATA_ROWS].join('\n')}\n`;
 
 export interface Project {
   dir: string;

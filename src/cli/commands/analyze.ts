@@ -1,13 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { loadAnalysisInputs } from '../inputs.js';
-import { lfCorrelations, type LFCorrelation } from '../../analysis/correlation.js';
-import { goldFromRows, readAlignedRows } from '../../data/aligned-rows.js';
-import { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from '../../analysis/lf-summary.js';
+import { lfCorrelations } from '../../analysis/correlation.js';
+import { lfSummary, matrixSummary } from '../../analysis/lf-summary.js';
 import { pairRecords, summaryRecords } from '../../analysis/records.js';
 import { writeRows } from '../../data/write.js';
-import { loadLabelMatrix } from '../../data/label-matrix-io.js';
-import type { LabelMatrix } from '../../matrix/label-matrix.js';
-import type { LabelModel } from '../../label-model/types.js';
 import { ConfigError } from '../../util/errors.js';
 import { formatAnalysis } from '../format/analyze.js';
 import { useColour } from '../format/table.js';

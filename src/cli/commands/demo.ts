@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { resolve } from 'node:path';
-import { runSpamDemo, type SpamDemoReport } from '../../project/demo.js';
+import { runSpamDemo } from '../../project/demo.js';
 import { formatDemo } from '../format/demo.js';
 import { printJSON } from '../output.js';
 

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { DISAGREEMENT_KINDS, disagreements, type DisagreementKind, type DisagreementReport } from '../../analysis/disagreements.js';
+import { DISAGREEMENT_KINDS, disagreements, type DisagreementKind } from '../../analysis/disagreements.js';
 import { readAlignedRows } from '../../data/aligned-rows.js';
 import { disagreementColumns, disagreementRecords } from '../../analysis/records.js';
 import { assertModelMatches } from '../../analysis/validate.js';
@@ -49,16 +49,32 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
       .option('consensus-threshold', { type: 'number', describe: 'Fixed confidence for lf-mistake (default: per-class mean confidence)' })
       .option('out', { type: 'string', describe: 'Write the flagged rows to a file (.csv, .tsv, .jsonl or .arrow)' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
-      .option('csv-safe', { type: 'boolean', default: true, describe: 'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)' })
-      .option('end-model', { type: 'string', describe: 'Saved end model (.json, from ballot train): label errors by confident learning on its cross-fitted probabilities plus the LF votes, with attribution (needs --gold and --data)' })
+      .option('csv-safe', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)',
+      })
+      .option('end-model', {
+        type: 'string',
+        describe:
+          'Saved end model (.json, from ballot train): label errors by confident learning on its cross-fitted probabilities plus the LF votes, with attribution (needs --gold and --data)',
+      })
       .option('folds', { type: 'number', default: 5, describe: 'Cross-fitting folds for --end-model' })
-      .example('$0 disagreements --L L.arrow --gold test.csv --label-column CLASS --show CONTENT --top 50 --out flags.csv', 'label errors, conflicts, LF mistakes') as any,
+      .example(
+        '$0 disagreements --L L.arrow --gold test.csv --label-column CLASS --show CONTENT --top 50 --out flags.csv',
+        'label errors, conflicts, LF mistakes',
+      ) as any,
   handler: (a) => {
     const { L, model, gold } = loadAnalysisInputs(a);
     if (model) assertModelMatches(L, model);
     const probs = model ? model.predictProba(L) : new MajorityVote().predictProba(L);
-    const kinds = a.kinds?.split(',').map((s) => s.trim()).filter(Boolean) as DisagreementKind[] | undefined;
-    if (kinds?.includes('label-error') && !gold) throw new ConfigError('--kinds label-error needs given labels: pass --gold <file> --label-column <column>');
+    const kinds = a.kinds
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) as DisagreementKind[] | undefined;
+    if (kinds?.includes('label-error') && !gold)
+      throw new ConfigError('--kinds label-error needs given labels: pass --gold <file> --label-column <column>');
     let endProbs: Float64Array | undefined;
     if (a['end-model']) {
       if (!gold) throw new ConfigError('--end-model judges given labels: pass --gold <file> --label-column <column>');
@@ -79,7 +95,11 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
       consensusThreshold: a['consensus-threshold'],
     });
 
-    const show = a.show?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+    const show =
+      a.show
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [];
     const dataFile = a.data ?? a.gold;
     if (show.length && !dataFile) throw new ConfigError('--show needs --data (or --gold): the file holding those columns');
     const data = show.length ? readAlignedRows(L, dataFile!, 'data') : null;
@@ -92,8 +112,7 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
     if (a.json) {
       const flags = extra ? report.flags.map((f) => ({ ...f, data: extra(f.row) })) : report.flags;
       printJSON({ file: a.L, probabilities: model ? model.kind : 'mv', ...report, flags });
-    }
-    else process.stdout.write(formatDisagreements(report, source, show, extra, useColour()));
+    } else process.stdout.write(formatDisagreements(report, source, show, extra, useColour()));
   },
 };
 

@@ -1,12 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { formatDriftReport } from '../format/drift.js';
-import { driftReport, type DriftReport } from '../../analysis/drift.js';
+import { driftReport } from '../../analysis/drift.js';
 import { evaluateDriftGate, parseDriftConditions } from '../../analysis/drift-gate.js';
 import { readAlignedRows } from '../../data/aligned-rows.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import { ConfigError } from '../../util/errors.js';
 import { readLabelModelFile } from '../model-file.js';
-import { formatTable } from '../format/table.js';
 import { printJSON } from '../output.js';
 
 interface DriftArgs {
@@ -32,13 +31,22 @@ export const driftCommand: CommandModule<object, DriftArgs> = {
       .option('L', { type: 'string', array: true, demandOption: true, describe: 'Two label matrices: --L train.arrow --L new.arrow' })
       .option('data', { type: 'string', array: true, describe: 'Their rows, same order: --data train.csv --data new.csv (metadata and text checks)' })
       .option('text-column', { type: 'string', describe: 'Text column(s) whose tokens and bigrams are compared, comma-separated' })
-      .option('columns', { type: 'string', describe: 'Metadata columns to compare, comma-separated (default: every shared column but the text ones)' })
+      .option('columns', {
+        type: 'string',
+        describe: 'Metadata columns to compare, comma-separated (default: every shared column but the text ones)',
+      })
       .option('model', { type: 'string', describe: 'Fitted label model (.json) for the predicted class balance (default: majority vote)' })
       .option('strict', { type: 'boolean', describe: 'Refuse matrices with different LFs (default: compare the shared ones and say so)' })
       .option('alpha', { type: 'number', default: 0.05, describe: 'Significance level after Holm adjustment over all checks' })
-      .option('fail-on', { type: 'string', describe: `Exit ${DRIFT_GATE_EXIT_CODE} when a condition holds on a significant check: psi>0.2, effect>0.1, p<0.001, drift, or scoped (lf:* psi>0.2); comma = or` })
+      .option('fail-on', {
+        type: 'string',
+        describe: `Exit ${DRIFT_GATE_EXIT_CODE} when a condition holds on a significant check: psi>0.2, effect>0.1, p<0.001, drift, or scoped (lf:* psi>0.2); comma = or`,
+      })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
-      .example("$0 drift --L train.arrow --L new.arrow --data train.csv --data new.csv --text-column text --fail-on 'psi>0.2'", 'gate a pipeline on drift') as any,
+      .example(
+        "$0 drift --L train.arrow --L new.arrow --data train.csv --data new.csv --text-column text --fail-on 'psi>0.2'",
+        'gate a pipeline on drift',
+      ) as any,
   handler: (a) => {
     if (a.L.length !== 2) throw new ConfigError(`--L takes two label matrices (training, then new), got ${a.L.length}`);
     if (a.data && a.data.length !== 2) throw new ConfigError(`--data takes two files (training, then new), got ${a.data.length}`);
@@ -53,11 +61,18 @@ export const driftCommand: CommandModule<object, DriftArgs> = {
       const model = readLabelModelFile(a.model, { matrix: { L: La, file: a.L[0] } });
       const lfs = model.toJSON().lfNames ?? [...La.lfNames];
       const missing = lfs.filter((x) => !Lb.lfNames.includes(x));
-      if (missing.length) throw new ConfigError(`${a.L[1]} lacks LFs the model ${a.model} was fitted on (${missing.join(', ')}); drop --model to compare with majority vote`);
+      if (missing.length)
+        throw new ConfigError(
+          `${a.L[1]} lacks LFs the model ${a.model} was fitted on (${missing.join(', ')}); drop --model to compare with majority vote`,
+        );
       probs = [model.predictProba(La), model.predictProba(Lb.selectLFs(lfs))];
       modelName = model.kind;
     }
-    const split = (s?: string) => s?.split(',').map((c) => c.trim()).filter(Boolean);
+    const split = (s?: string) =>
+      s
+        ?.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
     const report = driftReport(
       { L: La, rows: ra?.rows, probs: probs?.[0] },
       { L: Lb, rows: rb?.rows, probs: probs?.[1] },

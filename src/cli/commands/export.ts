@@ -18,7 +18,11 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   builder: (y) =>
     y
       .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'Output: L.csv (class names), L.npy (int8, -1 = abstain) or L.parquet; - for CSV on stdout' })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Output: L.csv (class names), L.npy (int8, -1 = abstain) or L.parquet; - for CSV on stdout',
+      })
       .option('to', { type: 'string', describe: `Output format when the extension does not say (${MATRIX_EXPORT_FORMATS.join(', ')})` })
       .option('json', { type: 'boolean', describe: 'Print what was written as JSON' })
       .example('$0 export --L out/L.arrow --out L.npy', "then in Python: numpy.load('L.npy')") as any,

@@ -30,10 +30,19 @@ export const fitStatsCommand: CommandModule<object, FitStatsArgs> = {
   handler: (a) => {
     if (!/\.json$/i.test(a.out)) throw new ConfigError(`--out ${a.out}: the fitted model is written as JSON; give it a .json name`);
     const cb = a['class-balance']?.split(',').map((x) => Number(x.trim()));
-    if (a.preset !== undefined && a.preset !== 'ballot' && a.preset !== 'snorkel') throw new ConfigError(`--preset must be ballot or snorkel, got "${a.preset}"`);
-    const { model, report } = fitFromStatsFile(a.stats, a.model, { classBalance: cb, preset: a.preset as 'ballot' | 'snorkel' | undefined, epochs: a.epochs, seed: a.seed });
+    if (a.preset !== undefined && a.preset !== 'ballot' && a.preset !== 'snorkel')
+      throw new ConfigError(`--preset must be ballot or snorkel, got "${a.preset}"`);
+    const { model, report } = fitFromStatsFile(a.stats, a.model, {
+      classBalance: cb,
+      preset: a.preset as 'ballot' | 'snorkel' | undefined,
+      epochs: a.epochs,
+      seed: a.seed,
+    });
     writeJSONFile(a.out, model.toJSON());
     if (a.json) printJSON({ out: a.out, report: { ...report, lossHistory: undefined } });
-    else process.stdout.write(`${model.kind} fitted from statistics of ${report.n.toLocaleString('en-US')} rows × ${report.m} LFs × ${report.k} classes in ${(report.seconds ?? 0).toFixed(2)} s → ${a.out}\n`);
+    else
+      process.stdout.write(
+        `${model.kind} fitted from statistics of ${report.n.toLocaleString('en-US')} rows × ${report.m} LFs × ${report.k} classes in ${(report.seconds ?? 0).toFixed(2)} s → ${a.out}\n`,
+      );
   },
 };

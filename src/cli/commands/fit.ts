@@ -46,7 +46,10 @@ export const fitCommand: CommandModule<object, FitArgs> = {
       .option('seed', { type: 'number', describe: 'mc --preset snorkel: seed of the random initialization' })
       .option('json', { type: 'boolean', describe: 'Print the fit report as JSON' })
       .example('$0 fit --model mc --L L.arrow --out model.json', 'fit the matrix-completion model')
-      .example('$0 fit --model auto --L L.arrow --dev dev.csv --dev-L devL.arrow --label-column label --out model.json', 'score every model on dev labels and keep the best') as any,
+      .example(
+        '$0 fit --model auto --L L.arrow --dev dev.csv --dev-L devL.arrow --label-column label --out model.json',
+        'score every model on dev labels and keep the best',
+      ) as any,
   handler: (a) => {
     const kind = parseLabelModelKind(a.model);
     const metric = parseMetric(a.metric);
@@ -54,12 +57,26 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     const L = loadLabelMatrix(a.L);
     if (L.n === 0) throw new DataError(a.L, 'the label matrix has no rows: nothing to fit');
     const dev = readDev(a, L);
-    if (kind === 'auto' && !dev) throw new ConfigError('--model auto needs --dev FILE and --label-column COL: it picks the model with the best dev score');
+    if (kind === 'auto' && !dev)
+      throw new ConfigError('--model auto needs --dev FILE and --label-column COL: it picks the model with the best dev score');
     const options = flagOptions(kind, a, L.k, true);
-    const { model, report, selection } = withFlagNames(() => fitLabelModel(kind, L, { dev, metric, options: options as never /* flag values checked against the kind's row above */, candidates: candidateOptions(a, L.k) }));
+    const { model, report, selection } = withFlagNames(() =>
+      fitLabelModel(kind, L, {
+        dev,
+        metric,
+        options: options as never /* flag values checked against the kind's row above */,
+        candidates: candidateOptions(a, L.k),
+      }),
+    );
     writeJSONFile(a.out, model.toJSON());
     if (a.json) {
-      printJSON({ out: a.out, report: { ...report, lossHistory: undefined }, selection, accuracies: model.accuracies(), classBalance: model.classBalance() });
+      printJSON({
+        out: a.out,
+        report: { ...report, lossHistory: undefined },
+        selection,
+        accuracies: model.accuracies(),
+        classBalance: model.classBalance(),
+      });
       return;
     }
     process.stdout.write(formatFit(a.out, L, report, model, selection));
@@ -83,11 +100,15 @@ function readDev(a: FitArgs, L: LabelMatrix): { L: LabelMatrix; gold: Int32Array
 /** The dev matrix must come from the same LFs and classes as the training matrix, or its scores mean nothing. */
 function assertSameLFs(file: string, L: LabelMatrix, devFile: string, devL: LabelMatrix): void {
   if (!sameLabels(devL.labels, L.labels)) {
-    throw new ConfigError(`--dev-L ${devFile} has classes ${devL.labels.join(', ')} but --L ${file} has ${L.labels.join(', ')}: apply the same LFs to both`);
+    throw new ConfigError(
+      `--dev-L ${devFile} has classes ${devL.labels.join(', ')} but --L ${file} has ${L.labels.join(', ')}: apply the same LFs to both`,
+    );
   }
   const train = new Set(L.lfNames);
   if (devL.m !== L.m || devL.lfNames.some((name) => !train.has(name))) {
-    throw new ConfigError(`--dev-L ${devFile} has LFs ${devL.lfNames.join(', ')} but --L ${file} has ${L.lfNames.join(', ')}: apply the same LFs to both`);
+    throw new ConfigError(
+      `--dev-L ${devFile} has LFs ${devL.lfNames.join(', ')} but --L ${file} has ${L.lfNames.join(', ')}: apply the same LFs to both`,
+    );
   }
 }
 
@@ -112,11 +133,14 @@ function givenOptions(a: FitArgs, k: number): Record<string, unknown> {
 function flagOptions(kind: LabelModelKind, a: FitArgs, k: number, strict: boolean): Record<string, unknown> {
   const given = givenOptions(a, k);
   // auto passes each flag on to the candidates that take it.
-  const accepted: readonly string[] = kind === 'auto' ? [...new Set(Object.values(LABEL_MODELS).flatMap((s) => s.cliOptions))] : LABEL_MODELS[kind].cliOptions;
+  const accepted: readonly string[] =
+    kind === 'auto' ? [...new Set(Object.values(LABEL_MODELS).flatMap((s) => s.cliOptions))] : LABEL_MODELS[kind].cliOptions;
   const refused = Object.keys(given).filter((opt) => !accepted.includes(opt));
   if (strict && refused.length) {
     const takers = LABEL_MODEL_KINDS.filter((x) => refused.every((opt) => (LABEL_MODELS[x].cliOptions as readonly string[]).includes(opt)));
-    throw new ConfigError(`${refused.map((opt) => flagOf(opt) ?? opt).join(', ')} ${refused.length > 1 ? 'apply' : 'applies'} to --model ${takers.join(', ') || '(none)'} only`);
+    throw new ConfigError(
+      `${refused.map((opt) => flagOf(opt) ?? opt).join(', ')} ${refused.length > 1 ? 'apply' : 'applies'} to --model ${takers.join(', ') || '(none)'} only`,
+    );
   }
   return kind === 'auto' ? {} : Object.fromEntries(Object.entries(given).filter(([opt]) => accepted.includes(opt)));
 }

@@ -18,7 +18,11 @@ export const initCommand: CommandModule<object, InitArgs> = {
     y
       .positional('dir', { type: 'string', default: '.', describe: 'Directory to create the project in' })
       .option('name', { type: 'string', describe: 'package.json name (default: the directory name)' })
-      .option('ballot', { type: 'string', describe: 'How the project depends on ballot: a version range, or a path (ballot folder or .tgz) → file:<path>. Default ^<this version> (file:<this checkout> when run from a git checkout)' })
+      .option('ballot', {
+        type: 'string',
+        describe:
+          'How the project depends on ballot: a version range, or a path (ballot folder or .tgz) → file:<path>. Default ^<this version> (file:<this checkout> when run from a git checkout)',
+      })
       .option('force', { type: 'boolean', describe: 'Add the missing files to a non-empty directory (never overwrites)' })
       .option('json', { type: 'boolean', describe: 'Print JSON' }) as unknown as Argv<InitArgs>,
   handler: (a) => {
@@ -33,10 +37,19 @@ export const initCommand: CommandModule<object, InitArgs> = {
     const why = {
       option: '(as given with --ballot)',
       version: '(this version of ballot, from the npm registry)',
-      checkout: '(this ballot runs from a git checkout, which is not on the registry: the project points at it; pass --ballot <range> to depend on a published version)',
+      checkout:
+        '(this ballot runs from a git checkout, which is not on the registry: the project points at it; pass --ballot <range> to depend on a published version)',
     }[r.dependencyFrom];
     lines.push(`ballot dependency: "${r.ballotDependency}" ${why}`);
-    lines.push('', 'next:', ...(where === '.' ? [] : [`  cd ${where}`]), '  npm install', '  npm run lfs', '  npm run apply', '  npm run fit && npm run score');
+    lines.push(
+      '',
+      'next:',
+      ...(where === '.' ? [] : [`  cd ${where}`]),
+      '  npm install',
+      '  npm run lfs',
+      '  npm run apply',
+      '  npm run fit && npm run score',
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   },
 };

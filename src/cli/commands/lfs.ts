@@ -28,7 +28,7 @@ const listCommand: CommandModule<object, ListArgs> = {
       description: lf.description ?? null,
       batched: 'batched' in lf.lf,
       fingerprint: lf.codeHash,
-      alwaysReapplied: lf.codeHash === null ? lf.codeHashNote ?? 'fingerprint unknown' : null,
+      alwaysReapplied: lf.codeHash === null ? (lf.codeHashNote ?? 'fingerprint unknown') : null,
     }));
     // Slice functions live in the same files; listed apart (they are not applied as LFs).
     const slices = (await discoverSlices(a.lfs, { allowNone: true })).slices.map((s) => ({
@@ -43,16 +43,22 @@ const listCommand: CommandModule<object, ListArgs> = {
       printJSON({ labels: d.labels?.names ?? null, files: d.files.map((f) => displayPath(f)), lfs: items, slices });
       return;
     }
-    const rows = items.map((it) => [
-      it.name,
-      `${it.file}${it.line ? `:${it.line}` : ''}`,
-      (it.doc ?? it.description ?? '').split('\n')[0],
-    ]);
+    const rows = items.map((it) => [it.name, `${it.file}${it.line ? `:${it.line}` : ''}`, (it.doc ?? it.description ?? '').split('\n')[0]]);
     const lines = [formatTable(['LF', 'where', 'doc'], rows, { maxCellWidth: 80 })];
-    lines.push('', `${items.length} LFs in ${d.files.length} file${d.files.length === 1 ? '' : 's'}${d.labels ? `; labels ${d.labels.names.join(', ')}` : ''}`);
+    lines.push(
+      '',
+      `${items.length} LFs in ${d.files.length} file${d.files.length === 1 ? '' : 's'}${d.labels ? `; labels ${d.labels.names.join(', ')}` : ''}`,
+    );
     for (const it of items.filter((x) => x.alwaysReapplied)) lines.push(`${it.name} is always re-applied: ${it.alwaysReapplied}`);
     if (slices.length) {
-      lines.push('', formatTable(['slice function', 'where', 'doc'], slices.map((s) => [s.name, `${s.file}${s.line ? `:${s.line}` : ''}`, (s.doc ?? '').split('\n')[0]]), { maxCellWidth: 80 }));
+      lines.push(
+        '',
+        formatTable(
+          ['slice function', 'where', 'doc'],
+          slices.map((s) => [s.name, `${s.file}${s.line ? `:${s.line}` : ''}`, (s.doc ?? '').split('\n')[0]]),
+          { maxCellWidth: 80 },
+        ),
+      );
       lines.push('', `${slices.length} slice function${slices.length === 1 ? '' : 's'}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -35,29 +35,52 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     y
       .option('model', { type: 'string', describe: 'Fitted label model (.json, from ballot fit); needs --L' })
       .option('L', { type: 'string', describe: 'Label matrix (.arrow from ballot apply, or a WRENCH .json split)' })
-      .option('end-model', { type: 'string', describe: 'Instead of --model/--L: an end model (.json, from ballot train) applied to the rows of --data' })
+      .option('end-model', {
+        type: 'string',
+        describe: 'Instead of --model/--L: an end model (.json, from ballot train) applied to the rows of --data',
+      })
       .option('data', { type: 'string', describe: 'Rows to label with --end-model (any columns; needs the ones it was trained on)' })
       .options(GOLD_SCORE_OPTIONS)
-      .option('out', { type: 'string', demandOption: true, describe: 'Output: .csv, .tsv, .jsonl or .arrow with columns row, label, label_index, p_<class>…' })
-      .option('tie-policy', { type: 'string', default: 'abstain', describe: "Classes tied for the top probability: abstain (label empty, index -1), random (seeded) or snorkel (Snorkel's deterministic pick, sha1 of the row index). An auto model fitted for binary F1 uses its dev-tuned threshold on rows with votes instead" })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Output: .csv, .tsv, .jsonl or .arrow with columns row, label, label_index, p_<class>…',
+      })
+      .option('tie-policy', {
+        type: 'string',
+        default: 'abstain',
+        describe:
+          "Classes tied for the top probability: abstain (label empty, index -1), random (seeded) or snorkel (Snorkel's deterministic pick, sha1 of the row index). An auto model fitted for binary F1 uses its dev-tuned threshold on rows with votes instead",
+      })
       .option('seed', { type: 'number', default: 0, describe: 'Seed of the random tie-break' })
       .option('json', { type: 'boolean', describe: 'Print the summary as JSON' })
-      .option('queue', { type: 'string', describe: 'Distributed: Redis URL; predict each shard of a distributed apply (reads <L>.stats, not the matrix) on `ballot worker`s' })
+      .option('queue', {
+        type: 'string',
+        describe: 'Distributed: Redis URL; predict each shard of a distributed apply (reads <L>.stats, not the matrix) on `ballot worker`s',
+      })
       .example('$0 predict --model model.json --L L.arrow --out probs.csv', 'probabilistic labels as CSV')
       .example('$0 predict --model model.json --L L.arrow --gold test.csv --label-column CLASS --out probs.csv', 'and the score on gold labels')
-      .example("$0 predict --end-model end.json --data rows.csv --out preds.csv", "the end model's labels for any rows") as any,
+      .example('$0 predict --end-model end.json --data rows.csv --out preds.csv', "the end model's labels for any rows") as any,
   handler: async (a) => {
     const tiePolicy = a['tie-policy'] as TiePolicy;
     if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     if (!Number.isFinite(a.seed)) throw new ConfigError(`--seed must be a number, got ${a.seed}`);
     if (a['end-model'] !== undefined) return predictEndModel(a, tiePolicy);
     if (a.data !== undefined) throw new ConfigError('--data goes with --end-model; a label model predicts from --L');
-    if (a.model === undefined || a.L === undefined) throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
+    if (a.model === undefined || a.L === undefined)
+      throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
     if (a.queue !== undefined) {
-      const { predictDistributed } = await withOptionalDeps('predict --queue', DISTRIBUTED_DEPS, () => import('../../project/distributed/predict.js'));
+      const { predictDistributed } = await withOptionalDeps(
+        'predict --queue',
+        DISTRIBUTED_DEPS,
+        () => import('../../project/distributed/predict.js'),
+      );
       const r = await predictDistributed({ L: a.L, model: a.model, out: a.out, queue: a.queue, tiePolicy, seed: a.seed });
       if (a.json) printJSON(r);
-      else process.stdout.write(`${r.model}: ${r.rows.toLocaleString('en-US')} rows → ${r.out} in ${r.seconds.toFixed(2)} s (${r.shards} shards, ${r.reusedShards} from the store)\n`);
+      else
+        process.stdout.write(
+          `${r.model}: ${r.rows.toLocaleString('en-US')} rows → ${r.out} in ${r.seconds.toFixed(2)} s (${r.shards} shards, ${r.reusedShards} from the store)\n`,
+        );
       return;
     }
     const t0 = performance.now();
@@ -66,7 +89,14 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     // Streamed in batches: memory is the probabilities plus one batch of rows, not n row objects.
     const written = writePredictions(a.out, model, L, { tiePolicy, seed: a.seed });
     const score = scoreAgainstGold(L, written.preds, a);
-    const summary = { out: a.out, model: model.kind, rows: L.n, perClass: written.perClass, abstained: written.abstained, seconds: (performance.now() - t0) / 1000 };
+    const summary = {
+      out: a.out,
+      model: model.kind,
+      rows: L.n,
+      perClass: written.perClass,
+      abstained: written.abstained,
+      seconds: (performance.now() - t0) / 1000,
+    };
     if (a.json) printJSON(score ? { ...summary, score } : summary);
     else process.stdout.write(formatPredict(summary) + (score ? formatScore(score, `${model.kind} on ${a.L}`) : ''));
   },
@@ -93,11 +123,18 @@ function predictEndModel(a: PredictArgs, tiePolicy: TiePolicy): void {
     rows[i] = r;
   }
   const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
-  writeRows(a.out, rows, { columns: ['row', 'label', 'label_index', ...probColumns], types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types } });
+  writeRows(a.out, rows, {
+    columns: ['row', 'label', 'label_index', ...probColumns],
+    types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types },
+  });
   const counts = new Array(k + 1).fill(0);
   for (let i = 0; i < n; i++) counts[preds[i] + 1]++;
   const summary = {
-    out: a.out, model: 'end model', rows: n, perClass: Object.fromEntries(model.labels.map((name, y) => [name, counts[y + 1]])), abstained: counts[0],
+    out: a.out,
+    model: 'end model',
+    rows: n,
+    perClass: Object.fromEntries(model.labels.map((name, y) => [name, counts[y + 1]])),
+    abstained: counts[0],
     seconds: (performance.now() - t0) / 1000,
   };
   if (a.json) printJSON(summary);

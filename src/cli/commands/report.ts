@@ -31,7 +31,10 @@ interface ReportArgs {
 function readMatrixRows(L: LabelMatrix, matrixFile: string, file: string, what: string): Dataset {
   const ds = readRows(file);
   if (ds.rows.length !== L.n) {
-    throw new DataError(file, `has ${ds.rows.length} rows but ${matrixFile} has ${L.n}; the ${what} file must hold the rows the LFs were applied to, in the same order`);
+    throw new DataError(
+      file,
+      `has ${ds.rows.length} rows but ${matrixFile} has ${L.n}; the ${what} file must hold the rows the LFs were applied to, in the same order`,
+    );
   }
   return ds;
 }
@@ -47,28 +50,37 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     y
       .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow, from ballot apply)' })
       .option('model', { type: 'string', describe: 'Fitted label model (.json, from ballot fit); default: majority vote' })
-      .option('end-model', { type: 'string', describe: 'Saved end model (.json, from ballot train): its probabilities on the rows of --data (class balance, calibration, its flags)' })
+      .option('end-model', {
+        type: 'string',
+        describe: 'Saved end model (.json, from ballot train): its probabilities on the rows of --data (class balance, calibration, its flags)',
+      })
       .option('data', { type: 'string', describe: 'Data file, rows in label-matrix order (text of the flags, --by column); default: --gold' })
       .option('text-column', { type: 'string', describe: 'Column of --data holding the text shown with each flag' })
       .option('gold', { type: 'string', describe: 'Data file with given labels, rows in label-matrix order' })
       .option('label-column', { type: 'string', describe: 'Column of --gold holding the labels (class names or indices)' })
       .option('sample', { type: 'string', describe: 'Next training set from ballot sample (with _row, _part, _label columns) drawn from --L' })
       .option('by', { type: 'string', describe: 'Column of --data to slice by (headline numbers per value)' })
-      .option('max-flags', { type: 'number', default: DEFAULT_MAX_FLAGS, describe: 'Flags listed in the page at most (counts always cover every row)' })
+      .option('max-flags', {
+        type: 'number',
+        default: DEFAULT_MAX_FLAGS,
+        describe: 'Flags listed in the page at most (counts always cover every row)',
+      })
       .option('title', { type: 'string', describe: 'Page title' })
       .option('out', { type: 'string', demandOption: true, describe: 'Output page (.html)' })
       .option('json', { type: 'boolean', describe: 'Print a summary as JSON' })
       .example('$0 report --L L.arrow --model model.json --data train.csv --text-column CONTENT --out report.html', 'the report page') as any,
   handler: async (a) => {
     if (!/\.html?$/i.test(a.out)) throw new ConfigError(`--out must be an .html file, got ${a.out}`);
-    if (!Number.isInteger(a['max-flags']) || a['max-flags'] < 0) throw new ConfigError(`--max-flags must be a non-negative integer, got ${a['max-flags']}`);
+    if (!Number.isInteger(a['max-flags']) || a['max-flags'] < 0)
+      throw new ConfigError(`--max-flags must be a non-negative integer, got ${a['max-flags']}`);
     if (a.gold && !a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the given labels');
     if (a['label-column'] && !a.gold) throw new ConfigError('--label-column needs --gold: the file holding that column');
     const dataFile = a.data ?? a.gold;
     if (a['text-column'] && !dataFile) throw new ConfigError('--text-column needs --data: the file holding that column');
     if (a.by && !dataFile) throw new ConfigError('--by needs --data: the file holding that column');
     if (a['end-model'] && !dataFile) throw new ConfigError('--end-model needs --data: the rows the end model reads');
-    if (a.data && !a['text-column'] && !a.by && !a['end-model']) throw new ConfigError('--data is read for --text-column, --by and --end-model: pass one of them (or drop --data)');
+    if (a.data && !a['text-column'] && !a.by && !a['end-model'])
+      throw new ConfigError('--data is read for --text-column, --by and --end-model: pass one of them (or drop --data)');
 
     const t0 = performance.now();
     const L = loadLabelMatrix(a.L);
@@ -102,8 +114,19 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     });
     const html = await buildReport(report);
     writeFileAtomic(a.out, html);
-    const summary = { out: a.out, bytes: Buffer.byteLength(html), rows: L.n, lfs: L.m, flags: report.flags.length, found: report.found, seconds: (performance.now() - t0) / 1000 };
+    const summary = {
+      out: a.out,
+      bytes: Buffer.byteLength(html),
+      rows: L.n,
+      lfs: L.m,
+      flags: report.flags.length,
+      found: report.found,
+      seconds: (performance.now() - t0) / 1000,
+    };
     if (a.json) printJSON(summary);
-    else process.stdout.write(`wrote ${a.out} (${(summary.bytes / 1e6).toFixed(2)} MB) in ${summary.seconds.toFixed(2)} s: ${L.n.toLocaleString('en-US')} rows × ${L.m} LFs, ${report.flags.length} flags listed\n`);
+    else
+      process.stdout.write(
+        `wrote ${a.out} (${(summary.bytes / 1e6).toFixed(2)} MB) in ${summary.seconds.toFixed(2)} s: ${L.n.toLocaleString('en-US')} rows × ${L.m} LFs, ${report.flags.length} flags listed\n`,
+      );
   },
 };

@@ -4,7 +4,17 @@ import type { CommandModule } from 'yargs';
 import { readAlignedRows } from '../../data/aligned-rows.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { Dataset } from '../../data/types.js';
-import { createSampleContext, endModelCrossFit, loadRecipe, overrideRecipe, planNextBatch, readLabeledRows, runRecipe, writeSample, type SampleResult } from '../../sampling/index.js';
+import {
+  createSampleContext,
+  endModelCrossFit,
+  loadRecipe,
+  overrideRecipe,
+  planNextBatch,
+  readLabeledRows,
+  runRecipe,
+  writeSample,
+  type SampleResult,
+} from '../../sampling/index.js';
 import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { ConfigError } from '../../util/errors.js';
 import { formatSampleReport } from '../format/sample.js';
@@ -41,28 +51,61 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('recipe', { type: 'string', demandOption: true, describe: 'Recipe: .json, or a .ts/.js module exporting it as default' })
       .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow, from ballot apply)' })
       .option('model', { type: 'string', default: 'mv', describe: 'Fitted label model (.json, from ballot fit), or mv for majority vote' })
-      .option('data', { type: 'string', describe: 'The rows the LFs were applied to, same order (.csv, .tsv, .jsonl, .arrow); needed for dedupe, stratifying by a column, and to copy the rows out' })
-      .option('out', { type: 'string', demandOption: true, describe: 'Output: .arrow, .csv, .tsv or .jsonl (rows + _row, _part, _label, _prob_<class>, _votes)' })
+      .option('data', {
+        type: 'string',
+        describe:
+          'The rows the LFs were applied to, same order (.csv, .tsv, .jsonl, .arrow); needed for dedupe, stratifying by a column, and to copy the rows out',
+      })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Output: .arrow, .csv, .tsv or .jsonl (rows + _row, _part, _label, _prob_<class>, _votes)',
+      })
       .option('seed', { type: 'number', describe: "Override the recipe's seed" })
       .option('budget', { type: 'number', describe: "Override the recipe's budget" })
       .option('text-column', { type: 'string', describe: 'Text column(s) to dedupe on, comma-separated (overrides the recipe)' })
-      .option('slices', { type: 'string', array: true, describe: "Slice-function files, for recipe parts stratified by 'slice:<name>' (needs --data)" })
+      .option('slices', {
+        type: 'string',
+        array: true,
+        describe: "Slice-function files, for recipe parts stratified by 'slice:<name>' (needs --data)",
+      })
       .option('reference-L', { type: 'string', describe: 'Label matrix of the old training set, for the drift sampler' })
       .option('reference-data', { type: 'string', describe: 'Rows of the old training set (same order), for the drift sampler’s textColumn' })
       .option('report', { type: 'string', describe: 'Also write the report as JSON to this file' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
-      .option('csv-safe', { type: 'boolean', default: true, describe: 'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)' })
-      .option('end-model', { type: 'string', describe: 'Saved end model (.json, from ballot train): its features and settings drive the end-model samplers (needs --data)' })
-      .option('labeled', { type: 'string', describe: 'Rows labeled so far (a sample file with _row and a label column): rounds mode, never re-selected (needs --end-model)' })
+      .option('csv-safe', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)',
+      })
+      .option('end-model', {
+        type: 'string',
+        describe: 'Saved end model (.json, from ballot train): its features and settings drive the end-model samplers (needs --data)',
+      })
+      .option('labeled', {
+        type: 'string',
+        describe: 'Rows labeled so far (a sample file with _row and a label column): rounds mode, never re-selected (needs --end-model)',
+      })
       .option('label-column', { type: 'string', describe: 'Column of --labeled holding the labels' })
       .option('folds', { type: 'number', default: 3, describe: 'Cross-fitting folds of the end model' })
       .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set')
-      .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --end-model end.json --labeled done.csv --label-column y --out next.csv', 'the next batch of a labeling round') as any,
+      .example(
+        '$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --end-model end.json --labeled done.csv --label-column y --out next.csv',
+        'the next batch of a labeling round',
+      ) as any,
   handler: async (a) => {
     const t0 = performance.now();
     const recipe = overrideRecipe(
       await loadRecipe(a.recipe),
-      { budget: a.budget, seed: a.seed, textColumns: a['text-column']?.split(',').map((c) => c.trim()).filter(Boolean) },
+      {
+        budget: a.budget,
+        seed: a.seed,
+        textColumns: a['text-column']
+          ?.split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      },
       'command line',
     );
     const L = loadLabelMatrix(a.L);
@@ -76,7 +119,13 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     if (a.slices?.length && !data) throw new ConfigError('--slices needs --data: slice functions read the rows');
     if (a['reference-data'] && !a['reference-L']) throw new ConfigError('--reference-data needs --reference-L: the old label matrix');
     const slices = a.slices?.length
-      ? new Map(evaluateSlices(data!.rows, (await discoverSlices(a.slices)).slices.map((s) => s.slice), { source: data!.file }).map((s) => [s.name, s.mask]))
+      ? new Map(
+          evaluateSlices(
+            data!.rows,
+            (await discoverSlices(a.slices)).slices.map((s) => s.slice),
+            { source: data!.file },
+          ).map((s) => [s.name, s.mask]),
+        )
       : undefined;
     const refL = a['reference-L'] ? loadLabelMatrix(a['reference-L']) : undefined;
     const reference = refL ? { L: refL, rows: a['reference-data'] ? readAlignedRows(refL, a['reference-data']).rows : undefined } : undefined;
@@ -91,7 +140,19 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
         if (!a['label-column']) throw new ConfigError('--labeled needs --label-column: the column holding the labels');
         gold = readLabeledRows(a.labeled, a['label-column'], L.labels, L.n);
       }
-      result = planNextBatch(recipe, { X, labels: L.labels, labelProbs: probs, L, rows: data.rows, rowsSource: data.file, gold, preds, slices, reference, crossFit: endModelCrossFit(endModel, X, { folds: a.folds, seed: recipe.seed }) });
+      result = planNextBatch(recipe, {
+        X,
+        labels: L.labels,
+        labelProbs: probs,
+        L,
+        rows: data.rows,
+        rowsSource: data.file,
+        gold,
+        preds,
+        slices,
+        reference,
+        crossFit: endModelCrossFit(endModel, X, { folds: a.folds, seed: recipe.seed }),
+      });
     } else {
       if (a.labeled) throw new ConfigError('--labeled (rounds mode) needs --end-model: the model retrained on the labels');
       result = runRecipe(recipe, createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file, preds, slices, reference }));
@@ -105,4 +166,3 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     process.stdout.write(`${formatSampleReport(result.report)}\n→ ${a.out} (${model.kind}, ${((performance.now() - t0) / 1000).toFixed(2)} s)\n`);
   },
 };
-

@@ -33,12 +33,23 @@ export const scoreCommand: CommandModule<object, ScoreArgs> = {
     y
       .option('model', { type: 'string', describe: 'Fitted label model (model.json from `ballot fit`), or mv; with --L' })
       .option('L', { type: 'string', describe: 'Label matrix (.arrow) of the rows to score' })
-      .option('end-model', { type: 'string', describe: 'Instead of --model/--L: an end model (.json from `ballot train`) scored on the rows of --data' })
+      .option('end-model', {
+        type: 'string',
+        describe: 'Instead of --model/--L: an end model (.json from `ballot train`) scored on the rows of --data',
+      })
       .option('data', { type: 'string', describe: 'With --end-model: the rows to label (default: --gold), in the order of --gold' })
       .option('gold', { type: 'string', demandOption: true, describe: 'Row file with the gold labels, rows in the order of L (- for stdin)' })
-      .option('label-column', { type: 'string', demandOption: true, describe: 'Column of --gold holding the labels (class names or indices; empty = unknown)' })
+      .option('label-column', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Column of --gold holding the labels (class names or indices; empty = unknown)',
+      })
       .option('metric', { type: 'string', array: true, describe: `Headline metrics (${METRICS.join(', ')}); default all` })
-      .option('tie-policy', { type: 'string', default: 'abstain', describe: 'Classes tied for the top probability: abstain (counts as wrong, lowers coverage), random (seeded) or snorkel' })
+      .option('tie-policy', {
+        type: 'string',
+        default: 'abstain',
+        describe: 'Classes tied for the top probability: abstain (counts as wrong, lowers coverage), random (seeded) or snorkel',
+      })
       .option('seed', { type: 'number', default: 0, describe: 'Seed of the random tie-break' })
       .option('json', { type: 'boolean', describe: 'Print the summary as JSON' })
       .example('$0 score --model model.json --L L_test.arrow --gold test.csv --label-column CLASS', 'accuracy, F1 and the confusion matrix') as any,
@@ -51,14 +62,16 @@ export const scoreCommand: CommandModule<object, ScoreArgs> = {
       const endModel = readEndModelFile(a['end-model']);
       const goldRows = readRows(a.gold);
       const rows = a.data ? readRows(a.data) : goldRows;
-      if (rows.rows.length !== goldRows.rows.length) throw new DataError(a.gold, `has ${goldRows.rows.length} rows but ${rows.file} has ${rows.rows.length}; gold rows must line up with --data`);
+      if (rows.rows.length !== goldRows.rows.length)
+        throw new DataError(a.gold, `has ${goldRows.rows.length} rows but ${rows.file} has ${rows.rows.length}; gold rows must line up with --data`);
       const gold = readGoldLabels(goldRows.rows, a['label-column'], defineLabels(endModel.labels), goldRows.file, { allowMissing: true });
       const s = scoreEndModel(endModel, rows.rows, gold, { tiePolicy, seed: a.seed, source: rows.file, ...(metrics ? { metrics } : {}) });
       if (a.json) printJSON(s);
       else process.stdout.write(formatScore(s, `end model ${a['end-model']} on ${rows.file} (ties: ${tiePolicy})`));
       return;
     }
-    if (a.model === undefined || a.L === undefined) throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
+    if (a.model === undefined || a.L === undefined)
+      throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
     const { L, model, gold } = loadAnalysisInputs({ ...a, L: a.L, model: a.model === 'mv' ? undefined : a.model });
     const summary = scoreLabelModel(model ?? new MajorityVote(), L, gold!, { tiePolicy, seed: a.seed, ...(metrics ? { metrics } : {}) });
     if (a.json) printJSON(summary);

@@ -41,7 +41,11 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('L', { type: 'string', demandOption: true, describe: 'Label matrix (.arrow, from ballot apply)' })
       .option('model', { type: 'string', demandOption: true, describe: 'Fitted label model (.json, from ballot fit; mv = majority vote)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Where to write the end model (.json)' })
-      .option('text-column', { type: 'string', array: true, describe: 'Text column(s) of --data to featurise (TF-IDF of word and character n-grams)' })
+      .option('text-column', {
+        type: 'string',
+        array: true,
+        describe: 'Text column(s) of --data to featurise (TF-IDF of word and character n-grams)',
+      })
       .option('numeric-column', { type: 'string', array: true, describe: 'Numeric column(s), standardised' })
       .option('categorical-column', { type: 'string', array: true, describe: 'Categorical column(s), one-hot (hashed)' })
       .option('cv', { type: 'number', describe: 'Also report K-fold out-of-sample agreement with the label model (K ≥ 2)' })
@@ -53,8 +57,14 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('char-ngrams', { type: 'string', describe: 'Character n-gram range lo,hi (default 2,5) or off' })
       .option('seed', { type: 'number', default: 0, describe: 'Seed of the --cv folds' })
       .option('json', { type: 'boolean', describe: 'Print the summary as JSON' })
-      .example('$0 train --data rows.csv --L L.arrow --model model.json --text-column CONTENT --out end.json', 'end model on the label model\'s probabilities')
-      .example('$0 train --data rows.csv --L L.arrow --model model.json --text-column CONTENT --out end.json --cv 5 --gold dev.csv --label-column y', 'with cross-fitted agreement and dev calibration') as any,
+      .example(
+        '$0 train --data rows.csv --L L.arrow --model model.json --text-column CONTENT --out end.json',
+        "end model on the label model's probabilities",
+      )
+      .example(
+        '$0 train --data rows.csv --L L.arrow --model model.json --text-column CONTENT --out end.json --cv 5 --gold dev.csv --label-column y',
+        'with cross-fitted agreement and dev calibration',
+      ) as any,
   handler: (a) => {
     if (!/\.json$/i.test(a.out)) throw new ConfigError(`--out ${a.out}: the end model is written as JSON; give it a .json name`);
     const options = trainOptions(a);
@@ -67,10 +77,21 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     let dev: { rows: Row[]; gold: Int32Array; source: string } | undefined;
     if (a.gold) {
       const devRows = readRows(a.gold).rows;
-      dev = { rows: devRows, gold: readGoldLabels(devRows, a['label-column']!, defineLabels(L.labels), a.gold, { allowMissing: true }), source: a.gold };
+      dev = {
+        rows: devRows,
+        gold: readGoldLabels(devRows, a['label-column']!, defineLabels(L.labels), a.gold, { allowMissing: true }),
+        source: a.gold,
+      };
     }
     const { model, report } = trainOnLabelModel({
-      rows: ds.rows, rowsSource: a.data, L, matrixFile: a.L, probs: labelModel.predictProba(L), options, cv: a.cv, dev,
+      rows: ds.rows,
+      rowsSource: a.data,
+      L,
+      matrixFile: a.L,
+      probs: labelModel.predictProba(L),
+      options,
+      cv: a.cv,
+      dev,
     });
     // One line: the weight arrays would take one line per number pretty-printed.
     writeFileAtomic(a.out, `${JSON.stringify(model.toJSON())}\n`);
@@ -89,8 +110,18 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     if (cv) lines.push(`${cv.folds}-fold out-of-sample agreement with the label model: ${pct(cv.agreement)}`);
     if (devReport) {
       const dev = devReport;
-      lines.push('', `dev (${a.gold}, ${dev.rows.toLocaleString('en-US')} labelled rows): accuracy ${pct(dev.accuracy)}, log loss ${dev.logLoss.toFixed(4)}, Brier ${dev.brier.toFixed(4)}, ECE ${dev.ece.toFixed(4)}`);
-      lines.push(formatTable(['confidence', 'rows', 'mean confidence', 'accuracy'], dev.bins.filter((b) => b.rows > 0).map((b) => [`${b.lo.toFixed(1)}–${b.hi.toFixed(1)}`, b.rows, b.confidence.toFixed(3), b.accuracy.toFixed(3)])));
+      lines.push(
+        '',
+        `dev (${a.gold}, ${dev.rows.toLocaleString('en-US')} labelled rows): accuracy ${pct(dev.accuracy)}, log loss ${dev.logLoss.toFixed(4)}, Brier ${dev.brier.toFixed(4)}, ECE ${dev.ece.toFixed(4)}`,
+      );
+      lines.push(
+        formatTable(
+          ['confidence', 'rows', 'mean confidence', 'accuracy'],
+          dev.bins
+            .filter((b) => b.rows > 0)
+            .map((b) => [`${b.lo.toFixed(1)}–${b.hi.toFixed(1)}`, b.rows, b.confidence.toFixed(3), b.accuracy.toFixed(3)]),
+        ),
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   },

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { defaultReadOptions } from '../../data/read-defaults.js';
 import { parseLabelModelKind } from '../../label-model/registry.js';
-import { watchLFs, type WatchRun } from '../../project/watch.js';
+import { watchLFs } from '../../project/watch.js';
 import { formatRun } from '../format/watch.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { existsSync } from 'node:fs';
@@ -30,19 +30,31 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       .option('lfs', { type: 'string', array: true, default: ['lfs/**/*.ts'], describe: 'LF files or glob patterns' })
       .option('labels', { type: 'string', describe: 'Class names, comma-separated (when the LF files export no `labels`)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Label matrix output (.arrow), rewritten on every run' })
-      .option('gold-column', { type: 'string', describe: 'Column of the data with gold labels for some rows: adds accuracy, and the label model\'s dev score' })
-      .option('model', { type: 'string', default: 'mc', describe: 'With --gold-column: label model fitted on every run and scored on the gold rows (mv, wmv, ds, mc, triplet; none to skip)' })
+      .option('gold-column', {
+        type: 'string',
+        describe: "Column of the data with gold labels for some rows: adds accuracy, and the label model's dev score",
+      })
+      .option('model', {
+        type: 'string',
+        default: 'mc',
+        describe: 'With --gold-column: label model fitted on every run and scored on the gold rows (mv, wmv, ds, mc, triplet; none to skip)',
+      })
       .option('on-error', { choices: ['error', 'abstain'] as const, default: 'abstain' as const, describe: 'When an LF throws' })
       .option('workers', { type: 'number', describe: 'Worker threads per run (default: all cores)' })
       .option('batch-size', { type: 'number', default: 8192, describe: 'Rows per batch' })
       .option('debounce', { type: 'number', default: 200, describe: 'Milliseconds to wait after a save before re-applying' })
-      .option('json', { type: 'boolean', describe: 'Print each run as one line of JSON (summary, changes, label-model score)' }) as unknown as Argv<WatchArgs>,
+      .option('json', {
+        type: 'boolean',
+        describe: 'Print each run as one line of JSON (summary, changes, label-model score)',
+      }) as unknown as Argv<WatchArgs>,
   handler: async (a) => {
-    if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
+    if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1))
+      throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
     // Stop now on what no save of an LF file can fix (every run would print the same error); LF errors are reported
     // per run, since the next save may fix them.
     if (a.model !== 'none') {
-      if (a.model === 'auto') throw new ConfigError('--model auto needs a dev set to choose on; give a model kind (mv, wmv, ds, mc, triplet) or none');
+      if (a.model === 'auto')
+        throw new ConfigError('--model auto needs a dev set to choose on; give a model kind (mv, wmv, ds, mc, triplet) or none');
       parseLabelModelKind(a.model);
     }
     if (!existsSync(a.data)) throw new ConfigError(`data file not found: ${a.data}`);
@@ -59,7 +71,12 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
         data: a.data,
         lfs: a.lfs,
         out: a.out,
-        labels: a.labels ? a.labels.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+        labels: a.labels
+          ? a.labels
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : undefined,
         goldColumn: a['gold-column'],
         labelModel: a.model,
         read: defaultReadOptions(),

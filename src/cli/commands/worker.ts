@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
 import { formatWorkerEvent } from '../format/worker.js';
-import type { WorkerEvent } from '../../project/distributed/worker.js';
 import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
 import { ConfigError } from '../../util/errors.js';
 
@@ -26,11 +25,17 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       .option('stalled-ms', { type: 'number', describe: 'How often to look for stalled shards (default lock-ms / 2)' })
       .example('$0 worker --queue redis://10.0.0.5:6379/0 --concurrency 2', 'serve shards on this machine') as any,
   handler: async (a) => {
-    if (!Number.isInteger(a.concurrency) || a.concurrency < 1) throw new ConfigError(`--concurrency must be a positive integer, got ${a.concurrency}`);
+    if (!Number.isInteger(a.concurrency) || a.concurrency < 1)
+      throw new ConfigError(`--concurrency must be a positive integer, got ${a.concurrency}`);
     const { startWorker } = await withOptionalDeps('ballot worker', DISTRIBUTED_DEPS, () => import('../../project/distributed/worker.js'));
     const w = await startWorker({
-      queue: a.queue, concurrency: a.concurrency, store: a.store, project: a.project,
-      lockDurationMs: a['lock-ms'], stalledIntervalMs: a['stalled-ms'], onEvent: (e) => process.stdout.write(formatWorkerEvent(e)),
+      queue: a.queue,
+      concurrency: a.concurrency,
+      store: a.store,
+      project: a.project,
+      lockDurationMs: a['lock-ms'],
+      stalledIntervalMs: a['stalled-ms'],
+      onEvent: (e) => process.stdout.write(formatWorkerEvent(e)),
     });
     process.stdout.write(`worker ${process.pid} serving ${a.queue.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}\n`);
     const stop = () => void w.close();

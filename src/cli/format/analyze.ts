@@ -43,7 +43,8 @@ export function formatAnalysis(
         ? (i, j) => {
             const r = lfs[i];
             if (j === 0 && r.coverage === 0) return 'dim';
-            if (j === accCol && r.correct! + r.incorrect! > 0) return r.empiricalAccuracy! < 0.5 ? 'red' : r.empiricalAccuracy! >= 0.9 ? 'green' : undefined;
+            if (j === accCol && r.correct! + r.incorrect! > 0)
+              return r.empiricalAccuracy! < 0.5 ? 'red' : r.empiricalAccuracy! >= 0.9 ? 'green' : undefined;
             if (j === errCol && r.errors > 0) return 'red';
             return undefined;
           }

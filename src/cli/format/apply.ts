@@ -15,6 +15,9 @@ export function formatApplyReport(r: ApplyFileReport): string {
   }
   const errs = r.lfs.filter((l) => l.errors > 0);
   for (const l of errs) lines.push(`  ${l.name}: threw on ${l.errors.toLocaleString('en-US')} rows (recorded as abstain)`);
-  if (r.applied.length && r.applySeconds >= 0.5) lines.push(`${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s (${Math.round((r.rowsPerSecond * r.applied.length) / 1000).toLocaleString('en-US')}k LF evaluations/s)`);
+  if (r.applied.length && r.applySeconds >= 0.5)
+    lines.push(
+      `${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s (${Math.round((r.rowsPerSecond * r.applied.length) / 1000).toLocaleString('en-US')}k LF evaluations/s)`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -16,7 +16,12 @@ export function formatDemo(r: SpamDemoReport, seconds: number): string {
   const s = r.trainSummary;
   out.push(formatAnalysis('train', ['HAM', 'SPAM'], s.matrix, s.lfs, s.correlations, 0, useColour()));
   out.push('Label models fitted on the training pool without labels, scored on the 250 test comments (seeded random tie-break):');
-  out.push(formatTable(['model', 'test accuracy', 'seconds'], r.scores.map((x) => [x.model, pct(x.accuracy), x.seconds.toFixed(3)])));
+  out.push(
+    formatTable(
+      ['model', 'test accuracy', 'seconds'],
+      r.scores.map((x) => [x.model, pct(x.accuracy), x.seconds.toFixed(3)]),
+    ),
+  );
   out.push('(Snorkel spam tutorial, for reference: MV 84.0%, LabelModel 86.0% on its 250 Shakira test comments, with spaCy/TextBlob LFs.)', '');
   if (r.selection.length) {
     out.push(`auto chose on the validation labels (expected accuracy): ${r.selection.map((c) => `${c.model} ${pct(c.score)}`).join(', ')}`);

@@ -27,7 +27,8 @@ export function formatDisagreements(
     const total = typeof found === 'number' ? found : Object.values(found).reduce((s, x) => s + x, 0);
     const title = `${KIND_TITLE[kind]}: ${total.toLocaleString('en-US')} found, showing ${flags.length}`;
     out.push('', colour ? colourText(title, KIND_COLOUR[kind]) : title);
-    if (kind === 'label-error') out.push(`class thresholds (mean self-confidence): ${r.labels.map((name, y) => `${name} ${f2(r.thresholds.labelError![y])}`).join(', ')}`);
+    if (kind === 'label-error')
+      out.push(`class thresholds (mean self-confidence): ${r.labels.map((name, y) => `${name} ${f2(r.thresholds.labelError![y])}`).join(', ')}`);
     if (kind === 'lf-mistake') {
       out.push(`consensus thresholds: ${r.labels.map((name, y) => `${name} ${f2(r.thresholds.consensus![y])}`).join(', ')}`);
       const perLF = Object.entries(found as Record<string, number>).filter(([, x]) => x > 0);

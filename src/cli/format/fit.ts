@@ -16,7 +16,12 @@ export function formatFit(out: string, L: LabelMatrix, r: FitReport, model: Labe
   const acc = model.accuracies();
   if (acc) {
     lines.push('');
-    lines.push(formatTable(['lf', 'learned accuracy'], L.lfNames.map((name, j) => [name, acc[j]])));
+    lines.push(
+      formatTable(
+        ['lf', 'learned accuracy'],
+        L.lfNames.map((name, j) => [name, acc[j]]),
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -25,14 +30,22 @@ function formatSelection(L: LabelMatrix, selection: ModelSelection, isAuto: bool
   const lines = [`dev ${selection.metric} on ${selection.devRows.toLocaleString('en-US')} labelled rows:`];
   const tuned = selection.scores.some((s) => s.threshold !== undefined);
   const header = tuned ? ['model', selection.metric, `F1 threshold P(${L.labels[1]})`, ''] : ['model', selection.metric, ''];
-  lines.push(formatTable(header, selection.scores.map((s) => [
-    s.model, Number.isNaN(s.score) ? `failed: ${s.error}` : s.score,
-    ...(tuned ? [s.threshold === undefined ? '' : s.threshold.toPrecision(4)] : []),
-    s.model === selection.chosen ? 'best' : '',
-  ])));
+  lines.push(
+    formatTable(
+      header,
+      selection.scores.map((s) => [
+        s.model,
+        Number.isNaN(s.score) ? `failed: ${s.error}` : s.score,
+        ...(tuned ? [s.threshold === undefined ? '' : s.threshold.toPrecision(4)] : []),
+        s.model === selection.chosen ? 'best' : '',
+      ]),
+    ),
+  );
   if (tuned) lines.push('a threshold is listed where one tuned on dev beat the most probable class; its score is cross-fitted');
   if (selection.threshold !== undefined && isAuto) {
-    lines.push(`predict labels ${L.labels[1]} iff P(${L.labels[1]}) > ${selection.threshold.toPrecision(4)} (binary F1 threshold tuned on dev) on rows with votes; rows without votes keep the class balance's label`);
+    lines.push(
+      `predict labels ${L.labels[1]} iff P(${L.labels[1]}) > ${selection.threshold.toPrecision(4)} (binary F1 threshold tuned on dev) on rows with votes; rows without votes keep the class balance's label`,
+    );
   }
   return lines;
 }

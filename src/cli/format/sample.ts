@@ -14,7 +14,16 @@ export function formatSampleReport(report: SampleReport): string {
     formatTable(
       ['part', 'sampler', 'fraction', 'target', 'shortfall', 'received', 'picked', ...classNames],
       [
-        ...report.parts.map((p) => [p.name, p.kind, p.fraction, p.target, p.shortfall, p.received, p.picked, ...classNames.map((c) => report.perPartClass[p.name][c])]),
+        ...report.parts.map((p) => [
+          p.name,
+          p.kind,
+          p.fraction,
+          p.target,
+          p.shortfall,
+          p.received,
+          p.picked,
+          ...classNames.map((c) => report.perPartClass[p.name][c]),
+        ]),
         [
           'total',
           '',

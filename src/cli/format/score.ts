@@ -9,8 +9,18 @@ export function formatScore(s: ScoreSummary, title = 'score'): string {
   out.push(`${title}: ${s.scored} rows with gold labels${s.unlabeled ? ` (${s.unlabeled} without, left out)` : ''}`);
   const metrics = Object.entries(s.metrics).map(([m, v]) => `${m} ${pct(v ?? null)}`);
   out.push(`${metrics.join(', ')}; coverage ${pct(s.coverage)} (accuracy where covered ${pct(s.accuracyCovered)})`, '');
-  out.push(formatTable(['class', 'precision', 'recall', 'f1', 'support', 'predicted'], s.perClass.map((c) => [c.label, pct(c.precision), pct(c.recall), pct(c.f1), c.support, c.predicted])));
+  out.push(
+    formatTable(
+      ['class', 'precision', 'recall', 'f1', 'support', 'predicted'],
+      s.perClass.map((c) => [c.label, pct(c.precision), pct(c.recall), pct(c.f1), c.support, c.predicted]),
+    ),
+  );
   out.push('', 'confusion matrix (rows: gold, columns: predicted):');
-  out.push(formatTable(['gold \\ predicted', ...s.labels, 'abstain'], s.confusion.map((row, g) => [s.labels[g]!, ...row])));
+  out.push(
+    formatTable(
+      ['gold \\ predicted', ...s.labels, 'abstain'],
+      s.confusion.map((row, g) => [s.labels[g]!, ...row]),
+    ),
+  );
   return `${out.join('\n')}\n`;
 }

@@ -7,5 +7,8 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 
 /** The text with every terminal control character shown as a visible escape (ESC → "\x1b"), so nothing is hidden. */
 export function safeForTerminal(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0) > 0xff ? `{${c.charCodeAt(0).toString(16)}}` : c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(
+    CONTROL,
+    (c) => `\\x${c.charCodeAt(0) > 0xff ? `{${c.charCodeAt(0).toString(16)}}` : c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }

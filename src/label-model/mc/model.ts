@@ -55,7 +55,8 @@ export class MatrixCompletionModel extends FactorModel {
     checkOptions(this.title, options, MC_OPTIONS);
     const t0 = performance.now();
     const { m, k, d, n } = stats;
-    if (labels.length !== k || lfNames.length !== m) throw new ConfigError(`matrix completion: ${labels.length} labels / ${lfNames.length} LF names for statistics with k = ${k}, m = ${m}`);
+    if (labels.length !== k || lfNames.length !== m)
+      throw new ConfigError(`matrix completion: ${labels.length} labels / ${lfNames.length} LF names for statistics with k = ${k}, m = ${m}`);
     const opts = resolveOptions(options, m, k, n);
     const O = stats.overlap();
     const p = opts.classBalance;
@@ -85,7 +86,10 @@ export class MatrixCompletionModel extends FactorModel {
     this.prior = Float64Array.from(p);
     this.buildTables();
     return {
-      model: this.kind, n, m, k,
+      model: this.kind,
+      n,
+      m,
+      k,
       uncoveredRows: stats.uncovered,
       iterations: lossHistory.length,
       converged,

@@ -90,7 +90,8 @@ export const MC_OPTIONS: OptionSpec<MatrixCompletionOptions> = {
 /** Defaults filled in and every range checked. */
 export function resolveOptions(o: MatrixCompletionOptions, m: number, k: number, n: number): ResolvedOptions {
   const preset = o.preset ?? 'ballot';
-  if (preset !== 'ballot' && preset !== 'snorkel') throw new ConfigError(`matrix completion preset must be "ballot" or "snorkel", got "${String(preset)}"`);
+  if (preset !== 'ballot' && preset !== 'snorkel')
+    throw new ConfigError(`matrix completion preset must be "ballot" or "snorkel", got "${String(preset)}"`);
   const base = DEFAULTS[preset];
   const epochs = o.epochs ?? base.epochs;
   const lr = o.lr ?? base.lr;

@@ -29,7 +29,14 @@ interface PrecisionProblem {
  *   Σ_{a<b, different LFs} n (O_ab − (μPμᵀ)_ab)² / (O_aa O_bb)  +  s Σ_a (π_a − prec_j)² / (prec_j (1 − prec_j)).
  * π_a is kept in [p_l, 1] (better than random: the symmetry breaking) and where μ stays a probability.
  */
-export function fitPrecisions(O: Float64Array, n: number, d: number, k: number, p: Float64Array, opts: ResolvedOptions): { mu: Float64Array; lossHistory: number[] } {
+export function fitPrecisions(
+  O: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  p: Float64Array,
+  opts: ResolvedOptions,
+): { mu: Float64Array; lossHistory: number[] } {
   const prob = precisionProblem(O, n, d, k, p, opts);
   const pi = new Float64Array(d);
   for (let a = 0; a < d; a++) pi[a] = clamp(prob.pi0[a], prob.lo[a], prob.hi[a]);
@@ -90,7 +97,15 @@ function expandPrecisions({ d, k, p, diag }: PrecisionProblem, pi: Float64Array,
  * voted class, off elsewhere), so a pair's predicted co-vote rate q = Σ_y p_y μ_ay μ_by and its derivatives have a
  * closed form: O(1) per pair instead of O(k). `on`, `off`, `gOn`, `gOff` are d-sized scratch.
  */
-function precisionLossAndGradient(prob: PrecisionProblem, pi: Float64Array, on: Float64Array, off: Float64Array, gOn: Float64Array, gOff: Float64Array, grad: Float64Array): number {
+function precisionLossAndGradient(
+  prob: PrecisionProblem,
+  pi: Float64Array,
+  on: Float64Array,
+  off: Float64Array,
+  gOn: Float64Array,
+  gOff: Float64Array,
+  grad: Float64Array,
+): number {
   const { O, n, d, k, p, diag, active, pi0, strength: s } = prob;
   for (const a of active) {
     const l = a % k;

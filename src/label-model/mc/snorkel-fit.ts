@@ -5,7 +5,6 @@ import type { ResolvedOptions } from './options.js';
 
 // Snorkel's fit: a free k × k block per LF.
 
-
 /** μ_init[j·k + y, y] = clamp(P(λ_j = y) · prec_j / p_y, 0, 1), zero elsewhere. */
 export function snorkelInitialMu(O: Float64Array, d: number, k: number, p: Float64Array, precInit: Float64Array): Float64Array {
   const mu = new Float64Array(d * k);
@@ -22,7 +21,15 @@ export function snorkelInitialMu(O: Float64Array, d: number, k: number, p: Float
  * by full-batch steps of Snorkel's optimizer (torch SGD with momentum, or Adam; weight decay l2 either way),
  * updating μ in place. Returns the loss before each step.
  */
-export function fitFullMu(O: Float64Array, d: number, k: number, p: Float64Array, mu: Float64Array, muInit: Float64Array, opts: ResolvedOptions): number[] {
+export function fitFullMu(
+  O: Float64Array,
+  d: number,
+  k: number,
+  p: Float64Array,
+  mu: Float64Array,
+  muInit: Float64Array,
+  opts: ResolvedOptions,
+): number[] {
   const grad = new Float64Array(d * k);
   const W = new Float64Array(d * k);
   const step = createStepper(opts.optimizer, opts.lr, mu.length, { momentum: opts.momentum, weightDecay: opts.l2 });
@@ -41,7 +48,17 @@ export function fitFullMu(O: Float64Array, d: number, k: number, p: Float64Array
  * r = μp − diag(O). The l2 term is Snorkel's ‖D (μ − μ_init)‖² with D = l2 · I. `W` is scratch (μP); `grad`
  * receives the gradient.
  */
-export function snorkelLossAndGradient(O: Float64Array, d: number, k: number, p: Float64Array, mu: Float64Array, muInit: Float64Array, l2: number, W: Float64Array, grad: Float64Array): number {
+export function snorkelLossAndGradient(
+  O: Float64Array,
+  d: number,
+  k: number,
+  p: Float64Array,
+  mu: Float64Array,
+  muInit: Float64Array,
+  l2: number,
+  W: Float64Array,
+  grad: Float64Array,
+): number {
   for (let a = 0; a < d; a++) for (let y = 0; y < k; y++) W[a * k + y] = mu[a * k + y] * p[y];
   grad.fill(0);
   let loss = 0;

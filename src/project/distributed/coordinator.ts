@@ -102,7 +102,22 @@ export async function applyDistributed(options: DistributedApplyOptions): Promis
   const nonce = randomBytes(8).toString('hex');
   const lfs = discovery.lfs.map((d) => ({ name: d.name, code: d.codeHash }));
   const lfFiles = discovery.files.map((f) => (isAbsolute(relative(cwd, f)) || relative(cwd, f).startsWith('..') ? f : relative(cwd, f)));
-  const spec: RunSpec = { token: '', cwd, data, dataSize, dataHash, format, read, shardCount: shards.length, lfFiles, lfs, labels, onError, batchSize, nonce };
+  const spec: RunSpec = {
+    token: '',
+    cwd,
+    data,
+    dataSize,
+    dataHash,
+    format,
+    read,
+    shardCount: shards.length,
+    lfFiles,
+    lfs,
+    labels,
+    onError,
+    batchSize,
+    nonce,
+  };
   const statsKeys = shards.map((s) => shardKeys(spec, s.range).stats);
   const run = sha({ statsKeys, out });
   // A restarted coordinator of the same run keeps the spec (and token) its jobs in Redis refer to.
@@ -129,16 +144,44 @@ export async function applyDistributed(options: DistributedApplyOptions): Promis
   options.onProgress?.({ done: reusedShards, total: shards.length, reused: reusedShards });
   if (pending.length === 0) result = merge();
   else {
-    const jobData = (s: Shard): ShardJobData => ({ run, token, store: store.location, shard: s, shardCount: shards.length, stats: statsKeys[s.index] });
+    const jobData = (s: Shard): ShardJobData => ({
+      run,
+      token,
+      store: store.location,
+      shard: s,
+      shardCount: shards.length,
+      stats: statsKeys[s.index],
+    });
     result = await runFlow({
-      jobName: 'shard', target, run, shards, pending, jobData, attempts, merge, onProgress: options.onProgress, reusedShards,
-      lockDurationMs: options.lockDurationMs ?? 30_000, dataShown: data,
+      jobName: 'shard',
+      target,
+      run,
+      shards,
+      pending,
+      jobData,
+      attempts,
+      merge,
+      onProgress: options.onProgress,
+      reusedShards,
+      lockDurationMs: options.lockDurationMs ?? 30_000,
+      dataShown: data,
     });
   }
   return {
-    data, out: options.matrix === false ? undefined : out, stats: statsOut, rows: result.rows, lfs: lfNames, labels,
-    shards: shards.length, reusedShards, run, errorCounts: result.errorCounts,
-    seconds: (performance.now() - t0) / 1000, planSeconds, cutSeconds, mergeSeconds,
+    data,
+    out: options.matrix === false ? undefined : out,
+    stats: statsOut,
+    rows: result.rows,
+    lfs: lfNames,
+    labels,
+    shards: shards.length,
+    reusedShards,
+    run,
+    errorCounts: result.errorCounts,
+    seconds: (performance.now() - t0) / 1000,
+    planSeconds,
+    cutSeconds,
+    mergeSeconds,
   };
 }
 
@@ -189,10 +232,14 @@ export async function runFlow<R>(f: FlowInput<R>): Promise<R> {
       });
     }
     let merged: R | undefined;
-    worker = new Worker(mergeQueueName(f.run), async () => {
-      merged = f.merge();
-      return { done: true };
-    }, { connection, lockDuration: f.lockDurationMs });
+    worker = new Worker(
+      mergeQueueName(f.run),
+      async () => {
+        merged = f.merge();
+        return { done: true };
+      },
+      { connection, lockDuration: f.lockDurationMs },
+    );
     worker.on('error', () => {});
     const total = f.shards.length;
     let last = -1;
@@ -250,5 +297,8 @@ async function shardFailure<R>(parent: Job, shardQueue: Queue, f: FlowInput<R>):
   const where = describeShard(shard, f.shards.length, f.dataShown);
   const reason = child.failedReason ?? 'unknown reason';
   const tries = `${child.attemptsMade} attempt${child.attemptsMade === 1 ? '' : 's'}`;
-  return new DataError(f.dataShown, `${where} failed after ${tries}: ${reason.startsWith(where) ? reason.slice(where.length).replace(/^[,:]\s*/, '') : reason}`);
+  return new DataError(
+    f.dataShown,
+    `${where} failed after ${tries}: ${reason.startsWith(where) ? reason.slice(where.length).replace(/^[,:]\s*/, '') : reason}`,
+  );
 }

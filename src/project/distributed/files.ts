@@ -70,7 +70,11 @@ export function decodeStats(bytes: Uint8Array, where: string): { header: StatsHe
   const d = stats.d;
   const triBytes = new Uint8Array(bytes.subarray(8 + len)); // a copy (Buffer.slice would be a view): aligned for Float64Array
   const tri = new Float64Array(triBytes.buffer, 0, triBytes.byteLength / 8);
-  if (tri.length !== (d * (d + 1)) / 2) throw new DataError(where, `statistics hold ${tri.length} counts, expected ${(d * (d + 1)) / 2} for ${header.lfNames.length} LFs × ${header.labels.length} classes`);
+  if (tri.length !== (d * (d + 1)) / 2)
+    throw new DataError(
+      where,
+      `statistics hold ${tri.length} counts, expected ${(d * (d + 1)) / 2} for ${header.lfNames.length} LFs × ${header.labels.length} classes`,
+    );
   for (let a = 0, p = 0; a < d; a++) for (let b = a; b < d; b++) stats.counts[a * d + b] = tri[p++];
   stats.n = header.rows;
   stats.uncovered = header.uncovered;

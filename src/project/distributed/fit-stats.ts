@@ -30,16 +30,25 @@ export function fitFromStatsFile(path: string, kind: string, options: StatsFitOp
   const { header, stats } = decodeStats(bytes, path);
   if (stats.n === 0) throw new DataError(path, 'the statistics cover no rows: nothing to fit');
   const cb = options.classBalance;
-  if (cb && (cb.length !== stats.k || cb.some((x) => !(x > 0)))) throw new ConfigError(`class balance needs ${stats.k} positive numbers, got ${cb.join(',')}`);
+  if (cb && (cb.length !== stats.k || cb.some((x) => !(x > 0))))
+    throw new ConfigError(`class balance needs ${stats.k} positive numbers, got ${cb.join(',')}`);
   if (kind === 'mc') {
     const model = new MatrixCompletionModel();
-    const report = model.fitStats(stats, header.labels, header.lfNames, { classBalance: cb, preset: options.preset, epochs: options.epochs, seed: options.seed });
+    const report = model.fitStats(stats, header.labels, header.lfNames, {
+      classBalance: cb,
+      preset: options.preset,
+      epochs: options.epochs,
+      seed: options.seed,
+    });
     return { model, report };
   }
-  if (options.preset !== undefined || options.epochs !== undefined || options.seed !== undefined) throw new ConfigError('preset, epochs and seed apply to the mc model only');
+  if (options.preset !== undefined || options.epochs !== undefined || options.seed !== undefined)
+    throw new ConfigError('preset, epochs and seed apply to the mc model only');
   if (kind === 'triplet') {
     const model = new TripletModel();
     return { model, report: model.fitStats(stats, header.labels, header.lfNames, { classBalance: cb }) };
   }
-  throw new ConfigError(`model "${kind}" cannot fit from statistics: it needs each row's votes (fit it on the label matrix with ballot fit); from statistics: ${STATS_MODEL_KINDS.join(', ')}`);
+  throw new ConfigError(
+    `model "${kind}" cannot fit from statistics: it needs each row's votes (fit it on the label matrix with ballot fit); from statistics: ${STATS_MODEL_KINDS.join(', ')}`,
+  );
 }

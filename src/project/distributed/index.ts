@@ -11,4 +11,10 @@ export { encodeStats, decodeStats, encodeSegment, decodeSegment, type StatsHeade
 export { parseRedisUrl, pingRedis, type RedisTarget } from './redis.js';
 export { SHARD_QUEUE, mergeQueueName, type RunSpec, type ShardJobData, type ShardJobResult } from './job.js';
 export { shardKeys, BALLOT_VERSION } from './keys.js';
-export { predictDistributed, processPredictShard, type DistributedPredictOptions, type DistributedPredictReport, type PredictJobData } from './predict.js';
+export {
+  predictDistributed,
+  processPredictShard,
+  type DistributedPredictOptions,
+  type DistributedPredictReport,
+  type PredictJobData,
+} from './predict.js';

@@ -21,8 +21,16 @@ export const sha = (x: unknown): string => createHash('sha256').update(JSON.stri
  * from the run's spec, so a job names only its shard.
  */
 export function shardKeys(spec: RunSpec, range: ShardRange): { segments: string[]; stats: string } {
-  const segments = spec.lfs.map((l) => sha({
-    ballot: BALLOT_VERSION, name: l.name, code: l.code ?? `unfingerprinted-${spec.nonce}`, data: spec.dataHash, labels: spec.labels, read: spec.read, range,
-  }));
+  const segments = spec.lfs.map((l) =>
+    sha({
+      ballot: BALLOT_VERSION,
+      name: l.name,
+      code: l.code ?? `unfingerprinted-${spec.nonce}`,
+      data: spec.dataHash,
+      labels: spec.labels,
+      read: spec.read,
+      range,
+    }),
+  );
   return { segments, stats: sha({ segs: segments, onError: spec.onError }) };
 }

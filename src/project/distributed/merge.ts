@@ -78,7 +78,12 @@ export function mergeShards(input: MergeInput): MergeResult {
     }
   }
   const header: StatsHeader = {
-    rows: n, lfNames, labels, errorCounts, uncovered: total.uncovered, store: store.location,
+    rows: n,
+    lfNames,
+    labels,
+    errorCounts,
+    uncovered: total.uncovered,
+    store: store.location,
     shards: input.shards.map((shard, i) => ({ stats: input.stats[i], rows: shards[i].rows, shard })),
   };
   // The merged statistics are a plain file next to the matrix (not a store key): `ballot fit-stats` reads it.

@@ -5,8 +5,7 @@ import { resolve } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { writeRows } from '../../data/write.js';
 import { LabelMatrix } from '../../matrix/label-matrix.js';
-import { AutoLabelModel } from '../../label-model/auto.js';
-import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
+import { TIE_POLICIES } from '../../label-model/predict.js';
 import { loadLabelModel } from '../../label-model/registry.js';
 import type { LabelModel, TiePolicy } from '../../label-model/types.js';
 import { ConfigError, DataError } from '../../util/errors.js';
@@ -15,7 +14,6 @@ import { decodeSegment, decodeStats } from './files.js';
 import { parseRedisUrl, pingRedis } from './redis.js';
 import type { Shard } from './shards.js';
 import { DirectoryStore, type ShardStore } from './store.js';
-
 
 export interface DistributedPredictOptions {
   /** The label matrix of a distributed apply; its merged statistics `<name>.stats` (which list the shards) are read, not the matrix. */
@@ -62,7 +60,10 @@ export interface PredictJobData {
   where: string;
 }
 
-const sha = (x: unknown): string => createHash('sha256').update(typeof x === 'string' ? x : JSON.stringify(x)).digest('hex');
+const sha = (x: unknown): string =>
+  createHash('sha256')
+    .update(typeof x === 'string' ? x : JSON.stringify(x))
+    .digest('hex');
 
 /**
  * `ballot predict --queue`: predicts each shard of a distributed apply on the workers (probabilities and hard labels
@@ -82,15 +83,22 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
   try {
     bytes = readFileSync(statsPath);
   } catch {
-    throw new DataError(statsPath, 'no merged statistics next to the label matrix: a sharded predict follows a distributed apply (ballot apply --queue)');
+    throw new DataError(
+      statsPath,
+      'no merged statistics next to the label matrix: a sharded predict follows a distributed apply (ballot apply --queue)',
+    );
   }
   const { header } = decodeStats(bytes, statsPath);
-  if (!header.shards || !header.store) throw new DataError(statsPath, 'these statistics do not list their shards (written by an older ballot?); re-run ballot apply --queue');
+  if (!header.shards || !header.store)
+    throw new DataError(statsPath, 'these statistics do not list their shards (written by an older ballot?); re-run ballot apply --queue');
   const modelPath = resolve(cwd, o.model);
   const modelText = readFileSync(modelPath, 'utf8');
   const model = loadLabelModel(modelText);
   const mj = model.toJSON();
-  if (mj.labels.join('\u0000') !== header.labels.join('\u0000') || [...mj.lfNames].sort().join('\u0000') !== [...header.lfNames].sort().join('\u0000')) {
+  if (
+    mj.labels.join('\u0000') !== header.labels.join('\u0000') ||
+    [...mj.lfNames].sort().join('\u0000') !== [...header.lfNames].sort().join('\u0000')
+  ) {
     throw new ConfigError(`${modelPath} was fitted on other classes or LFs than ${statsPath} has: refit the model on this matrix`);
   }
   const modelHash = sha(modelText);
@@ -112,18 +120,45 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
   const pending = shards.filter((s) => !store.exists(`pred/${keys[s.index]}.bin`));
   const merge = () => writePredictions(store, keys, header.labels, out, n);
   o.onProgress?.({ done: shards.length - pending.length, total: shards.length, reused: shards.length - pending.length });
-  const counts = pending.length === 0 ? merge() : await runFlow({
-    jobName: 'predict', target, run, shards, pending, attempts: o.attempts ?? 3, merge, onProgress: o.onProgress,
-    reusedShards: shards.length - pending.length, lockDurationMs: o.lockDurationMs ?? 30_000, dataShown: statsPath,
-    jobData: (s: Shard): PredictJobData => ({
-      run, token, store: store.location, shard: s, shardCount: shards.length, stats: header.shards![s.index].stats,
-      rowOffset: offsets[s.index], model: modelPath, modelHash, tiePolicy, seed, key: keys[s.index], where: statsPath,
-    }),
-  });
+  const counts =
+    pending.length === 0
+      ? merge()
+      : await runFlow({
+          jobName: 'predict',
+          target,
+          run,
+          shards,
+          pending,
+          attempts: o.attempts ?? 3,
+          merge,
+          onProgress: o.onProgress,
+          reusedShards: shards.length - pending.length,
+          lockDurationMs: o.lockDurationMs ?? 30_000,
+          dataShown: statsPath,
+          jobData: (s: Shard): PredictJobData => ({
+            run,
+            token,
+            store: store.location,
+            shard: s,
+            shardCount: shards.length,
+            stats: header.shards![s.index].stats,
+            rowOffset: offsets[s.index],
+            model: modelPath,
+            modelHash,
+            tiePolicy,
+            seed,
+            key: keys[s.index],
+            where: statsPath,
+          }),
+        });
   return {
-    out, model: model.kind, rows: n,
+    out,
+    model: model.kind,
+    rows: n,
     perClass: Object.fromEntries(header.labels.map((name, y) => [name, counts[y + 1]])),
-    abstained: counts[0], shards: shards.length, reusedShards: shards.length - pending.length,
+    abstained: counts[0],
+    shards: shards.length,
+    reusedShards: shards.length - pending.length,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -149,7 +184,10 @@ function writePredictions(store: ShardStore, keys: string[], labels: string[], o
     rows[i] = r;
   }
   const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
-  writeRows(out, rows, { columns: ['row', 'label', 'label_index', ...probColumns], types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types } });
+  writeRows(out, rows, {
+    columns: ['row', 'label', 'label_index', ...probColumns],
+    types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types },
+  });
   const counts = new Array(k + 1).fill(0);
   for (let i = 0; i < n; i++) counts[preds[i] + 1]++;
   return counts;
@@ -174,15 +212,27 @@ function decodePred(bytes: Uint8Array | undefined, where: string, k: number): { 
 const models = new Map<string, LabelModel>();
 
 /** Worker side: predicts one shard from its stored segments (no data rows read). Idempotent, like processShard. */
-export async function processPredictShard(job: PredictJobData, ctx: { store?: ShardStore } = {}): Promise<{ shard: number; rows: number; applied: number; reused: boolean; seconds: number; worker: string }> {
+export async function processPredictShard(
+  job: PredictJobData,
+  ctx: { store?: ShardStore } = {},
+): Promise<{ shard: number; rows: number; applied: number; reused: boolean; seconds: number; worker: string }> {
   const t0 = performance.now();
   const store = ctx.store ?? new DirectoryStore(job.store);
   const me = `${hostname()} pid ${process.pid}`;
   const token = store.get(`runs/${job.run}.token`);
   if (token === undefined || new TextDecoder().decode(token) !== job.token) {
-    throw new UnrecoverableError(`storage not shared: worker ${me} does not see the coordinator's token runs/${job.run}.token in ${store.location} (the coordinator's store is ${job.store}); every worker must mount the same store`);
+    throw new UnrecoverableError(
+      `storage not shared: worker ${me} does not see the coordinator's token runs/${job.run}.token in ${store.location} (the coordinator's store is ${job.store}); every worker must mount the same store`,
+    );
   }
-  const done = (rows: number, reused: boolean) => ({ shard: job.shard.index, rows, applied: 0, reused, seconds: (performance.now() - t0) / 1000, worker: me });
+  const done = (rows: number, reused: boolean) => ({
+    shard: job.shard.index,
+    rows,
+    applied: 0,
+    reused,
+    seconds: (performance.now() - t0) / 1000,
+    worker: me,
+  });
   if (store.exists(`pred/${job.key}.bin`)) return done(-1, true);
   let model = models.get(job.modelHash);
   if (!model) {

@@ -36,15 +36,24 @@ export async function processShard(job: ShardJobData, ctx: ShardContext = {}): P
   const specBytes = store.get(`runs/${job.run}.json`);
   const spec = specBytes ? (JSON.parse(new TextDecoder().decode(specBytes)) as RunSpec) : undefined;
   if (!spec || spec.token !== job.token) {
-    throw new UnrecoverableError(`storage not shared: worker ${workerName()} does not see the coordinator's run file runs/${job.run}.json (token ${job.token.slice(0, 8)}…) in ${store.location} (the coordinator's store is ${job.store}); every worker must mount the same store`);
+    throw new UnrecoverableError(
+      `storage not shared: worker ${workerName()} does not see the coordinator's run file runs/${job.run}.json (token ${job.token.slice(0, 8)}…) in ${store.location} (the coordinator's store is ${job.store}); every worker must mount the same store`,
+    );
   }
   const where = describeShard(job.shard, spec.shardCount, spec.data);
   const keys = shardKeys(spec, job.shard.range);
   if (keys.stats !== job.stats) {
-    throw new UnrecoverableError(`worker ${workerName()} derives other store keys for ${where} than the coordinator: it runs another ballot version (${BALLOT_VERSION}); run the same version everywhere`);
+    throw new UnrecoverableError(
+      `worker ${workerName()} derives other store keys for ${where} than the coordinator: it runs another ballot version (${BALLOT_VERSION}); run the same version everywhere`,
+    );
   }
   const done = (rows: number, applied: number, reused: boolean): ShardJobResult => ({
-    shard: job.shard.index, rows, applied, reused, seconds: (performance.now() - t0) / 1000, worker: workerName(),
+    shard: job.shard.index,
+    rows,
+    applied,
+    reused,
+    seconds: (performance.now() - t0) / 1000,
+    worker: workerName(),
   });
   if (store.exists(`stats/${keys.stats}.bin`)) return done(job.shard.rows ?? -1, 0, true);
 
@@ -57,12 +66,16 @@ export async function processShard(job: ShardJobData, ctx: ShardContext = {}): P
   const byName = new Map(discovery.lfs.map((d: Discovery['lfs'][number]) => [d.name, d] as const));
   const differ = spec.lfs.filter((l) => byName.get(l.name)?.codeHash !== l.code || (l.code === null && !byName.has(l.name)));
   if (differ.length) {
-    throw new UnrecoverableError(`worker ${workerName()} refuses ${where}: its LF code differs from the coordinator's for ${differ.map((l) => l.name).join(', ')} (by fingerprint; LF files under ${project}); update the worker's checkout and restart it`);
+    throw new UnrecoverableError(
+      `worker ${workerName()} refuses ${where}: its LF code differs from the coordinator's for ${differ.map((l) => l.name).join(', ')} (by fingerprint; LF files under ${project}); update the worker's checkout and restart it`,
+    );
   }
   try {
     if (statSync(spec.data).size !== spec.dataSize) throw new Error('size differs');
   } catch (e) {
-    throw new UnrecoverableError(`worker ${workerName()} cannot use ${spec.data} for ${where}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `${(e as Error).message} from the coordinator's ${spec.dataSize} bytes`}; the data must be shared too`);
+    throw new UnrecoverableError(
+      `worker ${workerName()} cannot use ${spec.data} for ${where}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `${(e as Error).message} from the coordinator's ${spec.dataSize} bytes`}; the data must be shared too`,
+    );
   }
 
   const m = spec.lfs.length;
@@ -85,7 +98,10 @@ export async function processShard(job: ShardJobData, ctx: ShardContext = {}): P
     const rows = await readShardRows(spec.data, spec.format, job.shard.range, spec.read);
     n = rows.length;
     const labels = defineLabels([...spec.labels]);
-    const vote = createBatchVoter(todo.map((j) => byName.get(spec.lfs[j].name)!.lf), labels);
+    const vote = createBatchVoter(
+      todo.map((j) => byName.get(spec.lfs[j].name)!.lf),
+      labels,
+    );
     const t = todo.length;
     const cols = todo.map(() => new Int8Array(n));
     const errs = new Int32Array(t);
@@ -120,8 +136,19 @@ export async function processShard(job: ShardJobData, ctx: ShardContext = {}): P
   }
   const L = new LabelMatrix({ n, m, votes, lfNames: spec.lfs.map((l) => l.name), labels: spec.labels, errorCounts });
   const stats = OverlapStats.fromLabelMatrix(L);
-  store.put(`stats/${keys.stats}.bin`, encodeStats({
-    rows: n, lfNames: [...L.lfNames], labels: spec.labels, errorCounts: Array.from(errorCounts), segments: keys.segments, uncovered: stats.uncovered,
-  }, stats));
+  store.put(
+    `stats/${keys.stats}.bin`,
+    encodeStats(
+      {
+        rows: n,
+        lfNames: [...L.lfNames],
+        labels: spec.labels,
+        errorCounts: Array.from(errorCounts),
+        segments: keys.segments,
+        uncovered: stats.uncovered,
+      },
+      stats,
+    ),
+  );
   return done(n, todo.length, false);
 }

@@ -18,9 +18,11 @@ export function parseRedisUrl(url: string): RedisTarget {
   } catch {
     throw new ConfigError(`queue URL ${JSON.stringify(url)} is not a URL; expected redis://host:6379/0`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new ConfigError(`queue URL ${url}: expected redis:// or rediss://, got ${u.protocol}`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new ConfigError(`queue URL ${url}: expected redis:// or rediss://, got ${u.protocol}`);
   const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new ConfigError(`queue URL ${url}: the database after the host must be a number, got "${u.pathname.slice(1)}"`);
+  if (!Number.isInteger(db) || db < 0)
+    throw new ConfigError(`queue URL ${url}: the database after the host must be a number, got "${u.pathname.slice(1)}"`);
   const shownUrl = new URL(url);
   if (shownUrl.password) shownUrl.password = '***';
   return {
@@ -42,22 +44,42 @@ export function parseRedisUrl(url: string): RedisTarget {
 /** BullMQ connection options: its blocking connections need maxRetriesPerRequest null. */
 export function bullConnection(target: RedisTarget): ConnectionOptions {
   const { host, port, db, username, password, tls, connectTimeout } = target.options;
-  return { host, port, db, username, password, tls, connectTimeout, maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 200, 2000) };
+  return {
+    host,
+    port,
+    db,
+    username,
+    password,
+    tls,
+    connectTimeout,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+  };
 }
 
 /** Checks that Redis answers a PING within `timeoutMs`; else a ConfigError naming the URL. */
 export async function pingRedis(target: RedisTarget, timeoutMs = 3000): Promise<void> {
-  const client = new Redis({ ...target.options, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
+  const client = new Redis({
+    ...target.options,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+    enableOfflineQueue: false,
+  });
   client.on('error', () => {}); // reported below through the rejected promise
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
-    await Promise.race([(async () => {
-      await client.connect();
-      await client.ping();
-    })(), timeout]);
+    await Promise.race([
+      (async () => {
+        await client.connect();
+        await client.ping();
+      })(),
+      timeout,
+    ]);
   } catch (e) {
     throw new ConfigError(`cannot reach Redis at ${target.shown}: ${(e as Error).message || String(e)}`);
   } finally {

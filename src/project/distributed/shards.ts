@@ -10,9 +10,7 @@ import { DataError } from '../../util/errors.js';
  * One shard of a data file: a byte range cut at record boundaries (CSV/TSV/JSONL; `header` is the CSV header's byte
  * range, prepended when parsing) or a range of Arrow record batches. Shards in index order cover the file exactly.
  */
-export type ShardRange =
-  | { kind: 'bytes'; start: number; end: number; header?: [number, number] }
-  | { kind: 'batches'; start: number; end: number };
+export type ShardRange = { kind: 'bytes'; start: number; end: number; header?: [number, number] } | { kind: 'batches'; start: number; end: number };
 
 export interface Shard {
   index: number;

@@ -50,9 +50,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     async (job) => {
       const d = job.data;
       emit({ type: 'start', shard: d.shard.index, shards: d.shardCount, job: job.id!, attempt: job.attemptsMade + 1 });
-      const result = job.name === 'predict'
-        ? await processPredictShard(d as PredictJobData, { store })
-        : await processShard(d as ShardJobData, { store, project: options.project, discoveries });
+      const result =
+        job.name === 'predict'
+          ? await processPredictShard(d as PredictJobData, { store })
+          : await processShard(d as ShardJobData, { store, project: options.project, discoveries });
       emit({ type: 'done', result, shards: d.shardCount, job: job.id! });
       return result;
     },

@@ -69,7 +69,10 @@ export async function applyParallel(
     } else fatal ??= e as Error;
   };
 
-  const lfAt = (h: Handle): { lf: string; row: number } => ({ lf: options.init.lfNames[Atomics.load(h.probe, 2)] ?? '?', row: Atomics.load(h.probe, 1) });
+  const lfAt = (h: Handle): { lf: string; row: number } => ({
+    lf: options.init.lfNames[Atomics.load(h.probe, 2)] ?? '?',
+    row: Atomics.load(h.probe, 1),
+  });
   const handles: Handle[] = Array.from({ length: options.workers }, () => {
     const probe = new Int32Array(new SharedArrayBuffer(12));
     const worker = new Worker(BOOTSTRAP, {
@@ -98,7 +101,12 @@ export async function applyParallel(
     worker.on('error', (e: Error) => {
       if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' && h.ready) {
         const { lf, row } = lfAt(h);
-        fatal ??= new LabelingFunctionError(lf, row, `ran out of memory (each apply worker may use ${options.memoryMb ?? 'the default'} MB of heap): does it allocate without bound?`, { cause: e });
+        fatal ??= new LabelingFunctionError(
+          lf,
+          row,
+          `ran out of memory (each apply worker may use ${options.memoryMb ?? 'the default'} MB of heap): does it allocate without bound?`,
+          { cause: e },
+        );
       } else fatal ??= e;
       notify();
     });
@@ -112,25 +120,33 @@ export async function applyParallel(
 
   // The watchdog: a worker whose call counter has not moved for timeoutMs while it has work is stuck in one call.
   const timeout = options.timeoutMs ?? 0;
-  const watchdog = timeout > 0
-    ? setInterval(() => {
-        const now = performance.now();
-        for (const h of handles) {
-          const calls = Atomics.load(h.probe, 0);
-          if (calls !== h.lastCalls || h.inFlight === 0) {
-            h.lastCalls = calls;
-            h.since = now;
-            continue;
-          }
-          if (now - h.since > timeout && !fatal) {
-            const { lf, row } = lfAt(h);
-            fatal = new LabelingFunctionError(lf, row, `still running after ${timeout} ms, the time budget of one LF call (a catastrophic regex or an endless loop?); raise it with --lf-timeout`);
-            void h.worker.terminate();
-            notify();
-          }
-        }
-      }, Math.max(10, Math.min(250, timeout / 4)))
-    : undefined;
+  const watchdog =
+    timeout > 0
+      ? setInterval(
+          () => {
+            const now = performance.now();
+            for (const h of handles) {
+              const calls = Atomics.load(h.probe, 0);
+              if (calls !== h.lastCalls || h.inFlight === 0) {
+                h.lastCalls = calls;
+                h.since = now;
+                continue;
+              }
+              if (now - h.since > timeout && !fatal) {
+                const { lf, row } = lfAt(h);
+                fatal = new LabelingFunctionError(
+                  lf,
+                  row,
+                  `still running after ${timeout} ms, the time budget of one LF call (a catastrophic regex or an endless loop?); raise it with --lf-timeout`,
+                );
+                void h.worker.terminate();
+                notify();
+              }
+            }
+          },
+          Math.max(10, Math.min(250, timeout / 4)),
+        )
+      : undefined;
   watchdog?.unref();
 
   try {

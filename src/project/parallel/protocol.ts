@@ -78,7 +78,8 @@ export interface SerializedError {
 }
 
 export function serializeError(e: unknown): SerializedError {
-  if (e instanceof LabelingFunctionError) return { kind: 'LabelingFunctionError', message: e.message, lf: e.lf, row: e.row, what: e.what, stack: e.stack };
+  if (e instanceof LabelingFunctionError)
+    return { kind: 'LabelingFunctionError', message: e.message, lf: e.lf, row: e.row, what: e.what, stack: e.stack };
   if (e instanceof Error) return { kind: e instanceof BallotError ? e.name : 'Error', message: e.message, stack: e.stack };
   return { kind: 'Error', message: String(e) };
 }
