@@ -240,7 +240,7 @@ describe('ballot report', () => {
 
   it('refuses a missing text column and a non-html output', async () => {
     await refused([...base, '--data', f('data.csv'), '--text-column', 'body'], /data\.csv: no column "body" \(--text-column\)/);
-    await refused([...base, '--data', f('data.csv')], /--data is read for --text-column and --by/);
+    await refused([...base, '--data', f('data.csv')], /--data is read for --text-column, --by and --end-model/);
     const r = await runCli(...base, '--out', f('report.csv'));
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/--out must be an \.html file/);
