@@ -109,9 +109,9 @@ function countMatrix(L: LabelMatrix, gold: ArrayLike<number> | null): MatrixCoun
         const voted = 1 + (v >> 31); // 0 for abstain (-1), 1 otherwise
         count += voted;
         last = voted ? j : last;
-        max = Math.max(v, max);
+        max = v > max ? v : max;
         const u = voted ? v : 127;
-        min = Math.min(u, min);
+        min = u < min ? u : min;
       }
     } else {
       // Same loop, plus the per-LF gold tallies (kept out of the loop above so rows without gold pay nothing).
@@ -121,9 +121,9 @@ function countMatrix(L: LabelMatrix, gold: ArrayLike<number> | null): MatrixCoun
         const voted = 1 + (v >> 31);
         count += voted;
         last = voted ? j : last;
-        max = Math.max(v, max);
+        max = v > max ? v : max;
         const u = voted ? v : 127;
-        min = Math.min(u, min);
+        min = u < min ? u : min;
         votesWithGold![j] += voted;
         correct![j] += v === g ? 1 : 0;
       }

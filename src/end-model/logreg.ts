@@ -133,7 +133,7 @@ function objectiveBinary(p: SoftmaxProblem): (x: Float64Array, g: Float64Array) 
       const y1 = Y[2 * i + 1];
       // softplus(z) = max(z, 0) + log1p(exp(−|z|)); σ(z) computed from the same exp
       const e = Math.exp(-Math.abs(z));
-      f += si * (Math.max(z, 0) + Math.log1p(e) - y1 * z);
+      f += si * ((z > 0 ? z : 0) + Math.log1p(e) - y1 * z);
       const sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
       const dz = si * (sig - y1);
       gb += dz;

@@ -29,7 +29,7 @@ export function median(values: ArrayLike<number>): number {
 }
 
 export function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : Math.min(x, hi);
+  return x < lo ? lo : x > hi ? hi : x;
 }
 
 /** Normalizes non-negative weights to sum 1 in place; all-zero input becomes uniform. */
