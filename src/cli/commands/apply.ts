@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { commaList } from '../options.js';
 import { defaultReadOptions } from '../../data/read-defaults.js';
 import { applyFile } from '../../project/apply-file.js';
 import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
@@ -70,12 +71,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       data: a.data,
       lfs: a.lfs,
       out: a.out,
-      labels: a.labels
-        ? a.labels
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined,
+      labels: commaList(a.labels),
       onError: a['on-error'],
       workers: a.workers,
       batchSize: a['batch-size'],
@@ -103,12 +99,7 @@ async function applyQueued(a: ApplyArgs): Promise<void> {
     shardRows: a['shard-rows'],
     attempts: a.attempts,
     matrix: a.matrix,
-    labels: a.labels
-      ? a.labels
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : undefined,
+    labels: commaList(a.labels),
     onError: a['on-error'],
     batchSize: a['batch-size'],
     onProgress: (p) =>

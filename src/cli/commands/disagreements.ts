@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { CSV_SAFE_OPTION } from '../options.js';
 import { DISAGREEMENT_KINDS, disagreements, type DisagreementKind } from '../../analysis/disagreements.js';
 import { readAlignedRows } from '../../data/aligned-rows.js';
 import { disagreementColumns, disagreementRecords } from '../../analysis/records.js';
@@ -49,12 +50,7 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
       .option('consensus-threshold', { type: 'number', describe: 'Fixed confidence for lf-mistake (default: per-class mean confidence)' })
       .option('out', { type: 'string', describe: 'Write the flagged rows to a file (.csv, .tsv, .jsonl or .arrow)' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
-      .option('csv-safe', {
-        type: 'boolean',
-        default: true,
-        describe:
-          'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)',
-      })
+      .option('csv-safe', CSV_SAFE_OPTION)
       .option('end-model', {
         type: 'string',
         describe:

@@ -1,6 +1,7 @@
 import { readLabelModelFile } from '../model-file.js';
 import { toProbabilities } from '../../matrix/checked.js';
 import type { CommandModule } from 'yargs';
+import { CSV_SAFE_OPTION } from '../options.js';
 import { readAlignedRows } from '../../data/aligned-rows.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import type { Dataset } from '../../data/types.js';
@@ -73,12 +74,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('reference-data', { type: 'string', describe: 'Rows of the old training set (same order), for the drift sampler’s textColumn' })
       .option('report', { type: 'string', describe: 'Also write the report as JSON to this file' })
       .option('json', { type: 'boolean', describe: 'Print the report as JSON' })
-      .option('csv-safe', {
-        type: 'boolean',
-        default: true,
-        describe:
-          'CSV/TSV --out: prefix cells starting with = + - @ with an apostrophe so spreadsheets show them as text (--no-csv-safe writes them verbatim)',
-      })
+      .option('csv-safe', CSV_SAFE_OPTION)
       .option('end-model', {
         type: 'string',
         describe: 'Saved end model (.json, from ballot train): its features and settings drive the end-model samplers (needs --data)',

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { commaList } from '../options.js';
 import { defaultReadOptions } from '../../data/read-defaults.js';
 import { parseLabelModelKind } from '../../label-model/registry.js';
 import { watchLFs } from '../../project/watch.js';
@@ -71,12 +72,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
         data: a.data,
         lfs: a.lfs,
         out: a.out,
-        labels: a.labels
-          ? a.labels
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : undefined,
+        labels: commaList(a.labels),
         goldColumn: a['gold-column'],
         labelModel: a.model,
         read: defaultReadOptions(),
