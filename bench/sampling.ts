@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from '../src/cli/format/table.js';
 import { LabelMatrix, MajorityVote, createRng } from '../src/index.js';
-import { createSampleContext, findDuplicates, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe } from '../src/internal.js';
+import { DUP_KEPT, createSampleContext, findDuplicates, normalizeText, prepareRecipe, runRecipe, writeSample, type Recipe } from '../src/internal.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -125,14 +125,14 @@ const shingleSet = (text: string): Set<string> => {
 let similarEdits = 0;
 let flaggedEdits = 0;
 for (const [i, from] of editSource) {
-  if (dd.kind[from] !== 0) continue; // the source was itself dropped; its representative may differ more
+  if (dd.status[from] !== DUP_KEPT) continue; // the source was itself dropped; its representative may differ more
   const a = shingleSet(rows[i].text);
   const b = shingleSet(rows[from].text);
   let inter = 0;
   for (const x of a) if (b.has(x)) inter++;
   if (inter / (a.size + b.size - inter) < 0.9) continue;
   similarEdits++;
-  if (dd.kind[i] !== 0) flaggedEdits++;
+  if (dd.status[i] !== DUP_KEPT) flaggedEdits++;
 }
 
 console.log(

@@ -121,10 +121,10 @@ describe.skipIf(!haveSpam)('dedupe on the YouTube spam comments', () => {
     expect(result.columns).toEqual(['CONTENT']);
     expect(result.exact).toBeGreaterThan(200);
     for (let i = 0; i < spamRows.length; i++) {
-      if (result.kind[i] !== EXACT) continue;
+      if (result.status[i] !== EXACT) continue;
       const rep = result.duplicateOf[i];
       expect(rep).toBeLessThan(i);
-      expect(result.kind[rep]).toBe(0);
+      expect(result.status[rep]).toBe(0);
     }
   });
 
@@ -133,7 +133,7 @@ describe.skipIf(!haveSpam)('dedupe on the YouTube spam comments', () => {
     const first = byId('LneaDw26bFsatnacZXb_S1v2dOV0EyaNuykTxwkPmWg');
     const second = byId('LneaDw26bFvAsBvYZLuVc3cJCI65rJQ9A-wZAcukfp0');
     expect(first).toBeGreaterThanOrEqual(0);
-    expect(result.kind[second]).toBe(NEAR);
+    expect(result.status[second]).toBe(NEAR);
     expect(result.duplicateOf[second]).toBe(first);
     // "Check out this video on YouTube:" followed by 0–4 <br /> tags: tags are stripped, so every copy is an exact
     // duplicate of the first one.
@@ -142,9 +142,9 @@ describe.skipIf(!haveSpam)('dedupe on the YouTube spam comments', () => {
       .filter(({ text }) => /^Check out this video on YouTube:(<br \/>)*\ufeff?$/.test(text));
     expect(family.filter(({ text }) => text.includes('<br />')).length).toBe(3);
     const [original, ...copies] = family;
-    expect(result.kind[original.i]).toBe(0);
+    expect(result.status[original.i]).toBe(0);
     for (const { i } of copies) {
-      expect(result.kind[i]).toBe(EXACT);
+      expect(result.status[i]).toBe(EXACT);
       expect(result.duplicateOf[i]).toBe(original.i);
     }
   });
@@ -166,7 +166,7 @@ describe.skipIf(!haveSpam)('dedupe on the YouTube spam comments', () => {
       if (dup) expected.push(i);
       else kept.push(i);
     }
-    const got = [...result.kind.keys()].filter((i) => result.kind[i] === NEAR);
+    const got = [...result.status.keys()].filter((i) => result.status[i] === NEAR);
     expect(expected.length).toBeGreaterThan(10);
     expect(got).toEqual(expected);
     for (const i of got) expect(jaccard(sets[i], sets[result.duplicateOf[i]])).toBeGreaterThanOrEqual(0.9);
@@ -202,12 +202,12 @@ describe.skipIf(!haveSpam)('dedupe on the YouTube spam comments', () => {
     const r = findDuplicates(rows, { threshold: 0.9 });
     const edits = variants.filter((v) => v.similarity !== undefined);
     expect(edits.filter((v) => (v.similarity as number) >= 0.9).length).toBeGreaterThan(10);
-    for (let i = 0; i < originals.length; i++) expect(r.kind[i]).toBe(0);
+    for (let i = 0; i < originals.length; i++) expect(r.status[i]).toBe(0);
     for (let i = originals.length; i < rows.length; i++) {
       const sim = rows[i].similarity as number | undefined;
       // An edit of a text made of few distinct shingles (a link repeated 7 times) can fall below the threshold: kept.
-      expect(r.kind[i]).toBe(sim === undefined ? EXACT : sim >= 0.9 ? NEAR : 0);
-      if (r.kind[i] !== 0) expect(r.duplicateOf[i]).toBe(rows[i].of);
+      expect(r.status[i]).toBe(sim === undefined ? EXACT : sim >= 0.9 ? NEAR : 0);
+      if (r.status[i] !== 0) expect(r.duplicateOf[i]).toBe(rows[i].of);
     }
   });
 });
@@ -268,10 +268,10 @@ describe('dedupe options and edge cases', () => {
       { text: '🔥' },
     ];
     const strict = findDuplicates(rows, { threshold: 0.95 });
-    expect(Array.from(strict.kind)).toEqual([0, 0, 0, 0, 0, 0, EXACT, 0]);
+    expect(Array.from(strict.status)).toEqual([0, 0, 0, 0, 0, 0, EXACT, 0]);
     const loose = findDuplicates(rows, { threshold: 0.8 });
-    expect(loose.kind[1]).toBe(NEAR);
-    expect(findDuplicates(rows, { threshold: 0.8, near: false }).kind[1]).toBe(0);
+    expect(loose.status[1]).toBe(NEAR);
+    expect(findDuplicates(rows, { threshold: 0.8, near: false }).status[1]).toBe(0);
   });
 
   it('joins several text columns, and rejects a missing column or a bad threshold', () => {
@@ -279,7 +279,7 @@ describe('dedupe options and edge cases', () => {
       { title: 'Win a prize', body: 'click here now' },
       { title: 'WIN A PRIZE!', body: 'Click here, now.' },
     ];
-    expect(findDuplicates(rows, { column: ['title', 'body'] }).kind[1]).toBe(EXACT);
+    expect(findDuplicates(rows, { column: ['title', 'body'] }).status[1]).toBe(EXACT);
     expect(() => findDuplicates(rows, { column: 'text' })).toThrow(/dedupe column "text" is not in the data; columns are title, body/);
     expect(() => findDuplicates(rows, { threshold: 1.5 })).toThrow(ConfigError);
   });

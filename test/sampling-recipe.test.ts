@@ -84,7 +84,7 @@ describe('recipes', () => {
       const i = r._row as number;
       expect(r.id).toBe(i);
       expect(r._prob_HAM).toBeCloseTo(data.probs[2 * i], 12);
-      expect(r._votes).toBe(ctx.votes![i]);
+      expect(r._votes).toBe(ctx.voteCounts![i]);
       expect(['confident', 'uncertainty', 'random', 'coverageGap']).toContain(r._part);
       if (r._part === 'coverageGap') expect(r._votes).toBe(0);
       if (r._part === 'confident') expect(r._label).not.toBeNull();
@@ -93,7 +93,7 @@ describe('recipes', () => {
 
   it('redistributes a part’s shortfall to the others and reports it', () => {
     // Only rows with no votes are coverage gaps; ask for far more than exist.
-    const gaps = Array.from(ctx.votes!).filter((v) => v === 0).length;
+    const gaps = Array.from(ctx.voteCounts!).filter((v) => v === 0).length;
     const recipe: Recipe = { budget: 1000, seed: 1, parts: [{ coverageGap: 0.5 }, { random: 0.3 }, { uncertainty: 0.2 }] };
     const { indices, report } = runRecipe(recipe, ctx);
     expect(gaps).toBeLessThan(500);

@@ -173,7 +173,7 @@ describe('uncertainty, disagreement, coverage gaps, confident', () => {
     const perClass = (rowsPicked: number[]) => [0, 1, 2].map((y) => rowsPicked.filter((i) => big.preds[i] === y).length);
     const eligible = [0, 1, 2].map((y) => {
       let c = 0;
-      for (let i = 0; i < big.n; i++) if (big.preds[i] === y && big.votes![i] > 0) c++;
+      for (let i = 0; i < big.n; i++) if (big.preds[i] === y && big.voteCounts![i] > 0) c++;
       return c;
     });
     const proportional = perClass(pick(0));
@@ -188,7 +188,7 @@ describe('uncertainty, disagreement, coverage gaps, confident', () => {
       const mine = picked.filter((i) => big.preds[i] === y).map((i) => big.probs[i * 3 + y]);
       const minPicked = Math.min(...mine);
       for (let i = 0; i < big.n; i++) {
-        if (big.preds[i] === y && big.votes![i] > 0 && !picked.includes(i)) expect(big.probs[i * 3 + y]).toBeLessThanOrEqual(minPicked);
+        if (big.preds[i] === y && big.voteCounts![i] > 0 && !picked.includes(i)) expect(big.probs[i * 3 + y]).toBeLessThanOrEqual(minPicked);
       }
     }
   });

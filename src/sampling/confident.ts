@@ -37,7 +37,7 @@ export function confidentSampler(options: ConfidentOptions = {}): Sampler {
   return {
     kind: 'confident',
     select(ctx, count, taken, rng) {
-      const { n, k, probs, preds, votes } = ctx;
+      const { n, k, probs, preds, voteCounts: votes } = ctx;
       const confidence = new Float64Array(n);
       for (let i = 0; i < n; i++) if (preds[i] >= 0) confidence[i] = probs[i * k + preds[i]];
       const pool = eligibleRows(n, taken, (i) => preds[i] >= 0 && (!votes || votes[i] > 0) && confidence[i] >= minConfidence);

@@ -48,7 +48,7 @@ export function createSampleContext(input: SampleInput): SampleContext {
     probs,
     preds: input.preds ? checkedPreds(input.preds, n, k) : checked.top,
     L,
-    votes: L?.voteCounts(),
+    voteCounts: L?.voteCounts(),
     rows,
     rowsSource: input.rowsSource,
     ...checkedExtras(input, n),
@@ -77,8 +77,8 @@ export const TIE_CLASS = '(tie)';
 
 /** The label matrix or a ConfigError saying which sampler needs it. */
 export function requireL(ctx: SampleContext, who: string): { L: LabelMatrix; votes: Int32Array } {
-  if (!ctx.L || !ctx.votes) throw new ConfigError(`the ${who} sampler needs the label matrix (pass L)`);
-  return { L: ctx.L, votes: ctx.votes };
+  if (!ctx.L || !ctx.voteCounts) throw new ConfigError(`the ${who} sampler needs the label matrix (pass L)`);
+  return { L: ctx.L, votes: ctx.voteCounts };
 }
 
 /** An error about the data rows: a DataError naming their file when it is known, else a ConfigError. */

@@ -41,7 +41,7 @@ export interface DedupeResult {
   /** Per row: -1 when kept, else the index of the earlier kept row it duplicates. */
   duplicateOf: Int32Array;
   /** Per row: DUP_KEPT, DUP_EXACT (same normalized text) or DUP_NEAR (Jaccard ≥ threshold). */
-  kind: Uint8Array;
+  status: Uint8Array;
   kept: number;
   exact: number;
   near: number;
@@ -78,7 +78,19 @@ export function findDuplicates(rows: readonly Row[], options: DedupeOptions = {}
     for (let i = 0; i < n; i++) if (kind[i] === DUP_EXACT && kind[duplicateOf[i]] === DUP_NEAR) duplicateOf[i] = duplicateOf[duplicateOf[i]];
   }
   const { threshold, numHashes, bands, rowsPerBand } = o;
-  return { columns, duplicateOf, kind, kept: n - exact - nearDups, exact, near: nearDups, threshold, numHashes, bands, rowsPerBand, cappedRows };
+  return {
+    columns,
+    duplicateOf,
+    status: kind,
+    kept: n - exact - nearDups,
+    exact,
+    near: nearDups,
+    threshold,
+    numHashes,
+    bands,
+    rowsPerBand,
+    cappedRows,
+  };
 }
 
 interface DedupeSettings {

@@ -163,7 +163,7 @@ export function modelDisagreementSampler(options: DiverseOptions = {}): Sampler 
     kind: 'modelDisagreement',
     select(ctx, count, taken, rng) {
       const em = requireEndModel(ctx, 'modelDisagreement');
-      const votes = ctx.votes;
+      const votes = ctx.voteCounts;
       const pool = eligibleRows(ctx.n, taken, votes ? (i) => votes[i] > 0 : undefined);
       const { k, probs } = ctx;
       const score = new Float64Array(ctx.n);

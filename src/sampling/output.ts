@@ -20,7 +20,7 @@ export function sampleRows(
   dataColumns?: readonly string[],
 ): { rows: Row[]; columns: string[]; types: Record<string, ColumnType> } {
   const { ctx, indices, partOf, report } = result;
-  const { k, labels, probs, preds, votes, rows } = ctx;
+  const { k, labels, probs, preds, voteCounts: votes, rows } = ctx;
   const probCols = labels.map((c) => `${PROVENANCE.probPrefix}${c}`);
   const provenance = [PROVENANCE.row, PROVENANCE.part, PROVENANCE.label, ...probCols, ...(votes ? [PROVENANCE.votes] : [])];
   const base = (dataColumns ?? (rows ? columnsOf(rows) : [])).filter((c) => !provenance.includes(c));

@@ -101,7 +101,7 @@ function dedupePool(prepared: PreparedRecipe, ctx: SampleContext, options: RunOp
     if (!ctx.rows) throw new ConfigError('the recipe asks for dedupe, which needs the data rows (their text)');
     dedupe = findDuplicates(ctx.rows, prepared.dedupe, ctx.rowsSource);
     for (let i = 0; i < n; i++)
-      if (dedupe.kind[i] !== DUP_KEPT && !taken[i]) {
+      if (dedupe.status[i] !== DUP_KEPT && !taken[i]) {
         taken[i] = 1;
         excluded++;
       }
@@ -273,7 +273,7 @@ function classCounts(ctx: SampleContext, dedupe: DedupeResult | null, indices: I
   const byPart = parts.map(() => new Int32Array(k + 1));
   for (let i = 0; i < n; i++) {
     pool[slot(preds[i])]++;
-    if (!dedupe || dedupe.kind[i] === DUP_KEPT) after[slot(preds[i])]++;
+    if (!dedupe || dedupe.status[i] === DUP_KEPT) after[slot(preds[i])]++;
   }
   for (let r = 0; r < indices.length; r++) {
     const s = slot(preds[indices[r]]);

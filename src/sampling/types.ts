@@ -22,7 +22,7 @@ export interface SampleContext {
   /** The label matrix, when known (needed by `disagreement` and `coverageGap`). */
   readonly L?: LabelMatrix;
   /** Non-abstain votes per row, when L is known. */
-  readonly votes?: Int32Array;
+  readonly voteCounts?: Int32Array;
   /** The data rows (needed to stratify by a column, and for dedupe). */
   readonly rows?: readonly Row[];
   /** The file the rows were read from, when known: errors about their columns name it. */

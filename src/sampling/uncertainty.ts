@@ -23,7 +23,7 @@ export function uncertaintySampler(options: UncertaintyOptions = {}): Sampler {
   return {
     kind: 'uncertainty',
     select(ctx, count, taken, rng) {
-      const votes = ctx.votes;
+      const votes = ctx.voteCounts;
       const pool = eligibleRows(ctx.n, taken, votes && !includeUncovered ? (i) => votes[i] > 0 : undefined);
       const score = uncertaintyScores(ctx, measure, pool);
       return topByScore(pool, count, score, rng.int(0x7fffffff));
