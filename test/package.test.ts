@@ -13,14 +13,20 @@ let project: string;
 let install: { out: string; code: number };
 let tarball: string;
 
+/**
+ * The environment of a user's shell: without the npm_config_* variables npm sets for the scripts of this repo (its
+ * .npmrc's onnxruntime-node-install would reach the consumer's npm as an unknown env config).
+ */
+const USER_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
+
 function run(cmd: string, args: string[], cwd: string, input?: string): { out: string; err: string; code: number } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1', BALLOT_FROM_SOURCE: '' } });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', input, env: { ...USER_ENV, NO_COLOR: '1', BALLOT_FROM_SOURCE: '' } });
   return { out: r.stdout, err: r.stderr, code: r.status ?? -1 };
 }
 
 function runAsync(cmd: string, args: string[], cwd: string): Promise<{ out: string; err: string; code: number }> {
   return new Promise((done) => {
-    const c = spawn(cmd, args, { cwd });
+    const c = spawn(cmd, args, { cwd, env: USER_ENV });
     let out = '';
     let err = '';
     c.stdout.on('data', (d) => (out += d));
@@ -98,7 +104,11 @@ beforeAll(() => {
     join(project, 'package.json'),
     JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, allowScripts: { esbuild: true } }),
   );
-  const r = spawnSync('npm', ['install', join(dir, packed), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project, encoding: 'utf8' });
+  const r = spawnSync('npm', ['install', join(dir, packed), '--prefer-offline', '--no-audit', '--no-fund'], {
+    cwd: project,
+    encoding: 'utf8',
+    env: USER_ENV,
+  });
   install = { out: `${r.stdout}${r.stderr}`, code: r.status ?? -1 };
   tarball = join(dir, packed);
 }, 300_000); // npm pack + npm install: ~30 s on an idle machine, much more on a loaded one
