@@ -5,13 +5,16 @@ import { defineLabels } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { DataError } from '../util/errors.js';
 
-/** Reads a data file whose rows line up one-to-one with the label matrix's rows (same order). */
-export function readAlignedRows(L: LabelMatrix, file: string, what = 'data'): Dataset {
+/**
+ * Reads a data file whose rows line up one-to-one with the label matrix's rows (same order). `matrixFile`, when
+ * given, names the matrix in the error.
+ */
+export function readAlignedRows(L: LabelMatrix, file: string, what = 'data', matrixFile?: string): Dataset {
   const ds = readRows(file);
   if (ds.rows.length !== L.n) {
     throw new DataError(
       file,
-      `has ${ds.rows.length} rows but the label matrix has ${L.n}; the ${what} file must hold the rows the LFs were applied to, in the same order`,
+      `has ${ds.rows.length} rows but ${matrixFile ?? 'the label matrix'} has ${L.n}; the ${what} file must hold the rows the LFs were applied to, in the same order`,
     );
   }
   return ds;

@@ -5,6 +5,7 @@ import { diverseSelect } from './diversity.js';
 import type { EndModelView } from './feature-view.js';
 import { eligibleRows, topByScore } from './select.js';
 import type { SampleContext, Sampler } from './types.js';
+import { rowEntropy, rowMargin } from './uncertainty.js';
 
 // Samplers that look at the rows themselves through the end model: its features (for diversity and density) and its
 // out-of-sample probabilities (for uncertainty), not only at the LF votes.
@@ -29,25 +30,7 @@ export interface DiverseUncertainOptions extends DiverseOptions {
 
 /** Uncertainty in [0, 1] of row i under row-major probabilities. */
 export function rowUncertainty(probs: Float64Array, k: number, i: number, measure: 'margin' | 'entropy'): number {
-  const base = i * k;
-  if (measure === 'entropy') {
-    let h = 0;
-    for (let y = 0; y < k; y++) {
-      const q = probs[base + y];
-      if (q > 0) h -= q * Math.log(q);
-    }
-    return h / Math.log(k);
-  }
-  let a = -Infinity;
-  let b = -Infinity;
-  for (let y = 0; y < k; y++) {
-    const q = probs[base + y];
-    if (q > a) {
-      b = a;
-      a = q;
-    } else if (q > b) b = q;
-  }
-  return 1 - (a - b);
+  return measure === 'entropy' ? rowEntropy(probs, i * k, k) / Math.log(k) : rowMargin(probs, i * k, k);
 }
 
 /** Rows taken before this part runs (earlier parts, labeled rows): diversity keeps away from them. */

@@ -39,26 +39,33 @@ export function uncertaintyScores(ctx: SampleContext, measure: UncertaintyMeasur
   for (let p = 0; p < count; p++) {
     const i = pool ? pool[p] : p;
     const base = i * k;
-    if (measure === 'entropy') {
-      let h = 0;
-      for (let y = 0; y < k; y++) {
-        const q = probs[base + y];
-        if (q > 0) h -= q * Math.log(q);
-      }
-      // Round away float noise so rows with the same distribution tie exactly (and the seeded tie-break decides).
-      score[i] = Math.round(h * 1e12) / 1e12;
-    } else {
-      let a = -Infinity;
-      let b = -Infinity;
-      for (let y = 0; y < k; y++) {
-        const q = probs[base + y];
-        if (q > a) {
-          b = a;
-          a = q;
-        } else if (q > b) b = q;
-      }
-      score[i] = Math.round((1 - (a - b)) * 1e12) / 1e12;
-    }
+    const u = measure === 'entropy' ? rowEntropy(probs, base, k) : rowMargin(probs, base, k);
+    // Round away float noise so rows with the same distribution tie exactly (and the seeded tie-break decides).
+    score[i] = Math.round(u * 1e12) / 1e12;
   }
   return score;
+}
+
+/** Shannon entropy (nats) of the k probabilities of one row starting at `base`. */
+export function rowEntropy(probs: ArrayLike<number>, base: number, k: number): number {
+  let h = 0;
+  for (let y = 0; y < k; y++) {
+    const q = probs[base + y];
+    if (q > 0) h -= q * Math.log(q);
+  }
+  return h;
+}
+
+/** 1 − (top probability − second probability) of one row starting at `base`: 1 when the top two tie. */
+export function rowMargin(probs: ArrayLike<number>, base: number, k: number): number {
+  let a = -Infinity;
+  let b = -Infinity;
+  for (let y = 0; y < k; y++) {
+    const q = probs[base + y];
+    if (q > a) {
+      b = a;
+      a = q;
+    } else if (q > b) b = q;
+  }
+  return 1 - (a - b);
 }

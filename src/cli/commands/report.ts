@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { readAlignedRows } from '../../data/aligned-rows.js';
 import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { goldFromRows } from '../../data/aligned-rows.js';
 import { writeFileAtomic } from '../../data/atomic.js';
@@ -25,18 +26,6 @@ interface ReportArgs {
   title?: string;
   out: string;
   json?: boolean;
-}
-
-/** A data file whose rows must be the label matrix's rows: a file of another length is refused, naming both files. */
-function readMatrixRows(L: LabelMatrix, matrixFile: string, file: string, what: string): Dataset {
-  const ds = readRows(file);
-  if (ds.rows.length !== L.n) {
-    throw new DataError(
-      file,
-      `has ${ds.rows.length} rows but ${matrixFile} has ${L.n}; the ${what} file must hold the rows the LFs were applied to, in the same order`,
-    );
-  }
-  return ds;
 }
 
 function requireColumn(ds: Dataset, column: string, flag: string): void {
@@ -85,10 +74,10 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const t0 = performance.now();
     const L = loadLabelMatrix(a.L);
     const model = a.model ? readLabelModelFile(a.model, { matrix: { L, file: a.L } }) : undefined;
-    const goldRows = a.gold ? readMatrixRows(L, a.L, a.gold, 'gold') : undefined;
+    const goldRows = a.gold ? readAlignedRows(L, a.gold, 'gold', a.L) : undefined;
     const gold = goldRows ? goldFromRows(L, goldRows, a['label-column']!) : undefined;
     const wantData = a['text-column'] || a.by || a['end-model'];
-    const data = wantData ? (dataFile === a.gold && goldRows ? goldRows : readMatrixRows(L, a.L, dataFile!, 'data')) : undefined;
+    const data = wantData ? (dataFile === a.gold && goldRows ? goldRows : readAlignedRows(L, dataFile!, 'data', a.L)) : undefined;
     if (data && a['text-column']) requireColumn(data, a['text-column'], '--text-column');
     if (data && a.by) requireColumn(data, a.by, '--by');
     const sampleRows = a.sample ? readRows(a.sample).rows : undefined;
