@@ -30,10 +30,25 @@ export interface PredictionSummary {
 export function writePredictions(path: string, model: LabelModel, L: LabelMatrix, options: WritePredictionsOptions = {}): PredictionSummary {
   const { tiePolicy = 'abstain', seed = 0 } = options;
   const probs = model.predictProba(L);
-  const { k, n } = L;
   // The model's one decision rule (an auto model chosen for binary F1 applies its dev-tuned cut on covered rows).
   const preds = model.predictFromProbs(toProbabilities(probs, L.labels, 'probabilities', L.n), tiePolicy, seed);
-  const probColumns = L.labels.map((name) => `p_${name}`);
+  return writePredictionRows(path, probs, preds, L.labels, options);
+}
+
+/**
+ * Writes probabilities and hard labels already computed (a label model's, an end model's, merged shards') in the
+ * prediction format — row, label, label_index, p_<class>… — streamed in batches like `writePredictions`.
+ */
+export function writePredictionRows(
+  path: string,
+  probs: Float64Array,
+  preds: Int32Array,
+  labels: readonly string[],
+  options: { batchRows?: number } = {},
+): PredictionSummary {
+  const k = labels.length;
+  const n = preds.length;
+  const probColumns = labels.map((name) => `p_${name}`);
   const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
   const w = new RowWriter(path, {
     columns: ['row', 'label', 'label_index', ...probColumns],
@@ -46,7 +61,7 @@ export function writePredictions(path: string, model: LabelModel, L: LabelMatrix
     for (let i = 0; i < n; i++) {
       const r: Row = Object.create(null);
       r.row = i;
-      r.label = preds[i] >= 0 ? L.labels[preds[i]] : '';
+      r.label = preds[i] >= 0 ? labels[preds[i]] : '';
       r.label_index = preds[i];
       for (let y = 0; y < k; y++) r[probColumns[y]] = probs[i * k + y];
       w.write(r);
@@ -58,6 +73,6 @@ export function writePredictions(path: string, model: LabelModel, L: LabelMatrix
     throw e;
   }
   const perClass: Record<string, number> = Object.create(null);
-  L.labels.forEach((name, y) => (perClass[name] = counts[y + 1]));
+  labels.forEach((name, y) => (perClass[name] = counts[y + 1]));
   return { rows: n, perClass, abstained: counts[0], preds };
 }

@@ -1,11 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import { readRows } from '../../data/read.js';
-import { writeRows } from '../../data/write.js';
 import { readEndModelFile } from '../../end-model/file.js';
 import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
-import { writePredictions } from '../../project/predictions.js';
+import { writePredictionRows, writePredictions } from '../../project/predictions.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatPredict } from '../format/predict.js';
 import { formatScore } from '../format/score.js';
@@ -112,29 +111,14 @@ function predictEndModel(a: PredictArgs, tiePolicy: TiePolicy): void {
   const ds = readRows(a.data);
   if (ds.rows.length === 0) throw new DataError(a.data, 'has no rows to label');
   const probs = model.predictProba(ds.rows, a.data);
-  const k = model.labels.length;
-  const n = ds.rows.length;
-  const preds = probsToPreds(probs, k, tiePolicy, a.seed);
-  const probColumns = model.labels.map((name) => `p_${name}`);
-  const rows = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const r: Record<string, unknown> = { row: i, label: preds[i] >= 0 ? model.labels[preds[i]] : '', label_index: preds[i] };
-    for (let y = 0; y < k; y++) r[probColumns[y]] = probs[i * k + y];
-    rows[i] = r;
-  }
-  const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
-  writeRows(a.out, rows, {
-    columns: ['row', 'label', 'label_index', ...probColumns],
-    types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types },
-  });
-  const counts = new Array(k + 1).fill(0);
-  for (let i = 0; i < n; i++) counts[preds[i] + 1]++;
+  const preds = probsToPreds(probs, model.labels.length, tiePolicy, a.seed);
+  const written = writePredictionRows(a.out, probs, preds, model.labels);
   const summary = {
     out: a.out,
     model: 'end model',
-    rows: n,
-    perClass: Object.fromEntries(model.labels.map((name, y) => [name, counts[y + 1]])),
-    abstained: counts[0],
+    rows: written.rows,
+    perClass: written.perClass,
+    abstained: written.abstained,
     seconds: (performance.now() - t0) / 1000,
   };
   if (a.json) printJSON(summary);

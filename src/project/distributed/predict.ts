@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
-import { writeRows } from '../../data/write.js';
+import { writePredictionRows } from '../predictions.js';
 import { LabelMatrix } from '../../matrix/label-matrix.js';
 import { TIE_POLICIES } from '../../label-model/predict.js';
 import { loadLabelModel } from '../../label-model/registry.js';
@@ -12,6 +12,7 @@ import { ConfigError, DataError } from '../../util/errors.js';
 import { runFlow, type DistributedApplyOptions } from './coordinator.js';
 import { decodeSegment, decodeStats } from './files.js';
 import { parseRedisUrl, pingRedis } from './redis.js';
+import type { ShardJobData } from './job.js';
 import type { Shard } from './shards.js';
 import { DirectoryStore, type ShardStore } from './store.js';
 
@@ -41,15 +42,8 @@ export interface DistributedPredictReport {
   seconds: number;
 }
 
-/** What a worker needs to predict one shard. */
-export interface PredictJobData {
-  run: string;
-  token: string;
-  store: string;
-  shard: Shard;
-  shardCount: number;
-  /** The shard's statistics key (its header lists the LF segments). */
-  stats: string;
+/** What a worker needs to predict one shard: the shard job (its `stats` key's header lists the LF segments), plus the model. */
+export interface PredictJobData extends ShardJobData {
   rowOffset: number;
   model: string;
   modelHash: string;
@@ -118,7 +112,7 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
   const token = known ? new TextDecoder().decode(known) : randomBytes(16).toString('hex');
   if (!known) store.put(tokenKey, token);
   const pending = shards.filter((s) => !store.exists(`pred/${keys[s.index]}.bin`));
-  const merge = () => writePredictions(store, keys, header.labels, out, n);
+  const merge = () => writeMergedPredictions(store, keys, header.labels, out, n);
   o.onProgress?.({ done: shards.length - pending.length, total: shards.length, reused: shards.length - pending.length });
   const counts =
     pending.length === 0
@@ -164,7 +158,7 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
 }
 
 /** Concatenates the shards' predictions and writes them exactly as `ballot predict` does. Returns counts per label + 1. */
-function writePredictions(store: ShardStore, keys: string[], labels: string[], out: string, n: number): number[] {
+function writeMergedPredictions(store: ShardStore, keys: string[], labels: string[], out: string, n: number): number[] {
   const k = labels.length;
   const probs = new Float64Array(n * k);
   const preds = new Int32Array(n);
@@ -176,21 +170,8 @@ function writePredictions(store: ShardStore, keys: string[], labels: string[], o
     at += part.preds.length;
   }
   if (at !== n) throw new DataError(out, `shard predictions cover ${at} rows, the matrix ${n}`);
-  const probColumns = labels.map((name) => `p_${name}`);
-  const rows = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const r: Record<string, unknown> = { row: i, label: preds[i] >= 0 ? labels[preds[i]] : '', label_index: preds[i] };
-    for (let y = 0; y < k; y++) r[probColumns[y]] = probs[i * k + y];
-    rows[i] = r;
-  }
-  const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
-  writeRows(out, rows, {
-    columns: ['row', 'label', 'label_index', ...probColumns],
-    types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types },
-  });
-  const counts = new Array(k + 1).fill(0);
-  for (let i = 0; i < n; i++) counts[preds[i] + 1]++;
-  return counts;
+  const written = writePredictionRows(out, probs, preds, labels);
+  return [written.abstained, ...labels.map((name) => written.perClass[name])];
 }
 
 function encodePred(probs: Float64Array, preds: Int32Array): Uint8Array {
