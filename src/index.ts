@@ -52,6 +52,7 @@ export { parseDriftConditions, evaluateDriftGate } from './analysis/drift-gate.j
 // ── Sample the next training set ──────────────────────────────────────────────────────────────────────────────
 export {
   runRecipe,
+  sampleBatches,
   loadRecipe,
   writeSample,
   createSampleContext,
@@ -63,6 +64,7 @@ export {
   findDuplicates,
   type Recipe,
   type SampleResult,
+  type BatchedSampleResult,
 } from './sampling/index.js';
 
 // ── Report: one self-contained HTML page ──────────────────────────────────────────────────────────────────────

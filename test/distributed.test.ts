@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyDistributed } from '../src/project/distributed/coordinator.js';
 import { startWorker } from '../src/project/distributed/worker.js';
-import { applyFile } from '../src/index.js';
+import { applyFile, readRows } from '../src/index.js';
 import { runCli } from './cli-helpers.js';
 import { freePort, spawnBallot, startRedis, writeProject, type WorkerProc } from './distributed-helpers.js';
 
@@ -148,6 +148,42 @@ describe('distributed apply on BullMQ + Redis', () => {
     expect(p2.code, p2.err).toBe(0);
     expect(p2.out).toMatch(/20,000 rows .* \(5 shards, 0 from the store\)/);
     expect(readFileSync(join(root, 'dist', 'p.csv')).equals(readFileSync(join(root, 'single', 'p.csv')))).toBe(true);
+
+    // Sharded sample (workers score their shards, the coordinator replays the recipe on the kept rows) = sample on
+    // the merged matrix: rows copied out, a part stratified by a column with 100 values, shortfalls redistributed.
+    const recipe = join(root, 'recipe.json');
+    writeFileSync(
+      recipe,
+      JSON.stringify({
+        budget: 400,
+        seed: 5,
+        parts: [{ uncertainty: 0.3 }, { stratified: 0.3, by: 'x' }, { confident: 0.2, floor: 5 }, { coverageGap: 0.1 }, { random: 0.1 }],
+      }),
+    );
+    const sampleArgs = (dir: string) => [
+      '--recipe',
+      recipe,
+      '--model',
+      join(root, 'single', 'mc.json'),
+      '--L',
+      join(root, dir, 'L.arrow'),
+      '--data',
+      project.data,
+      '--out',
+      join(root, dir, 'next.csv'),
+    ];
+    const s1 = await runCli('sample', ...sampleArgs('single'));
+    const s2 = await runCli('sample', '--queue', redis.url, ...sampleArgs('dist'));
+    expect(s1.code, s1.err).toBe(0);
+    expect(s2.code, s2.err).toBe(0);
+    expect(s2.out).toMatch(/5 shards, 0 from the store/);
+    const next = readFileSync(join(root, 'dist', 'next.csv'), 'utf8');
+    expect(readRows(join(root, 'dist', 'next.csv')).rows.length).toBe(400);
+    expect(next).toBe(readFileSync(join(root, 'single', 'next.csv'), 'utf8'));
+    writeFileSync(join(root, 'dedupe.json'), JSON.stringify({ budget: 10, parts: [{ random: 1 }], dedupe: true }));
+    const refused = await runCli('sample', '--queue', redis.url, ...sampleArgs('dist').map((x) => (x === recipe ? join(root, 'dedupe.json') : x)));
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/dedupe\.json cannot be sampled in shards: it dedupes the pool/);
 
     // A re-run finds every shard in the store and enqueues nothing.
     const again = await run('dist');

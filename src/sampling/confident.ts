@@ -1,8 +1,7 @@
 import { ConfigError } from '../util/errors.js';
 import { apportion } from './apportion.js';
 import { checkAllocation } from './stratified.js';
-import { eligibleRows, groupByStratum, topByScore } from './select.js';
-import { strataOf } from './strata.js';
+import { rankedSampler } from './ranked.js';
 import type { Allocation, Sampler, StratifyBy } from './types.js';
 
 export interface ConfidentOptions {
@@ -34,30 +33,27 @@ export function confidentSampler(options: ConfidentOptions = {}): Sampler {
   const allocation = checkAllocation(options.allocation ?? 'proportional');
   const minConfidence = options.minConfidence ?? 0;
   if (!(minConfidence >= 0 && minConfidence <= 1)) throw new ConfigError(`confident minConfidence must be in [0, 1], got ${minConfidence}`);
-  return {
-    kind: 'confident',
-    select(ctx, count, taken, rng) {
+  return rankedSampler('confident', {
+    by,
+    facts(ctx, out) {
       const { n, k, probs, preds, voteCounts: votes } = ctx;
-      const confidence = new Float64Array(n);
-      for (let i = 0; i < n; i++) if (preds[i] >= 0) confidence[i] = probs[i * k + preds[i]];
-      const pool = eligibleRows(n, taken, (i) => preds[i] >= 0 && (!votes || votes[i] > 0) && confidence[i] >= minConfidence);
-      const strata = strataOf(ctx, by);
-      const groups = groupByStratum(pool, strata.ids, strata.names.length);
-      const sizes = groups.map((g) => g.length);
+      for (let i = 0; i < n; i++) {
+        if (preds[i] < 0 || (votes && votes[i] === 0)) continue;
+        const confidence = probs[i * k + preds[i]];
+        if (confidence < minConfidence) continue;
+        out.eligible[i] = 1;
+        out.key[i] = confidence;
+      }
+    },
+    quota(count, sizes) {
       const perStratumFloor = floor < 1 ? Math.ceil(floor * count) : floor;
       let mins = sizes.map((s) => Math.min(s, perStratumFloor));
-      let weights = allocation === 'equal' ? sizes.map((s) => (s > 0 ? 1 : 0)) : sizes;
+      let weights = allocation === 'equal' ? sizes.map((s) => (s > 0 ? 1 : 0)) : [...sizes];
       if (mins.reduce((a, b) => a + b, 0) > count) {
         mins = sizes.map(() => 0);
         weights = sizes.map((s) => (s > 0 ? 1 : 0));
       }
-      const alloc = apportion(count, weights, sizes, mins);
-      const tieSeed = rng.int(0x7fffffff);
-      const out: number[] = [];
-      groups.forEach((g, s) => {
-        if (alloc[s] > 0) for (const i of topByScore(g, alloc[s], confidence, tieSeed)) out.push(i);
-      });
-      return out;
+      return apportion(count, weights, sizes, mins);
     },
-  };
+  });
 }

@@ -2,7 +2,7 @@ import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { TIE_TOLERANCE } from '../label-model/predict.js';
 import { ConfigError } from '../util/errors.js';
 import { requireL } from './context.js';
-import { drawWithoutReplacement, eligibleRows } from './select.js';
+import { rankedSampler } from './ranked.js';
 import { representativeGapSelect } from './end-model-samplers.js';
 import type { Sampler } from './types.js';
 
@@ -19,18 +19,21 @@ export function coverageGapSampler(options: CoverageGapOptions = {}): Sampler {
   const pick = options.pick ?? 'random';
   if (pick !== 'random' && pick !== 'representative')
     throw new ConfigError(`coverageGap pick must be 'random' or 'representative', got ${JSON.stringify(pick)}`);
-  return {
-    kind: 'coverageGap',
-    select(ctx, count, taken, rng) {
+  if (pick === 'representative')
+    return {
+      kind: 'coverageGap',
+      select(ctx, count, taken, rng) {
+        const { votes } = requireL(ctx, 'coverageGap');
+        return representativeGapSelect(ctx, count, taken, rng, votes);
+      },
+    };
+  // Random among the uncovered rows, in the order of a seeded hash of their index (as `randomSampler`).
+  return rankedSampler('coverageGap', {
+    facts(ctx, out) {
       const { votes } = requireL(ctx, 'coverageGap');
-      if (pick === 'representative') return representativeGapSelect(ctx, count, taken, rng, votes);
-      return drawWithoutReplacement(
-        eligibleRows(ctx.n, taken, (i) => votes[i] === 0),
-        count,
-        rng,
-      );
+      for (let i = 0; i < ctx.n; i++) out.eligible[i] = votes[i] === 0 ? 1 : 0;
     },
-  };
+  });
 }
 
 export interface FilterUncoveredOptions {

@@ -1,6 +1,6 @@
 import { ABSTAIN } from '../matrix/labels.js';
 import { requireL } from './context.js';
-import { eligibleRows, topByScore } from './select.js';
+import { rankedSampler } from './ranked.js';
 import type { Sampler } from './types.js';
 
 /**
@@ -8,18 +8,13 @@ import type { Sampler } from './types.js';
  * votes against the plurality class, then the number of votes. Needs the label matrix.
  */
 export function disagreementSampler(): Sampler {
-  return {
-    kind: 'disagreement',
-    select(ctx, count, taken, rng) {
+  return rankedSampler('disagreement', {
+    facts(ctx, out) {
       const { L } = requireL(ctx, 'disagreement');
       const { n, m, votes } = L;
       const k = ctx.k;
-      const conflict = new Float64Array(n);
-      const total = new Float64Array(n);
       const counts = new Int32Array(k);
-      const contested = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
-        if (taken[i]) continue;
         counts.fill(0);
         let t = 0;
         for (let j = 0, p = i * m; j < m; j++, p++) {
@@ -36,12 +31,10 @@ export function disagreementSampler(): Sampler {
           if (counts[y] > max) max = counts[y];
         }
         if (distinct < 2) continue;
-        contested[i] = 1;
-        conflict[i] = 1 - max / t;
-        total[i] = t;
+        out.eligible[i] = 1;
+        out.key[i] = 1 - max / t;
+        out.key2[i] = t;
       }
-      const pool = eligibleRows(n, taken, (i) => contested[i] === 1);
-      return topByScore(pool, count, conflict, rng.int(0x7fffffff), total);
     },
-  };
+  });
 }

@@ -32,6 +32,8 @@ export {
   type CustomPart,
   type PreparedRecipe,
 } from './recipe.js';
+export { sampleBatches, type SampleBatchesOptions } from './batched.js';
+export { SampleCandidates, selectCandidates, batchable, type BatchedSampleResult, type CandidateRow } from './candidates.js';
 export { runRecipe, type RunOptions, type SampleResult, type SampleReport, type PartReport, type ClassCount } from './run-recipe.js';
 export { sampleRows, writeSample, PROVENANCE } from './output.js';
 export { driftSampler, driftScores, type DriftSamplerOptions } from './drift.js';

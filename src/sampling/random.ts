@@ -1,14 +1,15 @@
 import { createRng } from '../util/rng.js';
-import { drawWithoutReplacement, eligibleRows } from './select.js';
+import { rankedSampler } from './ranked.js';
+import { eligibleRows, topByScore } from './select.js';
 import { toTakenMask } from './taken.js';
 import type { Sampler } from './types.js';
 
-/** Uniform sample without replacement among the rows not yet taken. */
+/**
+ * Uniform sample without replacement among the rows not yet taken: the rows in the order of a seeded hash of their
+ * index (a random permutation that each row's index alone decides, so batches and shards agree with one pass).
+ */
 export function randomSampler(): Sampler {
-  return {
-    kind: 'random',
-    select: (ctx, count, taken, rng) => drawWithoutReplacement(eligibleRows(ctx.n, taken), count, rng),
-  };
+  return rankedSampler('random', { facts: (_ctx, out) => out.eligible.fill(1) });
 }
 
 /**
@@ -17,5 +18,5 @@ export function randomSampler(): Sampler {
  */
 export function randomSample(n: number, count: number, seed: number, exclude?: Iterable<number> | Uint8Array): number[] {
   const taken = toTakenMask(n, exclude);
-  return drawWithoutReplacement(eligibleRows(n, taken), count, createRng(seed).fork('random'));
+  return topByScore(eligibleRows(n, taken), count, new Float64Array(n), createRng(seed).fork('random').int(0x7fffffff));
 }

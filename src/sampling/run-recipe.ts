@@ -1,14 +1,27 @@
 import { ConfigError } from '../util/errors.js';
-import { createRng } from '../util/rng.js';
+import { createRng, type Rng } from '../util/rng.js';
 import { apportion } from './apportion.js';
-import { createSampleContext, className, type SampleInput } from './context.js';
+import { createSampleContext, TIE_CLASS, type SampleInput } from './context.js';
+import { batchable, SampleCandidates, selectCandidates } from './candidates.js';
 import { DUP_KEPT, findDuplicates, type DedupeResult } from './dedupe.js';
 import { isPreparedRecipe, prepareRecipe, type PreparedRecipe, type Recipe } from './recipe.js';
 import type { SampleContext } from './types.js';
+import { isRanked } from './ranked.js';
+
+/** The seeded stream of the part named `name`. */
+export function partRng(seed: number, name: string): Rng {
+  return createRng(seed).fork(`part:${name}`);
+}
 
 export interface RunOptions {
   /** Rows never to select (1 = excluded), e.g. the rows already labeled; diversity samplers keep away from them. */
   exclude?: Uint8Array;
+  /**
+   * 'auto' (default): a recipe whose parts all rank rows one by one (random, stratified, uncertainty, disagreement,
+   * confident, coverageGap) and that has no dedupe runs on the batched engine; 'whole' always runs the in-memory
+   * path. Both select the same rows; 'whole' exists to check that.
+   */
+  engine?: 'auto' | 'whole';
 }
 
 export interface PartReport {
@@ -68,16 +81,46 @@ export interface SampleResult {
 export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | SampleContext, options: RunOptions = {}): SampleResult {
   const prepared = isPreparedRecipe(recipe) ? recipe : prepareRecipe(recipe);
   const ctx = isContext(input) ? input : createSampleContext(input);
+  if ((options.engine ?? 'auto') === 'auto' && batchable(prepared) === null) {
+    // Every part ranks rows one by one: the batched engine, on one batch, so `sampleBatches` and the sharded run
+    // give these very rows.
+    const candidates = new SampleCandidates(prepared, ctx.labels);
+    candidates.addBatch(ctx, 0, options.exclude);
+    return { ...selectCandidates(prepared, candidates), ctx, dedupe: null };
+  }
   const pool = dedupePool(prepared, ctx, options);
-  const run = allocate(prepared, ctx, pool.taken);
+  const taken = pool.taken;
+  const rngs = prepared.parts.map((p) => partRng(prepared.seed, p.name));
+  const run = allocate(prepared, ctx.n, maskTaken(taken), (pi, count) => {
+    const part = prepared.parts[pi];
+    // A ranked sampler draws only its tie seed: give it the same one on every call (target, then shortfalls), as
+    // the batched engine does (candidates.ts).
+    const rng = isRanked(part.sampler) ? partRng(prepared.seed, part.name) : rngs[pi];
+    return part.sampler.select(ctx, count, taken, rng);
+  });
   redistribute(prepared, run);
   const { indices, partOf } = flatten(run.picks);
-  const report = buildReport(prepared, ctx, options, pool, run, indices, partOf);
+  const summary = poolSummary(ctx, pool.dedupe);
+  const excludedGiven = options.exclude ? options.exclude.reduce((a, x) => a + (x ? 1 : 0), 0) : 0;
+  const report = buildSampleReport(prepared, summary, excludedGiven, pool, run, indices, partOf);
   return { indices, partOf, report, ctx, dedupe: pool.dedupe };
 }
 
+/** Class counts of a pool held in memory (before and after dedupe), for the report. */
+function poolSummary(ctx: SampleContext, dedupe: DedupeResult | null): PoolSummary {
+  const { k, preds, n } = ctx;
+  const pool = new Int32Array(k + 1);
+  const after = new Int32Array(k + 1);
+  for (let i = 0; i < n; i++) {
+    const s = preds[i] < 0 ? k : preds[i];
+    pool[s]++;
+    if (!dedupe || dedupe.status[i] === DUP_KEPT) after[s]++;
+  }
+  return { n, labels: ctx.labels, poolClasses: pool, afterClasses: after, predOf: (i) => preds[i] };
+}
+
 /** The pool after exclusions and dedupe: `taken` marks every row no part may select. */
-interface Pool {
+export interface Pool {
   taken: Uint8Array;
   dedupe: DedupeResult | null;
   /** Rows left to select from. */
@@ -110,7 +153,7 @@ function dedupePool(prepared: PreparedRecipe, ctx: SampleContext, options: RunOp
 }
 
 /** The state of a run: what each part was given, picked, missed and received, and how many rows in all. */
-interface PartRuns {
+export interface PartRuns {
   targets: Int32Array;
   picks: number[][];
   received: Int32Array;
@@ -122,29 +165,44 @@ interface PartRuns {
   run: (pi: number, count: number) => number;
 }
 
-/** Splits the budget over the parts by largest remainder and runs each part once for its own target. */
-function allocate(prepared: PreparedRecipe, ctx: SampleContext, taken: Uint8Array): PartRuns {
-  const { n } = ctx;
-  const { budget, seed, parts } = prepared;
+/** Which rows are taken so far: a mask over the pool in memory, or a set of the picks in the batched engine. */
+export interface TakenRows {
+  has(i: number): boolean;
+  add(i: number): void;
+}
+
+function maskTaken(mask: Uint8Array): TakenRows {
+  return {
+    has: (i) => mask[i] === 1,
+    add(i) {
+      mask[i] = 1;
+    },
+  };
+}
+
+/**
+ * Splits the budget over the parts by largest remainder and runs each part once for its own target. `pick(pi, count)`
+ * asks part pi for up to `count` rows not taken; every row it returns is checked and marked taken.
+ */
+export function allocate(prepared: PreparedRecipe, n: number, taken: TakenRows, pick: (pi: number, count: number) => number[]): PartRuns {
+  const { budget, parts } = prepared;
   const targets = apportion(
     budget,
     parts.map((p) => p.fraction),
   );
   const picks: number[][] = parts.map(() => []);
   const exhausted = parts.map((p) => p.fraction === 0);
-  // One seeded stream per part, so one part's draws never shift another's.
-  const rngs = parts.map((p) => createRng(seed).fork(`part:${p.name}`));
 
   const run = (pi: number, count: number): number => {
     const part = parts[pi];
-    const got = part.sampler.select(ctx, count, taken, rngs[pi]);
+    const got = pick(pi, count);
     if (!Array.isArray(got)) throw new ConfigError(`part "${part.name}": its sampler returned ${typeof got}, expected an array of row indices`);
     if (got.length > count) throw new ConfigError(`part "${part.name}": its sampler returned ${got.length} rows when asked for ${count}`);
     for (const i of got) {
       if (!Number.isInteger(i) || i < 0 || i >= n) throw new ConfigError(`part "${part.name}": its sampler returned row ${i}, outside 0..${n - 1}`);
-      if (taken[i])
+      if (taken.has(i))
         throw new ConfigError(`part "${part.name}": its sampler returned row ${i}, which is already taken (picked before, or a duplicate)`);
-      taken[i] = 1;
+      taken.add(i);
       picks[pi].push(i);
     }
     if (got.length < count) exhausted[pi] = true;
@@ -168,7 +226,7 @@ function allocate(prepared: PreparedRecipe, ctx: SampleContext, taken: Uint8Arra
   return state;
 }
 /** Shortfalls flow to the parts that still have rows, by their fractions, until the budget is met or all run dry. */
-function redistribute(prepared: PreparedRecipe, state: PartRuns): void {
+export function redistribute(prepared: PreparedRecipe, state: PartRuns): void {
   const { budget, parts } = prepared;
   while (prepared.redistribute && state.total < budget) {
     const weights = parts.map((p, pi) => (state.exhausted[pi] ? 0 : p.fraction));
@@ -187,7 +245,7 @@ function redistribute(prepared: PreparedRecipe, state: PartRuns): void {
 }
 
 /** The picks part by part in recipe order, with the part that selected each row. */
-function flatten(picks: number[][]): { indices: Int32Array; partOf: Int32Array } {
+export function flatten(picks: number[][]): { indices: Int32Array; partOf: Int32Array } {
   let total = 0;
   for (const list of picks) total += list.length;
   const indices = new Int32Array(total);
@@ -202,16 +260,26 @@ function flatten(picks: number[][]): { indices: Int32Array; partOf: Int32Array }
   return { indices, partOf };
 }
 
-function buildReport(
+/** What the report needs to know of the pool: its size and classes (by the hard label), and each row's label. */
+export interface PoolSummary {
+  n: number;
+  labels: readonly string[];
+  /** Rows per hard label, tie (-1) last: before and after dedupe. */
+  poolClasses: Int32Array;
+  afterClasses: Int32Array;
+  predOf: (i: number) => number;
+}
+
+export function buildSampleReport(
   prepared: PreparedRecipe,
-  ctx: SampleContext,
-  options: RunOptions,
-  pool: Pool,
+  summary: PoolSummary,
+  excludedGiven: number,
+  pool: Pick<Pool, 'dedupe' | 'after'>,
   state: PartRuns,
   indices: Int32Array,
   partOf: Int32Array,
 ): SampleReport {
-  const { n } = ctx;
+  const { n } = summary;
   const { budget, seed, parts } = prepared;
   const { dedupe, after: poolAfter } = pool;
   const { total } = state;
@@ -225,7 +293,6 @@ function buildReport(
     shortfall: state.shortfall[pi],
     received: state.received[pi],
   }));
-  const excludedGiven = options.exclude ? options.exclude.reduce((a, x) => a + (x ? 1 : 0), 0) : 0;
   if (excludedGiven > 0) notes.push(`${excludedGiven} rows were excluded before sampling (already labeled)`);
   if (poolAfter < budget) {
     notes.push(
@@ -259,37 +326,33 @@ function buildReport(
       ? { columns: dedupe.columns, threshold: dedupe.threshold, numHashes: dedupe.numHashes, bands: dedupe.bands, rowsPerBand: dedupe.rowsPerBand }
       : null,
     parts: partReports,
-    ...classCounts(ctx, dedupe, indices, partOf, partReports),
+    ...classCounts(summary, indices, partOf, partReports),
     notes,
   };
 }
 
-function classCounts(ctx: SampleContext, dedupe: DedupeResult | null, indices: Int32Array, partOf: Int32Array, parts: PartReport[]) {
-  const { k, preds, n } = ctx;
+function classCounts(summary: PoolSummary, indices: Int32Array, partOf: Int32Array, parts: PartReport[]) {
+  const { labels, poolClasses: pool, afterClasses: after, predOf } = summary;
+  const k = labels.length;
   const slot = (y: number) => (y < 0 ? k : y);
-  const pool = new Int32Array(k + 1);
-  const after = new Int32Array(k + 1);
+  const name = (y: number) => (y < 0 ? TIE_CLASS : labels[y]);
   const selected = new Int32Array(k + 1);
   const byPart = parts.map(() => new Int32Array(k + 1));
-  for (let i = 0; i < n; i++) {
-    pool[slot(preds[i])]++;
-    if (!dedupe || dedupe.status[i] === DUP_KEPT) after[slot(preds[i])]++;
-  }
   for (let r = 0; r < indices.length; r++) {
-    const s = slot(preds[indices[r]]);
+    const s = slot(predOf(indices[r]));
     selected[s]++;
     byPart[partOf[r]][s]++;
   }
   const ys = [...Array(k).keys(), ...(pool[k] > 0 ? [-1] : [])];
   const classes: ClassCount[] = ys.map((y) => ({
-    class: className(ctx, y),
+    class: name(y),
     pool: pool[slot(y)],
     poolAfterDedupe: after[slot(y)],
     selected: selected[slot(y)],
   }));
   const perPartClass: Record<string, Record<string, number>> = {};
   parts.forEach((p, pi) => {
-    perPartClass[p.name] = Object.fromEntries(ys.map((y) => [className(ctx, y), byPart[pi][slot(y)]]));
+    perPartClass[p.name] = Object.fromEntries(ys.map((y) => [name(y), byPart[pi][slot(y)]]));
   });
   return { classes, perPartClass };
 }

@@ -1,8 +1,7 @@
 import { createRng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
 import { apportion } from './apportion.js';
-import { drawWithoutReplacement, eligibleRows, groupByStratum } from './select.js';
-import { strataOf } from './strata.js';
+import { rankedSampler } from './ranked.js';
 import { toTakenMask } from './taken.js';
 import type { Allocation, SampleContext, Sampler, StratifyBy } from './types.js';
 
@@ -16,26 +15,17 @@ export interface StratifiedOptions {
 /**
  * Random sample within strata. The count is split by largest remainder over the strata's available rows, so each
  * stratum gets within 1 of its target; a stratum smaller than its share gives all it has and the rest flows to the
- * others. Output is stratum by stratum, in stratum order.
+ * others. Output is stratum by stratum, in stratum order; inside a stratum, rows in the order of a seeded hash of their
+ * index (as `randomSampler`).
  */
 export function stratifiedSampler(options: StratifiedOptions = {}): Sampler {
   const by = options.by ?? 'class';
   const allocation = checkAllocation(options.allocation ?? 'proportional');
-  return {
-    kind: 'stratified',
-    select(ctx, count, taken, rng) {
-      const strata = strataOf(ctx, by);
-      const groups = groupByStratum(eligibleRows(ctx.n, taken), strata.ids, strata.names.length);
-      const sizes = groups.map((g) => g.length);
-      const weights = allocation === 'equal' ? sizes.map((s) => (s > 0 ? 1 : 0)) : sizes;
-      const alloc = apportion(count, weights, sizes);
-      const out: number[] = [];
-      groups.forEach((g, s) => {
-        if (alloc[s] > 0) for (const i of drawWithoutReplacement(g, alloc[s], rng.fork(`stratum:${strata.names[s]}`))) out.push(i);
-      });
-      return out;
-    },
-  };
+  return rankedSampler('stratified', {
+    by,
+    facts: (_ctx, out) => out.eligible.fill(1),
+    quota: (count, sizes) => apportion(count, allocation === 'equal' ? sizes.map((s) => (s > 0 ? 1 : 0)) : sizes, sizes),
+  });
 }
 
 /** Seeded stratified sample of `count` rows (by predicted class unless `by` says otherwise). */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../util/errors.js';
-import { eligibleRows, topByScore } from './select.js';
+import { rankedSampler } from './ranked.js';
 import type { SampleContext, Sampler } from './types.js';
 
 export type UncertaintyMeasure = 'entropy' | 'margin';
@@ -20,16 +20,21 @@ export function uncertaintySampler(options: UncertaintyOptions = {}): Sampler {
   if (measure !== 'entropy' && measure !== 'margin')
     throw new ConfigError(`uncertainty measure must be 'entropy' or 'margin', got ${JSON.stringify(measure)}`);
   const includeUncovered = options.includeUncovered ?? false;
-  return {
-    kind: 'uncertainty',
-    select(ctx, count, taken, rng) {
+  return rankedSampler('uncertainty', {
+    facts(ctx, out) {
       const votes = ctx.voteCounts;
-      const pool = eligibleRows(ctx.n, taken, votes && !includeUncovered ? (i) => votes[i] > 0 : undefined);
-      const score = uncertaintyScores(ctx, measure, pool);
-      return topByScore(pool, count, score, rng.int(0x7fffffff));
+      const { n, k, probs } = ctx;
+      for (let i = 0; i < n; i++) {
+        if (votes && !includeUncovered && votes[i] === 0) continue;
+        out.eligible[i] = 1;
+        out.key[i] = roundScore(measure === 'entropy' ? rowEntropy(probs, i * k, k) : rowMargin(probs, i * k, k));
+      }
     },
-  };
+  });
 }
+
+// Round away float noise so rows with the same distribution tie exactly (and the seeded tie-break decides).
+const roundScore = (u: number): number => Math.round(u * 1e12) / 1e12;
 
 /** Uncertainty of each row in `pool` (other entries are left 0). Higher = less certain. */
 export function uncertaintyScores(ctx: SampleContext, measure: UncertaintyMeasure, pool?: ArrayLike<number>): Float64Array {
@@ -39,9 +44,7 @@ export function uncertaintyScores(ctx: SampleContext, measure: UncertaintyMeasur
   for (let p = 0; p < count; p++) {
     const i = pool ? pool[p] : p;
     const base = i * k;
-    const u = measure === 'entropy' ? rowEntropy(probs, base, k) : rowMargin(probs, base, k);
-    // Round away float noise so rows with the same distribution tie exactly (and the seeded tie-break decides).
-    score[i] = Math.round(u * 1e12) / 1e12;
+    score[i] = roundScore(measure === 'entropy' ? rowEntropy(probs, base, k) : rowMargin(probs, base, k));
   }
   return score;
 }

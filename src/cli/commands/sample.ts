@@ -22,6 +22,7 @@ import { formatSampleReport } from '../format/sample.js';
 import { evaluateSlices } from '../../lf/slice-eval.js';
 import { discoverSlices } from '../../project/slice-discovery.js';
 import { printJSON, writeJSONFile } from '../output.js';
+import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
 
 interface SampleArgs {
   recipe: string;
@@ -42,6 +43,7 @@ interface SampleArgs {
   labeled?: string;
   'label-column'?: string;
   folds: number;
+  queue?: string;
 }
 
 export const sampleCommand: CommandModule<object, SampleArgs> = {
@@ -85,12 +87,18 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       })
       .option('label-column', { type: 'string', describe: 'Column of --labeled holding the labels' })
       .option('folds', { type: 'number', default: 3, describe: 'Cross-fitting folds of the end model' })
+      .option('queue', {
+        type: 'string',
+        describe:
+          'Distributed: Redis URL; score each shard of a distributed apply (reads <L>.stats) on `ballot worker`s and select the same rows as one process would (JSON recipes whose parts rank rows one by one, no dedupe)',
+      })
       .example('$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --out next.arrow', 'the next training set')
       .example(
         '$0 sample --recipe recipe.json --L L.arrow --model model.json --data rows.csv --end-model end.json --labeled done.csv --label-column y --out next.csv',
         'the next batch of a labeling round',
       ) as any,
   handler: async (a) => {
+    if (a.queue !== undefined) return sampleOnQueue(a, a.queue);
     const t0 = performance.now();
     const recipe = overrideRecipe(
       await loadRecipe(a.recipe),
@@ -162,3 +170,36 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     process.stdout.write(`${formatSampleReport(result.report)}\n→ ${a.out} (${model.kind}, ${((performance.now() - t0) / 1000).toFixed(2)} s)\n`);
   },
 };
+
+/** `ballot sample --queue`: the shards of a distributed apply are scored on the workers (project/distributed/sample.ts). */
+async function sampleOnQueue(a: SampleArgs, queue: string): Promise<void> {
+  for (const [flag, given] of [
+    ['--end-model', a['end-model']],
+    ['--labeled', a.labeled],
+    ['--slices', a.slices?.length ? a.slices : undefined],
+    ['--reference-L', a['reference-L']],
+    ['--text-column', a['text-column']],
+  ] as const)
+    if (given !== undefined)
+      throw new ConfigError(`${flag} cannot be used with --queue: a sharded sample ranks rows one by one from the label model`);
+  const { sampleDistributed } = await withOptionalDeps('sample --queue', DISTRIBUTED_DEPS, () => import('../../project/distributed/sample.js'));
+  const r = await sampleDistributed({
+    L: a.L,
+    model: a.model,
+    recipe: a.recipe,
+    out: a.out,
+    queue,
+    data: a.data,
+    budget: a.budget,
+    seed: a.seed,
+    csvSafe: a['csv-safe'],
+  });
+  if (a.report) writeJSONFile(a.report, r.report);
+  if (a.json) {
+    printJSON({ out: a.out, model: r.model, ...r.report, shards: r.shards, reusedShards: r.reusedShards, seconds: r.seconds });
+    return;
+  }
+  process.stdout.write(
+    `${formatSampleReport(r.report)}\n→ ${a.out} (${r.model}, ${r.seconds.toFixed(2)} s, ${r.shards} shards, ${r.reusedShards} from the store)\n`,
+  );
+}

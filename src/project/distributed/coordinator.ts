@@ -136,7 +136,7 @@ export async function applyDistributed(options: DistributedApplyOptions): Promis
   let mergeSeconds = 0;
   const merge = (): MergeResult => {
     const tm = performance.now();
-    const r = mergeShards({ store, stats: statsKeys, shards, lfNames, labels, out: options.matrix === false ? undefined : out, statsOut });
+    const r = mergeShards({ store, stats: statsKeys, shards, lfNames, labels, out: options.matrix === false ? undefined : out, statsOut, run });
     mergeSeconds = (performance.now() - tm) / 1000;
     return r;
   };

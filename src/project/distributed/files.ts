@@ -41,6 +41,8 @@ export interface StatsHeader {
   uncovered: number;
   /** Merged statistics only: the store and the shards (stats key, rows, range) they came from. */
   store?: string;
+  /** Merged statistics only: the apply run, whose spec (`runs/<run>.json` in the store) names the data file. */
+  run?: string;
   shards?: { stats: string; rows: number; shard: Shard }[];
 }
 

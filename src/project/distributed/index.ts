@@ -18,3 +18,10 @@ export {
   type DistributedPredictReport,
   type PredictJobData,
 } from './predict.js';
+export {
+  sampleDistributed,
+  processSampleShard,
+  type DistributedSampleOptions,
+  type DistributedSampleReport,
+  type SampleJobData,
+} from './sample.js';

@@ -21,6 +21,8 @@ export interface MergeInput {
   out?: string;
   /** Where the merged statistics go. */
   statsOut: string;
+  /** The apply run (its spec `runs/<run>.json` names the data): recorded so that a sharded sample can read rows. */
+  run?: string;
 }
 
 export interface MergeResult {
@@ -84,6 +86,7 @@ export function mergeShards(input: MergeInput): MergeResult {
     errorCounts,
     uncovered: total.uncovered,
     store: store.location,
+    ...(input.run ? { run: input.run } : {}),
     shards: input.shards.map((shard, i) => ({ stats: input.stats[i], rows: shards[i].rows, shard })),
   };
   // The merged statistics are a plain file next to the matrix (not a store key): `ballot fit-stats` reads it.

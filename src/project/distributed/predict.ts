@@ -4,13 +4,12 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { writePredictionRows } from '../predictions.js';
-import { LabelMatrix } from '../../matrix/label-matrix.js';
 import { TIE_POLICIES } from '../../label-model/predict.js';
 import { loadLabelModel } from '../../label-model/registry.js';
 import type { LabelModel, TiePolicy } from '../../label-model/types.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { runFlow, type DistributedApplyOptions } from './coordinator.js';
-import { decodeSegment, decodeStats } from './files.js';
+import { checkModelMatches, readMergedStats, shardMatrix } from './sample.js';
 import { parseRedisUrl, pingRedis } from './redis.js';
 import type { ShardJobData } from './job.js';
 import type { Shard } from './shards.js';
@@ -72,29 +71,11 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
   const tiePolicy = o.tiePolicy ?? 'abstain';
   if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`tie policy must be ${TIE_POLICIES.join(', ')}; got "${tiePolicy}"`);
   const seed = o.seed ?? 0;
-  const statsPath = resolve(cwd, o.L).replace(/\.(arrow|feather|ipc)$/i, '.stats');
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(statsPath);
-  } catch {
-    throw new DataError(
-      statsPath,
-      'no merged statistics next to the label matrix: a sharded predict follows a distributed apply (ballot apply --queue)',
-    );
-  }
-  const { header } = decodeStats(bytes, statsPath);
-  if (!header.shards || !header.store)
-    throw new DataError(statsPath, 'these statistics do not list their shards (written by an older ballot?); re-run ballot apply --queue');
+  const { header, path: statsPath } = readMergedStats(resolve(cwd, o.L));
   const modelPath = resolve(cwd, o.model);
   const modelText = readFileSync(modelPath, 'utf8');
   const model = loadLabelModel(modelText);
-  const mj = model.toJSON();
-  if (
-    mj.labels.join('\u0000') !== header.labels.join('\u0000') ||
-    [...mj.lfNames].sort().join('\u0000') !== [...header.lfNames].sort().join('\u0000')
-  ) {
-    throw new ConfigError(`${modelPath} was fitted on other classes or LFs than ${statsPath} has: refit the model on this matrix`);
-  }
+  checkModelMatches(model, modelPath, header, statsPath);
   const modelHash = sha(modelText);
   const store = new DirectoryStore(header.store);
   const shards = header.shards.map((s) => s.shard);
@@ -227,23 +208,9 @@ export async function processPredictShard(
     model = loadLabelModel(text);
     models.set(job.modelHash, model);
   }
-  const statsKey = `stats/${job.stats}.bin`;
-  const { header } = decodeStats(store.get(statsKey) ?? fail(`${store.location}/${statsKey}`), statsKey);
-  const m = header.lfNames.length;
-  const n = header.rows;
-  const votes = new Int8Array(n * m);
-  header.segments!.forEach((key, j) => {
-    const seg = decodeSegment(store.get(`seg/${key}.bin`) ?? fail(`${store.location}/seg/${key}.bin`), key);
-    for (let i = 0, p = j; i < n; i++, p += m) votes[p] = seg.votes[i];
-  });
-  const L = new LabelMatrix({ n, m, votes, lfNames: header.lfNames, labels: header.labels });
+  const L = shardMatrix(store, job.stats);
   const probs = model.predictProba(L);
-  const k = header.labels.length;
   const preds = model.predictFromProbs(probs, job.tiePolicy, job.seed, job.rowOffset);
   store.put(`pred/${job.key}.bin`, encodePred(probs, preds));
-  return done(n, false);
-}
-
-function fail(where: string): never {
-  throw new DataError(where, 'missing from the store (was the apply run cleaned up?)');
+  return done(L.n, false);
 }

@@ -4,6 +4,7 @@ import { ConfigError } from '../../util/errors.js';
 import { SHARD_QUEUE, type ShardJobData, type ShardJobResult } from './job.js';
 import { processPredictShard, type PredictJobData } from './predict.js';
 import { processShard } from './process-shard.js';
+import { processSampleShard, type SampleJobData } from './sample.js';
 import { bullConnection, parseRedisUrl, pingRedis } from './redis.js';
 import { DirectoryStore } from './store.js';
 
@@ -45,7 +46,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const store = options.store ? new DirectoryStore(options.store) : undefined;
   const discoveries = new Map<string, Promise<Discovery>>();
   const emit = options.onEvent ?? (() => {});
-  const worker = new Worker<ShardJobData | PredictJobData, ShardJobResult>(
+  const worker = new Worker<ShardJobData | PredictJobData | SampleJobData, ShardJobResult>(
     SHARD_QUEUE,
     async (job) => {
       const d = job.data;
@@ -53,7 +54,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       const result =
         job.name === 'predict'
           ? await processPredictShard(d as PredictJobData, { store })
-          : await processShard(d as ShardJobData, { store, project: options.project, discoveries });
+          : job.name === 'sample'
+            ? await processSampleShard(d as SampleJobData, { store })
+            : await processShard(d as ShardJobData, { store, project: options.project, discoveries });
       emit({ type: 'done', result, shards: d.shardCount, job: job.id! });
       return result;
     },

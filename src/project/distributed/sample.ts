@@ -1,0 +1,337 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { UnrecoverableError } from 'bullmq';
+import { LabelMatrix } from '../../matrix/label-matrix.js';
+import { toProbabilities } from '../../matrix/checked.js';
+import { loadLabelModel } from '../../label-model/registry.js';
+import type { LabelModel } from '../../label-model/types.js';
+import type { Row } from '../../data/types.js';
+import { columnsOf } from '../../data/write.js';
+import { batchable, SampleCandidates, selectCandidates } from '../../sampling/candidates.js';
+import { createSampleContext } from '../../sampling/context.js';
+import { writeSample } from '../../sampling/output.js';
+import { loadRecipe, overrideRecipe, type PreparedRecipe } from '../../sampling/recipe.js';
+import type { SampleReport } from '../../sampling/run-recipe.js';
+import { ConfigError, DataError } from '../../util/errors.js';
+import { runFlow, type DistributedApplyOptions } from './coordinator.js';
+import { decodeSegment, decodeStats, type StatsHeader } from './files.js';
+import type { RunSpec, ShardJobData } from './job.js';
+import { parseRedisUrl, pingRedis } from './redis.js';
+import { readShardRows, type Shard } from './shards.js';
+import { DirectoryStore, type ShardStore } from './store.js';
+
+// `ballot sample --queue`: each worker scores its shard (label model → probabilities → every part's per-row facts)
+// and keeps only the best `budget` rows per part and stratum (sampling/candidates.ts); the coordinator merges the
+// shards' candidates in shard order and replays the recipe's allocation. The selection is exactly the one-process
+// `ballot sample` selection for the same seed: every ranking is a property of the row and its index in the pool.
+
+export interface DistributedSampleOptions {
+  /** The label matrix of a distributed apply; its merged statistics `<name>.stats` (which list the shards) are read. */
+  L: string;
+  model: string;
+  /** A JSON recipe (workers read it too: it must be on the shared storage). */
+  recipe: string;
+  out: string;
+  queue: string;
+  /** The data the apply read; when given, the rows are copied out and columns can stratify (as `ballot sample --data`). */
+  data?: string;
+  budget?: number;
+  seed?: number;
+  csvSafe?: boolean;
+  attempts?: number;
+  lockDurationMs?: number;
+  cwd?: string;
+  onProgress?: DistributedApplyOptions['onProgress'];
+}
+
+export interface DistributedSampleReport {
+  out: string;
+  model: string;
+  report: SampleReport;
+  shards: number;
+  reusedShards: number;
+  seconds: number;
+}
+
+/** What a worker needs to score one shard for a sample. */
+export interface SampleJobData extends ShardJobData {
+  rowOffset: number;
+  model: string;
+  modelHash: string;
+  recipe: string;
+  recipeHash: string;
+  budget: number;
+  seed: number;
+  /** The apply run whose spec names the data file, when rows are read. */
+  dataRun?: string;
+  key: string;
+  where: string;
+}
+
+const sha = (x: unknown): string =>
+  createHash('sha256')
+    .update(typeof x === 'string' ? x : JSON.stringify(x))
+    .digest('hex');
+
+/** The merged statistics next to a distributed apply's label matrix, with their shard list. */
+export function readMergedStats(matrix: string): { header: StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>; path: string } {
+  const path = matrix.replace(/\.(arrow|feather|ipc)$/i, '.stats');
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new DataError(path, 'no merged statistics next to the label matrix: a sharded run follows a distributed apply (ballot apply --queue)');
+  }
+  const { header } = decodeStats(bytes, path);
+  if (!header.shards || !header.store)
+    throw new DataError(path, 'these statistics do not list their shards (written by an older ballot?); re-run ballot apply --queue');
+  return { header: header as StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>, path };
+}
+
+/** Checks that a saved model was fitted on the classes and LFs of a distributed apply. */
+export function checkModelMatches(model: LabelModel, modelPath: string, header: StatsHeader, statsPath: string): void {
+  const mj = model.toJSON();
+  if (
+    mj.labels.join('\u0000') !== header.labels.join('\u0000') ||
+    [...mj.lfNames].sort().join('\u0000') !== [...header.lfNames].sort().join('\u0000')
+  ) {
+    throw new ConfigError(`${modelPath} was fitted on other classes or LFs than ${statsPath} has: refit the model on this matrix`);
+  }
+}
+
+async function preparedRecipe(path: string, budget: number | undefined, seed: number | undefined): Promise<PreparedRecipe> {
+  return overrideRecipe(await loadRecipe(path), { budget, seed }, 'command line');
+}
+
+/** Samples the pool of a distributed apply on the workers; writes the same file as `ballot sample` on the merged matrix. */
+export async function sampleDistributed(o: DistributedSampleOptions): Promise<DistributedSampleReport> {
+  const t0 = performance.now();
+  const cwd = resolve(o.cwd ?? process.cwd());
+  const target = parseRedisUrl(o.queue);
+  await pingRedis(target);
+  const { header, path: statsPath } = readMergedStats(resolve(cwd, o.L));
+  const recipePath = resolve(cwd, o.recipe);
+  if (!/\.json$/i.test(recipePath))
+    throw new ConfigError(`${recipePath}: a sharded sample needs a JSON recipe (workers load it from the shared storage)`);
+  const recipeText = readFileSync(recipePath, 'utf8');
+  const recipe = await preparedRecipe(recipePath, o.budget, o.seed);
+  const why = batchable(recipe);
+  if (why) throw new ConfigError(`${recipePath} cannot be sampled in shards: ${why}; run ballot sample without --queue`);
+  const modelPath = resolve(cwd, o.model);
+  const modelText = readFileSync(modelPath, 'utf8');
+  const model = loadLabelModel(modelText);
+  checkModelMatches(model, modelPath, header, statsPath);
+  const store = new DirectoryStore(header.store);
+  let dataRun: string | undefined;
+  if (o.data !== undefined) dataRun = checkData(store, header, resolve(cwd, o.data), statsPath);
+  const shards = header.shards.map((s) => s.shard);
+  const offsets: number[] = [];
+  let n = 0;
+  for (const s of header.shards) {
+    offsets.push(n);
+    n += s.rows;
+  }
+  const modelHash = sha(modelText);
+  const recipeHash = sha(recipeText);
+  const keys = header.shards.map((s, i) =>
+    sha({ model: modelHash, recipe: recipeHash, budget: recipe.budget, seed: recipe.seed, stats: s.stats, rowOffset: offsets[i], dataRun }),
+  );
+  const out = resolve(cwd, o.out);
+  const run = sha({ keys, out, kind: 'sample' });
+  const tokenKey = `runs/${run}.token`;
+  const known = store.get(tokenKey);
+  const token = known ? new TextDecoder().decode(known) : randomBytes(16).toString('hex');
+  if (!known) store.put(tokenKey, token);
+  const pending = shards.filter((s) => !store.exists(`samp/${keys[s.index]}.bin`));
+  const merge = (): SampleReport => {
+    const all = new SampleCandidates(recipe, header.labels);
+    const columns = new Set<string>();
+    keys.forEach((key) => {
+      const where = `${store.location}/samp/${key}.bin`;
+      const bytes = store.get(`samp/${key}.bin`);
+      if (!bytes) throw new DataError(where, 'shard sample candidates are missing');
+      const { candidates, columns: cols } = decodeShardSample(bytes, recipe, header.labels, where);
+      for (const c of cols) columns.add(c);
+      all.merge(candidates);
+    });
+    if (all.n !== n) throw new DataError(out, `shard candidates cover ${all.n} rows, the matrix ${n}`);
+    const result = selectCandidates(recipe, all);
+    writeSample(out, result, dataRun ? [...columns] : undefined, { csvSafe: o.csvSafe });
+    return result.report;
+  };
+  o.onProgress?.({ done: shards.length - pending.length, total: shards.length, reused: shards.length - pending.length });
+  const report =
+    pending.length === 0
+      ? merge()
+      : await runFlow({
+          jobName: 'sample',
+          target,
+          run,
+          shards,
+          pending,
+          attempts: o.attempts ?? 3,
+          merge,
+          onProgress: o.onProgress,
+          reusedShards: shards.length - pending.length,
+          lockDurationMs: o.lockDurationMs ?? 30_000,
+          dataShown: statsPath,
+          jobData: (s: Shard): SampleJobData => ({
+            run,
+            token,
+            store: store.location,
+            shard: s,
+            shardCount: shards.length,
+            stats: header.shards[s.index].stats,
+            rowOffset: offsets[s.index],
+            model: modelPath,
+            modelHash,
+            recipe: recipePath,
+            recipeHash,
+            budget: recipe.budget,
+            seed: recipe.seed,
+            ...(dataRun ? { dataRun } : {}),
+            key: keys[s.index],
+            where: statsPath,
+          }),
+        });
+  return {
+    out,
+    model: model.kind,
+    report,
+    shards: shards.length,
+    reusedShards: shards.length - pending.length,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The data file given to a sharded sample must be the one the apply read (its rows are read by shard). */
+function checkData(store: ShardStore, header: StatsHeader, data: string, statsPath: string): string {
+  const spec = header.run ? readSpec(store, header.run) : undefined;
+  if (!spec)
+    throw new DataError(statsPath, 'these statistics do not name their apply run (written by an older ballot?); re-run ballot apply --queue');
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      throw new DataError(p, 'no such file');
+    }
+  };
+  if (real(data) !== real(spec.data))
+    throw new ConfigError(
+      `--data ${data} is not the file the distributed apply read (${spec.data}); a sharded sample reads the apply's shards of it`,
+    );
+  return header.run!;
+}
+
+function readSpec(store: ShardStore, run: string): RunSpec | undefined {
+  const bytes = store.get(`runs/${run}.json`);
+  return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as RunSpec) : undefined;
+}
+
+function encodeShardSample(candidates: SampleCandidates, columns: string[]): Uint8Array {
+  const body = candidates.toBytes();
+  const json = new TextEncoder().encode(JSON.stringify(columns));
+  const out = new Uint8Array(4 + json.length + body.length);
+  new DataView(out.buffer).setUint32(0, json.length, true);
+  out.set(json, 4);
+  out.set(body, 4 + json.length);
+  return out;
+}
+
+function decodeShardSample(
+  bytes: Uint8Array,
+  recipe: PreparedRecipe,
+  labels: readonly string[],
+  where: string,
+): { candidates: SampleCandidates; columns: string[] } {
+  const len = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true) : -1;
+  if (len < 0 || 4 + len > bytes.length) throw new DataError(where, 'shard sample candidates are cut short');
+  const columns = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + len))) as string[];
+  return { candidates: SampleCandidates.fromBytes(bytes.subarray(4 + len), recipe, labels, where), columns };
+}
+
+const cache = new Map<string, unknown>();
+
+/** Reads a shared file a job names, checking it is the coordinator's (by sha256); parsed once per `cacheKey`. */
+function sharedFile<T>(path: string, hash: string, what: string, parse: (text: string) => T | Promise<T>, cacheKey = hash): Promise<T> {
+  const me = `${hostname()} pid ${process.pid}`;
+  const hit = cache.get(cacheKey) as Promise<T> | undefined;
+  if (hit) return hit;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UnrecoverableError(`worker ${me} cannot read the ${what} ${path}: it must be on the shared storage`);
+  }
+  if (sha(text) !== hash) throw new UnrecoverableError(`worker ${me} sees a different ${path} than the coordinator (sha256 differs)`);
+  const p = Promise.resolve(parse(text));
+  cache.set(cacheKey, p);
+  return p;
+}
+
+/** Worker side: scores one shard and stores its candidates. Idempotent, like processShard. */
+export async function processSampleShard(
+  job: SampleJobData,
+  ctx: { store?: ShardStore } = {},
+): Promise<{ shard: number; rows: number; applied: number; reused: boolean; seconds: number; worker: string }> {
+  const t0 = performance.now();
+  const store = ctx.store ?? new DirectoryStore(job.store);
+  const me = `${hostname()} pid ${process.pid}`;
+  const token = store.get(`runs/${job.run}.token`);
+  if (token === undefined || new TextDecoder().decode(token) !== job.token) {
+    throw new UnrecoverableError(
+      `storage not shared: worker ${me} does not see the coordinator's token runs/${job.run}.token in ${store.location} (the coordinator's store is ${job.store}); every worker must mount the same store`,
+    );
+  }
+  const done = (rows: number, reused: boolean) => ({
+    shard: job.shard.index,
+    rows,
+    applied: 0,
+    reused,
+    seconds: (performance.now() - t0) / 1000,
+    worker: me,
+  });
+  if (store.exists(`samp/${job.key}.bin`)) return done(-1, true);
+  const model = await sharedFile(job.model, job.modelHash, 'model', (t) => loadLabelModel(t));
+  const recipe = await sharedFile(
+    job.recipe,
+    job.recipeHash,
+    'recipe',
+    () => preparedRecipe(job.recipe, job.budget, job.seed),
+    `${job.recipeHash}:${job.budget}:${job.seed}`,
+  );
+  const L = shardMatrix(store, job.stats);
+  let rows: Row[] | undefined;
+  if (job.dataRun) {
+    const spec = readSpec(store, job.dataRun);
+    if (!spec) throw new UnrecoverableError(`worker ${me} does not see the apply's run file runs/${job.dataRun}.json in ${store.location}`);
+    rows = await readShardRows(spec.data, spec.format, job.shard.range, spec.read);
+    if (rows.length !== L.n) throw new DataError(spec.data, `shard ${job.shard.index + 1} has ${rows.length} rows now, ${L.n} when it was applied`);
+  }
+  const probs = model.predictProba(L);
+  const preds = model.predictFromProbs(toProbabilities(probs, L.labels, job.model, L.n));
+  const candidates = new SampleCandidates(recipe, L.labels, job.rowOffset);
+  candidates.addBatch(createSampleContext({ probs, L, rows, preds }), job.rowOffset);
+  store.put(`samp/${job.key}.bin`, encodeShardSample(candidates, rows ? columnsOf(rows) : []));
+  return done(L.n, false);
+}
+
+/** A shard's label matrix, from its stored LF segments. */
+export function shardMatrix(store: ShardStore, stats: string): LabelMatrix {
+  const statsKey = `stats/${stats}.bin`;
+  const { header } = decodeStats(store.get(statsKey) ?? missing(`${store.location}/${statsKey}`), statsKey);
+  const m = header.lfNames.length;
+  const n = header.rows;
+  const votes = new Int8Array(n * m);
+  header.segments!.forEach((key, j) => {
+    const seg = decodeSegment(store.get(`seg/${key}.bin`) ?? missing(`${store.location}/seg/${key}.bin`), key);
+    for (let i = 0, p = j; i < n; i++, p += m) votes[p] = seg.votes[i];
+  });
+  return new LabelMatrix({ n, m, votes, lfNames: header.lfNames, labels: header.labels });
+}
+
+function missing(where: string): never {
+  throw new DataError(where, 'missing from the store (was the apply run cleaned up?)');
+}
