@@ -119,6 +119,7 @@ export * from './report/index.js';
 export * from './report/sample.js';
 export * from './report/slices.js';
 export * from './report/types.js';
+export * from './sampling/allocation.js';
 export * from './sampling/apportion.js';
 export * from './sampling/batched.js';
 export * from './sampling/candidates.js';

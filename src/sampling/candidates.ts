@@ -4,7 +4,7 @@ import { hash2 } from '../util/rng.js';
 import type { Row } from '../data/types.js';
 import { isRanked, quotaOf, rowFacts, strataOrder, type RankedSampler, type RowFacts } from './ranked.js';
 import type { PreparedRecipe } from './recipe.js';
-import { allocate, buildSampleReport, flatten, partRng, redistribute, type SampleReport, type TakenRows } from './run-recipe.js';
+import { allocate, buildSampleReport, flatten, partRng, redistribute, type SampleReport, type TakenRows } from './allocation.js';
 import { strataOf } from './strata.js';
 import type { SampleContext } from './types.js';
 
