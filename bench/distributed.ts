@@ -18,7 +18,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { applyDistributed } from '../src/project/distributed/coordinator.js';
-import { applyFile, createRng } from '../src/index.js';
+import { applyFile, createRng, loadLabelMatrix, MajorityVote, runRecipe, writeSample } from '../src/index.js';
+import { sampleDistributed } from '../src/project/distributed/sample.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string, dflt: string): string => {
@@ -149,6 +150,23 @@ try {
   const tAll = performance.now();
   await applyFile({ data, lfs: [join(root, 'lfs', 'lfs.ts')], out: join(root, 'singleN', 'L.arrow'), cache: false, progress: false, cwd: root });
   row(`single process, ${availableParallelism()} worker threads`, (performance.now() - tAll) / 1000);
+  // Single-process sample of the merged matrix (the reference for the sharded sample below).
+  const mvModel = join(root, 'mv.json');
+
+  const recipeFile = join(root, 'recipe.json');
+  const recipe = { budget: 1000, seed: 3, parts: [{ uncertainty: 0.4 }, { confident: 0.3 }, { random: 0.3 }] };
+  writeFileSync(recipeFile, JSON.stringify(recipe));
+  const sampleRef = join(root, 'single1', 'next.csv');
+  const tSample = performance.now();
+  {
+    const L = loadLabelMatrix(join(root, 'single1', 'L.arrow'));
+    const mv = new MajorityVote();
+    mv.fit(L);
+    writeFileSync(mvModel, JSON.stringify(mv.toJSON()));
+    writeSample(sampleRef, runRecipe(recipe, { probs: mv.predictProba(L), L }));
+  }
+  const singleSample = (performance.now() - tSample) / 1000;
+  const sampled: { w: number; s: number }[] = [];
   const distributed: { w: number; s: number; plan: number; cut: number; merge: number; shards: number }[] = [];
   for (const w of WORKERS) {
     const ws = await startWorkers(w, url, root);
@@ -170,8 +188,34 @@ try {
     );
     const same = spawnSync('cmp', [join(root, 'single1', 'L.arrow'), join(root, `dist${w}`, 'L.arrow')]).status === 0;
     if (!same) say(`  !! distributed L.arrow with ${w} workers differs from the single-process one`);
+    // Sharded sample on the same workers: the same rows as one process on the merged matrix?
+    const ws2 = await startWorkers(w, url, root);
+    const ts = performance.now();
+    await sampleDistributed({
+      L: join(root, `dist${w}`, 'L.arrow'),
+      model: mvModel,
+      recipe: recipeFile,
+      out: join(root, `dist${w}`, 'next.csv'),
+      queue: url,
+      cwd: root,
+    });
+    sampled.push({ w, s: (performance.now() - ts) / 1000 });
+    await stop(ws2);
+    if (spawnSync('cmp', [sampleRef, join(root, `dist${w}`, 'next.csv')]).status !== 0)
+      say(`  !! sharded sample with ${w} workers differs from the single-process one`);
     rmSync(join(root, `dist${w}`), { recursive: true, force: true });
   }
+
+  say('');
+  say(`sample (budget 1000: uncertainty 0.4, confident 0.3, random 0.3; mv), same rows as one process in every run:`);
+  say('| run | wall s | vs single process |');
+  say('|---|---:|---:|');
+  say(`| single process: load L.arrow, predict, select, write | ${singleSample.toFixed(2)} | 1.00× |`);
+  for (const r of sampled)
+    say(
+      `| sharded, ${r.w} worker process${r.w > 1 ? 'es' : ''} (score shards, merge candidates, select, write) | ${r.s.toFixed(2)} | ${(singleSample / r.s).toFixed(2)}× |`,
+    );
+  say('');
 
   // Fixed cost per shard: 4000 rows in shards of 10 rows, one LF that abstains, one worker.
   const ws = await startWorkers(1, url, root);
