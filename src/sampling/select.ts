@@ -1,4 +1,4 @@
-import { hash2, type Rng } from '../util/rng.js';
+import { hash2 } from '../util/rng.js';
 
 /** Rows not yet taken that pass `keep`, in index order. */
 export function eligibleRows(n: number, taken: Uint8Array, keep?: (i: number) => boolean): Int32Array {
@@ -6,24 +6,6 @@ export function eligibleRows(n: number, taken: Uint8Array, keep?: (i: number) =>
   let c = 0;
   for (let i = 0; i < n; i++) if (taken[i] === 0 && (!keep || keep(i))) buf[c++] = i;
   return buf.subarray(0, c);
-}
-
-/**
- * `count` distinct items of `pool` in random order (a partial Fisher–Yates shuffle on a copy: O(pool + count)).
- * The pool's order matters for reproducibility, so callers pass it in index order.
- */
-export function drawWithoutReplacement(pool: ArrayLike<number>, count: number, rng: Rng): number[] {
-  const a = Int32Array.from(pool);
-  const take = Math.min(count, a.length);
-  const out = new Array<number>(take);
-  for (let i = 0; i < take; i++) {
-    const j = i + rng.int(a.length - i);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-    out[i] = a[i];
-  }
-  return out;
 }
 
 /**
