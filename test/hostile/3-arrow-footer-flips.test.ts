@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabelMatrix, saveLabelMatrix, writeRows } from '../../src/index.js';
+import { LabelMatrix, saveLabelMatrix, writeRowStream } from '../../src/internal.js';
 import { ensureBuilt, ROOT } from '../build-helper.js';
 
 // Class 3, exhaustively: every footer byte of two small ballot-written Arrow files (a label matrix and a data file),
@@ -19,11 +19,8 @@ beforeAll(() => {
   const n = 20;
   const votes = Int8Array.from({ length: n * 2 }, (_, i) => (i % 3) - 1);
   saveLabelMatrix(join(dir, 'L.arrow'), new LabelMatrix({ n, m: 2, votes, lfNames: ['kw_a', 'kw_b'], labels: ['HAM', 'SPAM'] }));
-  writeRows(
-    join(dir, 'd.arrow'),
-    Array.from({ length: 20 }, (_, i) => ({ id: i, text: `t${i}`, p: i / 3 })),
-    { batchRows: 8 },
-  );
+  const rows = Array.from({ length: 20 }, (_, i) => ({ id: i, text: `t${i}`, p: i / 3 }));
+  writeRowStream(join(dir, 'd.arrow'), rows, { columns: ['id', 'text', 'p'], batchRows: 8 }); // 3 record batches
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
