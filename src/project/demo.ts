@@ -29,7 +29,7 @@ import { type LabelMatrix, LabelMatrix as Matrix } from '../matrix/label-matrix.
 import type { LabelSpace } from '../matrix/labels.js';
 import type { LabelingFunction } from '../lf/labeling-function.js';
 import { loadRecipe } from '../sampling/recipe.js';
-import type { SampleReport } from '../sampling/run-recipe.js';
+import { type SampleReport } from '../sampling/run-recipe.js';
 import { sampleRows, writeSample } from '../sampling/output.js';
 import { buildReport, collectReportData } from '../report/index.js';
 import { ConfigError } from '../util/errors.js';
