@@ -1,9 +1,10 @@
 /**
  * `npm run bench:memory`: peak RSS of apply, predict, sample and disagreements at growing row counts, each step in
- * its own child process (so each maxRSS is its own), beside the input size. Streaming steps should stay flat in n
- * apart from their typed arrays (the label matrix n × m Int8 and the probabilities n × k Float64, which the label
- * models need whole); a row object per row is what grew without bound (predict to CSV at 12M rows aborted at 4.6 GiB).
- * The baseline, measured in the same run, is predict through writeRows (every row object built first) at the smallest n.
+ * its own child process (so each maxRSS is its own), beside the input size. apply, predict and disagreements stream
+ * (predict and disagreements read the label matrix chunk by chunk) and should stay flat in n; sample still holds the
+ * label matrix n × m Int8 and the probabilities n × k Float64. Baselines measured in the same run: the in-memory
+ * predict and disagreements (whole matrix and probabilities) at every n, and predict through writeRows (every row
+ * object built first) at the smallest n.
  *
  *   node bin/run-ts.mjs bench/memory.ts [--rows 1000000,10000000] [--lfs 10] [--dir D]
  */
@@ -41,14 +42,26 @@ if (process.argv.includes('--child')) {
   } else if (step === 'apply') {
     const { applyFile } = await import('../src/project/apply-file.js');
     await applyFile({ data, lfs: [join(dir, 'lfs.ts')], out: L, workers: 1, cache: false, progress: false });
+  } else if (step === 'predict') {
+    // Streamed: the matrix is read, predicted and written chunk by chunk.
+    const { predictFile } = await import('../src/project/predictions.js');
+    const { MajorityVote } = await import('../src/label-model/majority-vote.js');
+    await predictFile(L, join(dir, 'pred.csv'), new MajorityVote());
+  } else if (step === 'disagreements') {
+    const { disagreementsFromFile } = await import('../src/analysis/disagreements-stream.js');
+    const { disagreementColumns, disagreementRecords } = await import('../src/analysis/records.js');
+    const { writeRowStream } = await import('../src/data/row-writer.js');
+    const { report } = await disagreementsFromFile(L, { top: 1000, topPerLF: 100 });
+    writeRowStream(join(dir, 'flags.csv'), disagreementRecords(report), { columns: disagreementColumns(report) });
   } else {
+    // The in-memory paths (the whole matrix and n × k probabilities as typed arrays): sample, and the baselines.
     const { loadLabelMatrix } = await import('../src/data/label-matrix-io.js');
     const { MajorityVote } = await import('../src/label-model/majority-vote.js');
     const matrix = loadLabelMatrix(L);
     const mv = new MajorityVote();
-    if (step === 'predict') {
+    if (step === 'predict-memory') {
       const { writePredictions } = await import('../src/project/predictions.js');
-      writePredictions(join(dir, 'pred.csv'), mv, matrix);
+      writePredictions(join(dir, 'pred-memory.csv'), mv, matrix);
     } else if (step === 'predict-writeRows') {
       const { writeRows } = await import('../src/data/write.js');
       const { probsToPreds } = await import('../src/label-model/predict.js');
@@ -67,12 +80,12 @@ if (process.argv.includes('--child')) {
       const ctx = createSampleContext({ probs: mv.predictProba(matrix), L: matrix });
       const result = runRecipe(prepareRecipe({ budget: 1000, seed: 1, parts: [{ uncertainty: 0.5 }, { random: 0.5 }] }), ctx);
       writeSample(join(dir, 'next.csv'), result);
-    } else if (step === 'disagreements') {
+    } else if (step === 'disagreements-memory') {
       const { disagreements } = await import('../src/analysis/disagreements.js');
       const { disagreementColumns, disagreementRecords } = await import('../src/analysis/records.js');
       const { writeRowStream } = await import('../src/data/row-writer.js');
       const report = disagreements(matrix, mv.predictProba(matrix), { top: 1000, topPerLF: 100 });
-      writeRowStream(join(dir, 'flags.csv'), disagreementRecords(report), { columns: disagreementColumns(report) });
+      writeRowStream(join(dir, 'flags-memory.csv'), disagreementRecords(report), { columns: disagreementColumns(report) });
     }
   }
   process.stdout.write(`${JSON.stringify({ maxRSSKiB: process.resourceUsage().maxRSS })}\n`);
@@ -111,15 +124,17 @@ function child(step: string, n: number): { mib: number; seconds: number } {
 }
 
 const STEPS = ['apply', 'predict', 'sample', 'disagreements'] as const;
+// Baselines measured in the same run at every n: the in-memory paths predict and disagreements took before streaming.
+const BASELINES = ['predict-memory', 'disagreements-memory'] as const;
 const table: string[] = [];
-table.push(`| rows | data MiB | L MiB | ${STEPS.map((s) => `${s} peak RSS MiB`).join(' | ')} |`);
-table.push(`|${'---|'.repeat(3 + STEPS.length)}`);
+table.push(`| rows | data MiB | L MiB | ${[...STEPS, ...BASELINES].map((s) => `${s} peak RSS MiB`).join(' | ')} |`);
+table.push(`|${'---|'.repeat(3 + STEPS.length + BASELINES.length)}`);
 let baseline: { n: number; mib: number } | undefined;
 try {
   for (const n of sizes) {
     if (!existsSync(join(dir, `data-${n}.arrow`))) child('generate', n);
     const cells: string[] = [];
-    for (const s of STEPS) {
+    for (const s of [...STEPS, ...BASELINES]) {
       const r = child(s, n);
       cells.push(`${r.mib.toFixed(0)} (${r.seconds.toFixed(1)} s)`);
       process.stderr.write(`  ${n.toLocaleString('en-US')} rows ${s}: ${r.mib.toFixed(0)} MiB in ${r.seconds.toFixed(1)} s\n`);
@@ -138,5 +153,5 @@ if (baseline)
     `\nbaseline (same run): predict through writeRows (all ${baseline.n.toLocaleString('en-US')} row objects first): ${baseline.mib.toFixed(0)} MiB peak RSS`,
   );
 console.log(
-  'Each cell: peak RSS of that step in its own process (wall seconds). apply streams the data; predict, sample and disagreements hold the label matrix and the probabilities as typed arrays and stream their output.',
+  'Each cell: peak RSS of that step in its own process (wall seconds). apply streams the data; predict and disagreements stream the label matrix (chunks of 65,536 rows; disagreements reads it twice); sample holds the label matrix and the probabilities as typed arrays and streams its output; *-memory are the in-memory paths (loadLabelMatrix + whole probabilities), measured as the baseline.',
 );

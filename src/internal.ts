@@ -3,6 +3,7 @@
 export * from './index.js';
 // (Worker entry modules are left out: importing them runs them. The CLI is not part of the library.)
 export * from './analysis/correlation.js';
+export * from './analysis/disagreements-stream.js';
 export * from './analysis/disagreements.js';
 export * from './analysis/drift-features.js';
 export * from './analysis/drift-gate.js';
@@ -19,14 +20,17 @@ export * from './analysis/stats.js';
 export * from './analysis/top-k.js';
 export * from './analysis/validate.js';
 export * from './data/aligned-rows.js';
+export * from './data/arrow-structure.js';
 export * from './data/arrow-verify.js';
 export * from './data/arrow.js';
 export * from './data/atomic.js';
 export * from './data/csv.js';
+export * from './data/gold-stream.js';
 export * from './data/gold.js';
 export * from './data/jsonl.js';
 export * from './data/label-matrix-export.js';
 export * from './data/label-matrix-io.js';
+export * from './data/label-matrix-stream.js';
 export * from './data/parquet.js';
 export * from './data/read-defaults.js';
 export * from './data/read.js';

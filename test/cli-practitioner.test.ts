@@ -84,15 +84,21 @@ describe('ballot score', () => {
   });
 });
 
-describe('scoreAgainstGold (for predict --gold)', () => {
+describe('predict --gold (gold streamed in step with the matrix)', () => {
   it('is the score summary on the gold file, and needs both options', async () => {
-    const { scoreAgainstGold } = await import('../src/cli/inputs.js');
+    const { goldOption } = await import('../src/cli/inputs.js');
+    const { predictFile } = await import('../src/internal.js');
+    const { MajorityVote } = await import('../src/index.js');
+    expect(goldOption({})).toBeUndefined();
+    expect(() => goldOption({ gold: p('gold.csv') })).toThrow(/--gold needs --label-column/);
     const preds = Int32Array.from([1, 1, 0, 0, -1, -1]);
-    expect(scoreAgainstGold(L, preds, {})).toBeUndefined();
-    expect(scoreAgainstGold(L, preds, { gold: p('gold.csv'), 'label-column': 'label' })).toEqual(
-      scoreSummary(Int32Array.from([1, 0, 0, 1, 1, 0]), preds, ['NO', 'YES']),
-    );
-    expect(() => scoreAgainstGold(L, preds, { gold: p('gold.csv') })).toThrow(/--gold needs --label-column/);
+    for (const chunkRows of [1, 4, 100]) {
+      const r = await predictFile(p('L.arrow'), p('pred.csv'), new MajorityVote(), {
+        gold: goldOption({ gold: p('gold.csv'), 'label-column': 'label' }),
+        chunkRows,
+      });
+      expect(r.score).toEqual(scoreSummary(Int32Array.from([1, 0, 0, 1, 1, 0]), preds, ['NO', 'YES']));
+    }
   });
 });
 

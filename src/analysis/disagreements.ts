@@ -80,11 +80,28 @@ export interface DisagreementReport {
   notes: string[];
 }
 
+/** What describing a flagged row needs of it, copied when it enters a top list (so a streamed matrix can move on). */
+interface RowSnapshot {
+  votes: Int8Array;
+  probs: number[];
+  /** The tie-aware top class (-1 when the top classes tie). */
+  top: number;
+  /** The given label (-1 unknown or no gold). */
+  given: number;
+}
+
 /** A candidate carrying what is needed to describe it once it survives the ranking. */
 interface Candidate extends Ranked {
   suggested: number;
   disputed: number;
   lf: number;
+  snap: RowSnapshot;
+}
+
+/** The names a report speaks in. */
+interface Names {
+  lfNames: readonly string[];
+  labels: readonly string[];
 }
 
 // A class no covered row carries as its given label has no threshold (null): shown as '-', never a crash.
@@ -101,17 +118,62 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
  * score = p(y*) − p(v), ties broken by the votes for y*.
  */
 export function disagreements(L: LabelMatrix, probsIn: Probabilities | ArrayLike<number>, options: DisagreementOptions = {}): DisagreementReport {
-  const o = resolveDisagreementOptions(L, options);
+  const gold = options.gold ? toGold(options.gold, L.labels, 'gold labels', L.n).values : null;
+  const o = resolveDisagreementOptions(options, gold !== null);
   const probs = toProbabilities(probsIn, L.labels, 'probabilities', L.n);
   const voteCounts = countVotes(L);
-  const thresholds = confidenceThresholds(L, probs, voteCounts, o); // per-class mean self-confidence (t_y)
-  const found = judgeRows(L, probs, voteCounts, thresholds, o); // one pass over the votes, three judges
-  return assembleReport(L, probs, thresholds, found, o);
+  const sums = new ThresholdSums(L.k);
+  sums.add(L, probs, voteCounts, gold);
+  const thresholds = sums.thresholds(o.fixedConsensus); // per-class mean self-confidence (t_y)
+  const found = newFound(L.m, o);
+  judgeRows(L, probs, voteCounts, thresholds, o, found, 0, gold); // one pass over the votes, three judges
+  return assembleReport(L, L.n, thresholds, found, o, o.endProbs && gold ? { L, checked: probs, gold } : undefined);
 }
 
-/** The options, checked; `gold` as class indices (null when not given). */
+/**
+ * The same report built chunk by chunk (a streamed label matrix): `observe` every chunk in row order (pass 1, the
+ * thresholds), then `judge` every chunk again in the same order (pass 2), then `report()`. Memory is the top lists;
+ * the flags, ranks and numbers equal `disagreements` on the whole matrix (sums are added in the same row order, and a
+ * top list ranks by score, tie key and row). End-model label errors need every row at once: not available here.
+ */
+export class DisagreementPasses {
+  private readonly o: ResolvedOptions;
+  private readonly sums: ThresholdSums;
+  private t?: Thresholds;
+  private readonly found: Found;
+  private rows = 0;
+
+  constructor(
+    private readonly names: Names,
+    options: Omit<DisagreementOptions, 'gold' | 'endProbs'> & { hasGold: boolean },
+  ) {
+    this.o = resolveDisagreementOptions(options, options.hasGold);
+    this.sums = new ThresholdSums(names.labels.length);
+    this.found = newFound(names.lfNames.length, this.o);
+  }
+
+  /** Pass 1: a chunk's probabilities and given labels (class indices, -1 unknown) go into the thresholds. */
+  observe(L: LabelMatrix, probs: Probabilities | ArrayLike<number>, gold: Int32Array | null): void {
+    if (this.t) throw new ConfigError('DisagreementPasses: observe() after judge()');
+    this.sums.add(L, toProbabilities(probs, L.labels, 'probabilities', L.n), countVotes(L), gold);
+    this.rows += L.n;
+  }
+
+  /** Pass 2: a chunk whose first row is row `offset` of the matrix. */
+  judge(L: LabelMatrix, probs: Probabilities | ArrayLike<number>, gold: Int32Array | null, offset: number): void {
+    this.t ??= this.sums.thresholds(this.o.fixedConsensus);
+    judgeRows(L, toProbabilities(probs, L.labels, 'probabilities', L.n), countVotes(L), this.t, this.o, this.found, offset, gold);
+  }
+
+  report(): DisagreementReport {
+    this.t ??= this.sums.thresholds(this.o.fixedConsensus);
+    return assembleReport(this.names, this.rows, this.t, this.found, this.o);
+  }
+}
+
+/** The options, checked. */
 interface ResolvedOptions {
-  gold: Int32Array | null;
+  hasGold: boolean;
   top: number;
   topPerLF: number;
   fixedConsensus: number | undefined;
@@ -119,8 +181,7 @@ interface ResolvedOptions {
   endProbs: ArrayLike<number> | undefined;
 }
 
-function resolveDisagreementOptions(L: LabelMatrix, options: DisagreementOptions): ResolvedOptions {
-  const gold = options.gold ? toGold(options.gold, L.labels, 'gold labels', L.n).values : null;
+function resolveDisagreementOptions(options: DisagreementOptions, hasGold: boolean): ResolvedOptions {
   const top = options.top ?? 50;
   const topPerLF = options.topPerLF ?? 10;
   for (const [name, v] of [
@@ -133,11 +194,11 @@ function resolveDisagreementOptions(L: LabelMatrix, options: DisagreementOptions
   if (fixedConsensus !== undefined && !(fixedConsensus >= 0 && fixedConsensus <= 1)) {
     throw new ConfigError(`consensusThreshold must be in [0, 1], got ${fixedConsensus}`);
   }
-  const kinds = new Set(options.kinds ?? DISAGREEMENT_KINDS.filter((x) => x !== 'label-error' || gold));
+  const kinds = new Set(options.kinds ?? DISAGREEMENT_KINDS.filter((x) => x !== 'label-error' || hasGold));
   for (const kind of kinds)
     if (!DISAGREEMENT_KINDS.includes(kind)) throw new ConfigError(`unknown disagreement kind "${kind}"; kinds are ${DISAGREEMENT_KINDS.join(', ')}`);
-  if (kinds.has('label-error') && !gold) throw new ConfigError('disagreements of kind label-error need gold (given) labels');
-  return { gold, top, topPerLF, fixedConsensus, kinds, endProbs: options.endProbs };
+  if (kinds.has('label-error') && !hasGold) throw new ConfigError('disagreements of kind label-error need gold (given) labels');
+  return { hasGold, top, topPerLF, fixedConsensus, kinds, endProbs: options.endProbs };
 }
 
 /** Per-class thresholds (null = class never seen, so never suggested) and the rows no LF voted on. */
@@ -150,37 +211,51 @@ interface Thresholds {
   uncoveredWithGold: number;
 }
 
-/** Pass 1 over probabilities: per-class mean self-confidence (given labels) and mean confidence (model's own class). */
-function confidenceThresholds(L: LabelMatrix, checked: Probabilities, voteCounts: Int32Array, o: ResolvedOptions): Thresholds {
-  const { n, k } = L;
-  const { gold, fixedConsensus } = o;
-  const probs = checked.values;
-  const top1 = checked.top;
-  const goldSum = new Float64Array(k),
-    goldCount = new Float64Array(k);
-  const consSum = new Float64Array(k),
-    consCount = new Float64Array(k);
-  let uncoveredRows = 0,
-    uncoveredWithGold = 0;
-  for (let i = 0; i < n; i++) {
-    if (voteCounts[i] === 0) {
-      uncoveredRows++;
-      if (gold && gold[i] !== ABSTAIN) uncoveredWithGold++;
-      continue;
-    }
-    if (gold && gold[i] !== ABSTAIN) {
-      goldSum[gold[i]] += probs[i * k + gold[i]];
-      goldCount[gold[i]]++;
-    }
-    const y = top1[i];
-    if (y !== ABSTAIN) {
-      consSum[y] += probs[i * k + y];
-      consCount[y]++;
+/** Pass 1 over probabilities: per-class sums of self-confidence (given labels) and confidence (model's own class). */
+class ThresholdSums {
+  private readonly goldSum: Float64Array;
+  private readonly goldCount: Float64Array;
+  private readonly consSum: Float64Array;
+  private readonly consCount: Float64Array;
+  private uncoveredRows = 0;
+  private uncoveredWithGold = 0;
+
+  constructor(k: number) {
+    this.goldSum = new Float64Array(k);
+    this.goldCount = new Float64Array(k);
+    this.consSum = new Float64Array(k);
+    this.consCount = new Float64Array(k);
+  }
+
+  add(L: LabelMatrix, checked: Probabilities, voteCounts: Int32Array, gold: Int32Array | null): void {
+    const { n, k } = L;
+    const { goldSum, goldCount, consSum, consCount } = this;
+    const probs = checked.values;
+    const top1 = checked.top;
+    for (let i = 0; i < n; i++) {
+      if (voteCounts[i] === 0) {
+        this.uncoveredRows++;
+        if (gold && gold[i] !== ABSTAIN) this.uncoveredWithGold++;
+        continue;
+      }
+      if (gold && gold[i] !== ABSTAIN) {
+        goldSum[gold[i]] += probs[i * k + gold[i]];
+        goldCount[gold[i]]++;
+      }
+      const y = top1[i];
+      if (y !== ABSTAIN) {
+        consSum[y] += probs[i * k + y];
+        consCount[y]++;
+      }
     }
   }
-  const labelError = Array.from(goldSum, (s, y) => (goldCount[y] > 0 ? s / goldCount[y] : null));
-  const consensus = Array.from(consSum, (s, y) => (fixedConsensus !== undefined ? fixedConsensus : consCount[y] > 0 ? s / consCount[y] : null));
-  return { labelError, consensus, uncoveredRows, uncoveredWithGold };
+
+  thresholds(fixedConsensus: number | undefined): Thresholds {
+    const { goldSum, goldCount, consSum, consCount } = this;
+    const labelError = Array.from(goldSum, (s, y) => (goldCount[y] > 0 ? s / goldCount[y] : null));
+    const consensus = Array.from(consSum, (s, y) => (fixedConsensus !== undefined ? fixedConsensus : consCount[y] > 0 ? s / consCount[y] : null));
+    return { labelError, consensus, uncoveredRows: this.uncoveredRows, uncoveredWithGold: this.uncoveredWithGold };
+  }
 }
 
 /** The candidates of each kind, each kept only while it ranks in its top list, and how many qualified in all. */
@@ -194,16 +269,9 @@ interface Found {
   mistakesFound: Int32Array;
 }
 
-/**
- * Pass 2 over votes: each covered row's class votes are counted once and shown to the three judges, so the matrix is
- * read once whatever kinds are asked for.
- */
-function judgeRows(L: LabelMatrix, checked: Probabilities, voteCounts: Int32Array, t: Thresholds, o: ResolvedOptions): Found {
-  const { n, m, k, votes } = L;
-  const { gold, kinds } = o;
-  const probs = checked.values;
-  const top1 = checked.top;
-  const found: Found = {
+function newFound(m: number, o: ResolvedOptions): Found {
+  const { kinds } = o;
+  return {
     labelErrors: new TopK<Candidate>(kinds.has('label-error') ? o.top : 0),
     conflicts: new TopK<Candidate>(kinds.has('lf-conflict') ? o.top : 0),
     mistakes: Array.from({ length: m }, () => new TopK<Candidate>(kinds.has('lf-mistake') ? o.topPerLF : 0)),
@@ -211,6 +279,26 @@ function judgeRows(L: LabelMatrix, checked: Probabilities, voteCounts: Int32Arra
     conflictsFound: 0,
     mistakesFound: new Int32Array(m),
   };
+}
+
+/**
+ * Pass 2 over votes: each covered row's class votes are counted once and shown to the three judges, so the matrix is
+ * read once whatever kinds are asked for. `offset`: the index of L's first row in the whole matrix.
+ */
+function judgeRows(
+  L: LabelMatrix,
+  checked: Probabilities,
+  voteCounts: Int32Array,
+  t: Thresholds,
+  o: ResolvedOptions,
+  found: Found,
+  offset: number,
+  gold: Int32Array | null,
+): void {
+  const { n, m, k, votes } = L;
+  const { kinds } = o;
+  const probs = checked.values;
+  const top1 = checked.top;
   // With end-model probabilities, label errors are judged by findLabelErrors instead (in assembleReport).
   const judgeLabelErrors = gold !== null && kinds.has('label-error') && !o.endProbs;
   const judgeConflicts = kinds.has('lf-conflict');
@@ -219,24 +307,45 @@ function judgeRows(L: LabelMatrix, checked: Probabilities, voteCounts: Int32Arra
   const slots = new Int32Array(k + 1);
   const classVotes = slots.subarray(1);
   const logK = Math.log(k);
+  // A row's snapshot is taken once, when a top list first keeps it (several LFs' lists may keep the same row).
+  let snapRow = -1;
+  let snap: RowSnapshot | undefined;
+  const snapAt = (i: number): RowSnapshot => {
+    if (snapRow !== i) {
+      snapRow = i;
+      snap = snapshotOf(L, checked, gold, i);
+    }
+    return snap!;
+  };
 
   for (let i = 0, base = 0; i < n; i++, base += m) {
     if (voteCounts[i] === 0) continue;
     slots.fill(0);
     for (let j = 0; j < m; j++) slots[votes[base + j] + 1]++;
     const pRow = i * k;
+    const row = offset + i;
     if (judgeLabelErrors && gold[i] !== ABSTAIN) {
-      if (labelErrorJudge(probs, pRow, k, gold[i], classVotes, t.labelError, found.labelErrors, i)) found.labelErrorsFound++;
+      if (labelErrorJudge(probs, pRow, k, gold[i], classVotes, t.labelError, found.labelErrors, row, i, snapAt)) found.labelErrorsFound++;
     }
-    if (judgeConflicts && conflictJudge(classVotes, k, voteCounts[i], logK, found.conflicts, i)) found.conflictsFound++;
+    if (judgeConflicts && conflictJudge(classVotes, k, voteCounts[i], logK, found.conflicts, row, i, snapAt)) found.conflictsFound++;
     const y1 = top1[i];
     if (judgeMistakes && y1 !== ABSTAIN) {
       const ty = t.consensus[y1];
       if (ty !== null && probs[pRow + y1] >= ty && classVotes[y1] < voteCounts[i])
-        mistakeJudge(votes, base, m, probs, pRow, y1, classVotes, found, i);
+        mistakeJudge(votes, base, m, probs, pRow, y1, classVotes, found, row, i, snapAt);
     }
   }
-  return found;
+}
+
+/** Row i of a matrix (chunk) as a snapshot. */
+function snapshotOf(L: LabelMatrix, checked: Probabilities, gold: Int32Array | null, i: number): RowSnapshot {
+  const { m, k } = L;
+  return {
+    votes: L.votes.slice(i * m, (i + 1) * m),
+    probs: Array.from({ length: k }, (_, y) => checked.values[i * k + y]),
+    top: checked.top[i],
+    given: gold ? gold[i] : ABSTAIN,
+  };
 }
 
 /** label-error: the model's confident class contradicts the given label g. Returns whether the row qualified. */
@@ -248,7 +357,9 @@ function labelErrorJudge(
   classVotes: Int32Array,
   thresholds: (number | null)[],
   heap: TopK<Candidate>,
+  row: number,
   i: number,
+  snapAt: (i: number) => RowSnapshot,
 ): boolean {
   // The model's class: the first argmax, unless the given class ties with it (then the model does not contradict it).
   let s = 0;
@@ -257,12 +368,21 @@ function labelErrorJudge(
   if (!(probs[pRow + s] - probs[pRow + g] > TIE_TOLERANCE && t !== null && probs[pRow + s] >= t)) return false;
   const score = probs[pRow + s] - probs[pRow + g];
   const tie = classVotes[s] - classVotes[g];
-  if (heap.admits(i, score, tie)) heap.offer({ row: i, score, tie, suggested: s, disputed: g, lf: -1 });
+  if (heap.admits(row, score, tie)) heap.offer({ row, score, tie, suggested: s, disputed: g, lf: -1, snap: snapAt(i) });
   return true;
 }
 
 /** lf-conflict: ≥ 2 distinct classes voted; score = vote entropy / log k. Returns whether the row qualified. */
-function conflictJudge(classVotes: Int32Array, k: number, total: number, logK: number, heap: TopK<Candidate>, i: number): boolean {
+function conflictJudge(
+  classVotes: Int32Array,
+  k: number,
+  total: number,
+  logK: number,
+  heap: TopK<Candidate>,
+  row: number,
+  i: number,
+  snapAt: (i: number) => RowSnapshot,
+): boolean {
   let distinct = 0;
   for (let y = 0; y < k; y++) if (classVotes[y] > 0) distinct++;
   if (distinct < 2) return false;
@@ -272,7 +392,7 @@ function conflictJudge(classVotes: Int32Array, k: number, total: number, logK: n
     if (c > 0) h -= (c / total) * Math.log(c / total);
   }
   const score = h / logK;
-  if (heap.admits(i, score, total)) heap.offer({ row: i, score, tie: total, suggested: -1, disputed: -1, lf: -1 });
+  if (heap.admits(row, score, total)) heap.offer({ row, score, tie: total, suggested: -1, disputed: -1, lf: -1, snap: snapAt(i) });
   return true;
 }
 
@@ -286,7 +406,9 @@ function mistakeJudge(
   y1: number,
   classVotes: Int32Array,
   found: Found,
+  row: number,
   i: number,
+  snapAt: (i: number) => RowSnapshot,
 ): void {
   for (let j = 0; j < m; j++) {
     const v = votes[base + j];
@@ -294,38 +416,30 @@ function mistakeJudge(
     found.mistakesFound[j]++;
     const score = probs[pRow + y1] - probs[pRow + v];
     const tie = classVotes[y1];
-    if (found.mistakes[j].admits(i, score, tie)) found.mistakes[j].offer({ row: i, score, tie, suggested: y1, disputed: v, lf: j });
+    if (found.mistakes[j].admits(row, score, tie)) found.mistakes[j].offer({ row, score, tie, suggested: y1, disputed: v, lf: j, snap: snapAt(i) });
   }
 }
 
 /** A surviving candidate as a reported flag: its votes, probabilities, predicted and given class, and the reason. */
-function describeFlag(
-  L: LabelMatrix,
-  checked: Probabilities,
-  t: Thresholds,
-  gold: Int32Array | null,
-  kind: DisagreementKind,
-  c: Candidate,
-  rank: number,
-): Disagreement {
-  const { m, k, votes } = L;
-  const probs = checked.values;
+function describeFlag(names: Names, t: Thresholds, hasGold: boolean, kind: DisagreementKind, c: Candidate, rank: number): Disagreement {
+  const { lfNames, labels } = names;
+  const { snap } = c;
   const rowVotes: Record<string, string> = {};
-  for (let j = 0; j < m; j++) {
-    const v = votes[c.row * m + j];
-    if (v !== ABSTAIN) rowVotes[L.lfNames[j]] = L.labels[v];
+  for (let j = 0; j < snap.votes.length; j++) {
+    const v = snap.votes[j];
+    if (v !== ABSTAIN) rowVotes[lfNames[j]] = labels[v];
   }
-  const p = Array.from({ length: k }, (_, y) => probs[c.row * k + y]);
-  const y1 = checked.top[c.row];
-  const tally = voteTally(L, c.row);
+  const p = snap.probs;
+  const y1 = snap.top;
+  const tally = voteTally(labels, snap.votes);
   let reason: string;
   if (kind === 'label-error') {
-    const [s, d] = [L.labels[c.suggested], L.labels[c.disputed]];
+    const [s, d] = [labels[c.suggested], labels[c.disputed]];
     reason = `given ${d}, but the model says ${s} with p=${pct(p[c.suggested])} (class threshold ${pct(t.labelError[c.suggested])}); votes: ${tally}`;
   } else if (kind === 'lf-conflict') {
     reason = `LFs split ${tally} (vote entropy ${pct(c.score)})`;
   } else {
-    reason = `${L.lfNames[c.lf]} votes ${L.labels[c.disputed]} against a confident ${L.labels[c.suggested]} (p=${pct(p[c.suggested])}, threshold ${pct(t.consensus[c.suggested])}); votes: ${tally}`;
+    reason = `${lfNames[c.lf]} votes ${labels[c.disputed]} against a confident ${labels[c.suggested]} (p=${pct(p[c.suggested])}, threshold ${pct(t.consensus[c.suggested])}); votes: ${tally}`;
   }
   const out: Disagreement = {
     kind,
@@ -333,38 +447,45 @@ function describeFlag(
     row: c.row,
     score: c.score,
     reason,
-    ...(kind === 'lf-mistake' ? { lf: L.lfNames[c.lf] } : {}),
+    ...(kind === 'lf-mistake' ? { lf: lfNames[c.lf] } : {}),
     votes: rowVotes,
-    probs: p,
-    predicted: y1 === ABSTAIN ? null : L.labels[y1],
+    probs: [...p],
+    predicted: y1 === ABSTAIN ? null : labels[y1],
   };
-  if (gold) out.given = gold[c.row] === ABSTAIN ? null : L.labels[gold[c.row]];
+  if (hasGold) out.given = snap.given === ABSTAIN ? null : labels[snap.given];
   return out;
 }
 
-function assembleReport(L: LabelMatrix, checked: Probabilities, t: Thresholds, found: Found, o: ResolvedOptions): DisagreementReport {
-  const { n } = L;
-  const { gold, kinds } = o;
+/** The whole matrix, for end-model label errors (in memory only). */
+interface WholeMatrix {
+  L: LabelMatrix;
+  checked: Probabilities;
+  gold: Int32Array;
+}
+
+function assembleReport(names: Names, n: number, t: Thresholds, found: Found, o: ResolvedOptions, whole?: WholeMatrix): DisagreementReport {
+  const { hasGold, kinds } = o;
+  const { labels, lfNames } = names;
   const { uncoveredRows, uncoveredWithGold } = t;
   const notes: string[] = [];
   if (uncoveredRows > 0) {
-    if (o.endProbs && gold && kinds.has('label-error'))
+    if (whole && kinds.has('label-error'))
       notes.push(`${uncoveredRows} of ${n} rows have no LF vote (${uncoveredWithGold} with a given label); the end model judged their labels`);
     else
       notes.push(
-        `${uncoveredRows} of ${n} rows have no LF vote and were not judged${gold ? ` (${uncoveredWithGold} of them with a given label)` : ''}`,
+        `${uncoveredRows} of ${n} rows have no LF vote and were not judged${hasGold ? ` (${uncoveredWithGold} of them with a given label)` : ''}`,
       );
   }
   if (kinds.has('label-error')) {
     t.labelError.forEach((ty, y) => {
-      if (ty === null) notes.push(`no covered row is labeled ${L.labels[y]}, so no row can be suggested to be ${L.labels[y]}`);
+      if (ty === null) notes.push(`no covered row is labeled ${labels[y]}, so no row can be suggested to be ${labels[y]}`);
     });
   }
-  const describe = (kind: DisagreementKind, c: Candidate, rank: number) => describeFlag(L, checked, t, gold, kind, c, rank);
+  const describe = (kind: DisagreementKind, c: Candidate, rank: number) => describeFlag(names, t, hasGold, kind, c, rank);
   const flags: Disagreement[] = [];
   const counts: DisagreementReport['found'] = {};
-  if (kinds.has('label-error') && o.endProbs && gold) {
-    counts['label-error'] = endModelLabelErrors(L, checked, t, gold, o, flags, notes);
+  if (kinds.has('label-error') && whole) {
+    counts['label-error'] = endModelLabelErrors(whole, t, o, flags, notes);
   } else if (kinds.has('label-error')) {
     found.labelErrors.sorted().forEach((c, r) => flags.push(describe('label-error', c, r + 1)));
     counts['label-error'] = found.labelErrorsFound;
@@ -375,11 +496,11 @@ function assembleReport(L: LabelMatrix, checked: Probabilities, t: Thresholds, f
   }
   if (kinds.has('lf-mistake')) {
     found.mistakes.forEach((heap) => heap.sorted().forEach((c, r) => flags.push(describe('lf-mistake', c, r + 1))));
-    counts['lf-mistake'] = Object.fromEntries(L.lfNames.map((lf, j) => [lf, found.mistakesFound[j]]));
+    counts['lf-mistake'] = Object.fromEntries(lfNames.map((lf, j) => [lf, found.mistakesFound[j]]));
   }
 
   return {
-    labels: [...L.labels],
+    labels: [...labels],
     flags,
     found: counts,
     thresholds: {
@@ -387,7 +508,7 @@ function assembleReport(L: LabelMatrix, checked: Probabilities, t: Thresholds, f
       ...(kinds.has('lf-mistake') ? { consensus: t.consensus } : {}),
     },
     uncoveredRows,
-    ...(gold ? { uncoveredWithGold } : {}),
+    ...(hasGold ? { uncoveredWithGold } : {}),
     notes,
   };
 }
@@ -397,26 +518,18 @@ function assembleReport(L: LabelMatrix, checked: Probabilities, t: Thresholds, f
  * attribution per flag). Pushes the flags and a note; replaces the label-error thresholds with the ones it used and
  * returns how many rows qualified.
  */
-function endModelLabelErrors(
-  L: LabelMatrix,
-  checked: Probabilities,
-  t: Thresholds,
-  gold: Int32Array,
-  o: ResolvedOptions,
-  flags: Disagreement[],
-  notes: string[],
-): number {
+function endModelLabelErrors(whole: WholeMatrix, t: Thresholds, o: ResolvedOptions, flags: Disagreement[], notes: string[]): number {
+  const { L, checked, gold } = whole;
   const { k } = L;
   const r = findLabelErrors({ gold, endProbs: o.endProbs!, labelProbs: checked.values, L });
   r.flags.slice(0, o.top).forEach((f, rank) => {
     // describeFlag still runs for the shared fields (and reads the label-model thresholds, replaced only below).
     const base = describeFlag(
       L,
-      checked,
       t,
-      gold,
+      true,
       'label-error',
-      { row: f.row, score: f.score, tie: 0, suggested: f.suggested, disputed: f.given, lf: -1 },
+      { row: f.row, score: f.score, tie: 0, suggested: f.suggested, disputed: f.given, lf: -1, snap: snapshotOf(L, checked, gold, f.row) },
       rank + 1,
     );
     const why =
@@ -453,12 +566,12 @@ function countVotes(L: LabelMatrix): Int32Array {
   return out;
 }
 
-/** "3 SPAM, 1 HAM": the row's votes per class, most first. */
-function voteTally(L: LabelMatrix, i: number): string {
+/** "3 SPAM, 1 HAM": a row's votes per class, most first. */
+function voteTally(labels: readonly string[], votes: ArrayLike<number>): string {
   const counts = new Map<number, number>();
-  for (const v of L.row(i)) if (v !== ABSTAIN) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (let j = 0; j < votes.length; j++) if (votes[j] !== ABSTAIN) counts.set(votes[j], (counts.get(votes[j]) ?? 0) + 1);
   return [...counts]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .map(([y, c]) => `${c} ${L.labels[y]}`)
+    .map(([y, c]) => `${c} ${labels[y]}`)
     .join(', ');
 }

@@ -50,52 +50,73 @@ export function scoreSummary(
   labels: readonly string[],
   metrics: readonly Metric[] = METRICS,
 ): ScoreSummary {
-  if (gold.length !== preds.length) throw new RangeError(`${gold.length} gold labels but ${preds.length} predictions`);
-  const k = labels.length;
-  const confusion = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
-  let scored = 0;
-  let covered = 0;
-  let correct = 0;
-  for (let i = 0; i < gold.length; i++) {
-    const g = gold[i]!;
-    if (g < 0) continue;
-    if (g >= k) throw new RangeError(`gold label ${g} at row ${i} is not a class index below ${k}`);
-    const p = preds[i]!;
-    if (p >= k) throw new RangeError(`prediction ${p} at row ${i} is not a class index below ${k}`);
-    scored++;
-    confusion[g]![p < 0 ? k : p]!++;
-    if (p >= 0) covered++;
-    if (p === g) correct++;
+  const tally = new ScoreTally(labels.length);
+  tally.add(gold, preds);
+  return tally.summary(labels, metrics);
+}
+
+/** The counts behind a ScoreSummary, added batch by batch (a streamed predict scores as it writes). */
+export class ScoreTally {
+  /** confusion[g][p]: gold class g predicted as p; the last column counts abstains. */
+  readonly confusion: number[][];
+  rows = 0;
+  scored = 0;
+  covered = 0;
+  correct = 0;
+  constructor(private readonly k: number) {
+    this.confusion = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
   }
-  const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
-  const perClass: ClassScore[] = labels.map((label, c) => {
-    const tp = confusion[c]![c]!;
-    const support = confusion[c]!.reduce((s, v) => s + v, 0);
-    let predicted = 0;
-    for (let g = 0; g < k; g++) predicted += confusion[g]![c]!;
-    const precision = ratio(tp, predicted);
-    const recall = ratio(tp, support);
-    const f1 = support + predicted === 0 ? null : (2 * tp) / (support + predicted);
-    return { label, precision, recall, f1, support, predicted };
-  });
-  const f1s = perClass.map((c) => c.f1).filter((f): f is number => f !== null);
-  const accuracy = scored === 0 ? 0 : correct / scored;
-  const f1 = k === 2 ? (perClass[1]!.f1 ?? 0) : null;
-  const f1Macro = f1s.length === 0 ? 0 : f1s.reduce((s, v) => s + v, 0) / f1s.length;
-  const all: Record<Metric, number | null> = { accuracy, f1, f1_macro: f1Macro };
-  return {
-    labels: [...labels],
-    scored,
-    unlabeled: gold.length - scored,
-    coverage: scored === 0 ? 0 : covered / scored,
-    accuracy,
-    accuracyCovered: ratio(correct, covered),
-    f1,
-    f1Macro,
-    perClass,
-    confusion,
-    metrics: Object.fromEntries(metrics.map((m) => [m, all[m]])),
-  };
+
+  /** Adds a batch of gold labels and predictions; `rowOffset` (its first row) only names rows in errors. */
+  add(gold: ArrayLike<number>, preds: ArrayLike<number>, rowOffset = 0): void {
+    const { k, confusion } = this;
+    if (gold.length !== preds.length) throw new RangeError(`${gold.length} gold labels but ${preds.length} predictions`);
+    this.rows += gold.length;
+    for (let i = 0; i < gold.length; i++) {
+      const g = gold[i]!;
+      if (g < 0) continue;
+      if (g >= k) throw new RangeError(`gold label ${g} at row ${rowOffset + i} is not a class index below ${k}`);
+      const p = preds[i]!;
+      if (p >= k) throw new RangeError(`prediction ${p} at row ${rowOffset + i} is not a class index below ${k}`);
+      this.scored++;
+      confusion[g]![p < 0 ? k : p]!++;
+      if (p >= 0) this.covered++;
+      if (p === g) this.correct++;
+    }
+  }
+
+  summary(labels: readonly string[], metrics: readonly Metric[] = METRICS): ScoreSummary {
+    const { k, confusion, scored, covered, correct } = this;
+    const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+    const perClass: ClassScore[] = labels.map((label, c) => {
+      const tp = confusion[c]![c]!;
+      const support = confusion[c]!.reduce((s, v) => s + v, 0);
+      let predicted = 0;
+      for (let g = 0; g < k; g++) predicted += confusion[g]![c]!;
+      const precision = ratio(tp, predicted);
+      const recall = ratio(tp, support);
+      const f1 = support + predicted === 0 ? null : (2 * tp) / (support + predicted);
+      return { label, precision, recall, f1, support, predicted };
+    });
+    const f1s = perClass.map((c) => c.f1).filter((f): f is number => f !== null);
+    const accuracy = scored === 0 ? 0 : correct / scored;
+    const f1 = k === 2 ? (perClass[1]!.f1 ?? 0) : null;
+    const f1Macro = f1s.length === 0 ? 0 : f1s.reduce((s, v) => s + v, 0) / f1s.length;
+    const all: Record<Metric, number | null> = { accuracy, f1, f1_macro: f1Macro };
+    return {
+      labels: [...labels],
+      scored,
+      unlabeled: this.rows - scored,
+      coverage: scored === 0 ? 0 : covered / scored,
+      accuracy,
+      accuracyCovered: ratio(correct, covered),
+      f1,
+      f1Macro,
+      perClass,
+      confusion: confusion.map((r) => [...r]),
+      metrics: Object.fromEntries(metrics.map((m) => [m, all[m]])),
+    };
+  }
 }
 
 /** Options of `scoreLabelModel`. */

@@ -12,6 +12,7 @@ const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map([
   ['force', '--force'],
   ['labels', '--labels'],
   ['lfs', '--lfs'],
+  ['lfTimeout', '--lf-timeout'],
   ['metric', '--metric'],
   ['model', '--model'],
   ['onError', '--on-error'],

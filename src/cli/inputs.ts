@@ -1,4 +1,3 @@
-import { scoreSummary, type ScoreSummary } from '../analysis/score.js';
 import { goldFromRows, readAlignedRows } from '../data/aligned-rows.js';
 import { loadLabelMatrix } from '../data/label-matrix-io.js';
 import type { LabelModel } from '../label-model/types.js';
@@ -28,10 +27,10 @@ export const GOLD_SCORE_OPTIONS = {
   'label-column': { type: 'string', describe: 'Column of --gold holding the labels' },
 } as const;
 
-/** With `--gold`: the score summary of `preds` on the gold labels (as `ballot score` prints it); else undefined. */
-export function scoreAgainstGold(L: LabelMatrix, preds: ArrayLike<number>, a: { gold?: string; 'label-column'?: string }): ScoreSummary | undefined {
+/** `--gold` / `--label-column` checked as a pair: the gold file and its column, or undefined when neither is given. */
+export function goldOption(a: { gold?: string; 'label-column'?: string }): { file: string; column: string } | undefined {
   if (!a.gold && !a['label-column']) return undefined;
   if (!a.gold) throw new ConfigError('--label-column needs --gold: the file holding that column');
   if (!a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the given labels');
-  return scoreSummary(goldFromRows(L, readAlignedRows(L, a.gold, 'gold'), a['label-column']), preds, L.labels);
+  return { file: a.gold, column: a['label-column'] };
 }

@@ -7,6 +7,7 @@ import { safeForTerminal } from './format/terminal.js';
 import { applyInputOptions, cleanUpStdin, INPUT_OPTIONS } from './input-options.js';
 import { ballotVersion } from '../util/package-root.js';
 import { setStdoutSink } from '../data/stdout.js';
+import { outputError } from '../data/atomic.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
@@ -90,6 +91,11 @@ function quietOnClosedOutput(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(0);
+      // A full disk or device behind stdout (`--out - > /dev/full`): one line on stderr, not a stack trace.
+      if (stream === process.stdout && e.code) {
+        process.stderr.write(`ballot: ${outputError('standard output', e).message}\n`);
+        process.exit(1);
+      }
       throw e;
     });
   }

@@ -1,6 +1,6 @@
 import { readGoldLabels } from './gold.js';
-import { readRows } from './read.js';
-import type { Dataset } from './types.js';
+import { readRowBatches, readRows } from './read.js';
+import type { Dataset, Row } from './types.js';
 import { defineLabels } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { DataError } from '../util/errors.js';
@@ -26,4 +26,34 @@ export function readAlignedRows(L: LabelMatrix, file: string, what = 'data', mat
  */
 export function goldFromRows(L: LabelMatrix, ds: Dataset, column: string): Int32Array {
   return readGoldLabels(ds.rows, column, defineLabels(L.labels), ds.file, { allowMissing: true });
+}
+
+/**
+ * The rows at `wanted` (0-based) of a row file that lines up with a label matrix of `n` rows, streamed (memory: one
+ * batch plus the rows kept), with the file's columns; the file must hold exactly n rows, as readAlignedRows checks.
+ */
+export async function pickAlignedRows(
+  file: string,
+  wanted: ReadonlySet<number>,
+  n: number,
+  what = 'data',
+  matrixFile?: string,
+): Promise<{ file: string; columns: string[]; rows: Map<number, Row> }> {
+  const rows = new Map<number, Row>();
+  let columns: string[] = [];
+  let count = 0;
+  for await (const b of readRowBatches(file, { batchSize: 16384 })) {
+    columns = b.columns;
+    b.rows.forEach((r, i) => {
+      if (wanted.has(b.offset + i)) rows.set(b.offset + i, r);
+    });
+    count += b.rows.length;
+  }
+  if (count !== n) {
+    throw new DataError(
+      file,
+      `has ${count} rows but ${matrixFile ?? 'the label matrix'} has ${n}; the ${what} file must hold the rows the LFs were applied to, in the same order`,
+    );
+  }
+  return { file, columns, rows };
 }

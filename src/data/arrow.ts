@@ -20,6 +20,7 @@ import {
 import { DataError } from '../util/errors.js';
 import { nullRecord, ownValue } from '../util/own.js';
 import { verifyArrowFile, withSchemaFingerprint } from './arrow-verify.js';
+import { verifyArrowBytesStructure } from './arrow-structure.js';
 import type { Row } from './types.js';
 
 /** Arrow IPC comes in two framings: the random-access "file" (magic ARROW1 at both ends) and the "stream". */
@@ -49,7 +50,10 @@ export function parseArrowTable(bytes: Uint8Array, file: string): Table {
   if (framing === undefined) {
     throw new DataError(file, 'not an Arrow IPC file or stream (no ARROW1 magic and no stream header)');
   }
-  if (framing === 'file') assertArrowFileComplete(bytes.subarray(Math.max(0, bytes.length - FILE_MAGIC.length)), bytes.length, file);
+  if (framing === 'file') {
+    assertArrowFileComplete(bytes.subarray(Math.max(0, bytes.length - FILE_MAGIC.length)), bytes.length, file);
+    verifyArrowBytesStructure(bytes, file); // apache-arrow trusts the footer's flatbuffer: a bad offset can hang it
+  }
   let table: Table;
   try {
     table = tableFromIPC(bytes);

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { DataError } from '../util/errors.js';
 
@@ -42,7 +42,9 @@ export function prepareOutput(path: string): void {
 /** A filesystem error while writing `path`, as one line that names the file and says why. */
 export function outputError(path: string, e: unknown): Error {
   if (e instanceof DataError) return e;
-  const code = (e as NodeJS.ErrnoException)?.code;
+  let code = (e as NodeJS.ErrnoException)?.code;
+  // Node's recursive mkdir reports ENOENT when the real cause is a read-only (or forbidden) parent: ask the parent.
+  if (code === 'ENOENT' && (e as NodeJS.ErrnoException).syscall === 'mkdir') code = mkdirBlocker((e as NodeJS.ErrnoException).path ?? path) ?? code;
   let why: string;
   if (code === 'EISDIR') why = 'it is a directory';
   else if (code === 'ENOTDIR' || code === 'EEXIST') why = `${blockingFile(path) ?? 'a parent path'} is a file, not a directory`;
@@ -51,6 +53,20 @@ export function outputError(path: string, e: unknown): Error {
   else if (code === 'EROFS') why = 'read-only file system';
   else why = e instanceof Error ? e.message : String(e);
   return new DataError(path, `cannot write: ${why}`, {}, { cause: e });
+}
+
+/** Why the nearest existing ancestor of path refuses new entries (EROFS, EACCES), if it does. */
+function mkdirBlocker(path: string): string | undefined {
+  for (let d = dirname(path); d !== dirname(d); d = dirname(d)) {
+    if (!existsSync(d)) continue;
+    try {
+      accessSync(d, constants.W_OK);
+      return undefined;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code;
+    }
+  }
+  return undefined;
 }
 
 /** The nearest ancestor of path that exists as a file (what stops mkdir), if any. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
+import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type, type Vector } from 'apache-arrow';
 import { LabelMatrix } from '../matrix/label-matrix.js';
 import { withSchemaFingerprint } from './arrow-verify.js';
 import { DataError } from '../util/errors.js';
@@ -91,7 +91,22 @@ export function loadLabelMatrix(path: string): LabelMatrix {
 /** Parses label-matrix Arrow IPC bytes; `file` names the source in errors. */
 export function labelMatrixFromIPC(bytes: Uint8Array, file: string): LabelMatrix {
   const table = parseArrowTable(bytes, file);
-  const meta = table.schema.metadata;
+  const header = labelMatrixHeader(table.schema, file);
+  const n = table.numRows;
+  const columns = header.lfNames.map((_, j) => table.getChildAt(j)!);
+  return labelMatrixOfColumns(header, columns, n, 0, file);
+}
+
+/** What a label matrix's schema says: LF names (its columns), the label space and the per-LF error counts. */
+export interface LabelMatrixHeader {
+  lfNames: string[];
+  labels: string[];
+  errorCounts: Int32Array;
+}
+
+/** Checks a label matrix's schema (kind, version, labels, error counts, Int8 columns) and returns what it says. */
+export function labelMatrixHeader(schema: Schema, file: string): LabelMatrixHeader {
+  const meta = schema.metadata;
   if (meta.get(LABEL_MATRIX_META.kind) !== KIND) {
     throw new DataError(file, `not a ballot label matrix (schema metadata "${LABEL_MATRIX_META.kind}" is not "${KIND}")`);
   }
@@ -115,9 +130,8 @@ export function labelMatrixFromIPC(bytes: Uint8Array, file: string): LabelMatrix
       `metadata "${LABEL_MATRIX_META.labels}" must be a JSON array of 2..127 distinct non-empty class names, got ${JSON.stringify(labels)}`,
     );
   }
-  const fields = table.schema.fields;
+  const fields = schema.fields;
   const m = fields.length;
-  const n = table.numRows;
   const errors = parseJSONMeta(file, meta.get(LABEL_MATRIX_META.errorCounts), LABEL_MATRIX_META.errorCounts);
   if (!Array.isArray(errors) || errors.length !== m || !errors.every((x) => Number.isInteger(x) && x >= 0 && x <= 0x7fffffff)) {
     throw new DataError(
@@ -125,20 +139,33 @@ export function labelMatrixFromIPC(bytes: Uint8Array, file: string): LabelMatrix
       `metadata "${LABEL_MATRIX_META.errorCounts}" must be a JSON array of ${m} non-negative integers, got ${JSON.stringify(errors)}`,
     );
   }
-  const k = labels.length;
-  const columns: Int8Array[] = [];
-  for (let j = 0; j < m; j++) {
-    const f = fields[j];
+  for (const f of fields) {
     if (f.type.typeId !== Type.Int || (f.type as Int8).bitWidth !== 8 || !(f.type as Int8).isSigned) {
       throw new DataError(file, `column "${f.name}" has type ${String(f.type)}, expected Int8 votes`);
     }
-    const vec = table.getChildAt(j)!;
+  }
+  return { lfNames: fields.map((f) => f.name), labels: labels as string[], errorCounts: Int32Array.from(errors as number[]) };
+}
+
+/**
+ * A LabelMatrix of `n` rows from one Int8 vector per LF (a table's columns, or one record batch's): nulls and votes
+ * outside the label space are refused naming the column and the row (`rowOffset` + the row within these vectors).
+ */
+export function labelMatrixOfColumns(header: LabelMatrixHeader, vectors: readonly Vector[], n: number, rowOffset: number, file: string): LabelMatrix {
+  const { lfNames, labels } = header;
+  const m = lfNames.length;
+  const k = labels.length;
+  const columns: Int8Array[] = [];
+  for (let j = 0; j < m; j++) {
+    const vec = vectors[j];
     if (vec.nullCount > 0) {
       let bad = 0;
       while (vec.isValid(bad)) bad++;
-      throw new DataError(file, `column "${f.name}" has a null vote; votes must be -1 (abstain) or 0..${k - 1}`, { row: bad });
+      throw new DataError(file, `column "${lfNames[j]}" has a null vote; votes must be -1 (abstain) or 0..${k - 1}`, { row: rowOffset + bad });
     }
-    columns.push(vec.toArray() as Int8Array);
+    const col = vec.toArray() as Int8Array;
+    if (col.length !== n) throw new DataError(file, `column "${lfNames[j]}" holds ${col.length} votes for ${n} rows (a damaged file?)`);
+    columns.push(col);
   }
   const votes = new Int8Array(n * m);
   const bad = !columnsToRows(columns, n, m, votes, k);
@@ -146,14 +173,14 @@ export function labelMatrixFromIPC(bytes: Uint8Array, file: string): LabelMatrix
     for (let j = 0; j < m; j++) {
       const i = columns[j].findIndex((v) => v < -1 || v >= k);
       if (i >= 0) {
-        throw new DataError(file, `column "${fields[j].name}": vote ${columns[j][i]} is outside -1..${k - 1} (labels ${labels.join(', ')})`, {
-          row: i,
+        throw new DataError(file, `column "${lfNames[j]}": vote ${columns[j][i]} is outside -1..${k - 1} (labels ${labels.join(', ')})`, {
+          row: rowOffset + i,
         });
       }
     }
   }
   try {
-    return new LabelMatrix({ n, m, votes, lfNames: fields.map((f) => f.name), labels, errorCounts: Int32Array.from(errors) });
+    return new LabelMatrix({ n, m, votes, lfNames, labels, errorCounts: Int32Array.from(header.errorCounts) });
   } catch (e) {
     throw new DataError(file, (e as Error).message, {}, { cause: e });
   }

@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
@@ -6,6 +6,7 @@ import { DataError } from '../util/errors.js';
 import { appendBatchRows, assertArrowFileComplete, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
 import { CsvParser, parseCSV, type CsvOptions } from './csv.js';
 import { checkSchemaFingerprint } from './arrow-verify.js';
+import { verifyArrowFileStructure } from './arrow-structure.js';
 import { JsonlParser, parseJSONL } from './jsonl.js';
 import type { DataFormat, Dataset, Row, RowBatch } from './types.js';
 import { defaultReadOptions, type ReadOptions } from './read-defaults.js';
@@ -214,6 +215,7 @@ export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBa
       const tail = new Uint8Array(Math.min(6, size));
       await handle.read(tail, 0, tail.length, size - tail.length);
       assertArrowFileComplete(tail, size, path);
+      verifyArrowHandleStructure(handle, size, path);
     }
     let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
     try {
@@ -248,6 +250,19 @@ export async function* arrowRecordBatches(path: string): AsyncGenerator<RecordBa
   } finally {
     await handle.close();
   }
+}
+
+/** verifyArrowFileStructure over an open file: the footer and the message headers are small, read with pread. */
+function verifyArrowHandleStructure(handle: Awaited<ReturnType<typeof open>>, size: number, path: string): void {
+  verifyArrowFileStructure(
+    size,
+    (o, n) => {
+      const buf = new Uint8Array(Math.max(0, Math.min(n, size - o)));
+      if (o >= 0 && buf.length > 0) readSync(handle.fd, buf, 0, buf.length, o);
+      return buf;
+    },
+    path,
+  );
 }
 
 function csvOptions(format: DataFormat, options: ReadOptions): CsvOptions {

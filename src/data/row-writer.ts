@@ -6,8 +6,12 @@ import { checkColumnTypes, rowsToArrowTable, type ColumnType } from './arrow.js'
 import { withSchemaFingerprint } from './arrow-verify.js';
 import { outputError, prepareOutput } from './atomic.js';
 import { formatOf } from './read.js';
+import { writeStdout } from './stdout.js';
 import type { DataFormat, Row } from './types.js';
 import { toCSV, toJSONL } from './write.js';
+
+/** How errors name the output `-`. */
+const STDOUT = 'standard output';
 
 export interface RowWriterOptions {
   /** Columns to write, in order (required: a stream cannot look ahead for keys). */
@@ -24,14 +28,16 @@ export interface RowWriterOptions {
 
 /**
  * Writes rows to CSV, TSV, JSON Lines or an Arrow IPC file one batch at a time, so memory stays at one batch however
- * many rows go through. The bytes go to a temp file next to the target, renamed over it by `close()`: readers see the
+ * many rows go through (`-` is standard output, CSV unless `format` says TSV or JSON Lines). The bytes go to a temp file next to the target, renamed over it by `close()`: readers see the
  * old file or the whole new one, and `abort()` (or an error) leaves the old one. The output is byte-identical to
  * `writeRows` of the same rows for the text formats; Arrow files hold one record batch per `batchRows` rows.
  */
 export class RowWriter {
   readonly path: string;
   private readonly tmp: string;
-  private fd: number;
+  private fd = -1;
+  /** `-`: standard output (text formats only; there is no temp file to rename, so bytes go out as batches fill). */
+  private readonly toStdout: boolean;
   private readonly format: DataFormat;
   private readonly columns: readonly string[];
   private readonly options: RowWriterOptions;
@@ -43,18 +49,25 @@ export class RowWriter {
 
   constructor(path: string, options: RowWriterOptions) {
     this.path = path;
-    this.format = formatOf(path, options.format);
+    this.toStdout = path === '-';
+    this.format = this.toStdout ? (options.format ?? 'csv') : formatOf(path, options.format);
     this.columns = [...options.columns];
     this.options = options;
     this.batchRows = Math.max(1, options.batchRows ?? 16384);
     if (new Set(this.columns).size !== this.columns.length) throw new DataError(path, `duplicate column names in ${JSON.stringify(this.columns)}`);
     if (this.columns.length === 0) throw new DataError(path, 'no columns to write');
-    prepareOutput(path);
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${Math.floor(performance.now() * 1000) % 1e9}.tmp`);
-    try {
-      this.fd = openSync(this.tmp, 'w');
-    } catch (e) {
-      throw outputError(path, e);
+    if (this.toStdout) {
+      if (this.format === 'arrow' || this.format === 'parquet')
+        throw new DataError(STDOUT, `takes CSV, TSV or JSON Lines, not ${this.format} (give a file name for binary output)`);
+      this.tmp = '';
+    } else {
+      prepareOutput(path);
+      this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${Math.floor(performance.now() * 1000) % 1e9}.tmp`);
+      try {
+        this.fd = openSync(this.tmp, 'w');
+      } catch (e) {
+        throw outputError(path, e);
+      }
     }
     if (this.format === 'csv' || this.format === 'tsv') {
       // The header alone: toCSV of no rows.
@@ -84,8 +97,9 @@ export class RowWriter {
         if (!this.arrow) this.startArrow([]);
         this.arrow!.writer.finish();
       }
-      closeSync(this.fd);
       this.closed = true;
+      if (this.toStdout) return;
+      closeSync(this.fd);
       renameSync(this.tmp, this.path);
     } catch (e) {
       this.abort();
@@ -95,6 +109,10 @@ export class RowWriter {
 
   /** Drops the temp file; the target is left as it was. */
   abort(): void {
+    if (this.toStdout) {
+      this.closed = true; // what went out is out
+      return;
+    }
     if (!this.closed) {
       try {
         closeSync(this.fd);
@@ -135,6 +153,14 @@ export class RowWriter {
   }
 
   private writeText(text: string): void {
+    if (this.toStdout) {
+      try {
+        writeStdout(text);
+      } catch (e) {
+        throw outputError(STDOUT, e);
+      }
+      return;
+    }
     const bytes = Buffer.from(text, 'utf8');
     let off = 0;
     try {

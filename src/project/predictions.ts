@@ -3,6 +3,9 @@ import { RowWriter } from '../data/row-writer.js';
 import type { Row } from '../data/types.js';
 import type { LabelModel, TiePolicy } from '../label-model/types.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
+import { ScoreTally, type ScoreSummary } from '../analysis/score.js';
+import { GoldStream } from '../data/gold-stream.js';
+import { labelMatrixChunks } from '../data/label-matrix-stream.js';
 
 export interface WritePredictionsOptions {
   tiePolicy?: TiePolicy;
@@ -46,33 +49,124 @@ export function writePredictionRows(
   labels: readonly string[],
   options: { batchRows?: number } = {},
 ): PredictionSummary {
-  const k = labels.length;
-  const n = preds.length;
-  const probColumns = labels.map((name) => `p_${name}`);
-  const types = Object.fromEntries(probColumns.map((c) => [c, 'float64' as const]));
-  const w = new RowWriter(path, {
-    columns: ['row', 'label', 'label_index', ...probColumns],
-    // Pinned so p_* stay Float64 in Arrow even when every probability is 0 or 1 (majority vote).
-    types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types },
-    batchRows: options.batchRows,
-  });
-  const counts = new Array<number>(k + 1).fill(0);
+  const w = new PredictionWriter(path, labels, options);
   try {
-    for (let i = 0; i < n; i++) {
-      const r: Row = Object.create(null);
-      r.row = i;
-      r.label = preds[i] >= 0 ? labels[preds[i]] : '';
-      r.label_index = preds[i];
-      for (let y = 0; y < k; y++) r[probColumns[y]] = probs[i * k + y];
-      w.write(r);
-      counts[preds[i] + 1]++;
-    }
-    w.close();
+    w.write(probs, preds);
+    return { ...w.close(), preds };
   } catch (e) {
     w.abort();
     throw e;
   }
-  const perClass: Record<string, number> = Object.create(null);
-  labels.forEach((name, y) => (perClass[name] = counts[y + 1]));
-  return { rows: n, perClass, abstained: counts[0], preds };
+}
+
+/**
+ * The prediction format written batch by batch: `write(probs, preds)` for each batch of rows in order, then
+ * `close()` (atomic rename) or `abort()`. The bytes equal one `writePredictionRows` of all the rows.
+ */
+export class PredictionWriter {
+  private readonly w: RowWriter;
+  private readonly probColumns: string[];
+  private readonly counts: number[];
+  private n = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly labels: readonly string[],
+    options: { batchRows?: number } = {},
+  ) {
+    this.probColumns = labels.map((name) => `p_${name}`);
+    const types = Object.fromEntries(this.probColumns.map((c) => [c, 'float64' as const]));
+    this.w = new RowWriter(path, {
+      columns: ['row', 'label', 'label_index', ...this.probColumns],
+      // Pinned so p_* stay Float64 in Arrow even when every probability is 0 or 1 (majority vote).
+      types: { row: 'int32', label: 'utf8', label_index: 'int32', ...types },
+      batchRows: options.batchRows,
+    });
+    this.counts = new Array<number>(labels.length + 1).fill(0);
+  }
+
+  /** The next rows: their probabilities (row-major, k per row) and hard labels (-1 = abstained). */
+  write(probs: Float64Array, preds: Int32Array): void {
+    const { labels, probColumns, counts } = this;
+    const k = labels.length;
+    for (let i = 0; i < preds.length; i++) {
+      const r: Row = Object.create(null);
+      r.row = this.n++;
+      r.label = preds[i] >= 0 ? labels[preds[i]] : '';
+      r.label_index = preds[i];
+      for (let y = 0; y < k; y++) r[probColumns[y]] = probs[i * k + y];
+      this.w.write(r);
+      counts[preds[i] + 1]++;
+    }
+  }
+
+  /** Finishes the file; the summary of every row written. */
+  close(): Omit<PredictionSummary, 'preds'> {
+    this.w.close();
+    const perClass: Record<string, number> = Object.create(null);
+    this.labels.forEach((name, y) => (perClass[name] = this.counts[y + 1]));
+    return { rows: this.n, perClass, abstained: this.counts[0] };
+  }
+
+  abort(): void {
+    this.w.abort();
+  }
+}
+
+/** Options of `predictFile`. */
+export interface PredictFileOptions extends WritePredictionsOptions {
+  /** Rows of the label matrix predicted at a time (default 65536, apply's record batches). */
+  chunkRows?: number;
+  /** Gold labels to score the predictions on, streamed in step: a row file in matrix order and its label column. */
+  gold?: { file: string; column: string };
+}
+
+/** What `predictFile` wrote, and the score when gold labels were given. */
+export interface StreamedPredictionSummary extends Omit<PredictionSummary, 'preds'> {
+  score?: ScoreSummary;
+}
+
+/**
+ * `writePredictions` for a label matrix file, streamed: the matrix is read chunk by chunk (labelMatrixChunks), each
+ * chunk predicted with the model's parameters (a label model's probabilities for a row depend on that row's votes
+ * only) and its one decision rule (`predictFromProbs`, told the chunk's first row so seeded tie-breaks equal a
+ * whole-matrix predict), and written through the same PredictionWriter. Memory is one chunk whatever n is; the file
+ * is byte-identical to loadLabelMatrix + writePredictions. With `gold`, the score accumulates as rows go by.
+ */
+export async function predictFile(
+  matrixFile: string,
+  out: string,
+  model: LabelModel,
+  options: PredictFileOptions = {},
+): Promise<StreamedPredictionSummary> {
+  const { tiePolicy = 'abstain', seed = 0 } = options;
+  let writer: PredictionWriter | undefined;
+  let tally: ScoreTally | undefined;
+  let gold: GoldStream | undefined;
+  let labels: readonly string[] = [];
+  try {
+    for await (const { offset, L } of labelMatrixChunks(matrixFile, {
+      chunkRows: options.chunkRows,
+      onHeader: (h) => {
+        labels = h.labels;
+        writer = new PredictionWriter(out, h.labels, options);
+        if (options.gold) {
+          gold = new GoldStream(options.gold.file, options.gold.column, h.labels, matrixFile);
+          tally = new ScoreTally(h.labels.length);
+        }
+      },
+    })) {
+      const probs = model.predictProba(L);
+      const preds = model.predictFromProbs(toProbabilities(probs, L.labels, 'probabilities', L.n), tiePolicy, seed, offset);
+      writer!.write(probs, preds);
+      if (gold) tally!.add(await gold.take(L.n), preds, offset);
+    }
+    if (gold) await gold.finish(tally!.rows);
+    const summary = writer!.close();
+    return tally ? { ...summary, score: tally.summary(labels) } : summary;
+  } catch (e) {
+    writer?.abort();
+    await gold?.close();
+    throw e;
+  }
 }

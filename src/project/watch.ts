@@ -1,7 +1,8 @@
 import { readdirSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ApplyFileOptions, ApplyFileReport } from './apply-file.js';
+import { DEFAULT_LF_TIMEOUT_S, type ApplyFileOptions, type ApplyFileReport } from './apply-file.js';
+import { ConfigError } from '../util/errors.js';
 import type { LFSummaryRow, MatrixSummary } from '../analysis/lf-summary.js';
 import { deserializeError, type SerializedError } from './parallel/protocol.js';
 import { patternBase } from './glob.js';
@@ -16,6 +17,13 @@ import { patternBase } from './glob.js';
  */
 
 export interface WatchOptions extends Omit<ApplyFileOptions, 'discovery' | 'returnMatrix'> {
+  /**
+   * Seconds one LF call may run (default DEFAULT_LF_TIMEOUT_S; 0 = no limit). Enforced as `applyFile` enforces an
+   * explicit budget: every batch of a run applies on a watched worker, and a call over budget fails that run with an
+   * error naming the LF and the row. Watch keeps watching (as for any LF error), so the next save re-applies. Unlike
+   * apply, the budget is on even by default: a hung run would block every later run of the session.
+   */
+  lfTimeout?: number;
   /** Column of the data file holding gold labels for some rows (blank = unknown): adds accuracy to the summary. */
   goldColumn?: string;
   /** With goldColumn: the label model fitted on every run and scored on the gold rows (default 'mc'; 'none' for none). */
@@ -152,7 +160,10 @@ export function runOnce(options: WatchOptions): Promise<WatchResult> {
 export async function watchLFs(options: WatchOptions): Promise<void> {
   const cwd = options.cwd ?? process.cwd();
   const debounce = options.debounceMs ?? 200;
-  const opts: WatchOptions = { ...options, cwd, progress: false };
+  const lfTimeout = options.lfTimeout ?? DEFAULT_LF_TIMEOUT_S;
+  if (!Number.isFinite(lfTimeout) || lfTimeout < 0)
+    throw new ConfigError(`\`lfTimeout\` must be a number of seconds ≥ 0, got ${lfTimeout}`, { option: 'lfTimeout' });
+  const opts: WatchOptions = { ...options, cwd, progress: false, lfTimeout };
   let previous: { summary: LFSummaryRow[]; matrix: MatrixSummary } | undefined;
   let previousModel: WatchModelScore | undefined;
   const watchers = new Map<string, FSWatcher>();

@@ -1,17 +1,27 @@
 import type { CommandModule } from 'yargs';
 import { CSV_SAFE_OPTION } from '../options.js';
-import { DISAGREEMENT_KINDS, disagreements, type DisagreementKind } from '../../analysis/disagreements.js';
-import { readAlignedRows } from '../../data/aligned-rows.js';
+import {
+  DISAGREEMENT_KINDS,
+  disagreements,
+  type DisagreementKind,
+  type DisagreementOptions,
+  type DisagreementReport,
+} from '../../analysis/disagreements.js';
+import { disagreementsFromFile } from '../../analysis/disagreements-stream.js';
+import { emptyLabelMatrix, readLabelMatrixHeader } from '../../data/label-matrix-stream.js';
+import type { LabelModel } from '../../label-model/types.js';
+import { readLabelModelFile } from '../model-file.js';
+import { pickAlignedRows, readAlignedRows } from '../../data/aligned-rows.js';
 import { disagreementColumns, disagreementRecords } from '../../analysis/records.js';
 import { assertModelMatches } from '../../analysis/validate.js';
-import type { Dataset, Row } from '../../data/types.js';
+import type { Row } from '../../data/types.js';
 import { writeRowStream } from '../../data/row-writer.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatDisagreements } from '../format/disagreements.js';
 import { useColour } from '../format/table.js';
 import { printJSON } from '../output.js';
-import { loadAnalysisInputs } from '../inputs.js';
+import { goldOption, loadAnalysisInputs } from '../inputs.js';
 import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { crossFitProba } from '../../end-model/end-model.js';
 
@@ -61,46 +71,26 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
         '$0 disagreements --L L.arrow --gold test.csv --label-column CLASS --show CONTENT --top 50 --out flags.csv',
         'label errors, conflicts, LF mistakes',
       ) as any,
-  handler: (a) => {
-    const { L, model, gold } = loadAnalysisInputs(a);
-    if (model) assertModelMatches(L, model);
-    const probs = model ? model.predictProba(L) : new MajorityVote().predictProba(L);
+  handler: async (a) => {
     const kinds = a.kinds
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean) as DisagreementKind[] | undefined;
-    if (kinds?.includes('label-error') && !gold)
-      throw new ConfigError('--kinds label-error needs given labels: pass --gold <file> --label-column <column>');
-    let endProbs: Float64Array | undefined;
-    if (a['end-model']) {
-      if (!gold) throw new ConfigError('--end-model judges given labels: pass --gold <file> --label-column <column>');
-      const dataFile = a.data ?? a.gold!;
-      const endModel = readEndModelFile(a['end-model']);
-      assertEndModelClasses(endModel, a['end-model'], L.labels, a.L);
-      const rows = readAlignedRows(L, dataFile, 'data');
-      const X = endModel.featurizer.transform(rows.rows, rows.file);
-      const { l2, maxIter, tol } = endModel.training;
-      endProbs = crossFitProba(X, endModel.featurizer, { kind: 'hard', gold }, endModel.labels, { l2, maxIter, tol, folds: a.folds, seed: 0 });
-    }
-    const report = disagreements(L, probs, {
-      endProbs,
-      gold,
-      kinds,
-      top: a.top,
-      topPerLF: a['top-per-lf'],
-      consensusThreshold: a['consensus-threshold'],
-    });
-
     const show =
       a.show
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean) ?? [];
+    const options = { kinds, top: a.top, topPerLF: a['top-per-lf'], consensusThreshold: a['consensus-threshold'] };
+    // The end model cross-fits on every row at once: that variant holds the matrix and the data in memory. The
+    // label-model variant streams the matrix and the gold file (two passes; memory flat in n).
+    const { report, model, n } = a['end-model'] ? withEndModel(a, kinds, options) : await streamed(a, kinds, options);
+
     const dataFile = a.data ?? a.gold;
     if (show.length && !dataFile) throw new ConfigError('--show needs --data (or --gold): the file holding those columns');
-    const data = show.length ? readAlignedRows(L, dataFile!, 'data') : null;
+    const data = show.length ? await pickAlignedRows(dataFile!, new Set(report.flags.map((f) => f.row)), n, 'data') : null;
     if (data) checkColumns(data, show);
-    const extra = data ? (row: number): Row => Object.fromEntries(show.map((c) => [c, data.rows[row][c] ?? null])) : undefined;
+    const extra = data ? (row: number): Row => Object.fromEntries(show.map((c) => [c, data.rows.get(row)?.[c] ?? null])) : undefined;
 
     // Explicit columns: with nothing flagged the file is a header only (the previous run's file must not survive).
     if (a.out) writeRowStream(a.out, disagreementRecords(report, extra), { columns: disagreementColumns(report, show), csvSafe: a['csv-safe'] });
@@ -112,7 +102,44 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
   },
 };
 
-function checkColumns(data: Dataset, show: readonly string[]): void {
+type JudgeOptions = Pick<DisagreementOptions, 'kinds' | 'top' | 'topPerLF' | 'consensusThreshold'>;
+interface Judged {
+  report: DisagreementReport;
+  model?: LabelModel;
+  /** Rows of the matrix. */
+  n: number;
+}
+
+/** The label-model variant: matrix and gold streamed in step (disagreementsFromFile). */
+async function streamed(a: DisagreementsArgs, kinds: DisagreementKind[] | undefined, options: JudgeOptions): Promise<Judged> {
+  const gold = goldOption(a);
+  const header = await readLabelMatrixHeader(a.L);
+  const model = a.model ? readLabelModelFile(a.model, { matrix: { L: emptyLabelMatrix(header), file: a.L } }) : undefined;
+  if (kinds?.includes('label-error') && !gold)
+    throw new ConfigError('--kinds label-error needs given labels: pass --gold <file> --label-column <column>');
+  const { report, rows } = await disagreementsFromFile(a.L, { ...options, model, gold });
+  return { report, model, n: rows };
+}
+
+/** The end-model variant (label errors by confident learning on cross-fitted end-model probabilities): in memory. */
+function withEndModel(a: DisagreementsArgs, kinds: DisagreementKind[] | undefined, options: JudgeOptions): Judged {
+  const { L, model, gold } = loadAnalysisInputs(a);
+  if (model) assertModelMatches(L, model);
+  const probs = model ? model.predictProba(L) : new MajorityVote().predictProba(L);
+  if (kinds?.includes('label-error') && !gold)
+    throw new ConfigError('--kinds label-error needs given labels: pass --gold <file> --label-column <column>');
+  if (!gold) throw new ConfigError('--end-model judges given labels: pass --gold <file> --label-column <column>');
+  const dataFile = a.data ?? a.gold!;
+  const endModel = readEndModelFile(a['end-model']!);
+  assertEndModelClasses(endModel, a['end-model']!, L.labels, a.L);
+  const rows = readAlignedRows(L, dataFile, 'data');
+  const X = endModel.featurizer.transform(rows.rows, rows.file);
+  const { l2, maxIter, tol } = endModel.training;
+  const endProbs = crossFitProba(X, endModel.featurizer, { kind: 'hard', gold }, endModel.labels, { l2, maxIter, tol, folds: a.folds, seed: 0 });
+  return { report: disagreements(L, probs, { ...options, endProbs, gold }), model, n: L.n };
+}
+
+function checkColumns(data: { file: string; columns: readonly string[] }, show: readonly string[]): void {
   const missing = show.filter((c) => !data.columns.includes(c));
   if (missing.length) throw new DataError(data.file, `no column ${missing.map((c) => `"${c}"`).join(', ')}; columns are ${data.columns.join(', ')}`);
 }

@@ -1,14 +1,14 @@
 import type { CommandModule } from 'yargs';
-import { loadLabelMatrix } from '../../data/label-matrix-io.js';
+import { emptyLabelMatrix, readLabelMatrixHeader } from '../../data/label-matrix-stream.js';
 import { readRows } from '../../data/read.js';
 import { readEndModelFile } from '../../end-model/file.js';
 import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
-import { writePredictionRows, writePredictions } from '../../project/predictions.js';
+import { predictFile, writePredictionRows } from '../../project/predictions.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatPredict } from '../format/predict.js';
 import { formatScore } from '../format/score.js';
-import { GOLD_SCORE_OPTIONS, scoreAgainstGold } from '../inputs.js';
+import { GOLD_SCORE_OPTIONS, goldOption } from '../inputs.js';
 import { readLabelModelFile } from '../model-file.js';
 import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
 import { printJSON } from '../output.js';
@@ -83,15 +83,16 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       return;
     }
     const t0 = performance.now();
-    const L = loadLabelMatrix(a.L);
-    const model = readLabelModelFile(a.model, { matrix: { L, file: a.L } });
-    // Streamed in batches: memory is the probabilities plus one batch of rows, not n row objects.
-    const written = writePredictions(a.out, model, L, { tiePolicy, seed: a.seed });
-    const score = scoreAgainstGold(L, written.preds, a);
+    const gold = goldOption(a);
+    const header = await readLabelMatrixHeader(a.L);
+    const model = readLabelModelFile(a.model, { matrix: { L: emptyLabelMatrix(header), file: a.L } });
+    // Streamed: the matrix is read, predicted and written one chunk at a time (memory flat in n), gold in step.
+    const written = await predictFile(a.L, a.out, model, { tiePolicy, seed: a.seed, gold });
+    const score = written.score;
     const summary = {
       out: a.out,
       model: model.kind,
-      rows: L.n,
+      rows: written.rows,
       perClass: written.perClass,
       abstained: written.abstained,
       seconds: (performance.now() - t0) / 1000,

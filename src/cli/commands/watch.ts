@@ -20,6 +20,7 @@ interface WatchArgs {
   'batch-size': number;
   debounce: number;
   json?: boolean;
+  'lf-timeout'?: number;
 }
 
 export const watchCommand: CommandModule<object, WatchArgs> = {
@@ -43,6 +44,11 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       .option('on-error', { choices: ['error', 'abstain'] as const, default: 'abstain' as const, describe: 'When an LF throws' })
       .option('workers', { type: 'number', describe: 'Worker threads per run (default: all cores)' })
       .option('batch-size', { type: 'number', default: 8192, describe: 'Rows per batch' })
+      .option('lf-timeout', {
+        type: 'number',
+        describe:
+          'Seconds one LF call may run before the run stops naming the LF and row (default 10; 0 = no limit); watch reports it and keeps watching',
+      })
       .option('debounce', { type: 'number', default: 200, describe: 'Milliseconds to wait after a save before re-applying' })
       .option('json', {
         type: 'boolean',
@@ -80,6 +86,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
         workers: a.workers,
         batchSize: a['batch-size'],
         debounceMs: a.debounce,
+        lfTimeout: a['lf-timeout'],
         signal: ac.signal,
         onRun: (run) => {
           if (a.json) {
