@@ -1,6 +1,21 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabelMatrix, MajorityVote, runRecipe, sampleBatches, type Recipe } from '../src/index.js';
-import { createRng, createSampleContext, prepareRecipe, sampleRows, SampleCandidates, selectCandidates, type SampleInput } from '../src/internal.js';
+import { LabelMatrix, MajorityVote, readRows, runRecipe, sampleBatches, saveLabelMatrix, writeRows, writeSample, type Recipe } from '../src/index.js';
+import {
+  createRng,
+  createSampleContext,
+  prepareRecipe,
+  sampleFile,
+  sampleRows,
+  SampleCandidates,
+  selectCandidates,
+  type SampleInput,
+} from '../src/internal.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'ballot.mjs');
 
 // The batched engine (and the sharded run built on it) must select exactly what a one-pass run selects: the same
 // rows, parts, order and report, whatever the batch or shard boundaries.
@@ -128,5 +143,56 @@ describe('batched sampling', () => {
     shard.addBatch(createSampleContext(slice(p, 0, 100)), 0);
     expect(() => SampleCandidates.fromBytes(shard.toBytes(), b, p.L.labels, 'shard.bin')).toThrow(/shard\.bin.*another recipe/);
     expect(() => SampleCandidates.fromBytes(new Uint8Array([1, 2, 3]), a, p.L.labels, 'shard.bin')).toThrow(/shard\.bin/);
+  });
+});
+
+describe('ballot sample, streamed (ranked parts, no dedupe)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ballot-sample-stream-'));
+  const p = pool(1000, 5);
+  saveLabelMatrix(join(dir, 'L.arrow'), p.L);
+  writeRows(join(dir, 'rows.csv'), p.rows);
+  const recipe = recipes[2]; // stratified and confident by a column, uncertainty
+  writeFileSync(join(dir, 'recipe.json'), JSON.stringify(recipe));
+  const reference = join(dir, 'reference.csv');
+  const rows = readRows(join(dir, 'rows.csv'));
+  const mv = new MajorityVote();
+  writeSample(reference, runRecipe(recipe, { L: p.L, probs: mv.predictProba(p.L), rows: rows.rows }, { engine: 'whole' }), rows.columns);
+
+  it('the CLI and sampleFile (in chunks of 37 rows) write the bytes of the in-memory run', async () => {
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'sample', '--recipe', 'recipe.json', '--L', 'L.arrow', '--model', 'mv', '--data', 'rows.csv', '--out', 'next.csv', '--no-csv-safe'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'next.csv'), 'utf8')).toBe(readFileSync(reference, 'utf8'));
+    await sampleFile({
+      recipe: prepareRecipe(recipe),
+      L: join(dir, 'L.arrow'),
+      model: mv,
+      modelFile: 'mv',
+      data: join(dir, 'rows.csv'),
+      out: join(dir, 'chunked.csv'),
+      chunkRows: 37,
+    });
+    expect(readFileSync(join(dir, 'chunked.csv'), 'utf8')).toBe(readFileSync(reference, 'utf8'));
+  });
+
+  it('a data file with other rows than the matrix is one line naming it, and nothing is written', async () => {
+    writeRows(join(dir, 'short.csv'), p.rows.slice(0, 990));
+    const out = join(dir, 'never.csv');
+    await expect(
+      sampleFile({
+        recipe: prepareRecipe(recipe),
+        L: join(dir, 'L.arrow'),
+        model: mv,
+        modelFile: 'mv',
+        data: join(dir, 'short.csv'),
+        out,
+        chunkRows: 100,
+      }),
+    ).rejects.toThrow(/short\.csv: has 990 rows but .*L\.arrow has more/);
+    expect(existsSync(out)).toBe(false);
   });
 });

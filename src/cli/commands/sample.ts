@@ -14,8 +14,13 @@ import {
   readLabeledRows,
   runRecipe,
   writeSample,
+  batchable,
+  type PreparedRecipe,
+  type SampleReport,
   type SampleResult,
 } from '../../sampling/index.js';
+import { emptyLabelMatrix, readLabelMatrixHeader } from '../../data/label-matrix-stream.js';
+import { sampleFile } from '../../project/sample-file.js';
 import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { ConfigError } from '../../util/errors.js';
 import { formatSampleReport } from '../format/sample.js';
@@ -112,6 +117,13 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       },
       'command line',
     );
+    if (streamable(a, recipe)) {
+      // Only ranked parts, no dedupe: stream the matrix and the data; memory is one chunk plus the kept rows.
+      const header = await readLabelMatrixHeader(a.L);
+      const model = readLabelModelFile(a.model, { allowMv: true, matrix: { L: emptyLabelMatrix(header), file: a.L } });
+      const result = await sampleFile({ recipe, L: a.L, model, modelFile: a.model, data: a.data, out: a.out, csvSafe: a['csv-safe'] });
+      return printSample(a, result.report, model.kind, (performance.now() - t0) / 1000);
+    }
     const L = loadLabelMatrix(a.L);
     const model = readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } });
     const probs = model.predictProba(L);
@@ -162,14 +174,24 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       result = runRecipe(recipe, createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file, preds, slices, reference }));
     }
     writeSample(a.out, result, data?.columns, { csvSafe: a['csv-safe'] });
-    if (a.report) writeJSONFile(a.report, result.report);
-    if (a.json) {
-      printJSON({ out: a.out, model: model.kind, ...result.report, seconds: (performance.now() - t0) / 1000 });
-      return;
-    }
-    process.stdout.write(`${formatSampleReport(result.report)}\n→ ${a.out} (${model.kind}, ${((performance.now() - t0) / 1000).toFixed(2)} s)\n`);
+    printSample(a, result.report, model.kind, (performance.now() - t0) / 1000);
   },
 };
+
+/** A recipe of ranked parts without dedupe, and no option that needs the whole pool: the streamed path. */
+function streamable(a: SampleArgs, recipe: PreparedRecipe): boolean {
+  return batchable(recipe) === null && !a['end-model'] && !a.labeled && !a.slices?.length && !a['reference-L'] && !a['reference-data'];
+}
+
+function printSample(a: SampleArgs, report: SampleReport, model: string, seconds: number, shards?: { shards: number; reusedShards: number }): void {
+  if (a.report) writeJSONFile(a.report, report);
+  if (a.json) {
+    printJSON({ out: a.out, model, ...report, ...shards, seconds });
+    return;
+  }
+  const where = shards ? `, ${shards.shards} shards, ${shards.reusedShards} from the store` : '';
+  process.stdout.write(`${formatSampleReport(report)}\n→ ${a.out} (${model}, ${seconds.toFixed(2)} s${where})\n`);
+}
 
 /** `ballot sample --queue`: the shards of a distributed apply are scored on the workers (project/distributed/sample.ts). */
 async function sampleOnQueue(a: SampleArgs, queue: string): Promise<void> {
@@ -194,12 +216,5 @@ async function sampleOnQueue(a: SampleArgs, queue: string): Promise<void> {
     seed: a.seed,
     csvSafe: a['csv-safe'],
   });
-  if (a.report) writeJSONFile(a.report, r.report);
-  if (a.json) {
-    printJSON({ out: a.out, model: r.model, ...r.report, shards: r.shards, reusedShards: r.reusedShards, seconds: r.seconds });
-    return;
-  }
-  process.stdout.write(
-    `${formatSampleReport(r.report)}\n→ ${a.out} (${r.model}, ${r.seconds.toFixed(2)} s, ${r.shards} shards, ${r.reusedShards} from the store)\n`,
-  );
+  printSample(a, r.report, r.model, r.seconds, { shards: r.shards, reusedShards: r.reusedShards });
 }
