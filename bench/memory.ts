@@ -1,9 +1,8 @@
 /**
  * `npm run bench:memory`: peak RSS of apply, predict, sample and disagreements at growing row counts, each step in
  * its own child process (so each maxRSS is its own), beside the input size. apply, predict and disagreements stream
- * (predict and disagreements read the label matrix chunk by chunk) and should stay flat in n; sample still holds the
- * label matrix n × m Int8 and the probabilities n × k Float64. Baselines measured in the same run: the in-memory
- * predict and disagreements (whole matrix and probabilities) at every n, and predict through writeRows (every row
+ * (predict, sample and disagreements read the label matrix chunk by chunk) and should stay flat in n. Baselines
+ * measured in the same run: the in-memory predict, sample and disagreements (whole matrix and probabilities) at every n, and predict through writeRows (every row
  * object built first) at the smallest n.
  *
  *   node bin/run-ts.mjs bench/memory.ts [--rows 1000000,10000000] [--lfs 10] [--dir D]
@@ -14,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The sample step's recipe: ranked parts only, so `ballot sample` streams it. */
+const SAMPLE_RECIPE = { budget: 1000, seed: 1, parts: [{ uncertainty: 0.5 }, { random: 0.5 }] };
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
 const arg = (name: string, dflt: string) => {
@@ -47,6 +48,12 @@ if (process.argv.includes('--child')) {
     const { predictFile } = await import('../src/project/predictions.js');
     const { MajorityVote } = await import('../src/label-model/majority-vote.js');
     await predictFile(L, join(dir, 'pred.csv'), new MajorityVote());
+  } else if (step === 'sample') {
+    // Streamed: ranked parts keep their best rows chunk by chunk (sampleFile).
+    const { sampleFile } = await import('../src/project/sample-file.js');
+    const { prepareRecipe } = await import('../src/sampling/index.js');
+    const { MajorityVote } = await import('../src/label-model/majority-vote.js');
+    await sampleFile({ recipe: prepareRecipe(SAMPLE_RECIPE), L, model: new MajorityVote(), modelFile: 'mv', out: join(dir, 'next.csv') });
   } else if (step === 'disagreements') {
     const { disagreementsFromFile } = await import('../src/analysis/disagreements-stream.js');
     const { disagreementColumns, disagreementRecords } = await import('../src/analysis/records.js');
@@ -75,11 +82,10 @@ if (process.argv.includes('--child')) {
         p_POS: probs[2 * i + 1],
       }));
       writeRows(join(dir, 'pred-old.csv'), rows);
-    } else if (step === 'sample') {
+    } else if (step === 'sample-memory') {
       const { createSampleContext, prepareRecipe, runRecipe, writeSample } = await import('../src/sampling/index.js');
       const ctx = createSampleContext({ probs: mv.predictProba(matrix), L: matrix });
-      const result = runRecipe(prepareRecipe({ budget: 1000, seed: 1, parts: [{ uncertainty: 0.5 }, { random: 0.5 }] }), ctx);
-      writeSample(join(dir, 'next.csv'), result);
+      writeSample(join(dir, 'next-memory.csv'), runRecipe(prepareRecipe(SAMPLE_RECIPE), ctx));
     } else if (step === 'disagreements-memory') {
       const { disagreements } = await import('../src/analysis/disagreements.js');
       const { disagreementColumns, disagreementRecords } = await import('../src/analysis/records.js');
@@ -125,7 +131,7 @@ function child(step: string, n: number): { mib: number; seconds: number } {
 
 const STEPS = ['apply', 'predict', 'sample', 'disagreements'] as const;
 // Baselines measured in the same run at every n: the in-memory paths predict and disagreements took before streaming.
-const BASELINES = ['predict-memory', 'disagreements-memory'] as const;
+const BASELINES = ['predict-memory', 'sample-memory', 'disagreements-memory'] as const;
 const table: string[] = [];
 table.push(`| rows | data MiB | L MiB | ${[...STEPS, ...BASELINES].map((s) => `${s} peak RSS MiB`).join(' | ')} |`);
 table.push(`|${'---|'.repeat(3 + STEPS.length + BASELINES.length)}`);
@@ -153,5 +159,5 @@ if (baseline)
     `\nbaseline (same run): predict through writeRows (all ${baseline.n.toLocaleString('en-US')} row objects first): ${baseline.mib.toFixed(0)} MiB peak RSS`,
   );
 console.log(
-  'Each cell: peak RSS of that step in its own process (wall seconds). apply streams the data; predict and disagreements stream the label matrix (chunks of 65,536 rows; disagreements reads it twice); sample holds the label matrix and the probabilities as typed arrays and streams its output; *-memory are the in-memory paths (loadLabelMatrix + whole probabilities), measured as the baseline.',
+  'Each cell: peak RSS of that step in its own process (wall seconds). apply streams the data; predict and disagreements stream the label matrix (chunks of 65,536 rows; disagreements reads it twice); sample streams it too (each part keeps its best rows per chunk); *-memory are the in-memory paths (loadLabelMatrix + whole probabilities), measured as the baseline.',
 );
