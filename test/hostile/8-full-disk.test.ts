@@ -31,7 +31,11 @@ function mountOrReason(): string {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', ro], { stdio: 'pipe' });
     return '';
   } catch (e) {
-    return String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim().split('\n')[0] || 'mount failed';
+    return (
+      String((e as { stderr?: Buffer }).stderr ?? (e as Error).message)
+        .trim()
+        .split('\n')[0] || 'mount failed'
+    );
   }
 }
 
