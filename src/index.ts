@@ -42,6 +42,7 @@ export { EndModel, Featurizer, crossFitProba, calibrationReport, readEndModelFil
 export { lfSummary, matrixSummary, type LFSummaryRow } from './analysis/lf-summary.js';
 export { lfCorrelations } from './analysis/correlation.js';
 export { disagreements, type DisagreementReport } from './analysis/disagreements.js';
+export { disagreementsFromFile } from './analysis/disagreements-stream.js';
 export { findLabelErrors } from './analysis/label-errors.js';
 export { scoreSummary } from './analysis/score.js';
 export { slicesByColumn } from './analysis/slice-columns.js';
@@ -74,7 +75,7 @@ export { collectReportData, buildReport } from './report/index.js';
 export { readRows, readRowBatches } from './data/read.js';
 export { writeRows } from './data/write.js';
 export { writeRowStream } from './data/row-writer.js';
-export { writePredictions } from './project/predictions.js';
+export { predictFile, writePredictions } from './project/predictions.js';
 export { readGoldLabels } from './data/gold.js';
 export { saveLabelMatrix, loadLabelMatrix } from './data/label-matrix-io.js';
 export { loadWrenchSplit } from './data/wrench.js';

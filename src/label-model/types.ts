@@ -61,6 +61,7 @@ export interface LabelModel {
   /** The LFs it was fitted on, in its column order; empty until fitted (or loaded). */
   readonly lfNames: readonly string[];
   fit(L: LabelMatrix, options?: Record<string, unknown>): FitReport;
+  /** Row-local: a row's probabilities depend only on its votes and the fitted parameters (streamed predict relies on it). */
   predictProba(L: LabelMatrix): Float64Array;
   /** Hard labels: `predictFromProbs(predictProba(L))`. */
   predict(L: LabelMatrix, tiePolicy?: TiePolicy, seed?: number): Int32Array;

@@ -11,24 +11,31 @@ import { fails, makeProject, REPO, runCli, type Project } from './project.js';
 // previous output as it was, and leave no temp file; after space is freed the same command succeeds (the cache was
 // not poisoned). The tmpfs cases are skipped, saying why, only when the OS refuses to mount (not root, no
 // CAP_SYS_ADMIN, not Linux).
-const P: Project = await makeProject('full-disk');
-const full = P.p('full');
-const ro = P.p('ro');
-mkdirSync(full);
-mkdirSync(ro);
-const refused = mountOrReason();
+// Mounted in beforeAll (not at import), so collecting the tests (`vitest list`) mounts nothing.
+let P: Project;
+let full = '';
+let ro = '';
+let refused = '';
 afterAll(() => {
-  for (const d of [full, ro]) spawnSync('umount', [d]);
-  P.cleanup();
+  for (const d of [full, ro]) if (d) spawnSync('umount', [d]);
+  P?.cleanup();
 });
 
 function mountOrReason(): string {
+  full = P.p('full');
+  ro = P.p('ro');
+  mkdirSync(full);
+  mkdirSync(ro);
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', full], { stdio: 'pipe' });
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', ro], { stdio: 'pipe' });
     return '';
   } catch (e) {
-    return String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim() || 'mount failed';
+    return (
+      String((e as { stderr?: Buffer }).stderr ?? (e as Error).message)
+        .trim()
+        .split('\n')[0] || 'mount failed'
+    );
   }
 }
 
@@ -62,6 +69,9 @@ const apply = (out: string, ...more: string[]) =>
   ['apply', '--lfs', P.p('lfs', 'spam.ts'), '--workers', '1', '--data', P.p('data.csv'), '--out', out, ...more] as const;
 
 beforeAll(async () => {
+  P = await makeProject('full-disk');
+  refused = mountOrReason();
+  if (refused) console.warn(`class 8 full-disk cases skipped: the OS refused mount -t tmpfs (${refused})`);
   // A 3,000-row matrix: its predictions (~90 kB of CSV) do not fit a few free pages, so the write fails mid-stream.
   const n = 3000;
   const votes = Int8Array.from({ length: n * 3 }, (_, i) => ((i * 7) % 3) - 1);
@@ -74,8 +84,13 @@ beforeAll(async () => {
   expect(ok.err).toBe('');
 }, 60_000);
 
-describe.skipIf(refused !== '')(`class 8: a full disk${refused ? ` (skipped: the OS refused mount -t tmpfs: ${refused})` : ''}`, () => {
-  it('apply --out on a full disk (its cache beside it): one line naming the path; the old matrix stays; no temp file', async () => {
+/** Skips a tmpfs case, saying why, when the OS refused to mount. */
+const needsMount = (ctx: { skip: (condition: boolean, note?: string) => void }) =>
+  ctx.skip(refused !== '', `the OS refused mount -t tmpfs: ${refused}`);
+
+describe('class 8: a full disk and a read-only one (tmpfs mounts)', () => {
+  it('apply --out on a full disk (its cache beside it): one line naming the path; the old matrix stays; no temp file', async (ctx) => {
+    needsMount(ctx);
     fill(0, { 'L.arrow': 'previous' });
     const msg = await fails(1, ...apply(join(full, 'L.arrow')));
     expect(msg).toContain(full);
@@ -89,14 +104,16 @@ describe.skipIf(refused !== '')(`class 8: a full disk${refused ? ` (skipped: the
     expect(readFileSync(join(full, 'L.arrow'))).toEqual(readFileSync(P.p('fresh.arrow')));
   });
 
-  it('apply --no-cache with a few pages free: the matrix fails mid-write, named; nothing else is left', async () => {
+  it('apply --no-cache with a few pages free: the matrix fails mid-write, named; nothing else is left', async (ctx) => {
+    needsMount(ctx);
     fill(0);
     const msg = await fails(1, ...apply(join(full, 'L.arrow'), '--no-cache'));
     expect(msg).toMatch(new RegExp(`^${join(full, 'L.arrow')}: cannot write: no space left on the device$`));
     expect(filesUnder(full)).toEqual(['filler']);
   });
 
-  it('the cache on a full disk (--cache-dir): one line naming the cache path; the output and the cache stay whole', async () => {
+  it('the cache on a full disk (--cache-dir): one line naming the cache path; the output and the cache stay whole', async (ctx) => {
+    needsMount(ctx);
     writeFileSync(P.p('out-c.arrow'), 'previous');
     fill(0);
     const msg = await fails(1, ...apply(P.p('out-c.arrow'), '--cache-dir', join(full, 'cache')));
@@ -116,7 +133,8 @@ describe.skipIf(refused !== '')(`class 8: a full disk${refused ? ` (skipped: the
   });
 
   for (const ext of ['csv', 'jsonl', 'arrow']) {
-    it(`predict --out .${ext} running out of space mid-stream: one line naming the path; the old file stays; no temp file`, async () => {
+    it(`predict --out .${ext} running out of space mid-stream: one line naming the path; the old file stays; no temp file`, async (ctx) => {
+      needsMount(ctx);
       fill(3, { [`pred.${ext}`]: 'previous' });
       const msg = await fails(1, 'predict', '--model', P.p('mv.json'), '--L', P.p('L.arrow'), '--out', join(full, `pred.${ext}`));
       expect(msg).toBe(`${join(full, `pred.${ext}`)}: cannot write: no space left on the device`);
@@ -125,7 +143,8 @@ describe.skipIf(refused !== '')(`class 8: a full disk${refused ? ` (skipped: the
     });
   }
 
-  it('a read-only disk: apply, predict and the cache say so, naming the path', async () => {
+  it('a read-only disk: apply, predict and the cache say so, naming the path', async (ctx) => {
+    needsMount(ctx);
     const outs = [
       apply(join(ro, 'L.arrow')),
       apply(P.p('out-ro.arrow'), '--cache-dir', join(ro, 'cache')),
