@@ -1,4 +1,4 @@
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { BallotError } from '../util/errors.js';
 import { commands } from './commands/index.js';
 import { withFlags } from './flags.js';
@@ -7,6 +7,7 @@ import { safeForTerminal } from './format/terminal.js';
 import { applyInputOptions, cleanUpStdin, INPUT_OPTIONS } from './input-options.js';
 import { ballotVersion } from '../util/package-root.js';
 import { setStdoutSink } from '../data/stdout.js';
+import { helpWidth, storedTopHelp } from './stored-help.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
@@ -24,6 +25,11 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${ballotVersion()}\n`);
     return;
   }
+  const stored = argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h') ? storedTopHelp() : undefined;
+  if (stored !== undefined) {
+    process.stdout.write(stored);
+    return;
+  }
   // `--out -`: the data goes to stdout, so the command's own report goes to stderr.
   const dataToStdout = argv.some((a) => a === '--out=-');
   const stdoutWrite = process.stdout.write;
@@ -32,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   }
   try {
+    const { default: yargs } = await import('yargs');
     let cli: Argv = yargs(argv)
       .scriptName('ballot')
       .usage('$0 <command> [options]\n\nWeak supervision as TypeScript code.')
@@ -46,7 +53,7 @@ export async function main(argv: string[]): Promise<void> {
       .help()
       .alias('h', 'help')
       .version(false)
-      .wrap(Math.min(110, process.stdout.columns || 110))
+      .wrap(helpWidth())
       .middleware((args) => checkOptionValues(args, cli, argv), true)
       .middleware((args) => applyInputOptions(args))
       .middleware((args) => checkOutputsAgainstInputs(String(args._[0] ?? ''), args))
