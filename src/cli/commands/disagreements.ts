@@ -61,8 +61,8 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
         '$0 disagreements --L L.arrow --gold test.csv --label-column CLASS --show CONTENT --top 50 --out flags.csv',
         'label errors, conflicts, LF mistakes',
       ) as any,
-  handler: (a) => {
-    const { L, model, gold } = loadAnalysisInputs(a);
+  handler: async (a) => {
+    const { L, model, gold } = await loadAnalysisInputs(a);
     if (model) assertModelMatches(L, model);
     const probs = model ? model.predictProba(L) : new MajorityVote().predictProba(L);
     const kinds = a.kinds
@@ -77,7 +77,7 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
       const dataFile = a.data ?? a.gold!;
       const endModel = readEndModelFile(a['end-model']);
       assertEndModelClasses(endModel, a['end-model'], L.labels, a.L);
-      const rows = readAlignedRows(L, dataFile, 'data');
+      const rows = await readAlignedRows(L, dataFile, 'data');
       const X = endModel.featurizer.transform(rows.rows, rows.file);
       const { l2, maxIter, tol } = endModel.training;
       endProbs = crossFitProba(X, endModel.featurizer, { kind: 'hard', gold }, endModel.labels, { l2, maxIter, tol, folds: a.folds, seed: 0 });
@@ -98,7 +98,7 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
         .filter(Boolean) ?? [];
     const dataFile = a.data ?? a.gold;
     if (show.length && !dataFile) throw new ConfigError('--show needs --data (or --gold): the file holding those columns');
-    const data = show.length ? readAlignedRows(L, dataFile!, 'data') : null;
+    const data = show.length ? await readAlignedRows(L, dataFile!, 'data') : null;
     if (data) checkColumns(data, show);
     const extra = data ? (row: number): Row => Object.fromEntries(show.map((c) => [c, data.rows[row][c] ?? null])) : undefined;
 
