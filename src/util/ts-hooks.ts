@@ -91,13 +91,32 @@ function candidates(url: URL): URL[] {
   return ['.ts', '.tsx', '.mts', '.js', '/index.ts', '/index.tsx', '/index.js'].map((e) => new URL(s.replace(/\/$/, '') + e));
 }
 
+// This module is dist/src/util/ts-hooks.js; in a git checkout, the sources it was compiled from are in src/.
+const DIST_SRC = new URL('../', import.meta.url).href;
+const OWN_SRC = new URL('../../../src/', import.meta.url).href;
+
+/**
+ * In a checkout, a file that imports ballot's own sources (`../../src/index.js`, as examples/spam/lfs.ts does) gets the
+ * compiled modules the CLI itself runs, not a second copy compiled from src/ (the counterpart of bin/source-hooks.mjs,
+ * which sends 'ballot' to src/ when the CLI runs from src/). bin/ballot.mjs runs dist/ only when it is up to date.
+ */
+function ownCompiled(url: URL): string | undefined {
+  if (!url.href.startsWith(OWN_SRC)) return undefined;
+  const compiled = new URL(DIST_SRC + url.href.slice(OWN_SRC.length).replace(/\.(ts|js)$/, '.js'));
+  return existsSync(compiled) ? compiled.href : undefined;
+}
+
 /** Resolves imports written in TypeScript files the way tsc does (`./x.js` → `./x.ts`); everything else as Node does. */
 export const resolve: ResolveHook = async (specifier, context, next) => {
+  const parent = context.parentURL;
+  if (parent && /^(\.{1,2}\/|\/|file:)/.test(specifier)) {
+    const own = ownCompiled(new URL(specifier, parent));
+    if (own) return next(own, context);
+  }
   try {
     return await next(specifier, context);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const parent = context.parentURL;
     const pathLike = /^(\.{1,2}\/|\/|file:)/.test(specifier);
     if (!parent || !isTypeScript(parent) || !pathLike || (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT')) throw e;
     const found = candidates(new URL(specifier, parent)).find((u) => existsSync(u));
