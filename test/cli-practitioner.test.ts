@@ -88,11 +88,11 @@ describe('scoreAgainstGold (for predict --gold)', () => {
   it('is the score summary on the gold file, and needs both options', async () => {
     const { scoreAgainstGold } = await import('../src/cli/inputs.js');
     const preds = Int32Array.from([1, 1, 0, 0, -1, -1]);
-    expect(scoreAgainstGold(L, preds, {})).toBeUndefined();
-    expect(scoreAgainstGold(L, preds, { gold: p('gold.csv'), 'label-column': 'label' })).toEqual(
+    expect(await scoreAgainstGold(L, preds, {})).toBeUndefined();
+    expect(await scoreAgainstGold(L, preds, { gold: p('gold.csv'), 'label-column': 'label' })).toEqual(
       scoreSummary(Int32Array.from([1, 0, 0, 1, 1, 0]), preds, ['NO', 'YES']),
     );
-    expect(() => scoreAgainstGold(L, preds, { gold: p('gold.csv') })).toThrow(/--gold needs --label-column/);
+    await expect(scoreAgainstGold(L, preds, { gold: p('gold.csv') })).rejects.toThrow(/--gold needs --label-column/);
   });
 });
 
