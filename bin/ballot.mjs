@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The ballot CLI. An installed package runs its compiled JavaScript (dist/); a git checkout runs dist/ when it is
 // up to date with src/ and otherwise the TypeScript sources through tsx (so tests never run a stale build).
-// Users' .ts LF files always load through tsx, registered only by the commands that load LF files.
+// Users' .ts LF files load through tsx from the sources, and through ballot's own TypeScript hooks (src/util/ts-hooks.ts,
+// registered only by the commands that load LF files) from dist/: tsx is a development dependency only.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { register } from 'node:module';
 
@@ -38,7 +39,6 @@ if (useDist()) {
   }
   const { register: registerTsx } = await import('tsx/esm/api');
   registerTsx();
-  globalThis.__ballotTsxRegistered = true;
   register(new URL('source-hooks.mjs', import.meta.url));
   ({ main } = await import(new URL('src/cli/main.ts', root).href));
 }

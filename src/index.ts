@@ -72,7 +72,7 @@ export {
 export { collectReportData, buildReport } from './report/index.js';
 
 // ── Read and write ────────────────────────────────────────────────────────────────────────────────────────────
-export { readRows, readRowBatches } from './data/read.js';
+export { readRows, readRowsAsync, readRowBatches } from './data/read.js';
 export { writeRows } from './data/write.js';
 export { writeRowStream } from './data/row-writer.js';
 export { predictFile, writePredictions } from './project/predictions.js';

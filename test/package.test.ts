@@ -1,7 +1,8 @@
 // The package as a user gets it: `npm pack`, the tarball installed (offline, from the npm cache) into a fresh project,
-// then used from plain Node ESM, CommonJS require, strict TypeScript (node16 and bundler resolution) and the CLI.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// then used from plain Node ESM, CommonJS require, strict TypeScript (node16 and bundler resolution) and the CLI. One
+// pack; the consumer and a `ballot init` project install side by side, and the cases run concurrently.
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,14 +20,10 @@ let tarball: string;
  */
 const USER_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
 
-function run(cmd: string, args: string[], cwd: string, input?: string): { out: string; err: string; code: number } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', input, env: { ...USER_ENV, NO_COLOR: '1', BALLOT_FROM_SOURCE: '' } });
-  return { out: r.stdout, err: r.stderr, code: r.status ?? -1 };
-}
-
-function runAsync(cmd: string, args: string[], cwd: string): Promise<{ out: string; err: string; code: number }> {
+/** Runs a command as a user's shell would (stdin closed unless given), without blocking the other tests. */
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ out: string; err: string; code: number }> {
   return new Promise((done) => {
-    const c = spawn(cmd, args, { cwd, env: USER_ENV });
+    const c = spawn(cmd, args, { cwd, env: { ...USER_ENV, NO_COLOR: '1', BALLOT_FROM_SOURCE: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     c.stdout.on('data', (d) => (out += d));
@@ -34,6 +31,9 @@ function runAsync(cmd: string, args: string[], cwd: string): Promise<{ out: stri
     c.on('close', (code) => done({ out, err, code: code ?? -1 }));
   });
 }
+
+/** npm install, offline from the npm cache, as a user types it. */
+const npmInstall = (cwd: string, ...specs: string[]) => run('npm', ['install', ...specs, '--prefer-offline', '--no-audit', '--no-fund'], cwd);
 
 function write(rel: string, text: string): void {
   mkdirSync(join(project, rel, '..'), { recursive: true });
@@ -89,7 +89,10 @@ const tsconfig = (module: string, moduleResolution: string) =>
     include: ['main.ts'],
   });
 
-beforeAll(() => {
+let initRun: { out: string; err: string; code: number };
+let initInstall: { out: string; err: string; code: number };
+
+beforeAll(async () => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'ballot-package-'));
   // --ignore-scripts: dist/ is fresh (above); prepack would type-check everything again.
@@ -97,32 +100,32 @@ beforeAll(() => {
     .trim()
     .split('\n')
     .pop()!;
+  tarball = join(dir, packed);
   project = join(dir, 'consumer');
   mkdirSync(project);
-  // allowScripts: npm 11 asks every project to review dependencies' install scripts (esbuild's, via tsx).
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, allowScripts: { esbuild: true } }),
-  );
-  const r = spawnSync('npm', ['install', join(dir, packed), '--prefer-offline', '--no-audit', '--no-fund'], {
-    cwd: project,
-    encoding: 'utf8',
-    env: USER_ENV,
-  });
-  install = { out: `${r.stdout}${r.stderr}`, code: r.status ?? -1 };
-  tarball = join(dir, packed);
-}, 300_000); // npm pack + npm install: ~30 s on an idle machine, much more on a loaded one
+  // A project as a user has it: no allowScripts, no .npmrc; npm 11 would name any dependency's install script.
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+  // The consumer and the `ballot init` project install side by side (the project is made by this checkout's compiled
+  // CLI, which is the packed code; the installed package's own `init` is compared with it below).
+  const proj = join(dir, 'proj');
+  initRun = await run(process.execPath, [join(ROOT, 'bin', 'ballot.mjs'), 'init', proj, '--ballot', tarball], dir);
+  const [consumer, initProject] = await Promise.all([npmInstall(project, tarball), npmInstall(proj)]);
+  install = { out: `${consumer.out}${consumer.err}`, code: consumer.code };
+  initInstall = initProject;
+}, 300_000); // npm pack + two npm installs: ~15 s on an idle machine, much more on a loaded one
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the packed package in a fresh project', () => {
-  it('installs offline without a warning, without onnxruntime, in under 100 MB', () => {
+// The cases run side by side: each is a few processes of its own, mostly waiting on npm, tsc or node start-up.
+describe.concurrent('the packed package in a fresh project', () => {
+  it('installs offline with no warning or notice (no install scripts: no allowScripts needed), without onnxruntime or tsx, in under 100 MB', () => {
     expect(install.code, install.out).toBe(0);
-    expect(install.out).not.toMatch(/warn/i);
+    expect(install.out).not.toMatch(/warn|notice|install-scripts|allowScripts/i);
+    expect(install.out.trim()).toMatch(/^added \d+ packages in [\d.]+m?s$/);
     const nm = join(project, 'node_modules');
-    expect(existsSync(join(nm, 'onnxruntime-node'))).toBe(false);
+    for (const absent of ['onnxruntime-node', 'tsx', 'esbuild']) expect(existsSync(join(nm, absent)), absent).toBe(false);
     const kb = Number(execFileSync('du', ['-sk', nm], { encoding: 'utf8' }).split('\t')[0]);
     expect(kb / 1024).toBeLessThan(100);
     // Only what users need: compiled code and declarations, no TypeScript sources or tests.
@@ -130,18 +133,19 @@ describe('the packed package in a fresh project', () => {
     expect(existsSync(join(pkg, 'src'))).toBe(false);
     expect(existsSync(join(pkg, 'test'))).toBe(false);
     expect(existsSync(join(pkg, 'dist', 'src', 'index.d.ts'))).toBe(true);
+    expect(existsSync(join(pkg, 'dist', 'src', 'cli', 'help.txt'))).toBe(true);
   });
 
-  it('runs from plain Node ESM (.mjs)', () => {
+  it('runs from plain Node ESM (.mjs)', async () => {
     write('esm.mjs', ESM);
-    const r = run(process.execPath, ['esm.mjs'], project);
+    const r = await run(process.execPath, ['esm.mjs'], project);
     expect(r.err).toBe('');
     expect(JSON.parse(r.out)).toEqual(EXPECTED);
   });
 
-  it('runs from CommonJS require (require(esm), Node ≥ 20.19) without a warning', () => {
+  it('runs from CommonJS require (require(esm), Node ≥ 20.19) without a warning', async () => {
     write('cjs.cjs', ESM.replace(/^import \{([^}]+)\} from 'ballot';/, "const {$1} = require('ballot');"));
-    const r = run(process.execPath, ['cjs.cjs'], project);
+    const r = await run(process.execPath, ['cjs.cjs'], project);
     expect(r.err).toBe('');
     expect(JSON.parse(r.out)).toEqual(EXPECTED);
   });
@@ -157,38 +161,41 @@ describe('the packed package in a fresh project', () => {
       write(`ts-${name}/main.ts`, TS);
     }
     // The two type-checks run side by side (each checks every declaration file it reaches).
-    const checks = await Promise.all(kinds.map(([name]) => runAsync(TSC, ['-p', `ts-${name}/tsconfig.json`], project)));
+    const checks = await Promise.all(kinds.map(([name]) => run(TSC, ['-p', `ts-${name}/tsconfig.json`], project)));
     for (const [i, [name]] of kinds.entries()) {
       expect(`${checks[i]!.out}${checks[i]!.err}`, name).toBe('');
-      const r = run(process.execPath, [`ts-${name}/out/main.js`], project);
+      const r = await run(process.execPath, [`ts-${name}/out/main.js`], project);
       expect(r.err).toBe('');
       expect(JSON.parse(r.out)).toEqual(EXPECTED);
     }
   }, 120_000);
 
-  it('runs the CLI from dist: --version, and apply on a TypeScript LF file importing ballot (tsx loaded on demand)', () => {
+  it("runs the CLI from dist: --help, --version, apply on a TypeScript LF file importing ballot (ballot's own TypeScript hooks), the demo, export", async () => {
     const bin = join(project, 'node_modules', '.bin', 'ballot');
-    const v = run(bin, ['--version'], project);
+    const [v, help] = await Promise.all([run(bin, ['--version'], project), run(bin, ['--help'], project)]);
     expect(v.out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(help.out).toBe(readFileSync(join(ROOT, 'dist', 'src', 'cli', 'help.txt'), 'utf8'));
     write(
       'lfs/spam.ts',
-      "import { defineLabels, keywordLF } from 'ballot';\nexport const labels = defineLabels(['HAM', 'SPAM'] as const);\nexport const check = keywordLF({ name: 'check', keywords: ['check out'], label: 'SPAM' });\n",
+      "import { defineLabels, keywordLF } from 'ballot';\nimport { WORDS } from './words.js';\nexport const labels = defineLabels(['HAM', 'SPAM'] as const);\nexport const check = keywordLF({ name: 'check', keywords: WORDS, label: 'SPAM' });\n",
     );
+    write('lfs/words.ts', "export const WORDS: string[] = ['check out'];\n");
     write('data.csv', 'text\ncheck out my channel\nnice song\n');
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
-    const r = run(bin, ['apply', '--data', 'data.csv', '--out', 'L.arrow', '--workers', '1', '--json'], project);
-    expect(r.err).toBe('');
-    expect(JSON.parse(r.out).rows ?? JSON.parse(r.out).n).toBe(2);
     // The demo runs from the package: compiled code, with the data and recipe shipped in examples/spam/.
-    const demo = run(bin, ['demo', '--quick', '--out', 'demo', '--json'], project);
+    const [r, demo] = await Promise.all([
+      run(bin, ['apply', '--data', 'data.csv', '--out', 'L.arrow', '--workers', '1', '--json'], project),
+      run(bin, ['demo', '--quick', '--out', 'demo', '--json'], project),
+    ]);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out).rows).toBe(2);
     expect(demo.err).toBe('');
     expect(JSON.parse(demo.out).test.rows).toBe(250);
     expect(existsSync(join(project, 'demo', 'test.csv'))).toBe(true);
-    const e = run(bin, ['export', '--L', 'L.arrow', '--out', '-'], project);
+    const e = await run(bin, ['export', '--L', 'L.arrow', '--out', '-'], project);
     expect(e.out).toBe('check\nSPAM\n""\n'); // an empty one-column row is quoted: a blank line would be skipped
   }, 120_000);
 
-  it('an ONNX LF without onnxruntime-node fails with the install line', () => {
+  it('an ONNX LF without onnxruntime-node fails with the install line', async () => {
     copyFileSync(join(ROOT, 'examples', 'onnx', 'spam-logreg.onnx'), join(project, 'm.onnx'));
     write(
       'onnx.mjs',
@@ -197,32 +204,41 @@ const lf = onnxLabelingFunction({ name: 'm', model: 'm.onnx', features: () => [0
 try { await applyLFsAsync([{ text: 'x' }], [lf], defineLabels(['HAM', 'SPAM'])); console.log('ran'); } catch (e) { console.log(e.message); }
 `,
     );
-    const r = run(process.execPath, ['onnx.mjs'], project);
+    const r = await run(process.execPath, ['onnx.mjs'], project);
     expect(r.out).toMatch(/needs onnxruntime-node.*npm install onnxruntime-node/);
   });
 
-  it('ballot init --ballot <tarball>: a portable project that installs, type-checks and runs its scripts', () => {
-    const bin = join(project, 'node_modules', '.bin', 'ballot');
-    const init = run(bin, ['init', 'proj', '--ballot', tarball], project);
-    expect(init.err).toBe('');
-    expect(init.out).toMatch(/ballot dependency: "file:.*\.tgz" \(as given with --ballot\)/);
-    const proj = join(project, 'proj');
+  it('ballot init --ballot <tarball>: a portable project that installs, type-checks and runs its scripts', async () => {
+    expect(initRun.err).toBe('');
+    expect(initRun.out).toMatch(/ballot dependency: "file:.*\.tgz" \(as given with --ballot\)/);
+    const proj = join(dir, 'proj');
+    // The installed package's own `init` writes the same project (its templates are in the package).
+    const again = await run(join(project, 'node_modules', '.bin', 'ballot'), ['init', 'proj2', '--ballot', tarball], project);
+    expect(again.err).toBe('');
+    const files = (d: string) =>
+      readdirSync(d, { recursive: true, encoding: 'utf8' })
+        .filter((f) => !f.startsWith('node_modules') && statSync(join(d, f)).isFile())
+        .sort();
+    expect(files(join(project, 'proj2'))).toEqual(files(proj).filter((f) => f !== 'package-lock.json'));
+    for (const f of files(join(project, 'proj2'))) {
+      const [a, b] = [readFileSync(join(project, 'proj2', f), 'utf8'), readFileSync(join(proj, f), 'utf8')];
+      expect(a.replaceAll('proj2', 'proj'), f).toBe(b);
+    }
     const pkg = JSON.parse(readFileSync(join(proj, 'package.json'), 'utf8'));
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'tsx', 'typescript']);
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['lfs', 'apply', 'fit', 'sample', 'watch', 'score']));
-    const inst = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], proj);
-    expect(inst.code, inst.out + inst.err).toBe(0);
-    expect(inst.out + inst.err).not.toMatch(/warn/i);
-    const tc = run('npm', ['run', '--silent', 'typecheck'], proj);
+    expect(initInstall.code, initInstall.out + initInstall.err).toBe(0);
+    expect(initInstall.out + initInstall.err).not.toMatch(/warn|notice|install-scripts/i);
+    const npmRun = (script: string) => run('npm', ['run', '--silent', script], proj);
+    const [tc, apply] = await Promise.all([npmRun('typecheck'), npmRun('apply')]);
     expect(tc.out + tc.err).toBe('');
-    const apply = run('npm', ['run', '--silent', 'apply'], proj);
     expect(apply.code, apply.err).toBe(0);
     expect(apply.out).toMatch(/20 rows/);
-    expect(run('npm', ['run', '--silent', 'fit'], proj).code).toBe(0);
-    const score = run('npm', ['run', '--silent', 'score'], proj);
-    expect(score.out).toMatch(/accuracy \d+\.\d%/);
+    expect((await npmRun('fit')).code).toBe(0);
     // Scripts of the user's own run through the project's tsx.
     writeFileSync(join(proj, 'count.ts'), "import { loadLabelMatrix } from 'ballot/internal';\nconsole.log(loadLabelMatrix('out/L.arrow').n);\n");
-    expect(run(join(proj, 'node_modules', '.bin', 'tsx'), ['count.ts'], proj).out.trim()).toBe('20');
+    const [score, count] = await Promise.all([npmRun('score'), run(join(proj, 'node_modules', '.bin', 'tsx'), ['count.ts'], proj)]);
+    expect(score.out).toMatch(/accuracy \d+\.\d%/);
+    expect(count.out.trim()).toBe('20');
   }, 240_000);
 });

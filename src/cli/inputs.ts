@@ -12,12 +12,12 @@ export interface AnalysisInputs {
   gold?: Int32Array;
 }
 
-export function loadAnalysisInputs(a: { L: string; model?: string; gold?: string; 'label-column'?: string }): AnalysisInputs {
+export async function loadAnalysisInputs(a: { L: string; model?: string; gold?: string; 'label-column'?: string }): Promise<AnalysisInputs> {
   if (a.gold && !a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the given labels');
   if (a['label-column'] && !a.gold) throw new ConfigError('--label-column needs --gold: the file holding that column');
   const L = loadLabelMatrix(a.L);
   const model = a.model ? readLabelModelFile(a.model, { matrix: { L, file: a.L } }) : undefined;
-  const gold = a.gold ? goldFromRows(L, readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
+  const gold = a.gold ? goldFromRows(L, await readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
   return { L, model, gold };
 }
 

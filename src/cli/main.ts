@@ -1,4 +1,4 @@
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { BallotError } from '../util/errors.js';
 import { commands } from './commands/index.js';
 import { withFlags } from './flags.js';
@@ -8,6 +8,7 @@ import { applyInputOptions, cleanUpStdin, INPUT_OPTIONS } from './input-options.
 import { ballotVersion } from '../util/package-root.js';
 import { setStdoutSink } from '../data/stdout.js';
 import { outputError } from '../data/atomic.js';
+import { helpWidth, storedTopHelp } from './stored-help.js';
 
 /** Entry point of the `ballot` CLI: parses arguments and calls the library; nothing else lives here. */
 export async function main(argv: string[]): Promise<void> {
@@ -25,6 +26,11 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${ballotVersion()}\n`);
     return;
   }
+  const stored = argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h') ? storedTopHelp() : undefined;
+  if (stored !== undefined) {
+    process.stdout.write(stored);
+    return;
+  }
   // `--out -`: the data goes to stdout, so the command's own report goes to stderr.
   const dataToStdout = argv.some((a) => a === '--out=-');
   const stdoutWrite = process.stdout.write;
@@ -33,6 +39,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   }
   try {
+    const { default: yargs } = await import('yargs');
     let cli: Argv = yargs(argv)
       .scriptName('ballot')
       .usage('$0 <command> [options]\n\nWeak supervision as TypeScript code.')
@@ -47,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
       .help()
       .alias('h', 'help')
       .version(false)
-      .wrap(Math.min(110, process.stdout.columns || 110))
+      .wrap(helpWidth())
       .middleware((args) => checkOptionValues(args, cli, argv), true)
       .middleware((args) => applyInputOptions(args))
       .middleware((args) => checkOutputsAgainstInputs(String(args._[0] ?? ''), args))

@@ -1,16 +1,16 @@
 import { readGoldLabels } from './gold.js';
-import { readRowBatches, readRows } from './read.js';
+import { readRowBatches, readRows, readRowsAsync } from './read.js';
 import type { Dataset, Row } from './types.js';
 import { defineLabels } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { DataError } from '../util/errors.js';
 
 /**
- * Reads a data file whose rows line up one-to-one with the label matrix's rows (same order). `matrixFile`, when
- * given, names the matrix in the error.
+ * Reads a row file (any format, Parquet included) whose rows line up one-to-one with the label matrix's rows (same
+ * order). `matrixFile`, when given, names the matrix in the error.
  */
-export function readAlignedRows(L: LabelMatrix, file: string, what = 'data', matrixFile?: string): Dataset {
-  const ds = readRows(file);
+export async function readAlignedRows(L: LabelMatrix, file: string, what = 'data', matrixFile?: string): Promise<Dataset> {
+  const ds = await readRowsAsync(file);
   if (ds.rows.length !== L.n) {
     throw new DataError(
       file,

@@ -58,16 +58,21 @@ export function readRows(path: string, options: ReadOptions = {}): Dataset {
   options = withDefaults(options);
   const format = formatOf(path, options.format);
   if (format === 'parquet') {
-    throw new DataError(
-      path,
-      'Parquet is read only where rows are streamed (readRowBatches: apply, watch, sample); give this file as .csv, .jsonl or .arrow',
-    );
+    throw new DataError(path, 'Parquet is read asynchronously (its reader is): read it with readRowsAsync or readRowBatches');
   }
   const bytes = readBytes(path);
   if (format === 'arrow') return { file: path, format, ...parseArrow(bytes, path) };
   const text = decodeUTF8(bytes, path);
   if (format === 'jsonl') return { file: path, format, ...parseJSONL(text, path, options) };
   return { file: path, format, ...parseCSV(text, path, csvOptions(format, options)) };
+}
+
+/** Reads a whole row file of any format into memory, Parquet included (whose reader is asynchronous); else as readRows. */
+export async function readRowsAsync(path: string, options: ReadOptions = {}): Promise<Dataset> {
+  if (formatOf(path, withDefaults(options).format) !== 'parquet') return readRows(path, options);
+  const { readParquetRows } = await import('./parquet.js');
+  const { columns, rows } = await readParquetRows(path);
+  return { file: path, format: 'parquet', columns, rows };
 }
 
 export interface BatchOptions extends ReadOptions {

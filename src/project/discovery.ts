@@ -3,6 +3,7 @@ import type { LabelSpace } from '../matrix/labels.js';
 import { loadLFModules, type LFSource } from './load.js';
 import { expandLFPatterns } from './glob.js';
 import { SourceAnalyzer } from './fingerprint.js';
+import { ensureTypeScriptLoader } from '../util/ts-loader.js';
 import { displayPath } from './paths.js';
 
 /** One exported LF: its run-time object plus where it is declared and what its code fingerprint is. */
@@ -38,13 +39,15 @@ export interface Discovery {
 }
 
 /**
- * Finds every exported LF in the files matching `patterns`: loads the modules (through tsx) for the LF objects and
+ * Finds every exported LF in the files matching `patterns`: loads the modules (TypeScript with no build step) for the LF objects and
  * their names, and analyzes the source with ts-morph for locations, doc comments and fingerprints.
  * Two LFs with one name are an error naming both declarations.
  */
 export async function discoverLFs(patterns: string | readonly string[], options: { cwd?: string } = {}): Promise<Discovery> {
   const cwd = options.cwd ?? process.cwd();
   const files = expandLFPatterns(typeof patterns === 'string' ? [patterns] : patterns, cwd);
+  // Hooks for .ts files first: their thread loads the compiler while ts-morph loads here (two cores, not one after the other).
+  for (const f of files) await ensureTypeScriptLoader(f);
   const analyzer = new SourceAnalyzer(files);
   const show = (s: LFSource) => {
     const loc = analyzer.locate(s.file, s.exportName, s.index);

@@ -1,4 +1,5 @@
 import { ensureTypeScriptLoader } from '../util/ts-loader.js';
+import { COMMONJS_TS, TS_SYNTAX } from '../util/ts-hooks.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,12 +30,20 @@ export interface LoadOptions {
 }
 
 /**
- * The load error as one line. A syntax error comes from esbuild (through tsx) as "Transform failed with 1 error:\n
- * <file>:<line>:<col>: ERROR: <what>" (col 0-based): keep "syntax error at line L, column C: <what>" (1-based, as
- * editors count) for each error.
+ * The load error as one line. A syntax error comes from TypeScript (the compiled package's hooks, ts-hooks.ts) as
+ * "TypeScript could not parse <file>:\n<file>:<line>:<col>: <what>", or from esbuild (tsx, run from the sources) as
+ * "Transform failed with 1 error:\n<file>:<line>:<col>: ERROR: <what>" (col 0-based): keep "syntax error at line L,
+ * column C: <what>" (1-based, as editors count) for each error.
  */
 function describeLoadError(e: unknown, abs: string): string {
   const msg = e instanceof Error ? e.message : String(e);
+  const at = (f: string | undefined) => (f === abs || f === undefined ? '' : `in ${displayPath(f, process.cwd())} `);
+  if (msg.startsWith(TS_SYNTAX)) {
+    const errors = [...msg.matchAll(/^(.+?):(\d+):(\d+): (.*)$/gm)].map(
+      ([, f, line, col, what]) => `syntax error ${at(f)}at line ${line}, column ${col}: ${what}`,
+    );
+    if (errors.length) return errors.join('; ');
+  }
   if (/^Transform failed with \d+ errors?:/.test(msg)) {
     const errors = [...msg.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.*)$/gm)].map(
       ([, f, line, col, what]) =>
@@ -73,7 +82,7 @@ function isLabelSpace(x: unknown): x is LabelSpace {
 }
 
 /**
- * Imports LF modules (TypeScript runs through tsx, no build step) and collects every exported LabelingFunction,
+ * Imports LF modules (TypeScript needs no build step: ts-loader.ts) and collects every exported LabelingFunction,
  * including LFs inside exported arrays. Export a label space as `labels` to fix the class order.
  */
 export async function loadLFModules(files: readonly string[], options: LoadOptions = {}): Promise<LoadedLFs> {
@@ -92,11 +101,13 @@ export async function loadLFModules(files: readonly string[], options: LoadOptio
     } catch (e) {
       if (e instanceof ConfigError) throw e;
       const msg = describeLoadError(e, abs);
-      // tsx compiles a .ts file outside an ESM package as CommonJS, which cannot import ballot (an ES module).
+      // A .ts file outside an ESM package is CommonJS (tsx compiles it so; ballot's own hooks refuse it): it cannot import ballot.
       // Node's own text for that is long and about require() cycles; the fix is what the user needs.
-      const why = /require\(\) (of )?ES Module/i.test(msg)
-        ? 'it loads as CommonJS, but LF files are ES modules: add "type": "module" to the nearest package.json, or name the file .mts'
-        : msg;
+      const cjs = msg.startsWith(COMMONJS_TS) ? msg.slice(COMMONJS_TS.length + 2) : /require\(\) (of )?ES Module/i.test(msg) ? abs : undefined;
+      const why =
+        cjs !== undefined
+          ? `${cjs === abs ? 'it' : displayPath(cjs, process.cwd())} loads as CommonJS, but LF files are ES modules: add "type": "module" to the nearest package.json, or name the file .mts`
+          : msg;
       throw new ConfigError(`could not load LF file ${displayPath(file, process.cwd())}: ${why}`, { cause: e });
     }
     for (const [exportName, value] of Object.entries(mod)) {

@@ -1,5 +1,5 @@
 import { readGoldLabels } from '../data/gold.js';
-import { readRows } from '../data/read.js';
+import { readRowsAsync } from '../data/read.js';
 import { defineLabels } from '../matrix/labels.js';
 import { DataError } from '../util/errors.js';
 import { PROVENANCE } from './output.js';
@@ -7,11 +7,11 @@ import { PROVENANCE } from './output.js';
 /**
  * The gold labels gathered so far, as a pool-length array (-1 = not labeled): read from a file of labeled rows that
  * carry the pool row index in `_row` (as `ballot sample` writes them) and the label in `column` (class names or
- * indices; empty = not labeled yet). A row index outside the pool, or a row labeled twice with different classes, is a
+ * indices; empty = not labeled yet); any row format, Parquet included. A row index outside the pool, or a row labeled twice with different classes, is a
  * DataError naming the file and the row.
  */
-export function readLabeledRows(file: string, column: string, labels: readonly string[], poolRows: number): Int32Array {
-  const ds = readRows(file);
+export async function readLabeledRows(file: string, column: string, labels: readonly string[], poolRows: number): Promise<Int32Array> {
+  const ds = await readRowsAsync(file);
   if (!ds.columns.includes(PROVENANCE.row))
     throw new DataError(file, `no "${PROVENANCE.row}" column (the pool row index that ballot sample writes); columns are ${ds.columns.join(', ')}`);
   if (!ds.columns.includes(column)) throw new DataError(file, `no column "${column}"; columns are ${ds.columns.join(', ')}`);

@@ -34,9 +34,9 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('pairs-out', { type: 'string', describe: 'Write every LF pair’s agreement/conflict to a file' })
       .option('json', { type: 'boolean', describe: 'Print the whole analysis as JSON' })
       .example('$0 analyze --L L.arrow --gold test.csv --label-column CLASS', 'summary with empirical accuracies') as any,
-  handler: (a) => {
+  handler: async (a) => {
     if (!Number.isInteger(a.pairs) || a.pairs < 0) throw new ConfigError(`--pairs must be a non-negative integer, got ${a.pairs}`);
-    const { L, model, gold } = loadAnalysisInputs(a);
+    const { L, model, gold } = await loadAnalysisInputs(a);
     const matrix = matrixSummary(L);
     const lfs = lfSummary(L, { gold, model });
     const correlations = lfCorrelations(L);

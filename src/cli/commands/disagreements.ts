@@ -84,7 +84,7 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
     const options = { kinds, top: a.top, topPerLF: a['top-per-lf'], consensusThreshold: a['consensus-threshold'] };
     // The end model cross-fits on every row at once: that variant holds the matrix and the data in memory. The
     // label-model variant streams the matrix and the gold file (two passes; memory flat in n).
-    const { report, model, n } = a['end-model'] ? withEndModel(a, kinds, options) : await streamed(a, kinds, options);
+    const { report, model, n } = a['end-model'] ? await withEndModel(a, kinds, options) : await streamed(a, kinds, options);
 
     const dataFile = a.data ?? a.gold;
     if (show.length && !dataFile) throw new ConfigError('--show needs --data (or --gold): the file holding those columns');
@@ -122,8 +122,8 @@ async function streamed(a: DisagreementsArgs, kinds: DisagreementKind[] | undefi
 }
 
 /** The end-model variant (label errors by confident learning on cross-fitted end-model probabilities): in memory. */
-function withEndModel(a: DisagreementsArgs, kinds: DisagreementKind[] | undefined, options: JudgeOptions): Judged {
-  const { L, model, gold } = loadAnalysisInputs(a);
+async function withEndModel(a: DisagreementsArgs, kinds: DisagreementKind[] | undefined, options: JudgeOptions): Promise<Judged> {
+  const { L, model, gold } = await loadAnalysisInputs(a);
   if (model) assertModelMatches(L, model);
   const probs = model ? model.predictProba(L) : new MajorityVote().predictProba(L);
   if (kinds?.includes('label-error') && !gold)
@@ -132,7 +132,7 @@ function withEndModel(a: DisagreementsArgs, kinds: DisagreementKind[] | undefine
   const dataFile = a.data ?? a.gold!;
   const endModel = readEndModelFile(a['end-model']!);
   assertEndModelClasses(endModel, a['end-model']!, L.labels, a.L);
-  const rows = readAlignedRows(L, dataFile, 'data');
+  const rows = await readAlignedRows(L, dataFile, 'data');
   const X = endModel.featurizer.transform(rows.rows, rows.file);
   const { l2, maxIter, tol } = endModel.training;
   const endProbs = crossFitProba(X, endModel.featurizer, { kind: 'hard', gold }, endModel.labels, { l2, maxIter, tol, folds: a.folds, seed: 0 });

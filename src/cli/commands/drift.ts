@@ -47,12 +47,12 @@ export const driftCommand: CommandModule<object, DriftArgs> = {
         "$0 drift --L train.arrow --L new.arrow --data train.csv --data new.csv --text-column text --fail-on 'psi>0.2'",
         'gate a pipeline on drift',
       ) as any,
-  handler: (a) => {
+  handler: async (a) => {
     if (a.L.length !== 2) throw new ConfigError(`--L takes two label matrices (training, then new), got ${a.L.length}`);
     if (a.data && a.data.length !== 2) throw new ConfigError(`--data takes two files (training, then new), got ${a.data.length}`);
     const conditions = a['fail-on'] ? parseDriftConditions(a['fail-on']) : [];
     const [La, Lb] = a.L.map((f) => loadLabelMatrix(f));
-    const [ra, rb] = a.data ? [readAlignedRows(La, a.data[0]), readAlignedRows(Lb, a.data[1])] : [undefined, undefined];
+    const [ra, rb] = a.data ? await Promise.all([readAlignedRows(La, a.data[0]), readAlignedRows(Lb, a.data[1])]) : [undefined, undefined];
     if (Lb.n === 0) throw new ConfigError(`${a.L[1]} has no rows: the new data is empty, nothing to compare`);
     let probs: [Float64Array, Float64Array] | undefined;
     let modelName: string | undefined;

@@ -50,13 +50,13 @@ export const fitCommand: CommandModule<object, FitArgs> = {
         '$0 fit --model auto --L L.arrow --dev dev.csv --dev-L devL.arrow --label-column label --out model.json',
         'score every model on dev labels and keep the best',
       ) as any,
-  handler: (a) => {
+  handler: async (a) => {
     const kind = parseLabelModelKind(a.model);
     const metric = parseMetric(a.metric);
     if (!/\.json$/i.test(a.out)) throw new ConfigError(`--out ${a.out}: the fitted model is written as JSON; give it a .json name`);
     const L = loadLabelMatrix(a.L);
     if (L.n === 0) throw new DataError(a.L, 'the label matrix has no rows: nothing to fit');
-    const dev = readDev(a, L);
+    const dev = await readDev(a, L);
     if (kind === 'auto' && !dev)
       throw new ConfigError('--model auto needs --dev FILE and --label-column COL: it picks the model with the best dev score');
     const options = flagOptions(kind, a, L.k, true);
@@ -84,7 +84,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
 };
 
 /** Dev gold labels and the matching label matrix, when --dev is given. */
-function readDev(a: FitArgs, L: LabelMatrix): { L: LabelMatrix; gold: Int32Array } | undefined {
+async function readDev(a: FitArgs, L: LabelMatrix): Promise<{ L: LabelMatrix; gold: Int32Array } | undefined> {
   if (!a.dev) {
     if (a['label-column'] || a['dev-L']) throw new ConfigError('--label-column and --dev-L need --dev: the file holding the gold labels');
     return undefined;
@@ -92,7 +92,7 @@ function readDev(a: FitArgs, L: LabelMatrix): { L: LabelMatrix; gold: Int32Array
   if (!a['label-column']) throw new ConfigError('--dev needs --label-column: the column holding the gold labels');
   const devL = a['dev-L'] ? loadLabelMatrix(a['dev-L']) : L;
   if (devL !== L) assertSameLFs(a.L, L, a['dev-L']!, devL);
-  const gold = goldFromRows(devL, readAlignedRows(devL, a.dev, 'dev'), a['label-column']);
+  const gold = goldFromRows(devL, await readAlignedRows(devL, a.dev, 'dev'), a['label-column']);
   if (!gold.some((g) => g >= 0)) throw new ConfigError(`${a.dev}: column "${a['label-column']}" has no gold labels`);
   return { L: devL, gold };
 }

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { emptyLabelMatrix, readLabelMatrixHeader } from '../../data/label-matrix-stream.js';
-import { readRows } from '../../data/read.js';
+import { readRowsAsync } from '../../data/read.js';
 import { readEndModelFile } from '../../end-model/file.js';
 import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
@@ -64,7 +64,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const tiePolicy = a['tie-policy'] as TiePolicy;
     if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     if (!Number.isFinite(a.seed)) throw new ConfigError(`--seed must be a number, got ${a.seed}`);
-    if (a['end-model'] !== undefined) return predictEndModel(a, tiePolicy);
+    if (a['end-model'] !== undefined) return await predictEndModel(a, tiePolicy);
     if (a.data !== undefined) throw new ConfigError('--data goes with --end-model; a label model predicts from --L');
     if (a.model === undefined || a.L === undefined)
       throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
@@ -103,13 +103,13 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
 };
 
 /** `--end-model`: the end model's probabilities and labels for the rows of --data (same output columns). */
-function predictEndModel(a: PredictArgs, tiePolicy: TiePolicy): void {
+async function predictEndModel(a: PredictArgs, tiePolicy: TiePolicy): Promise<void> {
   if (a.model !== undefined || a.L !== undefined) throw new ConfigError('--end-model predicts from --data; drop --model and --L');
   if (a.data === undefined) throw new ConfigError('--end-model needs --data: the rows to label');
   if (a.gold !== undefined) throw new ConfigError('--gold scores a label model on --L; score an end model with ballot train --gold');
   const t0 = performance.now();
   const model = readEndModelFile(a['end-model']!);
-  const ds = readRows(a.data);
+  const ds = await readRowsAsync(a.data);
   if (ds.rows.length === 0) throw new DataError(a.data, 'has no rows to label');
   const probs = model.predictProba(ds.rows, a.data);
   const preds = probsToPreds(probs, model.labels.length, tiePolicy, a.seed);

@@ -4,7 +4,7 @@ import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js
 import { goldFromRows } from '../../data/aligned-rows.js';
 import { writeFileAtomic } from '../../data/atomic.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
-import { readRows } from '../../data/read.js';
+import { readRowsAsync } from '../../data/read.js';
 import type { Dataset } from '../../data/types.js';
 import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import { buildReport, collectReportData, DEFAULT_MAX_FLAGS } from '../../report/index.js';
@@ -74,13 +74,13 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const t0 = performance.now();
     const L = loadLabelMatrix(a.L);
     const model = a.model ? readLabelModelFile(a.model, { matrix: { L, file: a.L } }) : undefined;
-    const goldRows = a.gold ? readAlignedRows(L, a.gold, 'gold', a.L) : undefined;
+    const goldRows = a.gold ? await readAlignedRows(L, a.gold, 'gold', a.L) : undefined;
     const gold = goldRows ? goldFromRows(L, goldRows, a['label-column']!) : undefined;
     const wantData = a['text-column'] || a.by || a['end-model'];
-    const data = wantData ? (dataFile === a.gold && goldRows ? goldRows : readAlignedRows(L, dataFile!, 'data', a.L)) : undefined;
+    const data = wantData ? (dataFile === a.gold && goldRows ? goldRows : await readAlignedRows(L, dataFile!, 'data', a.L)) : undefined;
     if (data && a['text-column']) requireColumn(data, a['text-column'], '--text-column');
     if (data && a.by) requireColumn(data, a.by, '--by');
-    const sampleRows = a.sample ? readRows(a.sample).rows : undefined;
+    const sampleRows = a.sample ? (await readRowsAsync(a.sample)).rows : undefined;
     let endModelProbs: Float64Array | undefined;
     if (a['end-model']) {
       const endModel = readEndModelFile(a['end-model']);

@@ -62,7 +62,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('data', {
         type: 'string',
         describe:
-          'The rows the LFs were applied to, same order (.csv, .tsv, .jsonl, .arrow); needed for dedupe, stratifying by a column, and to copy the rows out',
+          'The rows the LFs were applied to, same order (.csv, .tsv, .jsonl, .arrow, .parquet); needed for dedupe, stratifying by a column, and to copy the rows out',
       })
       .option('out', {
         type: 'string',
@@ -130,7 +130,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     // One decision rule: `_label` and class strata use the model's own (as `ballot predict` does).
     const preds = model.predictFromProbs(toProbabilities(probs, L.labels, a.model, L.n));
     let data: Dataset | undefined;
-    if (a.data) data = readAlignedRows(L, a.data);
+    if (a.data) data = await readAlignedRows(L, a.data);
     else if (recipe.dedupe) throw new ConfigError(`${a.recipe} asks for dedupe, which needs the rows' text: pass --data`);
     if (a.slices?.length && !data) throw new ConfigError('--slices needs --data: slice functions read the rows');
     if (a['reference-data'] && !a['reference-L']) throw new ConfigError('--reference-data needs --reference-L: the old label matrix');
@@ -144,7 +144,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
         )
       : undefined;
     const refL = a['reference-L'] ? loadLabelMatrix(a['reference-L']) : undefined;
-    const reference = refL ? { L: refL, rows: a['reference-data'] ? readAlignedRows(refL, a['reference-data']).rows : undefined } : undefined;
+    const reference = refL ? { L: refL, rows: a['reference-data'] ? (await readAlignedRows(refL, a['reference-data'])).rows : undefined } : undefined;
     let result: SampleResult;
     if (a['end-model']) {
       if (!data) throw new ConfigError('--end-model needs --data: the rows to featurize');
@@ -154,7 +154,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       let gold: Int32Array | undefined;
       if (a.labeled) {
         if (!a['label-column']) throw new ConfigError('--labeled needs --label-column: the column holding the labels');
-        gold = readLabeledRows(a.labeled, a['label-column'], L.labels, L.n);
+        gold = await readLabeledRows(a.labeled, a['label-column'], L.labels, L.n);
       }
       result = planNextBatch(recipe, {
         X,

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { scoreEndModel, scoreLabelModel } from '../../analysis/score.js';
 import { readGoldLabels } from '../../data/gold.js';
-import { readRows } from '../../data/read.js';
+import { readRowsAsync } from '../../data/read.js';
 import { readEndModelFile } from '../../end-model/file.js';
 import { defineLabels } from '../../matrix/labels.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
@@ -53,15 +53,15 @@ export const scoreCommand: CommandModule<object, ScoreArgs> = {
       .option('seed', { type: 'number', default: 0, describe: 'Seed of the random tie-break' })
       .option('json', { type: 'boolean', describe: 'Print the summary as JSON' })
       .example('$0 score --model model.json --L L_test.arrow --gold test.csv --label-column CLASS', 'accuracy, F1 and the confusion matrix') as any,
-  handler: (a) => {
+  handler: async (a) => {
     const tiePolicy = a['tie-policy'] as TiePolicy;
     if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     const metrics = a.metric?.flatMap((m) => m.split(',')).map((m) => parseMetric(m.trim()));
     if (a['end-model'] !== undefined) {
       if (a.model !== undefined || a.L !== undefined) throw new ConfigError('--end-model scores the rows of --data; drop --model and --L');
       const endModel = readEndModelFile(a['end-model']);
-      const goldRows = readRows(a.gold);
-      const rows = a.data ? readRows(a.data) : goldRows;
+      const goldRows = await readRowsAsync(a.gold);
+      const rows = a.data ? await readRowsAsync(a.data) : goldRows;
       if (rows.rows.length !== goldRows.rows.length)
         throw new DataError(a.gold, `has ${goldRows.rows.length} rows but ${rows.file} has ${rows.rows.length}; gold rows must line up with --data`);
       const gold = readGoldLabels(goldRows.rows, a['label-column'], defineLabels(endModel.labels), goldRows.file, { allowMissing: true });
@@ -72,7 +72,7 @@ export const scoreCommand: CommandModule<object, ScoreArgs> = {
     }
     if (a.model === undefined || a.L === undefined)
       throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
-    const { L, model, gold } = loadAnalysisInputs({ ...a, L: a.L, model: a.model === 'mv' ? undefined : a.model });
+    const { L, model, gold } = await loadAnalysisInputs({ ...a, L: a.L, model: a.model === 'mv' ? undefined : a.model });
     const summary = scoreLabelModel(model ?? new MajorityVote(), L, gold!, { tiePolicy, seed: a.seed, ...(metrics ? { metrics } : {}) });
     if (a.json) printJSON(summary);
     else process.stdout.write(formatScore(summary, `${summary.model} on ${a.L} (ties: ${tiePolicy})`));

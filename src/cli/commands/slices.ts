@@ -82,7 +82,7 @@ export const slicesCommand: CommandModule<object, SlicesArgs> = {
     if ((a.by?.length || a.slices?.length) && !a.data) throw new ConfigError('--by and --slices need --data: the rows the LFs were applied to');
     const L = loadLabelMatrix(a.L);
     const model = readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } });
-    const data = readAlignedRows(L, a.data!);
+    const data = await readAlignedRows(L, a.data!);
     const slices: Slice[] = [];
     const notes: string[] = [];
     for (const spec of a.by ?? []) {
@@ -112,8 +112,8 @@ export const slicesCommand: CommandModule<object, SlicesArgs> = {
           ),
         );
     }
-    const gold = a.gold ? goldFromRows(L, a.gold === a.data ? data : readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
-    const endModelProbs = a['end-model-probs'] ? probsFromFile(L, a['end-model-probs']) : undefined;
+    const gold = a.gold ? goldFromRows(L, a.gold === a.data ? data : await readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
+    const endModelProbs = a['end-model-probs'] ? await probsFromFile(L, a['end-model-probs']) : undefined;
     const report = analyzeSlices(
       { L, probs: model.predictProba(L), endModelProbs, gold, slices },
       { metric: a.metric as 'accuracy' | 'f1', minSize: a['min-size'], alpha: a.alpha, seed: a.seed },
@@ -125,8 +125,8 @@ export const slicesCommand: CommandModule<object, SlicesArgs> = {
 };
 
 /** End-model probabilities from a file with one p_<class> column per class (as `ballot predict` writes). */
-function probsFromFile(L: LabelMatrix, file: string): Float64Array {
-  const ds: Dataset = readAlignedRows(L, file, 'end-model probabilities');
+async function probsFromFile(L: LabelMatrix, file: string): Promise<Float64Array> {
+  const ds: Dataset = await readAlignedRows(L, file, 'end-model probabilities');
   const cols = L.labels.map((y) => `p_${y}`);
   const missing = cols.filter((c) => !ds.columns.includes(c));
   if (missing.length) throw new DataError(file, `has no column ${missing.join(', ')}; expected one p_<class> column per class`);

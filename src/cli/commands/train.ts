@@ -3,7 +3,7 @@ import { readAlignedRows } from '../../data/aligned-rows.js';
 import { writeFileAtomic } from '../../data/atomic.js';
 import { readGoldLabels } from '../../data/gold.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
-import { readRows } from '../../data/read.js';
+import { readRowsAsync } from '../../data/read.js';
 import type { Row } from '../../data/types.js';
 import type { EndModelOptions } from '../../end-model/end-model.js';
 import { trainOnLabelModel } from '../../end-model/weak-training.js';
@@ -65,7 +65,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
         '$0 train --data rows.csv --L L.arrow --model model.json --text-column CONTENT --out end.json --cv 5 --gold dev.csv --label-column y',
         'with cross-fitted agreement and dev calibration',
       ) as any,
-  handler: (a) => {
+  handler: async (a) => {
     if (!/\.json$/i.test(a.out)) throw new ConfigError(`--out ${a.out}: the end model is written as JSON; give it a .json name`);
     const options = trainOptions(a);
     if (a.gold && !a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the gold labels');
@@ -73,10 +73,10 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     if (a.cv !== undefined && !(Number.isInteger(a.cv) && a.cv >= 2)) throw new ConfigError(`--cv must be an integer ≥ 2, got ${a.cv}`);
     const L = loadLabelMatrix(a.L);
     const labelModel = readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } });
-    const ds = readAlignedRows(L, a.data);
+    const ds = await readAlignedRows(L, a.data);
     let dev: { rows: Row[]; gold: Int32Array; source: string } | undefined;
     if (a.gold) {
-      const devRows = readRows(a.gold).rows;
+      const devRows = (await readRowsAsync(a.gold)).rows;
       dev = {
         rows: devRows,
         gold: readGoldLabels(devRows, a['label-column']!, defineLabels(L.labels), a.gold, { allowMissing: true }),
