@@ -33,7 +33,7 @@ export interface Disagreement {
   votes: Record<string, string>;
   /** The probabilistic label p(y | votes), in label-space order. */
   probs: number[];
-  /** The label model's class (argmax), or null when the top classes tie. */
+  /** The label model's class by its decision rule (`preds`; default argmax), or null when it gives none (a tie). */
   predicted: string | null;
   /** The given label, when gold labels were passed (null when unknown for this row). */
   given?: string | null;
@@ -63,6 +63,12 @@ export interface DisagreementOptions {
    * an attribution, and rows no LF voted on are judged too.
    */
   endProbs?: ArrayLike<number>;
+  /**
+   * The label model's hard labels per row (-1 = none), by its own decision rule: `model.predictFromProbs(probs)`, so
+   * an `auto` model's binary F1 cut decides here as in `predict` and `sample`. Default: the most probable class (-1
+   * on ties).
+   */
+  preds?: ArrayLike<number>;
 }
 
 export interface DisagreementReport {
@@ -93,20 +99,39 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
 /**
  * Finds the rows worth a human look in a label matrix, given any label model's probabilities (row-major n × k).
  *
+ * The model's class of a row is `options.preds` (its decision rule, e.g. auto's F1 cut) or else the most probable class.
  * label-error (confident learning): t_y = mean p(y | x) over covered rows whose given label is y. A row with given label g is
- * flagged when the model's top class y' ≠ g (not tied with g) and p(y') ≥ t_y'; score = p(y') − p(g), ties broken by the
- * vote margin (votes for y' − votes for g).
+ * flagged when the model's class y' ≠ g (for the argmax: not tied with g) and p(y') ≥ t_y'; score = p(y') − p(g), ties
+ * broken by the vote margin (votes for y' − votes for g). Under a decision cut the score can be below 0 (a class
+ * chosen below P = 0.5).
  * lf-conflict: rows with ≥ 2 distinct votes, score = entropy of the vote distribution / log k, ties broken by vote count.
- * lf-mistake: for each LF, rows where it votes v but the model's top class y* ≠ v is confident (p(y*) ≥ threshold);
+ * lf-mistake: for each LF, rows where it votes v but the model's class y* ≠ v is confident (p(y*) ≥ threshold);
  * score = p(y*) − p(v), ties broken by the votes for y*.
  */
 export function disagreements(L: LabelMatrix, probsIn: Probabilities | ArrayLike<number>, options: DisagreementOptions = {}): DisagreementReport {
   const o = resolveDisagreementOptions(L, options);
-  const probs = toProbabilities(probsIn, L.labels, 'probabilities', L.n);
+  const probs = withDecisions(toProbabilities(probsIn, L.labels, 'probabilities', L.n), options.preds);
   const voteCounts = countVotes(L);
   const thresholds = confidenceThresholds(L, probs, voteCounts, o); // per-class mean self-confidence (t_y)
   const found = judgeRows(L, probs, voteCounts, thresholds, o); // one pass over the votes, three judges
   return assembleReport(L, probs, thresholds, found, o);
+}
+
+/**
+ * The checked probabilities with `top` replaced by the model's decisions when given (each consumer of `top` then
+ * reads the one decision rule). Decisions are checked: one per row, -1 or a class index.
+ */
+function withDecisions(checked: Probabilities, preds: ArrayLike<number> | undefined): Probabilities {
+  if (!preds) return checked;
+  const { n, k } = checked;
+  if (preds.length !== n) throw new ConfigError(`preds: ${preds.length} labels for ${n} rows`);
+  const top = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = preds[i];
+    if (!Number.isInteger(y) || y < -1 || y >= k) throw new ConfigError(`preds: row ${i} has label ${y}, expected -1 or 0..${k - 1}`);
+    top[i] = y;
+  }
+  return { ...checked, top };
 }
 
 /** The options, checked; `gold` as class indices (null when not given). */
@@ -117,6 +142,8 @@ interface ResolvedOptions {
   fixedConsensus: number | undefined;
   kinds: Set<DisagreementKind>;
   endProbs: ArrayLike<number> | undefined;
+  /** Hard labels came from the model's decision rule (`preds`), not the argmax. */
+  decided: boolean;
 }
 
 function resolveDisagreementOptions(L: LabelMatrix, options: DisagreementOptions): ResolvedOptions {
@@ -137,7 +164,7 @@ function resolveDisagreementOptions(L: LabelMatrix, options: DisagreementOptions
   for (const kind of kinds)
     if (!DISAGREEMENT_KINDS.includes(kind)) throw new ConfigError(`unknown disagreement kind "${kind}"; kinds are ${DISAGREEMENT_KINDS.join(', ')}`);
   if (kinds.has('label-error') && !gold) throw new ConfigError('disagreements of kind label-error need gold (given) labels');
-  return { gold, top, topPerLF, fixedConsensus, kinds, endProbs: options.endProbs };
+  return { gold, top, topPerLF, fixedConsensus, kinds, endProbs: options.endProbs, decided: options.preds !== undefined };
 }
 
 /** Per-class thresholds (null = class never seen, so never suggested) and the rows no LF voted on. */
@@ -219,6 +246,7 @@ function judgeRows(L: LabelMatrix, checked: Probabilities, voteCounts: Int32Arra
   const slots = new Int32Array(k + 1);
   const classVotes = slots.subarray(1);
   const logK = Math.log(k);
+  const decided = o.decided;
 
   for (let i = 0, base = 0; i < n; i++, base += m) {
     if (voteCounts[i] === 0) continue;
@@ -226,7 +254,8 @@ function judgeRows(L: LabelMatrix, checked: Probabilities, voteCounts: Int32Arra
     for (let j = 0; j < m; j++) slots[votes[base + j] + 1]++;
     const pRow = i * k;
     if (judgeLabelErrors && gold[i] !== ABSTAIN) {
-      if (labelErrorJudge(probs, pRow, k, gold[i], classVotes, t.labelError, found.labelErrors, i)) found.labelErrorsFound++;
+      if (labelErrorJudge(probs, pRow, decided ? top1[i] : null, k, gold[i], classVotes, t.labelError, found.labelErrors, i))
+        found.labelErrorsFound++;
     }
     if (judgeConflicts && conflictJudge(classVotes, k, voteCounts[i], logK, found.conflicts, i)) found.conflictsFound++;
     const y1 = top1[i];
@@ -239,10 +268,14 @@ function judgeRows(L: LabelMatrix, checked: Probabilities, voteCounts: Int32Arra
   return found;
 }
 
-/** label-error: the model's confident class contradicts the given label g. Returns whether the row qualified. */
+/**
+ * label-error: the model's confident class contradicts the given label g. `decision`: the model's class by its decision
+ * rule (-1: none), or null for "the first argmax, unless g ties with it". Returns whether the row qualified.
+ */
 function labelErrorJudge(
   probs: Float64Array,
   pRow: number,
+  decision: number | null,
   k: number,
   g: number,
   classVotes: Int32Array,
@@ -250,11 +283,15 @@ function labelErrorJudge(
   heap: TopK<Candidate>,
   i: number,
 ): boolean {
-  // The model's class: the first argmax, unless the given class ties with it (then the model does not contradict it).
-  let s = 0;
-  for (let y = 1; y < k; y++) if (probs[pRow + y] > probs[pRow + s]) s = y;
+  let s = decision ?? -1;
+  if (decision === null) {
+    // The model's class: the first argmax, unless the given class ties with it (then the model does not contradict it).
+    s = 0;
+    for (let y = 1; y < k; y++) if (probs[pRow + y] > probs[pRow + s]) s = y;
+    if (!(probs[pRow + s] - probs[pRow + g] > TIE_TOLERANCE)) return false;
+  } else if (s === -1 || s === g) return false;
   const t = thresholds[s];
-  if (!(probs[pRow + s] - probs[pRow + g] > TIE_TOLERANCE && t !== null && probs[pRow + s] >= t)) return false;
+  if (!(t !== null && probs[pRow + s] >= t)) return false;
   const score = probs[pRow + s] - probs[pRow + g];
   const tie = classVotes[s] - classVotes[g];
   if (heap.admits(i, score, tie)) heap.offer({ row: i, score, tie, suggested: s, disputed: g, lf: -1 });

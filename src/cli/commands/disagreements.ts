@@ -7,6 +7,7 @@ import { assertModelMatches } from '../../analysis/validate.js';
 import type { Dataset, Row } from '../../data/types.js';
 import { writeRowStream } from '../../data/row-writer.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
+import { toProbabilities } from '../../matrix/checked.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatDisagreements } from '../format/disagreements.js';
 import { useColour } from '../format/table.js';
@@ -64,7 +65,10 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
   handler: (a) => {
     const { L, model, gold } = loadAnalysisInputs(a);
     if (model) assertModelMatches(L, model);
-    const probs = model ? model.predictProba(L) : new MajorityVote().predictProba(L);
+    const labelModel = model ?? new MajorityVote();
+    const probs = toProbabilities(labelModel.predictProba(L), L.labels, a.model ?? 'majority vote', L.n);
+    // One decision rule: the model's own (auto's F1 cut), as `ballot predict` and `ballot sample` label rows.
+    const preds = labelModel.predictFromProbs(probs);
     const kinds = a.kinds
       ?.split(',')
       .map((s) => s.trim())
@@ -83,6 +87,7 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
       endProbs = crossFitProba(X, endModel.featurizer, { kind: 'hard', gold }, endModel.labels, { l2, maxIter, tol, folds: a.folds, seed: 0 });
     }
     const report = disagreements(L, probs, {
+      preds,
       endProbs,
       gold,
       kinds,
