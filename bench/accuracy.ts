@@ -70,7 +70,9 @@ function parseArgs(argv: string[]): Args {
   if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new Error(`--seeds must be a positive integer`);
   // ../shared/data beside the checkout; a git worktree one level deeper finds it one more level up.
   if (args.data.length === 0)
-    args.data.push([resolve(here, '../../shared/data'), resolve(here, '../../../shared/data')].find((d) => existsSync(d)) ?? resolve(here, '../../shared/data'));
+    args.data.push(
+      [resolve(here, '../../shared/data'), resolve(here, '../../../shared/data')].find((d) => existsSync(d)) ?? resolve(here, '../../shared/data'),
+    );
   return args;
 }
 
