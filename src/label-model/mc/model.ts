@@ -1,7 +1,7 @@
 import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import { ConfigError } from '../../util/errors.js';
 import { FactorModel } from '../base.js';
-import { withCollapseCheck } from '../collapse.js';
+import { withCollapseCheck, withWarnings } from '../collapse.js';
 import { DawidSkene } from '../dawid-skene.js';
 import { clamp } from '../linalg.js';
 import { checkOptions } from '../options.js';
@@ -10,6 +10,7 @@ import { readClassBalance, readProbabilities } from '../saved.js';
 import { OverlapStats } from '../stats.js';
 import type { FitReport, LabelModelJSON } from '../types.js';
 import { isConverged, MC_OPTIONS, resolveOptions, type MatrixCompletionOptions } from './options.js';
+import { disagreementShare, PRESET_DISAGREEMENT } from './cross-check.js';
 import { fitPrecisions } from './precision-fit.js';
 import { breakPermutationSymmetry, fitFullMu, snorkelInitialMu } from './snorkel-fit.js';
 
@@ -32,7 +33,7 @@ export class MatrixCompletionModel extends FactorModel {
     const t0 = performance.now();
     const stats = OverlapStats.fromLabelMatrix(L);
     if (options.classBalance !== 'estimate') {
-      const report = this.fitStats(stats, L.labels, L.lfNames, options);
+      const report = this.presetCheck(L, stats, this.fitStats(stats, L.labels, L.lfNames, options));
       report.seconds = (performance.now() - t0) / 1000;
       return withCollapseCheck(this, L, report);
     }
@@ -44,10 +45,25 @@ export class MatrixCompletionModel extends FactorModel {
     const floored = ds.classBalance().map((x) => Math.max(x, 1e-3));
     const total = floored.reduce((x, y) => x + y, 0);
     const p = Array.from(floored, (x) => x / total);
-    const report = this.fitStats(stats, L.labels, L.lfNames, { ...options, classBalance: p });
+    const report = this.presetCheck(L, stats, this.fitStats(stats, L.labels, L.lfNames, { ...options, classBalance: p }));
     report.notes = [...(report.notes ?? []), `class balance from the Dawid-Skene fit: ${p.map((x) => x.toFixed(3)).join(', ')}`];
     report.seconds = (performance.now() - t0) / 1000;
     return withCollapseCheck(this, L, report);
+  }
+
+  /**
+   * The snorkel preset beside the ballot preset on the same statistics and class balance (see cross-check.ts): where
+   * they disagree on more than 10% of the rows with votes the report warns, since Snorkel's early stop decides there.
+   */
+  private presetCheck(L: LabelMatrix, stats: OverlapStats, report: FitReport): FitReport {
+    if (this.preset !== 'snorkel' || report.m < 3) return report;
+    const ref = new MatrixCompletionModel();
+    ref.fitStats(stats, L.labels, L.lfNames, { classBalance: Array.from(this.prior) });
+    const share = disagreementShare(L, this, ref);
+    if (share <= PRESET_DISAGREEMENT) return report;
+    return withWarnings(report, [
+      `the snorkel preset disagrees with the converged ballot preset (same statistics and class balance) on ${(100 * share).toFixed(1)}% of the rows with votes: its ${report.iterations} epochs stopped far from an optimum there; compare it with majority vote on gold labels`,
+    ]);
   }
 
   /** Fits from overlap statistics alone (built per chunk and merged); no rows needed. */
