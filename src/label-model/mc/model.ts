@@ -11,6 +11,7 @@ import { OverlapStats } from '../stats.js';
 import type { FitReport, LabelModelJSON } from '../types.js';
 import { isConverged, MC_OPTIONS, resolveOptions, type MatrixCompletionOptions } from './options.js';
 import { disagreementShare, PRESET_DISAGREEMENT } from './cross-check.js';
+import { dependentPairs, describeDependencies } from './dependencies.js';
 import { fitPrecisions } from './precision-fit.js';
 import { breakPermutationSymmetry, fitFullMu, snorkelInitialMu } from './snorkel-fit.js';
 
@@ -85,6 +86,10 @@ export class MatrixCompletionModel extends FactorModel {
     } else {
       ({ mu, lossHistory } = fitPrecisions(O, n, d, k, p, opts));
     }
+    // Dependent LF pairs, judged on the first fit; with dependencies 'exclude', one refit without their moments.
+    const dependent = opts.preset === 'snorkel' ? [] : dependentPairs(O, n, d, k, p, mu);
+    const refit = options.dependencies === 'exclude' && dependent.length > 0;
+    if (refit) ({ mu, lossHistory } = fitPrecisions(O, n, d, k, p, opts, 'auto', dependent));
     const last = lossHistory.length ? lossHistory[lossHistory.length - 1] : 0;
     if (!Number.isFinite(last)) throw new ConfigError(`matrix completion diverged (loss ${last}); lower the learning rate`, { option: 'lr' });
     for (let i = 0; i < mu.length; i++) mu[i] = clamp(mu[i], opts.muEps, 1 - opts.muEps);
@@ -95,6 +100,10 @@ export class MatrixCompletionModel extends FactorModel {
     if (!converged) notes.push('loss still falling at the last epoch; more epochs may change the result');
     if (n === 0) notes.push('no rows: μ is the prior-precision initialization');
     if (m < 3) notes.push(`only ${m} LF${m === 1 ? '' : 's'}: accuracies are not identifiable from agreements, so they stay at the prior precision`);
+    if (dependent.length)
+      notes.push(
+        `LFs that co-vote beyond what the class explains (dependent LFs: a same-class pair overstates both accuracies; ${refit ? `refitted without those ${dependent.length} co-vote moments` : "merge or drop one, or fit with dependencies: 'exclude'"}): ${describeDependencies(dependent, k, lfNames, labels).join('; ')}`,
+      );
 
     this.fittedOn({ labels, lfNames });
     this.preset = opts.preset;

@@ -31,6 +31,9 @@ export interface PrecisionProblem {
    * read by the cross term instead of the pair list (which is then empty). Null: the exact pair list.
    */
   lowRank: LowRank | null;
+  /** Moments left out of the loss (dependent LF pairs): columns a < b, parallel arrays. */
+  excludedA: Int32Array;
+  excludedB: Int32Array;
 }
 
 /** Augmented columns (m·k) from which dense co-votes are compressed to low rank. */
@@ -59,8 +62,12 @@ export function fitPrecisions(
   opts: ResolvedOptions,
   /** 'exact': never the low-rank cross term (for comparing with it). */
   mode: 'auto' | 'exact' = 'auto',
+  /** Co-vote moments (a < b) to leave out of the loss: dependent LF pairs. */
+  exclude: readonly { a: number; b: number }[] = [],
 ): { mu: Float64Array; lossHistory: number[]; lowRank: boolean } {
   const prob = precisionProblem(O, n, d, k, p, opts, mode);
+  prob.excludedA = Int32Array.from(exclude, (x) => x.a);
+  prob.excludedB = Int32Array.from(exclude, (x) => x.b);
   const pi = new Float64Array(d);
   for (let a = 0; a < d; a++) pi[a] = clamp(prob.pi0[a], prob.lo[a], prob.hi[a]);
   const mu = new Float64Array(d * k);
@@ -161,6 +168,8 @@ export function precisionProblem(
     u,
     constant,
     lowRank,
+    excludedA: new Int32Array(0),
+    excludedB: new Int32Array(0),
   };
 }
 
@@ -295,6 +304,7 @@ export function sparseLossAndGradient(
     }
   }
   let loss = prob.constant - 2 * cross + quad;
+  loss -= excludedTerms(prob, on, off, gOn, gOff);
   for (const a of active) {
     const l = a % k;
     const g = gOn[a] * (diag[a] / p[l]) - gOff[a] * (diag[a] / (1 - p[l]));
@@ -314,6 +324,52 @@ function expandPrecisions({ d, k, p, diag }: PrecisionProblem, pi: Float64Array,
     const off = ((1 - pi[a]) * diag[a]) / (1 - p[l]);
     for (let y = 0; y < k; y++) mu[a * k + y] = y === l ? on : off;
   }
+}
+
+/**
+ * The full loss's terms w_ab (O_ab − q_ab)² of the excluded moments, returned so the caller subtracts them; their
+ * gradient is subtracted from gOn / gOff here.
+ */
+function excludedTerms(prob: PrecisionProblem, on: Float64Array, off: Float64Array, gOn: Float64Array, gOff: Float64Array): number {
+  const { O, d, k, p, u, excludedA, excludedB } = prob;
+  let total = 0;
+  for (let x = 0; x < excludedA.length; x++) {
+    const a = excludedA[x];
+    const b = excludedB[x];
+    const la = a % k;
+    const lb = b % k;
+    const pa = p[la];
+    let q: number;
+    let dOnA: number;
+    let dOffA: number;
+    let dOnB: number;
+    let dOffB: number;
+    if (la === lb) {
+      q = pa * on[a] * on[b] + (1 - pa) * off[a] * off[b];
+      dOnA = pa * on[b];
+      dOffA = (1 - pa) * off[b];
+      dOnB = pa * on[a];
+      dOffB = (1 - pa) * off[a];
+    } else {
+      const pb = p[lb];
+      const rest = 1 - pa - pb;
+      q = pa * on[a] * off[b] + pb * off[a] * on[b] + rest * off[a] * off[b];
+      dOnA = pa * off[b];
+      dOffA = pb * on[b] + rest * off[b];
+      dOnB = pb * off[a];
+      dOffB = pa * on[a] + rest * off[a];
+    }
+    const w = u[a] * u[b];
+    const r = O[a * d + b] - q;
+    total += w * r * r;
+    // d/dq of w r² is −2 w r; subtracting the term adds 2 w r dq.
+    const g = 2 * w * r;
+    gOn[a] += g * dOnA;
+    gOff[a] += g * dOffA;
+    gOn[b] += g * dOnB;
+    gOff[b] += g * dOffB;
+  }
+  return total;
 }
 
 /**
