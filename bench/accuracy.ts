@@ -68,7 +68,11 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown argument ${a}; usage: bench/accuracy.ts [--data DIR]... [--metric M] [--seeds N] [--json]`);
   }
   if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new Error(`--seeds must be a positive integer`);
-  if (args.data.length === 0) args.data.push(resolve(here, '../../shared/data'));
+  // ../shared/data beside the checkout; a git worktree one level deeper finds it one more level up.
+  if (args.data.length === 0)
+    args.data.push(
+      [resolve(here, '../../shared/data'), resolve(here, '../../../shared/data')].find((d) => existsSync(d)) ?? resolve(here, '../../shared/data'),
+    );
   return args;
 }
 
@@ -167,7 +171,8 @@ function runSet(dir: string, args: Args, reference: Map<string, { mv: number; sn
   // The one seeded model: each seed is its own fit (the reference averages Snorkel over seeds 0-4 the same way).
   const snorkelRuns = seeds.map((s) => {
     const mc = new MatrixCompletionModel();
-    mc.fit(train.L, { preset: 'snorkel', seed: s });
+    const r = mc.fit(train.L, { preset: 'snorkel', seed: s });
+    if (r.warnings?.length) warned['MC-snorkel'] = true;
     const probs = mc.predictProba(test.L);
     return {
       seeded: score(probsToPreds(probs, k, 'random', s)),

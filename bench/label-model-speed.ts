@@ -11,10 +11,15 @@
  * --n/--m/--k give one shape instead. triplet is binary and runs on k = 2 only.
  *
  * Snorkel's LabelModel on this machine kind (REFERENCE.md): fit 8.2 s, predict_proba 4.0 s, peak RSS 3.8 GB.
+ *
+ * Baseline for the statistics pass, per shape in the same run: bench/overlap-baseline.c (a plain C loop over the same
+ * matrix, compiled with gcc -O2 into a temp dir; skipped with a message when gcc is missing), beside ballot's
+ * OverlapStats on the same votes in one child process. `--no-c` skips it.
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
 import {
@@ -47,6 +52,15 @@ interface Options {
   models: ModelName[];
   json: boolean;
   child?: ModelName;
+  /** Child mode: time OverlapStats and the C baseline (path of the compiled binary) on the same matrix. */
+  childC?: string;
+  c: boolean;
+}
+
+interface StatsBaseline {
+  ballotSeconds: number;
+  cSeconds: number;
+  sumsMatch: boolean;
 }
 
 interface ChildResult {
@@ -63,7 +77,7 @@ interface ChildResult {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { shapes: [], n: 1_000_000, m: 100, k: 2, coverage: 0.1, seed: 1, models: [...MODELS], json: false };
+  const o: Options = { shapes: [], n: 1_000_000, m: 100, k: 2, coverage: 0.1, seed: 1, models: [...MODELS], json: false, c: true };
   let single = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -81,13 +95,15 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--models') o.models = v().split(',').map(checkModel);
     else if (a === '--json') o.json = true;
     else if (a === '--child') o.child = checkModel(v());
+    else if (a === '--child-c') o.childC = v();
+    else if (a === '--no-c') o.c = false;
     else throw new Error(`unknown argument ${a}`);
   }
   if (!(o.n > 0 && o.m >= 3 && o.k >= 2 && o.k <= 100 && o.coverage > 0 && o.coverage <= 1))
     throw new Error('need --n > 0, --m ≥ 3, 2 ≤ --k ≤ 100, 0 < --coverage ≤ 1');
   if (o.shapes.length === 0)
     o.shapes =
-      single || o.child
+      single || o.child || o.childC
         ? [{ n: o.n, m: o.m, k: o.k }]
         : [
             { n: 1_000_000, m: 100, k: 2 },
@@ -181,16 +197,79 @@ function runChild(o: Options, model: ModelName): ChildResult {
   };
 }
 
+const REPEATS = 3;
+
+/** ballot's statistics pass and the C loop on the same matrix, from one process (same data, same load), best of 3. */
+function runStatsBaseline(o: Options, binary: string): StatsBaseline {
+  const L = syntheticMatrix(o.n, o.m, o.coverage, o.seed, o.k);
+  // Best of REPEATS for both: the machine is shared, and the minimum is the least disturbed run.
+  let ballotSeconds = Infinity;
+  let stats = OverlapStats.fromLabelMatrix(L, 0, 0);
+  for (let r = 0; r < REPEATS; r++) {
+    const t = performance.now();
+    stats = OverlapStats.fromLabelMatrix(L);
+    ballotSeconds = Math.min(ballotSeconds, (performance.now() - t) / 1000);
+  }
+  let sum = 0;
+  for (const x of stats.counts) sum += x;
+  const dir = mkdtempSync(join(tmpdir(), 'ballot-overlap-'));
+  try {
+    const file = join(dir, 'votes.bin');
+    writeFileSync(file, L.votes);
+    let cSeconds = Infinity;
+    let sumsMatch = true;
+    for (let rep = 0; rep < REPEATS; rep++) {
+      const r = spawnSync(binary, [file, String(o.n), String(o.m), String(o.k)], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`C baseline failed (${r.status}): ${r.stderr}`);
+      const [seconds, cSum] = r.stdout.trim().split(/\s+/).map(Number);
+      cSeconds = Math.min(cSeconds, seconds);
+      sumsMatch &&= cSum === sum;
+    }
+    return { ballotSeconds, cSeconds, sumsMatch };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Compiles bench/overlap-baseline.c into a temp dir; null (and why) when gcc is missing or fails. */
+function compileBaseline(here: string): { binary: string; dir: string } | { skipped: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ballot-cbase-'));
+  const binary = join(dir, 'overlap-baseline');
+  const r = spawnSync('gcc', ['-O2', '-o', binary, resolve(here, 'overlap-baseline.c')], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return { skipped: r.error ? `gcc not found (${r.error.message})` : `gcc failed: ${r.stderr.trim()}` };
+  }
+  return { binary, dir };
+}
+
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   if (o.child) {
     process.stdout.write(`${JSON.stringify(runChild(o, o.child))}\n`);
     return;
   }
+  if (o.childC) {
+    process.stdout.write(`${JSON.stringify(runStatsBaseline(o, o.childC))}\n`);
+    return;
+  }
   const here = dirname(fileURLToPath(import.meta.url));
   const runner = resolve(here, '../bin/run-ts.mjs');
   const self = fileURLToPath(import.meta.url);
-  const all: { shape: Shape; results: ChildResult[] }[] = [];
+  const all: { shape: Shape; results: ChildResult[]; baseline?: StatsBaseline }[] = [];
+  const compiled = o.c ? compileBaseline(here) : { skipped: '--no-c' };
+  const shapeArgs = (shape: Shape) => [
+    '--n',
+    String(shape.n),
+    '--m',
+    String(shape.m),
+    '--k',
+    String(shape.k),
+    '--coverage',
+    String(o.coverage),
+    '--seed',
+    String(o.seed),
+  ];
   for (const shape of o.shapes) {
     const results: ChildResult[] = [];
     for (const model of o.models) {
@@ -215,8 +294,18 @@ function main(): void {
       if (r.status !== 0) throw new Error(`child for ${model} failed (${r.status}): ${r.stderr}`);
       results.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult);
     }
-    all.push({ shape, results });
+    let baseline: StatsBaseline | undefined;
+    if ('binary' in compiled) {
+      const r = spawnSync(process.execPath, [runner, self, '--child-c', compiled.binary, ...shapeArgs(shape)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
+      if (r.status !== 0) throw new Error(`statistics baseline failed (${r.status}): ${r.stderr}`);
+      baseline = JSON.parse(r.stdout.trim().split('\n').pop()!) as StatsBaseline;
+    }
+    all.push({ shape, results, ...(baseline ? { baseline } : {}) });
   }
+  if ('dir' in compiled) rmSync(compiled.dir, { recursive: true, force: true });
   if (o.json) {
     process.stdout.write(
       `${JSON.stringify(
@@ -228,7 +317,7 @@ function main(): void {
     return;
   }
   const s = (x: number | null) => (x === null ? '—' : x.toFixed(2));
-  for (const { shape, results } of all) {
+  for (const { shape, results, baseline } of all) {
     console.log(
       `Synthetic ${shape.n.toLocaleString('en-US')} rows × ${shape.m} LFs, k = ${shape.k}, coverage ${o.coverage} per LF, seed ${o.seed}; one child process per model.`,
     );
@@ -247,7 +336,12 @@ function main(): void {
         ]),
       ),
     );
+    if (baseline)
+      console.log(
+        `statistics pass on the same votes, best of ${REPEATS}: ballot ${baseline.ballotSeconds.toFixed(2)} s, plain C loop (gcc -O2) ${baseline.cSeconds.toFixed(2)} s: ${(baseline.ballotSeconds / baseline.cSeconds).toFixed(2)}× the C time; counts ${baseline.sumsMatch ? 'equal' : 'DIFFER'}`,
+      );
   }
+  if ('skipped' in compiled) console.log(`C baseline of the statistics pass skipped: ${compiled.skipped}`);
   console.log(
     `Wall-clock seconds; load average during the run: ${loadavg()
       .map((x) => x.toFixed(2))

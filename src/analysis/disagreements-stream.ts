@@ -2,11 +2,13 @@ import { GoldStream } from '../data/gold-stream.js';
 import { labelMatrixChunks, type LabelMatrixChunk } from '../data/label-matrix-stream.js';
 import type { LabelMatrixHeader } from '../data/label-matrix-io.js';
 import { MajorityVote } from '../label-model/majority-vote.js';
+import type { LabelMatrix } from '../matrix/label-matrix.js';
+import { toProbabilities } from '../matrix/checked.js';
 import type { LabelModel } from '../label-model/types.js';
 import { DisagreementPasses, type DisagreementOptions, type DisagreementReport } from './disagreements.js';
 
 /** Options of `disagreementsFromFile`: those of `disagreements`, with the model and the gold file instead of arrays. */
-export interface DisagreementsFileOptions extends Omit<DisagreementOptions, 'gold' | 'endProbs'> {
+export interface DisagreementsFileOptions extends Omit<DisagreementOptions, 'gold' | 'endProbs' | 'preds'> {
   /** The label model giving the probabilities (default: majority vote). */
   model?: LabelModel;
   /** Given labels: a row file in matrix order and its label column, streamed in step with the matrix. */
@@ -21,7 +23,8 @@ export interface DisagreementsFileOptions extends Omit<DisagreementOptions, 'gol
  * `disagreements` on a label matrix file in bounded memory (with the matrix's row count): two passes over the file (the matrix and the gold file
  * streamed in step), the first for the per-class thresholds, the second to rank rows into the top lists; each chunk's
  * probabilities are computed in each pass (a row's depend on its votes only). The report — flags, ranks, scores,
- * counts, notes — equals `disagreements(loadLabelMatrix(file), model.predictProba(L), …)`. Memory: one chunk plus the
+ * counts, notes — equals `disagreements(L, probs, { preds: model.predictFromProbs(probs), … })` on the whole matrix
+ * (the model's decision rule labels the rows). Memory: one chunk plus the
  * top lists (`top` per kind, `topPerLF` per LF), whatever n is.
  */
 export async function disagreementsFromFile(
@@ -54,7 +57,18 @@ export async function disagreementsFromFile(
       throw e;
     }
   };
-  await pass(({ L }, gold) => passes!.observe(L, model.predictProba(L), gold), true);
-  await pass(({ L, offset }, gold) => passes!.judge(L, model.predictProba(L), gold, offset), false);
+  // One decision rule: each chunk's hard labels are the model's own (auto's F1 cut), as in predict and sample.
+  const decide = (L: LabelMatrix, offset: number) => {
+    const probs = toProbabilities(model.predictProba(L), L.labels, 'probabilities', L.n);
+    return { probs, preds: model.predictFromProbs(probs, 'abstain', 0, offset) };
+  };
+  await pass(({ L, offset }, gold) => {
+    const { probs, preds } = decide(L, offset);
+    passes!.observe(L, probs, gold, preds);
+  }, true);
+  await pass(({ L, offset }, gold) => {
+    const { probs, preds } = decide(L, offset);
+    passes!.judge(L, probs, gold, offset, preds);
+  }, false);
   return { report: passes!.report(), rows };
 }

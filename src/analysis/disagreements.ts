@@ -33,7 +33,7 @@ export interface Disagreement {
   votes: Record<string, string>;
   /** The probabilistic label p(y | votes), in label-space order. */
   probs: number[];
-  /** The label model's class (argmax), or null when the top classes tie. */
+  /** The label model's class by its decision rule (`preds`; default argmax), or null when it gives none (a tie). */
   predicted: string | null;
   /** The given label, when gold labels were passed (null when unknown for this row). */
   given?: string | null;
@@ -63,6 +63,12 @@ export interface DisagreementOptions {
    * an attribution, and rows no LF voted on are judged too.
    */
   endProbs?: ArrayLike<number>;
+  /**
+   * The label model's hard labels per row (-1 = none), by its own decision rule: `model.predictFromProbs(probs)`, so
+   * an `auto` model's binary F1 cut decides here as in `predict` and `sample`. Default: the most probable class (-1
+   * on ties).
+   */
+  preds?: ArrayLike<number>;
 }
 
 export interface DisagreementReport {
@@ -110,23 +116,25 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
 /**
  * Finds the rows worth a human look in a label matrix, given any label model's probabilities (row-major n × k).
  *
+ * The model's class of a row is `options.preds` (its decision rule, e.g. auto's F1 cut) or else the most probable class.
  * label-error (confident learning): t_y = mean p(y | x) over covered rows whose given label is y. A row with given label g is
- * flagged when the model's top class y' ≠ g (not tied with g) and p(y') ≥ t_y'; score = p(y') − p(g), ties broken by the
- * vote margin (votes for y' − votes for g).
+ * flagged when the model's class y' ≠ g (for the argmax: not tied with g) and p(y') ≥ t_y'; score = p(y') − p(g), ties
+ * broken by the vote margin (votes for y' − votes for g). Under a decision cut the score can be below 0 (a class
+ * chosen below P = 0.5).
  * lf-conflict: rows with ≥ 2 distinct votes, score = entropy of the vote distribution / log k, ties broken by vote count.
- * lf-mistake: for each LF, rows where it votes v but the model's top class y* ≠ v is confident (p(y*) ≥ threshold);
+ * lf-mistake: for each LF, rows where it votes v but the model's class y* ≠ v is confident (p(y*) ≥ threshold);
  * score = p(y*) − p(v), ties broken by the votes for y*.
  */
 export function disagreements(L: LabelMatrix, probsIn: Probabilities | ArrayLike<number>, options: DisagreementOptions = {}): DisagreementReport {
   const gold = options.gold ? toGold(options.gold, L.labels, 'gold labels', L.n).values : null;
   const o = resolveDisagreementOptions(options, gold !== null);
-  const probs = toProbabilities(probsIn, L.labels, 'probabilities', L.n);
+  const probs = withDecisions(toProbabilities(probsIn, L.labels, 'probabilities', L.n), options.preds);
   const voteCounts = countVotes(L);
   const sums = new ThresholdSums(L.k);
   sums.add(L, probs, voteCounts, gold);
   const thresholds = sums.thresholds(o.fixedConsensus); // per-class mean self-confidence (t_y)
   const found = newFound(L.m, o);
-  judgeRows(L, probs, voteCounts, thresholds, o, found, 0, gold); // one pass over the votes, three judges
+  judgeRows(L, probs, voteCounts, thresholds, o, found, 0, gold, options.preds !== undefined); // one pass over the votes, three judges
   return assembleReport(L, L.n, thresholds, found, o, o.endProbs && gold ? { L, checked: probs, gold } : undefined);
 }
 
@@ -152,23 +160,44 @@ export class DisagreementPasses {
     this.found = newFound(names.lfNames.length, this.o);
   }
 
-  /** Pass 1: a chunk's probabilities and given labels (class indices, -1 unknown) go into the thresholds. */
-  observe(L: LabelMatrix, probs: Probabilities | ArrayLike<number>, gold: Int32Array | null): void {
+  /**
+   * Pass 1: a chunk's probabilities and given labels (class indices, -1 unknown) go into the thresholds. `preds`: the
+   * model's decisions for the chunk's rows (as `DisagreementOptions.preds`); give them in both passes or in neither.
+   */
+  observe(L: LabelMatrix, probs: Probabilities | ArrayLike<number>, gold: Int32Array | null, preds?: ArrayLike<number>): void {
     if (this.t) throw new ConfigError('DisagreementPasses: observe() after judge()');
-    this.sums.add(L, toProbabilities(probs, L.labels, 'probabilities', L.n), countVotes(L), gold);
+    this.sums.add(L, withDecisions(toProbabilities(probs, L.labels, 'probabilities', L.n), preds), countVotes(L), gold);
     this.rows += L.n;
   }
 
   /** Pass 2: a chunk whose first row is row `offset` of the matrix. */
-  judge(L: LabelMatrix, probs: Probabilities | ArrayLike<number>, gold: Int32Array | null, offset: number): void {
+  judge(L: LabelMatrix, probs: Probabilities | ArrayLike<number>, gold: Int32Array | null, offset: number, preds?: ArrayLike<number>): void {
     this.t ??= this.sums.thresholds(this.o.fixedConsensus);
-    judgeRows(L, toProbabilities(probs, L.labels, 'probabilities', L.n), countVotes(L), this.t, this.o, this.found, offset, gold);
+    const checked = withDecisions(toProbabilities(probs, L.labels, 'probabilities', L.n), preds);
+    judgeRows(L, checked, countVotes(L), this.t, this.o, this.found, offset, gold, preds !== undefined);
   }
 
   report(): DisagreementReport {
     this.t ??= this.sums.thresholds(this.o.fixedConsensus);
     return assembleReport(this.names, this.rows, this.t, this.found, this.o);
   }
+}
+
+/**
+ * The checked probabilities with `top` replaced by the model's decisions when given (each consumer of `top` then
+ * reads the one decision rule). Decisions are checked: one per row, -1 or a class index.
+ */
+function withDecisions(checked: Probabilities, preds: ArrayLike<number> | undefined): Probabilities {
+  if (!preds) return checked;
+  const { n, k } = checked;
+  if (preds.length !== n) throw new ConfigError(`preds: ${preds.length} labels for ${n} rows`);
+  const top = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = preds[i];
+    if (!Number.isInteger(y) || y < -1 || y >= k) throw new ConfigError(`preds: row ${i} has label ${y}, expected -1 or 0..${k - 1}`);
+    top[i] = y;
+  }
+  return { ...checked, top };
 }
 
 /** The options, checked. */
@@ -294,6 +323,8 @@ function judgeRows(
   found: Found,
   offset: number,
   gold: Int32Array | null,
+  /** The hard labels (`checked.top`) are the model's decisions (`preds`), not the argmax. */
+  decided: boolean,
 ): void {
   const { n, m, k, votes } = L;
   const { kinds } = o;
@@ -325,7 +356,8 @@ function judgeRows(
     const pRow = i * k;
     const row = offset + i;
     if (judgeLabelErrors && gold[i] !== ABSTAIN) {
-      if (labelErrorJudge(probs, pRow, k, gold[i], classVotes, t.labelError, found.labelErrors, row, i, snapAt)) found.labelErrorsFound++;
+      if (labelErrorJudge(probs, pRow, decided ? top1[i] : null, k, gold[i], classVotes, t.labelError, found.labelErrors, row, i, snapAt))
+        found.labelErrorsFound++;
     }
     if (judgeConflicts && conflictJudge(classVotes, k, voteCounts[i], logK, found.conflicts, row, i, snapAt)) found.conflictsFound++;
     const y1 = top1[i];
@@ -348,10 +380,14 @@ function snapshotOf(L: LabelMatrix, checked: Probabilities, gold: Int32Array | n
   };
 }
 
-/** label-error: the model's confident class contradicts the given label g. Returns whether the row qualified. */
+/**
+ * label-error: the model's confident class contradicts the given label g. `decision`: the model's class by its decision
+ * rule (-1: none), or null for "the first argmax, unless g ties with it". Returns whether the row qualified.
+ */
 function labelErrorJudge(
   probs: Float64Array,
   pRow: number,
+  decision: number | null,
   k: number,
   g: number,
   classVotes: Int32Array,
@@ -361,11 +397,15 @@ function labelErrorJudge(
   i: number,
   snapAt: (i: number) => RowSnapshot,
 ): boolean {
-  // The model's class: the first argmax, unless the given class ties with it (then the model does not contradict it).
-  let s = 0;
-  for (let y = 1; y < k; y++) if (probs[pRow + y] > probs[pRow + s]) s = y;
+  let s = decision ?? -1;
+  if (decision === null) {
+    // The model's class: the first argmax, unless the given class ties with it (then the model does not contradict it).
+    s = 0;
+    for (let y = 1; y < k; y++) if (probs[pRow + y] > probs[pRow + s]) s = y;
+    if (!(probs[pRow + s] - probs[pRow + g] > TIE_TOLERANCE)) return false;
+  } else if (s === -1 || s === g) return false;
   const t = thresholds[s];
-  if (!(probs[pRow + s] - probs[pRow + g] > TIE_TOLERANCE && t !== null && probs[pRow + s] >= t)) return false;
+  if (!(t !== null && probs[pRow + s] >= t)) return false;
   const score = probs[pRow + s] - probs[pRow + g];
   const tie = classVotes[s] - classVotes[g];
   if (heap.admits(row, score, tie)) heap.offer({ row, score, tie, suggested: s, disputed: g, lf: -1, snap: snapAt(i) });

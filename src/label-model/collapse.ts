@@ -80,6 +80,36 @@ export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { c
   return warnings;
 }
 
+/**
+ * Share of the rows with votes where majority vote has one winner on which the model's most probable class is that
+ * winner (the same evenly spaced sample as collapseWarnings); NaN when no row has one winner. A model that falls
+ * d points below majority vote's accuracy disagrees with it on at least d% of the rows, so among refits that show no
+ * sign of collapse the DS guard keeps the one that agrees most.
+ */
+export function majorityVoteAgreement(model: LabelModel, L: LabelMatrix): number {
+  const { n, m, k, votes } = L;
+  const counts = L.voteCounts();
+  let covered = 0;
+  for (let i = 0; i < n; i++) if (counts[i] > 0) covered++;
+  const stride = Math.max(1, Math.ceil(covered / SAMPLE_ROWS));
+  const rows: number[] = [];
+  for (let i = 0, c = 0; i < n; i++) if (counts[i] > 0 && c++ % stride === 0) rows.push(i);
+  if (rows.length === 0) return Number.NaN;
+  const probs = model.predictProba(L.selectRows(rows));
+  const tally = new Int32Array(k);
+  let decided = 0;
+  let agree = 0;
+  rows.forEach((i, r) => {
+    tally.fill(0);
+    for (let j = 0; j < m; j++) if (votes[i * m + j] !== ABSTAIN) tally[votes[i * m + j]]++;
+    const max = Math.max(...tally);
+    if (tally.filter((t) => t === max).length !== 1) return;
+    decided++;
+    if (tally[argmax(probs, r * k, k)] === max) agree++;
+  });
+  return decided ? agree / decided : Number.NaN;
+}
+
 /** Adds the collapse warnings of a fit to its report (`warnings`, and as notes so every reader sees them). */
 export function withCollapseCheck(model: LabelModel, L: LabelMatrix, report: FitReport): FitReport {
   return withWarnings(report, collapseWarnings(model, L));

@@ -1,7 +1,7 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { FactorModel } from './base.js';
-import { collapseWarnings, withWarnings } from './collapse.js';
+import { collapseWarnings, majorityVoteAgreement, withWarnings } from './collapse.js';
 import { DEFAULT_GUARD, majorityVoteShares, runEm, voteClassShares, type EmRun, type EmState, type ResolvedDsOptions } from './dawid-skene-em.js';
 import { checkClassBalance, checkOptions, isBoolean, isInteger, isNumber, numbersOr, oneOf, type OptionSpec } from './options.js';
 import { accuraciesFromMu } from './posterior.js';
@@ -84,7 +84,11 @@ export class DawidSkene extends FactorModel {
     const notes = o.identifiable ? [] : [`only ${m} LF${m === 1 ? '' : 's'}: one M-step from majority-vote labels, no EM`];
     let run = first;
     let warnings = collapseWarnings(this, L, { classMix: false });
-    if (warnings.length && o.guard && o.votePrior === 0 && o.identifiable) ({ run, warnings } = this.guardCollapse(L, o, first, warnings));
+    if (warnings.length && o.guard && o.votePrior === 0 && o.identifiable) {
+      const guarded = this.guardCollapse(L, o, first, warnings);
+      ({ run, warnings } = guarded);
+      if (guarded.note) notes.push(guarded.note);
+    }
     // The soft sign (a class mix far from MV's) is reported, never refitted for.
     if (warnings.length === 0) warnings = collapseWarnings(this, L);
     const report: FitReport = {
@@ -103,40 +107,51 @@ export class DawidSkene extends FactorModel {
   }
 
   /**
-   * Collapse guard: EM from majority vote drifted to a degenerate fit. Refit with the diagonal prior on the confusion
-   * rows (votes are evidence for their class), then also with the class balance fixed at majority vote's shares, and
-   * keep the least degenerate fit; a refit is still reported as a warning (less degenerate is not known to be right).
+   * Collapse guard: EM from majority vote drifted to a degenerate fit. Refit with a diagonal prior on the confusion
+   * rows (votes are evidence for their class) and a class balance EM does not move (uniform, or majority vote's
+   * shares; the caller's when fixed): abstains ignored, then abstains modelled. When most LFs vote one class only,
+   * keep the first refit without a sign of collapse; else the refit with the fewest signs and, among those, the
+   * highest agreement with majority vote on the rows where it has one winner.
+   * Why these: with abstains modelled the latent class can follow who fires rather than the label (on sparse,
+   * correlated one-class LFs "no LF fired" and "this LF group co-fires" are the strongest structure in the matrix:
+   * WRENCH sms and trec), and an estimated class balance drifts toward the class that takes the ambiguous rows; with
+   * abstains ignored a one-class LF informs only through the prior, which suits few votes per LF but not many. A
+   * refit that still shows a sign stays a warning; one that shows none is a note.
    */
-  private guardCollapse(L: LabelMatrix, o: ResolvedDsOptions, first: EmRun, warnings: string[]): { run: EmRun; warnings: string[] } {
+  private guardCollapse(L: LabelMatrix, o: ResolvedDsOptions, first: EmRun, warnings: string[]): { run: EmRun; warnings: string[]; note?: string } {
     const diagonal = { ...o, votePrior: DEFAULT_GUARD.votePrior, ratePrior: DEFAULT_GUARD.ratePrior };
-    const variants = [
-      { o: diagonal, how: `with a diagonal prior on the confusion rows (votePrior ${diagonal.votePrior}, ratePrior ${diagonal.ratePrior})` },
-      ...(o.fixedPrior
-        ? []
-        : [
-            {
-              o: { ...diagonal, fixedPrior: majorityVoteShares(L, o) },
-              how: "with that prior and the class balance fixed at majority vote's shares",
-            },
-          ]),
-    ];
-    let kept = { run: first, o, warnings, how: '' };
+    const prior = `a diagonal prior on the confusion rows (votePrior ${diagonal.votePrior})`;
+    const balances: { p: Float64Array; how: string }[] = o.fixedPrior
+      ? [{ p: o.fixedPrior, how: 'the given class balance' }]
+      : [
+          { p: new Float64Array(L.k).fill(1 / L.k), how: 'a uniform class balance' },
+          { p: majorityVoteShares(L, o), how: "the class balance fixed at majority vote's shares" },
+        ];
+    const variants: { o: ResolvedDsOptions; how: string }[] = [];
+    for (const modelAbstain of [false, true])
+      for (const b of balances)
+        variants.push({
+          o: { ...diagonal, modelAbstain, fixedPrior: b.p },
+          how: `with ${prior}, abstains ${modelAbstain ? `modelled (ratePrior ${diagonal.ratePrior})` : 'ignored'} and ${b.how}`,
+        });
+    // Mostly one-class LFs: the first refit without a sign is kept (the modelled-abstain refits are the ones that
+    // follow who fires); else the one agreeing most with majority vote.
+    const firstClean = mostlyOneClass(L);
+    let kept = { run: first, o, warnings, agreement: -1, how: '' };
     for (const v of variants) {
       const run = runEm(L, v.o);
       this.adoptRun(L, v.o, run.state);
       const w = collapseWarnings(this, L, { classMix: false });
-      if (w.length < kept.warnings.length) kept = { run, o: v.o, warnings: w, how: v.how };
-      if (w.length === 0) break;
+      const agreement = majorityVoteAgreement(this, L);
+      if (w.length < kept.warnings.length || (w.length === kept.warnings.length && agreement > kept.agreement))
+        kept = { run, o: v.o, warnings: w, agreement, how: v.how };
+      if (firstClean && kept.warnings.length === 0) break;
     }
     this.adoptRun(L, kept.o, kept.run.state);
     if (kept.run === first) return { run: first, warnings };
-    return {
-      run: kept.run,
-      warnings: [
-        `EM from majority vote collapsed (${warnings.join('; ')}); refitted ${kept.how}: compare it with majority vote on gold labels`,
-        ...kept.warnings,
-      ],
-    };
+    const what = `EM from majority vote collapsed (${warnings.join('; ')}); refitted ${kept.how}`;
+    if (kept.warnings.length === 0) return { run: kept.run, warnings: [], note: `${what}: the refit shows none of those signs` };
+    return { run: kept.run, warnings: [`${what}: compare it with majority vote on gold labels`, ...kept.warnings] };
   }
 
   private adoptRun(L: LabelMatrix, o: ResolvedDsOptions, s: EmState): void {
@@ -219,6 +234,26 @@ export class DawidSkene extends FactorModel {
     ds.buildTables();
     return ds;
   }
+}
+
+/** Whether more than half of the LFs that vote at all vote one class only (keyword-style LFs). */
+function mostlyOneClass(L: LabelMatrix): boolean {
+  const { n, m, k, votes } = L;
+  const seen = new Uint8Array(m * k);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      const v = votes[i * m + j];
+      if (v >= 0) seen[j * k + v] = 1;
+    }
+  let voting = 0;
+  let one = 0;
+  for (let j = 0; j < m; j++) {
+    let c = 0;
+    for (let y = 0; y < k; y++) c += seen[j * k + y];
+    if (c > 0) voting++;
+    if (c === 1) one++;
+  }
+  return one > voting / 2;
 }
 
 /** Defaults and range checks. Under 3 LFs EM cannot tell LF accuracy from class: one M-step from majority vote. */

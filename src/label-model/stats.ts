@@ -116,7 +116,7 @@ export class OverlapStats {
 }
 
 /** Above this many augmented columns the d × d counts outgrow the cache and the tiled pass wins. */
-const SPARSE_PASS_MIN_D = 512;
+const SPARSE_PASS_MIN_D = 768;
 /** Votes per row block of the tiled pass (bounds its scratch memory to 4 bytes per vote). */
 const BLOCK_VOTES = 1 << 22;
 /** Bytes of count rows per tile: about a core's L2 cache. */

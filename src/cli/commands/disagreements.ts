@@ -17,6 +17,7 @@ import { assertModelMatches } from '../../analysis/validate.js';
 import type { Row } from '../../data/types.js';
 import { writeRowStream } from '../../data/row-writer.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
+import { toProbabilities } from '../../matrix/checked.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatDisagreements } from '../format/disagreements.js';
 import { useColour } from '../format/table.js';
@@ -125,7 +126,10 @@ async function streamed(a: DisagreementsArgs, kinds: DisagreementKind[] | undefi
 async function withEndModel(a: DisagreementsArgs, kinds: DisagreementKind[] | undefined, options: JudgeOptions): Promise<Judged> {
   const { L, model, gold } = await loadAnalysisInputs(a);
   if (model) assertModelMatches(L, model);
-  const probs = model ? model.predictProba(L) : new MajorityVote().predictProba(L);
+  const labelModel = model ?? new MajorityVote();
+  const probs = toProbabilities(labelModel.predictProba(L), L.labels, a.model ?? 'majority vote', L.n);
+  // One decision rule: the model's own (auto's F1 cut), as `ballot predict` and `ballot sample` label rows.
+  const preds = labelModel.predictFromProbs(probs);
   if (kinds?.includes('label-error') && !gold)
     throw new ConfigError('--kinds label-error needs given labels: pass --gold <file> --label-column <column>');
   if (!gold) throw new ConfigError('--end-model judges given labels: pass --gold <file> --label-column <column>');
@@ -136,7 +140,7 @@ async function withEndModel(a: DisagreementsArgs, kinds: DisagreementKind[] | un
   const X = endModel.featurizer.transform(rows.rows, rows.file);
   const { l2, maxIter, tol } = endModel.training;
   const endProbs = crossFitProba(X, endModel.featurizer, { kind: 'hard', gold }, endModel.labels, { l2, maxIter, tol, folds: a.folds, seed: 0 });
-  return { report: disagreements(L, probs, { ...options, endProbs, gold }), model, n: L.n };
+  return { report: disagreements(L, probs, { ...options, preds, endProbs, gold }), model, n: L.n };
 }
 
 function checkColumns(data: { file: string; columns: readonly string[] }, show: readonly string[]): void {

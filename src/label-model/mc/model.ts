@@ -1,7 +1,7 @@
 import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import { ConfigError } from '../../util/errors.js';
 import { FactorModel } from '../base.js';
-import { withCollapseCheck } from '../collapse.js';
+import { withCollapseCheck, withWarnings } from '../collapse.js';
 import { DawidSkene } from '../dawid-skene.js';
 import { clamp } from '../linalg.js';
 import { checkOptions } from '../options.js';
@@ -10,6 +10,8 @@ import { readClassBalance, readProbabilities } from '../saved.js';
 import { OverlapStats } from '../stats.js';
 import type { FitReport, LabelModelJSON } from '../types.js';
 import { isConverged, MC_OPTIONS, resolveOptions, type MatrixCompletionOptions } from './options.js';
+import { disagreementShare, PRESET_DISAGREEMENT } from './cross-check.js';
+import { dependentPairs, describeDependencies } from './dependencies.js';
 import { fitPrecisions } from './precision-fit.js';
 import { breakPermutationSymmetry, fitFullMu, snorkelInitialMu } from './snorkel-fit.js';
 
@@ -32,7 +34,7 @@ export class MatrixCompletionModel extends FactorModel {
     const t0 = performance.now();
     const stats = OverlapStats.fromLabelMatrix(L);
     if (options.classBalance !== 'estimate') {
-      const report = this.fitStats(stats, L.labels, L.lfNames, options);
+      const report = this.presetCheck(L, stats, this.fitStats(stats, L.labels, L.lfNames, options));
       report.seconds = (performance.now() - t0) / 1000;
       return withCollapseCheck(this, L, report);
     }
@@ -44,10 +46,25 @@ export class MatrixCompletionModel extends FactorModel {
     const floored = ds.classBalance().map((x) => Math.max(x, 1e-3));
     const total = floored.reduce((x, y) => x + y, 0);
     const p = Array.from(floored, (x) => x / total);
-    const report = this.fitStats(stats, L.labels, L.lfNames, { ...options, classBalance: p });
+    const report = this.presetCheck(L, stats, this.fitStats(stats, L.labels, L.lfNames, { ...options, classBalance: p }));
     report.notes = [...(report.notes ?? []), `class balance from the Dawid-Skene fit: ${p.map((x) => x.toFixed(3)).join(', ')}`];
     report.seconds = (performance.now() - t0) / 1000;
     return withCollapseCheck(this, L, report);
+  }
+
+  /**
+   * The snorkel preset beside the ballot preset on the same statistics and class balance (see cross-check.ts): where
+   * they disagree on more than 10% of the rows with votes the report warns, since Snorkel's early stop decides there.
+   */
+  private presetCheck(L: LabelMatrix, stats: OverlapStats, report: FitReport): FitReport {
+    if (this.preset !== 'snorkel' || report.m < 3) return report;
+    const ref = new MatrixCompletionModel();
+    ref.fitStats(stats, L.labels, L.lfNames, { classBalance: Array.from(this.prior) });
+    const share = disagreementShare(L, this, ref);
+    if (share <= PRESET_DISAGREEMENT) return report;
+    return withWarnings(report, [
+      `the snorkel preset disagrees with the converged ballot preset (same statistics and class balance) on ${(100 * share).toFixed(1)}% of the rows with votes: its ${report.iterations} epochs stopped far from an optimum there; compare it with majority vote on gold labels`,
+    ]);
   }
 
   /** Fits from overlap statistics alone (built per chunk and merged); no rows needed. */
@@ -69,6 +86,10 @@ export class MatrixCompletionModel extends FactorModel {
     } else {
       ({ mu, lossHistory } = fitPrecisions(O, n, d, k, p, opts));
     }
+    // Dependent LF pairs, judged on the first fit; with dependencies 'exclude', one refit without their moments.
+    const dependent = opts.preset === 'snorkel' ? [] : dependentPairs(O, n, d, k, p, mu);
+    const refit = options.dependencies === 'exclude' && dependent.length > 0;
+    if (refit) ({ mu, lossHistory } = fitPrecisions(O, n, d, k, p, opts, 'auto', dependent));
     const last = lossHistory.length ? lossHistory[lossHistory.length - 1] : 0;
     if (!Number.isFinite(last)) throw new ConfigError(`matrix completion diverged (loss ${last}); lower the learning rate`, { option: 'lr' });
     for (let i = 0; i < mu.length; i++) mu[i] = clamp(mu[i], opts.muEps, 1 - opts.muEps);
@@ -79,6 +100,10 @@ export class MatrixCompletionModel extends FactorModel {
     if (!converged) notes.push('loss still falling at the last epoch; more epochs may change the result');
     if (n === 0) notes.push('no rows: μ is the prior-precision initialization');
     if (m < 3) notes.push(`only ${m} LF${m === 1 ? '' : 's'}: accuracies are not identifiable from agreements, so they stay at the prior precision`);
+    if (dependent.length)
+      notes.push(
+        `LFs that co-vote beyond what the class explains (dependent LFs: a same-class pair overstates both accuracies; ${refit ? `refitted without those ${dependent.length} co-vote moments` : "merge or drop one, or fit with dependencies: 'exclude'"}): ${describeDependencies(dependent, k, lfNames, labels).join('; ')}`,
+      );
 
     this.fittedOn({ labels, lfNames });
     this.preset = opts.preset;

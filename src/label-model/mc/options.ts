@@ -39,6 +39,11 @@ export interface MatrixCompletionOptions {
   priorStrength?: number;
   /** ballot preset: stop early once the loss changed by less than this fraction over 10 epochs (default 1e-9). */
   tolerance?: number;
+  /**
+   * ballot preset: LF pairs that co-vote beyond what the class explains are always named in the fit notes; 'exclude'
+   * refits once without those co-vote moments, so a pair's excess is not read as agreement (default 'keep').
+   */
+  dependencies?: 'keep' | 'exclude';
 }
 
 export interface ResolvedOptions {
@@ -85,6 +90,7 @@ export const MC_OPTIONS: OptionSpec<MatrixCompletionOptions> = {
   initScale: isNumber,
   priorStrength: isNumber,
   tolerance: isNumber,
+  dependencies: oneOf('keep', 'exclude'),
 };
 
 /** Defaults filled in and every range checked. */

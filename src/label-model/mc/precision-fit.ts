@@ -1,11 +1,12 @@
 import { clamp } from '../linalg.js';
 import { createStepper } from '../optimizers.js';
+import { type LowRank, lowRankApprox, lowRankTimes } from './low-rank.js';
 import type { ResolvedOptions } from './options.js';
 
 // ballot's fit: one precision per (LF, voted class).
 
 /** The problem in precision form: first moments, the columns that vote, each π's prior and bounds. */
-interface PrecisionProblem {
+export interface PrecisionProblem {
   O: Float64Array;
   n: number;
   d: number;
@@ -17,7 +18,30 @@ interface PrecisionProblem {
   lo: Float64Array;
   hi: Float64Array;
   strength: number;
+  /** The co-vote moments the loss reads: pairs a < b of different LFs, both voting, with O_ab ≠ 0 (parallel arrays). */
+  pairA: Int32Array;
+  pairB: Int32Array;
+  pairO: Float64Array;
+  /** √n / O_aa for a voting column, 0 otherwise: the pair weight n / (O_aa O_bb) is u_a u_b. */
+  u: Float64Array;
+  /** Σ over the pairs above of u_a u_b O_ab² (the loss's constant part). */
+  constant: number;
+  /**
+   * Many LFs with dense co-votes: the weighted moments W_ab = u_a u_b O_ab (different LFs) as a rank-r approximation,
+   * read by the cross term instead of the pair list (which is then empty). Null: the exact pair list.
+   */
+  lowRank: LowRank | null;
+  /** Moments left out of the loss (dependent LF pairs): columns a < b, parallel arrays. */
+  excludedA: Int32Array;
+  excludedB: Int32Array;
 }
+
+/** Augmented columns (m·k) from which dense co-votes are compressed to low rank. */
+export const LOW_RANK_MIN_D = 1024;
+/** Rank of that approximation: the model's part of W has rank k, the rest is sampling noise. */
+export const LOW_RANK = 24;
+/** Subspace iterations of the range finder. */
+const LOW_RANK_POWER = 1;
 
 /**
  * One parameter per augmented column a = (LF j, class l): its precision π_a = P(Y = l | λ_j = l). Votes for l are
@@ -36,8 +60,14 @@ export function fitPrecisions(
   k: number,
   p: Float64Array,
   opts: ResolvedOptions,
-): { mu: Float64Array; lossHistory: number[] } {
-  const prob = precisionProblem(O, n, d, k, p, opts);
+  /** 'exact': never the low-rank cross term (for comparing with it). */
+  mode: 'auto' | 'exact' = 'auto',
+  /** Co-vote moments (a < b) to leave out of the loss: dependent LF pairs. */
+  exclude: readonly { a: number; b: number }[] = [],
+): { mu: Float64Array; lossHistory: number[]; lowRank: boolean } {
+  const prob = precisionProblem(O, n, d, k, p, opts, mode);
+  prob.excludedA = Int32Array.from(exclude, (x) => x.a);
+  prob.excludedB = Int32Array.from(exclude, (x) => x.b);
   const pi = new Float64Array(d);
   for (let a = 0; a < d; a++) pi[a] = clamp(prob.pi0[a], prob.lo[a], prob.hi[a]);
   const mu = new Float64Array(d * k);
@@ -51,7 +81,7 @@ export function fitPrecisions(
   for (let epoch = 0; epoch <= opts.epochs; epoch++) {
     expandPrecisions(prob, pi, mu);
     if (epoch === opts.epochs) break;
-    const loss = precisionLossAndGradient(prob, pi, on, off, gOn, gOff, grad);
+    const loss = sparseLossAndGradient(prob, pi, on, off, gOn, gOff, grad);
     history.push(loss);
     if (!Number.isFinite(loss)) break;
     const h = history.length;
@@ -62,10 +92,18 @@ export function fitPrecisions(
     step(pi, grad);
     for (const a of prob.active) pi[a] = clamp(pi[a], prob.lo[a], prob.hi[a]);
   }
-  return { mu, lossHistory: history };
+  return { mu, lossHistory: history, lowRank: prob.lowRank !== null };
 }
 
-function precisionProblem(O: Float64Array, n: number, d: number, k: number, p: Float64Array, opts: ResolvedOptions): PrecisionProblem {
+export function precisionProblem(
+  O: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  p: Float64Array,
+  opts: ResolvedOptions,
+  mode: 'auto' | 'exact' = 'auto',
+): PrecisionProblem {
   const diag = new Float64Array(d);
   for (let a = 0; a < d; a++) diag[a] = O[a * d + a];
   const active: number[] = [];
@@ -79,7 +117,203 @@ function precisionProblem(O: Float64Array, n: number, d: number, k: number, p: F
     lo[a] = diag[a] > 0 ? Math.max(p[l], 1 - (1 - p[l]) / diag[a]) : p[l];
     hi[a] = diag[a] > 0 ? Math.min(1, p[l] / diag[a]) : 1;
   }
-  return { O, n, d, k, p, diag, active, pi0, lo, hi, strength: opts.priorStrength };
+  const u = new Float64Array(d);
+  for (const a of active) u[a] = Math.sqrt(n) / diag[a];
+  // The nonzero co-vote moments between different LFs: on sparse LF sets most pairs never co-fire.
+  let nnz = 0;
+  let constant = 0;
+  for (const a of active) {
+    const ja = (a / k) | 0;
+    for (let b = (ja + 1) * k; b < d; b++) {
+      const o = O[a * d + b];
+      if (o === 0 || diag[b] === 0) continue;
+      nnz++;
+      constant += u[a] * u[b] * o * o;
+    }
+  }
+  // Dense and large: the pair list would cost as much as every pair; compress W once instead (O(d²·r) once, then
+  // O(d·r·k) per epoch).
+  const lowRank = mode === 'auto' && d >= LOW_RANK_MIN_D && nnz > (LOW_RANK * k * d) / 2 ? weightedLowRank(O, d, k, u, active) : null;
+  const pa = new Int32Array(lowRank ? 0 : nnz);
+  const pb = new Int32Array(lowRank ? 0 : nnz);
+  const po = new Float64Array(lowRank ? 0 : nnz);
+  if (!lowRank) {
+    let x = 0;
+    for (const a of active) {
+      const ja = (a / k) | 0;
+      for (let b = (ja + 1) * k; b < d; b++) {
+        const o = O[a * d + b];
+        if (o === 0 || diag[b] === 0) continue;
+        pa[x] = a;
+        pb[x] = b;
+        po[x++] = o;
+      }
+    }
+  }
+  return {
+    O,
+    n,
+    d,
+    k,
+    p,
+    diag,
+    active,
+    pi0,
+    lo,
+    hi,
+    strength: opts.priorStrength,
+    pairA: pa,
+    pairB: pb,
+    pairO: po,
+    u,
+    constant,
+    lowRank,
+    excludedA: new Int32Array(0),
+    excludedB: new Int32Array(0),
+  };
+}
+
+/** W_ab = u_a u_b O_ab between different LFs (0 within an LF and on the diagonal), compressed to rank LOW_RANK. */
+function weightedLowRank(O: Float64Array, d: number, k: number, u: Float64Array, active: number[]): LowRank {
+  return lowRankApprox(
+    d,
+    Math.min(d, LOW_RANK),
+    (X, r, out) => {
+      out.fill(0);
+      for (const a of active) {
+        const row = a * d;
+        const ua = u[a];
+        const outRow = a * r;
+        const skipFrom = ((a / k) | 0) * k;
+        // Every b outside LF a's own block (whose moments are 0 or the diagonal).
+        for (let b = 0; b < d; b++) {
+          if (b === skipFrom) {
+            b += k - 1;
+            continue;
+          }
+          const w = ua * u[b] * O[row + b];
+          if (w === 0) continue;
+          const xRow = b * r;
+          for (let t = 0; t < r; t++) out[outRow + t] += w * X[xRow + t];
+        }
+      }
+    },
+    LOW_RANK_POWER,
+  );
+}
+
+/**
+ * The same loss and gradient as `precisionLossAndGradient`, without visiting every pair: with w_ab = u_a u_b,
+ *   Σ_{a<b} w_ab (O_ab − q_ab)² = Σ w_ab O_ab²  −  2 Σ_{O_ab ≠ 0} w_ab O_ab q_ab  +  Σ_{a<b} w_ab q_ab²,
+ * the first a constant, the second a loop over the nonzero moments only, and the third, since
+ * q_ab = Σ_y p_y μ_ay μ_by, equal to ½ Σ_{y,y'} p_y p_y' (T_yy'² − Σ_j T^j_yy'²) with T^j_yy' = Σ_{a of LF j} u_a μ_ay μ_ay'
+ * and T = Σ_j T^j (pairs within one LF are not moments). Per epoch O(nnz + m·k³) instead of O((m·k)²).
+ */
+export function sparseLossAndGradient(
+  prob: PrecisionProblem,
+  pi: Float64Array,
+  on: Float64Array,
+  off: Float64Array,
+  gOn: Float64Array,
+  gOff: Float64Array,
+  grad: Float64Array,
+): number {
+  const { d, k, p, diag, active, pi0, strength: s, pairA, pairB, pairO, u } = prob;
+  for (let a = 0; a < d; a++) {
+    const l = a % k;
+    on[a] = (pi[a] * diag[a]) / p[l];
+    off[a] = ((1 - pi[a]) * diag[a]) / (1 - p[l]);
+    gOn[a] = 0;
+    gOff[a] = 0;
+  }
+  // Cross term over the nonzero moments: −2 w O q, with q's closed form per pair (as in the pairwise loss).
+  let cross = 0;
+  for (let x = 0; x < pairA.length; x++) {
+    const a = pairA[x];
+    const b = pairB[x];
+    const la = a % k;
+    const lb = b % k;
+    const pa = p[la];
+    const onA = on[a];
+    const offA = off[a];
+    const onB = on[b];
+    const offB = off[b];
+    let q: number;
+    let dOnA: number;
+    let dOffA: number;
+    let dOnB: number;
+    let dOffB: number;
+    if (la === lb) {
+      q = pa * onA * onB + (1 - pa) * offA * offB;
+      dOnA = pa * onB;
+      dOffA = (1 - pa) * offB;
+      dOnB = pa * onA;
+      dOffB = (1 - pa) * offA;
+    } else {
+      const pb = p[lb];
+      const rest = 1 - pa - pb;
+      q = pa * onA * offB + pb * offA * onB + rest * offA * offB;
+      dOnA = pa * offB;
+      dOffA = pb * onB + rest * offB;
+      dOnB = pb * offA;
+      dOffB = pa * onA + rest * offA;
+    }
+    const wo = u[a] * u[b] * pairO[x];
+    cross += wo * q;
+    const g = -2 * wo;
+    gOn[a] += g * dOnA;
+    gOff[a] += g * dOffA;
+    gOn[b] += g * dOnB;
+    gOff[b] += g * dOffB;
+  }
+  if (prob.lowRank) cross += lowRankCross(prob, on, off, gOn, gOff);
+  // Quadratic term through the k × k sums T and T^j.
+  const kk = k * k;
+  const T = new Float64Array(kk);
+  const Tj = new Float64Array((d / k) * kk);
+  const mu = new Float64Array(k);
+  for (const a of active) {
+    const j = (a / k) | 0;
+    const l = a % k;
+    for (let y = 0; y < k; y++) mu[y] = y === l ? on[a] : off[a];
+    for (let y = 0; y < k; y++)
+      for (let z = 0; z < k; z++) {
+        const v = u[a] * mu[y] * mu[z];
+        T[y * k + z] += v;
+        Tj[j * kk + y * k + z] += v;
+      }
+  }
+  let weighted = 0;
+  for (let y = 0; y < k; y++) for (let z = 0; z < k; z++) weighted += p[y] * p[z] * T[y * k + z] ** 2;
+  for (let x = 0; x < Tj.length; x++) {
+    const yz = x % kk;
+    weighted -= p[(yz / k) | 0] * p[yz % k] * Tj[x] ** 2;
+  }
+  const quad = weighted / 2;
+  // d quad / d μ_ay = 2 u_a Σ_z p_y p_z (T_yz − T^j_yz) μ_az; on is μ at the voted class, off every other entry.
+  for (const a of active) {
+    const j = (a / k) | 0;
+    const l = a % k;
+    for (let z = 0; z < k; z++) mu[z] = z === l ? on[a] : off[a];
+    for (let y = 0; y < k; y++) {
+      let g = 0;
+      for (let z = 0; z < k; z++) g += p[z] * (T[y * k + z] - Tj[j * kk + y * k + z]) * mu[z];
+      g *= 2 * u[a] * p[y];
+      if (y === l) gOn[a] += g;
+      else gOff[a] += g;
+    }
+  }
+  let loss = prob.constant - 2 * cross + quad;
+  loss -= excludedTerms(prob, on, off, gOn, gOff);
+  for (const a of active) {
+    const l = a % k;
+    const g = gOn[a] * (diag[a] / p[l]) - gOff[a] * (diag[a] / (1 - p[l]));
+    const dev = pi[a] - pi0[a];
+    const v = pi0[a] * (1 - pi0[a]);
+    loss += (s * dev * dev) / v;
+    grad[a] = g + (2 * s * dev) / v;
+  }
+  return loss;
 }
 
 /** μ from the precisions (see fitPrecisions). */
@@ -93,11 +327,85 @@ function expandPrecisions({ d, k, p, diag }: PrecisionProblem, pi: Float64Array,
 }
 
 /**
- * The weighted moment loss plus the prior pull; writes d loss / d π into `grad`. Each μ row is two numbers (on its
+ * The full loss's terms w_ab (O_ab − q_ab)² of the excluded moments, returned so the caller subtracts them; their
+ * gradient is subtracted from gOn / gOff here.
+ */
+function excludedTerms(prob: PrecisionProblem, on: Float64Array, off: Float64Array, gOn: Float64Array, gOff: Float64Array): number {
+  const { O, d, k, p, u, excludedA, excludedB } = prob;
+  let total = 0;
+  for (let x = 0; x < excludedA.length; x++) {
+    const a = excludedA[x];
+    const b = excludedB[x];
+    const la = a % k;
+    const lb = b % k;
+    const pa = p[la];
+    let q: number;
+    let dOnA: number;
+    let dOffA: number;
+    let dOnB: number;
+    let dOffB: number;
+    if (la === lb) {
+      q = pa * on[a] * on[b] + (1 - pa) * off[a] * off[b];
+      dOnA = pa * on[b];
+      dOffA = (1 - pa) * off[b];
+      dOnB = pa * on[a];
+      dOffB = (1 - pa) * off[a];
+    } else {
+      const pb = p[lb];
+      const rest = 1 - pa - pb;
+      q = pa * on[a] * off[b] + pb * off[a] * on[b] + rest * off[a] * off[b];
+      dOnA = pa * off[b];
+      dOffA = pb * on[b] + rest * off[b];
+      dOnB = pb * off[a];
+      dOffB = pa * on[a] + rest * off[a];
+    }
+    const w = u[a] * u[b];
+    const r = O[a * d + b] - q;
+    total += w * r * r;
+    // d/dq of w r² is −2 w r; subtracting the term adds 2 w r dq.
+    const g = 2 * w * r;
+    gOn[a] += g * dOnA;
+    gOff[a] += g * dOffA;
+    gOn[b] += g * dOnB;
+    gOff[b] += g * dOffB;
+  }
+  return total;
+}
+
+/**
+ * The cross term Σ_{a<b} W_ab q_ab = ½ Σ_y p_y μ_yᵀ W μ_y with W ≈ Q B Qᵀ; adds its gradient (−2 ×, as the pair
+ * loop does) to gOn / gOff and returns the term.
+ */
+function lowRankCross(prob: PrecisionProblem, on: Float64Array, off: Float64Array, gOn: Float64Array, gOff: Float64Array): number {
+  const { d, k, p, lowRank } = prob;
+  const lr = lowRank!;
+  const v = new Float64Array(d);
+  const Wv = new Float64Array(d);
+  const scratch = new Float64Array(2 * lr.r);
+  let cross = 0;
+  for (let y = 0; y < k; y++) {
+    for (let a = 0; a < d; a++) v[a] = a % k === y ? on[a] : off[a];
+    lowRankTimes(lr, v, Wv, scratch);
+    let quad = 0;
+    for (let a = 0; a < d; a++) quad += v[a] * Wv[a];
+    cross += (p[y] * quad) / 2;
+    // d cross / d μ_ay = p_y (W μ_y)_a; the loss carries −2 × cross.
+    for (let a = 0; a < d; a++) {
+      const g = -2 * p[y] * Wv[a];
+      if (a % k === y) gOn[a] += g;
+      else gOff[a] += g;
+    }
+  }
+  return cross;
+}
+
+/**
+ * Reference form, every pair visited (O((m·k)²) per epoch; the fit uses `sparseLossAndGradient`, which a test checks
+ * against this). The weighted moment loss plus the prior pull; writes d loss / d π into `grad`. Each μ row is two numbers (on its
  * voted class, off elsewhere), so a pair's predicted co-vote rate q = Σ_y p_y μ_ay μ_by and its derivatives have a
  * closed form: O(1) per pair instead of O(k). `on`, `off`, `gOn`, `gOff` are d-sized scratch.
  */
-function precisionLossAndGradient(
+export function precisionLossAndGradient(
   prob: PrecisionProblem,
   pi: Float64Array,
   on: Float64Array,
