@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { disagreements, LabelMatrix, loadLabelModel, saveLabelMatrix, WeightedMajorityVote } from '../src/index.js';
+import { analyzeSlices, disagreements, LabelMatrix, loadLabelModel, saveLabelMatrix, WeightedMajorityVote } from '../src/index.js';
 import { runCli } from './cli-helpers.js';
 
 // One decision rule: disagreements judge rows by the model's own labels (auto's binary F1 cut), as predict and sample
@@ -38,6 +38,20 @@ describe('disagreements with the model’s decision rule', () => {
     // Row r1 (a says YES, b says NO): by argmax a is the mistaken LF, by the cut b is.
     expect(argmax.flags.filter((f) => f.row === 1).map((f) => [f.lf, f.predicted])).toEqual([['a', 'NO']]);
     expect(ruled.flags.filter((f) => f.row === 1).map((f) => [f.lf, f.predicted])).toEqual([['b', 'YES']]);
+  });
+
+  it('slices score the decision rule’s labels when given', () => {
+    const slice = { name: 'all', mask: Uint8Array.from([1, 1, 1, 1]) };
+    // Given YES NO NO YES; argmax says NO NO NO NO, the cut YES YES NO YES.
+    const three = { name: 'first3', mask: Uint8Array.from([1, 1, 1, 0]) };
+    const argmax = analyzeSlices({ L, probs, gold, slices: [slice, three] }, { minSize: 1 });
+    const ruled = analyzeSlices({ L, probs, gold, preds: cut, slices: [slice, three] }, { minSize: 1 });
+    const acc = (r: ReturnType<typeof analyzeSlices>, name: string) => r.slices.find((x) => x.name === name)!.labelModel!.value;
+    expect(acc(argmax, 'first3')).toBeCloseTo(2 / 3, 12); // NO NO NO vs YES NO NO
+    expect(acc(ruled, 'first3')).toBeCloseTo(2 / 3, 12); // YES YES NO vs YES NO NO
+    expect(acc(argmax, 'all')).toBeCloseTo(0.5, 12);
+    expect(acc(ruled, 'all')).toBeCloseTo(0.75, 12); // YES YES NO YES vs YES NO NO YES
+    expect(() => analyzeSlices({ L, probs, gold, preds: Int32Array.from([0, 5, 0, 0]), slices: [slice] })).toThrow(/row 1 has label 5/);
   });
 
   it('refuses decisions of the wrong length or outside the classes', () => {

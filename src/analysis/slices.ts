@@ -95,6 +95,11 @@ export interface SliceAnalysisInput {
   endModelProbs?: Float64Array;
   /** Gold class per row (-1 = unknown). */
   gold?: ArrayLike<number>;
+  /**
+   * The label model's hard labels by its own decision rule (`model.predictFromProbs(probs, 'random', seed)`: auto's F1
+   * cut), so slice accuracies score what `ballot predict` outputs. Default: the most probable class, seeded random ties.
+   */
+  preds?: Int32Array;
   slices: readonly Slice[];
 }
 
@@ -162,6 +167,7 @@ export function analyzeSlices(input: SliceAnalysisInput, options: SliceAnalysisO
   }
   const notes: string[] = [];
   const facts = rowFacts(L, probs, endModelProbs, gold, seed);
+  if (input.preds) facts.predLM = checkedPreds(input.preds, n, L.k);
   const lfBasis: SliceReport['lfBasis'] = gold && hasAny(gold) ? 'gold' : 'label model';
   if (!gold) notes.push('no gold labels: no accuracy per slice; LF accuracies inside/outside are agreement with the label model');
   const truth = lfBasis === 'gold' ? gold! : facts.predLM;
@@ -207,6 +213,14 @@ export function analyzeSlices(input: SliceAnalysisInput, options: SliceAnalysisO
 function hasAny(gold: ArrayLike<number>): boolean {
   for (let i = 0; i < gold.length; i++) if (gold[i] !== ABSTAIN) return true;
   return false;
+}
+
+/** Hard labels given by a model's decision rule: one per row, each -1 or a class index. */
+function checkedPreds(preds: Int32Array, n: number, k: number): Int32Array {
+  if (preds.length !== n) throw new ConfigError(`preds: ${preds.length} labels for ${n} rows`);
+  for (let i = 0; i < n; i++)
+    if (!(preds[i] >= -1 && preds[i] < k)) throw new ConfigError(`preds: row ${i} has label ${preds[i]}, expected -1 or 0..${k - 1}`);
+  return preds;
 }
 
 function rowFacts(L: LabelMatrix, probs: Float64Array, em: Float64Array | undefined, gold: ArrayLike<number> | undefined, seed: number): RowFacts {

@@ -1,3 +1,4 @@
+import { toProbabilities } from '../../matrix/checked.js';
 import { dirname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatSliceReport } from '../format/slices.js';
@@ -114,8 +115,11 @@ export const slicesCommand: CommandModule<object, SlicesArgs> = {
     }
     const gold = a.gold ? goldFromRows(L, a.gold === a.data ? data : await readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
     const endModelProbs = a['end-model-probs'] ? await probsFromFile(L, a['end-model-probs']) : undefined;
+    const probs = toProbabilities(model.predictProba(L), L.labels, a.model, L.n);
+    // One decision rule: slice accuracies score the labels `ballot predict` writes (auto's cut; seeded random ties).
+    const preds = model.predictFromProbs(probs, 'random', a.seed ?? 0);
     const report = analyzeSlices(
-      { L, probs: model.predictProba(L), endModelProbs, gold, slices },
+      { L, probs: probs.values, preds, endModelProbs, gold, slices },
       { metric: a.metric as 'accuracy' | 'f1', minSize: a['min-size'], alpha: a.alpha, seed: a.seed },
     );
     report.notes.unshift(...notes);
