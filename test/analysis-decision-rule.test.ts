@@ -41,9 +41,9 @@ describe('disagreements with the model’s decision rule', () => {
   });
 
   it('slices score the decision rule’s labels when given', () => {
-    const slice = { name: 'all', mask: Uint8Array.from([1, 1, 1, 1]) };
+    const slice = { name: 'all', mask: Uint8Array.from([1, 1, 1, 1]), source: 'column' as const, errors: 0 };
     // Given YES NO NO YES; argmax says NO NO NO NO, the cut YES YES NO YES.
-    const three = { name: 'first3', mask: Uint8Array.from([1, 1, 1, 0]) };
+    const three = { name: 'first3', mask: Uint8Array.from([1, 1, 1, 0]), source: 'column' as const, errors: 0 };
     const argmax = analyzeSlices({ L, probs, gold, slices: [slice, three] }, { minSize: 1 });
     const ruled = analyzeSlices({ L, probs, gold, preds: cut, slices: [slice, three] }, { minSize: 1 });
     const acc = (r: ReturnType<typeof analyzeSlices>, name: string) => r.slices.find((x) => x.name === name)!.labelModel!.value;
