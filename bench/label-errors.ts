@@ -8,7 +8,7 @@
  *   the flags attributed to the label (end model and LFs agree against it, or no LF voted). --betas 0,0.5 compares.
  * F1 of the flagged set against the flipped rows, and precision@k (k = number of flips) of the ranking.
  *
- *   node bin/run-ts.mjs bench/label-errors.ts [--sets a,b] [--seeds 2] [--betas 0] [--data DIR]
+ *   node bin/run-ts.mjs bench/label-errors.ts [--sets a,b] [--seeds 5] [--betas 0] [--data DIR]
  */
 import { formatTable } from '../src/cli/format/table.js';
 import { confidentLearning, findLabelErrors, crossFitProba, Featurizer, createLabelModel, createRng } from '../src/internal.js';
@@ -19,7 +19,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const SETS = arg('sets')?.split(',') ?? DEFAULT_SETS;
-const SEEDS = Number(arg('seeds') ?? 2);
+const SEEDS = Number(arg('seeds') ?? 5);
 const CONDITIONS = [
   { name: 'uniform 10%', rate: 0.1, mode: 'uniform' },
   { name: 'uniform 20%', rate: 0.2, mode: 'uniform' },

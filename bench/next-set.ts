@@ -10,7 +10,9 @@
  * planNextBatch with the gold gathered so far: a first batch of 100, then batches of 50; each round's end model is trained once on its targets,
  * not cross-fitted, to keep the bench short: the pool rows it scores never have a gold target).
  *
- *   node bin/run-ts.mjs bench/next-set.ts [--sets a,b] [--seeds 3] [--budgets 100,200,400,800] [--methods m1,m2] [--first-batch 100] [--round-batch 50] [--weak-share x] [--data DIR]
+ *   node bin/run-ts.mjs bench/next-set.ts [--sets a,b] [--seeds 5] [--budgets 100,200,400,800] [--methods m1,m2] [--first-batch 100] [--round-batch 50] [--weak-share x] [--data DIR]
+ *     [--one-shot a.json,b.json] [--rounds r.json]   (extra recipes to compare, named by their file)
+ * The run ends with the issue's targets checked (met / MISS).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -45,7 +47,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const SETS = arg('sets')?.split(',') ?? DEFAULT_SETS;
-const SEEDS = Number(arg('seeds') ?? 3);
+const SEEDS = Number(arg('seeds') ?? 5);
 const BUDGETS = (arg('budgets') ?? '100,200,400,800').split(',').map(Number);
 const MAX_B = Math.max(...BUDGETS);
 const BATCH = 50;
