@@ -8,7 +8,7 @@
  *   the flags attributed to the label (end model and LFs agree against it, or no LF voted). --betas 0,0.5 compares.
  * F1 of the flagged set against the flipped rows, and precision@k (k = number of flips) of the ranking.
  *
- *   node bin/run-ts.mjs bench/label-errors.ts [--sets a,b] [--seeds 2] [--betas 0] [--data DIR]
+ *   node bin/run-ts.mjs bench/label-errors.ts [--sets a,b] [--seeds 5] [--betas 0] [--data DIR]
  */
 import { formatTable } from '../src/cli/format/table.js';
 import { confidentLearning, findLabelErrors, crossFitProba, Featurizer, createLabelModel, createRng } from '../src/internal.js';
@@ -19,7 +19,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const SETS = arg('sets')?.split(',') ?? DEFAULT_SETS;
-const SEEDS = Number(arg('seeds') ?? 2);
+const SEEDS = Number(arg('seeds') ?? 5);
 const CONDITIONS = [
   { name: 'uniform 10%', rate: 0.1, mode: 'uniform' },
   { name: 'uniform 20%', rate: 0.2, mode: 'uniform' },
@@ -78,10 +78,13 @@ const sets = loadSharedSets(SETS, arg('data') ?? defaultDataDir());
 // res[method][condition] = list of {f1, p@k} over sets × seeds; perSet for the per-set table
 const res = new Map<string, Map<string, { f1: number[]; pk: number[] }>>();
 const perSet = new Map<string, Map<string, { f1: number[]; pk: number[] }>>();
-const add = (m: string, cond: string, set: string, f: number, p: number) => {
+// bySeed[method][seed]: for the spread over seeds of the overall mean
+const bySeed = new Map<string, Map<string, { f1: number[]; pk: number[] }>>();
+const add = (m: string, cond: string, set: string, f: number, p: number, seed: number) => {
   for (const [map, key] of [
     [res, cond],
     [perSet, set],
+    [bySeed, String(seed)],
   ] as const) {
     const byM = map.get(m) ?? new Map();
     map.set(m, byM);
@@ -103,15 +106,15 @@ for (const set of sets) {
     for (let seed = 0; seed < SEEDS; seed++) {
       const { noisy, flipped } = inject(set.pool.gold, k, cond.rate, cond.mode, seed);
       const base = confidentLearning(labelProbs, noisy, k);
-      add(METHODS[0], cond.name, set.name, f1(base.flagged, flipped), precisionAtK(base.scores, flipped));
+      add(METHODS[0], cond.name, set.name, f1(base.flagged, flipped), precisionAtK(base.scores, flipped), seed);
       const endProbs = crossFitProba(X, featurizer, { kind: 'hard', gold: noisy }, set.labels, { folds: 3, seed, maxIter: 50 });
       const cl = confidentLearning(endProbs, noisy, k);
-      add(METHODS[1], cond.name, set.name, f1(cl.flagged, flipped), precisionAtK(cl.scores, flipped));
+      add(METHODS[1], cond.name, set.name, f1(cl.flagged, flipped), precisionAtK(cl.scores, flipped), seed);
       for (const [mi, beta] of VARIANTS.entries()) {
         const r = findLabelErrors({ gold: noisy, endProbs, labelProbs, L: set.pool.L, lfWeight: beta });
         const flagged = new Uint8Array(noisy.length);
         for (const f of r.flags) if (f.attribution === 'label') flagged[f.row] = 1;
-        add(`ballot β=${beta}`, cond.name, set.name, f1(flagged, flipped), precisionAtK(r.scores, flipped));
+        add(`ballot β=${beta}`, cond.name, set.name, f1(flagged, flipped), precisionAtK(r.scores, flipped), seed);
         if (mi === 0) for (const a of ['label', 'lf', 'ambiguous'] as const) attributions[a] += r.counts[a];
       }
     }
@@ -121,13 +124,19 @@ for (const set of sets) {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const cell = (e: { f1: number[]; pk: number[] }) => `${mean(e.f1).toFixed(3)} / ${mean(e.pk).toFixed(3)}`;
+const sd = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+/** sd over seeds of the per-seed mean (over sets and conditions), F1 / precision@k. */
+const spread = (m: string) => {
+  const per = [...bySeed.get(m)!.values()];
+  return `±${sd(per.map((e) => mean(e.f1))).toFixed(3)} / ±${sd(per.map((e) => mean(e.pk))).toFixed(3)}`;
+};
 process.stdout.write(`\nF1 / precision@k, mean over ${sets.length} sets × ${SEEDS} seeds\n`);
 process.stdout.write(
   `${formatTable(
-    ['method', ...CONDITIONS.map((c) => c.name), 'mean'],
+    ['method', ...CONDITIONS.map((c) => c.name), 'mean', 'sd over seeds'],
     METHODS.map((m) => {
       const all = { f1: CONDITIONS.flatMap((c) => res.get(m)!.get(c.name)!.f1), pk: CONDITIONS.flatMap((c) => res.get(m)!.get(c.name)!.pk) };
-      return [m, ...CONDITIONS.map((c) => cell(res.get(m)!.get(c.name)!)), cell(all)];
+      return [m, ...CONDITIONS.map((c) => cell(res.get(m)!.get(c.name)!)), cell(all), spread(m)];
     }),
   )}\n`,
 );

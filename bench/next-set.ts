@@ -10,7 +10,9 @@
  * planNextBatch with the gold gathered so far: a first batch of 100, then batches of 50; each round's end model is trained once on its targets,
  * not cross-fitted, to keep the bench short: the pool rows it scores never have a gold target).
  *
- *   node bin/run-ts.mjs bench/next-set.ts [--sets a,b] [--seeds 3] [--budgets 100,200,400,800] [--methods m1,m2] [--first-batch 100] [--round-batch 50] [--weak-share x] [--data DIR]
+ *   node bin/run-ts.mjs bench/next-set.ts [--sets a,b] [--seeds 5] [--budgets 100,200,400,800] [--methods m1,m2] [--first-batch 100] [--round-batch 50] [--weak-share x] [--data DIR]
+ *     [--one-shot a.json,b.json] [--rounds r.json]   (extra recipes to compare, named by their file)
+ * The run ends with the issue's targets checked (met / MISS).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -45,7 +47,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const SETS = arg('sets')?.split(',') ?? DEFAULT_SETS;
-const SEEDS = Number(arg('seeds') ?? 3);
+const SEEDS = Number(arg('seeds') ?? 5);
 const BUDGETS = (arg('budgets') ?? '100,200,400,800').split(',').map(Number);
 const MAX_B = Math.max(...BUDGETS);
 const BATCH = 50;
@@ -200,6 +202,11 @@ const METHODS: Record<string, Selector> = {
   'ballot one-shot': oneShot(DEFAULT_RECIPE),
   'ballot rounds': rounds(DEFAULT_RECIPE, ROUND_RECIPE),
 };
+// Extra recipes to compare (a recipe's file name becomes its method name): --one-shot a.json,b.json runs each one-shot;
+// --rounds r.json runs rounds with the default first batch and r.json after it.
+for (const file of arg('one-shot')?.split(',') ?? []) METHODS[`one-shot ${file}`] = oneShot(JSON.parse(readFileSync(file, 'utf8')) as Recipe);
+for (const file of arg('rounds')?.split(',') ?? [])
+  METHODS[`rounds ${file}`] = rounds(DEFAULT_RECIPE, JSON.parse(readFileSync(file, 'utf8')) as Recipe);
 const chosenMethods = arg('methods')?.split(',') ?? Object.keys(METHODS);
 for (const m of chosenMethods) if (!METHODS[m]) throw new Error(`unknown method ${m}; methods are ${Object.keys(METHODS).join(', ')}`);
 prepareRecipe(DEFAULT_RECIPE, 'examples/spam/recipe.json');
@@ -245,12 +252,48 @@ for (const set of sets) {
   ]);
   process.stdout.write(`\n${set.name} (${set.metric}, ${SEEDS} seeds, mean ± sd)\n${formatTable(['method', ...BUDGETS.map(String)], rows)}\n`);
 }
+/** Per seed, the mean over sets; the spread of the mean table is the sd of these over seeds. */
+const seedMeans = (m: string, b: number) =>
+  Array.from({ length: SEEDS }, (_, seed) => mean(sets.map((s) => results.get(m)!.get(s.name)!.get(b)![seed])));
 const meanRows = chosenMethods.map((m) => [
   m,
-  ...BUDGETS.map((b) => mean(sets.map((s) => mean(results.get(m)!.get(s.name)!.get(b)!))).toFixed(1)),
+  ...BUDGETS.map((b) => `${mean(seedMeans(m, b)).toFixed(1)} ±${sd(seedMeans(m, b)).toFixed(1)}`),
   seconds.get(m)!.toFixed(1),
 ]);
 process.stdout.write(
-  `\nmean over ${sets.length} sets (${sets.map((s) => s.name).join(', ')}), ${SEEDS} seeds\n${formatTable(['method', ...BUDGETS.map(String), 'select+score s'], meanRows)}\n`,
+  `\nmean over ${sets.length} sets (${sets.map((s) => s.name).join(', ')}), ${SEEDS} seeds (± = sd over seeds of the mean over sets)\n${formatTable(['method', ...BUDGETS.map(String), 'select+score s'], meanRows)}\n`,
 );
+printTargets();
 process.stdout.write(`total ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+
+/**
+ * The issue's floors, checked on this run: rounds ≥ active learning (mean of the sets, each budget); one-shot ≥
+ * random + 5 (mean) and, on every set and budget, not below random by more than the seed spread (sd over seeds of
+ * random's score on that set, the larger of the two methods' sd).
+ */
+function printTargets(): void {
+  const has = (m: string) => chosenMethods.includes(m);
+  const lines: string[] = [];
+  const setMean = (m: string, set: string, b: number) => mean(results.get(m)!.get(set)!.get(b)!);
+  const setSd = (m: string, set: string, b: number) => sd(results.get(m)!.get(set)!.get(b)!);
+  if (has('ballot rounds') && has('active learning')) {
+    for (const b of BUDGETS) {
+      const r = mean(seedMeans('ballot rounds', b));
+      const a = mean(seedMeans('active learning', b));
+      lines.push(`${r >= a ? 'met ' : 'MISS'}  rounds ≥ active learning at ${b}: ${r.toFixed(1)} vs ${a.toFixed(1)}`);
+    }
+  }
+  if (has('ballot one-shot') && has('random')) {
+    for (const b of BUDGETS) {
+      const o = mean(seedMeans('ballot one-shot', b));
+      const r = mean(seedMeans('random', b));
+      lines.push(`${o >= r + 5 ? 'met ' : 'MISS'}  one-shot ≥ random + 5 at ${b}: ${o.toFixed(1)} vs ${r.toFixed(1)}`);
+      for (const s of sets) {
+        const gap = setMean('ballot one-shot', s.name, b) - setMean('random', s.name, b);
+        const spread = Math.max(setSd('random', s.name, b), setSd('ballot one-shot', s.name, b));
+        if (gap < -spread) lines.push(`MISS  one-shot below random on ${s.name} at ${b}: ${gap.toFixed(1)} (spread ${spread.toFixed(1)})`);
+      }
+    }
+  }
+  if (lines.length > 0) process.stdout.write(`\ntargets\n${lines.join('\n')}\n`);
+}

@@ -81,6 +81,21 @@ describe('end-model samplers', () => {
     expect(new Set(next.map((i) => cluster[i]))).toEqual(new Set([1, 2, 3, 4]));
   });
 
+  it('balance shares a batch over the predicted classes: equal, ∝ √rows, or ∝ rows', () => {
+    const { X, probs, cluster, n } = clusteredPool(5);
+    // Clusters 1..4 (120 rows) predict class 1, cluster 0 (300 rows) class 0.
+    for (let i = 0; i < n; i++) if (cluster[i] > 0) [probs[2 * i], probs[2 * i + 1]] = [probs[2 * i + 1], probs[2 * i]];
+    const ctx = createSampleContext({ probs, labels: ['a', 'b'], endModel: { X, probs } });
+    const ones = (balance: 'equal' | 'sqrt' | 'proportional') =>
+      representativeSampler({ balance, candidates: 100 })
+        .select(ctx, 20, new Uint8Array(n), createRng(2))
+        .filter((i) => cluster[i] > 0).length;
+    expect(ones('equal')).toBe(10);
+    expect(ones('sqrt')).toBe(8); // 20 · √120 / (√120 + √300) = 7.7
+    expect(ones('proportional')).toBe(6); // 20 · 120 / 420 = 5.7
+    expect(() => runRecipe({ budget: 5, parts: [{ representative: 1, balance: 'even' } as never] }, ctx)).toThrow(/balance has an invalid value/);
+  });
+
   it('a seeded recipe of end-model parts reproduces byte for byte', () => {
     const { X, probs, n } = clusteredPool(7);
     const rng = createRng(4);

@@ -7,11 +7,13 @@ export interface DiverseSelectOptions {
   anchors?: ArrayLike<number>;
   maxAnchors?: number;
   /**
-   * Group of each candidate (0..groups−1), e.g. its predicted class: pick t is taken from group t mod groups (skipping
-   * groups with no candidates left), so the groups share the batch equally.
+   * Group of each candidate (0..groups−1), e.g. its predicted class: each pick is taken from the group furthest below
+   * its share (skipping groups with no candidates left), so the groups share the batch by `groupWeights`.
    */
   groupOf?: Int32Array;
   groups?: number;
+  /** Share of each group (any scale; default equal shares, i.e. the groups take turns). */
+  groupWeights?: ArrayLike<number>;
 }
 
 /**
@@ -62,14 +64,16 @@ export function diverseSelect(
   const G = options.groupOf ? Math.max(1, options.groups ?? 1) : 1;
   const left = new Int32Array(G);
   for (let q = 0; q < c; q++) left[options.groupOf ? options.groupOf[q] : 0]++;
-  let turn = 0;
+  const share = Float64Array.from({ length: G }, (_, g) => Math.max(options.groupWeights?.[g] ?? 1, 1e-12));
+  const got = new Int32Array(G);
   for (let t = 0; t < take; t++) {
     let best = -1;
     let bestVal = -Infinity;
     let bestHash = 0;
-    while (left[turn % G] === 0) turn++;
-    const group = turn % G;
-    turn++;
+    // The group with the fewest picks relative to its share (lowest index on ties): equal shares take turns.
+    let group = -1;
+    for (let g = 0; g < G; g++) if (left[g] > 0 && (group < 0 || got[g] / share[g] < got[group] / share[group])) group = g;
+    got[group]++;
     for (let q = 0; q < c; q++) {
       if (used[q]) continue;
       if (options.groupOf && options.groupOf[q] !== group) continue;

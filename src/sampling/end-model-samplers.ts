@@ -16,9 +16,24 @@ export function requireEndModel(ctx: SampleContext, who: string): EndModelView {
   return ctx.endModel;
 }
 
+/** How a diverse pick shares its batch over the end model's predicted classes. */
+export type ClassBalance = 'equal' | 'sqrt' | 'proportional';
+
 export interface DiverseOptions {
   /** Candidates considered per row asked for (the top max(`candidates · count`, 1000) by score; default 5). */
   candidates?: number;
+  /**
+   * Share of each predicted class in the batch: 'equal' (default; a rare class gets as many rows as a common one),
+   * 'sqrt' (∝ √ of its rows in the pool: rare classes over-represented, less than with 'equal'), 'proportional'.
+   */
+  balance?: ClassBalance;
+}
+
+const BALANCES: readonly string[] = ['equal', 'sqrt', 'proportional'];
+function checkBalance(v: ClassBalance | undefined, who: string): ClassBalance {
+  const b = v ?? 'equal';
+  if (!BALANCES.includes(b)) throw new ConfigError(`${who}: balance must be 'equal', 'sqrt' or 'proportional', got ${JSON.stringify(v)}`);
+  return b;
 }
 
 export interface DiverseUncertainOptions extends DiverseOptions {
@@ -65,14 +80,14 @@ function pickDiverse(
   factor: number,
   taken: Uint8Array,
   rng: Rng,
-  balance = true,
+  balance: ClassBalance = 'equal',
 ): number[] {
   const { k } = ctx;
   const want = Math.max(Math.ceil(count * factor), MIN_CANDIDATES);
   const tieSeed = rng.int(0x7fffffff);
-  if (!balance) return diverseSelect(em.X, topByScore(pool, want, score, tieSeed), score, count, rng, { anchors: takenRows(taken) });
   const byClass: number[][] = Array.from({ length: k }, () => []);
   for (const i of pool) byClass[argmax(em.probs, k, i)].push(i);
+  const groupWeights = byClass.map((rows) => (balance === 'equal' ? 1 : balance === 'sqrt' ? Math.sqrt(rows.length) : rows.length));
   const cand: number[] = [];
   const group: number[] = [];
   byClass.forEach((rows, y) => {
@@ -81,7 +96,7 @@ function pickDiverse(
       group.push(y);
     }
   });
-  return diverseSelect(em.X, cand, score, count, rng, { anchors: takenRows(taken), groupOf: Int32Array.from(group), groups: k });
+  return diverseSelect(em.X, cand, score, count, rng, { anchors: takenRows(taken), groupOf: Int32Array.from(group), groups: k, groupWeights });
 }
 
 function argmax(p: Float64Array, k: number, i: number): number {
@@ -100,6 +115,7 @@ export function diverseUncertainSampler(options: DiverseUncertainOptions = {}): 
     throw new ConfigError(`diverseUncertain measure must be 'margin' or 'entropy', got ${JSON.stringify(measure)}`);
   const factor = checkFactor(options.candidates, 'diverseUncertain');
   const useDensity = options.density ?? false;
+  const balance = checkBalance(options.balance, 'diverseUncertain');
   return {
     kind: 'diverseUncertain',
     select(ctx, count, taken, rng) {
@@ -111,7 +127,7 @@ export function diverseUncertainSampler(options: DiverseUncertainOptions = {}): 
         const dens = poolDensity(em.X);
         for (const i of pool) score[i] *= dens[i] + 1e-3;
       }
-      return pickDiverse(ctx, em, pool, score, count, factor, taken, rng);
+      return pickDiverse(ctx, em, pool, score, count, factor, taken, rng, balance);
     },
   };
 }
@@ -122,6 +138,7 @@ export function diverseUncertainSampler(options: DiverseUncertainOptions = {}): 
  */
 export function representativeSampler(options: DiverseOptions = {}): Sampler {
   const factor = checkFactor(options.candidates ?? 10, 'representative');
+  const balance = checkBalance(options.balance, 'representative');
   return {
     kind: 'representative',
     select(ctx, count, taken, rng) {
@@ -130,7 +147,7 @@ export function representativeSampler(options: DiverseOptions = {}): Sampler {
       const dens = poolDensity(em.X);
       const score = new Float64Array(ctx.n);
       for (const i of pool) score[i] = dens[i] + 1e-6;
-      return pickDiverse(ctx, em, pool, score, count, factor, taken, rng);
+      return pickDiverse(ctx, em, pool, score, count, factor, taken, rng, balance);
     },
   };
 }
@@ -142,6 +159,7 @@ export function representativeSampler(options: DiverseOptions = {}): Sampler {
  */
 export function modelDisagreementSampler(options: DiverseOptions = {}): Sampler {
   const factor = checkFactor(options.candidates, 'modelDisagreement');
+  const balance = checkBalance(options.balance, 'modelDisagreement');
   return {
     kind: 'modelDisagreement',
     select(ctx, count, taken, rng) {
@@ -155,7 +173,7 @@ export function modelDisagreementSampler(options: DiverseOptions = {}): Sampler 
         for (let y = 0; y < k; y++) tv += Math.abs(probs[i * k + y] - em.probs[i * k + y]);
         score[i] = tv / 2 + 1e-6;
       }
-      return pickDiverse(ctx, em, pool, score, count, factor, taken, rng);
+      return pickDiverse(ctx, em, pool, score, count, factor, taken, rng, balance);
     },
   };
 }

@@ -102,6 +102,7 @@ const isBy = (v: unknown) => typeof v === 'string' || typeof v === 'function';
 const isAllocation = (v: unknown) => v === 'proportional' || v === 'equal';
 const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 const isFactor = (v: unknown) => isNum(v) && (v as number) >= 1;
+const isBalance = (v: unknown) => v === 'equal' || v === 'sqrt' || v === 'proportional';
 
 /** The built-in samplers: each recipe key, the options it accepts (with a check), and how to build it. */
 const SAMPLERS: Record<string, SamplerSpec> = {
@@ -118,11 +119,11 @@ const SAMPLERS: Record<string, SamplerSpec> = {
   coverageGap: { options: { pick: (v) => v === 'random' || v === 'representative' }, make: (o) => coverageGapSampler(o as CoverageGapOptions) },
   // End-model samplers (need SampleContext.endModel): uncertainty, density and disagreement on the rows' own features.
   diverseUncertain: {
-    options: { measure: (v) => v === 'entropy' || v === 'margin', candidates: isFactor, density: (v) => typeof v === 'boolean' },
+    options: { measure: (v) => v === 'entropy' || v === 'margin', candidates: isFactor, density: (v) => typeof v === 'boolean', balance: isBalance },
     make: (o) => diverseUncertainSampler(o as DiverseUncertainOptions),
   },
-  representative: { options: { candidates: isFactor }, make: (o) => representativeSampler(o as DiverseOptions) },
-  modelDisagreement: { options: { candidates: isFactor }, make: (o) => modelDisagreementSampler(o as DiverseOptions) },
+  representative: { options: { candidates: isFactor, balance: isBalance }, make: (o) => representativeSampler(o as DiverseOptions) },
+  modelDisagreement: { options: { candidates: isFactor, balance: isBalance }, make: (o) => modelDisagreementSampler(o as DiverseOptions) },
   confident: {
     options: { by: isBy, floor: isNum, allocation: isAllocation, minConfidence: isNum },
     make: (o) => confidentSampler(o as ConfidentOptions),
