@@ -1,17 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { UnrecoverableError } from 'bullmq';
 import { writePredictionRows } from '../predictions.js';
 import { TIE_POLICIES } from '../../label-model/predict.js';
 import { loadLabelModel } from '../../label-model/registry.js';
-import type { LabelModel, TiePolicy } from '../../label-model/types.js';
+import type { TiePolicy } from '../../label-model/types.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { runFlow, type DistributedApplyOptions } from './coordinator.js';
-import { checkModelMatches, readMergedStats, shardMatrix } from './sample.js';
+import { checkModelMatches, readMergedStats, sha, sharedFile, shardMatrix, startShardJob } from './derived.js';
 import { parseRedisUrl, pingRedis } from './redis.js';
-import type { ShardJobData } from './job.js';
+import type { ShardJobData, ShardJobResult } from './job.js';
 import type { Shard } from './shards.js';
 import { DirectoryStore, type ShardStore } from './store.js';
 
@@ -52,11 +50,6 @@ export interface PredictJobData extends ShardJobData {
   key: string;
   where: string;
 }
-
-const sha = (x: unknown): string =>
-  createHash('sha256')
-    .update(typeof x === 'string' ? x : JSON.stringify(x))
-    .digest('hex');
 
 /**
  * `ballot predict --queue`: predicts each shard of a distributed apply on the workers (probabilities and hard labels
@@ -171,43 +164,11 @@ function decodePred(bytes: Uint8Array | undefined, where: string, k: number): { 
   return { probs: new Float64Array(copy.buffer, 8, n * k), preds: new Int32Array(copy.buffer, 8 + n * k * 8, n) };
 }
 
-const models = new Map<string, LabelModel>();
-
 /** Worker side: predicts one shard from its stored segments (no data rows read). Idempotent, like processShard. */
-export async function processPredictShard(
-  job: PredictJobData,
-  ctx: { store?: ShardStore } = {},
-): Promise<{ shard: number; rows: number; applied: number; reused: boolean; seconds: number; worker: string }> {
-  const t0 = performance.now();
-  const store = ctx.store ?? new DirectoryStore(job.store);
-  const me = `${hostname()} pid ${process.pid}`;
-  const token = store.get(`runs/${job.run}.token`);
-  if (token === undefined || new TextDecoder().decode(token) !== job.token) {
-    throw new UnrecoverableError(
-      `storage not shared: worker ${me} does not see the coordinator's token runs/${job.run}.token in ${store.location} (the coordinator's store is ${job.store}); every worker must mount the same store`,
-    );
-  }
-  const done = (rows: number, reused: boolean) => ({
-    shard: job.shard.index,
-    rows,
-    applied: 0,
-    reused,
-    seconds: (performance.now() - t0) / 1000,
-    worker: me,
-  });
+export async function processPredictShard(job: PredictJobData, ctx: { store?: ShardStore } = {}): Promise<ShardJobResult> {
+  const { store, done } = startShardJob(job, ctx.store);
   if (store.exists(`pred/${job.key}.bin`)) return done(-1, true);
-  let model = models.get(job.modelHash);
-  if (!model) {
-    let text: string;
-    try {
-      text = readFileSync(job.model, 'utf8');
-    } catch {
-      throw new UnrecoverableError(`worker ${me} cannot read the model ${job.model}: it must be on the shared storage`);
-    }
-    if (sha(text) !== job.modelHash) throw new UnrecoverableError(`worker ${me} sees a different ${job.model} than the coordinator (sha256 differs)`);
-    model = loadLabelModel(text);
-    models.set(job.modelHash, model);
-  }
+  const model = await sharedFile(job.model, job.modelHash, 'model', (t) => loadLabelModel(t));
   const L = shardMatrix(store, job.stats);
   const probs = model.predictProba(L);
   const preds = model.predictFromProbs(probs, job.tiePolicy, job.seed, job.rowOffset);

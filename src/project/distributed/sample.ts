@@ -1,12 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
-import { LabelMatrix } from '../../matrix/label-matrix.js';
 import { toProbabilities } from '../../matrix/checked.js';
 import { loadLabelModel } from '../../label-model/registry.js';
-import type { LabelModel } from '../../label-model/types.js';
 import type { Row } from '../../data/types.js';
 import { columnsOf } from '../../data/write.js';
 import { batchable, SampleCandidates, selectCandidates } from '../../sampling/candidates.js';
@@ -16,8 +13,9 @@ import { loadRecipe, overrideRecipe, type PreparedRecipe } from '../../sampling/
 import type { SampleReport } from '../../sampling/run-recipe.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { runFlow, type DistributedApplyOptions } from './coordinator.js';
-import { decodeSegment, decodeStats, type StatsHeader } from './files.js';
-import type { RunSpec, ShardJobData } from './job.js';
+import type { StatsHeader } from './files.js';
+import { checkModelMatches, readMergedStats, sha, sharedFile, shardMatrix, startShardJob } from './derived.js';
+import type { RunSpec, ShardJobData, ShardJobResult } from './job.js';
 import { parseRedisUrl, pingRedis } from './redis.js';
 import { readShardRows, type Shard } from './shards.js';
 import { DirectoryStore, type ShardStore } from './store.js';
@@ -68,37 +66,6 @@ export interface SampleJobData extends ShardJobData {
   dataRun?: string;
   key: string;
   where: string;
-}
-
-const sha = (x: unknown): string =>
-  createHash('sha256')
-    .update(typeof x === 'string' ? x : JSON.stringify(x))
-    .digest('hex');
-
-/** The merged statistics next to a distributed apply's label matrix, with their shard list. */
-export function readMergedStats(matrix: string): { header: StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>; path: string } {
-  const path = matrix.replace(/\.(arrow|feather|ipc)$/i, '.stats');
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new DataError(path, 'no merged statistics next to the label matrix: a sharded run follows a distributed apply (ballot apply --queue)');
-  }
-  const { header } = decodeStats(bytes, path);
-  if (!header.shards || !header.store)
-    throw new DataError(path, 'these statistics do not list their shards (written by an older ballot?); re-run ballot apply --queue');
-  return { header: header as StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>, path };
-}
-
-/** Checks that a saved model was fitted on the classes and LFs of a distributed apply. */
-export function checkModelMatches(model: LabelModel, modelPath: string, header: StatsHeader, statsPath: string): void {
-  const mj = model.toJSON();
-  if (
-    mj.labels.join('\u0000') !== header.labels.join('\u0000') ||
-    [...mj.lfNames].sort().join('\u0000') !== [...header.lfNames].sort().join('\u0000')
-  ) {
-    throw new ConfigError(`${modelPath} was fitted on other classes or LFs than ${statsPath} has: refit the model on this matrix`);
-  }
 }
 
 async function preparedRecipe(path: string, budget: number | undefined, seed: number | undefined): Promise<PreparedRecipe> {
@@ -252,47 +219,9 @@ function decodeShardSample(
   return { candidates: SampleCandidates.fromBytes(bytes.subarray(4 + len), recipe, labels, where), columns };
 }
 
-const cache = new Map<string, unknown>();
-
-/** Reads a shared file a job names, checking it is the coordinator's (by sha256); parsed once per `cacheKey`. */
-function sharedFile<T>(path: string, hash: string, what: string, parse: (text: string) => T | Promise<T>, cacheKey = hash): Promise<T> {
-  const me = `${hostname()} pid ${process.pid}`;
-  const hit = cache.get(cacheKey) as Promise<T> | undefined;
-  if (hit) return hit;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UnrecoverableError(`worker ${me} cannot read the ${what} ${path}: it must be on the shared storage`);
-  }
-  if (sha(text) !== hash) throw new UnrecoverableError(`worker ${me} sees a different ${path} than the coordinator (sha256 differs)`);
-  const p = Promise.resolve(parse(text));
-  cache.set(cacheKey, p);
-  return p;
-}
-
 /** Worker side: scores one shard and stores its candidates. Idempotent, like processShard. */
-export async function processSampleShard(
-  job: SampleJobData,
-  ctx: { store?: ShardStore } = {},
-): Promise<{ shard: number; rows: number; applied: number; reused: boolean; seconds: number; worker: string }> {
-  const t0 = performance.now();
-  const store = ctx.store ?? new DirectoryStore(job.store);
-  const me = `${hostname()} pid ${process.pid}`;
-  const token = store.get(`runs/${job.run}.token`);
-  if (token === undefined || new TextDecoder().decode(token) !== job.token) {
-    throw new UnrecoverableError(
-      `storage not shared: worker ${me} does not see the coordinator's token runs/${job.run}.token in ${store.location} (the coordinator's store is ${job.store}); every worker must mount the same store`,
-    );
-  }
-  const done = (rows: number, reused: boolean) => ({
-    shard: job.shard.index,
-    rows,
-    applied: 0,
-    reused,
-    seconds: (performance.now() - t0) / 1000,
-    worker: me,
-  });
+export async function processSampleShard(job: SampleJobData, ctx: { store?: ShardStore } = {}): Promise<ShardJobResult> {
+  const { store, me, done } = startShardJob(job, ctx.store);
   if (store.exists(`samp/${job.key}.bin`)) return done(-1, true);
   const model = await sharedFile(job.model, job.modelHash, 'model', (t) => loadLabelModel(t));
   const recipe = await sharedFile(
@@ -316,22 +245,4 @@ export async function processSampleShard(
   candidates.addBatch(createSampleContext({ probs, L, rows, preds }), job.rowOffset);
   store.put(`samp/${job.key}.bin`, encodeShardSample(candidates, rows ? columnsOf(rows) : []));
   return done(L.n, false);
-}
-
-/** A shard's label matrix, from its stored LF segments. */
-export function shardMatrix(store: ShardStore, stats: string): LabelMatrix {
-  const statsKey = `stats/${stats}.bin`;
-  const { header } = decodeStats(store.get(statsKey) ?? missing(`${store.location}/${statsKey}`), statsKey);
-  const m = header.lfNames.length;
-  const n = header.rows;
-  const votes = new Int8Array(n * m);
-  header.segments!.forEach((key, j) => {
-    const seg = decodeSegment(store.get(`seg/${key}.bin`) ?? missing(`${store.location}/seg/${key}.bin`), key);
-    for (let i = 0, p = j; i < n; i++, p += m) votes[p] = seg.votes[i];
-  });
-  return new LabelMatrix({ n, m, votes, lfNames: header.lfNames, labels: header.labels });
-}
-
-function missing(where: string): never {
-  throw new DataError(where, 'missing from the store (was the apply run cleaned up?)');
 }

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { UnrecoverableError } from 'bullmq';
+import { LabelMatrix } from '../../matrix/label-matrix.js';
+import type { LabelModel } from '../../label-model/types.js';
+import { ConfigError, DataError } from '../../util/errors.js';
+import { decodeSegment, decodeStats, type StatsHeader } from './files.js';
+import type { ShardJobData, ShardJobResult } from './job.js';
+import { DirectoryStore, type ShardStore } from './store.js';
+
+// What the jobs that follow a distributed apply (predict, sample) share: the merged statistics that list the shards,
+// the shard's matrix rebuilt from its stored segments, the checks that a worker sees the coordinator's store and files.
+
+export const sha = (x: unknown): string =>
+  createHash('sha256')
+    .update(typeof x === 'string' ? x : JSON.stringify(x))
+    .digest('hex');
+
+/** The merged statistics next to a distributed apply's label matrix, with their shard list. */
+export function readMergedStats(matrix: string): { header: StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>; path: string } {
+  const path = matrix.replace(/\.(arrow|feather|ipc)$/i, '.stats');
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new DataError(path, 'no merged statistics next to the label matrix: a sharded run follows a distributed apply (ballot apply --queue)');
+  }
+  const { header } = decodeStats(bytes, path);
+  if (!header.shards || !header.store)
+    throw new DataError(path, 'these statistics do not list their shards (written by an older ballot?); re-run ballot apply --queue');
+  return { header: header as StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>, path };
+}
+
+/** Checks that a saved model was fitted on the classes and LFs of a distributed apply. */
+export function checkModelMatches(model: LabelModel, modelPath: string, header: StatsHeader, statsPath: string): void {
+  const mj = model.toJSON();
+  if (
+    mj.labels.join('\u0000') !== header.labels.join('\u0000') ||
+    [...mj.lfNames].sort().join('\u0000') !== [...header.lfNames].sort().join('\u0000')
+  ) {
+    throw new ConfigError(`${modelPath} was fitted on other classes or LFs than ${statsPath} has: refit the model on this matrix`);
+  }
+}
+
+/**
+ * A worker's start on a shard job of a derived run: the store, the worker's name, and `done` building its result.
+ * Refuses (without retries) a store in which the coordinator's token is not visible.
+ */
+export function startShardJob(
+  job: ShardJobData,
+  given?: ShardStore,
+): { store: ShardStore; me: string; done: (rows: number, reused: boolean) => ShardJobResult } {
+  const t0 = performance.now();
+  const store = given ?? new DirectoryStore(job.store);
+  const me = `${hostname()} pid ${process.pid}`;
+  const token = store.get(`runs/${job.run}.token`);
+  if (token === undefined || new TextDecoder().decode(token) !== job.token) {
+    throw new UnrecoverableError(
+      `storage not shared: worker ${me} does not see the coordinator's token runs/${job.run}.token in ${store.location} (the coordinator's store is ${job.store}); every worker must mount the same store`,
+    );
+  }
+  const done = (rows: number, reused: boolean): ShardJobResult => ({
+    shard: job.shard.index,
+    rows,
+    applied: 0,
+    reused,
+    seconds: (performance.now() - t0) / 1000,
+    worker: me,
+  });
+  return { store, me, done };
+}
+
+const cache = new Map<string, unknown>();
+
+/** Reads a shared file a job names, checking it is the coordinator's (by sha256); parsed once per `cacheKey`. */
+export function sharedFile<T>(path: string, hash: string, what: string, parse: (text: string) => T | Promise<T>, cacheKey = hash): Promise<T> {
+  const me = `${hostname()} pid ${process.pid}`;
+  const hit = cache.get(cacheKey) as Promise<T> | undefined;
+  if (hit) return hit;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UnrecoverableError(`worker ${me} cannot read the ${what} ${path}: it must be on the shared storage`);
+  }
+  if (sha(text) !== hash) throw new UnrecoverableError(`worker ${me} sees a different ${path} than the coordinator (sha256 differs)`);
+  const p = Promise.resolve(parse(text));
+  cache.set(cacheKey, p);
+  return p;
+}
+
+/** A shard's label matrix, from its stored LF segments. */
+export function shardMatrix(store: ShardStore, stats: string): LabelMatrix {
+  const statsKey = `stats/${stats}.bin`;
+  const { header } = decodeStats(store.get(statsKey) ?? missing(`${store.location}/${statsKey}`), statsKey);
+  const m = header.lfNames.length;
+  const n = header.rows;
+  const votes = new Int8Array(n * m);
+  header.segments!.forEach((key, j) => {
+    const seg = decodeSegment(store.get(`seg/${key}.bin`) ?? missing(`${store.location}/seg/${key}.bin`), key);
+    for (let i = 0, p = j; i < n; i++, p += m) votes[p] = seg.votes[i];
+  });
+  return new LabelMatrix({ n, m, votes, lfNames: header.lfNames, labels: header.labels });
+}
+
+function missing(where: string): never {
+  throw new DataError(where, 'missing from the store (was the apply run cleaned up?)');
+}
