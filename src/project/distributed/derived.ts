@@ -1,11 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UnrecoverableError } from 'bullmq';
 import { LabelMatrix } from '../../matrix/label-matrix.js';
 import type { LabelModel } from '../../label-model/types.js';
 import { ConfigError, DataError } from '../../util/errors.js';
+import { runFlow, type DistributedApplyOptions } from './coordinator.js';
 import { decodeSegment, decodeStats, type StatsHeader } from './files.js';
+import type { RedisTarget } from './redis.js';
+import type { Shard } from './shards.js';
 import type { ShardJobData, ShardJobResult } from './job.js';
 import { DirectoryStore, type ShardStore } from './store.js';
 
@@ -18,7 +21,10 @@ export const sha = (x: unknown): string =>
     .digest('hex');
 
 /** The merged statistics next to a distributed apply's label matrix, with their shard list. */
-export function readMergedStats(matrix: string): { header: StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>; path: string } {
+/** Merged statistics: they list the store and the shards. */
+export type MergedHeader = StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>;
+
+export function readMergedStats(matrix: string): { header: MergedHeader; path: string } {
   const path = matrix.replace(/\.(arrow|feather|ipc)$/i, '.stats');
   let bytes: Uint8Array;
   try {
@@ -29,7 +35,7 @@ export function readMergedStats(matrix: string): { header: StatsHeader & Require
   const { header } = decodeStats(bytes, path);
   if (!header.shards || !header.store)
     throw new DataError(path, 'these statistics do not list their shards (written by an older ballot?); re-run ballot apply --queue');
-  return { header: header as StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>, path };
+  return { header: header as MergedHeader, path };
 }
 
 /** Checks that a saved model was fitted on the classes and LFs of a distributed apply. */
@@ -106,4 +112,90 @@ export function shardMatrix(store: ShardStore, stats: string): LabelMatrix {
 
 function missing(where: string): never {
   throw new DataError(where, 'missing from the store (was the apply run cleaned up?)');
+}
+
+/** The fields every shard job of a derived run has: the apply's shard job, its first row in the pool, its output key. */
+export interface DerivedJobData extends ShardJobData {
+  rowOffset: number;
+  /** Store key of the shard's output (`<prefix>/<key>.bin`). */
+  key: string;
+  /** The merged statistics file, named in messages. */
+  where: string;
+}
+
+/** A run that follows a distributed apply: one job per shard of the apply, each writing `<prefix>/<key>.bin`. */
+export interface DerivedRun<R> {
+  kind: 'predict' | 'sample';
+  prefix: string;
+  target: RedisTarget;
+  store: ShardStore;
+  header: MergedHeader;
+  statsPath: string;
+  /** Store key of each shard's output, in shard order (they identify the run with `out`). */
+  keys: string[];
+  out: string;
+  merge: () => R;
+  /** A shard's job: the fields every shard job has are given. */
+  jobData: (s: Shard, base: DerivedJobData) => object;
+  attempts?: number;
+  lockDurationMs?: number;
+  onProgress?: DistributedApplyOptions['onProgress'];
+}
+
+/**
+ * Enqueues the shards whose output is not in the store yet (a re-run or a restarted coordinator reuses the others)
+ * and merges when they are done. Returns the merge's result and how many shards were reused.
+ */
+export async function runDerived<R>(d: DerivedRun<R>): Promise<{ result: R; reusedShards: number }> {
+  const { store, header, keys } = d;
+  const shards = header.shards.map((s) => s.shard);
+  const { offsets } = shardOffsets(header);
+  const run = sha({ keys, out: d.out, kind: d.kind });
+  const tokenKey = `runs/${run}.token`;
+  const known = store.get(tokenKey);
+  const token = known ? new TextDecoder().decode(known) : randomBytes(16).toString('hex');
+  if (!known) store.put(tokenKey, token);
+  const pending = shards.filter((s) => !store.exists(`${d.prefix}/${keys[s.index]}.bin`));
+  const reusedShards = shards.length - pending.length;
+  d.onProgress?.({ done: reusedShards, total: shards.length, reused: reusedShards });
+  const result =
+    pending.length === 0
+      ? d.merge()
+      : await runFlow({
+          jobName: d.kind,
+          target: d.target,
+          run,
+          shards,
+          pending,
+          attempts: d.attempts ?? 3,
+          merge: d.merge,
+          onProgress: d.onProgress,
+          reusedShards,
+          lockDurationMs: d.lockDurationMs ?? 30_000,
+          dataShown: d.statsPath,
+          jobData: (s: Shard) =>
+            d.jobData(s, {
+              run,
+              token,
+              store: store.location,
+              shard: s,
+              shardCount: shards.length,
+              stats: header.shards[s.index].stats,
+              rowOffset: offsets[s.index],
+              key: keys[s.index],
+              where: d.statsPath,
+            }),
+        });
+  return { result, reusedShards };
+}
+
+/** The first row of each shard in the whole pool, and the pool's size. */
+export function shardOffsets(header: MergedHeader): { offsets: number[]; n: number } {
+  const offsets: number[] = [];
+  let n = 0;
+  for (const s of header.shards) {
+    offsets.push(n);
+    n += s.rows;
+  }
+  return { offsets, n };
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writePredictionRows } from '../predictions.js';
@@ -6,11 +5,20 @@ import { TIE_POLICIES } from '../../label-model/predict.js';
 import { loadLabelModel } from '../../label-model/registry.js';
 import type { TiePolicy } from '../../label-model/types.js';
 import { ConfigError, DataError } from '../../util/errors.js';
-import { runFlow, type DistributedApplyOptions } from './coordinator.js';
-import { checkModelMatches, readMergedStats, sha, sharedFile, shardMatrix, startShardJob } from './derived.js';
+import type { DistributedApplyOptions } from './coordinator.js';
+import {
+  type DerivedJobData,
+  checkModelMatches,
+  readMergedStats,
+  runDerived,
+  sha,
+  sharedFile,
+  shardMatrix,
+  shardOffsets,
+  startShardJob,
+} from './derived.js';
 import { parseRedisUrl, pingRedis } from './redis.js';
-import type { ShardJobData, ShardJobResult } from './job.js';
-import type { Shard } from './shards.js';
+import type { ShardJobResult } from './job.js';
 import { DirectoryStore, type ShardStore } from './store.js';
 
 export interface DistributedPredictOptions {
@@ -40,15 +48,11 @@ export interface DistributedPredictReport {
 }
 
 /** What a worker needs to predict one shard: the shard job (its `stats` key's header lists the LF segments), plus the model. */
-export interface PredictJobData extends ShardJobData {
-  rowOffset: number;
+export interface PredictJobData extends DerivedJobData {
   model: string;
   modelHash: string;
   tiePolicy: TiePolicy;
   seed: number;
-  /** Store key of the output (`pred/<key>.bin`). */
-  key: string;
-  where: string;
 }
 
 /**
@@ -71,62 +75,32 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
   checkModelMatches(model, modelPath, header, statsPath);
   const modelHash = sha(modelText);
   const store = new DirectoryStore(header.store);
-  const shards = header.shards.map((s) => s.shard);
-  const offsets: number[] = [];
-  let n = 0;
-  for (const s of header.shards) {
-    offsets.push(n);
-    n += s.rows;
-  }
+  const { offsets, n } = shardOffsets(header);
   const keys = header.shards.map((s, i) => sha({ model: modelHash, stats: s.stats, tiePolicy, seed, rowOffset: offsets[i] }));
   const out = resolve(cwd, o.out);
-  const run = sha({ keys, out, kind: 'predict' });
-  const tokenKey = `runs/${run}.token`;
-  const known = store.get(tokenKey);
-  const token = known ? new TextDecoder().decode(known) : randomBytes(16).toString('hex');
-  if (!known) store.put(tokenKey, token);
-  const pending = shards.filter((s) => !store.exists(`pred/${keys[s.index]}.bin`));
-  const merge = () => writeMergedPredictions(store, keys, header.labels, out, n);
-  o.onProgress?.({ done: shards.length - pending.length, total: shards.length, reused: shards.length - pending.length });
-  const counts =
-    pending.length === 0
-      ? merge()
-      : await runFlow({
-          jobName: 'predict',
-          target,
-          run,
-          shards,
-          pending,
-          attempts: o.attempts ?? 3,
-          merge,
-          onProgress: o.onProgress,
-          reusedShards: shards.length - pending.length,
-          lockDurationMs: o.lockDurationMs ?? 30_000,
-          dataShown: statsPath,
-          jobData: (s: Shard): PredictJobData => ({
-            run,
-            token,
-            store: store.location,
-            shard: s,
-            shardCount: shards.length,
-            stats: header.shards![s.index].stats,
-            rowOffset: offsets[s.index],
-            model: modelPath,
-            modelHash,
-            tiePolicy,
-            seed,
-            key: keys[s.index],
-            where: statsPath,
-          }),
-        });
+  const { result: counts, reusedShards } = await runDerived({
+    kind: 'predict',
+    prefix: 'pred',
+    target,
+    store,
+    header,
+    statsPath,
+    keys,
+    out,
+    merge: () => writeMergedPredictions(store, keys, header.labels, out, n),
+    jobData: (_s, base): PredictJobData => ({ ...base, model: modelPath, modelHash, tiePolicy, seed }),
+    attempts: o.attempts,
+    lockDurationMs: o.lockDurationMs,
+    onProgress: o.onProgress,
+  });
   return {
     out,
     model: model.kind,
     rows: n,
     perClass: Object.fromEntries(header.labels.map((name, y) => [name, counts[y + 1]])),
     abstained: counts[0],
-    shards: shards.length,
-    reusedShards: shards.length - pending.length,
+    shards: header.shards.length,
+    reusedShards,
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
@@ -12,12 +11,22 @@ import { writeSample } from '../../sampling/output.js';
 import { loadRecipe, overrideRecipe, type PreparedRecipe } from '../../sampling/recipe.js';
 import type { SampleReport } from '../../sampling/run-recipe.js';
 import { ConfigError, DataError } from '../../util/errors.js';
-import { runFlow, type DistributedApplyOptions } from './coordinator.js';
+import type { DistributedApplyOptions } from './coordinator.js';
 import type { StatsHeader } from './files.js';
-import { checkModelMatches, readMergedStats, sha, sharedFile, shardMatrix, startShardJob } from './derived.js';
-import type { RunSpec, ShardJobData, ShardJobResult } from './job.js';
+import {
+  type DerivedJobData,
+  checkModelMatches,
+  readMergedStats,
+  runDerived,
+  sha,
+  sharedFile,
+  shardMatrix,
+  shardOffsets,
+  startShardJob,
+} from './derived.js';
+import type { RunSpec, ShardJobResult } from './job.js';
 import { parseRedisUrl, pingRedis } from './redis.js';
-import { readShardRows, type Shard } from './shards.js';
+import { readShardRows } from './shards.js';
 import { DirectoryStore, type ShardStore } from './store.js';
 
 // `ballot sample --queue`: each worker scores its shard (label model → probabilities → every part's per-row facts)
@@ -54,8 +63,7 @@ export interface DistributedSampleReport {
 }
 
 /** What a worker needs to score one shard for a sample. */
-export interface SampleJobData extends ShardJobData {
-  rowOffset: number;
+export interface SampleJobData extends DerivedJobData {
   model: string;
   modelHash: string;
   recipe: string;
@@ -64,8 +72,6 @@ export interface SampleJobData extends ShardJobData {
   seed: number;
   /** The apply run whose spec names the data file, when rows are read. */
   dataRun?: string;
-  key: string;
-  where: string;
 }
 
 async function preparedRecipe(path: string, budget: number | undefined, seed: number | undefined): Promise<PreparedRecipe> {
@@ -93,25 +99,13 @@ export async function sampleDistributed(o: DistributedSampleOptions): Promise<Di
   const store = new DirectoryStore(header.store);
   let dataRun: string | undefined;
   if (o.data !== undefined) dataRun = checkData(store, header, resolve(cwd, o.data), statsPath);
-  const shards = header.shards.map((s) => s.shard);
-  const offsets: number[] = [];
-  let n = 0;
-  for (const s of header.shards) {
-    offsets.push(n);
-    n += s.rows;
-  }
+  const { offsets, n } = shardOffsets(header);
   const modelHash = sha(modelText);
   const recipeHash = sha(recipeText);
   const keys = header.shards.map((s, i) =>
     sha({ model: modelHash, recipe: recipeHash, budget: recipe.budget, seed: recipe.seed, stats: s.stats, rowOffset: offsets[i], dataRun }),
   );
   const out = resolve(cwd, o.out);
-  const run = sha({ keys, out, kind: 'sample' });
-  const tokenKey = `runs/${run}.token`;
-  const known = store.get(tokenKey);
-  const token = known ? new TextDecoder().decode(known) : randomBytes(16).toString('hex');
-  if (!known) store.put(tokenKey, token);
-  const pending = shards.filter((s) => !store.exists(`samp/${keys[s.index]}.bin`));
   const merge = (): SampleReport => {
     const all = new SampleCandidates(recipe, header.labels);
     const columns = new Set<string>();
@@ -128,47 +122,36 @@ export async function sampleDistributed(o: DistributedSampleOptions): Promise<Di
     writeSample(out, result, dataRun ? [...columns] : undefined, { csvSafe: o.csvSafe });
     return result.report;
   };
-  o.onProgress?.({ done: shards.length - pending.length, total: shards.length, reused: shards.length - pending.length });
-  const report =
-    pending.length === 0
-      ? merge()
-      : await runFlow({
-          jobName: 'sample',
-          target,
-          run,
-          shards,
-          pending,
-          attempts: o.attempts ?? 3,
-          merge,
-          onProgress: o.onProgress,
-          reusedShards: shards.length - pending.length,
-          lockDurationMs: o.lockDurationMs ?? 30_000,
-          dataShown: statsPath,
-          jobData: (s: Shard): SampleJobData => ({
-            run,
-            token,
-            store: store.location,
-            shard: s,
-            shardCount: shards.length,
-            stats: header.shards[s.index].stats,
-            rowOffset: offsets[s.index],
-            model: modelPath,
-            modelHash,
-            recipe: recipePath,
-            recipeHash,
-            budget: recipe.budget,
-            seed: recipe.seed,
-            ...(dataRun ? { dataRun } : {}),
-            key: keys[s.index],
-            where: statsPath,
-          }),
-        });
+  const { result: report, reusedShards } = await runDerived({
+    kind: 'sample',
+    prefix: 'samp',
+    target,
+    store,
+    header,
+    statsPath,
+    keys,
+    out,
+    merge,
+    jobData: (_s, base): SampleJobData => ({
+      ...base,
+      model: modelPath,
+      modelHash,
+      recipe: recipePath,
+      recipeHash,
+      budget: recipe.budget,
+      seed: recipe.seed,
+      ...(dataRun ? { dataRun } : {}),
+    }),
+    attempts: o.attempts,
+    lockDurationMs: o.lockDurationMs,
+    onProgress: o.onProgress,
+  });
   return {
     out,
     model: model.kind,
     report,
-    shards: shards.length,
-    reusedShards: shards.length - pending.length,
+    shards: header.shards.length,
+    reusedShards,
     seconds: (performance.now() - t0) / 1000,
   };
 }
