@@ -228,6 +228,7 @@ export function sparseLossAndGradient(
   }
   // Cross term over the nonzero moments: −2 w O q, with q's closed form per pair (as in the pairwise loss).
   let cross = 0;
+  const dq = new Float64Array(4); // the pair moment's partial derivatives
   for (let x = 0; x < pairA.length; x++) {
     const a = pairA[x];
     const b = pairB[x];
@@ -238,26 +239,11 @@ export function sparseLossAndGradient(
     const offA = off[a];
     const onB = on[b];
     const offB = off[b];
-    let q: number;
-    let dOnA: number;
-    let dOffA: number;
-    let dOnB: number;
-    let dOffB: number;
-    if (la === lb) {
-      q = pa * onA * onB + (1 - pa) * offA * offB;
-      dOnA = pa * onB;
-      dOffA = (1 - pa) * offB;
-      dOnB = pa * onA;
-      dOffB = (1 - pa) * offA;
-    } else {
-      const pb = p[lb];
-      const rest = 1 - pa - pb;
-      q = pa * onA * offB + pb * offA * onB + rest * offA * offB;
-      dOnA = pa * offB;
-      dOffA = pb * onB + rest * offB;
-      dOnB = pb * offA;
-      dOffB = pa * onA + rest * offA;
-    }
+    const q = pairMoment(la === lb, pa, p[lb], onA, offA, onB, offB, dq);
+    const dOnA = dq[0];
+    const dOffA = dq[1];
+    const dOnB = dq[2];
+    const dOffB = dq[3];
     const wo = u[a] * u[b] * pairO[x];
     cross += wo * q;
     const g = -2 * wo;
@@ -423,6 +409,7 @@ export function precisionLossAndGradient(
     gOff[a] = 0;
   }
   let loss = 0;
+  const dq = new Float64Array(4); // the pair moment's partial derivatives
   for (let ia = 0; ia < active.length; ia++) {
     const a = active[ia];
     const ja = (a / k) | 0;
@@ -439,26 +426,11 @@ export function precisionLossAndGradient(
       const lb = b % k;
       const onB = on[b];
       const offB = off[b];
-      let q: number;
-      let dOnA: number;
-      let dOffA: number;
-      let dOnB: number;
-      let dOffB: number;
-      if (la === lb) {
-        q = pa * onA * onB + (1 - pa) * offA * offB;
-        dOnA = pa * onB;
-        dOffA = (1 - pa) * offB;
-        dOnB = pa * onA;
-        dOffB = (1 - pa) * offA;
-      } else {
-        const pb = p[lb];
-        const rest = 1 - pa - pb;
-        q = pa * onA * offB + pb * offA * onB + rest * offA * offB;
-        dOnA = pa * offB;
-        dOffA = pb * onB + rest * offB;
-        dOnB = pb * offA;
-        dOffB = pa * onA + rest * offA;
-      }
+      const q = pairMoment(la === lb, pa, p[lb], onA, offA, onB, offB, dq);
+      const dOnA = dq[0];
+      const dOffA = dq[1];
+      const dOnB = dq[2];
+      const dOffB = dq[3];
       const r = O[a * d + b] - q;
       const w = wa / diag[b];
       loss += w * r * r;
@@ -481,4 +453,25 @@ export function precisionLossAndGradient(
     grad[a] = g + (2 * s * dev) / v;
   }
   return loss;
+}
+
+/**
+ * The model's second moment of augmented columns a (class la) and b (class lb) — the chance both fire — from the class
+ * prior p_la, p_lb and the columns' firing rates given their class (on) or another class (off), with its partial
+ * derivatives by onA, offA, onB, offB written into `d`. Columns of the same class: both fire for it or both for another.
+ */
+function pairMoment(same: boolean, pa: number, pb: number, onA: number, offA: number, onB: number, offB: number, d: Float64Array): number {
+  if (same) {
+    d[0] = pa * onB;
+    d[1] = (1 - pa) * offB;
+    d[2] = pa * onA;
+    d[3] = (1 - pa) * offA;
+    return pa * onA * onB + (1 - pa) * offA * offB;
+  }
+  const rest = 1 - pa - pb;
+  d[0] = pa * offB;
+  d[1] = pb * onB + rest * offB;
+  d[2] = pb * offA;
+  d[3] = pa * onA + rest * offA;
+  return pa * onA * offB + pb * offA * onB + rest * offA * offB;
 }
