@@ -226,7 +226,7 @@ try { await applyLFsAsync([{ text: 'x' }], [lf], defineLabels(['HAM', 'SPAM']));
     }
     const pkg = JSON.parse(readFileSync(join(proj, 'package.json'), 'utf8'));
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'tsx', 'typescript']);
-    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['lfs', 'apply', 'fit', 'sample', 'watch', 'score']));
+    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['lfs', 'apply', 'fit', 'train', 'sample', 'watch', 'score']));
     expect(initInstall.code, initInstall.out + initInstall.err).toBe(0);
     expect(initInstall.out + initInstall.err).not.toMatch(/warn|notice|install-scripts/i);
     const npmRun = (script: string) => run('npm', ['run', '--silent', script], proj);
@@ -235,6 +235,12 @@ try { await applyLFsAsync([{ text: 'x' }], [lf], defineLabels(['HAM', 'SPAM']));
     expect(apply.code, apply.err).toBe(0);
     expect(apply.out).toMatch(/20 rows/);
     expect((await npmRun('fit')).code).toBe(0);
+    // The whole loop: the scaffolded recipe's parts use the end model, so sample follows train.
+    const train = await npmRun('train');
+    expect(train.code, train.err).toBe(0);
+    const sample = await npmRun('sample');
+    expect(sample.code, sample.err).toBe(0);
+    expect(sample.out).toMatch(/selected 8 of budget 8/);
     // Scripts of the user's own run through the project's tsx.
     writeFileSync(join(proj, 'count.ts'), "import { loadLabelMatrix } from 'ballot/internal';\nconsole.log(loadLabelMatrix('out/L.arrow').n);\n");
     const [score, count] = await Promise.all([npmRun('score'), run(join(proj, 'node_modules', '.bin', 'tsx'), ['count.ts'], proj)]);

@@ -8,6 +8,7 @@ const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map([
   ['cacheDir', '--cache-dir'],
   ['classBalance', '--class-balance'],
   ['dev', '--dev'],
+  ['endModel', '--end-model'],
   ['epochs', '--epochs'],
   ['force', '--force'],
   ['labels', '--labels'],

@@ -12,7 +12,8 @@ import { rowEntropy, rowMargin } from './uncertainty.js';
 
 /** The end-model view of a context, or a ConfigError naming the sampler that needs it. */
 export function requireEndModel(ctx: SampleContext, who: string): EndModelView {
-  if (!ctx.endModel) throw new ConfigError(`the ${who} sampler needs the end model (features and out-of-sample probabilities: pass endModel)`);
+  if (!ctx.endModel)
+    throw new ConfigError(`the ${who} sampler needs the end model (its features and out-of-sample probabilities): pass \`endModel\``);
   return ctx.endModel;
 }
 
