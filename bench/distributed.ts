@@ -54,6 +54,9 @@ function startRedis(port: number): Promise<ChildProcess> {
   });
 }
 
+/** Every worker process started, so none outlives the bench when a step throws. */
+const started: ChildProcess[] = [];
+
 function startWorkers(n: number, url: string, cwd: string): Promise<ChildProcess[]> {
   return Promise.all(
     Array.from(
@@ -65,6 +68,7 @@ function startWorkers(n: number, url: string, cwd: string): Promise<ChildProcess
             stdio: ['ignore', 'pipe', 'inherit'],
             env: { ...process.env, CI: '1' },
           });
+          started.push(w);
           let out = '';
           w.stdout!.on('data', (d) => {
             out += d;
@@ -295,6 +299,7 @@ try {
   );
   say(`  total ≈ ${(planMin + wall / 60).toFixed(0)} min + statistics merge, on 800 cores as fast as this machine's`);
 } finally {
+  for (const w of started) if (w.exitCode === null) w.kill('SIGKILL');
   redis.kill('SIGKILL');
   rmSync(root, { recursive: true, force: true });
 }
