@@ -136,6 +136,13 @@ describe('batched sampling', () => {
     );
   });
 
+  it('an exclude mask of another length is refused on every path', async () => {
+    const short = new Uint8Array(999);
+    expect(() => runRecipe(recipes[0], ctx, { exclude: short })).toThrow(/exclude has 999 entries for a pool of 1000 rows/);
+    expect(() => runRecipe(recipes[0], ctx, { exclude: short, engine: 'whole' })).toThrow(/exclude has 999 entries/);
+    await expect(sampleBatches(recipes[0], [slice(p, 0, 1000)], { exclude: short })).rejects.toThrow(/exclude has 999 entries/);
+  });
+
   it('candidates of another recipe or seed are refused when read', () => {
     const a = prepareRecipe(recipes[0]);
     const b = prepareRecipe({ ...recipes[0], seed: 99 });

@@ -98,6 +98,8 @@ export class SampleCandidates {
   addBatch(batch: SampleContext, offset: number, exclude?: Uint8Array): void {
     const next = this.start + this.n;
     if (offset !== next) throw new ConfigError(`sample batches out of order: expected a batch at row ${next}, got one at row ${offset}`);
+    if (exclude && exclude.length < offset + batch.n)
+      throw new ConfigError(`exclude has ${exclude.length} entries, but the pool has at least ${offset + batch.n} rows`);
     if (batch.labels.join('\u0000') !== this.labels.join('\u0000'))
       throw new ConfigError(`a sample batch has classes ${batch.labels.join(', ')}, expected ${this.labels.join(', ')}`);
     if (this.hasVotes.value === null) this.hasVotes.value = batch.voteCounts !== undefined;

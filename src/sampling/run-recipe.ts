@@ -39,6 +39,8 @@ export interface SampleResult {
 export function runRecipe(recipe: Recipe | PreparedRecipe, input: SampleInput | SampleContext, options: RunOptions = {}): SampleResult {
   const prepared = isPreparedRecipe(recipe) ? recipe : prepareRecipe(recipe);
   const ctx = isContext(input) ? input : createSampleContext(input);
+  if (options.exclude && options.exclude.length !== ctx.n)
+    throw new ConfigError(`exclude has ${options.exclude.length} entries for a pool of ${ctx.n} rows`);
   if ((options.engine ?? 'auto') === 'auto' && batchable(prepared) === null) {
     // Every part ranks rows one by one: the batched engine, on one batch, so `sampleBatches` and the sharded run
     // give these very rows.
