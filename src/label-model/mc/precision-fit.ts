@@ -218,14 +218,8 @@ export function sparseLossAndGradient(
   gOff: Float64Array,
   grad: Float64Array,
 ): number {
-  const { d, k, p, diag, active, pi0, strength: s, pairA, pairB, pairO, u } = prob;
-  for (let a = 0; a < d; a++) {
-    const l = a % k;
-    on[a] = (pi[a] * diag[a]) / p[l];
-    off[a] = ((1 - pi[a]) * diag[a]) / (1 - p[l]);
-    gOn[a] = 0;
-    gOff[a] = 0;
-  }
+  const { d, k, p, active, pairA, pairB, pairO, u } = prob;
+  for (let a = 0; a < d; a++) firingRates(prob, pi, a, on, off, gOn, gOff);
   // Cross term over the nonzero moments: −2 w O q, with q's closed form per pair (as in the pairwise loss).
   let cross = 0;
   const dq = new Float64Array(4); // the pair moment's partial derivatives
@@ -291,15 +285,7 @@ export function sparseLossAndGradient(
   }
   let loss = prob.constant - 2 * cross + quad;
   loss -= excludedTerms(prob, on, off, gOn, gOff);
-  for (const a of active) {
-    const l = a % k;
-    const g = gOn[a] * (diag[a] / p[l]) - gOff[a] * (diag[a] / (1 - p[l]));
-    const dev = pi[a] - pi0[a];
-    const v = pi0[a] * (1 - pi0[a]);
-    loss += (s * dev * dev) / v;
-    grad[a] = g + (2 * s * dev) / v;
-  }
-  return loss;
+  return chainAndPrior(prob, pi, gOn, gOff, grad, loss);
 }
 
 /** μ from the precisions (see fitPrecisions). */
@@ -400,14 +386,8 @@ export function precisionLossAndGradient(
   gOff: Float64Array,
   grad: Float64Array,
 ): number {
-  const { O, n, d, k, p, diag, active, pi0, strength: s } = prob;
-  for (const a of active) {
-    const l = a % k;
-    on[a] = (pi[a] * diag[a]) / p[l];
-    off[a] = ((1 - pi[a]) * diag[a]) / (1 - p[l]);
-    gOn[a] = 0;
-    gOff[a] = 0;
-  }
+  const { O, n, d, k, p, diag, active } = prob;
+  for (const a of active) firingRates(prob, pi, a, on, off, gOn, gOff);
   let loss = 0;
   const dq = new Float64Array(4); // the pair moment's partial derivatives
   for (let ia = 0; ia < active.length; ia++) {
@@ -444,15 +424,7 @@ export function precisionLossAndGradient(
     gOff[a] += sumOff;
   }
   // Chain rule through on(π), off(π), then the prior term.
-  for (const a of active) {
-    const l = a % k;
-    const g = gOn[a] * (diag[a] / p[l]) - gOff[a] * (diag[a] / (1 - p[l]));
-    const dev = pi[a] - pi0[a];
-    const v = pi0[a] * (1 - pi0[a]);
-    loss += (s * dev * dev) / v;
-    grad[a] = g + (2 * s * dev) / v;
-  }
-  return loss;
+  return chainAndPrior(prob, pi, gOn, gOff, grad, loss);
 }
 
 /**
@@ -474,4 +446,39 @@ function pairMoment(same: boolean, pa: number, pb: number, onA: number, offA: nu
   d[2] = pb * offA;
   d[3] = pa * onA + rest * offA;
   return pa * onA * offB + pb * offA * onB + rest * offA * offB;
+}
+
+/** Column a's firing rates on(π) and off(π) (its votes given its class, given another), and zeroed gradients. */
+function firingRates(
+  prob: PrecisionProblem,
+  pi: Float64Array,
+  a: number,
+  on: Float64Array,
+  off: Float64Array,
+  gOn: Float64Array,
+  gOff: Float64Array,
+): void {
+  const { k, p, diag } = prob;
+  const l = a % k;
+  on[a] = (pi[a] * diag[a]) / p[l];
+  off[a] = ((1 - pi[a]) * diag[a]) / (1 - p[l]);
+  gOn[a] = 0;
+  gOff[a] = 0;
+}
+
+/**
+ * The chain rule from d/d on, d/d off to d/d π, plus the prior pull toward π0: writes `grad`, returns `loss` (the
+ * moment loss) with the prior's terms added in column order.
+ */
+function chainAndPrior(prob: PrecisionProblem, pi: Float64Array, gOn: Float64Array, gOff: Float64Array, grad: Float64Array, loss: number): number {
+  const { k, p, diag, active, pi0, strength: s } = prob;
+  for (const a of active) {
+    const l = a % k;
+    const g = gOn[a] * (diag[a] / p[l]) - gOff[a] * (diag[a] / (1 - p[l]));
+    const dev = pi[a] - pi0[a];
+    const v = pi0[a] * (1 - pi0[a]);
+    loss += (s * dev * dev) / v;
+    grad[a] = g + (2 * s * dev) / v;
+  }
+  return loss;
 }
