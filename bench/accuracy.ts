@@ -22,6 +22,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
+import { defaultDataDir } from './shared-sets.js';
 import {
   listWrenchSets,
   loadWrenchSplit,
@@ -52,7 +53,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const here = dirname(fileURLToPath(import.meta.url));
+  const _here = dirname(fileURLToPath(import.meta.url));
   const args: Args = { data: [], seeds: 5, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -68,11 +69,7 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown argument ${a}; usage: bench/accuracy.ts [--data DIR]... [--metric M] [--seeds N] [--json]`);
   }
   if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new Error(`--seeds must be a positive integer`);
-  // ../shared/data beside the checkout; a git worktree one level deeper finds it one more level up.
-  if (args.data.length === 0)
-    args.data.push(
-      [resolve(here, '../../shared/data'), resolve(here, '../../../shared/data')].find((d) => existsSync(d)) ?? resolve(here, '../../shared/data'),
-    );
+  if (args.data.length === 0) args.data.push(defaultDataDir());
   return args;
 }
 
@@ -97,7 +94,7 @@ function readReference(dirs: string[]): Map<string, { mv: number; snorkel: numbe
       const cells = line
         .split('|')
         .map((c) => c.trim())
-        .filter((c, i, arr) => i > 0 && i < arr.length - 1);
+        .filter((_c, i, arr) => i > 0 && i < arr.length - 1);
       if (cells.length < 7) continue;
       const mv = Number(cells[5]);
       const snorkel = Number(cells[6]);

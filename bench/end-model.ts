@@ -20,11 +20,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/cli/format/table.js';
+import { defaultDataDir } from './shared-sets.js';
 import { parseCSV, expectedScore, loadWrenchSplit, EndModel, type EndModelOptions, MatrixCompletionModel, createRng } from '../src/internal.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// ../shared/data beside the repo, as the other benches; BALLOT_DATA overrides (e.g. from a git worktree).
-const dataDir = process.env.BALLOT_DATA ?? join(here, '..', '..', 'shared', 'data');
+const dataDir = defaultDataDir();
 const PY = '/usr/bin/python3';
 
 interface Args {

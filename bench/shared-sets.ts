@@ -43,8 +43,9 @@ export interface SharedSet {
 export const TEXT_COLUMN = 'text';
 export const DEFAULT_SETS = ['youtube_spam_raw', 'sms_spam_raw', 'wrench_youtube', 'wrench_sms', 'wrench_trec'];
 
-/** ../shared/data beside the repository (a worktree one level deeper also finds it). */
+/** The shared data sets: BALLOT_DATA, else ../shared/data beside the repository (a worktree one level deeper also finds it). */
 export function defaultDataDir(): string {
+  if (process.env.BALLOT_DATA) return process.env.BALLOT_DATA;
   const here = dirname(fileURLToPath(import.meta.url));
   const near = resolve(here, '../../shared/data');
   return existsSync(near) ? near : resolve(here, '../../../shared/data');

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,14 +13,14 @@ import {
   type LabelingFunction,
 } from '../src/index.js';
 import * as spam from '../examples/spam/lfs.js';
+import { haveSharedData, SHARED_DATA } from './shared-data.js';
 
 // Proof on real data: flip a seeded 10% of the YouTube spam test set's gold labels, then ask `disagreements` (kind
 // label-error) to find them from the label model's probabilities. The LF votes are WRENCH's youtube weak_labels (the 10
 // LFs of Snorkel's spam tutorial); the model is majority vote. Floors sit just under what was measured (seeds 1–5:
 // mean precision 0.443, recall 0.696; over seeds 1–20: 0.452 / 0.704). Random flagging would have precision 0.10.
-const file = join(import.meta.dirname, '../../shared/data/wrench_youtube/test.json');
-const present = existsSync(file);
-if (!present) console.warn(`analysis-noise: ${file} is absent; skipping the noisy-label recovery test`);
+const file = join(SHARED_DATA, 'wrench_youtube/test.json');
+const present = haveSharedData('analysis-noise', 'wrench_youtube/test.json');
 
 interface WrenchRecord {
   label: number;

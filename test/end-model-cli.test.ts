@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveLabelMatrix, readRows, writeRows, loadWrenchSplit, readEndModelFile, LabelMatrix } from '../src/index.js';
 import { runCli } from './cli-helpers.js';
+import { haveSharedData, SHARED_DATA } from './shared-data.js';
 
 // ballot train / predict --end-model on real rows (WRENCH youtube: its texts and weak labels), and every bad input
 // as one line naming the file and column, with nothing written.
-const DATA = process.env.BALLOT_DATA ?? join(import.meta.dirname, '../../shared/data');
-const haveData = existsSync(join(DATA, 'wrench_youtube', 'train.json'));
-if (!haveData) console.warn(`end-model-cli: ${DATA}/wrench_youtube not found; skipping (set BALLOT_DATA)`);
+const DATA = SHARED_DATA;
+const haveData = haveSharedData('end-model-cli', 'wrench_youtube/train.json');
 
 let dir: string;
 const p = (f: string) => join(dir, f);

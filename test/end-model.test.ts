@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import {
   wordNgramIds,
   expectedScore,
 } from '../src/internal.js';
+import { haveSharedData, SHARED_DATA } from './shared-data.js';
 
 const argmax = (p: Float64Array, k: number, i: number) => {
   let b = 0;
@@ -304,9 +305,8 @@ describe('calibration report', () => {
   });
 });
 
-const DATA = process.env.BALLOT_DATA ?? join(import.meta.dirname, '../../shared/data');
-const haveData = existsSync(join(DATA, 'wrench_youtube', 'train.json'));
-if (!haveData) console.warn(`end-model: ${DATA}/wrench_youtube not found; skipping the real-data checks (set BALLOT_DATA)`);
+const DATA = SHARED_DATA;
+const haveData = haveSharedData('end-model', 'wrench_youtube/train.json');
 
 describe.skipIf(!haveData)('real data: WRENCH youtube', () => {
   // Loaded lazily: a skipped describe still runs its body to collect the tests, and the files may be absent.

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +10,7 @@ import {
   snorkelLossAndGradient,
 } from '../src/internal.js';
 import { sampleGenerative } from './label-model-helpers.js';
+import { haveSharedData, SHARED_DATA } from './shared-data.js';
 
 /** Snorkel's _loss_mu written out plainly: ‖(O − μPμᵀ)[mask]‖² + ‖μP1 − diag O‖² + ‖l2·(μ − μ_init)‖². */
 function snorkelLoss(O: Float64Array, d: number, k: number, p: number[], mu: Float64Array, muInit: Float64Array, l2: number): number {
@@ -97,9 +97,8 @@ describe('Snorkel preset: loss and optimizer as Snorkel runs them', () => {
 });
 
 // Real data: the measured Snorkel 0.10 figures of ../shared/data/REFERENCE.md (seeds 0–4, sha1 tie-break).
-const DATA = join(import.meta.dirname, '../../shared/data');
-const haveData = existsSync(join(DATA, 'wrench_trec', 'train.json'));
-if (!haveData) console.warn(`label-model-snorkel-preset: ${DATA}/wrench_trec not found; skipping the Snorkel-parity check`);
+const DATA = SHARED_DATA;
+const haveData = haveSharedData('label-model-snorkel-preset', 'wrench_trec/train.json');
 
 describe.skipIf(!haveData)('Snorkel preset against Snorkel 0.10 on WRENCH trec', () => {
   it("at the defaults (100 epochs), the mean test accuracy over seeds 0–4 is within 1.5 points of Snorkel's 55.48", () => {

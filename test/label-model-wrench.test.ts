@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLabelMatrix, MajorityVote, MatrixCompletionModel } from '../src/index.js';
 import { listWrenchSets, loadWrenchSplit, topLevelKeys, expectedScore } from '../src/internal.js';
+import { haveSharedData, SHARED_DATA } from './shared-data.js';
 
 function wrenchDir(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'ballot-wrench-'));
@@ -90,9 +91,8 @@ describe('WRENCH loader', () => {
 });
 
 // Real data: the WRENCH sets shared with the project (skipped when they are not there).
-const DATA = join(import.meta.dirname, '../../shared/data');
-const haveData = existsSync(join(DATA, 'wrench_youtube', 'train.json')) && existsSync(join(DATA, 'wrench_trec', 'train.json'));
-if (!haveData) console.warn(`label-model-wrench: ${DATA}/wrench_* not found; skipping the real-data checks`);
+const DATA = SHARED_DATA;
+const haveData = haveSharedData('label-model-wrench', 'wrench_youtube/train.json', 'wrench_trec/train.json');
 
 describe.skipIf(!haveData)('matrix completion on real WRENCH sets (fit on train weak labels, score test)', () => {
   it.each(['wrench_youtube', 'wrench_trec'])('%s: beats majority vote on test accuracy', (set) => {
