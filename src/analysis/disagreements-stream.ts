@@ -2,10 +2,9 @@ import { GoldStream } from '../data/gold-stream.js';
 import { labelMatrixChunks, type LabelMatrixChunk } from '../data/label-matrix-stream.js';
 import type { LabelMatrixHeader } from '../data/label-matrix-io.js';
 import { MajorityVote } from '../label-model/majority-vote.js';
-import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { toProbabilities } from '../matrix/checked.js';
 import type { LabelModel } from '../label-model/types.js';
 import { DisagreementPasses, type DisagreementOptions, type DisagreementReport } from './disagreements.js';
+import { decide } from '../label-model/decide.js';
 
 /** Options of `disagreementsFromFile`: those of `disagreements`, with the model and the gold file instead of arrays. */
 export interface DisagreementsFileOptions extends Omit<DisagreementOptions, 'gold' | 'endProbs' | 'preds'> {
@@ -58,16 +57,12 @@ export async function disagreementsFromFile(
     }
   };
   // One decision rule: each chunk's hard labels are the model's own (auto's F1 cut), as in predict and sample.
-  const decide = (L: LabelMatrix, offset: number) => {
-    const probs = toProbabilities(model.predictProba(L), L.labels, 'probabilities', L.n);
-    return { probs, preds: model.predictFromProbs(probs, 'abstain', 0, offset) };
-  };
   await pass(({ L, offset }, gold) => {
-    const { probs, preds } = decide(L, offset);
+    const { probs, preds } = decide(model, L, { rowOffset: offset });
     passes!.observe(L, probs, gold, preds);
   }, true);
   await pass(({ L, offset }, gold) => {
-    const { probs, preds } = decide(L, offset);
+    const { probs, preds } = decide(model, L, { rowOffset: offset });
     passes!.judge(L, probs, gold, offset, preds);
   }, false);
   return { report: passes!.report(), rows };

@@ -348,8 +348,8 @@ function classBalanceCheck(reference: DriftSide, current: DriftSide, colsA: numb
  * the rest pooled.
  */
 function gramCheck(
-  ra: readonly Row[],
-  rb: readonly Row[],
+  _ra: readonly Row[],
+  _rb: readonly Row[],
   column: string,
   grams: 1 | 2,
   vocab: Vocabulary,

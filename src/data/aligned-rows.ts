@@ -1,5 +1,5 @@
 import { readGoldLabels } from './gold.js';
-import { readRowBatches, readRows, readRowsAsync } from './read.js';
+import { readRowBatches, readRowsAsync } from './read.js';
 import type { Dataset, Row } from './types.js';
 import { defineLabels } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';

@@ -1,4 +1,3 @@
-import { toProbabilities } from '../matrix/checked.js';
 import { RowWriter } from '../data/row-writer.js';
 import type { Row } from '../data/types.js';
 import type { LabelModel, TiePolicy } from '../label-model/types.js';
@@ -6,6 +5,7 @@ import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ScoreTally, type ScoreSummary } from '../analysis/score.js';
 import { GoldStream } from '../data/gold-stream.js';
 import { labelMatrixChunks } from '../data/label-matrix-stream.js';
+import { decide } from '../label-model/decide.js';
 
 export interface WritePredictionsOptions {
   tiePolicy?: TiePolicy;
@@ -32,10 +32,9 @@ export interface PredictionSummary {
  */
 export function writePredictions(path: string, model: LabelModel, L: LabelMatrix, options: WritePredictionsOptions = {}): PredictionSummary {
   const { tiePolicy = 'abstain', seed = 0 } = options;
-  const probs = model.predictProba(L);
   // The model's one decision rule (an auto model chosen for binary F1 applies its dev-tuned cut on covered rows).
-  const preds = model.predictFromProbs(toProbabilities(probs, L.labels, 'probabilities', L.n), tiePolicy, seed);
-  return writePredictionRows(path, probs, preds, L.labels, options);
+  const { probs, preds } = decide(model, L, { tiePolicy, seed });
+  return writePredictionRows(path, probs.values, preds, L.labels, options);
 }
 
 /**
@@ -156,9 +155,8 @@ export async function predictFile(
         }
       },
     })) {
-      const probs = model.predictProba(L);
-      const preds = model.predictFromProbs(toProbabilities(probs, L.labels, 'probabilities', L.n), tiePolicy, seed, offset);
-      writer!.write(probs, preds);
+      const { probs, preds } = decide(model, L, { tiePolicy, seed, rowOffset: offset });
+      writer!.write(probs.values, preds);
       if (gold) tally!.add(await gold.take(L.n), preds, offset);
     }
     if (gold) await gold.finish(tally!.rows);

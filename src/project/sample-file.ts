@@ -1,4 +1,3 @@
-import { toProbabilities } from '../matrix/checked.js';
 import { checkModelFits } from '../label-model/alignment.js';
 import type { LabelModel } from '../label-model/types.js';
 import { emptyLabelMatrix, labelMatrixChunks } from '../data/label-matrix-stream.js';
@@ -7,6 +6,7 @@ import { SampleCandidates, selectCandidates, type BatchedSampleResult } from '..
 import { createSampleContext } from '../sampling/context.js';
 import { writeSample } from '../sampling/output.js';
 import type { PreparedRecipe } from '../sampling/recipe.js';
+import { decide } from '../label-model/decide.js';
 
 export interface SampleFileOptions {
   recipe: PreparedRecipe;
@@ -40,8 +40,7 @@ export async function sampleFile(o: SampleFileOptions): Promise<BatchedSampleRes
         candidates = new SampleCandidates(o.recipe, h.labels);
       },
     })) {
-      const probs = o.model.predictProba(L);
-      const preds = o.model.predictFromProbs(toProbabilities(probs, L.labels, o.modelFile, L.n), 'abstain', 0, offset);
+      const { probs, preds } = decide(o.model, L, { rowOffset: offset, what: o.modelFile });
       const batch = rows ? await rows.take(L.n) : undefined;
       candidates!.addBatch(createSampleContext({ probs, L, preds, rows: batch?.rows, rowsSource: o.data }), offset);
     }

@@ -17,7 +17,6 @@ import { assertModelMatches } from '../../analysis/validate.js';
 import type { Row } from '../../data/types.js';
 import { writeRowStream } from '../../data/row-writer.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
-import { toProbabilities } from '../../matrix/checked.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatDisagreements } from '../format/disagreements.js';
 import { useColour } from '../format/table.js';
@@ -25,6 +24,7 @@ import { printJSON } from '../output.js';
 import { goldOption, loadAnalysisInputs } from '../inputs.js';
 import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { crossFitProba } from '../../end-model/end-model.js';
+import { decide } from '../../label-model/decide.js';
 
 interface DisagreementsArgs {
   L: string;
@@ -127,9 +127,8 @@ async function withEndModel(a: DisagreementsArgs, kinds: DisagreementKind[] | un
   const { L, model, gold } = await loadAnalysisInputs(a);
   if (model) assertModelMatches(L, model);
   const labelModel = model ?? new MajorityVote();
-  const probs = toProbabilities(labelModel.predictProba(L), L.labels, a.model ?? 'majority vote', L.n);
   // One decision rule: the model's own (auto's F1 cut), as `ballot predict` and `ballot sample` label rows.
-  const preds = labelModel.predictFromProbs(probs);
+  const { probs, preds } = decide(labelModel, L, { what: a.model ?? 'majority vote' });
   if (kinds?.includes('label-error') && !gold)
     throw new ConfigError('--kinds label-error needs given labels: pass --gold <file> --label-column <column>');
   if (!gold) throw new ConfigError('--end-model judges given labels: pass --gold <file> --label-column <column>');

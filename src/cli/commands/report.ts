@@ -6,7 +6,6 @@ import { writeFileAtomic } from '../../data/atomic.js';
 import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import { readRowsAsync } from '../../data/read.js';
 import type { Dataset } from '../../data/types.js';
-import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import { buildReport, collectReportData, DEFAULT_MAX_FLAGS } from '../../report/index.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { readLabelModelFile } from '../model-file.js';

@@ -1,5 +1,4 @@
 import { readLabelModelFile } from '../model-file.js';
-import { toProbabilities } from '../../matrix/checked.js';
 import type { CommandModule } from 'yargs';
 import { CSV_SAFE_OPTION } from '../options.js';
 import { readAlignedRows } from '../../data/aligned-rows.js';
@@ -28,6 +27,7 @@ import { evaluateSlices } from '../../lf/slice-eval.js';
 import { discoverSlices } from '../../project/slice-discovery.js';
 import { printJSON, writeJSONFile } from '../output.js';
 import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
+import { decide } from '../../label-model/decide.js';
 
 interface SampleArgs {
   recipe: string;
@@ -126,9 +126,8 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     }
     const L = loadLabelMatrix(a.L);
     const model = readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } });
-    const probs = model.predictProba(L);
     // One decision rule: `_label` and class strata use the model's own (as `ballot predict` does).
-    const preds = model.predictFromProbs(toProbabilities(probs, L.labels, a.model, L.n));
+    const { probs, preds } = decide(model, L, { what: a.model });
     let data: Dataset | undefined;
     if (a.data) data = await readAlignedRows(L, a.data);
     else if (recipe.dedupe) throw new ConfigError(`${a.recipe} asks for dedupe, which needs the rows' text: pass --data`);
@@ -159,7 +158,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       result = planNextBatch(recipe, {
         X,
         labels: L.labels,
-        labelProbs: probs,
+        labelProbs: probs.values,
         L,
         rows: data.rows,
         rowsSource: data.file,

@@ -1,4 +1,3 @@
-import { toProbabilities } from '../../matrix/checked.js';
 import { dirname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatSliceReport } from '../format/slices.js';
@@ -14,6 +13,7 @@ import { discoverSlices } from '../../project/slice-discovery.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { readLabelModelFile } from '../model-file.js';
 import { printJSON } from '../output.js';
+import { decide } from '../../label-model/decide.js';
 
 interface SlicesArgs {
   L: string;
@@ -115,9 +115,8 @@ export const slicesCommand: CommandModule<object, SlicesArgs> = {
     }
     const gold = a.gold ? goldFromRows(L, a.gold === a.data ? data : await readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
     const endModelProbs = a['end-model-probs'] ? await probsFromFile(L, a['end-model-probs']) : undefined;
-    const probs = toProbabilities(model.predictProba(L), L.labels, a.model, L.n);
     // One decision rule: slice accuracies score the labels `ballot predict` writes (auto's cut; seeded random ties).
-    const preds = model.predictFromProbs(probs, 'random', a.seed ?? 0);
+    const { probs, preds } = decide(model, L, { tiePolicy: 'random', seed: a.seed ?? 0, what: a.model });
     const report = analyzeSlices(
       { L, probs: probs.values, preds, endModelProbs, gold, slices },
       { metric: a.metric as 'accuracy' | 'f1', minSize: a['min-size'], alpha: a.alpha, seed: a.seed },

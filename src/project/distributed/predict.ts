@@ -20,6 +20,7 @@ import {
 import { parseRedisUrl, pingRedis } from './redis.js';
 import type { ShardJobResult } from './job.js';
 import { DirectoryStore, type ShardStore } from './store.js';
+import { decide } from '../../label-model/decide.js';
 
 export interface DistributedPredictOptions {
   /** The label matrix of a distributed apply; its merged statistics `<name>.stats` (which list the shards) are read, not the matrix. */
@@ -144,8 +145,7 @@ export async function processPredictShard(job: PredictJobData, ctx: { store?: Sh
   if (store.exists(`pred/${job.key}.bin`)) return done(-1, true);
   const model = await sharedFile(job.model, job.modelHash, 'model', (t) => loadLabelModel(t));
   const L = shardMatrix(store, job.stats);
-  const probs = model.predictProba(L);
-  const preds = model.predictFromProbs(probs, job.tiePolicy, job.seed, job.rowOffset);
-  store.put(`pred/${job.key}.bin`, encodePred(probs, preds));
+  const { probs, preds } = decide(model, L, { tiePolicy: job.tiePolicy, seed: job.seed, rowOffset: job.rowOffset, what: job.model });
+  store.put(`pred/${job.key}.bin`, encodePred(probs.values, preds));
   return done(L.n, false);
 }

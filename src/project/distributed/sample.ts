@@ -1,7 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
-import { toProbabilities } from '../../matrix/checked.js';
 import { loadLabelModel } from '../../label-model/registry.js';
 import type { Row } from '../../data/types.js';
 import { columnsOf } from '../../data/write.js';
@@ -28,6 +27,7 @@ import type { RunSpec, ShardJobResult } from './job.js';
 import { parseRedisUrl, pingRedis } from './redis.js';
 import { readShardRows } from './shards.js';
 import { DirectoryStore, type ShardStore } from './store.js';
+import { decide } from '../../label-model/decide.js';
 
 // `ballot sample --queue`: each worker scores its shard (label model → probabilities → every part's per-row facts)
 // and keeps only the best `budget` rows per part and stratum (sampling/candidates.ts); the coordinator merges the
@@ -222,8 +222,7 @@ export async function processSampleShard(job: SampleJobData, ctx: { store?: Shar
     rows = await readShardRows(spec.data, spec.format, job.shard.range, spec.read);
     if (rows.length !== L.n) throw new DataError(spec.data, `shard ${job.shard.index + 1} has ${rows.length} rows now, ${L.n} when it was applied`);
   }
-  const probs = model.predictProba(L);
-  const preds = model.predictFromProbs(toProbabilities(probs, L.labels, job.model, L.n));
+  const { probs, preds } = decide(model, L, { what: job.model });
   const candidates = new SampleCandidates(recipe, L.labels, job.rowOffset);
   candidates.addBatch(createSampleContext({ probs, L, rows, preds }), job.rowOffset);
   store.put(`samp/${job.key}.bin`, encodeShardSample(candidates, rows ? columnsOf(rows) : []));

@@ -21,7 +21,7 @@
     return e;
   }
   const pct = (x, d = 1) => (x === undefined || x === null ? '–' : `${(100 * x).toFixed(d)}%`);
-  const f3 = (x) => (x === undefined || x === null ? '–' : x.toFixed(3));
+  const _f3 = (x) => (x === undefined || x === null ? '–' : x.toFixed(3));
   const int = (x) => Number(x).toLocaleString('en-US');
 
   /** A cell with a bar behind its number (value in [0, 1] of the bar's full width). */
