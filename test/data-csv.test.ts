@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CsvParser, parseCSV, toCSV, writeRows } from '../src/internal.js';
+import { CsvParser, parseCSV, toCSV, writeRows, writeRowStream } from '../src/internal.js';
 import { readGoldLabels, readRowBatches, readRows, defineLabels, type Row } from '../src/index.js';
 import { dataError } from './data-helpers.js';
 
@@ -265,5 +265,17 @@ describe('gold labels', () => {
   it('allowMissing maps empty, null, missing and -1 to -1', () => {
     const rows: Row[] = [{ y: '' }, { y: null }, {}, { y: -1 }, { y: '-1' }, { y: 'SPAM' }];
     expect(Array.from(readGoldLabels(rows, 'y', Spam, 'g', { allowMissing: true }))).toEqual([-1, -1, -1, -1, -1, 1]);
+  });
+});
+
+describe('CSV written in batches', () => {
+  it('equals toCSV of all the rows, with a quoted header holding a line break and more rows than a batch', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ballot-csv-batches-'));
+    const columns = ['a\nb', 'c,d', 'e'];
+    const rows: Row[] = Array.from({ length: 7 }, (_, i) => ({ 'a\nb': `x${i}`, 'c,d': i % 2 ? 'y "q"' : '', e: i }));
+    writeRowStream(join(dir, 'out.csv'), rows, { columns, batchRows: 3 });
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(toCSV(rows, columns));
+    expect(readRows(join(dir, 'out.csv')).columns).toEqual(columns);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -8,7 +8,7 @@ import { outputError, prepareOutput } from './atomic.js';
 import { formatOf } from './read.js';
 import { writeStdout } from './stdout.js';
 import type { DataFormat, Row } from './types.js';
-import { toCSV, toJSONL } from './write.js';
+import { csvFormat, toJSONL } from './write.js';
 
 /** How errors name the output `-`. */
 const STDOUT = 'standard output';
@@ -43,6 +43,8 @@ export class RowWriter {
   private readonly options: RowWriterOptions;
   private readonly batchRows: number;
   private pending: Row[] = [];
+  /** CSV/TSV: the header and row formatting, prepared once for all batches. */
+  private csv?: ReturnType<typeof csvFormat>;
   private rowsWritten = 0;
   private arrow?: { writer: RecordBatchFileWriter; schema: Schema; types: Record<string, ColumnType> };
   private closed = false;
@@ -70,8 +72,8 @@ export class RowWriter {
       }
     }
     if (this.format === 'csv' || this.format === 'tsv') {
-      // The header alone: toCSV of no rows.
-      this.writeText(toCSV([], this.columns, this.csvOptions()));
+      this.csv = csvFormat(this.columns, this.csvOptions());
+      this.writeText(this.csv.header);
     }
   }
 
@@ -137,10 +139,7 @@ export class RowWriter {
       else {
         if (this.options.types) checkColumnTypes(rows, this.columns, this.options.types, this.path);
         if (this.format === 'jsonl') this.writeText(toJSONL(rows, this.columns, this.path));
-        else {
-          const text = toCSV(rows, this.columns, this.csvOptions());
-          this.writeText(text.slice(text.indexOf('\n') + 1)); // without the header line
-        }
+        else this.writeText(this.csv!.body(rows));
       }
     } catch (e) {
       throw e instanceof DataError && e.row !== undefined

@@ -108,6 +108,18 @@ export function toCSV(
   columns: readonly string[],
   options: { delimiter?: string; file?: string; csvSafe?: boolean } = {},
 ): string {
+  const csv = csvFormat(columns, options);
+  return csv.header + csv.body(rows);
+}
+
+/**
+ * The CSV form of a fixed set of columns, checked and prepared once: its header line, and `body(rows)` giving the
+ * rows' lines ('' for none), so a file written batch by batch (RowWriter) is toCSV of all its rows.
+ */
+export function csvFormat(
+  columns: readonly string[],
+  options: { delimiter?: string; file?: string; csvSafe?: boolean } = {},
+): { header: string; body: (rows: readonly Row[]) => string } {
   const delim = options.delimiter ?? ',';
   const file = options.file ?? '(csv)';
   if (delim.length !== 1 || delim === '"' || delim === '\n' || delim === '\r') {
@@ -120,17 +132,21 @@ export function toCSV(
   const single = columns.length === 1;
   const needs = needsQuotesPattern(delim);
   const text = options.csvSafe ? (v: unknown) => neutraliseFormula(cellText(v)) : cellText;
-  const parts: string[] = [columns.map((c) => quoteField(options.csvSafe ? neutraliseFormula(c) : c, needs, single)).join(delim)];
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    let line = '';
-    for (let j = 0; j < columns.length; j++) {
-      if (j > 0) line += delim;
-      line += quoteField(text(ownValue(r, columns[j])), needs, single);
+  const header = `${columns.map((c) => quoteField(options.csvSafe ? neutraliseFormula(c) : c, needs, single)).join(delim)}\n`;
+  const body = (rows: readonly Row[]): string => {
+    const parts: string[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      let line = '';
+      for (let j = 0; j < columns.length; j++) {
+        if (j > 0) line += delim;
+        line += quoteField(text(ownValue(r, columns[j])), needs, single);
+      }
+      parts.push(line);
     }
-    parts.push(line);
-  }
-  return `${parts.join('\n')}\n`;
+    return parts.length ? `${parts.join('\n')}\n` : '';
+  };
+  return { header, body };
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
