@@ -12,6 +12,7 @@ import {
   createSampleContext,
   runRecipe,
   createRng,
+  disagreements,
 } from '../src/index.js';
 import { flaggedRows, evaluateSlices, evaluateSlicesCached, type Slice } from '../src/internal.js';
 
@@ -111,6 +112,12 @@ describe('analyzeSlices', () => {
     const f = flaggedRows(L, probs, gold);
     expect(f.labelErrors).toBe(f.found['label-error']);
     expect(f.lfMistakes).toBe(Object.values(f.found['lf-mistake']!).reduce((a, b) => a + b, 0));
+    // With top lists long enough for every flag, the mask is exactly the rows flagged as label-error or lf-mistake.
+    const all = disagreements(L, probs, { gold, top: 1e6, topPerLF: 1e6, kinds: ['label-error', 'lf-mistake'] });
+    const rows = new Set(all.flags.map((x) => x.row));
+    expect(rows.size).toBeGreaterThan(0);
+    expect(f.flagged.reduce((a, b) => a + b, 0)).toBe(rows.size);
+    for (const r of rows) expect(f.flagged[r]).toBe(1);
   });
 });
 

@@ -2,7 +2,7 @@ import { ABSTAIN } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { TopK, type Ranked } from './top-k.js';
-import { TIE_TOLERANCE, toGold, toProbabilities, type GoldLabels, type Probabilities } from '../matrix/checked.js';
+import { checkPreds, TIE_TOLERANCE, toGold, toProbabilities, type GoldLabels, type Probabilities } from '../matrix/checked.js';
 import { findLabelErrors, type Attribution } from './label-errors.js';
 
 /**
@@ -126,6 +126,19 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
  * score = p(y*) − p(v), ties broken by the votes for y*.
  */
 export function disagreements(L: LabelMatrix, probsIn: Probabilities | ArrayLike<number>, options: DisagreementOptions = {}): DisagreementReport {
+  return judgeMatrix(L, probsIn, options);
+}
+
+/**
+ * `disagreements`, also marking in `flagged` (one entry per row of L) every row that qualified as a label error or
+ * an LF mistake — whether or not it made a top list (slices count flag rates from it).
+ */
+export function judgeMatrix(
+  L: LabelMatrix,
+  probsIn: Probabilities | ArrayLike<number>,
+  options: DisagreementOptions = {},
+  flagged?: Uint8Array,
+): DisagreementReport {
   const gold = options.gold ? toGold(options.gold, L.labels, 'gold labels', L.n).values : null;
   const o = resolveDisagreementOptions(options, gold !== null);
   const probs = withDecisions(toProbabilities(probsIn, L.labels, 'probabilities', L.n), options.preds);
@@ -134,6 +147,7 @@ export function disagreements(L: LabelMatrix, probsIn: Probabilities | ArrayLike
   sums.add(L, probs, voteCounts, gold);
   const thresholds = sums.thresholds(o.fixedConsensus); // per-class mean self-confidence (t_y)
   const found = newFound(L.m, o);
+  if (flagged) found.flagged = flagged;
   judgeRows(L, probs, voteCounts, thresholds, o, found, 0, gold, options.preds !== undefined); // one pass over the votes, three judges
   return assembleReport(L, L.n, thresholds, found, o, o.endProbs && gold ? { L, checked: probs, gold } : undefined);
 }
@@ -189,15 +203,7 @@ export class DisagreementPasses {
  */
 function withDecisions(checked: Probabilities, preds: ArrayLike<number> | undefined): Probabilities {
   if (!preds) return checked;
-  const { n, k } = checked;
-  if (preds.length !== n) throw new ConfigError(`preds: ${preds.length} labels for ${n} rows`);
-  const top = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const y = preds[i];
-    if (!Number.isInteger(y) || y < -1 || y >= k) throw new ConfigError(`preds: row ${i} has label ${y}, expected -1 or 0..${k - 1}`);
-    top[i] = y;
-  }
-  return { ...checked, top };
+  return { ...checked, top: checkPreds(preds, checked.n, checked.k) };
 }
 
 /** The options, checked. */
@@ -296,6 +302,8 @@ interface Found {
   labelErrorsFound: number;
   conflictsFound: number;
   mistakesFound: Int32Array;
+  /** When given: 1 for every row that qualified as a label error or an LF mistake (by its index in this matrix). */
+  flagged?: Uint8Array;
 }
 
 function newFound(m: number, o: ResolvedOptions): Found {
@@ -356,8 +364,10 @@ function judgeRows(
     const pRow = i * k;
     const row = offset + i;
     if (judgeLabelErrors && gold[i] !== ABSTAIN) {
-      if (labelErrorJudge(probs, pRow, decided ? top1[i] : null, k, gold[i], classVotes, t.labelError, found.labelErrors, row, i, snapAt))
+      if (labelErrorJudge(probs, pRow, decided ? top1[i] : null, k, gold[i], classVotes, t.labelError, found.labelErrors, row, i, snapAt)) {
         found.labelErrorsFound++;
+        if (found.flagged) found.flagged[i] = 1;
+      }
     }
     if (judgeConflicts && conflictJudge(classVotes, k, voteCounts[i], logK, found.conflicts, row, i, snapAt)) found.conflictsFound++;
     const y1 = top1[i];
@@ -454,6 +464,7 @@ function mistakeJudge(
     const v = votes[base + j];
     if (v === ABSTAIN || v === y1) continue;
     found.mistakesFound[j]++;
+    if (found.flagged) found.flagged[i] = 1;
     const score = probs[pRow + y1] - probs[pRow + v];
     const tie = classVotes[y1];
     if (found.mistakes[j].admits(row, score, tie)) found.mistakes[j].offer({ row, score, tie, suggested: y1, disputed: v, lf: j, snap: snapAt(i) });

@@ -6,7 +6,7 @@ import { ConfigError } from '../util/errors.js';
 import { createRng, type Rng } from '../util/rng.js';
 import { flaggedRows } from './slice-flags.js';
 import { benjaminiHochberg, twoProportionP, wilsonInterval } from './stats.js';
-import { toGold, toProbabilities } from '../matrix/checked.js';
+import { checkPreds, toGold, toProbabilities, type GoldLabels, type Probabilities } from '../matrix/checked.js';
 
 /**
  * Slice analysis: how the LFs, the label model and the end model do on subsets of the data (slice functions or
@@ -142,7 +142,7 @@ interface RowFacts {
 export function analyzeSlices(input: SliceAnalysisInput, options: SliceAnalysisOptions = {}): SliceReport {
   const { L, probs, endModelProbs, slices } = input;
   const gold = input.gold;
-  const { n, m, k } = L;
+  const { n, k } = L;
   const metric = options.metric ?? 'accuracy';
   if (metric !== 'accuracy' && metric !== 'f1') throw new ConfigError(`metric must be accuracy or f1, got ${JSON.stringify(metric)}`);
   if (metric === 'f1' && k !== 2) throw new ConfigError(`metric f1 is binary; the label matrix has ${k} classes (use accuracy)`);
@@ -156,9 +156,9 @@ export function analyzeSlices(input: SliceAnalysisInput, options: SliceAnalysisO
   const minLFVotes = options.minLFVotes ?? 10;
   const rankBy = options.rankBy ?? 'labelModel';
   if (rankBy === 'endModel' && !endModelProbs) throw new ConfigError('rankBy endModel needs end-model probabilities');
-  toProbabilities(probs, L.labels, 'probabilities', L.n);
+  const checked = toProbabilities(probs, L.labels, 'probabilities', L.n);
   if (endModelProbs) toProbabilities(endModelProbs, L.labels, 'end-model probabilities', L.n);
-  if (gold) toGold(gold, L.labels, 'gold labels', L.n);
+  const checkedGold = gold ? toGold(gold, L.labels, 'gold labels', L.n) : undefined;
   const names = new Set<string>();
   for (const s of slices) {
     if (s.mask.length !== n) throw new ConfigError(`slice "${s.name}" has ${s.mask.length} rows of membership but the label matrix has ${n}`);
@@ -166,8 +166,7 @@ export function analyzeSlices(input: SliceAnalysisInput, options: SliceAnalysisO
     names.add(s.name);
   }
   const notes: string[] = [];
-  const facts = rowFacts(L, probs, endModelProbs, gold, seed);
-  if (input.preds) facts.predLM = checkedPreds(input.preds, n, L.k);
+  const facts = rowFacts(L, checked, endModelProbs, checkedGold, seed, input.preds && checkPreds(input.preds, n, L.k));
   const lfBasis: SliceReport['lfBasis'] = gold && hasAny(gold) ? 'gold' : 'label model';
   if (!gold) notes.push('no gold labels: no accuracy per slice; LF accuracies inside/outside are agreement with the label model');
   const truth = lfBasis === 'gold' ? gold! : facts.predLM;
@@ -215,15 +214,14 @@ function hasAny(gold: ArrayLike<number>): boolean {
   return false;
 }
 
-/** Hard labels given by a model's decision rule: one per row, each -1 or a class index. */
-function checkedPreds(preds: Int32Array, n: number, k: number): Int32Array {
-  if (preds.length !== n) throw new ConfigError(`preds: ${preds.length} labels for ${n} rows`);
-  for (let i = 0; i < n; i++)
-    if (!(preds[i] >= -1 && preds[i] < k)) throw new ConfigError(`preds: row ${i} has label ${preds[i]}, expected -1 or 0..${k - 1}`);
-  return preds;
-}
-
-function rowFacts(L: LabelMatrix, probs: Float64Array, em: Float64Array | undefined, gold: ArrayLike<number> | undefined, seed: number): RowFacts {
+function rowFacts(
+  L: LabelMatrix,
+  probs: Probabilities,
+  em: Float64Array | undefined,
+  gold: GoldLabels | undefined,
+  seed: number,
+  preds: Int32Array | undefined,
+): RowFacts {
   const { n, m, k, votes } = L;
   const covered = new Uint8Array(n);
   const conflicted = new Uint8Array(n);
@@ -246,7 +244,7 @@ function rowFacts(L: LabelMatrix, probs: Float64Array, em: Float64Array | undefi
     covered,
     conflicted,
     classVotes,
-    predLM: probsToPreds(probs, k, 'random', seed),
+    predLM: preds ?? probsToPreds(probs.values, k, 'random', seed),
     predEM: em ? probsToPreds(em, k, 'random', seed) : null,
     flagged: flaggedRows(L, probs, gold).flagged,
   };

@@ -122,3 +122,16 @@ export function toProbabilities(
 export function isProbabilities(x: unknown): x is Probabilities {
   return typeof x === 'object' && x !== null && (x as { [CHECKED]?: unknown })[CHECKED] === 'probs';
 }
+
+/**
+ * Hard labels given by a model's decision rule (e.g. `predictFromProbs`): one per row, each -1 (none) or a class
+ * index. Returns them as an Int32Array (the same one when already so).
+ */
+export function checkPreds(preds: ArrayLike<number>, n: number, k: number): Int32Array {
+  if (preds.length !== n) throw new ConfigError(`preds: ${preds.length} labels for ${n} rows`);
+  for (let i = 0; i < n; i++) {
+    const y = preds[i];
+    if (!Number.isInteger(y) || y < -1 || y >= k) throw new ConfigError(`preds: row ${i} has label ${y}, expected -1 or 0..${k - 1}`);
+  }
+  return preds instanceof Int32Array ? preds : Int32Array.from(preds);
+}

@@ -1,5 +1,5 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { toProbabilities, type Probabilities } from '../matrix/checked.js';
+import { checkPreds, toProbabilities, type Probabilities } from '../matrix/checked.js';
 import { ConfigError, DataError } from '../util/errors.js';
 import type { DriftReference, Row, SampleContext } from './types.js';
 import { checkEndModelView, type EndModelView } from './feature-view.js';
@@ -46,7 +46,7 @@ export function createSampleContext(input: SampleInput): SampleContext {
     k,
     labels: [...labels],
     probs,
-    preds: input.preds ? checkedPreds(input.preds, n, k) : checked.top,
+    preds: input.preds ? checkPreds(input.preds, n, k) : checked.top,
     L,
     voteCounts: L?.voteCounts(),
     rows,
@@ -84,12 +84,4 @@ export function requireL(ctx: SampleContext, who: string): { L: LabelMatrix; vot
 /** An error about the data rows: a DataError naming their file when it is known, else a ConfigError. */
 export function dataProblem(source: string | undefined, what: string): Error {
   return source ? new DataError(source, what) : new ConfigError(what);
-}
-
-/** Hard labels from a model's decision rule: one per row, each -1 or a class index. */
-function checkedPreds(preds: Int32Array, n: number, k: number): Int32Array {
-  if (preds.length !== n) throw new ConfigError(`preds: ${preds.length} labels for ${n} rows`);
-  for (let i = 0; i < n; i++)
-    if (preds[i] < -1 || preds[i] >= k) throw new ConfigError(`preds: row ${i} has label ${preds[i]}, expected -1 or 0..${k - 1}`);
-  return preds;
 }
