@@ -246,7 +246,7 @@ function rowFacts(
     classVotes,
     predLM: preds ?? probsToPreds(probs.values, k, 'random', seed),
     predEM: em ? probsToPreds(em, k, 'random', seed) : null,
-    flagged: flaggedRows(L, probs, gold).flagged,
+    flagged: flaggedRows(L, probs, gold, preds).flagged,
   };
 }
 
