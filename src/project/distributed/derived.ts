@@ -1,24 +1,24 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { emptyLabelMatrix } from '../../data/label-matrix-stream.js';
+import { checkModelFits } from '../../label-model/alignment.js';
+import { sha, workerName } from './keys.js';
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { UnrecoverableError } from 'bullmq';
 import { LabelMatrix } from '../../matrix/label-matrix.js';
 import type { LabelModel } from '../../label-model/types.js';
-import { ConfigError, DataError } from '../../util/errors.js';
+import { DataError } from '../../util/errors.js';
 import { runFlow, type DistributedApplyOptions } from './coordinator.js';
 import { decodeSegment, decodeStats, type StatsHeader } from './files.js';
 import type { RedisTarget } from './redis.js';
 import type { Shard } from './shards.js';
 import type { ShardJobData, ShardJobResult } from './job.js';
 import { DirectoryStore, type ShardStore } from './store.js';
+import { columnsToRows } from '../../data/transpose.js';
 
 // What the jobs that follow a distributed apply (predict, sample) share: the merged statistics that list the shards,
 // the shard's matrix rebuilt from its stored segments, the checks that a worker sees the coordinator's store and files.
 
-export const sha = (x: unknown): string =>
-  createHash('sha256')
-    .update(typeof x === 'string' ? x : JSON.stringify(x))
-    .digest('hex');
+export { sha } from './keys.js';
 
 /** The merged statistics next to a distributed apply's label matrix, with their shard list. */
 /** Merged statistics: they list the store and the shards. */
@@ -40,13 +40,7 @@ export function readMergedStats(matrix: string): { header: MergedHeader; path: s
 
 /** Checks that a saved model was fitted on the classes and LFs of a distributed apply. */
 export function checkModelMatches(model: LabelModel, modelPath: string, header: StatsHeader, statsPath: string): void {
-  const mj = model.toJSON();
-  if (
-    mj.labels.join('\u0000') !== header.labels.join('\u0000') ||
-    [...mj.lfNames].sort().join('\u0000') !== [...header.lfNames].sort().join('\u0000')
-  ) {
-    throw new ConfigError(`${modelPath} was fitted on other classes or LFs than ${statsPath} has: refit the model on this matrix`);
-  }
+  checkModelFits(model, emptyLabelMatrix({ ...header, errorCounts: Int32Array.from(header.errorCounts) }), { model: modelPath, matrix: statsPath });
 }
 
 /**
@@ -59,7 +53,7 @@ export function startShardJob(
 ): { store: ShardStore; me: string; done: (rows: number, reused: boolean) => ShardJobResult } {
   const t0 = performance.now();
   const store = given ?? new DirectoryStore(job.store);
-  const me = `${hostname()} pid ${process.pid}`;
+  const me = workerName();
   const token = store.get(`runs/${job.run}.token`);
   if (token === undefined || new TextDecoder().decode(token) !== job.token) {
     throw new UnrecoverableError(
@@ -81,7 +75,7 @@ const cache = new Map<string, unknown>();
 
 /** Reads a shared file a job names, checking it is the coordinator's (by sha256); parsed once per `cacheKey`. */
 export function sharedFile<T>(path: string, hash: string, what: string, parse: (text: string) => T | Promise<T>, cacheKey = hash): Promise<T> {
-  const me = `${hostname()} pid ${process.pid}`;
+  const me = workerName();
   const hit = cache.get(cacheKey) as Promise<T> | undefined;
   if (hit) return hit;
   let text: string;
@@ -103,10 +97,13 @@ export function shardMatrix(store: ShardStore, stats: string): LabelMatrix {
   const m = header.lfNames.length;
   const n = header.rows;
   const votes = new Int8Array(n * m);
-  header.segments!.forEach((key, j) => {
+  const columns = header.segments!.map((key) => {
     const seg = decodeSegment(store.get(`seg/${key}.bin`) ?? missing(`${store.location}/seg/${key}.bin`), key);
-    for (let i = 0, p = j; i < n; i++, p += m) votes[p] = seg.votes[i];
+    if (seg.votes.length !== n) throw new DataError(`${store.location}/seg/${key}.bin`, `holds ${seg.votes.length} votes, the shard has ${n} rows`);
+    return seg.votes;
   });
+  if (!columnsToRows(columns, n, m, votes, header.labels.length))
+    throw new DataError(`${store.location}/${statsKey}`, `a segment of this shard holds a vote outside the ${header.labels.length} classes`);
   return new LabelMatrix({ n, m, votes, lfNames: header.lfNames, labels: header.labels });
 }
 

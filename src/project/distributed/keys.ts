@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ballotVersion } from '../../util/package-root.js';
 import type { RunSpec } from './job.js';
 import type { ShardRange } from './shards.js';
@@ -13,7 +14,14 @@ export const BALLOT_VERSION: string = (() => {
   }
 })();
 
-export const sha = (x: unknown): string => createHash('sha256').update(JSON.stringify(x)).digest('hex');
+/** sha256 (hex) of a string, or of a value's JSON. */
+export const sha = (x: unknown): string =>
+  createHash('sha256')
+    .update(typeof x === 'string' ? x : JSON.stringify(x))
+    .digest('hex');
+
+/** How a worker process names itself in messages. */
+export const workerName = (): string => `${hostname()} pid ${process.pid}`;
 
 /**
  * Store keys of one shard: one segment per LF (its code, the data, the label space, read options and the range: the

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { createBatchVoter } from '../../lf/apply-async.js';
@@ -10,9 +9,10 @@ import { OverlapStats } from '../../label-model/stats.js';
 import { LabelingFunctionError } from '../../util/errors.js';
 import { decodeSegment, encodeSegment, encodeStats } from './files.js';
 import type { RunSpec, ShardJobData, ShardJobResult } from './job.js';
-import { BALLOT_VERSION, shardKeys } from './keys.js';
+import { BALLOT_VERSION, shardKeys, workerName } from './keys.js';
 import { describeShard, readShardRows } from './shards.js';
 import { DirectoryStore, type ShardStore } from './store.js';
+import { columnsToRows, rowsToColumns } from '../../data/transpose.js';
 
 export interface ShardContext {
   /** The store as this worker sees it (default: the coordinator's directory, named in the job). */
@@ -22,8 +22,6 @@ export interface ShardContext {
   /** Discoveries by LF file set, loaded once per worker process. */
   discoveries?: Map<string, Promise<Discovery>>;
 }
-
-const workerName = (): string => `${hostname()} pid ${process.pid}`;
 
 /**
  * Applies the LFs to one shard and writes its per-LF segments and its statistics (each put atomically, the stats
@@ -115,10 +113,12 @@ export async function processShard(job: ShardJobData, ctx: ShardContext = {}): P
         if (e instanceof LabelingFunctionError) throw new Error(`${where}, row ${e.row} of the shard: ${e.message}`, { cause: e });
         throw e;
       }
-      for (let q = 0; q < t; q++) {
-        const col = cols[q];
-        for (let i = 0, p = q; i < b; i++, p += t) col[a + i] = votes[p];
-      }
+      rowsToColumns(
+        votes,
+        b,
+        t,
+        cols.map((c) => c.subarray(a, a + b)),
+      );
       await new Promise((r) => setImmediate(r)); // let BullMQ renew the job's lock between batches
     }
     todo.forEach((j, q) => {
@@ -129,11 +129,10 @@ export async function processShard(job: ShardJobData, ctx: ShardContext = {}): P
   }
   // Row-major shard matrix for the statistics (bounded by the shard size).
   const votes = new Int8Array(n * m);
-  for (let j = 0; j < m; j++) {
-    const col = columns[j]!;
-    if (col.length !== n) throw new Error(`${where}: segment of LF ${spec.lfs[j].name} has ${col.length} rows, the shard ${n}`);
-    for (let i = 0, p = j; i < n; i++, p += m) votes[p] = col[i];
-  }
+  for (let j = 0; j < m; j++)
+    if (columns[j]!.length !== n) throw new Error(`${where}: segment of LF ${spec.lfs[j].name} has ${columns[j]!.length} rows, the shard ${n}`);
+  if (!columnsToRows(columns as Int8Array[], n, m, votes, spec.labels.length))
+    throw new Error(`${where}: a stored segment holds a vote outside the ${spec.labels.length} classes`);
   const L = new LabelMatrix({ n, m, votes, lfNames: spec.lfs.map((l) => l.name), labels: spec.labels, errorCounts });
   const stats = OverlapStats.fromLabelMatrix(L);
   store.put(
