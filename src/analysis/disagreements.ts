@@ -142,7 +142,7 @@ export function judgeMatrix(
   const gold = options.gold ? toGold(options.gold, L.labels, 'gold labels', L.n).values : null;
   const o = resolveDisagreementOptions(options, gold !== null);
   const probs = withDecisions(toProbabilities(probsIn, L.labels, 'probabilities', L.n), options.preds);
-  const voteCounts = countVotes(L);
+  const voteCounts = L.voteCounts();
   const sums = new ThresholdSums(L.k);
   sums.add(L, probs, voteCounts, gold);
   const thresholds = sums.thresholds(o.fixedConsensus); // per-class mean self-confidence (t_y)
@@ -180,7 +180,7 @@ export class DisagreementPasses {
    */
   observe(L: LabelMatrix, probs: Probabilities | ArrayLike<number>, gold: Int32Array | null, preds?: ArrayLike<number>): void {
     if (this.t) throw new ConfigError('DisagreementPasses: observe() after judge()');
-    this.sums.add(L, withDecisions(toProbabilities(probs, L.labels, 'probabilities', L.n), preds), countVotes(L), gold);
+    this.sums.add(L, withDecisions(toProbabilities(probs, L.labels, 'probabilities', L.n), preds), L.voteCounts(), gold);
     this.rows += L.n;
   }
 
@@ -188,7 +188,7 @@ export class DisagreementPasses {
   judge(L: LabelMatrix, probs: Probabilities | ArrayLike<number>, gold: Int32Array | null, offset: number, preds?: ArrayLike<number>): void {
     this.t ??= this.sums.thresholds(this.o.fixedConsensus);
     const checked = withDecisions(toProbabilities(probs, L.labels, 'probabilities', L.n), preds);
-    judgeRows(L, checked, countVotes(L), this.t, this.o, this.found, offset, gold, preds !== undefined);
+    judgeRows(L, checked, L.voteCounts(), this.t, this.o, this.found, offset, gold, preds !== undefined);
   }
 
   report(): DisagreementReport {
@@ -603,18 +603,6 @@ function endModelLabelErrors(whole: WholeMatrix, t: Thresholds, o: ResolvedOptio
     `label errors judged with the end model: ${r.counts.label} blamed on the label, ${r.counts.lf} on LFs, ${r.counts.ambiguous} ambiguous; ${r.judgedUncovered} rows without LF votes were judged by the end model alone`,
   );
   return r.flags.length;
-}
-
-/** Votes per row, counted without a branch per vote (abstain = -1 adds 0). */
-function countVotes(L: LabelMatrix): Int32Array {
-  const { n, m, votes } = L;
-  const out = new Int32Array(n);
-  for (let i = 0, base = 0; i < n; i++, base += m) {
-    let c = 0;
-    for (let j = 0; j < m; j++) c += 1 + (votes[base + j] >> 31);
-    out[i] = c;
-  }
-  return out;
 }
 
 /** "3 SPAM, 1 HAM": a row's votes per class, most first. */

@@ -116,12 +116,14 @@ export function findLabelErrors(input: LabelErrorInput): LabelErrorResult {
   for (let y = 0; y < k; y++) prior[y] /= ptotal;
 
   const combined = new Float64Array(n * k);
+  // With beta 0 (the default weight) the label model's factor is 1: skip its n·k powers.
+  const weighLabel = labelProbs !== undefined && beta !== 0;
   for (let i = 0; i < n; i++) {
     const b = i * k;
     let s = 0;
     for (let y = 0; y < k; y++) {
       let v = endProbs[b + y];
-      if (labelProbs && covered[i]) v *= (Math.max(labelProbs[b + y], 1e-6) / prior[y]) ** beta;
+      if (weighLabel && covered[i]) v *= (Math.max(labelProbs![b + y], 1e-6) / prior[y]) ** beta;
       combined[b + y] = v;
       s += v;
     }

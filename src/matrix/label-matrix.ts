@@ -1,4 +1,3 @@
-import { ABSTAIN } from './labels.js';
 import { ConfigError } from '../util/errors.js';
 
 /**
@@ -77,7 +76,8 @@ export class LabelMatrix {
     const { votes, m } = this;
     for (let i = 0, p = 0; i < this.n; i++) {
       let c = 0;
-      for (let j = 0; j < m; j++, p++) if (votes[p] !== ABSTAIN) c++;
+      // Branch-free: 1 + (v >> 31) is 0 for an abstain (-1) and 1 for any class.
+      for (let j = 0; j < m; j++, p++) c += 1 + (votes[p] >> 31);
       out[i] = c;
     }
     return out;

@@ -1,6 +1,7 @@
 import { sketchDot, sketchRows } from './sketch.js';
 import type { SparseRowsView } from './feature-view.js';
-import { hash2, type Rng } from '../util/rng.js';
+import type { Rng } from '../util/rng.js';
+import { topByScore } from './select.js';
 
 export interface DensityOptions {
   /** Size of the random reference subset (default 300). */
@@ -77,9 +78,8 @@ export function poolDensity(X: SparseRowsView): Float64Array {
   const hit = cache.get(X);
   if (hit) return hit;
   const all = Int32Array.from({ length: X.n }, (_, i) => i);
-  const ref = Array.from(all)
-    .sort((a, b) => hash2(0xd3e5, a) - hash2(0xd3e5, b) || a - b)
-    .slice(0, Math.min(300, X.n));
+  // The 300 smallest hashes (then indices) by a bounded heap, not a sort of the whole pool.
+  const ref = topByScore(all, Math.min(300, X.n), new Float64Array(X.n), 0xd3e5);
   const out = densityAgainst(X, all, ref, 10);
   cache.set(X, out);
   return out;
