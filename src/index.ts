@@ -39,7 +39,7 @@ export { checkGold, checkProbabilities, type GoldLabels, type Probabilities } fr
 export { EndModel, Featurizer, crossFitProba, calibrationReport, readEndModelFile } from './end-model/index.js';
 
 // ── Analyze: LF summary, correlations, disagreements and label errors, scores, slices, drift ──────────────────
-export { lfSummary, matrixSummary, type LFSummaryRow } from './analysis/lf-summary.js';
+export { lfSummary, matrixSummary, summarizeMatrix, type LFSummaryRow } from './analysis/lf-summary.js';
 export { lfCorrelations } from './analysis/correlation.js';
 export { disagreements, type DisagreementReport } from './analysis/disagreements.js';
 export { disagreementsFromFile } from './analysis/disagreements-stream.js';

@@ -155,9 +155,18 @@ function learnedAccuracies(L: LabelMatrix, options: LFSummaryOptions): ArrayLike
  * learned accuracy.
  */
 export function lfSummary(L: LabelMatrix, options: LFSummaryOptions = {}): LFSummaryRow[] {
+  return summarizeMatrix(L, options).lfs;
+}
+
+/** `matrixSummary` and `lfSummary` of one matrix from one pass over its votes (they are always shown together). */
+export function summarizeMatrix(L: LabelMatrix, options: LFSummaryOptions = {}): { matrix: MatrixSummary; lfs: LFSummaryRow[] } {
   const gold = options.gold ? toGold(options.gold, L.labels, 'gold labels', L.n).values : null;
   const learned = learnedAccuracies(L, options);
   const c = countMatrix(L, gold);
+  return { matrix: matrixOf(L, c), lfs: lfRows(L, c, gold, learned) };
+}
+
+function lfRows(L: LabelMatrix, c: MatrixCounts, gold: ArrayLike<number> | null, learned: ArrayLike<number> | null | undefined): LFSummaryRow[] {
   const n = L.n;
   const frac = (x: number) => (n === 0 ? 0 : x / n);
   const k = L.k;
@@ -181,7 +190,10 @@ export function lfSummary(L: LabelMatrix, options: LFSummaryOptions = {}): LFSum
 
 /** Whole-matrix coverage, overlap and conflict (Snorkel's `label_coverage/overlap/conflict`), in one pass. */
 export function matrixSummary(L: LabelMatrix): MatrixSummary {
-  const c = countMatrix(L, null);
+  return matrixOf(L, countMatrix(L, null));
+}
+
+function matrixOf(L: LabelMatrix, c: MatrixCounts): MatrixSummary {
   const n = L.n;
   const frac = (x: number) => (n === 0 ? 0 : x / n);
   return {

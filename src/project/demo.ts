@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lfCorrelations, type LFCorrelation } from '../analysis/correlation.js';
 import { disagreements } from '../analysis/disagreements.js';
-import { lfSummary, matrixSummary, type LFSummaryRow, type MatrixSummary } from '../analysis/lf-summary.js';
+import { type LFSummaryRow, type MatrixSummary, summarizeMatrix } from '../analysis/lf-summary.js';
 import { disagreementRecords } from '../analysis/records.js';
 import { writeFileAtomic, writeJSONFile } from '../data/atomic.js';
 import { readGoldLabels } from '../data/gold.js';
@@ -221,8 +221,8 @@ export async function runSpamDemo(o: SpamDemoOptions): Promise<SpamDemoReport> {
     valid: { file: TEST_FILE, rows: validRows.length },
     test: { file: TEST_FILE, rows: testRows.length },
     lfCount: lfs.length,
-    trainSummary: { matrix: matrixSummary(Ltrain), lfs: lfSummary(Ltrain, { model: chosen }), correlations: lfCorrelations(Ltrain) },
-    testSummary: { matrix: matrixSummary(Ltest), lfs: lfSummary(Ltest, { gold: testGold }) },
+    trainSummary: { ...summarizeMatrix(Ltrain, { model: chosen }), correlations: lfCorrelations(Ltrain) },
+    testSummary: summarizeMatrix(Ltest, { gold: testGold }),
     scores,
     chosenModel: describeChoice(chosen),
     selection,

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyFile, type ApplyFileOptions } from './apply-file.js';
 import { discoverLFs } from './discovery.js';
-import { lfSummary, matrixSummary } from '../analysis/lf-summary.js';
+import { summarizeMatrix } from '../analysis/lf-summary.js';
 import { readGoldLabels } from '../data/gold.js';
 import { readRowBatches } from '../data/read.js';
 import { defineLabels } from '../matrix/labels.js';
@@ -29,10 +29,11 @@ try {
       gold.set(readGoldLabels(b.rows, options.goldColumn, space, data, { allowMissing: true }), b.offset);
     }
   }
+  const summarized = summarizeMatrix(matrix!, { gold });
   const result: WatchResult = {
     report,
-    summary: lfSummary(matrix!, { gold }),
-    matrix: matrixSummary(matrix!),
+    summary: summarized.lfs,
+    matrix: summarized.matrix,
     sourceFiles: discovery.sourceFiles,
   };
   // The label model's dev score: fitted without labels (seed 0), scored on the gold rows as `ballot score` does.

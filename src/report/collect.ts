@@ -1,5 +1,5 @@
 import { lfCorrelations } from '../analysis/correlation.js';
-import { lfSummary, matrixSummary } from '../analysis/lf-summary.js';
+import { summarizeMatrix } from '../analysis/lf-summary.js';
 import { toGold, toProbabilities } from '../matrix/checked.js';
 import { MajorityVote } from '../label-model/majority-vote.js';
 import { ConfigError } from '../util/errors.js';
@@ -44,8 +44,9 @@ export function collectReportData(input: ReportInput): ReportData {
   }
 
   const covered = coveredRows(L);
-  const matrix = matrixSummary(L);
-  const lfs = lfSummary(L, { gold: gold ?? undefined, model: model ?? undefined }).map((r) => {
+  const summary = summarizeMatrix(L, { gold: gold ?? undefined, model: model ?? undefined });
+  const matrix = summary.matrix;
+  const lfs = summary.lfs.map((r) => {
     const total = (r.correct ?? 0) + (r.incorrect ?? 0);
     return gold && total > 0 ? { ...r, accuracyInterval: wilsonInterval(r.correct!, total) } : r;
   });

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { loadAnalysisInputs } from '../inputs.js';
 import { lfCorrelations } from '../../analysis/correlation.js';
-import { lfSummary, matrixSummary } from '../../analysis/lf-summary.js';
+import { summarizeMatrix } from '../../analysis/lf-summary.js';
 import { pairRecords, summaryRecords } from '../../analysis/records.js';
 import { writeRows } from '../../data/write.js';
 import { ConfigError } from '../../util/errors.js';
@@ -37,8 +37,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   handler: async (a) => {
     if (!Number.isInteger(a.pairs) || a.pairs < 0) throw new ConfigError(`--pairs must be a non-negative integer, got ${a.pairs}`);
     const { L, model, gold } = await loadAnalysisInputs(a);
-    const matrix = matrixSummary(L);
-    const lfs = lfSummary(L, { gold, model });
+    const { matrix, lfs } = summarizeMatrix(L, { gold, model });
     const correlations = lfCorrelations(L);
     if (a.out) writeRows(a.out, summaryRecords(lfs));
     if (a['pairs-out']) writeRows(a['pairs-out'], pairRecords(correlations.pairs), { columns: PAIR_COLUMNS });
