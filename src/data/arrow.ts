@@ -189,6 +189,8 @@ export interface RowsToArrowOptions {
    * naming column and row. null/undefined always fit. Unpinned columns are inferred from their values.
    */
   types?: Readonly<Record<string, ColumnType>>;
+  /** Index in the file of rows[0] (a batch of a streamed write), so errors name the row in the file. */
+  rowOffset?: number;
 }
 
 /**
@@ -196,11 +198,18 @@ export interface RowsToArrowOptions {
  * the column and the first row that does not fit. Used by writers whose format has no column types (CSV, JSONL),
  * so a call fails or succeeds the same way whatever the output format.
  */
-export function checkColumnTypes(rows: readonly Row[], columns: readonly string[], types: Readonly<Record<string, ColumnType>>, file: string): void {
+export function checkColumnTypes(
+  rows: readonly Row[],
+  columns: readonly string[],
+  types: Readonly<Record<string, ColumnType>>,
+  file: string,
+  /** Index in the file of rows[0] (a batch of a streamed write), so errors name the row in the file. */
+  rowOffset = 0,
+): void {
   checkTypeNames(columns, types, file);
   for (const name of columns) {
     const t = ownValue(types, name);
-    if (t !== undefined) for (let i = 0; i < rows.length; i++) checkFits(ownValue(rows[i], name), t, name, i, file);
+    if (t !== undefined) for (let i = 0; i < rows.length; i++) checkFits(ownValue(rows[i], name), t, name, rowOffset + i, file);
   }
 }
 
@@ -256,7 +265,7 @@ export function rowsToArrowTable(rows: readonly Row[], columns: readonly string[
   const types = options.types ?? {};
   checkTypeNames(columns, types, file);
   for (const name of columns) {
-    const data = buildColumn(rows, name, file, ownValue(types, name));
+    const data = buildColumn(rows, name, file, ownValue(types, name), options.rowOffset ?? 0);
     fields.push(new Field(name, data.type, data.nullCount > 0));
     children.push(data);
   }
@@ -282,18 +291,18 @@ export function rowsToArrowIPC(
 }
 
 /** A pinned column: every value must fit the type (see checkFits); counts the nulls. */
-function checkPinned(rows: readonly Row[], name: string, file: string, pinned: ColumnType): { kind: ColumnKind; nulls: number } {
+function checkPinned(rows: readonly Row[], name: string, file: string, pinned: ColumnType, off: number): { kind: ColumnKind; nulls: number } {
   let nulls = 0;
   for (let i = 0; i < rows.length; i++) {
     const v = ownValue(rows[i], name);
     if (v === null || v === undefined) nulls++;
-    else checkFits(v, pinned, name, i, file);
+    else checkFits(v, pinned, name, off + i, file);
   }
   return { kind: KIND_OF[pinned], nulls };
 }
 
-/** An unpinned column's kind, from its values; counts the nulls. */
-function inferKind(rows: readonly Row[], name: string, file: string): { kind: ColumnKind; nulls: number } {
+/** An unpinned column's kind, from its values; counts the nulls. `off`: the file's index of rows[0], for errors. */
+function inferKind(rows: readonly Row[], name: string, file: string, off: number): { kind: ColumnKind; nulls: number } {
   let kind: ColumnKind = 'null';
   let kindRow = -1;
   let nulls = 0;
@@ -308,30 +317,30 @@ function inferKind(rows: readonly Row[], name: string, file: string): { kind: Co
     } else if (typeof v === 'string') k = 'string';
     else if (typeof v === 'boolean') k = 'bool';
     else if (typeof v === 'bigint') {
-      bigintToNumber(v, name, file, i);
+      bigintToNumber(v, name, file, off + i);
       k = 'float';
     } else {
       throw new DataError(
         file,
         `column "${name}": cannot write ${Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`} to Arrow; values must be numbers, strings, booleans or null`,
-        { row: i },
+        { row: off + i },
       );
     }
     if (kind === 'null' || (kind === 'int' && k === 'float') || (kind === 'float' && k === 'int')) {
       if (kind !== 'float') {
         kind = k;
-        kindRow = i;
+        kindRow = off + i;
       }
     } else if (k !== kind) {
-      throw new DataError(file, `column "${name}" mixes ${plural(kind)} (row ${kindRow}) and ${plural(k)} (row ${i})`, { row: i });
+      throw new DataError(file, `column "${name}" mixes ${plural(kind)} (row ${kindRow}) and ${plural(k)} (row ${off + i})`, { row: off + i });
     }
   }
   return { kind, nulls };
 }
 
-function buildColumn(rows: readonly Row[], name: string, file: string, pinned?: ColumnType): Data {
+function buildColumn(rows: readonly Row[], name: string, file: string, pinned: ColumnType | undefined, off: number): Data {
   const n = rows.length;
-  const { kind, nulls } = pinned === undefined ? inferKind(rows, name, file) : checkPinned(rows, name, file, pinned);
+  const { kind, nulls } = pinned === undefined ? inferKind(rows, name, file, off) : checkPinned(rows, name, file, pinned, off);
   const nullBitmap = nulls > 0 ? validityBitmap(rows, name) : undefined;
   switch (kind) {
     case 'null':

@@ -1,5 +1,4 @@
 import { defineLabels, type LabelSpace } from '../matrix/labels.js';
-import { DataError } from '../util/errors.js';
 import { readGoldLabels } from './gold.js';
 import { AlignedRowStream } from './row-stream.js';
 
@@ -26,14 +25,7 @@ export class GoldStream {
   /** The gold labels of the next `n` rows. */
   async take(n: number): Promise<Int32Array> {
     const { rows, offset } = await this.rows.take(n);
-    try {
-      return readGoldLabels(rows, this.column, this.space, this.file, { allowMissing: true });
-    } catch (e) {
-      // Rows are counted within the batch there: name the row in the file.
-      if (e instanceof DataError && e.row !== undefined)
-        throw new DataError(this.file, e.message.replace(/^.*?\(row \d+\): /, ''), { row: offset + e.row }, { cause: e });
-      throw e;
-    }
+    return readGoldLabels(rows, this.column, this.space, this.file, { allowMissing: true, rowOffset: offset });
   }
 
   /** Checks nothing is left after the matrix's `n` rows, then closes the file. */

@@ -5,6 +5,8 @@ import type { Row } from './types.js';
 export interface GoldOptions {
   /** Map empty/null/missing values and -1 to -1 (unlabeled) instead of throwing. Default false. */
   allowMissing?: boolean;
+  /** Index in the file of rows[0] (a batch of a streamed read), so errors name the row in the file. */
+  rowOffset?: number;
 }
 
 /**
@@ -21,19 +23,20 @@ export function readGoldLabels(rows: readonly Row[], column: string, labels: Lab
   const valid = () => `valid labels are ${labels.names.map((name, i) => `${name} (${i})`).join(', ')}`;
   // Cache by value: gold columns repeat a handful of distinct values.
   const cache = new Map<unknown, number>();
+  const rowOffset = options.rowOffset ?? 0;
   for (let i = 0; i < n; i++) {
     const v = rows[i][column];
     let y = cache.get(v);
     if (y === undefined) {
       y = classOf(v, labels);
       if (y === undefined) {
-        throw new DataError(file, `gold label ${JSON.stringify(v)} in column "${column}" is not a class; ${valid()}`, { row: i });
+        throw new DataError(file, `gold label ${JSON.stringify(v)} in column "${column}" is not a class; ${valid()}`, { row: rowOffset + i });
       }
       if (y === ABSTAIN && !options.allowMissing) {
         throw new DataError(
           file,
           `gold label missing in column "${column}" (value ${JSON.stringify(v ?? null)}); ${valid()}, or allow missing labels`,
-          { row: i },
+          { row: rowOffset + i },
         );
       }
       cache.set(v, y);

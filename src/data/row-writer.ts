@@ -134,19 +134,11 @@ export class RowWriter {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
-    try {
-      if (this.format === 'arrow') this.writeArrow(rows);
-      else {
-        if (this.options.types) checkColumnTypes(rows, this.columns, this.options.types, this.path);
-        if (this.format === 'jsonl') this.writeText(toJSONL(rows, this.columns, this.path));
-        else this.writeText(this.csv!.body(rows));
-      }
-    } catch (e) {
-      throw e instanceof DataError && e.row !== undefined
-        ? new DataError(this.path, e.message.replace(/^.*?: /, '').replace(/row \d+/, `row ${this.rowsWritten + e.row}`), {
-            row: this.rowsWritten + e.row,
-          })
-        : e;
+    if (this.format === 'arrow') this.writeArrow(rows);
+    else {
+      if (this.options.types) checkColumnTypes(rows, this.columns, this.options.types, this.path, this.rowsWritten);
+      if (this.format === 'jsonl') this.writeText(toJSONL(rows, this.columns, this.path, this.rowsWritten));
+      else this.writeText(this.csv!.body(rows));
     }
     this.rowsWritten += rows.length;
   }
@@ -190,7 +182,7 @@ export class RowWriter {
   private writeArrow(rows: Row[]): void {
     if (!this.arrow) this.startArrow(rows);
     const { writer, schema, types } = this.arrow!;
-    const table = rowsToArrowTable(rows, this.columns, this.path, { types, batchRows: rows.length });
+    const table = rowsToArrowTable(rows, this.columns, this.path, { types, batchRows: rows.length, rowOffset: this.rowsWritten });
     for (const b of table.batches) {
       const children = b.data.children;
       writer.write(new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children })));

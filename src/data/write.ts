@@ -175,8 +175,11 @@ function quoteField(s: string, needs: RegExp, single: boolean): string {
   return needs.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** Rows → JSON Lines text. With `columns`, only those keys are written (in that order). */
-export function toJSONL(rows: readonly Row[], columns?: readonly string[], file = '(jsonl)'): string {
+/**
+ * Rows → JSON Lines text. With `columns`, only those keys are written (in that order). `rowOffset`: the index in the
+ * file of rows[0] (a batch of a streamed write), named in errors.
+ */
+export function toJSONL(rows: readonly Row[], columns?: readonly string[], file = '(jsonl)', rowOffset = 0): string {
   const parts: string[] = [];
   for (let i = 0; i < rows.length; i++) {
     let r = rows[i];
@@ -189,7 +192,7 @@ export function toJSONL(rows: readonly Row[], columns?: readonly string[], file 
     try {
       s = JSON.stringify(r);
     } catch (e) {
-      throw new DataError(file, `cannot write row as JSON: ${(e as Error).message}`, { row: i }, { cause: e });
+      throw new DataError(file, `cannot write row as JSON: ${(e as Error).message}`, { row: rowOffset + i }, { cause: e });
     }
     parts.push(s);
   }

@@ -26,7 +26,7 @@ try {
     const space = defineLabels(report.labels);
     gold = new Int32Array(report.rows);
     for await (const b of readRowBatches(data, { ...options.read, batchSize: 8192 })) {
-      gold.set(readGoldLabels(b.rows, options.goldColumn, space, data, { allowMissing: true }), b.offset);
+      gold.set(readGoldLabels(b.rows, options.goldColumn, space, data, { allowMissing: true, rowOffset: b.offset }), b.offset);
     }
   }
   const summarized = summarizeMatrix(matrix!, { gold });
