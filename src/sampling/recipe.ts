@@ -329,6 +329,11 @@ export async function loadRecipe(path: string): Promise<PreparedRecipe> {
   } catch (e) {
     throw new DataError(path, `cannot read the recipe: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+  return parseRecipeText(text, path);
+}
+
+/** A JSON recipe's text, checked and prepared; `path` names it in errors. */
+export function parseRecipeText(text: string, path: string): PreparedRecipe {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -7,7 +7,7 @@ import { columnsOf } from '../../data/write.js';
 import { batchable, SampleCandidates, selectCandidates } from '../../sampling/candidates.js';
 import { createSampleContext } from '../../sampling/context.js';
 import { writeSample } from '../../sampling/output.js';
-import { loadRecipe, overrideRecipe, type PreparedRecipe } from '../../sampling/recipe.js';
+import { overrideRecipe, parseRecipeText, type PreparedRecipe } from '../../sampling/recipe.js';
 import type { SampleReport } from '../../sampling/run-recipe.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import type { DistributedApplyOptions } from './coordinator.js';
@@ -74,8 +74,9 @@ export interface SampleJobData extends DerivedJobData {
   dataRun?: string;
 }
 
-async function preparedRecipe(path: string, budget: number | undefined, seed: number | undefined): Promise<PreparedRecipe> {
-  return overrideRecipe(await loadRecipe(path), { budget, seed }, 'command line');
+/** The recipe of exactly the text that was hashed (not a second read of the file), with the run's overrides. */
+function preparedRecipe(text: string, path: string, budget: number | undefined, seed: number | undefined): PreparedRecipe {
+  return overrideRecipe(parseRecipeText(text, path), { budget, seed }, 'command line');
 }
 
 /** Samples the pool of a distributed apply on the workers; writes the same file as `ballot sample` on the merged matrix. */
@@ -88,8 +89,16 @@ export async function sampleDistributed(o: DistributedSampleOptions): Promise<Di
   const recipePath = resolve(cwd, o.recipe);
   if (!/\.json$/i.test(recipePath))
     throw new ConfigError(`${recipePath}: a sharded sample needs a JSON recipe (workers load it from the shared storage)`);
-  const recipeText = readFileSync(recipePath, 'utf8');
-  const recipe = await preparedRecipe(recipePath, o.budget, o.seed);
+  let recipeText: string;
+  try {
+    recipeText = readFileSync(recipePath, 'utf8');
+  } catch (e) {
+    throw new DataError(
+      recipePath,
+      `cannot read the recipe: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
+  }
+  const recipe = preparedRecipe(recipeText, recipePath, o.budget, o.seed);
   const why = batchable(recipe);
   if (why) throw new ConfigError(`${recipePath} cannot be sampled in shards: ${why}; run ballot sample without --queue`);
   const modelPath = resolve(cwd, o.model);
@@ -211,7 +220,7 @@ export async function processSampleShard(job: SampleJobData, ctx: { store?: Shar
     job.recipe,
     job.recipeHash,
     'recipe',
-    () => preparedRecipe(job.recipe, job.budget, job.seed),
+    (text) => preparedRecipe(text, job.recipe, job.budget, job.seed),
     `${job.recipeHash}:${job.budget}:${job.seed}`,
   );
   const L = shardMatrix(store, job.stats);
