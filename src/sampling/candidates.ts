@@ -111,6 +111,9 @@ export class SampleCandidates {
       else if (batch.n > 0) this.seen[p].add('');
     });
     const { k } = this;
+    // Per part, by the batch's stratum id: eligible rows counted and kept lists looked up once per stratum, not per row.
+    const counts = strata.map((st) => new Int32Array(st ? st.names.length : 1));
+    const keptBy: (Kept | undefined)[][] = strata.map((st) => new Array(st ? st.names.length : 1));
     for (let b = 0; b < batch.n; b++) {
       const i = offset + b;
       const pred = batch.preds[b];
@@ -122,22 +125,23 @@ export class SampleCandidates {
       let rec: CandidateRow | null = null;
       for (let p = 0; p < parts; p++) {
         if (facts[p].eligible[b] === 0) continue;
-        const s = strata[p] ? strata[p]!.names[strata[p]!.ids[b]] : '';
-        const counts = this.eligible[p];
-        counts.set(s, (counts.get(s) ?? 0) + 1);
-        let kept = this.kept[p].get(s);
-        if (!kept) {
-          kept = { rows: [], cut: null };
-          this.kept[p].set(s, kept);
-        }
-        const key = facts[p].key[b];
-        const key2 = facts[p].key2[b];
-        const hash = hash2(this.tieSeeds[p], i);
-        if (kept.cut && !beats(key, key2, hash, i, kept.cut, p)) continue;
+        const st = strata[p];
+        const sid = st ? st.ids[b] : 0;
+        counts[p][sid]++;
+        const kept = (keptBy[p][sid] ??= this.keptList(p, st ? st.names[sid] : ''));
+        if (kept.cut && !beats(facts[p].key[b], facts[p].key2[b], this.tieSeeds[p], i, kept.cut, p)) continue;
         rec ??= this.record(batch, b, i, facts, strata);
         this.keep(kept, rec, p);
       }
     }
+    counts.forEach((byId, p) => {
+      const st = strata[p];
+      byId.forEach((c, sid) => {
+        if (c === 0) return;
+        const name = st ? st.names[sid] : '';
+        this.eligible[p].set(name, (this.eligible[p].get(name) ?? 0) + c);
+      });
+    });
     this.n += batch.n;
   }
 
@@ -154,12 +158,8 @@ export class SampleCandidates {
       for (const name of other.seen[p]) this.seen[p].add(name);
       for (const [s, c] of other.eligible[p]) this.eligible[p].set(s, (this.eligible[p].get(s) ?? 0) + c);
       for (const [s, list] of byStratum) {
-        let kept = this.kept[p].get(s);
-        if (!kept) {
-          kept = { rows: [], cut: null };
-          this.kept[p].set(s, kept);
-        }
-        for (const r of list.rows) if (!kept.cut || beats(r.key[p], r.key2[p], r.hash[p], r.i, kept.cut, p)) this.keep(kept, r, p);
+        const kept = this.keptList(p, s);
+        for (const r of list.rows) if (!kept.cut || order(r, kept.cut, p) < 0) this.keep(kept, r, p);
       }
     });
   }
@@ -256,6 +256,16 @@ export class SampleCandidates {
     };
   }
 
+  /** The kept list of part p and stratum s, made when first needed. */
+  private keptList(p: number, s: string): Kept {
+    let kept = this.kept[p].get(s);
+    if (!kept) {
+      kept = { rows: [], cut: null };
+      this.kept[p].set(s, kept);
+    }
+    return kept;
+  }
+
   /** Adds a row to a kept list; past twice the capacity, sorts and cuts back to the capacity (amortised O(log)). */
   private keep(kept: Kept, rec: CandidateRow, p: number): void {
     kept.rows.push(rec);
@@ -275,9 +285,11 @@ function order(a: CandidateRow, b: CandidateRow, p: number): number {
   return a.i - b.i;
 }
 
-function beats(key: number, key2: number, hash: number, i: number, cut: CandidateRow, p: number): boolean {
+function beats(key: number, key2: number, tieSeed: number, i: number, cut: CandidateRow, p: number): boolean {
   if (key !== cut.key[p]) return key > cut.key[p];
   if (key2 !== cut.key2[p]) return key2 > cut.key2[p];
+  // The tie hash only when both keys tie (most rows are decided by the keys).
+  const hash = hash2(tieSeed, i);
   if (hash !== cut.hash[p]) return hash < cut.hash[p];
   return i < cut.i;
 }
