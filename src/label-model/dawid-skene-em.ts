@@ -80,9 +80,13 @@ export function runEm(L: LabelMatrix, o: ResolvedDsOptions): EmRun {
   return { state: s, iterations, converged, lossHistory };
 }
 
-/** Sparse votes and majority-vote soft labels to start from: uniform over the classes with the most votes. */
-export function majorityVoteStart(L: LabelMatrix, o: ResolvedDsOptions): EmState {
-  const { n, m, k } = L;
+/** The sparse votes and majority-vote soft labels of a matrix, built once per matrix (the guard refits it up to 5 times). */
+const starts = new WeakMap<LabelMatrix, { rowStart: Int32Array; code: Int32Array; covered: Int32Array; T: Float64Array }>();
+
+function startOf(L: LabelMatrix): { rowStart: Int32Array; code: Int32Array; covered: Int32Array; T: Float64Array } {
+  const hit = starts.get(L);
+  if (hit) return hit;
+  const { n, k } = L;
   const { rowStart, code } = toSparseVotes(L);
   const coveredRows: number[] = [];
   for (let i = 0; i < n; i++) if (rowStart[i + 1] > rowStart[i]) coveredRows.push(i);
@@ -97,6 +101,17 @@ export function majorityVoteStart(L: LabelMatrix, o: ResolvedDsOptions): EmState
     for (let y = 0; y < k; y++) tied += T[base + y] === max ? 1 : 0;
     for (let y = 0; y < k; y++) T[base + y] = T[base + y] === max ? 1 / tied : 0;
   }
+  const start = { rowStart, code, covered, T };
+  starts.set(L, start);
+  return start;
+}
+
+/** Sparse votes and majority-vote soft labels to start from: uniform over the classes with the most votes. */
+export function majorityVoteStart(L: LabelMatrix, o: ResolvedDsOptions): EmState {
+  const { n, m, k } = L;
+  const start = startOf(L);
+  const { rowStart, code, covered } = start;
+  const T = Float64Array.from(start.T); // EM updates its own copy
   return {
     k,
     m,
