@@ -32,6 +32,7 @@ describe('ballot init', () => {
     // The recipe is one `ballot sample` accepts.
     expect(prepareRecipe(JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')), 'recipe.json').parts.map((p) => p.kind)).toEqual([
       'representative',
+      'modelDisagreement',
     ]);
 
     // What `npm install` does with a file: dependency: node_modules/ballot links to this repo.

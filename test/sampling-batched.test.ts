@@ -74,6 +74,8 @@ const recipes: Recipe[] = [
   // Parts that run dry hand their shortfall on (coverageGap has ~60 rows here; disagreement many).
   { budget: 900, seed: 5, parts: [{ coverageGap: 0.5 }, { disagreement: 0.3 }, { confident: 0.2, minConfidence: 0.9 }] },
   { budget: 1000, seed: 2, parts: [{ uncertainty: 0.4, includeUncovered: true }, { stratified: 0.6 }], redistribute: false },
+  // A part stopped at its max hands the rest on, here to a reserve part of fraction 0.
+  { budget: 400, seed: 6, parts: [{ uncertainty: 0.7, max: 150 }, { stratified: 0.3, max: 40 }, { random: 0 }] },
   {
     budget: 7,
     seed: 0,

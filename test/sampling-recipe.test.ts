@@ -108,6 +108,27 @@ describe('recipes', () => {
     expect(formatSampleReport(report)).toMatch(/coverageGap\s+coverageGap\s+0\.500\s+500\s+\d+\s+0\s+\d+/);
   });
 
+  it('stops a part at its max and hands the rest on; a fraction-0 part is the reserve', () => {
+    const recipe: Recipe = { budget: 300, seed: 2, parts: [{ uncertainty: 1, max: 120 }, { random: 0 }] };
+    const { indices, partOf, report } = runRecipe(recipe, ctx);
+    expect(indices.length).toBe(300);
+    const [unc, rnd] = report.parts;
+    expect(unc).toMatchObject({ target: 300, picked: 120, shortfall: 180, max: 120 });
+    expect(rnd).toMatchObject({ target: 0, picked: 180, received: 180 });
+    expect(Array.from(partOf.slice(0, 120)).every((p) => p === 0)).toBe(true);
+    // The capped part's rows are the first 120 an uncapped run picks: max only stops it early.
+    const uncapped = runRecipe({ budget: 120, seed: 2, parts: [{ uncertainty: 1 }] }, ctx);
+    expect(Array.from(indices.slice(0, 120))).toEqual(Array.from(uncapped.indices));
+    expect(report.notes.join('\n')).toMatch(/part "uncertainty" stopped at its max of 120 rows \(its target was 300\)/);
+    // With a part of positive fraction left, the reserve gets nothing; under the cap, max changes nothing.
+    const shared = runRecipe({ budget: 300, seed: 2, parts: [{ uncertainty: 0.5, max: 120 }, { random: 0.5 }, { coverageGap: 0 }] }, ctx);
+    expect(shared.report.parts.map((p) => p.picked)).toEqual([120, 180, 0]);
+    const under = runRecipe({ budget: 100, seed: 2, parts: [{ uncertainty: 1, max: 120 }, { random: 0 }] }, ctx);
+    expect(Array.from(under.indices)).toEqual(Array.from(runRecipe({ budget: 100, seed: 2, parts: [{ uncertainty: 1 }] }, ctx).indices));
+    expect(() => runRecipe({ budget: 10, parts: [{ random: 1, max: -1 }] }, ctx)).toThrow(/part 1: max \(the most rows this part selects\) must be a whole number/);
+    expect(() => runRecipe({ budget: 10, parts: [{ random: 1, max: 2.5 }] }, ctx)).toThrow(/max .* got 2\.5/);
+  });
+
   it('says so when the whole pool is smaller than the budget', () => {
     const small = pool(50, 3);
     const { indices, report } = runRecipe({ budget: 100, parts: [{ uncertainty: 0.5 }, { random: 0.5 }], dedupe: true }, small);

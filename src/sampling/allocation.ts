@@ -21,8 +21,10 @@ export interface PartReport {
   target: number;
   /** Rows it selected in total (own picks + rows received from other parts' shortfalls). */
   picked: number;
-  /** Rows of its own target it could not fill (no eligible rows left); these went to other parts. */
+  /** Rows of its own target it could not fill (no eligible rows left, or its `max` reached); these went to other parts. */
   shortfall: number;
+  /** Its `max`, when the recipe gives one. */
+  max?: number;
   /** Rows it selected beyond its target, covering other parts' shortfalls. */
   received: number;
 }
@@ -57,7 +59,7 @@ export interface PartRuns {
   picks: number[][];
   received: Int32Array;
   shortfall: Int32Array;
-  /** Parts that ran out of eligible rows (or have fraction 0): they get no share of a shortfall. */
+  /** Parts that ran out of eligible rows or reached their max: they get no share of a shortfall. */
   exhausted: boolean[];
   total: number;
   /** Asks part `pi` for `count` more rows; returns how many it gave. */
@@ -81,10 +83,14 @@ export function allocate(prepared: PreparedRecipe, n: number, taken: TakenRows, 
     parts.map((p) => p.fraction),
   );
   const picks: number[][] = parts.map(() => []);
-  const exhausted = parts.map((p) => p.fraction === 0);
+  const exhausted = parts.map((p) => p.max === 0);
 
-  const run = (pi: number, count: number): number => {
+  const run = (pi: number, asked: number): number => {
     const part = parts[pi];
+    // A part at its max runs short like one out of rows: it is asked for no more, and the rest goes to the others.
+    const count = part.max === undefined ? asked : Math.min(asked, part.max - picks[pi].length);
+    if (count < asked) exhausted[pi] = true;
+    if (count <= 0) return 0;
     const got = pick(pi, count);
     if (!Array.isArray(got)) throw new ConfigError(`part "${part.name}": its sampler returned ${typeof got}, expected an array of row indices`);
     if (got.length > count) throw new ConfigError(`part "${part.name}": its sampler returned ${got.length} rows when asked for ${count}`);
@@ -115,11 +121,15 @@ export function allocate(prepared: PreparedRecipe, n: number, taken: TakenRows, 
   });
   return state;
 }
-/** Shortfalls flow to the parts that still have rows, by their fractions, until the budget is met or all run dry. */
+/**
+ * Shortfalls flow to the parts that still have rows, by their fractions, until the budget is met or all run dry. Parts
+ * of fraction 0 are the reserve: they take rows only when no part with a fraction above 0 has any left, in equal shares.
+ */
 export function redistribute(prepared: PreparedRecipe, state: PartRuns): void {
   const { budget, parts } = prepared;
   while (prepared.redistribute && state.total < budget) {
-    const weights = parts.map((p, pi) => (state.exhausted[pi] ? 0 : p.fraction));
+    let weights = parts.map((p, pi) => (state.exhausted[pi] ? 0 : p.fraction));
+    if (!weights.some((w) => w > 0)) weights = parts.map((p, pi) => (state.exhausted[pi] || p.fraction > 0 ? 0 : 1));
     if (!weights.some((w) => w > 0)) break;
     const extra = apportion(budget - state.total, weights);
     let progressed = false;
@@ -182,6 +192,7 @@ export function buildSampleReport(
     picked: state.picks[pi].length,
     shortfall: state.shortfall[pi],
     received: state.received[pi],
+    ...(p.max === undefined ? {} : { max: p.max }),
   }));
   if (excludedGiven > 0) notes.push(`${excludedGiven} rows were excluded before sampling (already labeled)`);
   if (poolAfter < budget) {
@@ -192,7 +203,11 @@ export function buildSampleReport(
     );
   }
   for (const p of partReports) {
-    if (p.shortfall > 0) {
+    if (p.shortfall > 0 && p.max !== undefined && p.target - p.shortfall >= p.max) {
+      notes.push(
+        `part "${p.name}" stopped at its max of ${p.max} rows (its target was ${p.target})${prepared.redistribute ? '; the rest was offered to the other parts (see received)' : ' (redistribution is off)'}`,
+      );
+    } else if (p.shortfall > 0) {
       notes.push(
         `part "${p.name}" had only ${p.target - p.shortfall} eligible rows for its target of ${p.target}${prepared.redistribute ? '; its shortfall was offered to the other parts (see received)' : ' (redistribution is off)'}`,
       );

@@ -23,7 +23,8 @@ import type { CoverageGapOptions } from './coverage.js';
 import type { Rng } from '../util/rng.js';
 import { ownValue } from '../util/own.js';
 
-type Named = { name?: string };
+/** Options every built-in part takes: a name, and `max`, an upper bound on the rows the part selects. */
+type Named = { name?: string; max?: number };
 /** One part of a recipe: the sampler's name as the key, its fraction of the budget as the value, plus options. */
 export type RecipePart =
   | (Named & { random: number })
@@ -46,6 +47,7 @@ export type ExplicitPart = { sampler: string; fraction: number; name?: string; [
 export interface CustomPart {
   name: string;
   fraction: number;
+  max?: number;
   sampler: Sampler | ((ctx: SampleContext, count: number, taken: Uint8Array, rng: Rng) => number[]);
 }
 
@@ -73,6 +75,11 @@ export interface PreparedPart {
   kind: string;
   fraction: number;
   sampler: Sampler;
+  /**
+   * At most this many rows from the part, however large the budget; what its fraction asks beyond that goes to the other
+   * parts like a shortfall. E.g. typical rows for a cold start up to a few hundred, then rows the models disagree on.
+   */
+  max?: number;
 }
 
 export interface PreparedRecipe {
@@ -256,12 +263,13 @@ function preparePart(part: unknown, where: string): PreparedPart {
     const s = p.sampler;
     if (typeof name !== 'string') fail('a part with a custom sampler needs a "name"');
     const fraction = checkFraction(p.fraction, where);
-    for (const key of Object.keys(p)) if (!['name', 'fraction', 'sampler'].includes(key)) fail(`unknown key "${key}" in a custom-sampler part`);
+    for (const key of Object.keys(p)) if (!['name', 'fraction', 'sampler', 'max'].includes(key)) fail(`unknown key "${key}" in a custom-sampler part`);
+    const max = checkMax(p.max, fail);
     let sampler: Sampler;
     if (typeof s === 'function') sampler = { kind: name as string, select: s as Sampler['select'] };
     else if (typeof s === 'object' && s !== null && typeof (s as Sampler).select === 'function') sampler = s as Sampler;
     else return fail('sampler must be a sampler name, a function, or an object with select(ctx, count, taken, rng)');
-    return { name: name as string, kind: sampler.kind || (name as string), fraction, sampler };
+    return { name: name as string, kind: sampler.kind || (name as string), fraction, sampler, ...(max === undefined ? {} : { max }) };
   }
 
   const kinds = Object.keys(p).filter((k) => Object.hasOwn(SAMPLERS, k));
@@ -274,9 +282,10 @@ function preparePart(part: unknown, where: string): PreparedPart {
   const kind = kinds[0];
   const spec = ownValue(SAMPLERS, kind)!;
   const fraction = checkFraction(p[kind], `${where} (${kind})`);
+  const max = checkMax(p.max, fail);
   const options: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(p)) {
-    if (key === kind || key === 'name') continue;
+    if (key === kind || key === 'name' || key === 'max') continue;
     const check = ownValue(spec.options, key);
     if (!check) {
       const known = Object.keys(spec.options);
@@ -291,7 +300,14 @@ function preparePart(part: unknown, where: string): PreparedPart {
   } catch (e) {
     return fail((e as Error).message);
   }
-  return { name: (name as string | undefined) ?? kind, kind, fraction, sampler };
+  return { name: (name as string | undefined) ?? kind, kind, fraction, sampler, ...(max === undefined ? {} : { max }) };
+}
+
+function checkMax(v: unknown, fail: (what: string) => never): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_BUDGET)
+    fail(`max (the most rows this part selects) must be a whole number from 0 to ${MAX_BUDGET}, got ${JSON.stringify(v)}`);
+  return v as number;
 }
 
 function checkFraction(v: unknown, where: string): number {
