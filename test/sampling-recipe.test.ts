@@ -125,7 +125,9 @@ describe('recipes', () => {
     expect(shared.report.parts.map((p) => p.picked)).toEqual([120, 180, 0]);
     const under = runRecipe({ budget: 100, seed: 2, parts: [{ uncertainty: 1, max: 120 }, { random: 0 }] }, ctx);
     expect(Array.from(under.indices)).toEqual(Array.from(runRecipe({ budget: 100, seed: 2, parts: [{ uncertainty: 1 }] }, ctx).indices));
-    expect(() => runRecipe({ budget: 10, parts: [{ random: 1, max: -1 }] }, ctx)).toThrow(/part 1: max \(the most rows this part selects\) must be a whole number/);
+    expect(() => runRecipe({ budget: 10, parts: [{ random: 1, max: -1 }] }, ctx)).toThrow(
+      /part 1: max \(the most rows this part selects\) must be a whole number/,
+    );
     expect(() => runRecipe({ budget: 10, parts: [{ random: 1, max: 2.5 }] }, ctx)).toThrow(/max .* got 2\.5/);
   });
 

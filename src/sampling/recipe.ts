@@ -263,7 +263,8 @@ function preparePart(part: unknown, where: string): PreparedPart {
     const s = p.sampler;
     if (typeof name !== 'string') fail('a part with a custom sampler needs a "name"');
     const fraction = checkFraction(p.fraction, where);
-    for (const key of Object.keys(p)) if (!['name', 'fraction', 'sampler', 'max'].includes(key)) fail(`unknown key "${key}" in a custom-sampler part`);
+    for (const key of Object.keys(p))
+      if (!['name', 'fraction', 'sampler', 'max'].includes(key)) fail(`unknown key "${key}" in a custom-sampler part`);
     const max = checkMax(p.max, fail);
     let sampler: Sampler;
     if (typeof s === 'function') sampler = { kind: name as string, select: s as Sampler['select'] };
