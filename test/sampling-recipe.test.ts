@@ -120,6 +120,8 @@ describe('recipes', () => {
     const uncapped = runRecipe({ budget: 120, seed: 2, parts: [{ uncertainty: 1 }] }, ctx);
     expect(Array.from(indices.slice(0, 120))).toEqual(Array.from(uncapped.indices));
     expect(report.notes.join('\n')).toMatch(/part "uncertainty" stopped at its max of 120 rows \(its target was 300\)/);
+    expect(formatSampleReport(report)).toMatch(/uncertainty\s+uncertainty\s+1\s+120\s+300\s+180\s+0\s+120/);
+    expect(formatSampleReport(report)).toMatch(/random\s+random\s+0\s+—\s+0\s+0\s+180\s+180/);
     // With a part of positive fraction left, the reserve gets nothing; under the cap, max changes nothing.
     const shared = runRecipe({ budget: 300, seed: 2, parts: [{ uncertainty: 0.5, max: 120 }, { random: 0.5 }, { coverageGap: 0 }] }, ctx);
     expect(shared.report.parts.map((p) => p.picked)).toEqual([120, 180, 0]);

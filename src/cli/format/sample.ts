@@ -10,14 +10,18 @@ export function formatSampleReport(report: SampleReport): string {
   lines.push(`selected ${report.selected} of budget ${report.budget} (seed ${report.seed}) from ${report.pool.rows} rows${dd}`);
   lines.push('');
   const classNames = report.classes.map((c) => c.class);
+  // The max column only when some part has one (most recipes have none).
+  const hasMax = report.parts.some((p) => p.max !== undefined);
+  const maxCell = (v: number | string | undefined) => (hasMax ? [v ?? '—'] : []);
   lines.push(
     formatTable(
-      ['part', 'sampler', 'fraction', 'target', 'shortfall', 'received', 'picked', ...classNames],
+      ['part', 'sampler', 'fraction', ...(hasMax ? ['max'] : []), 'target', 'shortfall', 'received', 'picked', ...classNames],
       [
         ...report.parts.map((p) => [
           p.name,
           p.kind,
           p.fraction,
+          ...maxCell(p.max),
           p.target,
           p.shortfall,
           p.received,
@@ -28,6 +32,7 @@ export function formatSampleReport(report: SampleReport): string {
           'total',
           '',
           report.parts.reduce((a, p) => a + p.fraction, 0),
+          ...maxCell(''),
           report.budget,
           report.parts.reduce((a, p) => a + p.shortfall, 0),
           report.parts.reduce((a, p) => a + p.received, 0),
