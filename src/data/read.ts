@@ -101,7 +101,7 @@ export async function* readRowBatches(path: string, options: BatchOptions): Asyn
     for (let a = 0; a < rows.length; a += batchSize) yield { offset: a, rows: rows.slice(a, a + batchSize), columns: [...columns] };
     return;
   }
-  const parser = format === 'jsonl' ? new JsonlParser(path, options) : new CsvParser(path, csvOptions(format, options));
+  const parser = textRowParser(path, format, options);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Row[] = [];
   let offset = 0;
@@ -268,6 +268,14 @@ function verifyArrowHandleStructure(handle: Awaited<ReturnType<typeof open>>, si
     },
     path,
   );
+}
+
+/**
+ * The chunked parser of a CSV, TSV or JSON Lines file with the read options applied (header, column names, delimiter,
+ * quote, JSONL's unsafe numbers): every reader that parses text rows (whole file, batches, distributed shards) uses it.
+ */
+export function textRowParser(path: string, format: DataFormat, options: ReadOptions): CsvParser | JsonlParser {
+  return format === 'jsonl' ? new JsonlParser(path, options) : new CsvParser(path, csvOptions(format, options));
 }
 
 function csvOptions(format: DataFormat, options: ReadOptions): CsvOptions {
