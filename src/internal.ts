@@ -20,6 +20,7 @@ export * from './analysis/stats.js';
 export * from './analysis/top-k.js';
 export * from './analysis/validate.js';
 export * from './data/aligned-rows.js';
+export * from './data/arrow-sink.js';
 export * from './data/arrow-structure.js';
 export * from './data/arrow-verify.js';
 export * from './data/arrow.js';
