@@ -167,5 +167,6 @@ export * from './util/errors.js';
 export * from './util/own.js';
 export * from './util/package-root.js';
 export * from './util/progress.js';
+export * from './util/read-file.js';
 export * from './util/rng.js';
 export * from './util/ts-loader.js';

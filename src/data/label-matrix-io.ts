@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type, type Vector } from 'apache-arrow';
 import { LabelMatrix } from '../matrix/label-matrix.js';
 import { withSchemaFingerprint } from './arrow-verify.js';
@@ -7,6 +6,7 @@ import { parseArrowTable } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
 import { columnsToRows, rowsToColumns } from './transpose.js';
 import { loadWrenchFile } from './wrench.js';
+import { readFileOrFail } from '../util/read-file.js';
 
 /** Schema-metadata keys of a saved label matrix. */
 export const LABEL_MATRIX_META = {
@@ -86,14 +86,7 @@ function columnViews(bytes: Uint8Array, m: number, n: number): Int8Array[] | und
 export function loadLabelMatrix(path: string): LabelMatrix {
   // A WRENCH split (train.json beside label.json) is a label matrix too.
   if (/\.json$/i.test(path)) return loadWrenchFile(path).L;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(path, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
-  }
-  return labelMatrixFromIPC(bytes, path);
+  return labelMatrixFromIPC(readFileOrFail(path), path);
 }
 
 /** Parses label-matrix Arrow IPC bytes; `file` names the source in errors. */

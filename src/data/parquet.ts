@@ -1,19 +1,13 @@
 // Parquet in and out with hyparquet / hyparquet-writer: pure JavaScript, ~1.5 MB installed, no WebAssembly (parquet-wasm
 // is 15 MB and took longer to import here; see /work/shared/notes/dependencies.md). Loaded only when a .parquet file is used.
-import { readFileSync } from 'node:fs';
 import { DataError } from '../util/errors.js';
+import { readFileOrFail } from '../util/read-file.js';
 import { writeFileAtomic } from './atomic.js';
 import type { Row } from './types.js';
 
 /** Reads a whole Parquet file into rows (BigInt int64 values become numbers when exact). Errors name the file. */
 export async function readParquetRows(path: string): Promise<{ columns: string[]; rows: Row[] }> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new DataError(path, err.code === 'ENOENT' ? 'no such file' : `cannot read: ${err.message}`, {}, { cause: e });
-  }
+  const bytes = readFileOrFail(path);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   if (file.byteLength < 12 || bytes.toString('latin1', 0, 4) !== 'PAR1' || bytes.toString('latin1', bytes.length - 4) !== 'PAR1') {
     throw new DataError(path, 'not a complete Parquet file (no PAR1 magic at both ends: cut short or not Parquet)');

@@ -1,8 +1,9 @@
-import { createReadStream, readFileSync, readSync } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
+import { readError, readFileOrFail } from '../util/read-file.js';
 import { appendBatchRows, assertArrowFileComplete, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
 import { CsvParser, parseCSV, type CsvOptions } from './csv.js';
 import { checkSchemaFingerprint } from './arrow-verify.js';
@@ -288,11 +289,7 @@ function csvOptions(format: DataFormat, options: ReadOptions): CsvOptions {
 }
 
 function readBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw ioError(path, e);
-  }
+  return readFileOrFail(path, { expected: 'a data file' });
 }
 
 /** Strict UTF-8: a file with invalid bytes is an error, not text with replacement characters. */
@@ -309,10 +306,5 @@ function notUTF8(file: string, cause: unknown): DataError {
 }
 
 function ioError(path: string, e: unknown): Error {
-  if (e instanceof DataError) return e;
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT') return new DataError(path, 'no such file', {}, { cause: e });
-  if (err?.code === 'EISDIR') return new DataError(path, 'is a directory, expected a data file', {}, { cause: e });
-  if (err?.code) return new DataError(path, `cannot read: ${err.message}`, {}, { cause: e });
-  return e as Error;
+  return readError(path, e, { expected: 'a data file' });
 }
