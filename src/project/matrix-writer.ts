@@ -1,6 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { Int8, makeData, RecordBatch, Struct } from 'apache-arrow';
 import { labelMatrixSchema } from '../data/label-matrix-io.js';
+import { columnsToRows } from '../data/transpose.js';
 import { arrowFileWriter } from '../data/arrow-sink.js';
 import { AtomicFile, outputError } from '../data/atomic.js';
 import { LabelMatrix } from '../matrix/label-matrix.js';
@@ -21,10 +22,13 @@ export interface ColumnSet {
 /**
  * Writes a label matrix (same Arrow layout and metadata as saveLabelMatrix: one Int8 column per LF) from per-LF
  * column files, one record batch of MATRIX_CHUNK_ROWS rows at a time, so memory stays at m × chunk however many
- * rows there are. Written to a temp file and renamed: readers never see a partial matrix.
+ * rows there are. Written to a temp file and renamed: readers never see a partial matrix. With `returnMatrix`, the
+ * same pass over the column files also fills the matrix in memory (n × m), returned.
  */
-export function writeLabelMatrixFromColumns(path: string, cols: ColumnSet): void {
+export function writeLabelMatrixFromColumns(path: string, cols: ColumnSet, options: { returnMatrix?: boolean } = {}): LabelMatrix | undefined {
   const { n, files } = cols;
+  const m = files.length;
+  const votes = options.returnMatrix ? new Int8Array(n * m) : undefined;
   const { schema, fields } = labelMatrixSchema(cols);
   const fds: number[] = [];
   try {
@@ -35,11 +39,13 @@ export function writeLabelMatrixFromColumns(path: string, cols: ColumnSet): void
       const chunk = Math.max(1, Math.min(MATRIX_CHUNK_ROWS, n));
       for (let a = 0; a < n || (a === 0 && n === 0); a += chunk) {
         const len = Math.min(chunk, n - a);
-        const children = fds.map((fd) => {
+        const chunkCols = fds.map((fd) => {
           const col = new Int8Array(len);
           if (len > 0) readColumnRange(fd, a, col);
-          return makeData({ type: new Int8(), length: len, nullCount: 0, data: col });
+          return col;
         });
+        if (votes) columnsToRows(chunkCols, len, m, votes.subarray(a * m, (a + len) * m), 127);
+        const children = chunkCols.map((col) => makeData({ type: new Int8(), length: len, nullCount: 0, data: col }));
         writer.write(new RecordBatch(schema, makeData({ type: new Struct(fields), length: len, nullCount: 0, children })));
         if (n === 0) break;
       }
@@ -52,27 +58,5 @@ export function writeLabelMatrixFromColumns(path: string, cols: ColumnSet): void
   } finally {
     for (const fd of fds) closeSync(fd);
   }
-}
-
-/** Reads column files into an in-memory (row-major) LabelMatrix. */
-export function labelMatrixFromColumns(cols: ColumnSet): LabelMatrix {
-  const { n, files } = cols;
-  const m = files.length;
-  const votes = new Int8Array(n * m);
-  const TILE = 4096;
-  const buf = new Int8Array(Math.min(TILE, Math.max(n, 1)));
-  files.forEach((f, j) => {
-    const fd = openSync(f, 'r');
-    try {
-      for (let a = 0; a < n; a += TILE) {
-        const len = Math.min(TILE, n - a);
-        const view = buf.subarray(0, len);
-        readColumnRange(fd, a, view);
-        for (let i = 0, p = a * m + j; i < len; i++, p += m) votes[p] = view[i];
-      }
-    } finally {
-      closeSync(fd);
-    }
-  });
-  return new LabelMatrix({ n, m, votes, lfNames: cols.lfNames, labels: cols.labels, errorCounts: cols.errorCounts });
+  return votes ? new LabelMatrix({ n, m, votes, lfNames: cols.lfNames, labels: cols.labels, errorCounts: cols.errorCounts }) : undefined;
 }
