@@ -97,6 +97,7 @@ export * from './lf/preprocessor.js';
 export * from './lf/slice-eval.js';
 export * from './lf/slice-function.js';
 export * from './matrix/checked.js';
+export * from './matrix/covered-sample.js';
 export * from './matrix/label-matrix.js';
 export * from './matrix/labels.js';
 export * from './matrix/sparse-votes.js';
