@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { loadLabelModel } from '../../label-model/registry.js';
@@ -95,7 +95,7 @@ export async function sampleDistributed(o: DistributedSampleOptions): Promise<Di
   const why = batchable(recipe);
   if (why) throw new ConfigError(`${recipePath} cannot be sampled in shards: ${why}; run ballot sample without --queue`);
   const modelPath = resolve(cwd, o.model);
-  const modelText = readFileSync(modelPath, 'utf8');
+  const modelText = readTextOrFail(modelPath);
   const model = loadLabelModel(modelText);
   checkModelMatches(model, modelPath, header, statsPath);
   const store = new DirectoryStore(header.store);
