@@ -95,6 +95,16 @@ describe('the README walkthrough on the spam example', () => {
       '--out',
       'out/end.json',
     );
+    // disagreements --end-model: the gold file read once serves as the data (featurized, --show columns); a separate
+    // --data file with the same rows gives the same flags and shown columns.
+    const judge = ['disagreements', '--L', 'out/L.arrow', '--model', 'out/model.json', ...gold, '--end-model', 'out/end.json'];
+    const byGold = JSON.parse(ok(...judge, '--show', 'CONTENT', '--kinds', 'label-error', '--top', '5', '--json'));
+    copyFileSync(join(dir, 'data', 'comments.csv'), join(dir, 'data', 'copy.csv'));
+    const byData = JSON.parse(ok(...judge, '--data', 'data/copy.csv', '--show', 'CONTENT', '--kinds', 'label-error', '--top', '5', '--json'));
+    expect(byGold.flags.length).toBeGreaterThan(0);
+    expect(byGold.flags.every((f: { data: { CONTENT: string } }) => typeof f.data.CONTENT === 'string')).toBe(true);
+    expect(byData.flags).toEqual(byGold.flags);
+
     const sample = [
       'sample',
       '--recipe',

@@ -115,6 +115,15 @@ describe('watchLFs', () => {
       expect(m, text).not.toBeNull();
       expect(Number(m![1])).toBeCloseTo(100 * first.result.model!.accuracy, 1);
       if (m![2]) expect(Number(m![2])).toBeCloseTo(100 * second.result.model!.accuracy, 1);
+
+      // The gold labels are carried from run to run while the data file is unchanged; an edit to it reads them anew.
+      const data = join(dir, 'data/tiny.csv');
+      const lines = readFileSync(data, 'utf8').split('\n');
+      writeFileSync(data, lines.map((l, i) => (i >= 1 && i <= 5 ? l.replace(/,(HAM|SPAM)$/, ',') : l)).join('\n'));
+      await next(3);
+      const third = runs[2];
+      if (!third.ok) throw third.error;
+      expect(third.result.model).toMatchObject({ kind: 'mc', scored: 15 });
     } finally {
       ac.abort();
       await watching;

@@ -4,7 +4,7 @@ import { probsToPreds } from '../label-model/predict.js';
 import { toGold } from '../matrix/checked.js';
 import type { LabelModel, TiePolicy } from '../label-model/types.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { METRICS, type Metric } from '../label-model/metrics.js';
+import { binaryF1, classF1, type ClassCounts, macroF1, METRICS, type Metric } from '../label-model/metrics.js';
 
 /** Precision and recall of one class, with its gold count (support) and its predicted count. */
 export interface ClassScore {
@@ -88,20 +88,19 @@ export class ScoreTally {
   summary(labels: readonly string[], metrics: readonly Metric[] = METRICS): ScoreSummary {
     const { k, confusion, scored, covered, correct } = this;
     const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
-    const perClass: ClassScore[] = labels.map((label, c) => {
+    const perClass: ClassScore[] = [];
+    const counts: ClassCounts[] = labels.map((label, c) => {
       const tp = confusion[c]![c]!;
       const support = confusion[c]!.reduce((s, v) => s + v, 0);
       let predicted = 0;
       for (let g = 0; g < k; g++) predicted += confusion[g]![c]!;
-      const precision = ratio(tp, predicted);
-      const recall = ratio(tp, support);
-      const f1 = support + predicted === 0 ? null : (2 * tp) / (support + predicted);
-      return { label, precision, recall, f1, support, predicted };
+      const cc = { tp, fp: predicted - tp, fn: support - tp };
+      perClass.push({ label, precision: ratio(tp, predicted), recall: ratio(tp, support), f1: classF1(cc), support, predicted });
+      return cc;
     });
-    const f1s = perClass.map((c) => c.f1).filter((f): f is number => f !== null);
     const accuracy = scored === 0 ? 0 : correct / scored;
-    const f1 = k === 2 ? (perClass[1]!.f1 ?? 0) : null;
-    const f1Macro = f1s.length === 0 ? 0 : f1s.reduce((s, v) => s + v, 0) / f1s.length;
+    const f1 = k === 2 ? binaryF1(counts) : null;
+    const f1Macro = macroF1(counts);
     const all: Record<Metric, number | null> = { accuracy, f1, f1_macro: f1Macro };
     return {
       labels: [...labels],

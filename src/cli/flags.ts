@@ -5,12 +5,17 @@ import { ConfigError } from '../util/errors.js';
 
 const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map([
   ['batchSize', '--batch-size'],
+  ['by', '--by'],
   ['cacheDir', '--cache-dir'],
   ['classBalance', '--class-balance'],
+  ['data', '--data'],
   ['dev', '--dev'],
   ['endModel', '--end-model'],
   ['epochs', '--epochs'],
   ['force', '--force'],
+  ['gold', '--gold'],
+  ['labelColumn', '--label-column'],
+  ['labeled', '--labeled'],
   ['labels', '--labels'],
   ['lfs', '--lfs'],
   ['lfTimeout', '--lf-timeout'],
@@ -19,7 +24,10 @@ const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map([
   ['onError', '--on-error'],
   ['out', '--out'],
   ['preset', '--preset'],
+  ['referenceData', '--reference-data'],
+  ['referenceL', '--reference-L'],
   ['seed', '--seed'],
+  ['slices', '--slices'],
   ['tiePolicy', '--tie-policy'],
   ['workers', '--workers'],
 ]);

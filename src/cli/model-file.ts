@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { checkModelFits } from '../label-model/alignment.js';
 import { MajorityVote } from '../label-model/majority-vote.js';
 import { loadLabelModel } from '../label-model/registry.js';
 import type { LabelModel } from '../label-model/types.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError, DataError } from '../util/errors.js';
+import { readTextOrFail } from '../util/read-file.js';
 
 /**
  * Reads a label model saved by `ballot fit` (any kind, through the registry); errors name the file. With
@@ -26,14 +27,7 @@ export function readLabelModelFile(path: string, options: { allowMv?: boolean; m
 }
 
 function parseLabelModelFile(path: string, allowMv: boolean | undefined): LabelModel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const hint = allowMv ? ' (pass a model saved by ballot fit, or mv for majority vote)' : '';
-    throw new DataError(path, code === 'ENOENT' ? `no such file${hint}` : `cannot read: ${(e as Error).message}`, {}, { cause: e });
-  }
+  const text = readTextOrFail(path, { hint: allowMv ? 'pass a model saved by ballot fit, or mv for majority vote' : undefined });
   try {
     return loadLabelModel(text);
   } catch (e) {

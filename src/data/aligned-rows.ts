@@ -57,3 +57,10 @@ export async function pickAlignedRows(
   }
   return { file, columns, rows };
 }
+
+/** The rows at `wanted` of rows already in memory, shaped as pickAlignedRows gives them from a file. */
+export function pickRows(ds: Dataset, wanted: ReadonlySet<number>): { file: string; columns: string[]; rows: Map<number, Row> } {
+  const rows = new Map<number, Row>();
+  for (const i of wanted) if (i >= 0 && i < ds.rows.length) rows.set(i, ds.rows[i]!);
+  return { file: ds.file, columns: [...ds.columns], rows };
+}

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { DataError } from '../util/errors.js';
 
@@ -8,15 +8,71 @@ import { DataError } from '../util/errors.js';
  * (never the temp file) and the reason in words.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  prepareOutput(path);
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${Math.floor(performance.now() * 1000) % 1e9}.tmp`);
+  const file = new AtomicFile(path);
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    file.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    file.commit();
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw outputError(path, e);
+    file.abort();
+    throw e;
+  }
+}
+
+/**
+ * An output written in pieces (streamed rows, Arrow record batches): the bytes go to a temp file beside the target,
+ * and `commit()` renames it over the target, so readers see the old file or the whole new one; `abort()` (call it on
+ * any error) removes the temp file and leaves the target as it was. Errors are a DataError naming the target.
+ */
+export class AtomicFile {
+  readonly path: string;
+  private readonly tmp: string;
+  private readonly fd: number;
+  private open = true;
+
+  constructor(path: string) {
+    this.path = path;
+    prepareOutput(path);
+    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${Math.floor(performance.now() * 1000) % 1e9}.tmp`);
+    try {
+      this.fd = openSync(this.tmp, 'w');
+    } catch (e) {
+      throw outputError(path, e);
+    }
+  }
+
+  /** Appends bytes to the temp file. */
+  write(bytes: Uint8Array): void {
+    let off = 0;
+    try {
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      throw outputError(this.path, e);
+    }
+  }
+
+  /** Closes the temp file and renames it over the target. */
+  commit(): void {
+    try {
+      closeSync(this.fd);
+      this.open = false;
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      this.abort();
+      throw outputError(this.path, e);
+    }
+  }
+
+  /** Drops the temp file (idempotent); the target is left as it was. */
+  abort(): void {
+    if (this.open) {
+      this.open = false;
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+    }
+    rmSync(this.tmp, { force: true });
   }
 }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type, type Vector } from 'apache-arrow';
 import { LabelMatrix } from '../matrix/label-matrix.js';
 import { withSchemaFingerprint } from './arrow-verify.js';
@@ -7,6 +6,7 @@ import { parseArrowTable } from './arrow.js';
 import { writeFileAtomic } from './atomic.js';
 import { columnsToRows, rowsToColumns } from './transpose.js';
 import { loadWrenchFile } from './wrench.js';
+import { readFileOrFail } from '../util/read-file.js';
 
 /** Schema-metadata keys of a saved label matrix. */
 export const LABEL_MATRIX_META = {
@@ -29,14 +29,7 @@ export function saveLabelMatrix(path: string, L: LabelMatrix): void {
 /** The Arrow IPC file bytes of a label matrix (see saveLabelMatrix). */
 export function labelMatrixToIPC(L: LabelMatrix): Uint8Array {
   const { n, m, votes } = L;
-  const metadata = new Map<string, string>([
-    [LABEL_MATRIX_META.kind, KIND],
-    [LABEL_MATRIX_META.version, String(LABEL_MATRIX_FORMAT_VERSION)],
-    [LABEL_MATRIX_META.labels, JSON.stringify(L.labels)],
-    [LABEL_MATRIX_META.errorCounts, JSON.stringify(Array.from(L.errorCounts))],
-  ]);
-  const fields = L.lfNames.map((name) => new Field(name, new Int8(), false));
-  const schema = new Schema(fields, withSchemaFingerprint(fields, metadata));
+  const { schema, fields } = labelMatrixSchema(L);
   // Fresh 100 MB buffers are expensive (first-touch page faults cost more than the copy itself), so the file is
   // laid out by Arrow with the row-major votes as stand-in column bytes (same total size, no new buffer), then
   // each column is transposed straight into its place in the output.
@@ -52,6 +45,21 @@ export function labelMatrixToIPC(L: LabelMatrix): Uint8Array {
   }
   rowsToColumns(votes, n, m, targets);
   return bytes;
+}
+
+/**
+ * The Arrow schema of a saved label matrix: one non-null Int8 column per LF, the label space, format version and
+ * per-LF error counts in the metadata (with the schema fingerprint). Every writer of a label matrix file uses it.
+ */
+export function labelMatrixSchema(L: Pick<LabelMatrix, 'lfNames' | 'labels' | 'errorCounts'>): { schema: Schema; fields: Field[] } {
+  const metadata = new Map<string, string>([
+    [LABEL_MATRIX_META.kind, KIND],
+    [LABEL_MATRIX_META.version, String(LABEL_MATRIX_FORMAT_VERSION)],
+    [LABEL_MATRIX_META.labels, JSON.stringify(L.labels)],
+    [LABEL_MATRIX_META.errorCounts, JSON.stringify(Array.from(L.errorCounts))],
+  ]);
+  const fields = L.lfNames.map((name) => new Field(name, new Int8(), false));
+  return { schema: new Schema(fields, withSchemaFingerprint(fields, metadata)), fields };
 }
 
 function encode(schema: Schema, fields: Field[], n: number, column: (j: number) => Int8Array): Uint8Array {
@@ -78,14 +86,7 @@ function columnViews(bytes: Uint8Array, m: number, n: number): Int8Array[] | und
 export function loadLabelMatrix(path: string): LabelMatrix {
   // A WRENCH split (train.json beside label.json) is a label matrix too.
   if (/\.json$/i.test(path)) return loadWrenchFile(path).L;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(path, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
-  }
-  return labelMatrixFromIPC(bytes, path);
+  return labelMatrixFromIPC(readFileOrFail(path), path);
 }
 
 /** Parses label-matrix Arrow IPC bytes; `file` names the source in errors. */

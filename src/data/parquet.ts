@@ -1,19 +1,13 @@
-// Parquet in and out with hyparquet / hyparquet-writer: pure JavaScript, ~1.5 MB installed, no WebAssembly (parquet-wasm
-// is 15 MB and took longer to import here; see /work/shared/notes/dependencies.md). Loaded only when a .parquet file is used.
-import { readFileSync } from 'node:fs';
+// Parquet in with hyparquet (out with hyparquet-writer: rows in write.ts, label-matrix exports in
+// label-matrix-export.ts): pure JavaScript, ~1.5 MB installed, no WebAssembly (parquet-wasm is 15 MB and took longer
+// to import here; see /work/shared/notes/dependencies.md). Loaded only when a .parquet file is used.
 import { DataError } from '../util/errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { readFileOrFail } from '../util/read-file.js';
 import type { Row } from './types.js';
 
 /** Reads a whole Parquet file into rows (BigInt int64 values become numbers when exact). Errors name the file. */
 export async function readParquetRows(path: string): Promise<{ columns: string[]; rows: Row[] }> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new DataError(path, err.code === 'ENOENT' ? 'no such file' : `cannot read: ${err.message}`, {}, { cause: e });
-  }
+  const bytes = readFileOrFail(path);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   if (file.byteLength < 12 || bytes.toString('latin1', 0, 4) !== 'PAR1' || bytes.toString('latin1', bytes.length - 4) !== 'PAR1') {
     throw new DataError(path, 'not a complete Parquet file (no PAR1 magic at both ends: cut short or not Parquet)');
@@ -34,23 +28,4 @@ export async function readParquetRows(path: string): Promise<{ columns: string[]
 function toNumber(b: bigint): number | string {
   const n = Number(b);
   return Number.isSafeInteger(n) ? n : b.toString();
-}
-
-/** One column to write: Int8/Int32 integers, float64 numbers or strings. */
-export type ParquetColumn =
-  | { name: string; data: Int8Array | Int32Array }
-  | { name: string; data: Float64Array }
-  | { name: string; data: readonly (string | null)[] };
-
-/** Writes columns as a Parquet file, atomically. */
-export async function writeParquet(path: string, columns: readonly ParquetColumn[]): Promise<void> {
-  const { parquetWriteBuffer } = await import('hyparquet-writer');
-  const columnData = columns.map((c) =>
-    c.data instanceof Float64Array
-      ? { name: c.name, data: c.data, type: 'DOUBLE' as const }
-      : c.data instanceof Int8Array || c.data instanceof Int32Array
-        ? { name: c.name, data: Int32Array.from(c.data), type: 'INT32' as const }
-        : { name: c.name, data: [...c.data], type: 'STRING' as const },
-  );
-  writeFileAtomic(path, new Uint8Array(parquetWriteBuffer({ columnData })));
 }

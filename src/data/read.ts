@@ -1,8 +1,9 @@
-import { createReadStream, readFileSync, readSync } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
+import { readError, readFileOrFail } from '../util/read-file.js';
 import { appendBatchRows, assertArrowFileComplete, checkColumns, detectArrowFraming, parseArrow } from './arrow.js';
 import { CsvParser, parseCSV, type CsvOptions } from './csv.js';
 import { checkSchemaFingerprint } from './arrow-verify.js';
@@ -101,7 +102,7 @@ export async function* readRowBatches(path: string, options: BatchOptions): Asyn
     for (let a = 0; a < rows.length; a += batchSize) yield { offset: a, rows: rows.slice(a, a + batchSize), columns: [...columns] };
     return;
   }
-  const parser = format === 'jsonl' ? new JsonlParser(path, options) : new CsvParser(path, csvOptions(format, options));
+  const parser = textRowParser(path, format, options);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Row[] = [];
   let offset = 0;
@@ -270,6 +271,14 @@ function verifyArrowHandleStructure(handle: Awaited<ReturnType<typeof open>>, si
   );
 }
 
+/**
+ * The chunked parser of a CSV, TSV or JSON Lines file with the read options applied (header, column names, delimiter,
+ * quote, JSONL's unsafe numbers): every reader that parses text rows (whole file, batches, distributed shards) uses it.
+ */
+export function textRowParser(path: string, format: DataFormat, options: ReadOptions): CsvParser | JsonlParser {
+  return format === 'jsonl' ? new JsonlParser(path, options) : new CsvParser(path, csvOptions(format, options));
+}
+
 function csvOptions(format: DataFormat, options: ReadOptions): CsvOptions {
   return {
     delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : ','),
@@ -280,11 +289,7 @@ function csvOptions(format: DataFormat, options: ReadOptions): CsvOptions {
 }
 
 function readBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw ioError(path, e);
-  }
+  return readFileOrFail(path, { expected: 'a data file' });
 }
 
 /** Strict UTF-8: a file with invalid bytes is an error, not text with replacement characters. */
@@ -301,10 +306,5 @@ function notUTF8(file: string, cause: unknown): DataError {
 }
 
 function ioError(path: string, e: unknown): Error {
-  if (e instanceof DataError) return e;
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT') return new DataError(path, 'no such file', {}, { cause: e });
-  if (err?.code === 'EISDIR') return new DataError(path, 'is a directory, expected a data file', {}, { cause: e });
-  if (err?.code) return new DataError(path, `cannot read: ${err.message}`, {}, { cause: e });
-  return e as Error;
+  return readError(path, e, { expected: 'a data file' });
 }

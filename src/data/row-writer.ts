@@ -1,10 +1,9 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { AsyncByteQueue, Field, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Type, type DataType } from 'apache-arrow';
+import { Field, makeData, RecordBatch, type RecordBatchFileWriter, Schema, Struct, Type, type DataType } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 import { checkColumnTypes, rowsToArrowTable, type ColumnType } from './arrow.js';
+import { arrowFileWriter } from './arrow-sink.js';
 import { withSchemaFingerprint } from './arrow-verify.js';
-import { outputError, prepareOutput } from './atomic.js';
+import { AtomicFile, outputError } from './atomic.js';
 import { formatOf } from './read.js';
 import { writeStdout } from './stdout.js';
 import type { DataFormat, Row } from './types.js';
@@ -34,8 +33,8 @@ export interface RowWriterOptions {
  */
 export class RowWriter {
   readonly path: string;
-  private readonly tmp: string;
-  private fd = -1;
+  /** The temp file renamed over `path` by close(); undefined for standard output. */
+  private readonly file?: AtomicFile;
   /** `-`: standard output (text formats only; there is no temp file to rename, so bytes go out as batches fill). */
   private readonly toStdout: boolean;
   private readonly format: DataFormat;
@@ -61,16 +60,7 @@ export class RowWriter {
     if (this.toStdout) {
       if (this.format === 'arrow' || this.format === 'parquet')
         throw new DataError(STDOUT, `takes CSV, TSV or JSON Lines, not ${this.format} (give a file name for binary output)`);
-      this.tmp = '';
-    } else {
-      prepareOutput(path);
-      this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${Math.floor(performance.now() * 1000) % 1e9}.tmp`);
-      try {
-        this.fd = openSync(this.tmp, 'w');
-      } catch (e) {
-        throw outputError(path, e);
-      }
-    }
+    } else this.file = new AtomicFile(path);
     if (this.format === 'csv' || this.format === 'tsv') {
       this.csv = csvFormat(this.columns, this.csvOptions());
       this.writeText(this.csv.header);
@@ -100,9 +90,7 @@ export class RowWriter {
         this.arrow!.writer.finish();
       }
       this.closed = true;
-      if (this.toStdout) return;
-      closeSync(this.fd);
-      renameSync(this.tmp, this.path);
+      this.file?.commit();
     } catch (e) {
       this.abort();
       throw (e as NodeJS.ErrnoException).code ? outputError(this.path, e) : e;
@@ -111,19 +99,8 @@ export class RowWriter {
 
   /** Drops the temp file; the target is left as it was. */
   abort(): void {
-    if (this.toStdout) {
-      this.closed = true; // what went out is out
-      return;
-    }
-    if (!this.closed) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        /* already closed */
-      }
-      this.closed = true;
-    }
-    rmSync(this.tmp, { force: true });
+    this.closed = true; // on standard output, what went out is out
+    this.file?.abort();
   }
 
   private csvOptions() {
@@ -152,13 +129,7 @@ export class RowWriter {
       }
       return;
     }
-    const bytes = Buffer.from(text, 'utf8');
-    let off = 0;
-    try {
-      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
-    } catch (e) {
-      throw outputError(this.path, e);
-    }
+    this.file!.write(Buffer.from(text, 'utf8'));
   }
 
   /**
@@ -174,9 +145,7 @@ export class RowWriter {
       (name) => new Field(name, arrowTypeOf(pinned[name], probe.schema.fields.find((f) => f.name === name)!.type), true),
     );
     const schema = new Schema(fields, withSchemaFingerprint(fields));
-    const writer = new RecordBatchFileWriter();
-    writer.reset(new FdSink(this.fd, this.path), schema);
-    this.arrow = { writer, schema, types: pinned };
+    this.arrow = { writer: arrowFileWriter(this.file!, schema), schema, types: pinned };
   }
 
   private writeArrow(rows: Row[]): void {
@@ -200,25 +169,6 @@ function columnTypeOf(t: DataType): ColumnType {
 function arrowTypeOf(c: ColumnType, inferred: DataType): DataType {
   const pinnedKind = c === 'float64' ? Type.Float : c === 'int32' ? Type.Int : c === 'bool' ? Type.Bool : Type.Utf8;
   return inferred.typeId === pinnedKind ? inferred : rowsToArrowTable([{ x: null }], ['x'], '(type)', { types: { x: c } }).schema.fields[0].type;
-}
-
-/** Arrow bytes straight to a file descriptor (Arrow's own sinks keep everything in memory). */
-class FdSink extends AsyncByteQueue {
-  constructor(
-    private readonly fd: number,
-    private readonly path: string,
-  ) {
-    super();
-  }
-  override write(value: any): void {
-    const bytes: Uint8Array = value instanceof Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    let off = 0;
-    try {
-      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
-    } catch (e) {
-      throw outputError(this.path, e);
-    }
-  }
 }
 
 /** Writes an iterable of rows through a RowWriter (atomic; nothing left behind on error). */

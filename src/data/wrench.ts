@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LabelMatrix } from '../matrix/label-matrix.js';
 import { MAX_CLASSES } from '../matrix/labels.js';
 import { DataError } from '../util/errors.js';
+import { readTextOrFail } from '../util/read-file.js';
 
 /**
  * Reader for the WRENCH benchmark format (Zhang et al., NeurIPS 2021 datasets track): a folder with `label.json`
@@ -54,7 +55,7 @@ export function loadWrenchSplit(dir: string, split: WrenchSplitName): WrenchSpli
 export function loadWrenchFile(file: string): WrenchSplit {
   const labels = loadWrenchLabels(dirname(file));
   const k = labels.length;
-  const text = readText(file);
+  const text = readTextOrFail(file);
   const raw = parseJSON(file, text);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw new DataError(file, 'expected an object mapping record id to { label, weak_labels, data }');
@@ -126,16 +127,7 @@ export function wrenchSetName(dir: string): string {
 }
 
 function readJSON(file: string): unknown {
-  return parseJSON(file, readText(file));
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, {}, { cause: e });
-  }
+  return parseJSON(file, readTextOrFail(file));
 }
 
 function parseJSON(file: string, text: string): unknown {

@@ -1,22 +1,10 @@
-/** Reading a saved end model from disk, and checking that it belongs to the data it is used on. */
-import { readFileSync } from 'node:fs';
 import { ConfigError, DataError } from '../util/errors.js';
 import { EndModel } from './end-model.js';
+import { readTextOrFail } from '../util/read-file.js';
 
 /** Reads an end model saved by `ballot train` (EndModel.toJSON); errors are DataErrors naming the file. */
 export function readEndModelFile(path: string): EndModel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(
-      path,
-      code === 'ENOENT' ? 'no such file (pass an end model saved by ballot train)' : `cannot read: ${(e as Error).message}`,
-      {},
-      { cause: e },
-    );
-  }
+  const text = readTextOrFail(path, { hint: 'pass an end model saved by ballot train' });
   let json: unknown;
   try {
     json = JSON.parse(text);

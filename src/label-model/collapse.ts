@@ -1,9 +1,6 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { ABSTAIN } from '../matrix/labels.js';
+import { argmaxRow, coveredSample } from '../matrix/covered-sample.js';
 import type { FitReport, LabelModel } from './types.js';
-
-/** At most this many rows with votes are read (evenly spaced), so the check costs little on a large matrix. */
-const SAMPLE_ROWS = 20_000;
 
 /**
  * Signs that a fit degenerated, read off the training matrix beside majority vote on the rows with votes:
@@ -16,48 +13,38 @@ const SAMPLE_ROWS = 20_000;
  * other, harder signs only). Each sign is one sentence; none is an error (a model may be right to disagree with MV), but a user must be told.
  */
 export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { classMix?: boolean } = {}): string[] {
-  const { n, m, k, votes } = L;
-  const rows: number[] = [];
-  const counts = L.voteCounts();
-  let covered = 0;
-  for (let i = 0; i < n; i++) if (counts[i] > 0) covered++;
-  const stride = Math.max(1, Math.ceil(covered / SAMPLE_ROWS));
-  for (let i = 0, c = 0; i < n; i++) if (counts[i] > 0 && c++ % stride === 0) rows.push(i);
+  const { k } = L;
+  const sample = coveredSample(L);
+  const size = sample.rows.length;
   const warnings: string[] = [];
-  if (rows.length > 0) {
-    const probs = model.predictProba(L.selectRows(rows));
+  if (size > 0) {
+    const probs = model.predictProba(sample.L);
+    const { mvShare, mvWinner } = sample;
     const modelShare = new Float64Array(k);
-    const mvShare = new Float64Array(k);
-    const tally = new Int32Array(k);
     let decided = 0;
     let agree = 0;
-    rows.forEach((i, r) => {
-      const top = argmax(probs, r * k, k);
+    for (let r = 0; r < size; r++) {
+      const top = argmaxRow(probs, r, k);
       modelShare[top]++;
-      tally.fill(0);
-      for (let j = 0; j < m; j++) if (votes[i * m + j] !== ABSTAIN) tally[votes[i * m + j]]++;
-      const max = Math.max(...tally);
-      const winners = tally.filter((t) => t === max).length;
-      for (let y = 0; y < k; y++) if (tally[y] === max) mvShare[y] += 1 / winners;
-      if (winners === 1) {
+      if (mvWinner[r] >= 0) {
         decided++;
-        if (tally[top] === max) agree++;
+        if (mvWinner[r] === top) agree++;
       }
-    });
-    const pct = (x: number) => `${Math.round((100 * x) / rows.length)}%`;
+    }
+    const pct = (x: number) => `${Math.round((100 * x) / size)}%`;
     for (let y = 0; y < k; y++) {
-      if (modelShare[y] >= 0.95 * rows.length && mvShare[y] <= modelShare[y] - 0.1 * rows.length) {
+      if (modelShare[y] >= 0.95 * size && mvShare[y] <= modelShare[y] - 0.1 * size) {
         warnings.push(
           `class ${L.labels[y]} absorbs ${pct(modelShare[y])} of the rows with votes (majority vote gives it ${pct(mvShare[y])}): the fit may have collapsed`,
         );
       }
-      if (mvShare[y] >= 0.05 * rows.length && modelShare[y] < mvShare[y] / 5) {
+      if (mvShare[y] >= 0.05 * size && modelShare[y] < mvShare[y] / 5) {
         warnings.push(`class ${L.labels[y]} vanished: ${pct(modelShare[y])} of the rows with votes (majority vote gives it ${pct(mvShare[y])})`);
       }
     }
     let tv = 0;
     for (let y = 0; y < k; y++) tv += Math.abs(modelShare[y] - mvShare[y]) / 2;
-    if ((options.classMix ?? true) && tv > 0.1 * rows.length && !warnings.length) {
+    if ((options.classMix ?? true) && tv > 0.1 * size && !warnings.length) {
       const shares = (x: Float64Array) => L.labels.map((name, y) => `${name} ${pct(x[y])}`).join(', ');
       warnings.push(
         `its labels on the rows with votes (${shares(modelShare)}) are far from majority vote's (${shares(mvShare)}): check it against gold labels before trusting it`,
@@ -87,25 +74,15 @@ export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { c
  * sign of collapse the DS guard keeps the one that agrees most.
  */
 export function majorityVoteAgreement(model: LabelModel, L: LabelMatrix): number {
-  const { n, m, k, votes } = L;
-  const counts = L.voteCounts();
-  let covered = 0;
-  for (let i = 0; i < n; i++) if (counts[i] > 0) covered++;
-  const stride = Math.max(1, Math.ceil(covered / SAMPLE_ROWS));
-  const rows: number[] = [];
-  for (let i = 0, c = 0; i < n; i++) if (counts[i] > 0 && c++ % stride === 0) rows.push(i);
-  if (rows.length === 0) return Number.NaN;
-  const probs = model.predictProba(L.selectRows(rows));
-  const tally = new Int32Array(k);
+  const sample = coveredSample(L);
+  if (sample.rows.length === 0) return Number.NaN;
+  const probs = model.predictProba(sample.L);
   let decided = 0;
   let agree = 0;
-  rows.forEach((i, r) => {
-    tally.fill(0);
-    for (let j = 0; j < m; j++) if (votes[i * m + j] !== ABSTAIN) tally[votes[i * m + j]]++;
-    const max = Math.max(...tally);
-    if (tally.filter((t) => t === max).length !== 1) return;
+  sample.mvWinner.forEach((w, r) => {
+    if (w < 0) return;
     decided++;
-    if (tally[argmax(probs, r * k, k)] === max) agree++;
+    if (argmaxRow(probs, r, L.k) === w) agree++;
   });
   return decided ? agree / decided : Number.NaN;
 }
@@ -121,10 +98,4 @@ export function withWarnings(report: FitReport, warnings: string[]): FitReport {
   report.warnings = [...(report.warnings ?? []), ...warnings];
   report.notes = [...(report.notes ?? []), ...warnings.map((w) => `possible degenerate fit: ${w}`)];
   return report;
-}
-
-function argmax(x: Float64Array, from: number, k: number): number {
-  let best = 0;
-  for (let y = 1; y < k; y++) if (x[from + y] > x[from + best]) best = y;
-  return best;
 }

@@ -72,24 +72,51 @@ function scoreConfusion(conf: Float64Array, abstained: Float64Array, total: numb
     for (let y = 0; y < k; y++) correct += conf[y * k + y];
     return correct / total;
   }
-  if (metric === 'f1') {
-    if (k !== 2) throw new ConfigError(`metric "f1" is binary (class 1 positive); this task has ${k} classes — use f1_macro or accuracy`);
-    return f1Of(conf, abstained, k, 1);
-  }
-  let s = 0;
-  for (let y = 0; y < k; y++) s += f1Of(conf, abstained, k, y);
-  return s / k;
+  if (metric === 'f1' && k !== 2)
+    throw new ConfigError(`metric "f1" is binary (class 1 positive); this task has ${k} classes — use f1_macro or accuracy`);
+  const classes = Array.from({ length: k }, (_, c): ClassCounts => {
+    let fp = 0;
+    let fn = abstained[c];
+    for (let y = 0; y < k; y++) {
+      if (y === c) continue;
+      fp += conf[y * k + c];
+      fn += conf[c * k + y];
+    }
+    return { tp: conf[c * k + c], fp, fn };
+  });
+  return metric === 'f1' ? binaryF1(classes) : macroF1(classes);
 }
 
-function f1Of(conf: Float64Array, abstained: Float64Array, k: number, c: number): number {
-  const tp = conf[c * k + c];
-  let fp = 0;
-  let fn = abstained[c];
-  for (let y = 0; y < k; y++) {
-    if (y === c) continue;
-    fp += conf[y * k + c];
-    fn += conf[c * k + y];
+/** One class's counts against gold: true positives, false positives, false negatives (abstains on its rows included). */
+export interface ClassCounts {
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+/** F1 of one class, 2·tp / (2·tp + fp + fn); null when the class is neither in the gold labels nor predicted. */
+export function classF1(c: ClassCounts): number | null {
+  const denom = 2 * c.tp + c.fp + c.fn;
+  return denom === 0 ? null : (2 * c.tp) / denom;
+}
+
+/** Binary F1 with class 1 positive (WRENCH's convention); 0 when class 1 is neither in the gold labels nor predicted. */
+export function binaryF1(classes: readonly ClassCounts[]): number {
+  return classF1(classes[1]!) ?? 0;
+}
+
+/**
+ * Macro F1 as scikit-learn's `f1_score(average='macro')`: the mean F1 over the classes present in the gold labels or
+ * the predictions (a class in neither is left out, not counted as 0); an abstain is a miss, not a class. 0 if none.
+ */
+export function macroF1(classes: readonly ClassCounts[]): number {
+  let sum = 0;
+  let present = 0;
+  for (const c of classes) {
+    const f = classF1(c);
+    if (f === null) continue;
+    sum += f;
+    present++;
   }
-  const denom = 2 * tp + fp + fn;
-  return denom === 0 ? 0 : (2 * tp) / denom;
+  return present === 0 ? 0 : sum / present;
 }

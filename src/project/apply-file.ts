@@ -14,7 +14,7 @@ import { createBatchVoter } from '../lf/apply-async.js';
 import { isBatchedLF } from '../lf/batched.js';
 import { discoverLFs, type DiscoveredLF, type Discovery } from './discovery.js';
 import { ColumnCache, hashFile, type ColumnWriter, type RunRecord } from './cache.js';
-import { labelMatrixFromColumns, writeLabelMatrixFromColumns } from './matrix-writer.js';
+import { writeLabelMatrixFromColumns } from './matrix-writer.js';
 import { applyParallel, type BatchVotes } from './parallel/pool.js';
 import { sourceBatches, type SourceBatch } from './parallel/sources.js';
 import { toColumnMajor } from './parallel/protocol.js';
@@ -274,8 +274,7 @@ function writeMatrix(run: ApplyPlan, n: number, returnMatrix: boolean | undefine
     errorCounts: Int32Array.from(plans, (p) => (p.hit ? p.hit.errors : p.errors)),
     files,
   };
-  writeLabelMatrixFromColumns(run.out, cols);
-  return returnMatrix ? labelMatrixFromColumns(cols) : undefined;
+  return writeLabelMatrixFromColumns(run.out, cols, { returnMatrix });
 }
 
 /** Records which cache entry each LF's column came from, so the next run can say why it re-applies an LF. */

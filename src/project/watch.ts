@@ -56,6 +56,20 @@ export interface WatchModelScore {
   coverage: number;
 }
 
+/**
+ * The gold labels one run read, handed to the next run's thread: reused while the data file (size, mtime), the gold
+ * column and the classes are unchanged, so a save that changes only LF code does not read the data file for them.
+ */
+export interface WatchGold {
+  file: string;
+  size: number;
+  mtimeMs: number;
+  column: string;
+  /** The class names, joined by newlines. */
+  labels: string;
+  values: Int32Array;
+}
+
 export type WatchRun =
   | { ok: true; result: WatchResult; changes: SummaryChanges; trigger: string[]; previousModel?: WatchModelScore }
   | { ok: false; error: Error; trigger: string[] };
@@ -134,16 +148,21 @@ function present(row: LFSummaryRow): (typeof METRICS)[number][] {
 const BOOTSTRAP = new URL('./parallel/bootstrap.mjs', import.meta.url);
 const ENTRY = new URL(`./watch-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href;
 
-/** Runs one apply + summary in a fresh worker thread (so edited modules are loaded anew). */
-export function runOnce(options: WatchOptions): Promise<WatchResult> {
+/**
+ * Runs one apply + summary in a fresh worker thread (so edited modules are loaded anew). `state` carries the gold
+ * labels from one run to the next (see WatchGold).
+ */
+export function runOnce(options: WatchOptions, state: { gold?: WatchGold } = {}): Promise<WatchResult> {
   const { onRun: _onRun, signal: _signal, ...plain } = options;
   return new Promise((resolvePromise, reject) => {
-    const w = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, options: plain } });
+    const w = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, options: plain, gold: state.gold } });
     let settled = false;
-    w.on('message', (msg: { ok: true; result: WatchResult } | { ok: false; error: SerializedError }) => {
+    w.on('message', (msg: { ok: true; result: WatchResult; gold?: WatchGold } | { ok: false; error: SerializedError }) => {
       settled = true;
-      if (msg.ok) resolvePromise(msg.result);
-      else reject(deserializeError(msg.error));
+      if (msg.ok) {
+        state.gold = msg.gold;
+        resolvePromise(msg.result);
+      } else reject(deserializeError(msg.error));
       void w.terminate();
     });
     w.on('error', (e) => {
@@ -166,6 +185,7 @@ export async function watchLFs(options: WatchOptions): Promise<void> {
   const opts: WatchOptions = { ...options, cwd, progress: false, lfTimeout };
   let previous: { summary: LFSummaryRow[]; matrix: MatrixSummary } | undefined;
   let previousModel: WatchModelScore | undefined;
+  const state: { gold?: WatchGold } = {};
   const watchers = new Map<string, FSWatcher>();
   const relevant = new Set<string>([resolve(cwd, options.data)]);
   let pending = new Set<string>(['(start)']);
@@ -205,7 +225,7 @@ export async function watchLFs(options: WatchOptions): Promise<void> {
     const trigger = [...pending].map((p) => (p.startsWith('(') ? p : basename(p)));
     pending = new Set();
     try {
-      const result = await runOnce(opts);
+      const result = await runOnce(opts, state);
       for (const f of result.sourceFiles) {
         relevant.add(f);
         watchDir(dirname(f));

@@ -1,5 +1,4 @@
 import { ensureTypeScriptLoader } from '../util/ts-loader.js';
-import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, DataError } from '../util/errors.js';
@@ -22,6 +21,7 @@ import {
 import type { CoverageGapOptions } from './coverage.js';
 import type { Rng } from '../util/rng.js';
 import { ownValue } from '../util/own.js';
+import { readTextOrFail } from '../util/read-file.js';
 
 /** Options every built-in part takes: a name, and `max`, an upper bound on the rows the part selects. */
 type Named = { name?: string; max?: number };
@@ -340,13 +340,7 @@ export async function loadRecipe(path: string): Promise<PreparedRecipe> {
     if (recipe === undefined) throw new ConfigError(`${path}: export the recipe as the default export (or as "recipe")`);
     return prepareRecipe(recipe, path);
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new DataError(path, `cannot read the recipe: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  return parseRecipeText(text, path);
+  return parseRecipeText(readTextOrFail(path, { what: 'the recipe' }), path);
 }
 
 /** A JSON recipe's text, checked and prepared; `path` names it in errors. */

@@ -11,17 +11,18 @@ import { disagreementsFromFile } from '../../analysis/disagreements-stream.js';
 import { emptyLabelMatrix, readLabelMatrixHeader } from '../../data/label-matrix-stream.js';
 import type { LabelModel } from '../../label-model/types.js';
 import { readLabelModelFile } from '../model-file.js';
-import { pickAlignedRows, readAlignedRows } from '../../data/aligned-rows.js';
+import { goldFromRows, pickAlignedRows, pickRows, readAlignedRows } from '../../data/aligned-rows.js';
+import { loadLabelMatrix } from '../../data/label-matrix-io.js';
 import { disagreementColumns, disagreementRecords } from '../../analysis/records.js';
 import { assertModelMatches } from '../../analysis/validate.js';
-import type { Row } from '../../data/types.js';
+import type { Dataset, Row } from '../../data/types.js';
 import { writeRowStream } from '../../data/row-writer.js';
 import { MajorityVote } from '../../label-model/majority-vote.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { formatDisagreements } from '../format/disagreements.js';
 import { useColour } from '../format/table.js';
 import { printJSON } from '../output.js';
-import { goldOption, loadAnalysisInputs } from '../inputs.js';
+import { goldOption } from '../inputs.js';
 import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
 import { crossFitProba } from '../../end-model/end-model.js';
 import { decide } from '../../label-model/decide.js';
@@ -85,11 +86,13 @@ export const disagreementsCommand: CommandModule<object, DisagreementsArgs> = {
     const options = { kinds, top: a.top, topPerLF: a['top-per-lf'], consensusThreshold: a['consensus-threshold'] };
     // The end model cross-fits on every row at once: that variant holds the matrix and the data in memory. The
     // label-model variant streams the matrix and the gold file (two passes; memory flat in n).
-    const { report, model, n } = a['end-model'] ? await withEndModel(a, kinds, options) : await streamed(a, kinds, options);
+    const { report, model, n, rows } = a['end-model'] ? await withEndModel(a, kinds, options) : await streamed(a, kinds, options);
 
     const dataFile = a.data ?? a.gold;
     if (show.length && !dataFile) throw new ConfigError('--show needs --data (or --gold): the file holding those columns');
-    const data = show.length ? await pickAlignedRows(dataFile!, new Set(report.flags.map((f) => f.row)), n, 'data') : null;
+    const flagged = new Set(report.flags.map((f) => f.row));
+    // The end-model variant has the rows in memory already; the streamed one picks the flagged rows in a second pass.
+    const data = show.length ? (rows ? pickRows(rows, flagged) : await pickAlignedRows(dataFile!, flagged, n, 'data')) : null;
     if (data) checkColumns(data, show);
     const extra = data ? (row: number): Row => Object.fromEntries(show.map((c) => [c, data.rows.get(row)?.[c] ?? null])) : undefined;
 
@@ -109,6 +112,8 @@ interface Judged {
   model?: LabelModel;
   /** Rows of the matrix. */
   n: number;
+  /** The data file's rows, when the variant read them whole. */
+  rows?: Dataset;
 }
 
 /** The label-model variant: matrix and gold streamed in step (disagreementsFromFile). */
@@ -124,7 +129,13 @@ async function streamed(a: DisagreementsArgs, kinds: DisagreementKind[] | undefi
 
 /** The end-model variant (label errors by confident learning on cross-fitted end-model probabilities): in memory. */
 async function withEndModel(a: DisagreementsArgs, kinds: DisagreementKind[] | undefined, options: JudgeOptions): Promise<Judged> {
-  const { L, model, gold } = await loadAnalysisInputs(a);
+  const goldArg = goldOption(a);
+  const L = loadLabelMatrix(a.L);
+  const model = a.model ? readLabelModelFile(a.model, { matrix: { L, file: a.L } }) : undefined;
+  const dataFile = a.data ?? a.gold;
+  // The gold file is read once: it is also the data file (featurized, and --show columns) unless --data is given.
+  const goldRows = goldArg ? await readAlignedRows(L, goldArg.file, 'gold') : undefined;
+  const gold = goldArg ? goldFromRows(L, goldRows!, goldArg.column) : undefined;
   if (model) assertModelMatches(L, model);
   const labelModel = model ?? new MajorityVote();
   // One decision rule: the model's own (auto's F1 cut), as `ballot predict` and `ballot sample` label rows.
@@ -132,14 +143,13 @@ async function withEndModel(a: DisagreementsArgs, kinds: DisagreementKind[] | un
   if (kinds?.includes('label-error') && !gold)
     throw new ConfigError('--kinds label-error needs given labels: pass --gold <file> --label-column <column>');
   if (!gold) throw new ConfigError('--end-model judges given labels: pass --gold <file> --label-column <column>');
-  const dataFile = a.data ?? a.gold!;
   const endModel = readEndModelFile(a['end-model']!);
   assertEndModelClasses(endModel, a['end-model']!, L.labels, a.L);
-  const rows = await readAlignedRows(L, dataFile, 'data');
+  const rows = dataFile === goldArg!.file ? goldRows! : await readAlignedRows(L, dataFile!, 'data');
   const X = endModel.featurizer.transform(rows.rows, rows.file);
   const { l2, maxIter, tol } = endModel.training;
   const endProbs = crossFitProba(X, endModel.featurizer, { kind: 'hard', gold }, endModel.labels, { l2, maxIter, tol, folds: a.folds, seed: 0 });
-  return { report: disagreements(L, probs, { ...options, preds, endProbs, gold }), model, n: L.n };
+  return { report: disagreements(L, probs, { ...options, preds, endProbs, gold }), model, n: L.n, rows };
 }
 
 function checkColumns(data: { file: string; columns: readonly string[] }, show: readonly string[]): void {

@@ -1,33 +1,12 @@
-import { readLabelModelFile } from '../model-file.js';
 import type { CommandModule } from 'yargs';
-import { CSV_SAFE_OPTION } from '../options.js';
-import { readAlignedRows } from '../../data/aligned-rows.js';
-import { loadLabelMatrix } from '../../data/label-matrix-io.js';
-import type { Dataset } from '../../data/types.js';
-import {
-  createSampleContext,
-  endModelCrossFit,
-  loadRecipe,
-  overrideRecipe,
-  planNextBatch,
-  readLabeledRows,
-  runRecipe,
-  writeSample,
-  batchable,
-  type PreparedRecipe,
-  type SampleReport,
-  type SampleResult,
-} from '../../sampling/index.js';
-import { emptyLabelMatrix, readLabelMatrixHeader } from '../../data/label-matrix-stream.js';
-import { sampleFile } from '../../project/sample-file.js';
-import { assertEndModelClasses, readEndModelFile } from '../../end-model/file.js';
+import { runSample } from '../../project/sample-run.js';
+import type { SampleReport } from '../../sampling/index.js';
 import { ConfigError } from '../../util/errors.js';
 import { formatSampleReport } from '../format/sample.js';
-import { evaluateSlices } from '../../lf/slice-eval.js';
-import { discoverSlices } from '../../project/slice-discovery.js';
-import { printJSON, writeJSONFile } from '../output.js';
+import { readLabelModelFile } from '../model-file.js';
 import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
-import { decide } from '../../label-model/decide.js';
+import { CSV_SAFE_OPTION } from '../options.js';
+import { printJSON, writeJSONFile } from '../output.js';
 
 interface SampleArgs {
   recipe: string;
@@ -105,82 +84,31 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
   handler: async (a) => {
     if (a.queue !== undefined) return sampleOnQueue(a, a.queue);
     const t0 = performance.now();
-    const recipe = overrideRecipe(
-      await loadRecipe(a.recipe),
-      {
-        budget: a.budget,
-        seed: a.seed,
-        textColumns: a['text-column']
-          ?.split(',')
-          .map((c) => c.trim())
-          .filter(Boolean),
-      },
-      'command line',
-    );
-    if (streamable(a, recipe)) {
-      // Only ranked parts, no dedupe: stream the matrix and the data; memory is one chunk plus the kept rows.
-      const header = await readLabelMatrixHeader(a.L);
-      const model = readLabelModelFile(a.model, { allowMv: true, matrix: { L: emptyLabelMatrix(header), file: a.L } });
-      const result = await sampleFile({ recipe, L: a.L, model, modelFile: a.model, data: a.data, out: a.out, csvSafe: a['csv-safe'] });
-      return printSample(a, result.report, model.kind, (performance.now() - t0) / 1000);
-    }
-    const L = loadLabelMatrix(a.L);
-    const model = readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } });
-    // One decision rule: `_label` and class strata use the model's own (as `ballot predict` does).
-    const { probs, preds } = decide(model, L, { what: a.model });
-    let data: Dataset | undefined;
-    if (a.data) data = await readAlignedRows(L, a.data);
-    else if (recipe.dedupe) throw new ConfigError(`${a.recipe} asks for dedupe, which needs the rows' text: pass --data`);
-    if (a.slices?.length && !data) throw new ConfigError('--slices needs --data: slice functions read the rows');
-    if (a['reference-data'] && !a['reference-L']) throw new ConfigError('--reference-data needs --reference-L: the old label matrix');
-    const slices = a.slices?.length
-      ? new Map(
-          evaluateSlices(
-            data!.rows,
-            (await discoverSlices(a.slices)).slices.map((s) => s.slice),
-            { source: data!.file },
-          ).map((s) => [s.name, s.mask]),
-        )
-      : undefined;
-    const refL = a['reference-L'] ? loadLabelMatrix(a['reference-L']) : undefined;
-    const reference = refL ? { L: refL, rows: a['reference-data'] ? (await readAlignedRows(refL, a['reference-data'])).rows : undefined } : undefined;
-    let result: SampleResult;
-    if (a['end-model']) {
-      if (!data) throw new ConfigError('--end-model needs --data: the rows to featurize');
-      const endModel = readEndModelFile(a['end-model']);
-      assertEndModelClasses(endModel, a['end-model'], L.labels, a.L);
-      const X = endModel.featurizer.transform(data.rows, data.file);
-      let gold: Int32Array | undefined;
-      if (a.labeled) {
-        if (!a['label-column']) throw new ConfigError('--labeled needs --label-column: the column holding the labels');
-        gold = await readLabeledRows(a.labeled, a['label-column'], L.labels, L.n);
-      }
-      result = planNextBatch(recipe, {
-        X,
-        labels: L.labels,
-        labelProbs: probs.values,
-        L,
-        rows: data.rows,
-        rowsSource: data.file,
-        gold,
-        preds,
-        slices,
-        reference,
-        crossFit: endModelCrossFit(endModel, X, { folds: a.folds, seed: recipe.seed }),
-      });
-    } else {
-      if (a.labeled) throw new ConfigError('--labeled (rounds mode) needs --end-model: the model retrained on the labels');
-      result = runRecipe(recipe, createSampleContext({ probs, L, rows: data?.rows, rowsSource: data?.file, preds, slices, reference }));
-    }
-    writeSample(a.out, result, data?.columns, { csvSafe: a['csv-safe'] });
-    printSample(a, result.report, model.kind, (performance.now() - t0) / 1000);
+    const { report, model } = await runSample({
+      recipe: a.recipe,
+      budget: a.budget,
+      seed: a.seed,
+      textColumns: a['text-column']
+        ?.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+      L: a.L,
+      loadModel: (L) => readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } }),
+      modelFile: a.model,
+      data: a.data,
+      out: a.out,
+      csvSafe: a['csv-safe'],
+      slices: a.slices,
+      referenceL: a['reference-L'],
+      referenceData: a['reference-data'],
+      endModel: a['end-model'],
+      labeled: a.labeled,
+      labelColumn: a['label-column'],
+      folds: a.folds,
+    });
+    printSample(a, report, model, (performance.now() - t0) / 1000);
   },
 };
-
-/** A recipe of ranked parts without dedupe, and no option that needs the whole pool: the streamed path. */
-function streamable(a: SampleArgs, recipe: PreparedRecipe): boolean {
-  return batchable(recipe) === null && !a['end-model'] && !a.labeled && !a.slices?.length && !a['reference-L'] && !a['reference-data'];
-}
 
 function printSample(a: SampleArgs, report: SampleReport, model: string, seconds: number, shards?: { shards: number; reusedShards: number }): void {
   if (a.report) writeJSONFile(a.report, report);

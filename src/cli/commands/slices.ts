@@ -1,19 +1,8 @@
-import { dirname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { runSlices } from '../../project/slices-run.js';
 import { formatSliceReport } from '../format/slices.js';
-import { goldFromRows, readAlignedRows } from '../../data/aligned-rows.js';
-import { slicesByColumn } from '../../analysis/slice-columns.js';
-import { analyzeSlices } from '../../analysis/slices.js';
-import { loadLabelMatrix } from '../../data/label-matrix-io.js';
-import type { Dataset } from '../../data/types.js';
-import type { LabelMatrix } from '../../matrix/label-matrix.js';
-import { evaluateSlices, type Slice } from '../../lf/slice-eval.js';
-import { evaluateSlicesCached } from '../../project/slice-apply.js';
-import { discoverSlices } from '../../project/slice-discovery.js';
-import { ConfigError, DataError } from '../../util/errors.js';
 import { readLabelModelFile } from '../model-file.js';
 import { printJSON } from '../output.js';
-import { decide } from '../../label-model/decide.js';
 
 interface SlicesArgs {
   L: string;
@@ -76,70 +65,25 @@ export const slicesCommand: CommandModule<object, SlicesArgs> = {
         'accuracy per source and per slice function',
       ) as any,
   handler: async (a) => {
-    if (a.gold && !a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the given labels');
-    if (a['label-column'] && !a.gold) throw new ConfigError('--label-column needs --gold: the file holding that column');
-    if (a['on-error'] !== 'error' && a['on-error'] !== 'abstain') throw new ConfigError(`--on-error must be error or abstain, got ${a['on-error']}`);
-    if (!a.by?.length && !a.slices?.length) throw new ConfigError('give --by <column> and/or --slices <files>: there is nothing to slice by');
-    if ((a.by?.length || a.slices?.length) && !a.data) throw new ConfigError('--by and --slices need --data: the rows the LFs were applied to');
-    const L = loadLabelMatrix(a.L);
-    const model = readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } });
-    const data = await readAlignedRows(L, a.data!);
-    const slices: Slice[] = [];
-    const notes: string[] = [];
-    for (const spec of a.by ?? []) {
-      const r = slicesByColumn(data.rows, spec, { bins: a.bins, source: data.file });
-      slices.push(...r.slices);
-      notes.push(...r.notes);
-    }
-    let cached: string[] = [];
-    if (a.slices?.length) {
-      const d = await discoverSlices(a.slices);
-      const onError = a['on-error'] as 'error' | 'abstain';
-      if (a.cache) {
-        const r = evaluateSlicesCached(data.rows, d.slices, {
-          onError,
-          source: data.file,
-          dataFile: data.file,
-          cacheDir: join(dirname(resolve(a.L)), '.ballot-cache', 'slices'),
-        });
-        slices.push(...r.slices);
-        cached = r.cached;
-      } else
-        slices.push(
-          ...evaluateSlices(
-            data.rows,
-            d.slices.map((s) => s.slice),
-            { onError, source: data.file },
-          ),
-        );
-    }
-    const gold = a.gold ? goldFromRows(L, a.gold === a.data ? data : await readAlignedRows(L, a.gold, 'gold'), a['label-column']!) : undefined;
-    const endModelProbs = a['end-model-probs'] ? await probsFromFile(L, a['end-model-probs']) : undefined;
-    // One decision rule: slice accuracies score the labels `ballot predict` writes (auto's cut; seeded random ties).
-    const { probs, preds } = decide(model, L, { tiePolicy: 'random', seed: a.seed ?? 0, what: a.model });
-    const report = analyzeSlices(
-      { L, probs: probs.values, preds, endModelProbs, gold, slices },
-      { metric: a.metric as 'accuracy' | 'f1', minSize: a['min-size'], alpha: a.alpha, seed: a.seed },
-    );
-    report.notes.unshift(...notes);
-    if (a.json) printJSON({ file: a.L, model: model.kind, cached, ...report });
-    else process.stdout.write(formatSliceReport(report, model.kind));
+    const { report, model, cached } = await runSlices({
+      L: a.L,
+      loadModel: (L) => readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } }),
+      modelFile: a.model,
+      data: a.data,
+      by: a.by,
+      slices: a.slices,
+      endModelProbs: a['end-model-probs'],
+      gold: a.gold,
+      labelColumn: a['label-column'],
+      metric: a.metric as 'accuracy' | 'f1',
+      minSize: a['min-size'],
+      bins: a.bins,
+      alpha: a.alpha,
+      seed: a.seed,
+      onError: a['on-error'],
+      cache: a.cache,
+    });
+    if (a.json) printJSON({ file: a.L, model, cached, ...report });
+    else process.stdout.write(formatSliceReport(report, model));
   },
 };
-
-/** End-model probabilities from a file with one p_<class> column per class (as `ballot predict` writes). */
-async function probsFromFile(L: LabelMatrix, file: string): Promise<Float64Array> {
-  const ds: Dataset = await readAlignedRows(L, file, 'end-model probabilities');
-  const cols = L.labels.map((y) => `p_${y}`);
-  const missing = cols.filter((c) => !ds.columns.includes(c));
-  if (missing.length) throw new DataError(file, `has no column ${missing.join(', ')}; expected one p_<class> column per class`);
-  const out = new Float64Array(L.n * L.k);
-  ds.rows.forEach((r, i) =>
-    cols.forEach((c, y) => {
-      const x = Number(r[c]);
-      if (!(x >= 0 && x <= 1)) throw new DataError(file, `column ${c} holds ${JSON.stringify(r[c])}, not a probability`, { row: i });
-      out[i * L.k + y] = x;
-    }),
-  );
-  return out;
-}

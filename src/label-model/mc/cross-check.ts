@@ -1,8 +1,7 @@
+import { argmaxRow, coveredSample } from '../../matrix/covered-sample.js';
 import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import type { LabelModel } from '../types.js';
 
-/** At most this many rows with votes are compared (evenly spaced). */
-const SAMPLE_ROWS = 20_000;
 /** Share of the rows with votes on which the two fits may disagree before the snorkel-preset fit is flagged. */
 export const PRESET_DISAGREEMENT = 0.1;
 
@@ -14,24 +13,11 @@ export const PRESET_DISAGREEMENT = 0.1;
  * against MV 61.1, and 47.0 after 500 epochs; youtube 2%, sms 1%).
  */
 export function disagreementShare(L: LabelMatrix, a: LabelModel, b: LabelModel): number {
-  const { n, k } = L;
-  const counts = L.voteCounts();
-  let covered = 0;
-  for (let i = 0; i < n; i++) if (counts[i] > 0) covered++;
-  if (covered === 0) return 0;
-  const stride = Math.max(1, Math.ceil(covered / SAMPLE_ROWS));
-  const rows: number[] = [];
-  for (let i = 0, c = 0; i < n; i++) if (counts[i] > 0 && c++ % stride === 0) rows.push(i);
-  const sample = L.selectRows(rows);
+  const { rows, L: sample } = coveredSample(L);
+  if (rows.length === 0) return 0;
   const pa = a.predictProba(sample);
   const pb = b.predictProba(sample);
   let differ = 0;
-  for (let r = 0; r < rows.length; r++) if (argmax(pa, r * k, k) !== argmax(pb, r * k, k)) differ++;
+  for (let r = 0; r < rows.length; r++) if (argmaxRow(pa, r, L.k) !== argmaxRow(pb, r, L.k)) differ++;
   return differ / rows.length;
-}
-
-function argmax(x: Float64Array, from: number, k: number): number {
-  let best = 0;
-  for (let y = 1; y < k; y++) if (x[from + y] > x[from + best]) best = y;
-  return best;
 }

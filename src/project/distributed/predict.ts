@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writePredictionRows } from '../predictions.js';
 import { TIE_POLICIES } from '../../label-model/predict.js';
@@ -21,6 +20,7 @@ import { parseRedisUrl, pingRedis } from './redis.js';
 import type { ShardJobResult } from './job.js';
 import { DirectoryStore, type ShardStore } from './store.js';
 import { decide } from '../../label-model/decide.js';
+import { readTextOrFail } from '../../util/read-file.js';
 
 export interface DistributedPredictOptions {
   /** The label matrix of a distributed apply; its merged statistics `<name>.stats` (which list the shards) are read, not the matrix. */
@@ -71,7 +71,7 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
   const seed = o.seed ?? 0;
   const { header, path: statsPath } = readMergedStats(resolve(cwd, o.L));
   const modelPath = resolve(cwd, o.model);
-  const modelText = readFileSync(modelPath, 'utf8');
+  const modelText = readTextOrFail(modelPath);
   const model = loadLabelModel(modelText);
   checkModelMatches(model, modelPath, header, statsPath);
   const modelHash = sha(modelText);

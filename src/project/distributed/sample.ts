@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { loadLabelModel } from '../../label-model/registry.js';
@@ -28,6 +28,7 @@ import { parseRedisUrl, pingRedis } from './redis.js';
 import { readShardRows } from './shards.js';
 import { DirectoryStore, type ShardStore } from './store.js';
 import { decide } from '../../label-model/decide.js';
+import { readTextOrFail } from '../../util/read-file.js';
 
 // `ballot sample --queue`: each worker scores its shard (label model → probabilities → every part's per-row facts)
 // and keeps only the best `budget` rows per part and stratum (sampling/candidates.ts); the coordinator merges the
@@ -89,20 +90,12 @@ export async function sampleDistributed(o: DistributedSampleOptions): Promise<Di
   const recipePath = resolve(cwd, o.recipe);
   if (!/\.json$/i.test(recipePath))
     throw new ConfigError(`${recipePath}: a sharded sample needs a JSON recipe (workers load it from the shared storage)`);
-  let recipeText: string;
-  try {
-    recipeText = readFileSync(recipePath, 'utf8');
-  } catch (e) {
-    throw new DataError(
-      recipePath,
-      `cannot read the recipe: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
-  }
+  const recipeText = readTextOrFail(recipePath, { what: 'the recipe' });
   const recipe = preparedRecipe(recipeText, recipePath, o.budget, o.seed);
   const why = batchable(recipe);
   if (why) throw new ConfigError(`${recipePath} cannot be sampled in shards: ${why}; run ballot sample without --queue`);
   const modelPath = resolve(cwd, o.model);
-  const modelText = readFileSync(modelPath, 'utf8');
+  const modelText = readTextOrFail(modelPath);
   const model = loadLabelModel(modelText);
   checkModelMatches(model, modelPath, header, statsPath);
   const store = new DirectoryStore(header.store);

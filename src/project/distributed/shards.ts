@@ -1,8 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { appendBatchRows } from '../../data/arrow.js';
-import { CsvParser } from '../../data/csv.js';
-import { JsonlParser } from '../../data/jsonl.js';
-import { arrowRecordBatches, decodeUTF8, type ReadOptions } from '../../data/read.js';
+import { arrowRecordBatches, decodeUTF8, textRowParser, type ReadOptions } from '../../data/read.js';
 import type { DataFormat, Row } from '../../data/types.js';
 import { DataError } from '../../util/errors.js';
 
@@ -34,8 +32,9 @@ export async function planShards(path: string, format: DataFormat, shardRows: nu
   if (!Number.isInteger(shardRows) || shardRows < 1) throw new DataError(path, `shard size must be a positive integer, got ${shardRows}`);
   if (format === 'arrow') return planArrow(path, shardRows);
   const quote = format === 'jsonl' || read.quote === false ? -1 : (read.quote ?? '"').charCodeAt(0);
-  const cuts = scanBreaks(path, shardRows, quote, format !== 'jsonl');
-  const header: [number, number] | undefined = format === 'jsonl' ? undefined : [0, cuts.headerEnd];
+  const hasHeader = format !== 'jsonl' && read.header !== false;
+  const cuts = scanBreaks(path, shardRows, quote, hasHeader);
+  const header: [number, number] | undefined = hasHeader ? [0, cuts.headerEnd] : undefined;
   const shards: Shard[] = [];
   let start = cuts.headerEnd;
   for (const end of [...cuts.cuts, cuts.size]) {
@@ -110,7 +109,10 @@ async function planArrow(path: string, shardRows: number): Promise<Shard[]> {
   return shards;
 }
 
-/** The rows of one shard, parsed with the same parsers as a whole-file read (so they are the same rows). */
+/**
+ * The rows of one shard, parsed with the same parser and read options as a whole-file read (header or not, column
+ * names, JSONL's unsafe numbers), so they are the same rows.
+ */
 export async function readShardRows(path: string, format: DataFormat, range: ShardRange, read: ReadOptions = {}): Promise<Row[]> {
   if (range.kind === 'batches') {
     const rows: Row[] = [];
@@ -126,13 +128,8 @@ export async function readShardRows(path: string, format: DataFormat, range: Sha
   const bytes = new Uint8Array(head.length + body.length);
   bytes.set(head, 0);
   bytes.set(body, head.length);
-  const text = decodeUTF8(bytes, path);
-  if (format === 'jsonl') {
-    const p = new JsonlParser(path);
-    return [...p.push(text), ...p.end()];
-  }
-  const p = new CsvParser(path, { delimiter: read.delimiter ?? (format === 'tsv' ? '\t' : ','), quote: read.quote });
-  return [...p.push(text), ...p.end()];
+  const p = textRowParser(path, format, read);
+  return [...p.push(decodeUTF8(bytes, path)), ...p.end()];
 }
 
 function readRange(path: string, start: number, end: number): Uint8Array {
