@@ -104,6 +104,7 @@ export * from './matrix/sparse-votes.js';
 export * from './project/apply-file.js';
 export * from './project/cache.js';
 export * from './project/demo.js';
+export * from './project/disagreements-run.js';
 export * from './project/discovery.js';
 export * from './project/fingerprint.js';
 export * from './project/glob.js';
