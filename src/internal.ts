@@ -122,6 +122,7 @@ export * from './project/scaffold.js';
 export * from './project/slice-apply.js';
 export * from './project/slice-discovery.js';
 export * from './project/slices-run.js';
+export * from './project/train-run.js';
 export * from './project/ts-index.js';
 export * from './project/watch.js';
 export * from './report/aggregates.js';

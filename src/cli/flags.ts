@@ -9,6 +9,7 @@ const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map([
   ['cacheDir', '--cache-dir'],
   ['classBalance', '--class-balance'],
   ['data', '--data'],
+  ['cv', '--cv'],
   ['dev', '--dev'],
   ['endModel', '--end-model'],
   ['epochs', '--epochs'],

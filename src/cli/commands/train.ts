@@ -1,16 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { readAlignedRows } from '../../data/aligned-rows.js';
-import { writeFileAtomic } from '../../data/atomic.js';
-import { readGoldLabels } from '../../data/gold.js';
-import { loadLabelMatrix } from '../../data/label-matrix-io.js';
-import { readRowsAsync } from '../../data/read.js';
-import type { Row } from '../../data/types.js';
 import type { EndModelOptions } from '../../end-model/end-model.js';
-import { trainOnLabelModel } from '../../end-model/weak-training.js';
-import { defineLabels } from '../../matrix/labels.js';
+import { runTrain } from '../../project/train-run.js';
 import { ConfigError } from '../../util/errors.js';
+import { formatTrain } from '../format/train.js';
 import { readLabelModelFile } from '../model-file.js';
-import { formatTable } from '../format/table.js';
 import { printJSON } from '../output.js';
 
 interface TrainArgs {
@@ -67,63 +60,18 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       ) as any,
   handler: async (a) => {
     if (!/\.json$/i.test(a.out)) throw new ConfigError(`--out ${a.out}: the end model is written as JSON; give it a .json name`);
-    const options = trainOptions(a);
-    if (a.gold && !a['label-column']) throw new ConfigError('--gold needs --label-column: the column holding the gold labels');
-    if (!a.gold && a['label-column']) throw new ConfigError('--label-column needs --gold: the file holding the gold labels');
-    if (a.cv !== undefined && !(Number.isInteger(a.cv) && a.cv >= 2)) throw new ConfigError(`--cv must be an integer ≥ 2, got ${a.cv}`);
-    const L = loadLabelMatrix(a.L);
-    const labelModel = readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } });
-    const ds = await readAlignedRows(L, a.data);
-    let dev: { rows: Row[]; gold: Int32Array; source: string } | undefined;
-    if (a.gold) {
-      const devRows = (await readRowsAsync(a.gold)).rows;
-      dev = {
-        rows: devRows,
-        gold: readGoldLabels(devRows, a['label-column']!, defineLabels(L.labels), a.gold, { allowMissing: true }),
-        source: a.gold,
-      };
-    }
-    const { model, report } = trainOnLabelModel({
-      rows: ds.rows,
-      rowsSource: a.data,
-      L,
-      matrixFile: a.L,
-      probs: labelModel.predictProba(L),
-      options,
+    const { model, report } = await runTrain({
+      data: a.data,
+      L: a.L,
+      loadModel: (L) => readLabelModelFile(a.model, { allowMv: true, matrix: { L, file: a.L } }),
+      out: a.out,
+      options: trainOptions(a),
       cv: a.cv,
-      dev,
+      gold: a.gold,
+      labelColumn: a['label-column'],
     });
-    // One line: the weight arrays would take one line per number pretty-printed.
-    writeFileAtomic(a.out, `${JSON.stringify(model.toJSON())}\n`);
-    const summary = { out: a.out, ...report };
-    const { trainedOn: covered, agreement, cv, dev: devReport } = report;
-    if (a.json) {
-      printJSON(summary);
-      return;
-    }
-    const t = model.training;
-    const lines = [
-      `end model trained on ${covered.toLocaleString('en-US')} of ${L.n.toLocaleString('en-US')} rows (those with ≥ 1 LF vote; ${(L.n - covered).toLocaleString('en-US')} uncovered rows left out) × ${t.features.toLocaleString('en-US')} features in ${t.seconds.toFixed(2)} s → ${a.out}`,
-      `${t.iterations} L-BFGS iterations, ${t.converged ? 'converged' : 'not converged (raise --max-iter)'}; features from ${model.featurizer.describeColumns()}`,
-      `agrees with the label model's top class on ${pct(agreement)} of the training rows`,
-    ];
-    if (cv) lines.push(`${cv.folds}-fold out-of-sample agreement with the label model: ${pct(cv.agreement)}`);
-    if (devReport) {
-      const dev = devReport;
-      lines.push(
-        '',
-        `dev (${a.gold}, ${dev.rows.toLocaleString('en-US')} labelled rows): accuracy ${pct(dev.accuracy)}, log loss ${dev.logLoss.toFixed(4)}, Brier ${dev.brier.toFixed(4)}, ECE ${dev.ece.toFixed(4)}`,
-      );
-      lines.push(
-        formatTable(
-          ['confidence', 'rows', 'mean confidence', 'accuracy'],
-          dev.bins
-            .filter((b) => b.rows > 0)
-            .map((b) => [`${b.lo.toFixed(1)}–${b.hi.toFixed(1)}`, b.rows, b.confidence.toFixed(3), b.accuracy.toFixed(3)]),
-        ),
-      );
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
+    if (a.json) printJSON({ out: a.out, ...report });
+    else process.stdout.write(formatTrain(a.out, model, report, a.gold));
   },
 };
 
@@ -146,8 +94,4 @@ function trainOptions(a: TrainArgs): EndModelOptions {
   if (!(a.l2 > 0)) throw new ConfigError(`--l2 must be a positive number, got ${a.l2}`);
   if (!Number.isInteger(a['max-iter']) || a['max-iter'] < 1) throw new ConfigError(`--max-iter must be a positive integer, got ${a['max-iter']}`);
   return { textColumns, numericColumns, categoricalColumns, hashBits: a['hash-bits'], charNgrams, l2: a.l2, maxIter: a['max-iter'], seed: a.seed };
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)}%`;
 }
