@@ -107,6 +107,7 @@ export * from './project/demo.js';
 export * from './project/disagreements-run.js';
 export * from './project/discovery.js';
 export * from './project/fingerprint.js';
+export * from './project/fit-run.js';
 export * from './project/glob.js';
 export * from './project/load.js';
 export * from './project/matrix-writer.js';

@@ -11,11 +11,13 @@ const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map([
   ['data', '--data'],
   ['cv', '--cv'],
   ['dev', '--dev'],
+  ['devL', '--dev-L'],
   ['endModel', '--end-model'],
   ['epochs', '--epochs'],
   ['force', '--force'],
   ['gold', '--gold'],
   ['kinds', '--kinds'],
+  ['L', '--L'],
   ['labelColumn', '--label-column'],
   ['labeled', '--labeled'],
   ['labels', '--labels'],
@@ -50,10 +52,23 @@ export function withFlagNames<T>(call: () => T): T {
   try {
     return call();
   } catch (e) {
-    const flag = e instanceof ConfigError && e.option ? flagOf(e.option) : undefined;
-    if (e instanceof ConfigError && flag && !e.message.includes(flag) && !e.message.includes(`\`${e.option}\``)) {
-      throw new ConfigError(`${flag}: ${e.message}`, { cause: e, option: e.option });
-    }
-    throw e;
+    throw namingFlag(e);
   }
+}
+
+/** withFlagNames for an async library call. */
+export async function withFlagNamesAsync<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw namingFlag(e);
+  }
+}
+
+function namingFlag(e: unknown): unknown {
+  const flag = e instanceof ConfigError && e.option ? flagOf(e.option) : undefined;
+  if (e instanceof ConfigError && flag && !e.message.includes(flag) && !e.message.includes(`\`${e.option}\``)) {
+    return new ConfigError(`${flag}: ${e.message}`, { cause: e, option: e.option });
+  }
+  return e;
 }

@@ -1,17 +1,13 @@
 import type { CommandModule } from 'yargs';
-import { goldFromRows, readAlignedRows } from '../../data/aligned-rows.js';
-import { loadLabelMatrix } from '../../data/label-matrix-io.js';
-import type { LabelMatrix } from '../../matrix/label-matrix.js';
 import type { CandidateOptions } from '../../label-model/auto.js';
-import { fitLabelModel } from '../../label-model/fit-label-model.js';
 import { LABEL_MODEL_KINDS, type LabelModelKind } from '../../label-model/kinds.js';
 import { parseMetric } from '../../label-model/metrics.js';
 import { LABEL_MODELS, parseLabelModelKind } from '../../label-model/registry.js';
-import { sameLabels } from '../../matrix/checked.js';
-import { ConfigError, DataError } from '../../util/errors.js';
-import { flagOf, withFlagNames } from '../flags.js';
+import { runFit } from '../../project/fit-run.js';
+import { ConfigError } from '../../util/errors.js';
+import { flagOf, withFlagNamesAsync } from '../flags.js';
 import { formatFit } from '../format/fit.js';
-import { printJSON, writeJSONFile } from '../output.js';
+import { printJSON } from '../output.js';
 
 interface FitArgs {
   model: string;
@@ -54,21 +50,19 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     const kind = parseLabelModelKind(a.model);
     const metric = parseMetric(a.metric);
     if (!/\.json$/i.test(a.out)) throw new ConfigError(`--out ${a.out}: the fitted model is written as JSON; give it a .json name`);
-    const L = loadLabelMatrix(a.L);
-    if (L.n === 0) throw new DataError(a.L, 'the label matrix has no rows: nothing to fit');
-    const dev = await readDev(a, L);
-    if (kind === 'auto' && !dev)
-      throw new ConfigError('--model auto needs --dev FILE and --label-column COL: it picks the model with the best dev score');
-    const options = flagOptions(kind, a, L.k, true);
-    const { model, report, selection } = withFlagNames(() =>
-      fitLabelModel(kind, L, {
-        dev,
+    const { model, report, selection, L } = await withFlagNamesAsync(() =>
+      runFit({
+        kind,
+        L: a.L,
+        out: a.out,
+        dev: a.dev,
+        devL: a['dev-L'],
+        labelColumn: a['label-column'],
         metric,
-        options: options as never /* flag values checked against the kind's row above */,
-        candidates: candidateOptions(a, L.k),
+        // Flag values checked against the kind's table row and the matrix's class count.
+        options: (k) => ({ options: flagOptions(kind, a, k, true), candidates: candidateOptions(a, k) }),
       }),
     );
-    writeJSONFile(a.out, model.toJSON());
     if (a.json) {
       printJSON({
         out: a.out,
@@ -82,35 +76,6 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     process.stdout.write(formatFit(a.out, L, report, model, selection));
   },
 };
-
-/** Dev gold labels and the matching label matrix, when --dev is given. */
-async function readDev(a: FitArgs, L: LabelMatrix): Promise<{ L: LabelMatrix; gold: Int32Array } | undefined> {
-  if (!a.dev) {
-    if (a['label-column'] || a['dev-L']) throw new ConfigError('--label-column and --dev-L need --dev: the file holding the gold labels');
-    return undefined;
-  }
-  if (!a['label-column']) throw new ConfigError('--dev needs --label-column: the column holding the gold labels');
-  const devL = a['dev-L'] ? loadLabelMatrix(a['dev-L']) : L;
-  if (devL !== L) assertSameLFs(a.L, L, a['dev-L']!, devL);
-  const gold = goldFromRows(devL, await readAlignedRows(devL, a.dev, 'dev'), a['label-column']);
-  if (!gold.some((g) => g >= 0)) throw new ConfigError(`${a.dev}: column "${a['label-column']}" has no gold labels`);
-  return { L: devL, gold };
-}
-
-/** The dev matrix must come from the same LFs and classes as the training matrix, or its scores mean nothing. */
-function assertSameLFs(file: string, L: LabelMatrix, devFile: string, devL: LabelMatrix): void {
-  if (!sameLabels(devL.labels, L.labels)) {
-    throw new ConfigError(
-      `--dev-L ${devFile} has classes ${devL.labels.join(', ')} but --L ${file} has ${L.labels.join(', ')}: apply the same LFs to both`,
-    );
-  }
-  const train = new Set(L.lfNames);
-  if (devL.m !== L.m || devL.lfNames.some((name) => !train.has(name))) {
-    throw new ConfigError(
-      `--dev-L ${devFile} has LFs ${devL.lfNames.join(', ')} but --L ${file} has ${L.lfNames.join(', ')}: apply the same LFs to both`,
-    );
-  }
-}
 
 /** Flag values by option name (only the flags given). */
 function givenOptions(a: FitArgs, k: number): Record<string, unknown> {
