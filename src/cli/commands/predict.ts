@@ -1,11 +1,8 @@
 import type { CommandModule } from 'yargs';
-import { emptyLabelMatrix, readLabelMatrixHeader } from '../../data/label-matrix-stream.js';
-import { readRowsAsync } from '../../data/read.js';
-import { readEndModelFile } from '../../end-model/file.js';
-import { probsToPreds, TIE_POLICIES } from '../../label-model/predict.js';
+import { TIE_POLICIES } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
-import { predictFile, writePredictionRows } from '../../project/predictions.js';
-import { ConfigError, DataError } from '../../util/errors.js';
+import { runEndModelPredict, runPredict } from '../../project/predict-run.js';
+import { ConfigError } from '../../util/errors.js';
 import { formatPredict } from '../format/predict.js';
 import { formatScore } from '../format/score.js';
 import { GOLD_SCORE_OPTIONS, goldOption } from '../inputs.js';
@@ -84,21 +81,25 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     }
     const t0 = performance.now();
     const gold = goldOption(a);
-    const header = await readLabelMatrixHeader(a.L);
-    const model = readLabelModelFile(a.model, { matrix: { L: emptyLabelMatrix(header), file: a.L } });
-    // Streamed: the matrix is read, predicted and written one chunk at a time (memory flat in n), gold in step.
-    const written = await predictFile(a.L, a.out, model, { tiePolicy, seed: a.seed, gold });
-    const score = written.score;
+    const { L: file, model: modelFile } = a;
+    const { score, ...written } = await runPredict({
+      L: file,
+      loadModel: (L) => readLabelModelFile(modelFile, { matrix: { L, file } }),
+      out: a.out,
+      tiePolicy,
+      seed: a.seed,
+      gold,
+    });
     const summary = {
       out: a.out,
-      model: model.kind,
+      model: written.model,
       rows: written.rows,
       perClass: written.perClass,
       abstained: written.abstained,
       seconds: (performance.now() - t0) / 1000,
     };
     if (a.json) printJSON(score ? { ...summary, score } : summary);
-    else process.stdout.write(formatPredict(summary) + (score ? formatScore(score, `${model.kind} on ${a.L}`) : ''));
+    else process.stdout.write(formatPredict(summary) + (score ? formatScore(score, `${written.model} on ${a.L}`) : ''));
   },
 };
 
@@ -108,12 +109,7 @@ async function predictEndModel(a: PredictArgs, tiePolicy: TiePolicy): Promise<vo
   if (a.data === undefined) throw new ConfigError('--end-model needs --data: the rows to label');
   if (a.gold !== undefined) throw new ConfigError('--gold scores a label model on --L; score an end model with ballot train --gold');
   const t0 = performance.now();
-  const model = readEndModelFile(a['end-model']!);
-  const ds = await readRowsAsync(a.data);
-  if (ds.rows.length === 0) throw new DataError(a.data, 'has no rows to label');
-  const probs = model.predictProba(ds.rows, a.data);
-  const preds = probsToPreds(probs, model.labels.length, tiePolicy, a.seed);
-  const written = writePredictionRows(a.out, probs, preds, model.labels);
+  const written = await runEndModelPredict({ endModel: a['end-model']!, data: a.data, out: a.out, tiePolicy, seed: a.seed });
   const summary = {
     out: a.out,
     model: 'end model',
