@@ -117,6 +117,7 @@ export * from './project/parallel/sources.js';
 export * from './project/paths.js';
 export * from './project/predict-run.js';
 export * from './project/predictions.js';
+export * from './project/report-run.js';
 export * from './project/row-count.js';
 export * from './project/sample-file.js';
 export * from './project/sample-run.js';
