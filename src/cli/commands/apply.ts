@@ -4,7 +4,7 @@ import { defaultReadOptions } from '../../data/read-defaults.js';
 import { applyFile } from '../../project/apply-file.js';
 import { DISTRIBUTED_DEPS, withOptionalDeps } from '../optional-deps.js';
 import { printJSON } from '../output.js';
-import { formatApplyReport } from '../format/apply.js';
+import { formatApplyReport, formatDistributedApply } from '../format/apply.js';
 import { ConfigError } from '../../util/errors.js';
 
 interface ApplyArgs {
@@ -107,8 +107,5 @@ async function applyQueued(a: ApplyArgs): Promise<void> {
   });
   if (tty) process.stderr.write('\n');
   if (a.json) printJSON(r);
-  else
-    process.stdout.write(
-      `${r.rows.toLocaleString('en-US')} rows × ${r.lfs.length} LFs → ${r.out ?? '(no matrix)'} (+ statistics ${r.stats}) in ${r.seconds.toFixed(2)} s: ${r.shards} shards, ${r.reusedShards} from the store\n`,
-    );
+  else process.stdout.write(formatDistributedApply(r));
 }

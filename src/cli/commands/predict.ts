@@ -3,7 +3,7 @@ import { TIE_POLICIES } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
 import { runEndModelPredict, runPredict } from '../../project/predict-run.js';
 import { ConfigError } from '../../util/errors.js';
-import { formatPredict } from '../format/predict.js';
+import { formatDistributedPredict, formatPredict } from '../format/predict.js';
 import { formatScore } from '../format/score.js';
 import { GOLD_SCORE_OPTIONS, goldOption } from '../inputs.js';
 import { readLabelModelFile } from '../model-file.js';
@@ -73,10 +73,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       );
       const r = await predictDistributed({ L: a.L, model: a.model, out: a.out, queue: a.queue, tiePolicy, seed: a.seed });
       if (a.json) printJSON(r);
-      else
-        process.stdout.write(
-          `${r.model}: ${r.rows.toLocaleString('en-US')} rows → ${r.out} in ${r.seconds.toFixed(2)} s (${r.shards} shards, ${r.reusedShards} from the store)\n`,
-        );
+      else process.stdout.write(formatDistributedPredict(r));
       return;
     }
     const t0 = performance.now();

@@ -1,4 +1,5 @@
 import type { ApplyFileReport } from '../../project/apply-file.js';
+import type { DistributedApplyReport } from '../../project/distributed/coordinator.js';
 
 /** The human-readable apply report: what ran, what came from the cache and why, errors per LF. */
 export function formatApplyReport(r: ApplyFileReport): string {
@@ -20,4 +21,9 @@ export function formatApplyReport(r: ApplyFileReport): string {
       `${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s (${Math.round((r.rowsPerSecond * r.applied.length) / 1000).toLocaleString('en-US')}k LF evaluations/s)`,
     );
   return `${lines.join('\n')}\n`;
+}
+
+/** The line `ballot apply --queue` prints: rows, LFs, outputs and shards. */
+export function formatDistributedApply(r: DistributedApplyReport): string {
+  return `${r.rows.toLocaleString('en-US')} rows × ${r.lfs.length} LFs → ${r.out ?? '(no matrix)'} (+ statistics ${r.stats}) in ${r.seconds.toFixed(2)} s: ${r.shards} shards, ${r.reusedShards} from the store\n`;
 }
