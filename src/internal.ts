@@ -127,6 +127,7 @@ export * from './project/slice-discovery.js';
 export * from './project/slices-run.js';
 export * from './project/train-run.js';
 export * from './project/ts-index.js';
+export * from './project/watch-run.js';
 export * from './project/watch.js';
 export * from './report/aggregates.js';
 export * from './report/charts.js';

@@ -20,6 +20,7 @@ const FLAG_OF_OPTION: ReadonlyMap<string, string> = new Map([
   ['L', '--L'],
   ['labelColumn', '--label-column'],
   ['labeled', '--labeled'],
+  ['labelModel', '--model'],
   ['labels', '--labels'],
   ['lfs', '--lfs'],
   ['lfTimeout', '--lf-timeout'],

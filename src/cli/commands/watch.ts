@@ -1,12 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import { commaList } from '../options.js';
 import { defaultReadOptions } from '../../data/read-defaults.js';
-import { parseLabelModelKind } from '../../label-model/registry.js';
-import { watchLFs } from '../../project/watch.js';
+import { runWatch } from '../../project/watch-run.js';
+import { ConfigError } from '../../util/errors.js';
 import { formatRun } from '../format/watch.js';
-import { ConfigError, DataError } from '../../util/errors.js';
-import { existsSync } from 'node:fs';
-import { missingColumns } from '../../data/read.js';
+import { commaList } from '../options.js';
 
 interface WatchArgs {
   data: string;
@@ -57,24 +54,12 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
   handler: async (a) => {
     if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1))
       throw new ConfigError(`--workers must be a positive integer, got ${a.workers}`);
-    // Stop now on what no save of an LF file can fix (every run would print the same error); LF errors are reported
-    // per run, since the next save may fix them.
-    if (a.model !== 'none') {
-      if (a.model === 'auto')
-        throw new ConfigError('--model auto needs a dev set to choose on; give a model kind (mv, wmv, ds, mc, triplet) or none');
-      parseLabelModelKind(a.model);
-    }
-    if (!existsSync(a.data)) throw new ConfigError(`data file not found: ${a.data}`);
-    if (a['gold-column']) {
-      const { missing, columns, empty } = await missingColumns(a.data, [a['gold-column']]);
-      if (missing.length && !empty) throw new DataError(a.data, `no gold label column "${a['gold-column']}"; columns are ${columns.join(', ')}`);
-    }
     const ac = new AbortController();
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);
     let first = true;
     try {
-      await watchLFs({
+      await runWatch({
         data: a.data,
         lfs: a.lfs,
         out: a.out,
