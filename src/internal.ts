@@ -106,6 +106,7 @@ export * from './project/cache.js';
 export * from './project/demo.js';
 export * from './project/disagreements-run.js';
 export * from './project/discovery.js';
+export * from './project/drift-run.js';
 export * from './project/fingerprint.js';
 export * from './project/fit-run.js';
 export * from './project/glob.js';

@@ -1,11 +1,10 @@
 import type { CommandModule } from 'yargs';
-import { formatDriftReport } from '../format/drift.js';
-import { driftReport } from '../../analysis/drift.js';
-import { evaluateDriftGate, parseDriftConditions } from '../../analysis/drift-gate.js';
-import { readAlignedRows } from '../../data/aligned-rows.js';
-import { loadLabelMatrix } from '../../data/label-matrix-io.js';
+import { parseDriftConditions } from '../../analysis/drift-gate.js';
+import { runDrift } from '../../project/drift-run.js';
 import { ConfigError } from '../../util/errors.js';
+import { formatDriftReport } from '../format/drift.js';
 import { readLabelModelFile } from '../model-file.js';
+import { commaList } from '../options.js';
 import { printJSON } from '../output.js';
 
 interface DriftArgs {
@@ -51,34 +50,17 @@ export const driftCommand: CommandModule<object, DriftArgs> = {
     if (a.L.length !== 2) throw new ConfigError(`--L takes two label matrices (training, then new), got ${a.L.length}`);
     if (a.data && a.data.length !== 2) throw new ConfigError(`--data takes two files (training, then new), got ${a.data.length}`);
     const conditions = a['fail-on'] ? parseDriftConditions(a['fail-on']) : [];
-    const [La, Lb] = a.L.map((f) => loadLabelMatrix(f));
-    const [ra, rb] = a.data ? await Promise.all([readAlignedRows(La, a.data[0]), readAlignedRows(Lb, a.data[1])]) : [undefined, undefined];
-    if (Lb.n === 0) throw new ConfigError(`${a.L[1]} has no rows: the new data is empty, nothing to compare`);
-    let probs: [Float64Array, Float64Array] | undefined;
-    let modelName: string | undefined;
-    if (a.model) {
-      // The model belongs to the training matrix; the new one must carry its LFs (extra LFs are ignored by the model).
-      const model = readLabelModelFile(a.model, { matrix: { L: La, file: a.L[0] } });
-      const lfs = model.toJSON().lfNames ?? [...La.lfNames];
-      const missing = lfs.filter((x) => !Lb.lfNames.includes(x));
-      if (missing.length)
-        throw new ConfigError(
-          `${a.L[1]} lacks LFs the model ${a.model} was fitted on (${missing.join(', ')}); drop --model to compare with majority vote`,
-        );
-      probs = [model.predictProba(La), model.predictProba(Lb.selectLFs(lfs))];
-      modelName = model.kind;
-    }
-    const split = (s?: string) =>
-      s
-        ?.split(',')
-        .map((c) => c.trim())
-        .filter(Boolean);
-    const report = driftReport(
-      { L: La, rows: ra?.rows, probs: probs?.[0] },
-      { L: Lb, rows: rb?.rows, probs: probs?.[1] },
-      { textColumn: split(a['text-column']), columns: split(a.columns), strict: a.strict, alpha: a.alpha, modelName },
-    );
-    const gate = evaluateDriftGate(report, conditions);
+    const { report, gate } = await runDrift({
+      reference: { L: a.L[0], data: a.data?.[0] },
+      current: { L: a.L[1], data: a.data?.[1] },
+      loadModel: a.model ? (L) => readLabelModelFile(a.model!, { matrix: { L, file: a.L[0] } }) : undefined,
+      modelFile: a.model,
+      textColumn: commaList(a['text-column']),
+      columns: commaList(a.columns),
+      strict: a.strict,
+      alpha: a.alpha,
+      conditions,
+    });
     if (a.json) printJSON({ reference: a.L[0], current: a.L[1], ...report, gate: { conditions: conditions.map((c) => c.text), failed: gate } });
     else process.stdout.write(formatDriftReport(report, gate));
     if (gate.length) process.exitCode = DRIFT_GATE_EXIT_CODE;
