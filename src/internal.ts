@@ -123,6 +123,7 @@ export * from './project/row-count.js';
 export * from './project/sample-file.js';
 export * from './project/sample-run.js';
 export * from './project/scaffold.js';
+export * from './project/score-run.js';
 export * from './project/slice-apply.js';
 export * from './project/slice-discovery.js';
 export * from './project/slices-run.js';

@@ -1,16 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { scoreEndModel, scoreLabelModel } from '../../analysis/score.js';
-import { readGoldLabels } from '../../data/gold.js';
-import { readRowsAsync } from '../../data/read.js';
-import { readEndModelFile } from '../../end-model/file.js';
-import { defineLabels } from '../../matrix/labels.js';
-import { MajorityVote } from '../../label-model/majority-vote.js';
-import { parseMetric, METRICS } from '../../label-model/metrics.js';
+import { METRICS, parseMetric } from '../../label-model/metrics.js';
 import { TIE_POLICIES } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
-import { ConfigError, DataError } from '../../util/errors.js';
+import { runEndModelScore, runScore } from '../../project/score-run.js';
+import { ConfigError } from '../../util/errors.js';
 import { formatScore } from '../format/score.js';
-import { loadAnalysisInputs } from '../inputs.js';
+import { readLabelModelFile } from '../model-file.js';
 import { printJSON } from '../output.js';
 
 interface ScoreArgs {
@@ -57,23 +52,24 @@ export const scoreCommand: CommandModule<object, ScoreArgs> = {
     const tiePolicy = a['tie-policy'] as TiePolicy;
     if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
     const metrics = a.metric?.flatMap((m) => m.split(',')).map((m) => parseMetric(m.trim()));
+    const options = { tiePolicy, seed: a.seed, ...(metrics ? { metrics } : {}) };
+    const gold = { file: a.gold, column: a['label-column'] };
     if (a['end-model'] !== undefined) {
       if (a.model !== undefined || a.L !== undefined) throw new ConfigError('--end-model scores the rows of --data; drop --model and --L');
-      const endModel = readEndModelFile(a['end-model']);
-      const goldRows = await readRowsAsync(a.gold);
-      const rows = a.data ? await readRowsAsync(a.data) : goldRows;
-      if (rows.rows.length !== goldRows.rows.length)
-        throw new DataError(a.gold, `has ${goldRows.rows.length} rows but ${rows.file} has ${rows.rows.length}; gold rows must line up with --data`);
-      const gold = readGoldLabels(goldRows.rows, a['label-column'], defineLabels(endModel.labels), goldRows.file, { allowMissing: true });
-      const s = scoreEndModel(endModel, rows.rows, gold, { tiePolicy, seed: a.seed, source: rows.file, ...(metrics ? { metrics } : {}) });
-      if (a.json) printJSON(s);
-      else process.stdout.write(formatScore(s, `end model ${a['end-model']} on ${rows.file} (ties: ${tiePolicy})`));
+      const { score, rowsFile } = await runEndModelScore({ endModel: a['end-model'], data: a.data, gold, ...options });
+      if (a.json) printJSON(score);
+      else process.stdout.write(formatScore(score, `end model ${a['end-model']} on ${rowsFile} (ties: ${tiePolicy})`));
       return;
     }
     if (a.model === undefined || a.L === undefined)
       throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
-    const { L, model, gold } = await loadAnalysisInputs({ ...a, L: a.L, model: a.model === 'mv' ? undefined : a.model });
-    const summary = scoreLabelModel(model ?? new MajorityVote(), L, gold!, { tiePolicy, seed: a.seed, ...(metrics ? { metrics } : {}) });
+    const { L: file, model: modelFile } = a;
+    const summary = await runScore({
+      L: file,
+      loadModel: modelFile === 'mv' ? undefined : (L) => readLabelModelFile(modelFile, { matrix: { L, file } }),
+      gold,
+      ...options,
+    });
     if (a.json) printJSON(summary);
     else process.stdout.write(formatScore(summary, `${summary.model} on ${a.L} (ties: ${tiePolicy})`));
   },
