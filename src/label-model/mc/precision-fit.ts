@@ -18,10 +18,17 @@ export interface PrecisionProblem {
   lo: Float64Array;
   hi: Float64Array;
   strength: number;
-  /** The co-vote moments the loss reads: pairs a < b of different LFs, both voting, with O_ab ≠ 0 (parallel arrays). */
-  pairA: Int32Array;
-  pairB: Int32Array;
-  pairO: Float64Array;
+  /**
+   * The co-vote moments the loss reads, as the weighted matrix W_ab = u_a u_b O_ab over pairs of different LFs, both
+   * voting, with O_ab ≠ 0, stored by row in both directions (compressed rows: row a is wCol/wVal[wStart[a] ..
+   * wStart[a + 1])). `pairs` counts the moments (a < b).
+   */
+  wStart: Int32Array;
+  wCol: Int32Array;
+  wVal: Float64Array;
+  pairs: number;
+  /** a % k for every column (the class it votes). */
+  cls: Int32Array;
   /** √n / O_aa for a voting column, 0 otherwise: the pair weight n / (O_aa O_bb) is u_a u_b. */
   u: Float64Array;
   /** Σ over the pairs above of u_a u_b O_ab² (the loss's constant part). */
@@ -120,6 +127,7 @@ export function precisionProblem(
   const u = new Float64Array(d);
   for (const a of active) u[a] = Math.sqrt(n) / diag[a];
   // The nonzero co-vote moments between different LFs: on sparse LF sets most pairs never co-fire.
+  const rowNnz = new Int32Array(d);
   let nnz = 0;
   let constant = 0;
   for (const a of active) {
@@ -128,28 +136,35 @@ export function precisionProblem(
       const o = O[a * d + b];
       if (o === 0 || diag[b] === 0) continue;
       nnz++;
+      rowNnz[a]++;
+      rowNnz[b]++;
       constant += u[a] * u[b] * o * o;
     }
   }
-  // Dense and large: the pair list would cost as much as every pair; compress W once instead (O(d²·r) once, then
+  // Dense and large: the moment list would cost as much as every pair; compress W once instead (O(d²·r) once, then
   // O(d·r·k) per epoch).
   const lowRank = mode === 'auto' && d >= LOW_RANK_MIN_D && nnz > (LOW_RANK * k * d) / 2 ? weightedLowRank(O, d, k, u, active) : null;
-  const pa = new Int32Array(lowRank ? 0 : nnz);
-  const pb = new Int32Array(lowRank ? 0 : nnz);
-  const po = new Float64Array(lowRank ? 0 : nnz);
+  const wStart = new Int32Array(d + 1);
+  if (!lowRank) for (let a = 0; a < d; a++) wStart[a + 1] = wStart[a] + rowNnz[a];
+  const wCol = new Int32Array(lowRank ? 0 : 2 * nnz);
+  const wVal = new Float64Array(lowRank ? 0 : 2 * nnz);
   if (!lowRank) {
-    let x = 0;
+    // Row a holds b < a (filled while visiting those rows) then b > a, so every row lists its columns in order.
+    const fill = wStart.slice(0, d);
     for (const a of active) {
       const ja = (a / k) | 0;
       for (let b = (ja + 1) * k; b < d; b++) {
         const o = O[a * d + b];
         if (o === 0 || diag[b] === 0) continue;
-        pa[x] = a;
-        pb[x] = b;
-        po[x++] = o;
+        const w = u[a] * u[b] * o;
+        wCol[fill[a]] = b;
+        wVal[fill[a]++] = w;
+        wCol[fill[b]] = a;
+        wVal[fill[b]++] = w;
       }
     }
   }
+  const cls = Int32Array.from({ length: d }, (_, a) => a % k);
   return {
     O,
     n,
@@ -162,9 +177,11 @@ export function precisionProblem(
     lo,
     hi,
     strength: opts.priorStrength,
-    pairA: pa,
-    pairB: pb,
-    pairO: po,
+    wStart,
+    wCol,
+    wVal,
+    pairs: lowRank ? 0 : nnz,
+    cls,
     u,
     constant,
     lowRank,
@@ -218,35 +235,9 @@ export function sparseLossAndGradient(
   gOff: Float64Array,
   grad: Float64Array,
 ): number {
-  const { d, k, p, active, pairA, pairB, pairO, u } = prob;
+  const { d, k, p, active, u } = prob;
   for (let a = 0; a < d; a++) firingRates(prob, pi, a, on, off, gOn, gOff);
-  // Cross term over the nonzero moments: −2 w O q, with q's closed form per pair (as in the pairwise loss).
-  let cross = 0;
-  const dq = new Float64Array(4); // the pair moment's partial derivatives
-  for (let x = 0; x < pairA.length; x++) {
-    const a = pairA[x];
-    const b = pairB[x];
-    const la = a % k;
-    const lb = b % k;
-    const pa = p[la];
-    const onA = on[a];
-    const offA = off[a];
-    const onB = on[b];
-    const offB = off[b];
-    const q = pairMoment(la === lb, pa, p[lb], onA, offA, onB, offB, dq);
-    const dOnA = dq[0];
-    const dOffA = dq[1];
-    const dOnB = dq[2];
-    const dOffB = dq[3];
-    const wo = u[a] * u[b] * pairO[x];
-    cross += wo * q;
-    const g = -2 * wo;
-    gOn[a] += g * dOnA;
-    gOff[a] += g * dOffA;
-    gOn[b] += g * dOnB;
-    gOff[b] += g * dOffB;
-  }
-  if (prob.lowRank) cross += lowRankCross(prob, on, off, gOn, gOff);
+  const cross = prob.lowRank ? lowRankCross(prob, on, off, gOn, gOff) : sparseCross(prob, on, off, gOn, gOff);
   // Quadratic term through the k × k sums T and T^j.
   const kk = k * k;
   const T = new Float64Array(kk);
@@ -286,6 +277,49 @@ export function sparseLossAndGradient(
   let loss = prob.constant - 2 * cross + quad;
   loss -= excludedTerms(prob, on, off, gOn, gOff);
   return chainAndPrior(prob, pi, gOn, gOff, grad, loss);
+}
+
+/**
+ * The cross term Σ_{a<b} W_ab q_ab = ½ Σ_y p_y μ_yᵀ W μ_y over the stored moments, adding its gradient (−2 ×, since
+ * the loss carries −2 × cross) to gOn / gOff. Each μ row is off_b everywhere but on_b at its class, so
+ * (W μ_y)_a = Σ_b W_ab off_b + Σ_{b of class y} W_ab (on_b − off_b): one pass over row a gives every class at once,
+ * O(nnz) per epoch whatever k.
+ */
+function sparseCross(prob: PrecisionProblem, on: Float64Array, off: Float64Array, gOn: Float64Array, gOff: Float64Array): number {
+  const { d, k, p, wStart, wCol, wVal, cls } = prob;
+  const delta = new Float64Array(d);
+  for (let b = 0; b < d; b++) delta[b] = on[b] - off[b];
+  const D = new Float64Array(k);
+  let cross = 0;
+  for (let a = 0; a < d; a++) {
+    const from = wStart[a];
+    const to = wStart[a + 1];
+    if (from === to) continue;
+    let S = 0;
+    D.fill(0);
+    for (let x = from; x < to; x++) {
+      const b = wCol[x];
+      const w = wVal[x];
+      S += w * off[b];
+      D[cls[b]] += w * delta[b];
+    }
+    const l = cls[a];
+    let term = 0;
+    let gOther = 0;
+    for (let y = 0; y < k; y++) {
+      const pw = p[y] * (S + D[y]);
+      if (y === l) {
+        term += on[a] * pw;
+        gOn[a] -= 2 * pw;
+      } else {
+        term += off[a] * pw;
+        gOther += pw;
+      }
+    }
+    gOff[a] -= 2 * gOther;
+    cross += term / 2;
+  }
+  return cross;
 }
 
 /** μ from the precisions (see fitPrecisions). */
