@@ -1,7 +1,8 @@
 import { clamp } from '../linalg.js';
 import { createStepper } from '../optimizers.js';
 import { type LowRank, lowRankApprox, lowRankTimes } from './low-rank.js';
-import type { ResolvedOptions } from './options.js';
+import { NEWTON_MAX_D, NEWTON_MAX_STEPS, newtonFit } from './newton.js';
+import { isConverged, type ResolvedOptions } from './options.js';
 
 // ballot's fit: one precision per (LF, voted class).
 
@@ -67,12 +68,12 @@ export function fitPrecisions(
   k: number,
   p: Float64Array,
   opts: ResolvedOptions,
-  /** 'exact': never the low-rank cross term (for comparing with it). */
-  mode: 'auto' | 'exact' = 'auto',
+  /** 'exact': never the low-rank cross term (for comparing with it); 'adam': exact, and Adam all the way (no Newton). */
+  mode: 'auto' | 'exact' | 'adam' = 'auto',
   /** Co-vote moments (a < b) to leave out of the loss: dependent LF pairs. */
   exclude: readonly { a: number; b: number }[] = [],
-): { mu: Float64Array; lossHistory: number[]; lowRank: boolean } {
-  const prob = precisionProblem(O, n, d, k, p, opts, mode);
+): { mu: Float64Array; lossHistory: number[]; lowRank: boolean; converged: boolean } {
+  const prob = precisionProblem(O, n, d, k, p, opts, mode === 'auto' ? 'auto' : 'exact');
   prob.excludedA = Int32Array.from(exclude, (x) => x.a);
   prob.excludedB = Int32Array.from(exclude, (x) => x.b);
   const pi = new Float64Array(d);
@@ -83,6 +84,13 @@ export function fitPrecisions(
   const gOn = new Float64Array(d);
   const gOff = new Float64Array(d);
   const grad = new Float64Array(d);
+  // Up to NEWTON_MAX_D columns, projected Newton steps with the exact Hessian reach the optimum in a handful of steps;
+  // above it (or with mode 'adam') Adam runs to the tolerance.
+  if (mode !== 'adam' && prob.lowRank === null && d <= NEWTON_MAX_D) {
+    const fit = opts.epochs > 0 ? newtonFit(prob, pi, opts.tolerance, Math.min(opts.epochs, NEWTON_MAX_STEPS)) : { losses: [], converged: false };
+    expandPrecisions(prob, pi, mu);
+    return { mu, lossHistory: fit.losses, lowRank: false, converged: fit.converged };
+  }
   const step = createStepper('adam', opts.lr, d);
   const history: number[] = [];
   for (let epoch = 0; epoch <= opts.epochs; epoch++) {
@@ -99,7 +107,7 @@ export function fitPrecisions(
     step(pi, grad);
     for (const a of prob.active) pi[a] = clamp(pi[a], prob.lo[a], prob.hi[a]);
   }
-  return { mu, lossHistory: history, lowRank: prob.lowRank !== null };
+  return { mu, lossHistory: history, lowRank: prob.lowRank !== null, converged: isConverged(history) };
 }
 
 export function precisionProblem(
