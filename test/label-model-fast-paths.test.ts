@@ -69,4 +69,34 @@ describe('word-at-a-time vote decoding', () => {
       }
     });
   }
+  for (const [n, m, k, rate, shift] of shapes.filter((s) => s[2] > 2)) {
+    it(`the multiclass posterior is the softmax of the summed log table (n ${n}, m ${m}, k ${k}, rate ${rate})`, () => {
+      const votes = votesView(n, m, k, rate, 3 * n + m, shift);
+      const labels = Array.from({ length: k }, (_, y) => `c${y}`);
+      const L = new LabelMatrix({ n, m, votes, labels, lfNames: Array.from({ length: m }, (_, j) => `lf${j}`) });
+      const rng = createRng(k * m);
+      const logTable = Float64Array.from({ length: m * k * k }, () => Math.log(0.01 + rng.next()));
+      const prior = Float64Array.from({ length: k }, (_, y) => (y + 1) / ((k * (k + 1)) / 2));
+      const offset = Float64Array.from({ length: k }, (_, y) => 0.1 * y - 0.2);
+      for (const covered of [undefined, offset]) {
+        const probs = posteriorFromLogTable(L, logTable, prior, covered);
+        for (let i = 0; i < n; i++) {
+          const s = Array.from(prior, Math.log);
+          let any = false;
+          for (let j = 0; j < m; j++) {
+            const v = votes[i * m + j];
+            if (v === -1) continue;
+            any = true;
+            for (let y = 0; y < k; y++) s[y] += logTable[(j * k + v) * k + y];
+          }
+          if (covered) for (let y = 0; y < k; y++) s[y] += covered[y];
+          const lse = Math.log(s.reduce((t, x) => t + Math.exp(x), 0));
+          for (let y = 0; y < k; y++) {
+            const expected = any ? Math.exp(s[y] - lse) : prior[y];
+            expect(Math.abs(probs[i * k + y] - expected)).toBeLessThanOrEqual(1e-12);
+          }
+        }
+      }
+    });
+  }
 });

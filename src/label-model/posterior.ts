@@ -1,6 +1,5 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { rowCodes, wordView } from '../matrix/sparse-votes.js';
-import { softmaxInPlace } from './linalg.js';
 
 /**
  * The posterior of every conditionally independent model here (Dawid-Skene, matrix completion, triplet, weighted
@@ -93,24 +92,34 @@ function binaryPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64A
 
 function multiclassPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64Array, coveredOffset?: Float64Array): Float64Array {
   const { n, m, k, votes } = L;
-  const logPrior = prior.map(Math.log);
+  const start = prior.map(Math.log);
+  if (coveredOffset) for (let y = 0; y < k; y++) start[y] += coveredOffset[y];
   const probs = new Float64Array(n * k);
   const codes = new Int32Array(m);
   const words = wordView(votes);
+  const s = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     const base = i * k;
     const c = rowCodes(votes, words, i * m, m, k, codes);
     if (c === 0) {
-      probs.set(prior, base);
+      for (let y = 0; y < k; y++) probs[base + y] = prior[y];
       continue;
     }
-    for (let y = 0; y < k; y++) probs[base + y] = logPrior[y];
+    for (let y = 0; y < k; y++) s[y] = start[y];
     for (let t = 0; t < c; t++) {
       const row = codes[t] * k;
-      for (let y = 0; y < k; y++) probs[base + y] += logTable[row + y];
+      for (let y = 0; y < k; y++) s[y] += logTable[row + y];
     }
-    if (coveredOffset) for (let y = 0; y < k; y++) probs[base + y] += coveredOffset[y];
-    softmaxInPlace(probs, base, k);
+    // Softmax with one exp per class: exp(s − max) normalised by its sum.
+    let max = s[0];
+    for (let y = 1; y < k; y++) if (s[y] > max) max = s[y];
+    let total = 0;
+    for (let y = 0; y < k; y++) {
+      const e = Math.exp(s[y] - max);
+      s[y] = e;
+      total += e;
+    }
+    for (let y = 0; y < k; y++) probs[base + y] = s[y] / total;
   }
   return probs;
 }
