@@ -243,48 +243,86 @@ export function sparseLossAndGradient(
   gOff: Float64Array,
   grad: Float64Array,
 ): number {
-  const { d, k, p, active, u } = prob;
+  const { d } = prob;
   for (let a = 0; a < d; a++) firingRates(prob, pi, a, on, off, gOn, gOff);
+  // Each term in its own function: one big function here was optimized before its later loops had run, and then
+  // deoptimized on every call (no type feedback there), which made a k = 6 fit several times slower.
   const cross = prob.lowRank ? lowRankCross(prob, on, off, gOn, gOff) : sparseCross(prob, on, off, gOn, gOff);
-  // Quadratic term through the k × k sums T and T^j.
+  const quad = quadTerm(prob, on, off, gOn, gOff);
+  let loss = prob.constant - 2 * cross + quad;
+  loss -= excludedTerms(prob, on, off, gOn, gOff);
+  return chainAndPrior(prob, pi, gOn, gOff, grad, loss);
+}
+
+/**
+ * The model's side, Σ_{a<b, different LFs} w_ab q_ab², through the k × k sums T and T^j (see sparseLossAndGradient);
+ * adds its gradient to gOn / gOff and returns it. One loop nest per function (see sparseLossAndGradient).
+ */
+function quadTerm(prob: PrecisionProblem, on: Float64Array, off: Float64Array, gOn: Float64Array, gOff: Float64Array): number {
+  const { d, k } = prob;
+  const T = new Float64Array(k * k);
+  const Tj = new Float64Array((d / k) * k * k);
+  quadSums(prob, on, off, T, Tj);
+  quadGradient(prob, on, off, T, Tj, gOn, gOff);
+  return quadValue(prob, T, Tj);
+}
+
+/** T_yz = Σ_a u_a μ_ay μ_az and T^j (the same over LF j's columns). */
+function quadSums(prob: PrecisionProblem, on: Float64Array, off: Float64Array, T: Float64Array, Tj: Float64Array): void {
+  const { k, active, u, cls } = prob;
   const kk = k * k;
-  const T = new Float64Array(kk);
-  const Tj = new Float64Array((d / k) * kk);
-  const mu = new Float64Array(k);
-  for (const a of active) {
-    const j = (a / k) | 0;
-    const l = a % k;
-    for (let y = 0; y < k; y++) mu[y] = y === l ? on[a] : off[a];
-    for (let y = 0; y < k; y++)
+  for (let i = 0; i < active.length; i++) {
+    const a = active[i];
+    const jBase = ((a / k) | 0) * kk;
+    const l = cls[a];
+    for (let y = 0; y < k; y++) {
+      const my = y === l ? on[a] : off[a];
       for (let z = 0; z < k; z++) {
-        const v = u[a] * mu[y] * mu[z];
+        const v = u[a] * my * (z === l ? on[a] : off[a]);
         T[y * k + z] += v;
-        Tj[j * kk + y * k + z] += v;
+        Tj[jBase + y * k + z] += v;
       }
+    }
   }
+}
+
+/** ½ (Σ_{y,z} p_y p_z T_yz² − Σ_j Σ_{y,z} p_y p_z (T^j_yz)²). */
+function quadValue(prob: PrecisionProblem, T: Float64Array, Tj: Float64Array): number {
+  const { k, p } = prob;
+  const kk = k * k;
   let weighted = 0;
   for (let y = 0; y < k; y++) for (let z = 0; z < k; z++) weighted += p[y] * p[z] * T[y * k + z] ** 2;
   for (let x = 0; x < Tj.length; x++) {
     const yz = x % kk;
     weighted -= p[(yz / k) | 0] * p[yz % k] * Tj[x] ** 2;
   }
-  const quad = weighted / 2;
-  // d quad / d μ_ay = 2 u_a Σ_z p_y p_z (T_yz − T^j_yz) μ_az; on is μ at the voted class, off every other entry.
-  for (const a of active) {
-    const j = (a / k) | 0;
-    const l = a % k;
-    for (let z = 0; z < k; z++) mu[z] = z === l ? on[a] : off[a];
+  return weighted / 2;
+}
+
+/** d quad / d μ_ay = 2 u_a Σ_z p_y p_z (T_yz − T^j_yz) μ_az; on is μ at the voted class, off every other entry. */
+function quadGradient(
+  prob: PrecisionProblem,
+  on: Float64Array,
+  off: Float64Array,
+  T: Float64Array,
+  Tj: Float64Array,
+  gOn: Float64Array,
+  gOff: Float64Array,
+): void {
+  const { k, p, active, u, cls } = prob;
+  const kk = k * k;
+  for (let i = 0; i < active.length; i++) {
+    const a = active[i];
+    const jBase = ((a / k) | 0) * kk;
+    const l = cls[a];
     for (let y = 0; y < k; y++) {
       let g = 0;
-      for (let z = 0; z < k; z++) g += p[z] * (T[y * k + z] - Tj[j * kk + y * k + z]) * mu[z];
+      for (let z = 0; z < k; z++) g += p[z] * (T[y * k + z] - Tj[jBase + y * k + z]) * (z === l ? on[a] : off[a]);
       g *= 2 * u[a] * p[y];
       if (y === l) gOn[a] += g;
       else gOff[a] += g;
     }
   }
-  let loss = prob.constant - 2 * cross + quad;
-  loss -= excludedTerms(prob, on, off, gOn, gOff);
-  return chainAndPrior(prob, pi, gOn, gOff, grad, loss);
 }
 
 /**
