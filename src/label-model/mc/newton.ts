@@ -19,8 +19,12 @@ export const NEWTON_MAX_STEPS = 30;
  */
 export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: number, maxSteps: number): { losses: number[]; converged: boolean } {
   const { d } = prob;
-  const grad = new Float64Array(d);
-  const H = new Float64Array(d * d);
+  let grad = new Float64Array(d);
+  let H = new Float64Array(d * d);
+  // The full step's gradient and Hessian, computed with its loss: when the line search takes it (nearly always), the
+  // next step needs no second pass over the pairs.
+  let gradNext = new Float64Array(d);
+  let HNext = new Float64Array(d * d);
   const excluded = new Uint8Array(d * d);
   for (let x = 0; x < prob.excludedA.length; x++) excluded[prob.excludedA[x] * d + prob.excludedB[x]] = 1;
   const trial = new Float64Array(d);
@@ -38,10 +42,11 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
     newtonDirection(H, grad, d, free, step);
     let t = 1;
     let next = Infinity;
-    for (let half = 0; half < 30; half++, t /= 2) {
+    let half = 0;
+    for (; half < 30; half++, t /= 2) {
       trial.set(pi);
       for (const a of free) trial[a] = clamp(pi[a] + t * step[a], prob.lo[a], prob.hi[a]);
-      next = lossGradHessian(prob, trial, excluded, null, null);
+      next = half === 0 ? lossGradHessian(prob, trial, excluded, gradNext, HNext) : lossGradHessian(prob, trial, excluded, null, null);
       if (next < loss) break;
     }
     if (!(next < loss)) return { losses, converged: true }; // no step lowers it: a minimum to rounding
@@ -49,7 +54,11 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
     const drop = loss - next;
     losses.push(next);
     if (drop <= tolerance * Math.abs(next)) return { losses, converged: true };
-    loss = lossGradHessian(prob, pi, excluded, grad, H);
+    if (half === 0) {
+      [grad, gradNext] = [gradNext, grad];
+      [H, HNext] = [HNext, H];
+      loss = next;
+    } else loss = lossGradHessian(prob, pi, excluded, grad, H);
   }
   return { losses, converged: false };
 }
