@@ -29,17 +29,21 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
   for (let x = 0; x < prob.excludedA.length; x++) excluded[prob.excludedA[x] * d + prob.excludedB[x]] = 1;
   const trial = new Float64Array(d);
   const step = new Float64Array(d);
+  const freeAll = new Int32Array(d);
+  const A = new Float64Array(d * d);
+  const b = new Float64Array(d);
   let loss = lossGradHessian(prob, pi, excluded, grad, H);
   const losses = [loss];
   for (let it = 0; it < maxSteps; it++) {
-    const free: number[] = [];
+    let f = 0;
     for (const a of prob.active) {
       const atLo = pi[a] <= prob.lo[a] && grad[a] > 0;
       const atHi = pi[a] >= prob.hi[a] && grad[a] < 0;
-      if (!atLo && !atHi) free.push(a);
+      if (!atLo && !atHi) freeAll[f++] = a;
     }
-    if (free.length === 0) return { losses, converged: true };
-    newtonDirection(H, grad, d, free, step);
+    if (f === 0) return { losses, converged: true };
+    const free = freeAll.subarray(0, f);
+    newtonDirection(H, grad, d, free, step, A, b);
     let t = 1;
     let next = Infinity;
     let half = 0;
@@ -64,17 +68,24 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
 }
 
 /**
- * H Δ = −g restricted to `free` (Cholesky), with λ·diag(H) added (λ growing tenfold from 0) until H is positive
- * definite; writes Δ into `out` at the free coordinates.
+ * H Δ = −g restricted to `free` (Cholesky), with λ·(diag(H) + 1) added (λ growing tenfold from 0) until H is positive
+ * definite; writes Δ into `out` at the free coordinates. `A` (d²) and `b` (d) are scratch.
  */
-function newtonDirection(H: Float64Array, grad: Float64Array, d: number, free: number[], out: Float64Array): void {
+function newtonDirection(
+  H: Float64Array,
+  grad: Float64Array,
+  d: number,
+  free: Int32Array,
+  out: Float64Array,
+  A: Float64Array,
+  b: Float64Array,
+): void {
   const f = free.length;
-  const A = new Float64Array(f * f);
-  const b = new Float64Array(f);
   for (let lambda = 0; ; lambda = lambda === 0 ? 1e-6 : lambda * 10) {
+    // Every column free (the usual case): one native copy instead of an f² loop.
+    if (f === d) A.set(H);
+    else for (let r = 0; r < f; r++) for (let c = 0; c < f; c++) A[r * f + c] = H[free[r] * d + free[c]];
     for (let r = 0; r < f; r++) {
-      const row = free[r] * d;
-      for (let c = 0; c < f; c++) A[r * f + c] = H[row + free[c]];
       A[r * f + r] = A[r * f + r] * (1 + lambda) + lambda; // large λ: a short gradient step
       b[r] = -grad[free[r]];
     }
