@@ -105,14 +105,15 @@ function multiclassPosterior(L: LabelMatrix, logTable: Float64Array, prior: Floa
       for (let y = 0; y < k; y++) probs[base + y] = prior[y];
       continue;
     }
-    for (let y = 0; y < k; y++) s[y] = start[y];
-    for (let t = 0; t < c; t++) {
-      const row = codes[t] * k;
-      for (let y = 0; y < k; y++) s[y] += logTable[row + y];
+    // Class by class, the row's votes in LF order (the sum stays in a register); then a softmax with one exp per
+    // class: exp(s − max) normalised by its sum.
+    let max = -Infinity;
+    for (let y = 0; y < k; y++) {
+      let acc = start[y];
+      for (let t = 0; t < c; t++) acc += logTable[codes[t] * k + y];
+      s[y] = acc;
+      if (acc > max) max = acc;
     }
-    // Softmax with one exp per class: exp(s − max) normalised by its sum.
-    let max = s[0];
-    for (let y = 1; y < k; y++) if (s[y] > max) max = s[y];
     let total = 0;
     for (let y = 0; y < k; y++) {
       const e = Math.exp(s[y] - max);
