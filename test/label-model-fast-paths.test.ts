@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, LabelMatrix } from '../src/index.js';
+import { OverlapStats } from '../src/internal.js';
 import { rowCodes, wordView } from '../src/matrix/sparse-votes.js';
 import { posteriorFromLogTable } from '../src/label-model/posterior.js';
 
@@ -99,4 +100,26 @@ describe('word-at-a-time vote decoding', () => {
       }
     });
   }
+  it('the co-vote counts equal a naive count past the 16-bit counters flush (70,000 rows, one LF voting on all)', () => {
+    const n = 70_000;
+    const m = 6;
+    const k = 3;
+    const votes = votesView(n, m, k, 0.4, 11, 1);
+    for (let i = 0; i < n; i++) votes[i * m] = 1; // LF 0 always votes class 1: its diagonal cell passes 65,535
+    const L = new LabelMatrix({ n, m, votes, labels: ['a', 'b', 'c'], lfNames: Array.from({ length: m }, (_, j) => `lf${j}`) });
+    const stats = OverlapStats.fromLabelMatrix(L);
+    const d = m * k;
+    const expected = new Float64Array(d * d);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < m; j++) {
+        const v = votes[i * m + j];
+        if (v === -1) continue;
+        for (let j2 = j; j2 < m; j2++) {
+          const v2 = votes[i * m + j2];
+          if (v2 !== -1) expected[(j * k + v) * d + j2 * k + v2]++;
+        }
+      }
+    expect(Array.from(stats.counts)).toEqual(Array.from(expected));
+    expect(stats.votes(0, 1)).toBe(n);
+  });
 });
