@@ -1,5 +1,5 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { rowCodes, wordView } from '../matrix/sparse-votes.js';
+import { LITTLE_ENDIAN, rowCodes, wordView } from '../matrix/sparse-votes.js';
 
 /**
  * The posterior of every conditionally independent model here (Dawid-Skene, matrix completion, triplet, weighted
@@ -16,9 +16,6 @@ export function posteriorFromLogTable(L: LabelMatrix, logTable: Float64Array, pr
 
 /** Above this share of non-abstain votes, reading every vote through a table beats skipping all-abstain words. */
 const DENSE_VOTES = 0.3;
-
-/** True where a Uint32 view reads its bytes low byte first (the byte decoding below assumes it). */
-export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** Binary: only the log-odds matter; p1 = σ(s). */
 function binaryPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64Array, coveredOffset?: Float64Array): Float64Array {

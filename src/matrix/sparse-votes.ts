@@ -38,8 +38,8 @@ export function wordView(votes: Int8Array): Uint32Array {
   return new Uint32Array(votes.buffer, 0, votes.buffer.byteLength >>> 2);
 }
 
-/** True where a Uint32 view reads its bytes low byte first (the word decoding of `rowCodes` assumes it). */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+/** True where a Uint32 view reads its bytes low byte first (the word decodings of the votes assume it). */
+export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * Writes the non-abstain votes of the row at votes[start .. start + m) into `codes` as j·k + class (j ascending)
