@@ -68,6 +68,7 @@ export * from './label-model/majority-vote.js';
 export * from './label-model/mc/model.js';
 export * from './label-model/mc/options.js';
 export * from './label-model/mc/precision-fit.js';
+export * from './label-model/mc/newton.js';
 export * from './label-model/mc/cross-check.js';
 export * from './label-model/mc/dependencies.js';
 export * from './label-model/mc/low-rank.js';

@@ -38,7 +38,7 @@ describe('sparse precision loss', () => {
   ] as const) {
     it(`equals the every-pair loss and gradient (m = ${m}, k = ${k}, vote rate ${rate})`, () => {
       const { prob, d, rng } = problem(m, k, rate, m + k);
-      expect(prob.pairA.length).toBeGreaterThan(0);
+      expect(prob.pairs).toBeGreaterThan(0);
       const scratch = () => Array.from({ length: 4 }, () => new Float64Array(d));
       for (let trial = 0; trial < 3; trial++) {
         const pi = Float64Array.from({ length: d }, (_, a) => prob.lo[a] + (prob.hi[a] - prob.lo[a]) * rng.next());
@@ -58,7 +58,8 @@ describe('sparse precision loss', () => {
   it('a sparse set stores only the moments that co-fire', () => {
     const { prob, d } = problem(40, 2, 0.002, 42);
     const allPairs = (d * (d - 2)) / 2;
-    expect(prob.pairA.length).toBeLessThan(allPairs / 2);
+    expect(prob.pairs).toBeLessThan(allPairs / 2);
+    expect(prob.wCol.length).toBe(2 * prob.pairs);
     expect(prob.lowRank).toBeNull();
   });
 

@@ -1,6 +1,5 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { rowCodes, wordView } from '../matrix/sparse-votes.js';
-import { softmaxInPlace } from './linalg.js';
+import { LITTLE_ENDIAN, rowCodes, wordView } from '../matrix/sparse-votes.js';
 
 /**
  * The posterior of every conditionally independent model here (Dawid-Skene, matrix completion, triplet, weighted
@@ -15,37 +14,58 @@ export function posteriorFromLogTable(L: LabelMatrix, logTable: Float64Array, pr
   return k === 2 ? binaryPosterior(L, logTable, prior, coveredOffset) : multiclassPosterior(L, logTable, prior, coveredOffset);
 }
 
-/** Above this share of non-abstain votes, reading every vote through a table is faster than skipping abstains. */
-const DENSE_VOTES = 0.04;
+/** Above this share of non-abstain votes, reading every vote through a table beats skipping all-abstain words. */
+const DENSE_VOTES = 0.3;
 
 /** Binary: only the log-odds matter; p1 = σ(s). */
 function binaryPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64Array, coveredOffset?: Float64Array): Float64Array {
   const { n, m, votes } = L;
   const probs = new Float64Array(n * 2);
-  const codes = new Int32Array(m);
   const words = wordView(votes);
   const logOdds = Math.log(prior[1]) - Math.log(prior[0]);
   const offset = coveredOffset ? coveredOffset[1] - coveredOffset[0] : 0;
-  const diff = new Float64Array(m * 2);
-  for (let a = 0; a < 2 * m; a++) diff[a] = logTable[a * 2 + 1] - logTable[a * 2];
-  // Dense matrices: a table with a 0 for abstain, indexed by the vote, so the row loop has no branch per vote (the
-  // abstain test mispredicts often at 10% coverage). Adding those zeros leaves every sum bit-identical.
-  const dense = voteShare(votes, m, n) > DENSE_VOTES;
-  const table = new Float64Array(dense ? m * 3 : 0);
-  if (dense) for (let j = 0; j < m; j++) [table[3 * j + 1], table[3 * j + 2]] = [diff[2 * j], diff[2 * j + 1]];
+  // A table with a 0 for abstain, indexed by LF and vote, so no vote needs a branch (the abstain test mispredicts
+  // often at 10% coverage). Adding those zeros leaves every sum bit-identical to adding the votes' entries only.
+  const table = new Float64Array(m * 3);
+  for (let j = 0; j < m; j++) {
+    table[3 * j + 1] = logTable[4 * j + 1] - logTable[4 * j];
+    table[3 * j + 2] = logTable[4 * j + 3] - logTable[4 * j + 2];
+  }
+  // Sparse matrices: four LFs a word, all-abstain words skipped (most of them at 10% coverage); dense ones: every vote.
+  const skipWords = LITTLE_ENDIAN && voteShare(votes, m, n) <= DENSE_VOTES;
+  const base = votes.byteOffset;
   for (let i = 0; i < n; i++) {
-    let c: number;
+    let c = 0;
     let s = logOdds + offset;
-    if (dense) {
-      c = 0;
-      for (let j = 0, p = i * m, t = 1; j < m; j++, p++, t += 3) {
+    let p = i * m;
+    const end = p + m;
+    let t = 1;
+    if (skipWords) {
+      for (; p < end && ((base + p) & 3) !== 0; p++, t += 3) {
         const v = votes[p];
-        c |= v + 1; // nonzero once any LF voted
+        c |= v + 1;
         s += table[t + v];
       }
-    } else {
-      c = rowCodes(votes, words, i * m, m, 2, codes);
-      for (let t = 0; t < c; t++) s += diff[codes[t]];
+      // Eight LFs (two words) at a time; the bytes low first, sign-extended, added in LF order as the loop below does.
+      for (let x = (base + p) >>> 2; p + 8 <= end; p += 8, x += 2, t += 24) {
+        const w0 = words[x] | 0;
+        const w1 = words[x + 1] | 0;
+        if ((w0 & w1) === -1) continue;
+        c = 1;
+        s += table[t + ((w0 << 24) >> 24)];
+        s += table[t + 3 + ((w0 << 16) >> 24)];
+        s += table[t + 6 + ((w0 << 8) >> 24)];
+        s += table[t + 9 + (w0 >> 24)];
+        s += table[t + 12 + ((w1 << 24) >> 24)];
+        s += table[t + 15 + ((w1 << 16) >> 24)];
+        s += table[t + 18 + ((w1 << 8) >> 24)];
+        s += table[t + 21 + (w1 >> 24)];
+      }
+    }
+    for (; p < end; p++, t += 3) {
+      const v = votes[p];
+      c |= v + 1; // nonzero once any LF voted
+      s += table[t + v];
     }
     if (c === 0) {
       // No evidence: exactly the class balance (a softmax of its logs could be off in the last bit).
@@ -69,24 +89,35 @@ function binaryPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64A
 
 function multiclassPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64Array, coveredOffset?: Float64Array): Float64Array {
   const { n, m, k, votes } = L;
-  const logPrior = prior.map(Math.log);
+  const start = prior.map(Math.log);
+  if (coveredOffset) for (let y = 0; y < k; y++) start[y] += coveredOffset[y];
   const probs = new Float64Array(n * k);
   const codes = new Int32Array(m);
   const words = wordView(votes);
+  const s = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     const base = i * k;
     const c = rowCodes(votes, words, i * m, m, k, codes);
     if (c === 0) {
-      probs.set(prior, base);
+      for (let y = 0; y < k; y++) probs[base + y] = prior[y];
       continue;
     }
-    for (let y = 0; y < k; y++) probs[base + y] = logPrior[y];
-    for (let t = 0; t < c; t++) {
-      const row = codes[t] * k;
-      for (let y = 0; y < k; y++) probs[base + y] += logTable[row + y];
+    // Class by class, the row's votes in LF order (the sum stays in a register); then a softmax with one exp per
+    // class: exp(s − max) normalised by its sum.
+    let max = -Infinity;
+    for (let y = 0; y < k; y++) {
+      let acc = start[y];
+      for (let t = 0; t < c; t++) acc += logTable[codes[t] * k + y];
+      s[y] = acc;
+      if (acc > max) max = acc;
     }
-    if (coveredOffset) for (let y = 0; y < k; y++) probs[base + y] += coveredOffset[y];
-    softmaxInPlace(probs, base, k);
+    let total = 0;
+    for (let y = 0; y < k; y++) {
+      const e = Math.exp(s[y] - max);
+      s[y] = e;
+      total += e;
+    }
+    for (let y = 0; y < k; y++) probs[base + y] = s[y] / total;
   }
   return probs;
 }

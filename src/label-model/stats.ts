@@ -50,15 +50,16 @@ export class OverlapStats {
       throw new ConfigError(`overlap statistics are for m = ${this.m}, k = ${this.k}; matrix has m = ${L.m}, k = ${L.k}`);
     const { votes, m } = L;
     const { k, d, counts } = this;
-    // Integer increments are cheaper than float ones: count a block of rows into a Uint32 buffer (flushed long before
+    // Integer increments are cheaper than float ones: count a block of rows into a small integer buffer (flushed before
     // it could overflow) while that buffer is small; a huge d counts straight into the Float64 totals.
     let uncovered = 0;
     if (d > SPARSE_PASS_MIN_D) {
       uncovered += countPairsTiled(votes, m, k, d, from, to, counts);
     } else if (d * d <= 1 << 22) {
-      const local = new Uint32Array(d * d);
-      for (let start = from; start < to; start += 0x40000000) {
-        const end = Math.min(to, start + 0x40000000);
+      // Uint16 halves the counts' cache footprint; a cell gains at most 1 per row, so flush every 65,535 rows.
+      const local = new Uint16Array(d * d);
+      for (let start = from; start < to; start += 0xffff) {
+        const end = Math.min(to, start + 0xffff);
         uncovered += countPairs(votes, m, k, d, start, end, local);
         for (let x = 0; x < local.length; x++) counts[x] += local[x];
         local.fill(0);
@@ -211,7 +212,7 @@ function grow(a: Int32Array, need: number): Int32Array {
 }
 
 /** Adds each row's co-vote pairs (upper triangle) into `target`; returns the number of rows without votes. */
-function countPairs<T extends Uint32Array | Float64Array>(
+function countPairs<T extends Uint16Array | Float64Array>(
   votes: Int8Array,
   m: number,
   k: number,

@@ -79,23 +79,24 @@ export class MatrixCompletionModel extends FactorModel {
     const p = opts.classBalance;
     let lossHistory: number[];
     let mu: Float64Array;
+    let converged: boolean;
     if (opts.preset === 'snorkel') {
       const muInit = snorkelInitialMu(O, d, k, p, opts.precInit);
       mu = muInit.map((x) => x * opts.initScale);
       lossHistory = fitFullMu(O, d, k, p, mu, muInit, opts);
+      converged = isConverged(lossHistory);
     } else {
-      ({ mu, lossHistory } = fitPrecisions(O, n, d, k, p, opts));
+      ({ mu, lossHistory, converged } = fitPrecisions(O, n, d, k, p, opts));
     }
     // Dependent LF pairs, judged on the first fit; with dependencies 'exclude', one refit without their moments.
     const dependent = opts.preset === 'snorkel' ? [] : dependentPairs(O, n, d, k, p, mu);
     const refit = options.dependencies === 'exclude' && dependent.length > 0;
-    if (refit) ({ mu, lossHistory } = fitPrecisions(O, n, d, k, p, opts, 'auto', dependent));
+    if (refit) ({ mu, lossHistory, converged } = fitPrecisions(O, n, d, k, p, opts, 'auto', dependent));
     const last = lossHistory.length ? lossHistory[lossHistory.length - 1] : 0;
     if (!Number.isFinite(last)) throw new ConfigError(`matrix completion diverged (loss ${last}); lower the learning rate`, { option: 'lr' });
     for (let i = 0; i < mu.length; i++) mu[i] = clamp(mu[i], opts.muEps, 1 - opts.muEps);
     // The free k × k blocks can be relabelled at no cost; the ballot fit is pinned by its better-than-random bound.
     if (opts.preset === 'snorkel') breakPermutationSymmetry(mu, d, k, p);
-    const converged = isConverged(lossHistory);
     const notes: string[] = [];
     if (!converged) notes.push('loss still falling at the last epoch; more epochs may change the result');
     if (n === 0) notes.push('no rows: μ is the prior-precision initialization');

@@ -18,9 +18,12 @@ export interface MatrixCompletionOptions {
   precInit?: number | readonly number[];
   /** μ is clamped to [muEps, 1 − muEps] after training; default min(0.01, 10^-ceil(log10 n)) as in Snorkel. */
   muEps?: number;
-  /** Full-batch optimizer steps (snorkel 100, ballot 300). */
+  /**
+   * Full-batch optimizer steps (snorkel 100, ballot 300). The ballot preset up to 512 augmented columns (m·k) fits by
+   * projected Newton steps, at most min(epochs, 30); above that by Adam epochs.
+   */
   epochs?: number;
-  /** Learning rate (0.01 for both presets). */
+  /** Learning rate (0.01 for both presets); unused by the ballot preset's Newton fit (m·k ≤ 512). */
   lr?: number;
   /** snorkel preset: 'sgd' (default) or 'adam'. The ballot preset always uses Adam. */
   optimizer?: 'sgd' | 'adam';
@@ -37,7 +40,10 @@ export interface MatrixCompletionOptions {
   initScale?: number;
   /** ballot preset: weight of the prior precision, in votes (default 100). */
   priorStrength?: number;
-  /** ballot preset: stop early once the loss changed by less than this fraction over 10 epochs (default 1e-9). */
+  /**
+   * ballot preset: stop early once the loss changed by less than this fraction over 10 Adam epochs, or over one Newton
+   * step (default 1e-9).
+   */
   tolerance?: number;
   /**
    * ballot preset: LF pairs that co-vote beyond what the class explains are always named in the fit notes; 'exclude'

@@ -1,7 +1,8 @@
 import { clamp } from '../linalg.js';
 import { createStepper } from '../optimizers.js';
 import { type LowRank, lowRankApprox, lowRankTimes } from './low-rank.js';
-import type { ResolvedOptions } from './options.js';
+import { NEWTON_MAX_D, NEWTON_MAX_STEPS, newtonFit } from './newton.js';
+import { isConverged, type ResolvedOptions } from './options.js';
 
 // ballot's fit: one precision per (LF, voted class).
 
@@ -18,10 +19,17 @@ export interface PrecisionProblem {
   lo: Float64Array;
   hi: Float64Array;
   strength: number;
-  /** The co-vote moments the loss reads: pairs a < b of different LFs, both voting, with O_ab ≠ 0 (parallel arrays). */
-  pairA: Int32Array;
-  pairB: Int32Array;
-  pairO: Float64Array;
+  /**
+   * The co-vote moments the loss reads, as the weighted matrix W_ab = u_a u_b O_ab over pairs of different LFs, both
+   * voting, with O_ab ≠ 0, stored by row in both directions (compressed rows: row a is wCol/wVal[wStart[a] ..
+   * wStart[a + 1])). `pairs` counts the moments (a < b).
+   */
+  wStart: Int32Array;
+  wCol: Int32Array;
+  wVal: Float64Array;
+  pairs: number;
+  /** a % k for every column (the class it votes). */
+  cls: Int32Array;
   /** √n / O_aa for a voting column, 0 otherwise: the pair weight n / (O_aa O_bb) is u_a u_b. */
   u: Float64Array;
   /** Σ over the pairs above of u_a u_b O_ab² (the loss's constant part). */
@@ -60,12 +68,12 @@ export function fitPrecisions(
   k: number,
   p: Float64Array,
   opts: ResolvedOptions,
-  /** 'exact': never the low-rank cross term (for comparing with it). */
-  mode: 'auto' | 'exact' = 'auto',
+  /** 'exact': never the low-rank cross term (for comparing with it); 'adam': exact, and Adam all the way (no Newton). */
+  mode: 'auto' | 'exact' | 'adam' = 'auto',
   /** Co-vote moments (a < b) to leave out of the loss: dependent LF pairs. */
   exclude: readonly { a: number; b: number }[] = [],
-): { mu: Float64Array; lossHistory: number[]; lowRank: boolean } {
-  const prob = precisionProblem(O, n, d, k, p, opts, mode);
+): { mu: Float64Array; lossHistory: number[]; lowRank: boolean; converged: boolean } {
+  const prob = precisionProblem(O, n, d, k, p, opts, mode === 'auto' ? 'auto' : 'exact');
   prob.excludedA = Int32Array.from(exclude, (x) => x.a);
   prob.excludedB = Int32Array.from(exclude, (x) => x.b);
   const pi = new Float64Array(d);
@@ -76,6 +84,13 @@ export function fitPrecisions(
   const gOn = new Float64Array(d);
   const gOff = new Float64Array(d);
   const grad = new Float64Array(d);
+  // Up to NEWTON_MAX_D columns, projected Newton steps with the exact Hessian reach the optimum in a handful of steps;
+  // above it (or with mode 'adam') Adam runs to the tolerance.
+  if (mode !== 'adam' && prob.lowRank === null && d <= NEWTON_MAX_D) {
+    const fit = opts.epochs > 0 ? newtonFit(prob, pi, opts.tolerance, Math.min(opts.epochs, NEWTON_MAX_STEPS)) : { losses: [], converged: false };
+    expandPrecisions(prob, pi, mu);
+    return { mu, lossHistory: fit.losses, lowRank: false, converged: fit.converged };
+  }
   const step = createStepper('adam', opts.lr, d);
   const history: number[] = [];
   for (let epoch = 0; epoch <= opts.epochs; epoch++) {
@@ -92,7 +107,7 @@ export function fitPrecisions(
     step(pi, grad);
     for (const a of prob.active) pi[a] = clamp(pi[a], prob.lo[a], prob.hi[a]);
   }
-  return { mu, lossHistory: history, lowRank: prob.lowRank !== null };
+  return { mu, lossHistory: history, lowRank: prob.lowRank !== null, converged: isConverged(history) };
 }
 
 export function precisionProblem(
@@ -120,6 +135,7 @@ export function precisionProblem(
   const u = new Float64Array(d);
   for (const a of active) u[a] = Math.sqrt(n) / diag[a];
   // The nonzero co-vote moments between different LFs: on sparse LF sets most pairs never co-fire.
+  const rowNnz = new Int32Array(d);
   let nnz = 0;
   let constant = 0;
   for (const a of active) {
@@ -128,28 +144,35 @@ export function precisionProblem(
       const o = O[a * d + b];
       if (o === 0 || diag[b] === 0) continue;
       nnz++;
+      rowNnz[a]++;
+      rowNnz[b]++;
       constant += u[a] * u[b] * o * o;
     }
   }
-  // Dense and large: the pair list would cost as much as every pair; compress W once instead (O(d²·r) once, then
+  // Dense and large: the moment list would cost as much as every pair; compress W once instead (O(d²·r) once, then
   // O(d·r·k) per epoch).
   const lowRank = mode === 'auto' && d >= LOW_RANK_MIN_D && nnz > (LOW_RANK * k * d) / 2 ? weightedLowRank(O, d, k, u, active) : null;
-  const pa = new Int32Array(lowRank ? 0 : nnz);
-  const pb = new Int32Array(lowRank ? 0 : nnz);
-  const po = new Float64Array(lowRank ? 0 : nnz);
+  const wStart = new Int32Array(d + 1);
+  if (!lowRank) for (let a = 0; a < d; a++) wStart[a + 1] = wStart[a] + rowNnz[a];
+  const wCol = new Int32Array(lowRank ? 0 : 2 * nnz);
+  const wVal = new Float64Array(lowRank ? 0 : 2 * nnz);
   if (!lowRank) {
-    let x = 0;
+    // Row a holds b < a (filled while visiting those rows) then b > a, so every row lists its columns in order.
+    const fill = wStart.slice(0, d);
     for (const a of active) {
       const ja = (a / k) | 0;
       for (let b = (ja + 1) * k; b < d; b++) {
         const o = O[a * d + b];
         if (o === 0 || diag[b] === 0) continue;
-        pa[x] = a;
-        pb[x] = b;
-        po[x++] = o;
+        const w = u[a] * u[b] * o;
+        wCol[fill[a]] = b;
+        wVal[fill[a]++] = w;
+        wCol[fill[b]] = a;
+        wVal[fill[b]++] = w;
       }
     }
   }
+  const cls = Int32Array.from({ length: d }, (_, a) => a % k);
   return {
     O,
     n,
@@ -162,9 +185,11 @@ export function precisionProblem(
     lo,
     hi,
     strength: opts.priorStrength,
-    pairA: pa,
-    pairB: pb,
-    pairO: po,
+    wStart,
+    wCol,
+    wVal,
+    pairs: lowRank ? 0 : nnz,
+    cls,
     u,
     constant,
     lowRank,
@@ -218,74 +243,129 @@ export function sparseLossAndGradient(
   gOff: Float64Array,
   grad: Float64Array,
 ): number {
-  const { d, k, p, active, pairA, pairB, pairO, u } = prob;
+  const { d } = prob;
   for (let a = 0; a < d; a++) firingRates(prob, pi, a, on, off, gOn, gOff);
-  // Cross term over the nonzero moments: −2 w O q, with q's closed form per pair (as in the pairwise loss).
-  let cross = 0;
-  const dq = new Float64Array(4); // the pair moment's partial derivatives
-  for (let x = 0; x < pairA.length; x++) {
-    const a = pairA[x];
-    const b = pairB[x];
-    const la = a % k;
-    const lb = b % k;
-    const pa = p[la];
-    const onA = on[a];
-    const offA = off[a];
-    const onB = on[b];
-    const offB = off[b];
-    const q = pairMoment(la === lb, pa, p[lb], onA, offA, onB, offB, dq);
-    const dOnA = dq[0];
-    const dOffA = dq[1];
-    const dOnB = dq[2];
-    const dOffB = dq[3];
-    const wo = u[a] * u[b] * pairO[x];
-    cross += wo * q;
-    const g = -2 * wo;
-    gOn[a] += g * dOnA;
-    gOff[a] += g * dOffA;
-    gOn[b] += g * dOnB;
-    gOff[b] += g * dOffB;
-  }
-  if (prob.lowRank) cross += lowRankCross(prob, on, off, gOn, gOff);
-  // Quadratic term through the k × k sums T and T^j.
+  // Each term in its own function: one big function here was optimized before its later loops had run, and then
+  // deoptimized on every call (no type feedback there), which made a k = 6 fit several times slower.
+  const cross = prob.lowRank ? lowRankCross(prob, on, off, gOn, gOff) : sparseCross(prob, on, off, gOn, gOff);
+  const quad = quadTerm(prob, on, off, gOn, gOff);
+  let loss = prob.constant - 2 * cross + quad;
+  loss -= excludedTerms(prob, on, off, gOn, gOff);
+  return chainAndPrior(prob, pi, gOn, gOff, grad, loss);
+}
+
+/**
+ * The model's side, Σ_{a<b, different LFs} w_ab q_ab², through the k × k sums T and T^j (see sparseLossAndGradient);
+ * adds its gradient to gOn / gOff and returns it. One loop nest per function (see sparseLossAndGradient).
+ */
+function quadTerm(prob: PrecisionProblem, on: Float64Array, off: Float64Array, gOn: Float64Array, gOff: Float64Array): number {
+  const { d, k } = prob;
+  const T = new Float64Array(k * k);
+  const Tj = new Float64Array((d / k) * k * k);
+  quadSums(prob, on, off, T, Tj);
+  quadGradient(prob, on, off, T, Tj, gOn, gOff);
+  return quadValue(prob, T, Tj);
+}
+
+/** T_yz = Σ_a u_a μ_ay μ_az and T^j (the same over LF j's columns). */
+function quadSums(prob: PrecisionProblem, on: Float64Array, off: Float64Array, T: Float64Array, Tj: Float64Array): void {
+  const { k, active, u, cls } = prob;
   const kk = k * k;
-  const T = new Float64Array(kk);
-  const Tj = new Float64Array((d / k) * kk);
-  const mu = new Float64Array(k);
-  for (const a of active) {
-    const j = (a / k) | 0;
-    const l = a % k;
-    for (let y = 0; y < k; y++) mu[y] = y === l ? on[a] : off[a];
-    for (let y = 0; y < k; y++)
+  for (let i = 0; i < active.length; i++) {
+    const a = active[i];
+    const jBase = ((a / k) | 0) * kk;
+    const l = cls[a];
+    for (let y = 0; y < k; y++) {
+      const my = y === l ? on[a] : off[a];
       for (let z = 0; z < k; z++) {
-        const v = u[a] * mu[y] * mu[z];
+        const v = u[a] * my * (z === l ? on[a] : off[a]);
         T[y * k + z] += v;
-        Tj[j * kk + y * k + z] += v;
+        Tj[jBase + y * k + z] += v;
       }
+    }
   }
+}
+
+/** ½ (Σ_{y,z} p_y p_z T_yz² − Σ_j Σ_{y,z} p_y p_z (T^j_yz)²). */
+function quadValue(prob: PrecisionProblem, T: Float64Array, Tj: Float64Array): number {
+  const { k, p } = prob;
+  const kk = k * k;
   let weighted = 0;
   for (let y = 0; y < k; y++) for (let z = 0; z < k; z++) weighted += p[y] * p[z] * T[y * k + z] ** 2;
   for (let x = 0; x < Tj.length; x++) {
     const yz = x % kk;
     weighted -= p[(yz / k) | 0] * p[yz % k] * Tj[x] ** 2;
   }
-  const quad = weighted / 2;
-  // d quad / d μ_ay = 2 u_a Σ_z p_y p_z (T_yz − T^j_yz) μ_az; on is μ at the voted class, off every other entry.
-  for (const a of active) {
-    const j = (a / k) | 0;
-    const l = a % k;
-    for (let z = 0; z < k; z++) mu[z] = z === l ? on[a] : off[a];
+  return weighted / 2;
+}
+
+/** d quad / d μ_ay = 2 u_a Σ_z p_y p_z (T_yz − T^j_yz) μ_az; on is μ at the voted class, off every other entry. */
+function quadGradient(
+  prob: PrecisionProblem,
+  on: Float64Array,
+  off: Float64Array,
+  T: Float64Array,
+  Tj: Float64Array,
+  gOn: Float64Array,
+  gOff: Float64Array,
+): void {
+  const { k, p, active, u, cls } = prob;
+  const kk = k * k;
+  for (let i = 0; i < active.length; i++) {
+    const a = active[i];
+    const jBase = ((a / k) | 0) * kk;
+    const l = cls[a];
     for (let y = 0; y < k; y++) {
       let g = 0;
-      for (let z = 0; z < k; z++) g += p[z] * (T[y * k + z] - Tj[j * kk + y * k + z]) * mu[z];
+      for (let z = 0; z < k; z++) g += p[z] * (T[y * k + z] - Tj[jBase + y * k + z]) * (z === l ? on[a] : off[a]);
       g *= 2 * u[a] * p[y];
       if (y === l) gOn[a] += g;
       else gOff[a] += g;
     }
   }
-  let loss = prob.constant - 2 * cross + quad;
-  loss -= excludedTerms(prob, on, off, gOn, gOff);
-  return chainAndPrior(prob, pi, gOn, gOff, grad, loss);
+}
+
+/**
+ * The cross term Σ_{a<b} W_ab q_ab = ½ Σ_y p_y μ_yᵀ W μ_y over the stored moments, adding its gradient (−2 ×, since
+ * the loss carries −2 × cross) to gOn / gOff. Each μ row is off_b everywhere but on_b at its class, so
+ * (W μ_y)_a = Σ_b W_ab off_b + Σ_{b of class y} W_ab (on_b − off_b): one pass over row a gives every class at once,
+ * O(nnz) per epoch whatever k.
+ */
+function sparseCross(prob: PrecisionProblem, on: Float64Array, off: Float64Array, gOn: Float64Array, gOff: Float64Array): number {
+  const { d, k, p, wStart, wCol, wVal, cls } = prob;
+  const delta = new Float64Array(d);
+  for (let b = 0; b < d; b++) delta[b] = on[b] - off[b];
+  const D = new Float64Array(k);
+  let cross = 0;
+  for (let a = 0; a < d; a++) {
+    const from = wStart[a];
+    const to = wStart[a + 1];
+    if (from === to) continue;
+    let S = 0;
+    D.fill(0);
+    for (let x = from; x < to; x++) {
+      const b = wCol[x];
+      const w = wVal[x];
+      S += w * off[b];
+      D[cls[b]] += w * delta[b];
+    }
+    const l = cls[a];
+    let term = 0;
+    let gOther = 0;
+    for (let y = 0; y < k; y++) {
+      const pw = p[y] * (S + D[y]);
+      if (y === l) {
+        term += on[a] * pw;
+        gOn[a] -= 2 * pw;
+      } else {
+        term += off[a] * pw;
+        gOther += pw;
+      }
+    }
+    gOff[a] -= 2 * gOther;
+    cross += term / 2;
+  }
+  return cross;
 }
 
 /** μ from the precisions (see fitPrecisions). */

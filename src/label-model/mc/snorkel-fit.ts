@@ -1,7 +1,9 @@
 import { clamp } from '../linalg.js';
 import { minCostAssignment } from '../munkres.js';
 import { createStepper } from '../optimizers.js';
+import { type LowRank, lowRankApprox, lowRankTimes } from './low-rank.js';
 import type { ResolvedOptions } from './options.js';
+import { LOW_RANK, LOW_RANK_MIN_D } from './precision-fit.js';
 
 // Snorkel's fit: a free k × k block per LF.
 
@@ -29,13 +31,18 @@ export function fitFullMu(
   mu: Float64Array,
   muInit: Float64Array,
   opts: ResolvedOptions,
+  /** 'exact': never the low-rank co-vote term (for comparing with it). */
+  mode: 'auto' | 'exact' = 'auto',
 ): number[] {
   const grad = new Float64Array(d * k);
   const W = new Float64Array(d * k);
   const step = createStepper(opts.optimizer, opts.lr, mu.length, { momentum: opts.momentum, weightDecay: opts.l2 });
   const history: number[] = [];
+  const compressed = mode === 'auto' ? offBlockLowRank(O, d, k) : null;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    const loss = snorkelLossAndGradient(O, d, k, p, mu, muInit, opts.l2, W, grad);
+    const loss = compressed
+      ? lowRankSnorkelLoss(O, d, k, p, mu, muInit, opts.l2, compressed, W, grad)
+      : snorkelLossAndGradient(O, d, k, p, mu, muInit, opts.l2, W, grad);
     history.push(loss);
     if (!Number.isFinite(loss)) break;
     step(mu, grad);
@@ -94,6 +101,146 @@ export function snorkelLossAndGradient(
     }
   }
   return loss;
+}
+
+/** The off-block co-votes compressed once, with the exact constant 2 Σ_{a<b, different LFs} O_ab² beside. */
+export interface CompressedMoments {
+  lowRank: LowRank;
+  constant: number;
+}
+
+/**
+ * As the ballot preset (precision-fit.ts): from LOW_RANK_MIN_D augmented columns with dense co-votes, O off the per-LF
+ * blocks as a rank-LOW_RANK approximation (Ô = Q B Qᵀ), so an epoch costs O(d·r·k) instead of O(d²·k). Null: sparse
+ * co-votes or fewer columns, where the every-pair loss stays. `rank` and `always` are for tests (rank d is exact).
+ */
+export function offBlockLowRank(O: Float64Array, d: number, k: number, rank = LOW_RANK, always = false): CompressedMoments | null {
+  if (d < LOW_RANK_MIN_D && !always) return null;
+  let nnz = 0;
+  let constant = 0;
+  for (let a = 0; a < d; a++) {
+    for (let b = (((a / k) | 0) + 1) * k; b < d; b++) {
+      const o = O[a * d + b];
+      if (o === 0) continue;
+      nnz++;
+      constant += o * o;
+    }
+  }
+  if (nnz <= (LOW_RANK * k * d) / 2 && !always) return null;
+  const lowRank = lowRankApprox(
+    d,
+    Math.min(d, rank),
+    (X, r, out) => {
+      out.fill(0);
+      for (let a = 0; a < d; a++) {
+        const row = a * d;
+        const outRow = a * r;
+        const skipFrom = ((a / k) | 0) * k;
+        for (let b = 0; b < d; b++) {
+          if (b === skipFrom) {
+            b += k - 1;
+            continue;
+          }
+          const w = O[row + b];
+          if (w === 0) continue;
+          const xRow = b * r;
+          for (let t = 0; t < r; t++) out[outRow + t] += w * X[xRow + t];
+        }
+      }
+    },
+    1,
+  );
+  return { lowRank, constant: 2 * constant };
+}
+
+/**
+ * Snorkel's loss and gradient (as `snorkelLossAndGradient`) with the off-block co-votes read through Ô:
+ *   2 Σ_{a<b} (O_ab − q_ab)² = 2 Σ O_ab²  −  2 Σ_y p_y μ_yᵀ Ô μ_y  +  Σ_{y,z} p_y p_z (G_yz² − Σ_j (G^j_yz)²),
+ * with q_ab = Σ_y p_y μ_ay μ_by, G = μᵀμ and G^j the same over LF j's rows. The first moments and l2 are exact.
+ */
+export function lowRankSnorkelLoss(
+  O: Float64Array,
+  d: number,
+  k: number,
+  p: Float64Array,
+  mu: Float64Array,
+  muInit: Float64Array,
+  l2: number,
+  compressed: CompressedMoments,
+  W: Float64Array,
+  grad: Float64Array,
+): number {
+  const { lowRank, constant } = compressed;
+  grad.fill(0);
+  let loss = constant;
+  // Cross term: −2 Σ_y p_y μ_yᵀ Ô μ_y, gradient −4 p_y (Ô μ_y)_a.
+  const v = new Float64Array(d);
+  const Ov = new Float64Array(d);
+  const scratch = new Float64Array(2 * lowRank.r);
+  for (let y = 0; y < k; y++) {
+    for (let a = 0; a < d; a++) v[a] = mu[a * k + y];
+    lowRankTimes(lowRank, v, Ov, scratch);
+    let quad = 0;
+    for (let a = 0; a < d; a++) {
+      quad += v[a] * Ov[a];
+      grad[a * k + y] -= 4 * p[y] * Ov[a];
+    }
+    loss -= 2 * p[y] * quad;
+  }
+  loss += snorkelModelTerm(d, k, p, mu, grad);
+  // First moments and l2, as in the every-pair form.
+  for (let a = 0; a < d; a++) for (let y = 0; y < k; y++) W[a * k + y] = mu[a * k + y] * p[y];
+  for (let a = 0; a < d; a++) {
+    let s = 0;
+    for (let y = 0; y < k; y++) s += W[a * k + y];
+    const r = s - O[a * d + a];
+    loss += r * r;
+    for (let y = 0; y < k; y++) grad[a * k + y] += 2 * r * p[y];
+  }
+  if (l2 > 0) {
+    const w = l2 * l2;
+    for (let i = 0; i < mu.length; i++) {
+      const diff = mu[i] - muInit[i];
+      loss += w * diff * diff;
+      grad[i] += 2 * w * diff;
+    }
+  }
+  return loss;
+}
+
+/**
+ * Σ_{y,z} p_y p_z (G_yz² − Σ_j (G^j_yz)²) (= 2 Σ_{a<b, different LFs} q_ab²); adds its gradient
+ * 4 p_y Σ_z p_z (G − G^j)_yz μ_az to `grad` and returns it.
+ */
+function snorkelModelTerm(d: number, k: number, p: Float64Array, mu: Float64Array, grad: Float64Array): number {
+  const m = d / k;
+  const kk = k * k;
+  const G = new Float64Array(kk);
+  const Gj = new Float64Array(m * kk);
+  for (let a = 0; a < d; a++) {
+    const jBase = ((a / k) | 0) * kk;
+    for (let y = 0; y < k; y++)
+      for (let z = 0; z < k; z++) {
+        const x = mu[a * k + y] * mu[a * k + z];
+        G[y * k + z] += x;
+        Gj[jBase + y * k + z] += x;
+      }
+  }
+  let total = 0;
+  for (let x = 0; x < kk; x++) total += p[(x / k) | 0] * p[x % k] * G[x] * G[x];
+  for (let x = 0; x < Gj.length; x++) {
+    const yz = x % kk;
+    total -= p[(yz / k) | 0] * p[yz % k] * Gj[x] * Gj[x];
+  }
+  for (let a = 0; a < d; a++) {
+    const jBase = ((a / k) | 0) * kk;
+    for (let y = 0; y < k; y++) {
+      let g = 0;
+      for (let z = 0; z < k; z++) g += p[z] * (G[y * k + z] - Gj[jBase + y * k + z]) * mu[a * k + z];
+      grad[a * k + y] += 4 * p[y] * g;
+    }
+  }
+  return total;
 }
 
 /**
