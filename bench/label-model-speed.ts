@@ -284,22 +284,7 @@ function main(): void {
     const results: ChildResult[] = [];
     for (const model of o.models) {
       if (model === 'triplet' && shape.k !== 2) continue;
-      const args = [
-        runner,
-        self,
-        '--child',
-        model,
-        '--n',
-        String(shape.n),
-        '--m',
-        String(shape.m),
-        '--k',
-        String(shape.k),
-        '--coverage',
-        String(o.coverage),
-        '--seed',
-        String(o.seed),
-      ];
+      const args = [runner, self, '--child', model, ...shapeArgs(shape)];
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`child for ${model} failed (${r.status}): ${r.stderr}`);
       results.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult);
