@@ -192,7 +192,7 @@ async function plan(options: ApplyFileOptions): Promise<ApplyPlan> {
   );
   const workers = options.workers ?? availableParallelism();
   const lfTimeout = options.lfTimeout ?? DEFAULT_LF_TIMEOUT_S;
-  if (!Number.isFinite(lfTimeout) || lfTimeout < 0) throw new ConfigError(`--lf-timeout must be a number of seconds ≥ 0, got ${lfTimeout}`);
+  if (!Number.isFinite(lfTimeout) || lfTimeout < 0) throw new ConfigError(`\`lfTimeout\` must be a number of seconds ≥ 0, got ${lfTimeout}`);
   const useCache = options.cache !== false;
   const cache = new ColumnCache(options.cacheDir ? resolve(cwd, options.cacheDir) : join(dirname(out), '.ballot-cache'));
   const sourceSnapshot = snapshot(discovery.sourceFiles);

@@ -75,7 +75,7 @@ export async function applyDistributed(options: DistributedApplyOptions): Promis
   await pingRedis(target);
   const data = resolve(cwd, options.data);
   const out = resolve(cwd, options.out);
-  if (!/\.(arrow|feather|ipc)$/i.test(out)) throw new ConfigError(`--out ${out}: the label matrix is an Arrow IPC file; give it a .arrow name`);
+  if (!/\.(arrow|feather|ipc)$/i.test(out)) throw new ConfigError(`\`out\` ${out}: the label matrix is an Arrow IPC file; give it a .arrow name`);
   const statsOut = resolve(cwd, options.statsOut ?? out.replace(/\.(arrow|feather|ipc)$/i, '.stats'));
   prepareOutput(out);
   let dataSize: number;

@@ -172,7 +172,7 @@ function checkData(store: ShardStore, header: StatsHeader, data: string, statsPa
   };
   if (real(data) !== real(spec.data))
     throw new ConfigError(
-      `--data ${data} is not the file the distributed apply read (${spec.data}); a sharded sample reads the apply's shards of it`,
+      `\`data\` ${data} is not the file the distributed apply read (${spec.data}); a sharded sample reads the apply's shards of it`,
     );
   return header.run!;
 }
