@@ -84,7 +84,25 @@ export function snorkelLossAndGradient(
       }
     }
   }
-  // First moments: Σ_y μ_ay p_y = O_aa.
+  return firstMomentsAndPrior(loss, O, d, k, p, mu, muInit, l2, W, grad);
+}
+
+/**
+ * `loss` plus the first moments (Σ_y μ_ay p_y = O_aa; W = μP) and the l2 pull toward μ_init, with their gradients added
+ * into `grad`: the terms the every-pair and the low-rank loss share, summed in the same order in both.
+ */
+function firstMomentsAndPrior(
+  loss: number,
+  O: Float64Array,
+  d: number,
+  k: number,
+  p: Float64Array,
+  mu: Float64Array,
+  muInit: Float64Array,
+  l2: number,
+  W: Float64Array,
+  grad: Float64Array,
+): number {
   for (let a = 0; a < d; a++) {
     let s = 0;
     for (let y = 0; y < k; y++) s += W[a * k + y];
@@ -190,22 +208,7 @@ export function lowRankSnorkelLoss(
   loss += snorkelModelTerm(d, k, p, mu, grad);
   // First moments and l2, as in the every-pair form.
   for (let a = 0; a < d; a++) for (let y = 0; y < k; y++) W[a * k + y] = mu[a * k + y] * p[y];
-  for (let a = 0; a < d; a++) {
-    let s = 0;
-    for (let y = 0; y < k; y++) s += W[a * k + y];
-    const r = s - O[a * d + a];
-    loss += r * r;
-    for (let y = 0; y < k; y++) grad[a * k + y] += 2 * r * p[y];
-  }
-  if (l2 > 0) {
-    const w = l2 * l2;
-    for (let i = 0; i < mu.length; i++) {
-      const diff = mu[i] - muInit[i];
-      loss += w * diff * diff;
-      grad[i] += 2 * w * diff;
-    }
-  }
-  return loss;
+  return firstMomentsAndPrior(loss, O, d, k, p, mu, muInit, l2, W, grad);
 }
 
 /**
