@@ -1,3 +1,4 @@
+import { pairMoment } from './pair-moment.js';
 import { clamp } from '../linalg.js';
 import { createStepper } from '../optimizers.js';
 import { type LowRank, lowRankApprox, lowRankTimes } from './low-rank.js';
@@ -385,32 +386,17 @@ function expandPrecisions({ d, k, p, diag }: PrecisionProblem, pi: Float64Array,
 function excludedTerms(prob: PrecisionProblem, on: Float64Array, off: Float64Array, gOn: Float64Array, gOff: Float64Array): number {
   const { O, d, k, p, u, excludedA, excludedB } = prob;
   let total = 0;
+  const dq = new Float64Array(4); // the pair moment's partial derivatives
   for (let x = 0; x < excludedA.length; x++) {
     const a = excludedA[x];
     const b = excludedB[x];
     const la = a % k;
     const lb = b % k;
-    const pa = p[la];
-    let q: number;
-    let dOnA: number;
-    let dOffA: number;
-    let dOnB: number;
-    let dOffB: number;
-    if (la === lb) {
-      q = pa * on[a] * on[b] + (1 - pa) * off[a] * off[b];
-      dOnA = pa * on[b];
-      dOffA = (1 - pa) * off[b];
-      dOnB = pa * on[a];
-      dOffB = (1 - pa) * off[a];
-    } else {
-      const pb = p[lb];
-      const rest = 1 - pa - pb;
-      q = pa * on[a] * off[b] + pb * off[a] * on[b] + rest * off[a] * off[b];
-      dOnA = pa * off[b];
-      dOffA = pb * on[b] + rest * off[b];
-      dOnB = pb * off[a];
-      dOffB = pa * on[a] + rest * off[a];
-    }
+    const q = pairMoment(la === lb, p[la], p[lb], on[a], off[a], on[b], off[b], dq);
+    const dOnA = dq[0];
+    const dOffA = dq[1];
+    const dOnB = dq[2];
+    const dOffB = dq[3];
     const w = u[a] * u[b];
     const r = O[a * d + b] - q;
     total += w * r * r;
@@ -505,27 +491,6 @@ export function precisionLossAndGradient(
   }
   // Chain rule through on(π), off(π), then the prior term.
   return chainAndPrior(prob, pi, gOn, gOff, grad, loss);
-}
-
-/**
- * The model's second moment of augmented columns a (class la) and b (class lb) — the chance both fire — from the class
- * prior p_la, p_lb and the columns' firing rates given their class (on) or another class (off), with its partial
- * derivatives by onA, offA, onB, offB written into `d`. Columns of the same class: both fire for it or both for another.
- */
-function pairMoment(same: boolean, pa: number, pb: number, onA: number, offA: number, onB: number, offB: number, d: Float64Array): number {
-  if (same) {
-    d[0] = pa * onB;
-    d[1] = (1 - pa) * offB;
-    d[2] = pa * onA;
-    d[3] = (1 - pa) * offA;
-    return pa * onA * onB + (1 - pa) * offA * offB;
-  }
-  const rest = 1 - pa - pb;
-  d[0] = pa * offB;
-  d[1] = pb * onB + rest * offB;
-  d[2] = pb * offA;
-  d[3] = pa * onA + rest * offA;
-  return pa * onA * offB + pb * offA * onB + rest * offA * offB;
 }
 
 /** Column a's firing rates on(π) and off(π) (its votes given its class, given another), and zeroed gradients. */
