@@ -218,6 +218,20 @@ describe('fit, predict, analyze and sample on mismatched inputs', () => {
 });
 
 describe('through the real binary', () => {
+  it('--queue refuses what a sharded run would drop: gold labels on predict, the built-in mv and label/reference columns on sample', async () => {
+    const L = p('out', 'L.arrow');
+    const q = ['--queue', 'redis://127.0.0.1:1'];
+    expect(await fails(1, 'predict', '--model', p('m.json'), '--L', L, '--out', p('out', 'q.csv'), '--gold', p('data.csv'), ...q)).toMatch(
+      /^--gold and --label-column cannot be used with --queue: score the model with ballot score/,
+    );
+    const sample = ['sample', '--recipe', p('recipe.json'), '--L', L, '--out', p('out', 'q.csv'), ...q];
+    expect(await fails(1, ...sample)).toMatch(/^--queue needs a fitted model file: pass --model model\.json/);
+    expect(await fails(1, ...sample, '--model', p('m.json'), '--label-column', 'y')).toMatch(/^--label-column cannot be used with --queue/);
+    expect(await fails(1, ...sample, '--model', p('m.json'), '--reference-data', p('data.csv'))).toMatch(
+      /^--reference-data cannot be used with --queue/,
+    );
+  });
+
   it('an LF file with a syntax error is one line with its line and column', () => {
     writeFileSync(
       p('lfs', 'broken.ts'),

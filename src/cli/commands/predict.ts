@@ -66,6 +66,10 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     if (a.model === undefined || a.L === undefined)
       throw new ConfigError('give --model and --L (label model), or --end-model and --data (end model)');
     if (a.queue !== undefined) {
+      if (a.gold !== undefined || a['label-column'] !== undefined)
+        throw new ConfigError(
+          '--gold and --label-column cannot be used with --queue: score the model with ballot score --model … --L … --gold … --label-column …',
+        );
       const { predictDistributed } = await withOptionalDeps(
         'predict --queue',
         DISTRIBUTED_DEPS,

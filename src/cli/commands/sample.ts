@@ -127,10 +127,17 @@ async function sampleOnQueue(a: SampleArgs, queue: string): Promise<void> {
     ['--labeled', a.labeled],
     ['--slices', a.slices?.length ? a.slices : undefined],
     ['--reference-L', a['reference-L']],
+    ['--reference-data', a['reference-data']],
+    ['--label-column', a['label-column']],
     ['--text-column', a['text-column']],
   ] as const)
     if (given !== undefined)
       throw new ConfigError(`${flag} cannot be used with --queue: a sharded sample ranks rows one by one from the label model`);
+  // The workers load the model from its file; the CLI's built-in majority vote has none.
+  if (a.model === 'mv')
+    throw new ConfigError(
+      '--queue needs a fitted model file: pass --model model.json (for majority vote: ballot fit --model mv --L L.arrow --out mv.json)',
+    );
   const { sampleDistributed } = await withOptionalDeps('sample --queue', DISTRIBUTED_DEPS, () => import('../../project/distributed/sample.js'));
   const r = await sampleDistributed({
     L: a.L,
