@@ -51,10 +51,11 @@ export interface EmRun {
 }
 
 /** Majority vote's class shares over the rows with votes (floored at 1e-3), the collapse guard's fixed balance. */
-export function majorityVoteShares(L: LabelMatrix, o: ResolvedDsOptions): Float64Array {
-  const s = majorityVoteStart(L, o);
+export function majorityVoteShares(L: LabelMatrix): Float64Array {
+  // The cached start's T is only read here: no copy of it and no confusion tables (majorityVoteStart makes both).
+  const { covered, T } = startOf(L);
   const shares = new Float64Array(L.k);
-  for (const i of s.covered) for (let y = 0; y < L.k; y++) shares[y] += s.T[i * L.k + y];
+  for (const i of covered) for (let y = 0; y < L.k; y++) shares[y] += T[i * L.k + y];
   return normalizeInPlace(normalizeInPlace(shares).map((x) => Math.max(x, 1e-3)));
 }
 

@@ -125,7 +125,7 @@ export class DawidSkene extends FactorModel {
       ? [{ p: o.fixedPrior, how: 'the given class balance' }]
       : [
           { p: new Float64Array(L.k).fill(1 / L.k), how: 'a uniform class balance' },
-          { p: majorityVoteShares(L, o), how: "the class balance fixed at majority vote's shares" },
+          { p: majorityVoteShares(L), how: "the class balance fixed at majority vote's shares" },
         ];
     const variants: { o: ResolvedDsOptions; how: string }[] = [];
     for (const modelAbstain of [false, true])

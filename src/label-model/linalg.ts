@@ -13,13 +13,6 @@ export function logSumExp(x: Float64Array, from = 0, len = x.length - from): num
   return max + Math.log(s);
 }
 
-/** Replaces x[from..from+len) (log scores) by its softmax in place; returns the log normalizer. */
-export function softmaxInPlace(x: Float64Array, from: number, len: number): number {
-  const lse = logSumExp(x, from, len);
-  for (let i = from; i < from + len; i++) x[i] = Math.exp(x[i] - lse);
-  return lse;
-}
-
 /** Median of the values (copies; NaN-free input expected). Returns NaN for an empty list. */
 export function median(values: ArrayLike<number>): number {
   const n = values.length;
