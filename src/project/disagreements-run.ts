@@ -1,6 +1,5 @@
 import { type DisagreementKind, type DisagreementOptions, type DisagreementReport, disagreements } from '../analysis/disagreements.js';
 import { disagreementsFromFile } from '../analysis/disagreements-stream.js';
-import { assertModelMatches } from '../analysis/validate.js';
 import { disagreementColumns, disagreementRecords } from '../analysis/records.js';
 import { goldFromRows, pickAlignedRows, pickRows, readAlignedRows } from '../data/aligned-rows.js';
 import { loadLabelMatrix } from '../data/label-matrix-io.js';
@@ -96,7 +95,6 @@ async function withEndModel(o: DisagreementsRunOptions, endModelFile: string): P
   // The gold file is read once: it is also the data file (featurized, and `show` columns) unless `data` is given.
   const goldRows = o.gold ? await readAlignedRows(L, o.gold.file, 'gold') : undefined;
   const gold = o.gold ? goldFromRows(L, goldRows!, o.gold.column) : undefined;
-  if (model) assertModelMatches(L, model);
   // One decision rule: the model's own (auto's F1 cut), as `ballot predict` and `ballot sample` label rows.
   const { probs, preds } = decide(model ?? new MajorityVote(), L, { what: o.modelFile ?? 'majority vote' });
   if (o.kinds?.includes('label-error') && !gold) throw new ConfigError(NEEDS_GOLD);

@@ -36,7 +36,7 @@ export async function runDrift(o: DriftRunOptions): Promise<{ report: DriftRepor
   let modelName: string | undefined;
   if (o.loadModel) {
     const model = o.loadModel(La);
-    const lfs = model.toJSON().lfNames ?? [...La.lfNames];
+    const lfs = model.lfNames.length ? [...model.lfNames] : [...La.lfNames];
     const missing = lfs.filter((x) => !Lb.lfNames.includes(x));
     if (missing.length)
       throw new ConfigError(
