@@ -12,7 +12,7 @@ import type { FitReport, LabelModelJSON } from '../types.js';
 import { isConverged, MC_OPTIONS, resolveOptions, type MatrixCompletionOptions } from './options.js';
 import { disagreementShare, PRESET_DISAGREEMENT } from './cross-check.js';
 import { dependentPairs, describeDependencies } from './dependencies.js';
-import { fitPrecisions } from './precision-fit.js';
+import { fitPrecisions, type PrecisionProblem } from './precision-fit.js';
 import { breakPermutationSymmetry, fitFullMu, snorkelInitialMu } from './snorkel-fit.js';
 
 /**
@@ -80,18 +80,19 @@ export class MatrixCompletionModel extends FactorModel {
     let lossHistory: number[];
     let mu: Float64Array;
     let converged: boolean;
+    let problem: PrecisionProblem | undefined;
     if (opts.preset === 'snorkel') {
       const muInit = snorkelInitialMu(O, d, k, p, opts.precInit);
       mu = muInit.map((x) => x * opts.initScale);
       lossHistory = fitFullMu(O, d, k, p, mu, muInit, opts);
       converged = isConverged(lossHistory);
     } else {
-      ({ mu, lossHistory, converged } = fitPrecisions(O, n, d, k, p, opts));
+      ({ mu, lossHistory, converged, problem } = fitPrecisions(O, n, d, k, p, opts));
     }
     // Dependent LF pairs, judged on the first fit; with dependencies 'exclude', one refit without their moments.
     const dependent = opts.preset === 'snorkel' ? [] : dependentPairs(O, n, d, k, p, mu);
     const refit = options.dependencies === 'exclude' && dependent.length > 0;
-    if (refit) ({ mu, lossHistory, converged } = fitPrecisions(O, n, d, k, p, opts, 'auto', dependent));
+    if (refit) ({ mu, lossHistory, converged } = fitPrecisions(O, n, d, k, p, opts, 'auto', dependent, problem));
     const last = lossHistory.length ? lossHistory[lossHistory.length - 1] : 0;
     if (!Number.isFinite(last)) throw new ConfigError(`matrix completion diverged (loss ${last}); lower the learning rate`, { option: 'lr' });
     for (let i = 0; i < mu.length; i++) mu[i] = clamp(mu[i], opts.muEps, 1 - opts.muEps);

@@ -73,8 +73,10 @@ export function fitPrecisions(
   mode: 'auto' | 'exact' | 'adam' = 'auto',
   /** Co-vote moments (a < b) to leave out of the loss: dependent LF pairs. */
   exclude: readonly { a: number; b: number }[] = [],
-): { mu: Float64Array; lossHistory: number[]; lowRank: boolean; converged: boolean } {
-  const prob = precisionProblem(O, n, d, k, p, opts, mode === 'auto' ? 'auto' : 'exact');
+  /** The problem a previous fit of the same statistics, options and mode returned (a refit builds nothing again). */
+  built?: PrecisionProblem,
+): { mu: Float64Array; lossHistory: number[]; lowRank: boolean; converged: boolean; problem: PrecisionProblem } {
+  const prob = built ?? precisionProblem(O, n, d, k, p, opts, mode === 'auto' ? 'auto' : 'exact');
   prob.excludedA = Int32Array.from(exclude, (x) => x.a);
   prob.excludedB = Int32Array.from(exclude, (x) => x.b);
   const pi = new Float64Array(d);
@@ -90,7 +92,7 @@ export function fitPrecisions(
   if (mode !== 'adam' && prob.lowRank === null && d <= NEWTON_MAX_D) {
     const fit = opts.epochs > 0 ? newtonFit(prob, pi, opts.tolerance, Math.min(opts.epochs, NEWTON_MAX_STEPS)) : { losses: [], converged: false };
     expandPrecisions(prob, pi, mu);
-    return { mu, lossHistory: fit.losses, lowRank: false, converged: fit.converged };
+    return { mu, lossHistory: fit.losses, lowRank: false, converged: fit.converged, problem: prob };
   }
   const step = createStepper('adam', opts.lr, d);
   const history: number[] = [];
@@ -101,14 +103,11 @@ export function fitPrecisions(
     history.push(loss);
     if (!Number.isFinite(loss)) break;
     const h = history.length;
-    if (h > 10 && Math.abs(history[h - 11] - loss) <= opts.tolerance * Math.abs(loss)) {
-      expandPrecisions(prob, pi, mu);
-      break;
-    }
+    if (h > 10 && Math.abs(history[h - 11] - loss) <= opts.tolerance * Math.abs(loss)) break; // mu is π's, expanded above
     step(pi, grad);
     for (const a of prob.active) pi[a] = clamp(pi[a], prob.lo[a], prob.hi[a]);
   }
-  return { mu, lossHistory: history, lowRank: prob.lowRank !== null, converged: isConverged(history) };
+  return { mu, lossHistory: history, lowRank: prob.lowRank !== null, converged: isConverged(history), problem: prob };
 }
 
 export function precisionProblem(
