@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { writePredictionRows } from '../predictions.js';
+import { PredictionWriter, type PredictionSummary } from '../predictions.js';
 import { TIE_POLICIES } from '../../label-model/predict.js';
 import { loadLabelModel } from '../../label-model/registry.js';
 import type { TiePolicy } from '../../label-model/types.js';
@@ -79,7 +79,7 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
   const { offsets, n } = shardOffsets(header);
   const keys = header.shards.map((s, i) => sha({ model: modelHash, stats: s.stats, tiePolicy, seed, rowOffset: offsets[i] }));
   const out = resolve(cwd, o.out);
-  const { result: counts, reusedShards } = await runDerived({
+  const { result: written, reusedShards } = await runDerived({
     kind: 'predict',
     prefix: 'pred',
     target,
@@ -98,29 +98,31 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
     out,
     model: model.kind,
     rows: n,
-    perClass: Object.fromEntries(header.labels.map((name, y) => [name, counts[y + 1]])),
-    abstained: counts[0],
+    perClass: { ...written.perClass },
+    abstained: written.abstained,
     shards: header.shards.length,
     reusedShards,
     seconds: (performance.now() - t0) / 1000,
   };
 }
 
-/** Concatenates the shards' predictions and writes them exactly as `ballot predict` does. Returns counts per label + 1. */
-function writeMergedPredictions(store: ShardStore, keys: string[], labels: string[], out: string, n: number): number[] {
+/** Writes the shards' predictions in order, shard by shard, exactly as `ballot predict` writes them (memory: one shard). */
+function writeMergedPredictions(store: ShardStore, keys: string[], labels: string[], out: string, n: number): Omit<PredictionSummary, 'preds'> {
   const k = labels.length;
-  const probs = new Float64Array(n * k);
-  const preds = new Int32Array(n);
-  let at = 0;
-  for (const key of keys) {
-    const part = decodePred(store.get(`pred/${key}.bin`), `${store.location}/pred/${key}.bin`, k);
-    probs.set(part.probs, at * k);
-    preds.set(part.preds, at);
-    at += part.preds.length;
+  const w = new PredictionWriter(out, labels);
+  try {
+    let at = 0;
+    for (const key of keys) {
+      const part = decodePred(store.get(`pred/${key}.bin`), `${store.location}/pred/${key}.bin`, k);
+      w.write(part.probs, part.preds);
+      at += part.preds.length;
+    }
+    if (at !== n) throw new DataError(out, `shard predictions cover ${at} rows, the matrix ${n}`);
+    return w.close();
+  } catch (e) {
+    w.abort();
+    throw e;
   }
-  if (at !== n) throw new DataError(out, `shard predictions cover ${at} rows, the matrix ${n}`);
-  const written = writePredictionRows(out, probs, preds, labels);
-  return [written.abstained, ...labels.map((name) => written.perClass[name])];
 }
 
 function encodePred(probs: Float64Array, preds: Int32Array): Uint8Array {
@@ -133,10 +135,10 @@ function encodePred(probs: Float64Array, preds: Int32Array): Uint8Array {
 
 function decodePred(bytes: Uint8Array | undefined, where: string, k: number): { probs: Float64Array; preds: Int32Array } {
   if (!bytes) throw new DataError(where, 'shard predictions are missing');
-  const copy = new Uint8Array(bytes); // aligned
-  const n = new DataView(copy.buffer).getUint32(0, true);
+  const copy = bytes.byteOffset % 8 === 0 ? bytes : new Uint8Array(bytes); // Float64Array views need 8-byte alignment
+  const n = new DataView(copy.buffer, copy.byteOffset).getUint32(0, true);
   if (copy.length !== 8 + n * k * 8 + n * 4) throw new DataError(where, 'shard predictions have the wrong size');
-  return { probs: new Float64Array(copy.buffer, 8, n * k), preds: new Int32Array(copy.buffer, 8 + n * k * 8, n) };
+  return { probs: new Float64Array(copy.buffer, copy.byteOffset + 8, n * k), preds: new Int32Array(copy.buffer, copy.byteOffset + 8 + n * k * 8, n) };
 }
 
 /** Worker side: predicts one shard from its stored segments (no data rows read). Idempotent, like processShard. */
