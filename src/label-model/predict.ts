@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ConfigError } from '../util/errors.js';
 import { hash2 } from '../util/rng.js';
 import type { TiePolicy } from './types.js';
 
@@ -7,6 +8,13 @@ import { TIE_TOLERANCE } from '../matrix/checked.js';
 export { TIE_TOLERANCE };
 
 export const TIE_POLICIES: readonly TiePolicy[] = ['abstain', 'random', 'snorkel'];
+
+/** A tie policy given as text, checked: one ConfigError naming the option `tiePolicy` otherwise. */
+export function parseTiePolicy(v: unknown): TiePolicy {
+  if (!TIE_POLICIES.includes(v as TiePolicy))
+    throw new ConfigError(`\`tiePolicy\` must be ${TIE_POLICIES.join(', ')}; got "${v}"`, { option: 'tiePolicy' });
+  return v as TiePolicy;
+}
 
 /**
  * Turns n × k probabilities into hard labels. Ties:

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { TIE_POLICIES } from '../../label-model/predict.js';
+import { parseTiePolicy } from '../../label-model/predict.js';
 import type { TiePolicy } from '../../label-model/types.js';
 import { runEndModelPredict, runPredict } from '../../project/predict-run.js';
 import { ConfigError } from '../../util/errors.js';
@@ -58,8 +58,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       .example('$0 predict --model model.json --L L.arrow --gold test.csv --label-column CLASS --out probs.csv', 'and the score on gold labels')
       .example('$0 predict --end-model end.json --data rows.csv --out preds.csv', "the end model's labels for any rows") as any,
   handler: async (a) => {
-    const tiePolicy = a['tie-policy'] as TiePolicy;
-    if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
+    const tiePolicy = parseTiePolicy(a['tie-policy']);
     if (!Number.isFinite(a.seed)) throw new ConfigError(`--seed must be a number, got ${a.seed}`);
     if (a['end-model'] !== undefined) return await predictEndModel(a, tiePolicy);
     if (a.data !== undefined) throw new ConfigError('--data goes with --end-model; a label model predicts from --L');

@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { METRICS, parseMetric } from '../../label-model/metrics.js';
-import { TIE_POLICIES } from '../../label-model/predict.js';
-import type { TiePolicy } from '../../label-model/types.js';
+import { parseTiePolicy } from '../../label-model/predict.js';
 import { runEndModelScore, runScore } from '../../project/score-run.js';
 import { ConfigError } from '../../util/errors.js';
 import { formatScore } from '../format/score.js';
@@ -49,8 +48,7 @@ export const scoreCommand: CommandModule<object, ScoreArgs> = {
       .option('json', { type: 'boolean', describe: 'Print the summary as JSON' })
       .example('$0 score --model model.json --L L_test.arrow --gold test.csv --label-column CLASS', 'accuracy, F1 and the confusion matrix') as any,
   handler: async (a) => {
-    const tiePolicy = a['tie-policy'] as TiePolicy;
-    if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`--tie-policy must be ${TIE_POLICIES.join(', ')}; got "${a['tie-policy']}"`);
+    const tiePolicy = parseTiePolicy(a['tie-policy']);
     const metrics = a.metric?.flatMap((m) => m.split(',')).map((m) => parseMetric(m.trim()));
     const options = { tiePolicy, seed: a.seed, ...(metrics ? { metrics } : {}) };
     const gold = { file: a.gold, column: a['label-column'] };

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { PredictionWriter, type PredictionSummary } from '../predictions.js';
-import { TIE_POLICIES } from '../../label-model/predict.js';
+import { parseTiePolicy } from '../../label-model/predict.js';
 import { loadLabelModel } from '../../label-model/registry.js';
 import type { TiePolicy } from '../../label-model/types.js';
-import { ConfigError, DataError } from '../../util/errors.js';
+import { DataError } from '../../util/errors.js';
 import type { DistributedApplyOptions } from './coordinator.js';
 import {
   type DerivedJobData,
@@ -66,8 +66,7 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
   const cwd = resolve(o.cwd ?? process.cwd());
   const target = parseRedisUrl(o.queue);
   await pingRedis(target);
-  const tiePolicy = o.tiePolicy ?? 'abstain';
-  if (!TIE_POLICIES.includes(tiePolicy)) throw new ConfigError(`tie policy must be ${TIE_POLICIES.join(', ')}; got "${tiePolicy}"`);
+  const tiePolicy = parseTiePolicy(o.tiePolicy ?? 'abstain');
   const seed = o.seed ?? 0;
   const { header, path: statsPath } = readMergedStats(resolve(cwd, o.L));
   const modelPath = resolve(cwd, o.model);
