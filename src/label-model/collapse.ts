@@ -13,10 +13,32 @@ import type { FitReport, LabelModel } from './types.js';
  * other, harder signs only). Each sign is one sentence; none is an error (a model may be right to disagree with MV), but a user must be told.
  */
 export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { classMix?: boolean } = {}): string[] {
+  const check = collapseCheck(model, L);
+  return (options.classMix ?? true) && check.classMix ? [check.classMix, ...check.warnings] : check.warnings;
+}
+
+/** What one look at the covered sample gives: the collapse signs, the soft class-mix sign apart, and MV agreement. */
+export interface CollapseCheck {
+  /** The hard signs (collapseWarnings with `classMix: false`). */
+  warnings: string[];
+  /** The class-mix sign, when the labels' mix is far from majority vote's and no class absorbed or vanished. */
+  classMix?: string;
+  /**
+   * Share of the sample rows where majority vote has one winner on which the model's most probable class is that
+   * winner; NaN when no row has one. A model d points below majority vote's accuracy disagrees with it on at least d%
+   * of those rows, so among refits with no sign of collapse the DS guard keeps the one that agrees most.
+   */
+  agreement: number;
+}
+
+/** collapseWarnings' signs and the majority-vote agreement from one prediction of the covered sample. */
+export function collapseCheck(model: LabelModel, L: LabelMatrix): CollapseCheck {
   const { k } = L;
   const sample = coveredSample(L);
   const size = sample.rows.length;
   const warnings: string[] = [];
+  let classMix: string | undefined;
+  let agreement = Number.NaN;
   if (size > 0) {
     const probs = model.predictProba(sample.L);
     const { mvShare, mvWinner } = sample;
@@ -31,6 +53,7 @@ export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { c
         if (mvWinner[r] === top) agree++;
       }
     }
+    if (decided) agreement = agree / decided;
     const pct = (x: number) => `${Math.round((100 * x) / size)}%`;
     for (let y = 0; y < k; y++) {
       if (modelShare[y] >= 0.95 * size && mvShare[y] <= modelShare[y] - 0.1 * size) {
@@ -44,11 +67,9 @@ export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { c
     }
     let tv = 0;
     for (let y = 0; y < k; y++) tv += Math.abs(modelShare[y] - mvShare[y]) / 2;
-    if ((options.classMix ?? true) && tv > 0.1 * size && !warnings.length) {
+    if (tv > 0.1 * size && !warnings.length) {
       const shares = (x: Float64Array) => L.labels.map((name, y) => `${name} ${pct(x[y])}`).join(', ');
-      warnings.push(
-        `its labels on the rows with votes (${shares(modelShare)}) are far from majority vote's (${shares(mvShare)}): check it against gold labels before trusting it`,
-      );
+      classMix = `its labels on the rows with votes (${shares(modelShare)}) are far from majority vote's (${shares(mvShare)}): check it against gold labels before trusting it`;
     }
     if (decided >= 20 && agree < 0.5 * decided) {
       warnings.push(
@@ -64,27 +85,7 @@ export function collapseWarnings(model: LabelModel, L: LabelMatrix, options: { c
         `${below} of ${acc.length} LFs have a learned accuracy below chance (1/${k}): the model reads most votes as evidence against their class`,
       );
   }
-  return warnings;
-}
-
-/**
- * Share of the rows with votes where majority vote has one winner on which the model's most probable class is that
- * winner (the same evenly spaced sample as collapseWarnings); NaN when no row has one winner. A model that falls
- * d points below majority vote's accuracy disagrees with it on at least d% of the rows, so among refits that show no
- * sign of collapse the DS guard keeps the one that agrees most.
- */
-export function majorityVoteAgreement(model: LabelModel, L: LabelMatrix): number {
-  const sample = coveredSample(L);
-  if (sample.rows.length === 0) return Number.NaN;
-  const probs = model.predictProba(sample.L);
-  let decided = 0;
-  let agree = 0;
-  sample.mvWinner.forEach((w, r) => {
-    if (w < 0) return;
-    decided++;
-    if (argmaxRow(probs, r, L.k) === w) agree++;
-  });
-  return decided ? agree / decided : Number.NaN;
+  return { warnings, ...(classMix === undefined ? {} : { classMix }), agreement };
 }
 
 /** Adds the collapse warnings of a fit to its report (`warnings`, and as notes so every reader sees them). */

@@ -1,7 +1,7 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import { FactorModel } from './base.js';
-import { collapseWarnings, majorityVoteAgreement, withWarnings } from './collapse.js';
+import { type CollapseCheck, collapseCheck, withWarnings } from './collapse.js';
 import { DEFAULT_GUARD, majorityVoteShares, runEm, voteClassShares, type EmRun, type EmState, type ResolvedDsOptions } from './dawid-skene-em.js';
 import { checkClassBalance, checkOptions, isBoolean, isInteger, isNumber, numbersOr, oneOf, type OptionSpec } from './options.js';
 import { accuraciesFromMu } from './posterior.js';
@@ -83,14 +83,15 @@ export class DawidSkene extends FactorModel {
     this.adoptRun(L, o, first.state);
     const notes = o.identifiable ? [] : [`only ${m} LF${m === 1 ? '' : 's'}: one M-step from majority-vote labels, no EM`];
     let run = first;
-    let warnings = collapseWarnings(this, L, { classMix: false });
+    let check = collapseCheck(this, L);
+    let warnings = check.warnings;
     if (warnings.length && o.guard && o.votePrior === 0 && o.identifiable) {
-      const guarded = this.guardCollapse(L, o, first, warnings);
-      ({ run, warnings } = guarded);
+      const guarded = this.guardCollapse(L, o, first, check);
+      ({ run, warnings, check } = guarded);
       if (guarded.note) notes.push(guarded.note);
     }
-    // The soft sign (a class mix far from MV's) is reported, never refitted for.
-    if (warnings.length === 0) warnings = collapseWarnings(this, L);
+    // The soft sign (a class mix far from MV's) is reported, never refitted for; `check` is the kept fit's.
+    if (warnings.length === 0 && check.classMix) warnings = [check.classMix];
     const report: FitReport = {
       model: this.kind,
       n,
@@ -118,7 +119,13 @@ export class DawidSkene extends FactorModel {
    * abstains ignored a one-class LF informs only through the prior, which suits few votes per LF but not many. A
    * refit that still shows a sign stays a warning; one that shows none is a note.
    */
-  private guardCollapse(L: LabelMatrix, o: ResolvedDsOptions, first: EmRun, warnings: string[]): { run: EmRun; warnings: string[]; note?: string } {
+  private guardCollapse(
+    L: LabelMatrix,
+    o: ResolvedDsOptions,
+    first: EmRun,
+    firstCheck: CollapseCheck,
+  ): { run: EmRun; warnings: string[]; check: CollapseCheck; note?: string } {
+    const { warnings } = firstCheck;
     const diagonal = { ...o, votePrior: DEFAULT_GUARD.votePrior, ratePrior: DEFAULT_GUARD.ratePrior };
     const prior = `a diagonal prior on the confusion rows (votePrior ${diagonal.votePrior})`;
     const balances: { p: Float64Array; how: string }[] = o.fixedPrior
@@ -137,21 +144,22 @@ export class DawidSkene extends FactorModel {
     // Mostly one-class LFs: the first refit without a sign is kept (the modelled-abstain refits are the ones that
     // follow who fires); else the one agreeing most with majority vote.
     const firstClean = mostlyOneClass(L);
-    let kept = { run: first, o, warnings, agreement: -1, how: '' };
+    let kept = { run: first, o, check: firstCheck, warnings, agreement: -1, how: '' };
     for (const v of variants) {
       const run = runEm(L, v.o);
       this.adoptRun(L, v.o, run.state);
-      const w = collapseWarnings(this, L, { classMix: false });
-      const agreement = majorityVoteAgreement(this, L);
-      if (w.length < kept.warnings.length || (w.length === kept.warnings.length && agreement > kept.agreement))
-        kept = { run, o: v.o, warnings: w, agreement, how: v.how };
+      const c = collapseCheck(this, L);
+      const w = c.warnings;
+      if (w.length < kept.warnings.length || (w.length === kept.warnings.length && c.agreement > kept.agreement))
+        kept = { run, o: v.o, check: c, warnings: w, agreement: c.agreement, how: v.how };
       if (firstClean && kept.warnings.length === 0) break;
     }
     this.adoptRun(L, kept.o, kept.run.state);
-    if (kept.run === first) return { run: first, warnings };
+    const { check } = kept;
+    if (kept.run === first) return { run: first, warnings, check };
     const what = `EM from majority vote collapsed (${warnings.join('; ')}); refitted ${kept.how}`;
-    if (kept.warnings.length === 0) return { run: kept.run, warnings: [], note: `${what}: the refit shows none of those signs` };
-    return { run: kept.run, warnings: [`${what}: compare it with majority vote on gold labels`, ...kept.warnings] };
+    if (kept.warnings.length === 0) return { run: kept.run, warnings: [], check, note: `${what}: the refit shows none of those signs` };
+    return { run: kept.run, warnings: [`${what}: compare it with majority vote on gold labels`, ...kept.warnings], check };
   }
 
   private adoptRun(L: LabelMatrix, o: ResolvedDsOptions, s: EmState): void {
