@@ -3,6 +3,9 @@ import { emptyLabelMatrix } from '../../data/label-matrix-stream.js';
 import { checkModelFits } from '../../label-model/alignment.js';
 import { sha, workerName } from './keys.js';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadLabelModel } from '../../label-model/registry.js';
+import { readTextOrFail } from '../../util/read-file.js';
 import { UnrecoverableError } from 'bullmq';
 import { LabelMatrix } from '../../matrix/label-matrix.js';
 import type { LabelModel } from '../../label-model/types.js';
@@ -20,10 +23,10 @@ import { columnsToRows } from '../../data/transpose.js';
 
 export { sha } from './keys.js';
 
-/** The merged statistics next to a distributed apply's label matrix, with their shard list. */
 /** Merged statistics: they list the store and the shards. */
 export type MergedHeader = StatsHeader & Required<Pick<StatsHeader, 'shards' | 'store'>>;
 
+/** The merged statistics next to a distributed apply's label matrix, with their shard list. */
 export function readMergedStats(matrix: string): { header: MergedHeader; path: string } {
   const path = matrix.replace(/\.(arrow|feather|ipc)$/i, '.stats');
   let bytes: Uint8Array;
@@ -41,6 +44,23 @@ export function readMergedStats(matrix: string): { header: MergedHeader; path: s
 /** Checks that a saved model was fitted on the classes and LFs of a distributed apply. */
 export function checkModelMatches(model: LabelModel, modelPath: string, header: StatsHeader, statsPath: string): void {
   checkModelFits(model, emptyLabelMatrix({ ...header, errorCounts: Int32Array.from(header.errorCounts) }), { model: modelPath, matrix: statsPath });
+}
+
+/**
+ * The coordinator's model of a derived run: its file read (workers read the same path and check this hash), loaded,
+ * and checked against the distributed apply's classes and LFs.
+ */
+export function loadDerivedModel(
+  cwd: string,
+  file: string,
+  header: StatsHeader,
+  statsPath: string,
+): { model: LabelModel; modelPath: string; modelHash: string } {
+  const modelPath = resolve(cwd, file);
+  const text = readTextOrFail(modelPath);
+  const model = loadLabelModel(text);
+  checkModelMatches(model, modelPath, header, statsPath);
+  return { model, modelPath, modelHash: sha(text) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { DataError } from '../../util/errors.js';
 import type { DistributedApplyOptions } from './coordinator.js';
 import {
   type DerivedJobData,
-  checkModelMatches,
+  loadDerivedModel,
   readMergedStats,
   runDerived,
   sha,
@@ -20,7 +20,6 @@ import { parseRedisUrl, pingRedis } from './redis.js';
 import type { ShardJobResult } from './job.js';
 import { DirectoryStore, type ShardStore } from './store.js';
 import { decide } from '../../label-model/decide.js';
-import { readTextOrFail } from '../../util/read-file.js';
 
 export interface DistributedPredictOptions {
   /** The label matrix of a distributed apply; its merged statistics `<name>.stats` (which list the shards) are read, not the matrix. */
@@ -69,11 +68,7 @@ export async function predictDistributed(o: DistributedPredictOptions): Promise<
   const tiePolicy = parseTiePolicy(o.tiePolicy ?? 'abstain');
   const seed = o.seed ?? 0;
   const { header, path: statsPath } = readMergedStats(resolve(cwd, o.L));
-  const modelPath = resolve(cwd, o.model);
-  const modelText = readTextOrFail(modelPath);
-  const model = loadLabelModel(modelText);
-  checkModelMatches(model, modelPath, header, statsPath);
-  const modelHash = sha(modelText);
+  const { model, modelPath, modelHash } = loadDerivedModel(cwd, o.model, header, statsPath);
   const store = new DirectoryStore(header.store);
   const { offsets, n } = shardOffsets(header);
   const keys = header.shards.map((s, i) => sha({ model: modelHash, stats: s.stats, tiePolicy, seed, rowOffset: offsets[i] }));

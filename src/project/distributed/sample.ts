@@ -14,7 +14,7 @@ import type { DistributedApplyOptions } from './coordinator.js';
 import type { StatsHeader } from './files.js';
 import {
   type DerivedJobData,
-  checkModelMatches,
+  loadDerivedModel,
   readMergedStats,
   runDerived,
   sha,
@@ -94,15 +94,11 @@ export async function sampleDistributed(o: DistributedSampleOptions): Promise<Di
   const recipe = preparedRecipe(recipeText, recipePath, o.budget, o.seed);
   const why = batchable(recipe);
   if (why) throw new ConfigError(`${recipePath} cannot be sampled in shards: ${why}; run ballot sample without --queue`);
-  const modelPath = resolve(cwd, o.model);
-  const modelText = readTextOrFail(modelPath);
-  const model = loadLabelModel(modelText);
-  checkModelMatches(model, modelPath, header, statsPath);
+  const { model, modelPath, modelHash } = loadDerivedModel(cwd, o.model, header, statsPath);
   const store = new DirectoryStore(header.store);
   let dataRun: string | undefined;
   if (o.data !== undefined) dataRun = checkData(store, header, resolve(cwd, o.data), statsPath);
   const { offsets, n } = shardOffsets(header);
-  const modelHash = sha(modelText);
   const recipeHash = sha(recipeText);
   const keys = header.shards.map((s, i) =>
     sha({ model: modelHash, recipe: recipeHash, budget: recipe.budget, seed: recipe.seed, stats: s.stats, rowOffset: offsets[i], dataRun }),
