@@ -1,9 +1,9 @@
 import { readGoldLabels } from './gold.js';
 import { readRowBatches, readRowsAsync } from './read.js';
+import { rowCountMismatch } from './row-stream.js';
 import type { Dataset, Row } from './types.js';
 import { defineLabels } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { DataError } from '../util/errors.js';
 
 /**
  * Reads a row file (any format, Parquet included) whose rows line up one-to-one with the label matrix's rows (same
@@ -11,12 +11,7 @@ import { DataError } from '../util/errors.js';
  */
 export async function readAlignedRows(L: LabelMatrix, file: string, what = 'data', matrixFile?: string): Promise<Dataset> {
   const ds = await readRowsAsync(file);
-  if (ds.rows.length !== L.n) {
-    throw new DataError(
-      file,
-      `has ${ds.rows.length} rows but ${matrixFile ?? 'the label matrix'} has ${L.n}; the ${what} file must hold the rows the LFs were applied to, in the same order`,
-    );
-  }
+  if (ds.rows.length !== L.n) throw rowCountMismatch(file, ds.rows.length, L.n, what, matrixFile);
   return ds;
 }
 
@@ -49,12 +44,7 @@ export async function pickAlignedRows(
     });
     count += b.rows.length;
   }
-  if (count !== n) {
-    throw new DataError(
-      file,
-      `has ${count} rows but ${matrixFile ?? 'the label matrix'} has ${n}; the ${what} file must hold the rows the LFs were applied to, in the same order`,
-    );
-  }
+  if (count !== n) throw rowCountMismatch(file, count, n, what, matrixFile);
   return { file, columns, rows };
 }
 

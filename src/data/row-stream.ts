@@ -61,9 +61,14 @@ export class AlignedRowStream {
   }
 
   private mismatch(rows: number, matrixRows: string): DataError {
-    return new DataError(
-      this.file,
-      `has ${rows} rows but ${this.matrixFile} has ${matrixRows}; the ${this.what} file must hold the rows the LFs were applied to, in the same order`,
-    );
+    return rowCountMismatch(this.file, rows, matrixRows, this.what, this.matrixFile);
   }
+}
+
+/** The one error for a row file that does not line up with its label matrix (`matrixRows` may say "more (…)"). */
+export function rowCountMismatch(file: string, rows: number, matrixRows: number | string, what: string, matrixFile = 'the label matrix'): DataError {
+  return new DataError(
+    file,
+    `has ${rows} rows but ${matrixFile} has ${matrixRows}; the ${what} file must hold the rows the LFs were applied to, in the same order`,
+  );
 }
