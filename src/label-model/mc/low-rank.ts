@@ -79,3 +79,45 @@ function orthonormalize(Y: Float64Array, d: number, r: number): void {
     for (let a = 0; a < d; a++) Y[a * r + s] *= inv;
   }
 }
+
+/**
+ * Rank-`rank` approximation of O's off-block part (a d × d co-vote matrix with the pairs inside one LF's k columns
+ * left out), reading only the rows `rows` and, with `u`, each entry weighted u_a u_b (0 entries skipped). The one
+ * matrix product both mc presets compress their dense co-votes with.
+ */
+export function offBlockApprox(
+  O: Float64Array,
+  d: number,
+  k: number,
+  rank: number,
+  power: number,
+  rows: ArrayLike<number>,
+  u?: Float64Array,
+): LowRank {
+  return lowRankApprox(
+    d,
+    Math.min(d, rank),
+    (X, r, out) => {
+      out.fill(0);
+      for (let x = 0; x < rows.length; x++) {
+        const a = rows[x];
+        const row = a * d;
+        const ua = u ? u[a] : 1;
+        const outRow = a * r;
+        const skipFrom = ((a / k) | 0) * k;
+        // Every b outside LF a's own block (whose moments are 0 or the diagonal).
+        for (let b = 0; b < d; b++) {
+          if (b === skipFrom) {
+            b += k - 1;
+            continue;
+          }
+          const w = u ? ua * u[b] * O[row + b] : O[row + b];
+          if (w === 0) continue;
+          const xRow = b * r;
+          for (let t = 0; t < r; t++) out[outRow + t] += w * X[xRow + t];
+        }
+      }
+    },
+    power,
+  );
+}

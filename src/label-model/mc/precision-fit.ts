@@ -1,7 +1,7 @@
 import { pairMoment } from './pair-moment.js';
 import { clamp } from '../linalg.js';
 import { createStepper } from '../optimizers.js';
-import { type LowRank, lowRankApprox, lowRankTimes } from './low-rank.js';
+import { type LowRank, lowRankTimes, offBlockApprox } from './low-rank.js';
 import { NEWTON_MAX_D, NEWTON_MAX_STEPS, newtonFit } from './newton.js';
 import { isConverged, type ResolvedOptions } from './options.js';
 
@@ -200,31 +200,7 @@ export function precisionProblem(
 
 /** W_ab = u_a u_b O_ab between different LFs (0 within an LF and on the diagonal), compressed to rank LOW_RANK. */
 function weightedLowRank(O: Float64Array, d: number, k: number, u: Float64Array, active: number[]): LowRank {
-  return lowRankApprox(
-    d,
-    Math.min(d, LOW_RANK),
-    (X, r, out) => {
-      out.fill(0);
-      for (const a of active) {
-        const row = a * d;
-        const ua = u[a];
-        const outRow = a * r;
-        const skipFrom = ((a / k) | 0) * k;
-        // Every b outside LF a's own block (whose moments are 0 or the diagonal).
-        for (let b = 0; b < d; b++) {
-          if (b === skipFrom) {
-            b += k - 1;
-            continue;
-          }
-          const w = ua * u[b] * O[row + b];
-          if (w === 0) continue;
-          const xRow = b * r;
-          for (let t = 0; t < r; t++) out[outRow + t] += w * X[xRow + t];
-        }
-      }
-    },
-    LOW_RANK_POWER,
-  );
+  return offBlockApprox(O, d, k, LOW_RANK, LOW_RANK_POWER, active, u);
 }
 
 /**
