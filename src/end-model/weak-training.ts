@@ -2,6 +2,7 @@
  * Snorkel's route as one call: train the end model on a label model's probabilities of the rows with at least one
  * LF vote, and report agreement with the label model, optional K-fold out-of-sample agreement, and dev calibration.
  */
+import { argmaxRow } from '../matrix/covered-sample.js';
 import type { Row } from '../data/types.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { DataError } from '../util/errors.js';
@@ -72,11 +73,7 @@ export function trainOnLabelModel(input: WeakTrainingInput): { model: EndModel; 
 function argmaxAll(probs: Float64Array, k: number): Int32Array {
   const n = probs.length / k;
   const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let b = 0;
-    for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + b]) b = c;
-    out[i] = b;
-  }
+  for (let i = 0; i < n; i++) out[i] = argmaxRow(probs, i, k);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { argmaxRow } from '../matrix/covered-sample.js';
 import { ConfigError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import { densityScores, poolDensity } from './density.js';
@@ -87,7 +88,7 @@ function pickDiverse(
   const want = Math.max(Math.ceil(count * factor), MIN_CANDIDATES);
   const tieSeed = rng.int(0x7fffffff);
   const byClass: number[][] = Array.from({ length: k }, () => []);
-  for (const i of pool) byClass[argmax(em.probs, k, i)].push(i);
+  for (const i of pool) byClass[argmaxRow(em.probs, i, k)].push(i);
   const groupWeights = byClass.map((rows) => (balance === 'equal' ? 1 : balance === 'sqrt' ? Math.sqrt(rows.length) : rows.length));
   const cand: number[] = [];
   const group: number[] = [];
@@ -98,12 +99,6 @@ function pickDiverse(
     }
   });
   return diverseSelect(em.X, cand, score, count, rng, { anchors: takenRows(taken), groupOf: Int32Array.from(group), groups: k, groupWeights });
-}
-
-function argmax(p: Float64Array, k: number, i: number): number {
-  let best = 0;
-  for (let y = 1; y < k; y++) if (p[i * k + y] > p[i * k + best]) best = y;
-  return best;
 }
 
 /**
