@@ -1,5 +1,5 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { LITTLE_ENDIAN, rowCodes, wordView } from '../matrix/sparse-votes.js';
+import { LITTLE_ENDIAN, rowCodes, type SparseVotes, sparseVotes, voteShare, wordView } from '../matrix/sparse-votes.js';
 
 /**
  * The posterior of every conditionally independent model here (Dawid-Skene, matrix completion, triplet, weighted
@@ -11,7 +11,45 @@ import { LITTLE_ENDIAN, rowCodes, wordView } from '../matrix/sparse-votes.js';
 export function posteriorFromLogTable(L: LabelMatrix, logTable: Float64Array, prior: Float64Array, coveredOffset?: Float64Array): Float64Array {
   const { m, k } = L;
   if (logTable.length !== m * k * k) throw new RangeError(`log table has ${logTable.length} entries, expected m·k·k = ${m * k * k}`);
-  return k === 2 ? binaryPosterior(L, logTable, prior, coveredOffset) : multiclassPosterior(L, logTable, prior, coveredOffset);
+  const sparse = sparseVotes(L);
+  if (k === 2) return sparse ? binaryPosteriorSparse(sparse, logTable, prior, coveredOffset) : binaryPosterior(L, logTable, prior, coveredOffset);
+  return multiclassPosterior(L, logTable, prior, coveredOffset, sparse);
+}
+
+/** Binary from the compressed rows: each row's log-odds summed over its votes only (j ascending, as the dense pass). */
+function binaryPosteriorSparse(sparse: SparseVotes, logTable: Float64Array, prior: Float64Array, coveredOffset?: Float64Array): Float64Array {
+  const { n, rowStart, code } = sparse;
+  const probs = new Float64Array(n * 2);
+  const start = Math.log(prior[1]) - Math.log(prior[0]) + (coveredOffset ? coveredOffset[1] - coveredOffset[0] : 0);
+  // odds[j·2 + l]: what LF j's vote l adds to the log-odds of class 1.
+  const odds = new Float64Array(logTable.length / 2);
+  for (let a = 0; a < odds.length; a++) odds[a] = logTable[2 * a + 1] - logTable[2 * a];
+  for (let i = 0; i < n; i++) {
+    const e0 = rowStart[i];
+    const e1 = rowStart[i + 1];
+    if (e0 === e1) {
+      probs[2 * i] = prior[0];
+      probs[2 * i + 1] = prior[1];
+      continue;
+    }
+    let s = start;
+    for (let c = e0; c < e1; c++) s += odds[code[c]];
+    setBinary(probs, i, s);
+  }
+  return probs;
+}
+
+/** Row i's two probabilities from its log-odds s; both branches keep exp's argument ≤ 0, so nothing overflows. */
+function setBinary(probs: Float64Array, i: number, s: number): void {
+  if (s >= 0) {
+    const e = Math.exp(-s);
+    probs[2 * i] = e / (1 + e);
+    probs[2 * i + 1] = 1 / (1 + e);
+  } else {
+    const e = Math.exp(s);
+    probs[2 * i] = 1 / (1 + e);
+    probs[2 * i + 1] = e / (1 + e);
+  }
 }
 
 /** Above this share of non-abstain votes, reading every vote through a table beats skipping all-abstain words. */
@@ -32,7 +70,7 @@ function binaryPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64A
     table[3 * j + 2] = logTable[4 * j + 3] - logTable[4 * j + 2];
   }
   // Sparse matrices: four LFs a word, all-abstain words skipped (most of them at 10% coverage); dense ones: every vote.
-  const skipWords = LITTLE_ENDIAN && voteShare(votes, m, n) <= DENSE_VOTES;
+  const skipWords = LITTLE_ENDIAN && voteShare(L) <= DENSE_VOTES;
   const base = votes.byteOffset;
   for (let i = 0; i < n; i++) {
     let c = 0;
@@ -73,21 +111,18 @@ function binaryPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64A
       probs[2 * i + 1] = prior[1];
       continue;
     }
-    // Both branches keep exp's argument ≤ 0, so nothing overflows.
-    if (s >= 0) {
-      const e = Math.exp(-s);
-      probs[2 * i] = e / (1 + e);
-      probs[2 * i + 1] = 1 / (1 + e);
-    } else {
-      const e = Math.exp(s);
-      probs[2 * i] = 1 / (1 + e);
-      probs[2 * i + 1] = e / (1 + e);
-    }
+    setBinary(probs, i, s);
   }
   return probs;
 }
 
-function multiclassPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64Array, coveredOffset?: Float64Array): Float64Array {
+function multiclassPosterior(
+  L: LabelMatrix,
+  logTable: Float64Array,
+  prior: Float64Array,
+  coveredOffset: Float64Array | undefined,
+  sparse: SparseVotes | null,
+): Float64Array {
   const { n, m, k, votes } = L;
   const start = prior.map(Math.log);
   if (coveredOffset) for (let y = 0; y < k; y++) start[y] += coveredOffset[y];
@@ -97,7 +132,15 @@ function multiclassPosterior(L: LabelMatrix, logTable: Float64Array, prior: Floa
   const s = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     const base = i * k;
-    const c = rowCodes(votes, words, i * m, m, k, codes);
+    // The row's codes: a window of the compressed rows, or decoded from the dense votes.
+    let src: Int32Array = codes;
+    let from = 0;
+    let c: number;
+    if (sparse) {
+      src = sparse.code;
+      from = sparse.rowStart[i];
+      c = sparse.rowStart[i + 1] - from;
+    } else c = rowCodes(votes, words, i * m, m, k, codes);
     if (c === 0) {
       for (let y = 0; y < k; y++) probs[base + y] = prior[y];
       continue;
@@ -107,7 +150,7 @@ function multiclassPosterior(L: LabelMatrix, logTable: Float64Array, prior: Floa
     let max = -Infinity;
     for (let y = 0; y < k; y++) {
       let acc = start[y];
-      for (let t = 0; t < c; t++) acc += logTable[codes[t] * k + y];
+      for (let t = from; t < from + c; t++) acc += logTable[src[t] * k + y];
       s[y] = acc;
       if (acc > max) max = acc;
     }
@@ -138,17 +181,4 @@ export function accuraciesFromMu(mu: Float64Array, prior: Float64Array, m: numbe
     acc[j] = votes > 0 ? correct / votes : 0;
   }
   return acc;
-}
-
-/** Share of non-abstain votes, estimated on up to 4,096 rows spread over the matrix. */
-function voteShare(votes: Int8Array, m: number, n: number): number {
-  if (n === 0 || m === 0) return 0;
-  const step = Math.max(1, Math.floor(n / 4096));
-  let seen = 0;
-  let voted = 0;
-  for (let i = 0; i < n; i += step) {
-    for (let p = i * m, end = p + m; p < end; p++) if (votes[p] !== -1) voted++;
-    seen += m;
-  }
-  return voted / seen;
 }

@@ -1,6 +1,6 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
-import { rowCodes, wordView } from '../matrix/sparse-votes.js';
+import { rowCodes, type SparseVotes, sparseVotes, wordView } from '../matrix/sparse-votes.js';
 
 /** Above this many d×d cells (8 bytes each) the dense overlap matrix would not fit comfortably in memory. */
 const MAX_OVERLAP_CELLS = 1.5e8;
@@ -50,22 +50,26 @@ export class OverlapStats {
       throw new ConfigError(`overlap statistics are for m = ${this.m}, k = ${this.k}; matrix has m = ${L.m}, k = ${L.k}`);
     const { votes, m } = L;
     const { k, d, counts } = this;
+    // A sparse matrix's votes are decoded once (and kept for the posterior and the checks); a dense one is read here.
+    const sparse = sparseVotes(L);
+    const pairs = <T extends Uint16Array | Float64Array>(start: number, end: number, target: T): number =>
+      sparse ? countPairsSparse(sparse, d, start, end, target) : countPairs(votes, m, k, d, start, end, target);
     // Integer increments are cheaper than float ones: count a block of rows into a small integer buffer (flushed before
     // it could overflow) while that buffer is small; a huge d counts straight into the Float64 totals.
     let uncovered = 0;
     if (d > SPARSE_PASS_MIN_D) {
-      uncovered += countPairsTiled(votes, m, k, d, from, to, counts);
+      uncovered += sparse ? countPairsTiledSparse(sparse, d, from, to, counts) : countPairsTiled(votes, m, k, d, from, to, counts);
     } else if (d * d <= 1 << 22) {
       // Uint16 halves the counts' cache footprint; a cell gains at most 1 per row, so flush every 65,535 rows.
       const local = new Uint16Array(d * d);
       for (let start = from; start < to; start += 0xffff) {
         const end = Math.min(to, start + 0xffff);
-        uncovered += countPairs(votes, m, k, d, start, end, local);
+        uncovered += pairs(start, end, local);
         for (let x = 0; x < local.length; x++) counts[x] += local[x];
         local.fill(0);
       }
     } else {
-      uncovered += countPairs(votes, m, k, d, from, to, counts);
+      uncovered += pairs(from, to, counts);
     }
     this.n += to - from;
     this.uncovered += uncovered;
@@ -143,6 +147,23 @@ function countPairsTiled(votes: Int8Array, m: number, k: number, d: number, from
   return uncovered;
 }
 
+/** countPairsTiled over compressed rows: blocks of about BLOCK_VOTES votes, each counted a tile at a time. */
+function countPairsTiledSparse(sparse: SparseVotes, d: number, from: number, to: number, target: Float64Array): number {
+  const { rowStart, code } = sparse;
+  const tileRows = Math.max(16, Math.floor(TILE_BYTES / 4 / d));
+  const tile = new Uint32Array(tileRows * d);
+  let uncovered = 0;
+  for (let i = from; i < to; i++) if (rowStart[i + 1] === rowStart[i]) uncovered++;
+  for (let i = from; i < to; ) {
+    let next = i + 1;
+    while (next < to && rowStart[next + 1] - rowStart[i] <= BLOCK_VOTES) next++;
+    const starts = rowStart.subarray(i, next + 1);
+    for (let a0 = 0; a0 < d; a0 += tileRows) countTile(code, starts, next - i, a0, Math.min(d, a0 + tileRows), d, tile, target);
+    i = next;
+  }
+  return uncovered;
+}
+
 /** Vote codes of rows [from, …) row after row, until about BLOCK_VOTES votes; rows without votes are skipped. */
 function rowBlock(
   votes: Int8Array,
@@ -209,6 +230,23 @@ function grow(a: Int32Array, need: number): Int32Array {
   const bigger = new Int32Array(Math.max(a.length * 2, need));
   bigger.set(a);
   return bigger;
+}
+
+/** countPairs over compressed rows. */
+function countPairsSparse<T extends Uint16Array | Float64Array>(sparse: SparseVotes, d: number, from: number, to: number, target: T): number {
+  const { rowStart, code } = sparse;
+  let uncovered = 0;
+  for (let i = from; i < to; i++) {
+    const e0 = rowStart[i];
+    const e1 = rowStart[i + 1];
+    if (e0 === e1) uncovered++;
+    // codes are increasing (j increases), so (a, b) with s ≤ t lands in the upper triangle.
+    for (let s = e0; s < e1; s++) {
+      const row = code[s] * d;
+      for (let t = s; t < e1; t++) target[row + code[t]]++;
+    }
+  }
+  return uncovered;
 }
 
 /** Adds each row's co-vote pairs (upper triangle) into `target`; returns the number of rows without votes. */

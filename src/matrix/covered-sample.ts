@@ -1,5 +1,6 @@
 import type { LabelMatrix } from './label-matrix.js';
 import { ABSTAIN } from './labels.js';
+import { rememberSparseVotes, selectSparseRows, sparseVotes } from './sparse-votes.js';
 
 /** At most this many rows with votes are in a matrix's check sample (evenly spaced). */
 export const CHECK_SAMPLE_ROWS = 20_000;
@@ -28,25 +29,35 @@ export function coveredSample(L: LabelMatrix): CoveredSample {
   const cached = samples.get(L);
   if (cached) return cached;
   const { n, m, k, votes } = L;
-  const counts = L.voteCounts();
+  // Vote counts and tallies from the compressed rows when L has them (no pass over the dense votes).
+  const sparse = sparseVotes(L);
+  const counts = sparse ? null : L.voteCounts();
+  const voted = (i: number) => (sparse ? sparse.rowStart[i + 1] > sparse.rowStart[i] : (counts as Int32Array)[i] > 0);
   let covered = 0;
-  for (let i = 0; i < n; i++) if (counts[i] > 0) covered++;
+  for (let i = 0; i < n; i++) if (voted(i)) covered++;
   const stride = Math.max(1, Math.ceil(covered / CHECK_SAMPLE_ROWS));
-  const picked: number[] = [];
-  for (let i = 0, c = 0; i < n; i++) if (counts[i] > 0 && c++ % stride === 0) picked.push(i);
-  const rows = Int32Array.from(picked);
+  const rows = new Int32Array(Math.ceil(covered / stride));
+  for (let i = 0, c = 0, r = 0; i < n; i++) if (voted(i) && c++ % stride === 0) rows[r++] = i;
   const mvWinner = new Int32Array(rows.length);
   const mvShare = new Float64Array(k);
   const tally = new Int32Array(k);
-  rows.forEach((i, r) => {
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
     tally.fill(0);
-    for (let j = 0; j < m; j++) if (votes[i * m + j] !== ABSTAIN) tally[votes[i * m + j]]++;
-    const max = Math.max(...tally);
-    const winners = tally.filter((t) => t === max).length;
+    if (sparse) for (let c = sparse.rowStart[i]; c < sparse.rowStart[i + 1]; c++) tally[sparse.code[c] % k]++;
+    else for (let j = 0; j < m; j++) if (votes[i * m + j] !== ABSTAIN) tally[votes[i * m + j]]++;
+    let max = 0;
+    for (let y = 0; y < k; y++) max = Math.max(max, tally[y]);
+    let winners = 0;
+    for (let y = 0; y < k; y++) if (tally[y] === max) winners++;
     for (let y = 0; y < k; y++) if (tally[y] === max) mvShare[y] += 1 / winners;
     mvWinner[r] = winners === 1 ? tally.indexOf(max) : -1;
-  });
-  const sample = { rows, L: L.selectRows(rows), mvWinner, mvShare };
+  }
+  const sampleL = L.selectRows(rows);
+  // The sample's compressed rows come from L's, so predicting it decodes nothing.
+  const sampleSparse = selectSparseRows(L, rows);
+  if (sampleSparse) rememberSparseVotes(sampleL, sampleSparse);
+  const sample = { rows, L: sampleL, mvWinner, mvShare };
   samples.set(L, sample);
   return sample;
 }

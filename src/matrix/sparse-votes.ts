@@ -13,21 +13,95 @@ export interface SparseVotes {
 }
 
 export function toSparseVotes(L: LabelMatrix): SparseVotes {
+  return sparseVotes(L) ?? buildSparseVotes(L, voteShare(L));
+}
+
+/**
+ * Above this share of non-abstain votes the compressed rows (4 bytes a vote) would outgrow the dense votes (1 byte a
+ * cell), so `sparseVotes` keeps none and readers walk the dense votes.
+ */
+export const SPARSE_MAX_SHARE = 0.25;
+
+// One compressed copy per matrix, shared by the statistics pass, the posterior, the post-fit checks and Dawid-Skene:
+// the dense votes are decoded once instead of once per reader (L's votes are not changed after it is made).
+const cache = new WeakMap<LabelMatrix, SparseVotes | null>();
+
+/**
+ * L's votes in compressed-row form, built on first use and kept with L; null when L is dense (more than
+ * SPARSE_MAX_SHARE of its cells vote), where the readers' dense paths are as fast and the copy would be larger.
+ */
+export function sparseVotes(L: LabelMatrix): SparseVotes | null {
+  const hit = cache.get(L);
+  if (hit !== undefined) return hit;
+  const share = voteShare(L);
+  const sparse = share <= SPARSE_MAX_SHARE ? buildSparseVotes(L, share) : null;
+  cache.set(L, sparse);
+  return sparse;
+}
+
+function buildSparseVotes(L: LabelMatrix, share: number): SparseVotes {
   const { n, m, k, votes } = L;
+  const words = wordView(votes);
   const rowStart = new Int32Array(n + 1);
-  let nnz = 0;
-  for (let p = 0; p < votes.length; p++) if (votes[p] !== ABSTAIN) nnz++;
-  const code = new Int32Array(nnz);
+  // Sized from the sampled share (grown if the sample was low); rowCodes may write one code past the row's votes, so
+  // room for m more is kept before each row.
+  let code = new Int32Array(Math.min(n * m, Math.ceil(share * n * m * 1.05)) + m);
   let c = 0;
-  for (let i = 0, p = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     rowStart[i] = c;
-    for (let j = 0; j < m; j++, p++) {
-      const v = votes[p];
-      if (v !== ABSTAIN) code[c++] = j * k + v;
+    if (c + m > code.length) {
+      const bigger = new Int32Array(Math.max(code.length * 2, c + m));
+      bigger.set(code.subarray(0, c));
+      code = bigger;
     }
+    c += rowCodes(votes, words, i * m, m, k, code, c);
+  }
+  rowStart[n] = c;
+  return { n, rowStart, code: code.length - c > 1024 ? code.slice(0, c) : code.subarray(0, c) };
+}
+
+/**
+ * The compressed rows of `rows` of L (ascending or not) as a new CSR, copied from L's; null when L has none. What a
+ * row subset of a sparse matrix gets instead of a second decode of its votes.
+ */
+export function selectSparseRows(L: LabelMatrix, rows: ArrayLike<number>): SparseVotes | null {
+  const parent = sparseVotes(L);
+  if (!parent) return null;
+  const n = rows.length;
+  const rowStart = new Int32Array(n + 1);
+  let total = 0;
+  for (let r = 0; r < n; r++) total += parent.rowStart[rows[r] + 1] - parent.rowStart[rows[r]];
+  const code = new Int32Array(total);
+  let c = 0;
+  for (let r = 0; r < n; r++) {
+    rowStart[r] = c;
+    const from = parent.rowStart[rows[r]];
+    const to = parent.rowStart[rows[r] + 1];
+    code.set(parent.code.subarray(from, to), c);
+    c += to - from;
   }
   rowStart[n] = c;
   return { n, rowStart, code };
+}
+
+/** Records `sparse` as `L`'s compressed rows (it must hold exactly L's votes; see selectSparseRows). */
+export function rememberSparseVotes(L: LabelMatrix, sparse: SparseVotes): void {
+  if (sparse.n !== L.n) throw new RangeError(`compressed rows for ${sparse.n} rows given to a matrix of ${L.n}`);
+  cache.set(L, sparse);
+}
+
+/** Share of non-abstain votes, estimated on up to 1,024 rows spread over the matrix. */
+export function voteShare(L: LabelMatrix): number {
+  const { n, m, votes } = L;
+  if (n === 0 || m === 0) return 0;
+  const step = Math.max(1, Math.floor(n / 1024));
+  let seen = 0;
+  let voted = 0;
+  for (let i = 0; i < n; i += step) {
+    for (let p = i * m, end = p + m; p < end; p++) if (votes[p] !== ABSTAIN) voted++;
+    seen += m;
+  }
+  return voted / seen;
 }
 
 /**
@@ -42,13 +116,14 @@ export function wordView(votes: Int8Array): Uint32Array {
 export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
- * Writes the non-abstain votes of the row at votes[start .. start + m) into `codes` as j·k + class (j ascending)
- * and returns how many there are. `words` is `wordView(votes)`.
+ * Writes the non-abstain votes of the row at votes[start .. start + m) into `codes` from index `at` as j·k + class
+ * (j ascending) and returns how many there are; it may write codes[at .. at + m) whatever the count. `words` is
+ * `wordView(votes)`.
  */
-export function rowCodes(votes: Int8Array, words: Uint32Array, start: number, m: number, k: number, codes: Int32Array): number {
+export function rowCodes(votes: Int8Array, words: Uint32Array, start: number, m: number, k: number, codes: Int32Array, at = 0): number {
   const base = votes.byteOffset;
   const end = start + m;
-  let c = 0;
+  let c = at;
   let p = start;
   // Bytes up to the first 4-aligned address, then eight LFs (two words) at a time, then the tail.
   while (p < end && ((base + p) & 3) !== 0) {
@@ -58,7 +133,7 @@ export function rowCodes(votes: Int8Array, words: Uint32Array, start: number, m:
   }
   if (LITTLE_ENDIAN) {
     // All-abstain pairs of words skipped; otherwise each byte (low first, sign-extended) is written at codes[c] and c
-    // advances only for a vote, so no branch per LF. The write at c never passes the LFs read so far (c ≤ q − start).
+    // advances only for a vote, so no branch per LF. The write at c never passes the LFs read so far (c − at ≤ q − start).
     const k2 = 2 * k;
     const k3 = 3 * k;
     for (let x = (base + p) >>> 2; p + 8 <= end; p += 8, x += 2) {
@@ -96,5 +171,5 @@ export function rowCodes(votes: Int8Array, words: Uint32Array, start: number, m:
     const v = votes[p];
     if (v !== -1) codes[c++] = (p - start) * k + v;
   }
-  return c;
+  return c - at;
 }
