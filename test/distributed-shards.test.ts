@@ -82,6 +82,43 @@ describe('shards', () => {
     expect([merged.n, merged.uncovered]).toEqual([whole.n, whole.uncovered]);
   });
 
+  it('many seldom co-voting LFs write only the nonzero cells, which read back to the same counts; bad cells are refused', () => {
+    const n = 2000;
+    const m = 300;
+    const votes = new Int8Array(n * m).fill(-1);
+    // Each row: 3 LFs, so most of the 600 × 601 / 2 cells stay 0; every 7th row votes LF 0 (a busy row of cells).
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < 3; t++) votes[i * m + ((i * 31 + t * 97) % m)] = (i + t) % 2;
+      if (i % 7 === 0) votes[i * m] = 1;
+    }
+    const L = new LabelMatrix({ n, m, votes, lfNames: Array.from({ length: m }, (_, j) => `lf${j}`), labels: ['x', 'y'] });
+    const stats = OverlapStats.fromLabelMatrix(L);
+    const header = { rows: n, lfNames: [...L.lfNames], labels: [...L.labels], errorCounts: new Array(m).fill(0), uncovered: stats.uncovered };
+    const bytes = encodeStats(header, stats);
+    const d = 2 * m;
+    expect(bytes.length).toBeLessThan((8 * (d * (d + 1))) / 2 / 10); // the dense triangle would be 1.44 MB
+    const back = decodeStats(bytes, 'mem');
+    expect(back.header.cells).toBe('sparse');
+    expect(Array.from(back.stats.counts)).toEqual(Array.from(stats.counts));
+    expect([back.stats.n, back.stats.uncovered]).toEqual([stats.n, stats.uncovered]);
+    // Re-encoding a decoded header keeps one `cells` field; a dense set of LFs keeps the whole triangle.
+    expect(decodeStats(encodeStats(back.header, back.stats), 'mem').stats.counts).toEqual(stats.counts);
+    const dense = LabelMatrix.fromRows(
+      Array.from({ length: 64 }, (_, i) => [i % 2, (i >> 1) % 2, (i >> 2) % 2, (i >> 3) % 2]),
+      ['x', 'y'],
+    );
+    const denseStats = OverlapStats.fromLabelMatrix(dense);
+    const denseBack = decodeStats(encodeStats({ ...header, lfNames: [...dense.lfNames], errorCounts: [0, 0, 0, 0] }, denseStats), 'mem');
+    expect(denseBack.header.cells).toBeUndefined();
+    expect(Array.from(denseBack.stats.counts)).toEqual(Array.from(denseStats.counts));
+    // A truncated body and a position past the triangle are each one clear error naming the file.
+    expect(() => decodeStats(bytes.subarray(0, bytes.length - 8), 'shard-3.bin')).toThrow(/shard-3\.bin.*sparse statistics hold/);
+    const broken = new Uint8Array(bytes);
+    const len = new DataView(broken.buffer).getUint32(4, true);
+    new DataView(broken.buffer).setUint32(8 + len + 8, 0xffffffff, true); // the first cell's position
+    expect(() => decodeStats(broken, 'shard-3.bin')).toThrow(/shard-3\.bin.*cell position 4294967295 is out of order or past/);
+  });
+
   it('parses redis URLs with user, password and database; refuses other schemes', () => {
     const t = parseRedisUrl('redis://alice:p%40ss@10.0.0.5:6380/3');
     expect(t.options).toMatchObject({ host: '10.0.0.5', port: 6380, db: 3, username: 'alice', password: 'p@ss' });

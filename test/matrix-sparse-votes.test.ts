@@ -13,7 +13,13 @@ function matrix(n: number, m: number, k: number, rate: number, seed: number, shi
   const votes = new Int8Array(new ArrayBuffer(n * m + shift + 8), shift, n * m).fill(-1);
   for (let p = 0; p < votes.length; p++) if (rng.next() < rate) votes[p] = rng.int(k);
   if (n > 3) for (let j = 0; j < m; j++) votes[m + j] = j % k; // a row where every LF votes
-  return new LabelMatrix({ n, m, votes, labels: Array.from({ length: k }, (_, c) => `c${c}`), lfNames: Array.from({ length: m }, (_, j) => `lf${j}`) });
+  return new LabelMatrix({
+    n,
+    m,
+    votes,
+    labels: Array.from({ length: k }, (_, c) => `c${c}`),
+    lfNames: Array.from({ length: m }, (_, j) => `lf${j}`),
+  });
 }
 
 /** Row i's codes j·k + class, j ascending, read byte by byte. */
