@@ -6,7 +6,7 @@
  * runs in `--repeats` fresh processes (cold code, as `ballot fit` runs); the median run is shown with the range.
  *
  *   npm run bench:label-model -- [--shapes 1000000x100x2,100000x1000x2,1000000x100x6] [--n N --m M --k K] [--coverage 0.1]
- *                                [--models mc,triplet,ds,wmv,mv,mc-snorkel] [--repeats 3] [--json]
+ *                                [--models mc,triplet,ds,wmv,mv,mc-snorkel] [--repeats 3] [--snorkel-model] [--json]
  *
  * By default three shapes (n × m LFs × k classes): the 1M × 100 binary one, many LFs (m = 1000) and k = 6 (issue 13);
  * --n/--m/--k give one shape instead. triplet is binary and runs on k = 2 only.
@@ -17,6 +17,13 @@
  * Baseline for the statistics pass, per shape in the same run: bench/overlap-baseline.c (a plain C loop over the same
  * matrix, compiled with gcc -O2 into a temp dir; skipped with a message when gcc is missing), beside ballot's
  * OverlapStats on the same votes in one child process. `--no-c` skips it.
+ *
+ * `--snorkel-model` also times bench/snorkel_timing_model.py on every shape's votes: the work Snorkel 0.10's
+ * LabelModel does (dense one-hot matrix, O by GEMM, 100 SGD epochs with autograd, predict through the n × d by d × d
+ * product), run by Debian's python3 with python3-torch / python3-networkx / python3-munkres (skipped with a message when
+ * they are missing). Snorkel itself cannot be installed here. The model is run on 1M × 100 × 2 as well, where
+ * REFERENCE.md has Snorkel's measured time; each shape's estimate of Snorkel is the model's time there scaled by
+ * REFERENCE / model at 1M × 100 × 2, so the machine's speed and load cancel out.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,6 +66,8 @@ interface Options {
   c: boolean;
   /** Fresh child processes per model and shape (the median is shown). */
   repeats: number;
+  /** Also run bench/snorkel_timing_model.py (Debian's python3 with torch, networkx, munkres) on every shape. */
+  snorkelModel: boolean;
 }
 
 interface StatsBaseline {
@@ -88,7 +97,19 @@ function total(r: ChildResult): number {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { shapes: [], n: 1_000_000, m: 100, k: 2, coverage: 0.1, seed: 1, models: [...MODELS], json: false, c: true, repeats: 3 };
+  const o: Options = {
+    shapes: [],
+    n: 1_000_000,
+    m: 100,
+    k: 2,
+    coverage: 0.1,
+    seed: 1,
+    models: [...MODELS],
+    json: false,
+    c: true,
+    repeats: 3,
+    snorkelModel: false,
+  };
   let single = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -109,6 +130,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--child-c') o.childC = v();
     else if (a === '--no-c') o.c = false;
     else if (a === '--repeats') o.repeats = Number(v());
+    else if (a === '--snorkel-model') o.snorkelModel = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (!(o.n > 0 && o.m >= 3 && o.k >= 2 && o.k <= 100 && o.coverage > 0 && o.coverage <= 1))
@@ -248,6 +270,44 @@ function runStatsBaseline(o: Options, binary: string): StatsBaseline {
   }
 }
 
+interface SnorkelModelResult {
+  fit: number;
+  predict: number;
+  peakRssMB: number;
+}
+
+const PYTHON = '/usr/bin/python3';
+const CALIBRATION: Shape = { n: 1_000_000, m: 100, k: 2 };
+const modelCache = new Map<string, SnorkelModelResult | { skipped: string }>();
+
+/** bench/snorkel_timing_model.py on the shape's votes (written to a temp file); cached per shape within a run. */
+function runSnorkelModel(o: Options, shape: Shape): SnorkelModelResult | { skipped: string } {
+  const key = `${shape.n}x${shape.m}x${shape.k}`;
+  const hit = modelCache.get(key);
+  if (hit) return hit;
+  const dir = mkdtempSync(join(tmpdir(), 'ballot-snorkel-model-'));
+  let result: SnorkelModelResult | { skipped: string };
+  try {
+    const file = join(dir, 'votes.bin');
+    writeFileSync(file, syntheticMatrix(shape.n, shape.m, o.coverage, o.seed, shape.k).votes);
+    const script = resolve(dirname(fileURLToPath(import.meta.url)), 'snorkel_timing_model.py');
+    const r = spawnSync(PYTHON, [script, file, String(shape.n), String(shape.m), String(shape.k)], { encoding: 'utf8' });
+    if (r.error) result = { skipped: `${PYTHON} not found (${r.error.message})` };
+    else if (r.status !== 0)
+      result = {
+        skipped: `${PYTHON} ${script} failed: ${r.stderr.trim().split('\n').pop()} (needs python3-torch, python3-networkx, python3-munkres, python3-scipy)`,
+      };
+    else {
+      const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { fit: number; predict: number; peak_rss_mb: number };
+      result = { fit: j.fit, predict: j.predict, peakRssMB: j.peak_rss_mb };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  modelCache.set(key, result);
+  return result;
+}
+
 /** Compiles bench/overlap-baseline.c into a temp dir; null (and why) when gcc is missing or fails. */
 function compileBaseline(here: string): { binary: string; dir: string } | { skipped: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ballot-cbase-'));
@@ -273,7 +333,7 @@ function main(): void {
   const here = dirname(fileURLToPath(import.meta.url));
   const runner = resolve(here, '../bin/run-ts.mjs');
   const self = fileURLToPath(import.meta.url);
-  const all: { shape: Shape; results: ChildResult[]; baseline?: StatsBaseline }[] = [];
+  const all: { shape: Shape; results: ChildResult[]; baseline?: StatsBaseline; snorkel?: SnorkelModelResult | { skipped: string } }[] = [];
   const compiled = o.c ? compileBaseline(here) : { skipped: '--no-c' };
   const shapeArgs = (shape: Shape) => [
     '--n',
@@ -311,7 +371,8 @@ function main(): void {
       if (r.status !== 0) throw new Error(`statistics baseline failed (${r.status}): ${r.stderr}`);
       baseline = JSON.parse(r.stdout.trim().split('\n').pop()!) as StatsBaseline;
     }
-    all.push({ shape, results, ...(baseline ? { baseline } : {}) });
+    const snorkel = o.snorkelModel ? runSnorkelModel(o, shape) : undefined;
+    all.push({ shape, results, ...(baseline ? { baseline } : {}), ...(snorkel ? { snorkel } : {}) });
   }
   if ('dir' in compiled) rmSync(compiled.dir, { recursive: true, force: true });
   if (o.json) {
@@ -325,7 +386,11 @@ function main(): void {
     return;
   }
   const s = (x: number | null) => (x === null ? '—' : x.toFixed(2));
-  for (const { shape, results, baseline } of all) {
+  // The timing model's scale: REFERENCE.md's Snorkel time over the model's, both at 1M × 100 × 2.
+  const calibration = o.snorkelModel ? runSnorkelModel(o, CALIBRATION) : undefined;
+  const ref1M = SNORKEL_SECONDS['1000000x100x2'];
+  const scale = calibration && 'fit' in calibration ? (ref1M.fit + ref1M.predict) / (calibration.fit + calibration.predict) : undefined;
+  for (const { shape, results, baseline, snorkel: model } of all) {
     console.log(
       `Synthetic ${shape.n.toLocaleString('en-US')} rows × ${shape.m} LFs, k = ${shape.k}, coverage ${o.coverage} per LF, seed ${o.seed}; one child process per model.`,
     );
@@ -352,6 +417,15 @@ function main(): void {
         `vs Snorkel LabelModel at this shape (REFERENCE.md: fit ${snorkel.fit} s + predict_proba ${snorkel.predict} s = ${ref.toFixed(1)} s), median fit+predict: ${ratios.join(', ')} faster`,
       );
     } else console.log('no Snorkel figure for this shape in REFERENCE.md (it has 1,000,000 and 100,000 rows × 100 LFs, k = 2, coverage 0.1)');
+    if (model && 'skipped' in model) console.log(`Snorkel timing model skipped: ${model.skipped}`);
+    else if (model && scale !== undefined) {
+      const modelTotal = model.fit + model.predict;
+      const estimate = modelTotal * scale;
+      const ratios = results.map((r) => `${r.model} ${(estimate / total(r)).toFixed(1)}×`);
+      console.log(
+        `Snorkel timing model (bench/snorkel_timing_model.py): fit ${model.fit.toFixed(2)} s + predict ${model.predict.toFixed(2)} s = ${modelTotal.toFixed(2)} s, peak RSS ${model.peakRssMB.toFixed(0)} MB; × ${scale.toFixed(2)} (REFERENCE / model at 1M × 100 × 2) = estimated Snorkel ${estimate.toFixed(1)} s: ${ratios.join(', ')} faster`,
+      );
+    }
     if (baseline)
       console.log(
         `statistics pass on the same votes, best of ${REPEATS}: ballot ${baseline.ballotSeconds.toFixed(2)} s, plain C loop (gcc -O2) ${baseline.cSeconds.toFixed(2)} s: ${(baseline.ballotSeconds / baseline.cSeconds).toFixed(2)}× the C time; counts ${baseline.sumsMatch ? 'equal' : 'DIFFER'}`,
