@@ -12,6 +12,7 @@ const runner = join(here, '..', 'bin', 'run-ts.mjs');
 const scripts = [
   'apply.ts',
   'label-model-speed.ts',
+  'crowd-shape.ts',
   'accuracy.ts',
   'sampling.ts',
   'analysis.ts',
