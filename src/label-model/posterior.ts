@@ -25,18 +25,20 @@ function binaryPosteriorSparse(sparse: SparseVotes, logTable: Float64Array, prio
   const odds = new Float64Array(logTable.length / 2);
   for (let a = 0; a < odds.length; a++) odds[a] = logTable[2 * a + 1] - logTable[2 * a];
   for (let i = 0; i < n; i++) {
-    const e0 = rowStart[i];
-    const e1 = rowStart[i + 1];
-    if (e0 === e1) {
-      probs[2 * i] = prior[0];
-      probs[2 * i + 1] = prior[1];
-      continue;
-    }
     let s = start;
-    for (let c = e0; c < e1; c++) s += odds[code[c]];
+    for (let c = rowStart[i], end = rowStart[i + 1]; c < end; c++) s += odds[code[c]];
     setBinary(probs, i, s);
   }
+  // Rows without votes get exactly the class balance, in a pass of their own: a branch first taken mid-loop would
+  // send a fresh process's optimised loop above back to unoptimised code.
+  priorForUncovered(rowStart, n, prior, probs);
   return probs;
+}
+
+/** Rows whose compressed range is empty: probabilities = the class balance, exactly. */
+function priorForUncovered(rowStart: Int32Array, n: number, prior: Float64Array, probs: Float64Array): void {
+  const k = prior.length;
+  for (let i = 0; i < n; i++) if (rowStart[i + 1] === rowStart[i]) for (let y = 0; y < k; y++) probs[i * k + y] = prior[y];
 }
 
 /** Row i's two probabilities from its log-odds s; both branches keep exp's argument ≤ 0, so nothing overflows. */

@@ -239,7 +239,9 @@ function countPairsSparse<T extends Uint16Array | Float64Array>(sparse: SparseVo
   for (let i = from; i < to; i++) {
     const e0 = rowStart[i];
     const e1 = rowStart[i + 1];
-    if (e0 === e1) uncovered++;
+    // No branch for the (rare) row without votes: a branch first taken mid-pass sends a fresh process's optimised
+    // loop back to unoptimised code.
+    uncovered += (e1 - e0 - 1) >>> 31;
     // codes are increasing (j increases), so (a, b) with s ≤ t lands in the upper triangle.
     for (let s = e0; s < e1; s++) {
       const row = code[s] * d;
