@@ -32,7 +32,8 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
   const freeAll = new Int32Array(d);
   const A = new Float64Array(d * d);
   const b = new Float64Array(d);
-  let loss = lossGradHessian(prob, pi, excluded, grad, H);
+  const rates = rateScratch(prob);
+  let loss = lossGradHessian(prob, pi, excluded, grad, H, rates);
   const losses = [loss];
   for (let it = 0; it < maxSteps; it++) {
     let f = 0;
@@ -50,7 +51,7 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
     for (; half < 30; half++, t /= 2) {
       trial.set(pi);
       for (const a of free) trial[a] = clamp(pi[a] + t * step[a], prob.lo[a], prob.hi[a]);
-      next = half === 0 ? lossGradHessian(prob, trial, excluded, gradNext, HNext) : lossGradHessian(prob, trial, excluded, null, null);
+      next = half === 0 ? lossGradHessian(prob, trial, excluded, gradNext, HNext, rates) : lossGradHessian(prob, trial, excluded, null, null, rates);
       if (next < loss) break;
     }
     if (!(next < loss)) return { losses, converged: true }; // no step lowers it: a minimum to rounding
@@ -62,7 +63,7 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
       [grad, gradNext] = [gradNext, grad];
       [H, HNext] = [HNext, H];
       loss = next;
-    } else loss = lossGradHessian(prob, pi, excluded, grad, H);
+    } else loss = lossGradHessian(prob, pi, excluded, grad, H, rates);
   }
   return { losses, converged: false };
 }
@@ -94,8 +95,19 @@ function newtonDirection(
   for (let r = 0; r < f; r++) out[free[r]] = b[r];
 }
 
-/** Solves A x = b in place (x into b) for symmetric positive definite A (lower factor into A); false if not PD. */
+/**
+ * Solves A x = b in place (x into b) for symmetric positive definite A (lower factor into A); false if not PD. The
+ * factorisation and the two substitutions are separate functions (see lossGradHessian on deopts).
+ */
 function choleskySolve(A: Float64Array, b: Float64Array, f: number): boolean {
+  if (!choleskyFactor(A, f)) return false;
+  forwardSubstitute(A, b, f);
+  backSubstitute(A, b, f);
+  return true;
+}
+
+/** A = L Lᵀ, L into A's lower triangle; false if A is not positive definite. */
+function choleskyFactor(A: Float64Array, f: number): boolean {
   for (let j = 0; j < f; j++) {
     let s = A[j * f + j];
     for (let q = 0; q < j; q++) s -= A[j * f + q] * A[j * f + q];
@@ -108,17 +120,41 @@ function choleskySolve(A: Float64Array, b: Float64Array, f: number): boolean {
       A[i * f + j] = t / ljj;
     }
   }
+  return true;
+}
+
+/** b ← L⁻¹ b. */
+function forwardSubstitute(L: Float64Array, b: Float64Array, f: number): void {
   for (let i = 0; i < f; i++) {
     let t = b[i];
-    for (let q = 0; q < i; q++) t -= A[i * f + q] * b[q];
-    b[i] = t / A[i * f + i];
+    for (let q = 0; q < i; q++) t -= L[i * f + q] * b[q];
+    b[i] = t / L[i * f + i];
   }
+}
+
+/** b ← L⁻ᵀ b. */
+function backSubstitute(L: Float64Array, b: Float64Array, f: number): void {
   for (let i = f - 1; i >= 0; i--) {
     let t = b[i];
-    for (let q = i + 1; q < f; q++) t -= A[q * f + i] * b[q];
-    b[i] = t / A[i * f + i];
+    for (let q = i + 1; q < f; q++) t -= L[q * f + i] * b[q];
+    b[i] = t / L[i * f + i];
   }
-  return true;
+}
+
+/** Per-call rates of the active columns (indexed like `prob.active`): μ's on/off entries and their π-slopes. */
+export interface RateScratch {
+  on: Float64Array;
+  off: Float64Array;
+  /** d on / d π. */
+  cOn: Float64Array;
+  /** −d off / d π. */
+  cOff: Float64Array;
+}
+
+/** Scratch for `lossGradHessian` on this problem (allocate once per fit). */
+export function rateScratch(prob: PrecisionProblem): RateScratch {
+  const na = prob.active.length;
+  return { on: new Float64Array(na), off: new Float64Array(na), cOn: new Float64Array(na), cOff: new Float64Array(na) };
 }
 
 /**
@@ -132,14 +168,24 @@ export function lossGradHessian(
   excluded: Uint8Array,
   grad: Float64Array | null,
   H: Float64Array | null,
+  scratch: RateScratch = rateScratch(prob),
 ): number {
-  const { O, d, k, p, diag, active, u, pi0, strength: s } = prob;
-  const na = active.length;
-  const on = new Float64Array(na);
-  const off = new Float64Array(na);
-  const cOn = new Float64Array(na); // d on / d π
-  const cOff = new Float64Array(na); // −d off / d π
-  for (let i = 0; i < na; i++) {
+  fillRates(prob, pi, scratch);
+  // One loop nest per function, and the loss-only pass apart from the one with derivatives: an optimized big function
+  // whose later loops had not run yet when it was compiled deoptimized at their first use on every call (no type
+  // feedback there), so in a fresh process most passes ran in the interpreter.
+  if (grad && H) {
+    grad.fill(0);
+    H.fill(0);
+    const loss = pairTermsWithDerivatives(prob, scratch, excluded, grad, H);
+    return priorTermsWithDerivatives(prob, pi, grad, H, loss);
+  }
+  return priorTerms(prob, pi, pairTerms(prob, scratch, excluded));
+}
+
+function fillRates(prob: PrecisionProblem, pi: Float64Array, { on, off, cOn, cOff }: RateScratch): void {
+  const { k, p, diag, active } = prob;
+  for (let i = 0; i < active.length; i++) {
     const a = active[i];
     const l = a % k;
     cOn[i] = diag[a] / p[l];
@@ -147,8 +193,18 @@ export function lossGradHessian(
     on[i] = pi[a] * cOn[i];
     off[i] = (1 - pi[a]) * cOff[i];
   }
-  if (grad) grad.fill(0);
-  if (H) H.fill(0);
+}
+
+/** Σ over the pairs of w (O − q)², adding the pairs' gradient and Hessian terms to `grad` and `H`. */
+function pairTermsWithDerivatives(
+  prob: PrecisionProblem,
+  { on, off, cOn, cOff }: RateScratch,
+  excluded: Uint8Array,
+  grad: Float64Array,
+  H: Float64Array,
+): number {
+  const { O, d, k, p, active, u } = prob;
+  const na = active.length;
   let loss = 0;
   for (let ia = 0; ia < na; ia++) {
     const a = active[ia];
@@ -187,7 +243,6 @@ export function lossGradHessian(
       const w = u[a] * u[b];
       const r = O[a * d + b] - q;
       loss += w * r * r;
-      if (!grad || !H) continue;
       const ga = dOnA * cOn[ia] - dOffA * cOff[ia];
       const gb = dOnB * cOn[ib] - dOffB * cOff[ib];
       grad[a] -= 2 * w * r * ga;
@@ -199,15 +254,57 @@ export function lossGradHessian(
       H[b * d + a] += hab;
     }
   }
-  for (let i = 0; i < na; i++) {
+  return loss;
+}
+
+/** Σ over the pairs of w (O − q)² alone (a line-search trial). */
+function pairTerms(prob: PrecisionProblem, { on, off }: RateScratch, excluded: Uint8Array): number {
+  const { O, d, k, p, active, u } = prob;
+  const na = active.length;
+  let loss = 0;
+  for (let ia = 0; ia < na; ia++) {
+    const a = active[ia];
+    const ja = (a / k) | 0;
+    const la = a % k;
+    const pa = p[la];
+    for (let ib = ia + 1; ib < na; ib++) {
+      const b = active[ib];
+      if (((b / k) | 0) === ja || excluded[a * d + b] === 1) continue;
+      const lb = b % k;
+      const pb = p[lb];
+      const q =
+        la === lb
+          ? pa * on[ia] * on[ib] + (1 - pa) * off[ia] * off[ib]
+          : pa * on[ia] * off[ib] + pb * off[ia] * on[ib] + (1 - pa - pb) * off[ia] * off[ib];
+      const r = O[a * d + b] - q;
+      loss += u[a] * u[b] * r * r;
+    }
+  }
+  return loss;
+}
+
+/** `loss` plus the prior pull s Σ_a (π_a − π0_a)² / v_a, its gradient and Hessian added to `grad` and `H`. */
+function priorTermsWithDerivatives(prob: PrecisionProblem, pi: Float64Array, grad: Float64Array, H: Float64Array, loss: number): number {
+  const { d, active, pi0, strength: s } = prob;
+  for (let i = 0; i < active.length; i++) {
     const a = active[i];
     const v = pi0[a] * (1 - pi0[a]);
     const dev = pi[a] - pi0[a];
     loss += (s * dev * dev) / v;
-    if (grad && H) {
-      grad[a] += (2 * s * dev) / v;
-      H[a * d + a] += (2 * s) / v;
-    }
+    grad[a] += (2 * s * dev) / v;
+    H[a * d + a] += (2 * s) / v;
+  }
+  return loss;
+}
+
+/** `loss` plus the prior pull alone. */
+function priorTerms(prob: PrecisionProblem, pi: Float64Array, loss: number): number {
+  const { active, pi0, strength: s } = prob;
+  for (let i = 0; i < active.length; i++) {
+    const a = active[i];
+    const v = pi0[a] * (1 - pi0[a]);
+    const dev = pi[a] - pi0[a];
+    loss += (s * dev * dev) / v;
   }
   return loss;
 }
