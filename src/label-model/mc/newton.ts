@@ -1,4 +1,6 @@
 import { clamp } from '../linalg.js';
+import { coordinateDescent } from './coordinate-start.js';
+import { type ColumnScratch, columnScratch, columnTerms, fillRates } from './precision-column.js';
 import type { PrecisionProblem } from './precision-fit.js';
 
 // The ballot preset's fit up to NEWTON_MAX_D augmented columns: projected Newton steps with the exact Hessian from the
@@ -12,10 +14,15 @@ export const NEWTON_MAX_STEPS = 30;
 
 /**
  * Minimises the precision loss (the every-pair form of `precisionLossAndGradient`, excluded moments left out, plus
- * the prior pull) over π in [lo, hi], in place. Each step solves H Δ = −g on the free coordinates (not held at a bound
- * by their gradient), damped toward a gradient step while H is not positive definite, then halves the step until the
- * loss falls. Stops when a step lowers the loss by at most `tolerance` × |loss| or cannot lower it. Returns the loss
- * after each accepted step (its first entry is the starting loss) and whether it stopped on the tolerance.
+ * the prior pull) over π in [lo, hi], in place. First coordinate sweeps (coordinate-start.ts) from the given π; then
+ * each step solves H Δ = −g on the free coordinates (not held at a bound by their gradient), damped toward a gradient
+ * step while H is not positive definite, then halves the step until the loss falls. Stops on the Newton decrement:
+ * once an undamped step predicts a drop −½ gᵀΔ ≤ `tolerance` × |loss|, that step is taken (if it lowers the loss) and
+ * the fit ends, so the final step needs no derivatives and no factorisation after it. The decrement at a new point is
+ * first estimated with the previous step's factor (two triangular solves, O(f²)); when that estimate is already
+ * below the tolerance the chord step is the last one and no new factorisation is needed. Also stops when no step
+ * lowers the loss. Returns the loss at the given π, after the sweeps, and after each Newton step, and whether it
+ * stopped on the tolerance.
  */
 export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: number, maxSteps: number): { losses: number[]; converged: boolean } {
   const { d } = prob;
@@ -27,14 +34,31 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
   let HNext = new Float64Array(d * d);
   const excluded = new Uint8Array(d * d);
   for (let x = 0; x < prob.excludedA.length; x++) excluded[prob.excludedA[x] * d + prob.excludedB[x]] = 1;
+  const rates = columnScratch(prob);
   const trial = new Float64Array(d);
   const step = new Float64Array(d);
   const freeAll = new Int32Array(d);
+  // The Cholesky factor of the last undamped direction (lower triangle, f × f over `factorFree`), kept for the chord
+  // estimate of the next decrement.
   const A = new Float64Array(d * d);
   const b = new Float64Array(d);
-  const rates = rateScratch(prob);
+  const factorFree = new Int32Array(d);
+  let factorSize = -1;
+  const cd = coordinateDescent(prob, pi, tolerance);
+  if (cd.converged) return { losses: [cd.start, cd.loss], converged: true };
   let loss = lossGradHessian(prob, pi, excluded, grad, H, rates);
-  const losses = [loss];
+  const losses = [cd.start, loss];
+  // The final step, known to be within the tolerance of the optimum: kept if it lowers the loss.
+  const finish = (free: Int32Array): { losses: number[]; converged: boolean } => {
+    trial.set(pi);
+    for (const a of free) trial[a] = clamp(pi[a] + step[a], prob.lo[a], prob.hi[a]);
+    const next = lossGradHessian(prob, trial, excluded, null, null, rates);
+    if (next < loss) {
+      pi.set(trial);
+      losses.push(next);
+    }
+    return { losses, converged: true };
+  };
   for (let it = 0; it < maxSteps; it++) {
     let f = 0;
     for (const a of prob.active) {
@@ -44,7 +68,13 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
     }
     if (f === 0) return { losses, converged: true };
     const free = freeAll.subarray(0, f);
-    newtonDirection(H, grad, d, free, step, A, b);
+    if (sameColumns(free, factorFree, factorSize) && chordDecrement(A, grad, free, b, step) <= tolerance * Math.abs(loss)) return finish(free);
+    const damped = newtonDirection(H, grad, d, free, step, A, b);
+    factorSize = damped ? -1 : f;
+    if (!damped) factorFree.set(free);
+    let decrement = 0;
+    for (const a of free) decrement -= grad[a] * step[a];
+    if (!damped && decrement / 2 <= tolerance * Math.abs(loss)) return finish(free);
     let t = 1;
     let next = Infinity;
     let half = 0;
@@ -68,9 +98,34 @@ export function newtonFit(prob: PrecisionProblem, pi: Float64Array, tolerance: n
   return { losses, converged: false };
 }
 
+/** Whether `free` lists the same columns as the first `size` entries of `factored` (size −1: no factor). */
+function sameColumns(free: Int32Array, factored: Int32Array, size: number): boolean {
+  if (free.length !== size) return false;
+  for (let r = 0; r < size; r++) if (free[r] !== factored[r]) return false;
+  return true;
+}
+
+/**
+ * −gᵀΔ / 2 for the chord direction Δ = −L⁻ᵀL⁻¹ g (L: the kept factor in `A`), written into `out` at the free
+ * coordinates; `b` is scratch.
+ */
+function chordDecrement(A: Float64Array, grad: Float64Array, free: Int32Array, b: Float64Array, out: Float64Array): number {
+  const f = free.length;
+  for (let r = 0; r < f; r++) b[r] = -grad[free[r]];
+  forwardSubstitute(A, b, f);
+  backSubstitute(A, b, f);
+  let decrement = 0;
+  for (let r = 0; r < f; r++) {
+    out[free[r]] = b[r];
+    decrement += grad[free[r]] * b[r];
+  }
+  return -decrement / 2;
+}
+
 /**
  * H Δ = −g restricted to `free` (Cholesky), with λ·(diag(H) + 1) added (λ growing tenfold from 0) until H is positive
- * definite; writes Δ into `out` at the free coordinates. `A` (d²) and `b` (d) are scratch.
+ * definite; writes Δ into `out` at the free coordinates and returns whether it was damped (λ > 0). `A` (d²) ends
+ * holding the factor, `b` (d) is scratch.
  */
 function newtonDirection(
   H: Float64Array,
@@ -80,9 +135,10 @@ function newtonDirection(
   out: Float64Array,
   A: Float64Array,
   b: Float64Array,
-): void {
+): boolean {
   const f = free.length;
-  for (let lambda = 0; ; lambda = lambda === 0 ? 1e-6 : lambda * 10) {
+  let lambda = 0;
+  for (; ; lambda = lambda === 0 ? 1e-6 : lambda * 10) {
     // Every column free (the usual case): one native copy instead of an f² loop.
     if (f === d) A.set(H);
     else for (let r = 0; r < f; r++) for (let c = 0; c < f; c++) A[r * f + c] = H[free[r] * d + free[c]];
@@ -93,6 +149,7 @@ function newtonDirection(
     if (choleskySolve(A, b, f)) break;
   }
   for (let r = 0; r < f; r++) out[free[r]] = b[r];
+  return lambda > 0;
 }
 
 /**
@@ -141,26 +198,11 @@ function backSubstitute(L: Float64Array, b: Float64Array, f: number): void {
   }
 }
 
-/** Per-call rates of the active columns (indexed like `prob.active`): μ's on/off entries and their π-slopes. */
-export interface RateScratch {
-  on: Float64Array;
-  off: Float64Array;
-  /** d on / d π. */
-  cOn: Float64Array;
-  /** −d off / d π. */
-  cOff: Float64Array;
-}
-
-/** Scratch for `lossGradHessian` on this problem (allocate once per fit). */
-export function rateScratch(prob: PrecisionProblem): RateScratch {
-  const na = prob.active.length;
-  return { on: new Float64Array(na), off: new Float64Array(na), cOn: new Float64Array(na), cOff: new Float64Array(na) };
-}
-
 /**
  * The loss Σ_{a<b, different LFs, not excluded} w_ab (O_ab − q_ab)² + s Σ_a (π_a − π0_a)² / v_a, and (when `grad` and
  * `H` are given) its gradient and Hessian in π. μ's on/off entries are affine in π_a, so q_ab is bilinear in
- * (π_a, π_b): ∂²q/∂π_a² = 0, and the pair adds 2w(∇q ∇qᵀ − r ∂²q/∂π_a∂π_b) to H.
+ * (π_a, π_b): ∂²q/∂π_a² = 0, and the pair adds 2w(∇q ∇qᵀ − r ∂²q/∂π_a∂π_b) to H. Column by column through
+ * `columnTerms` (every pair is met from both ends: H is written row by row, the loss halved).
  */
 export function lossGradHessian(
   prob: PrecisionProblem,
@@ -168,119 +210,25 @@ export function lossGradHessian(
   excluded: Uint8Array,
   grad: Float64Array | null,
   H: Float64Array | null,
-  scratch: RateScratch = rateScratch(prob),
+  scratch: ColumnScratch = columnScratch(prob),
 ): number {
+  const { d, active } = prob;
   fillRates(prob, pi, scratch);
-  // One loop nest per function, and the loss-only pass apart from the one with derivatives: an optimized big function
-  // whose later loops had not run yet when it was compiled deoptimized at their first use on every call (no type
-  // feedback there), so in a fresh process most passes ran in the interpreter.
   if (grad && H) {
     grad.fill(0);
     H.fill(0);
-    const loss = pairTermsWithDerivatives(prob, scratch, excluded, grad, H);
-    return priorTermsWithDerivatives(prob, pi, grad, H, loss);
   }
-  return priorTerms(prob, pi, pairTerms(prob, scratch, excluded));
-}
-
-function fillRates(prob: PrecisionProblem, pi: Float64Array, { on, off, cOn, cOff }: RateScratch): void {
-  const { k, p, diag, active } = prob;
-  for (let i = 0; i < active.length; i++) {
-    const a = active[i];
-    const l = a % k;
-    cOn[i] = diag[a] / p[l];
-    cOff[i] = diag[a] / (1 - p[l]);
-    on[i] = pi[a] * cOn[i];
-    off[i] = (1 - pi[a]) * cOff[i];
-  }
-}
-
-/** Σ over the pairs of w (O − q)², adding the pairs' gradient and Hessian terms to `grad` and `H`. */
-function pairTermsWithDerivatives(
-  prob: PrecisionProblem,
-  { on, off, cOn, cOff }: RateScratch,
-  excluded: Uint8Array,
-  grad: Float64Array,
-  H: Float64Array,
-): number {
-  const { O, d, k, p, active, u } = prob;
-  const na = active.length;
   let loss = 0;
-  for (let ia = 0; ia < na; ia++) {
+  for (let ia = 0; ia < active.length; ia++) {
     const a = active[ia];
-    const ja = (a / k) | 0;
-    const la = a % k;
-    const pa = p[la];
-    for (let ib = ia + 1; ib < na; ib++) {
-      const b = active[ib];
-      if (((b / k) | 0) === ja || excluded[a * d + b] === 1) continue;
-      const lb = b % k;
-      let q: number;
-      let dOnA: number;
-      let dOffA: number;
-      let dOnB: number;
-      let dOffB: number;
-      let cross: number; // ∂²q/∂π_a∂π_b
-      // q and its partials are pairMoment's (mc/pair-moment.ts), inlined: calling it here was ~7% slower on the
-      // 100k-row fit (median of 11 fresh runs each); the Newton test checks this pass against the every-pair loss.
-      if (la === lb) {
-        q = pa * on[ia] * on[ib] + (1 - pa) * off[ia] * off[ib];
-        dOnA = pa * on[ib];
-        dOffA = (1 - pa) * off[ib];
-        dOnB = pa * on[ia];
-        dOffB = (1 - pa) * off[ia];
-        cross = pa * cOn[ia] * cOn[ib] + (1 - pa) * cOff[ia] * cOff[ib];
-      } else {
-        const pb = p[lb];
-        const rest = 1 - pa - pb;
-        q = pa * on[ia] * off[ib] + pb * off[ia] * on[ib] + rest * off[ia] * off[ib];
-        dOnA = pa * off[ib];
-        dOffA = pb * on[ib] + rest * off[ib];
-        dOnB = pb * off[ia];
-        dOffB = pa * on[ia] + rest * off[ia];
-        cross = -pa * cOn[ia] * cOff[ib] - pb * cOff[ia] * cOn[ib] + rest * cOff[ia] * cOff[ib];
-      }
-      const w = u[a] * u[b];
-      const r = O[a * d + b] - q;
-      loss += w * r * r;
-      const ga = dOnA * cOn[ia] - dOffA * cOff[ia];
-      const gb = dOnB * cOn[ib] - dOffB * cOff[ib];
-      grad[a] -= 2 * w * r * ga;
-      grad[b] -= 2 * w * r * gb;
-      H[a * d + a] += 2 * w * ga * ga;
-      H[b * d + b] += 2 * w * gb * gb;
-      const hab = 2 * w * (ga * gb - r * cross);
-      H[a * d + b] += hab;
-      H[b * d + a] += hab;
-    }
+    if (grad && H) {
+      loss += columnTerms(prob, scratch, excluded, ia, H, a * d);
+      grad[a] = -2 * scratch.sums[0];
+      H[a * d + a] = 2 * scratch.sums[1];
+    } else loss += columnTerms(prob, scratch, excluded, ia, scratch.row, 0);
   }
-  return loss;
-}
-
-/** Σ over the pairs of w (O − q)² alone (a line-search trial). */
-function pairTerms(prob: PrecisionProblem, { on, off }: RateScratch, excluded: Uint8Array): number {
-  const { O, d, k, p, active, u } = prob;
-  const na = active.length;
-  let loss = 0;
-  for (let ia = 0; ia < na; ia++) {
-    const a = active[ia];
-    const ja = (a / k) | 0;
-    const la = a % k;
-    const pa = p[la];
-    for (let ib = ia + 1; ib < na; ib++) {
-      const b = active[ib];
-      if (((b / k) | 0) === ja || excluded[a * d + b] === 1) continue;
-      const lb = b % k;
-      const pb = p[lb];
-      const q =
-        la === lb
-          ? pa * on[ia] * on[ib] + (1 - pa) * off[ia] * off[ib]
-          : pa * on[ia] * off[ib] + pb * off[ia] * on[ib] + (1 - pa - pb) * off[ia] * off[ib];
-      const r = O[a * d + b] - q;
-      loss += u[a] * u[b] * r * r;
-    }
-  }
-  return loss;
+  loss /= 2;
+  return grad && H ? priorTermsWithDerivatives(prob, pi, grad, H, loss) : priorTerms(prob, pi, loss);
 }
 
 /** `loss` plus the prior pull s Σ_a (π_a − π0_a)² / v_a, its gradient and Hessian added to `grad` and `H`. */
