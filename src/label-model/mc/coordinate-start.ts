@@ -33,7 +33,11 @@ interface State {
   e: Float64Array;
   cOn: Float64Array;
   cOff: Float64Array;
-  /** Per class: Σ u_b e_b off_b, Σ u_b e_b², Σ u_b off_b² over the active columns. */
+  /** Column b's terms in the totals: u_b e_b off_b, u_b e_b², u_b off_b (0 for a column that never votes). */
+  c2: Float64Array;
+  c3: Float64Array;
+  c4: Float64Array;
+  /** Per class: the sums of c2, c3, c4 over the active columns. */
   t2: Float64Array;
   t3: Float64Array;
   t4: Float64Array;
@@ -46,8 +50,8 @@ interface State {
   /** Excluded partners by column, both directions (compressed rows). */
   exStart: Int32Array;
   exCol: Int32Array;
-  /** [Σ w r ∂q/∂π_a, Σ w (∂q/∂π_a)²] of the last `columnSums`. */
-  nd: Float64Array;
+  /** The loss decrease of the last `columnStep`. */
+  decrease: number;
 }
 
 /**
@@ -113,6 +117,9 @@ function initialState(prob: PrecisionProblem, pi: Float64Array): State {
     e: col(),
     cOn: col(),
     cOff: col(),
+    c2: col(),
+    c3: col(),
+    c4: col(),
     t2: cls(),
     t3: cls(),
     t4: cls(),
@@ -123,7 +130,7 @@ function initialState(prob: PrecisionProblem, pi: Float64Array): State {
     r4: cls(),
     exStart: exCount,
     exCol,
-    nd: new Float64Array(2),
+    decrease: 0,
   };
   for (const a of active) {
     setRates(prob, st, a, pi[a]);
@@ -135,38 +142,43 @@ function initialState(prob: PrecisionProblem, pi: Float64Array): State {
 function setRates(prob: PrecisionProblem, st: State, a: number, pi: number): void {
   const l = prob.cls[a];
   const pl = prob.p[l];
+  const ua = prob.u[a];
   st.cOn[a] = prob.diag[a] / pl;
   st.cOff[a] = prob.diag[a] / (1 - pl);
   st.on[a] = pi * st.cOn[a];
   st.off[a] = (1 - pi) * st.cOff[a];
   st.e[a] = pl * (st.on[a] - st.off[a]);
+  st.c2[a] = ua * st.e[a] * st.off[a];
+  st.c3[a] = ua * st.e[a] * st.e[a];
+  st.c4[a] = ua * st.off[a] * st.off[a];
 }
 
 /** Adds (sign 1) or removes (−1) column a's terms in the class totals. */
 function addTotals(prob: PrecisionProblem, st: State, a: number, sign: number): void {
   const l = prob.cls[a];
-  const ue = sign * prob.u[a] * st.e[a];
-  st.t2[l] += ue * st.off[a];
-  st.t3[l] += ue * st.e[a];
-  st.t4[l] += sign * prob.u[a] * st.off[a] * st.off[a];
+  st.t2[l] += sign * st.c2[a];
+  st.t3[l] += sign * st.c3[a];
+  st.t4[l] += sign * st.c4[a];
 }
 
 /**
- * Column a's class sums into st.s0 / s1 (over its stored moments) and st.r2 / r3 / r4 (the totals without its LF and
- * its excluded partners); returns its row loss Σ_b w_ab r_ab² less the constant Σ_b w_ab O_ab², and puts Σ w r ∂q/∂π_a, Σ w (∂q/∂π_a)² into st.nd.
+ * Column a's partner sums: st.s1 (Σ W_ab e_b by b's class, over its stored moments) and st.r2 / r3 / r4 (the totals
+ * without its LF and its excluded partners); with `withOff` also st.s0 (Σ W_ab off_b, which only the loss needs).
  */
-function columnSums(prob: PrecisionProblem, st: State, a: number): number {
-  const { O, d, k, u, diag, cls } = prob;
-  const { s0, s1, r2, r3, r4, off, e } = st;
-  s0.fill(0);
+function partnerSums(prob: PrecisionProblem, st: State, a: number, withOff: boolean): void {
+  const { O, d, k, u, cls } = prob;
+  const { s0, s1, r2, r3, r4, c2, c3, c4, off, e } = st;
   s1.fill(0);
-  rowSums(prob, st, a);
-  const ja = (a / k) | 0;
+  moments(prob, a, e, s1);
+  if (withOff) {
+    s0.fill(0);
+    moments(prob, a, off, s0);
+  }
+  const base = ((a / k) | 0) * k;
   for (let y = 0; y < k; y++) {
-    const own = ja * k + y;
-    r2[y] = st.t2[y] - u[own] * e[own] * off[own];
-    r3[y] = st.t3[y] - u[own] * e[own] * e[own];
-    r4[y] = st.t4[y] - u[own] * off[own] * off[own];
+    r2[y] = st.t2[y] - c2[base + y];
+    r3[y] = st.t3[y] - c3[base + y];
+    r4[y] = st.t4[y] - c4[base + y];
   }
   for (let x = st.exStart[a]; x < st.exStart[a + 1]; x++) {
     const b = st.exCol[x];
@@ -174,40 +186,67 @@ function columnSums(prob: PrecisionProblem, st: State, a: number): number {
     const w = u[a] * u[b] * O[a < b ? a * d + b : b * d + a];
     s0[lb] -= w * off[b];
     s1[lb] -= w * e[b];
-    r2[lb] -= u[b] * e[b] * off[b];
-    r3[lb] -= u[b] * e[b] * e[b];
-    r4[lb] -= u[b] * off[b] * off[b];
+    r2[lb] -= c2[b];
+    r3[lb] -= c3[b];
+    r4[lb] -= c4[b];
   }
+}
+
+/** Σ W_ab x_b by b's class over column a's stored moments, added into `out`: the sweep's one O(nnz) loop. */
+function moments(prob: PrecisionProblem, a: number, x: Float64Array, out: Float64Array): void {
+  const { wStart, wCol, wVal, cls } = prob;
+  for (let i = wStart[a]; i < wStart[a + 1]; i++) {
+    const b = wCol[i];
+    out[cls[b]] += wVal[i] * x[b];
+  }
+}
+
+/**
+ * Column a's row loss Σ_b w_ab r_ab² less the constant Σ_b w_ab O_ab², from its partner sums (with s0):
+ *   Σ_b w r² − Σ w O² = Σ_y [−2 (O_aa s0_y + m_a(y) s1_y) + u_a (O_aa² r4_y + 2 O_aa m_a(y) r2_y + m_a(y)² r3_y)].
+ */
+function columnLoss(prob: PrecisionProblem, st: State, a: number): number {
+  const { k, u, diag, cls } = prob;
+  const { s0, s1, r2, r3, r4 } = st;
   const la = cls[a];
   const ua = u[a];
   const da = diag[a];
   let loss = 0;
+  for (let y = 0; y < k; y++) {
+    const m = y === la ? st.on[a] : st.off[a];
+    loss += -2 * (da * s0[y] + m * s1[y]) + ua * (da * da * r4[y] + 2 * da * m * r2[y] + m * m * r3[y]);
+  }
+  return loss;
+}
+
+/**
+ * Column a's exact 1-D step from its partner sums: with g_b = ∂q_ab/∂π_a = c_a(l_b) e_b, the loss in π_a + δ is
+ * const − 2 δ num + δ² den (num = Σ_b w r g less the prior's pull, den = Σ_b w g² plus the prior's curvature).
+ * Returns the clamped minimiser (π itself if none) and puts the step's loss decrease, 2 δ num − δ² den, in st.decrease.
+ */
+function columnStep(prob: PrecisionProblem, st: State, a: number, pi: number): number {
+  const { k, u, diag, cls, pi0, lo, hi, strength: s } = prob;
+  const { s1, r2, r3 } = st;
+  const la = cls[a];
+  const ua = u[a];
+  const uda = ua * diag[a];
   let num = 0;
   let den = 0;
   for (let y = 0; y < k; y++) {
     const m = y === la ? st.on[a] : st.off[a];
     const c = y === la ? st.cOn[a] : -st.cOff[a];
-    loss += -2 * (da * s0[y] + m * s1[y]) + ua * (da * da * r4[y] + 2 * da * m * r2[y] + m * m * r3[y]);
-    num += c * (s1[y] - ua * da * r2[y] - ua * m * r3[y]);
+    num += c * (s1[y] - uda * r2[y] - ua * m * r3[y]);
     den += c * c * ua * r3[y];
   }
-  st.nd[0] = num;
-  st.nd[1] = den;
-  return loss;
+  const v = pi0[a] * (1 - pi0[a]);
+  num -= (s * (pi - pi0[a])) / v;
+  den += s / v;
+  if (!(den > 0)) return pi;
+  const next = clamp(pi + num / den, lo[a], hi[a]);
+  const step = next - pi;
+  st.decrease = 2 * step * num - step * step * den;
+  return next;
 }
-
-/** Σ W_ab off_b and Σ W_ab e_b by b's class over column a's stored moments: the sweep's one O(nnz) loop. */
-function rowSums(prob: PrecisionProblem, st: State, a: number): void {
-  const { wStart, wCol, wVal, cls } = prob;
-  const { s0, s1, off, e } = st;
-  for (let x = wStart[a]; x < wStart[a + 1]; x++) {
-    const b = wCol[x];
-    const l = cls[b];
-    s0[l] += wVal[x] * off[b];
-    s1[l] += wVal[x] * e[b];
-  }
-}
-
 /** The loss at π (every pair counted from both ends, halved; the constant Σ w O² once) plus the prior pull. */
 function measure(prob: PrecisionProblem, pi: Float64Array, st: State): number {
   const { O, d, u, active, pi0, excludedA, excludedB, strength: s } = prob;
@@ -219,7 +258,10 @@ function measure(prob: PrecisionProblem, pi: Float64Array, st: State): number {
     constant -= u[a] * u[b] * o * o;
   }
   let pairs = 0;
-  for (const a of active) pairs += columnSums(prob, st, a);
+  for (const a of active) {
+    partnerSums(prob, st, a, true);
+    pairs += columnLoss(prob, st, a);
+  }
   let loss = constant + pairs / 2;
   for (const a of active) {
     const dev = pi[a] - pi0[a];
@@ -230,22 +272,15 @@ function measure(prob: PrecisionProblem, pi: Float64Array, st: State): number {
 
 /** One sweep; returns the loss decrease, Σ over the columns of their exact 1-D decreases. */
 function sweep(prob: PrecisionProblem, pi: Float64Array, st: State): number {
-  const { active, pi0, lo, hi, strength: s } = prob;
   let total = 0;
-  for (const a of active) {
-    columnSums(prob, st, a);
-    // The loss in π_a + δ is const − 2 δ num + δ² den (pairs: r − g δ with g = ∂q/∂π_a; prior: s (dev + δ)² / v).
-    const v = pi0[a] * (1 - pi0[a]);
-    const num = st.nd[0] - (s * (pi[a] - pi0[a])) / v;
-    const den = st.nd[1] + s / v;
-    if (!(den > 0)) continue;
-    const next = clamp(pi[a] + num / den, lo[a], hi[a]);
-    const step = next - pi[a];
-    if (step === 0) continue;
-    total += 2 * step * num - step * step * den;
+  for (const a of prob.active) {
+    partnerSums(prob, st, a, false);
+    const next = columnStep(prob, st, a, pi[a]);
+    if (next === pi[a]) continue;
+    total += st.decrease;
     addTotals(prob, st, a, -1);
     pi[a] = next;
-    setRates(prob, st, a, next);
+    setRates(prob, st, a, pi[a]);
     addTotals(prob, st, a, 1);
   }
   return total;
