@@ -129,3 +129,22 @@ describe('coordinate descent on the precision loss', () => {
     }
   });
 });
+
+describe('coordinate descent above the Newton limit (d > 512, moments stored exactly)', () => {
+  it('replaces Adam there: a loss no higher than Adam’s stop, μ within its tolerance, the same labels', () => {
+    const { L, O, stats, p, opts } = setup(90, 6, 0.05, 23, 5000);
+    expect(stats.d).toBeGreaterThan(512);
+    const fit = fitPrecisions(O, stats.n, stats.d, 6, p, opts);
+    const adam = fitPrecisions(O, stats.n, stats.d, 6, p, opts, 'adam');
+    expect(fit.lowRank).toBe(false);
+    expect(fit.converged).toBe(true);
+    expect(fit.lossHistory.length).toBe(2); // the start and the sweeps' end: no Adam epochs
+    const lossFit = fit.lossHistory[1];
+    const lossAdam = adam.lossHistory[adam.lossHistory.length - 1];
+    expect(lossFit).toBeLessThanOrEqual(lossAdam * (1 + 1e-12));
+    let diff = 0;
+    for (let i = 0; i < fit.mu.length; i++) diff = Math.max(diff, Math.abs(fit.mu[i] - adam.mu[i]));
+    expect(diff).toBeLessThan(2e-3);
+    expect(Array.from(labels(L, fit.mu, p, 6).preds)).toEqual(Array.from(labels(L, adam.mu, p, 6).preds));
+  });
+});

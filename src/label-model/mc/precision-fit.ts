@@ -2,6 +2,7 @@ import { pairMoment } from './pair-moment.js';
 import { clamp } from '../linalg.js';
 import { createStepper } from '../optimizers.js';
 import { type LowRank, lowRankTimes, offBlockApprox } from './low-rank.js';
+import { coordinateDescent } from './coordinate-start.js';
 import { NEWTON_MAX_D, NEWTON_MAX_STEPS, newtonFit } from './newton.js';
 import { isConverged, type ResolvedOptions } from './options.js';
 
@@ -87,12 +88,22 @@ export function fitPrecisions(
   const gOn = new Float64Array(d);
   const gOff = new Float64Array(d);
   const grad = new Float64Array(d);
-  // Up to NEWTON_MAX_D columns, projected Newton steps with the exact Hessian reach the optimum in a handful of steps;
-  // above it (or with mode 'adam') Adam runs to the tolerance.
+  // Up to NEWTON_MAX_D columns, coordinate sweeps and (where they contract slowly) projected Newton steps with the exact
+  // Hessian reach the optimum; above it the sweeps alone, and Adam runs to the tolerance where they contract slowly, on
+  // the low-rank cross term or with mode 'adam'.
   if (mode !== 'adam' && prob.lowRank === null && d <= NEWTON_MAX_D) {
     const fit = opts.epochs > 0 ? newtonFit(prob, pi, opts.tolerance, Math.min(opts.epochs, NEWTON_MAX_STEPS)) : { losses: [], converged: false };
     expandPrecisions(prob, pi, mu);
     return { mu, lossHistory: fit.losses, lowRank: false, converged: fit.converged, problem: prob };
+  }
+  // More columns with the moments stored exactly: the same coordinate sweeps (O(nnz) each, no Hessian), and Adam from
+  // where they stopped only if they contracted too slowly.
+  if (mode !== 'adam' && prob.lowRank === null && opts.epochs > 0) {
+    const cd = coordinateDescent(prob, pi, opts.tolerance);
+    if (cd.converged) {
+      expandPrecisions(prob, pi, mu);
+      return { mu, lossHistory: [cd.start, cd.loss], lowRank: false, converged: true, problem: prob };
+    }
   }
   const step = createStepper('adam', opts.lr, d);
   const history: number[] = [];
