@@ -120,8 +120,8 @@ describe('coordinate descent on the precision loss', () => {
       const pi = priorStart(prob);
       const fit = newtonFit(prob, pi, 1e-9, 30, sweeps);
       expect(fit.converged).toBe(true);
-      // More than the start and the sweeps' loss: Newton steps ran.
-      expect(fit.losses.length).toBeGreaterThan(sweeps > 0 ? 2 : 1);
+      // More than the start and the sweeps' losses: Newton steps ran.
+      expect(fit.losses.length).toBeGreaterThan(sweeps + 1);
       const loss = lossAt(prob, pi);
       expect(loss - refLoss).toBeLessThanOrEqual(1e-9 * Math.abs(refLoss));
       // The sweeps' loss comes from class sums, Newton's from the pairs: equal to rounding.
@@ -138,8 +138,9 @@ describe('coordinate descent above the Newton limit (d > 512, moments stored exa
     const adam = fitPrecisions(O, stats.n, stats.d, 6, p, opts, 'adam');
     expect(fit.lowRank).toBe(false);
     expect(fit.converged).toBe(true);
-    expect(fit.lossHistory.length).toBe(2); // the start and the sweeps' end: no Adam epochs
-    const lossFit = fit.lossHistory[1];
+    // The start and one entry per sweep, far fewer than Adam's epochs.
+    expect(fit.lossHistory.length).toBeLessThan(adam.lossHistory.length / 5);
+    const lossFit = fit.lossHistory[fit.lossHistory.length - 1];
     const lossAdam = adam.lossHistory[adam.lossHistory.length - 1];
     expect(lossFit).toBeLessThanOrEqual(lossAdam * (1 + 1e-12));
     let diff = 0;

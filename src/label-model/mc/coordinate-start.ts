@@ -20,12 +20,13 @@ export const COORDINATE_MAX_SWEEPS = 40;
 export const COORDINATE_MAX_RATE = 0.5;
 export const COORDINATE_MIN_SWEEPS = 6;
 /**
- * A sweep that contracts at ρ ≤ COORDINATE_MAX_RATE leaves at most about drop·ρ/(1 − ρ) ≤ drop to gain; the stop asks
- * for drop ≤ this share of `tolerance` × |loss|, since the contraction rate of the next sweeps is only estimated
- * (it wandered 5-fold between sweeps on duplicated LFs).
+ * A sweep that contracts at ρ ≤ COORDINATE_MAX_RATE leaves at most about drop·ρ/(1 − ρ) ≤ drop to gain, and about its
+ * largest precision step to move. The stop asks for drop ≤ this share of `tolerance` × |loss|, since the rate of the
+ * next sweeps is only estimated (it wandered 5-fold between sweeps on duplicated LFs), and for no precision step above
+ * this share of `tolerance` (1e-10 by default): Newton's quadratic last step left π within rounding of the optimum,
+ * and results are compared to 1e-9 (probabilities must not depend on the LF order, which sets the sweep order).
  */
 export const COORDINATE_MARGIN = 0.1;
-
 /** The descent's state: per-column rates and the class totals (see the file comment). */
 interface State {
   on: Float64Array;
@@ -52,26 +53,30 @@ interface State {
   exCol: Int32Array;
   /** The loss decrease of the last `columnStep`. */
   decrease: number;
+  /** The largest |Δπ_a| of the last sweep. */
+  maxStep: number;
 }
 
 /**
  * Coordinate descent from π (in place, within [lo, hi]): sweeps over the active columns, each π_a set to the clamped
  * minimiser of the loss in π_a alone (an exact quadratic: q_ab is bilinear and no pair joins a column with itself), so
  * the loss never rises. Stops as converged when a sweep lowers nothing, or when a sweep contracts at ρ ≤
- * COORDINATE_MAX_RATE (its drop / the previous one) and lowers the loss by at most COORDINATE_MARGIN × `tolerance` ×
- * |loss|; gives up
+ * COORDINATE_MAX_RATE (its drop / the previous one), lowers the loss by at most COORDINATE_MARGIN × `tolerance` ×
+ * |loss| and moves no precision by more than COORDINATE_MARGIN × `tolerance`; gives up
  * (not converged, for Newton to finish) after COORDINATE_MAX_SWEEPS or when it contracts slower than that. `excludedA`
- * / `excludedB` are the problem's excluded moments. Returns the loss at the given π, the loss after the sweeps
- * (both from the class sums), the sweeps run and whether it converged.
+ * / `excludedB` are the problem's excluded moments. Returns the loss at the given π and after the sweeps (both from
+ * the class sums), the loss history (the start, then after each sweep: tracked from the exact per-column decreases,
+ * the last one measured), the sweeps run and whether it converged.
  */
 export function coordinateDescent(
   prob: PrecisionProblem,
   pi: Float64Array,
   tolerance: number,
   maxSweeps = COORDINATE_MAX_SWEEPS,
-): { start: number; loss: number; sweeps: number; converged: boolean } {
+): { start: number; loss: number; losses: number[]; sweeps: number; converged: boolean } {
   const st = initialState(prob, pi);
   const start = measure(prob, pi, st);
+  const losses = [start];
   let loss = start;
   let lastDrop = Infinity;
   let sweeps = 0;
@@ -80,19 +85,27 @@ export function coordinateDescent(
     const drop = sweep(prob, pi, st);
     sweeps++;
     loss -= drop;
+    losses.push(loss);
     if (!(drop > 0)) {
       converged = true; // a coordinate-wise minimum: stationary (the loss is smooth, the bounds a box)
       break;
     }
     const rate = drop / lastDrop; // 0 after the first sweep: no rate yet
     lastDrop = drop;
-    if (sweeps > 1 && rate <= COORDINATE_MAX_RATE && drop <= COORDINATE_MARGIN * tolerance * Math.abs(loss)) {
+    if (
+      sweeps > 1 &&
+      rate <= COORDINATE_MAX_RATE &&
+      drop <= COORDINATE_MARGIN * tolerance * Math.abs(loss) &&
+      st.maxStep <= COORDINATE_MARGIN * tolerance
+    ) {
       converged = true;
       break;
     }
     if (sweeps >= COORDINATE_MIN_SWEEPS && rate > COORDINATE_MAX_RATE) break;
   }
-  return { start, loss: measure(prob, pi, st), sweeps, converged };
+  loss = measure(prob, pi, st);
+  if (sweeps > 0) losses[sweeps] = loss;
+  return { start, loss, losses, sweeps, converged };
 }
 
 function initialState(prob: PrecisionProblem, pi: Float64Array): State {
@@ -131,6 +144,7 @@ function initialState(prob: PrecisionProblem, pi: Float64Array): State {
     exStart: exCount,
     exCol,
     decrease: 0,
+    maxStep: 0,
   };
   for (const a of active) {
     setRates(prob, st, a, pi[a]);
@@ -273,11 +287,13 @@ function measure(prob: PrecisionProblem, pi: Float64Array, st: State): number {
 /** One sweep; returns the loss decrease, Σ over the columns of their exact 1-D decreases. */
 function sweep(prob: PrecisionProblem, pi: Float64Array, st: State): number {
   let total = 0;
+  st.maxStep = 0;
   for (const a of prob.active) {
     partnerSums(prob, st, a, false);
     const next = columnStep(prob, st, a, pi[a]);
     if (next === pi[a]) continue;
     total += st.decrease;
+    st.maxStep = Math.max(st.maxStep, Math.abs(next - pi[a]));
     addTotals(prob, st, a, -1);
     pi[a] = next;
     setRates(prob, st, a, pi[a]);

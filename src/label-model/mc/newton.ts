@@ -23,7 +23,7 @@ export const NEWTON_MAX_STEPS = 30;
  * the fit ends, so the final step needs no derivatives and no factorisation after it. The decrement at a new point is
  * first estimated with the previous step's factor (two triangular solves, O(f²)); when that estimate is already
  * below the tolerance the chord step is the last one and no new factorisation is needed. Also stops when no step
- * lowers the loss. Returns the loss at the given π, after the sweeps, and after each Newton step, and whether it
+ * lowers the loss. Returns the loss at the given π, after each sweep and after each Newton step, and whether it
  * stopped on a tolerance.
  */
 export function newtonFit(
@@ -54,9 +54,9 @@ export function newtonFit(
   const factorFree = new Int32Array(d);
   let factorSize = -1;
   const cd = coordinateDescent(prob, pi, tolerance, maxSweeps);
-  if (cd.converged) return { losses: [cd.start, cd.loss], converged: true };
+  if (cd.converged) return { losses: cd.losses, converged: true };
   let loss = lossGradHessian(prob, pi, excluded, grad, H, rates);
-  const losses = cd.sweeps > 0 ? [cd.start, loss] : [loss];
+  const losses = cd.sweeps > 0 ? cd.losses : [loss];
   // The final step, known to be within the tolerance of the optimum: kept if it lowers the loss.
   const finish = (free: Int32Array): { losses: number[]; converged: boolean } => {
     trial.set(pi);

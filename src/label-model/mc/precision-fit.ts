@@ -102,7 +102,7 @@ export function fitPrecisions(
     const cd = coordinateDescent(prob, pi, opts.tolerance);
     if (cd.converged) {
       expandPrecisions(prob, pi, mu);
-      return { mu, lossHistory: [cd.start, cd.loss], lowRank: false, converged: true, problem: prob };
+      return { mu, lossHistory: cd.losses, lowRank: false, converged: true, problem: prob };
     }
   }
   const step = createStepper('adam', opts.lr, d);
