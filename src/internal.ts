@@ -69,6 +69,8 @@ export * from './label-model/mc/model.js';
 export * from './label-model/mc/options.js';
 export * from './label-model/mc/precision-fit.js';
 export * from './label-model/mc/newton.js';
+export * from './label-model/mc/coordinate-start.js';
+export * from './label-model/mc/precision-column.js';
 export * from './label-model/mc/pair-moment.js';
 export * from './label-model/mc/cross-check.js';
 export * from './label-model/mc/dependencies.js';

@@ -41,8 +41,10 @@ export interface MatrixCompletionOptions {
   /** ballot preset: weight of the prior precision, in votes (default 100). */
   priorStrength?: number;
   /**
-   * ballot preset: stop early once the loss changed by less than this fraction over 10 Adam epochs, or over one Newton
-   * step (default 1e-9).
+   * ballot preset: stop early once the loss changed by less than this fraction over 10 Adam epochs; with exact
+   * moments (no low-rank term), once a coordinate sweep that contracts fast lowers it by less than a tenth of
+   * this fraction and moves no precision by more than a tenth of this value, or (up to 512 columns) a Newton step is
+   * predicted to lower it by less than this fraction (default 1e-9).
    */
   tolerance?: number;
   /**

@@ -2,6 +2,7 @@ import { pairMoment } from './pair-moment.js';
 import { clamp } from '../linalg.js';
 import { createStepper } from '../optimizers.js';
 import { type LowRank, lowRankTimes, offBlockApprox } from './low-rank.js';
+import { coordinateDescent } from './coordinate-start.js';
 import { NEWTON_MAX_D, NEWTON_MAX_STEPS, newtonFit } from './newton.js';
 import { isConverged, type ResolvedOptions } from './options.js';
 
@@ -87,12 +88,22 @@ export function fitPrecisions(
   const gOn = new Float64Array(d);
   const gOff = new Float64Array(d);
   const grad = new Float64Array(d);
-  // Up to NEWTON_MAX_D columns, projected Newton steps with the exact Hessian reach the optimum in a handful of steps;
-  // above it (or with mode 'adam') Adam runs to the tolerance.
+  // Up to NEWTON_MAX_D columns, coordinate sweeps and (where they contract slowly) projected Newton steps with the exact
+  // Hessian reach the optimum; above it the sweeps alone, and Adam runs to the tolerance where they contract slowly, on
+  // the low-rank cross term or with mode 'adam'.
   if (mode !== 'adam' && prob.lowRank === null && d <= NEWTON_MAX_D) {
     const fit = opts.epochs > 0 ? newtonFit(prob, pi, opts.tolerance, Math.min(opts.epochs, NEWTON_MAX_STEPS)) : { losses: [], converged: false };
     expandPrecisions(prob, pi, mu);
     return { mu, lossHistory: fit.losses, lowRank: false, converged: fit.converged, problem: prob };
+  }
+  // More columns with the moments stored exactly: the same coordinate sweeps (O(nnz) each, no Hessian), and Adam from
+  // where they stopped only if they contracted too slowly.
+  if (mode !== 'adam' && prob.lowRank === null && opts.epochs > 0) {
+    const cd = coordinateDescent(prob, pi, opts.tolerance);
+    if (cd.converged) {
+      expandPrecisions(prob, pi, mu);
+      return { mu, lossHistory: cd.losses, lowRank: false, converged: true, problem: prob };
+    }
   }
   const step = createStepper('adam', opts.lr, d);
   const history: number[] = [];
@@ -134,21 +145,12 @@ export function precisionProblem(
   }
   const u = new Float64Array(d);
   for (const a of active) u[a] = Math.sqrt(n) / diag[a];
-  // The nonzero co-vote moments between different LFs: on sparse LF sets most pairs never co-fire.
+  // The nonzero co-vote moments between different LFs: on sparse LF sets most pairs never co-fire. Row by row in
+  // small functions, which V8 optimizes within the first rows of a fresh process.
   const rowNnz = new Int32Array(d);
+  const constant = new Float64Array(1);
   let nnz = 0;
-  let constant = 0;
-  for (const a of active) {
-    const ja = (a / k) | 0;
-    for (let b = (ja + 1) * k; b < d; b++) {
-      const o = O[a * d + b];
-      if (o === 0 || diag[b] === 0) continue;
-      nnz++;
-      rowNnz[a]++;
-      rowNnz[b]++;
-      constant += u[a] * u[b] * o * o;
-    }
-  }
+  for (const a of active) nnz += countRow(O, d, k, diag, u, a, rowNnz, constant);
   // Dense and large: the moment list would cost as much as every pair; compress W once instead (O(d²·r) once, then
   // O(d·r·k) per epoch).
   const lowRank = mode === 'auto' && d >= LOW_RANK_MIN_D && nnz > (LOW_RANK * k * d) / 2 ? weightedLowRank(O, d, k, u, active) : null;
@@ -159,18 +161,7 @@ export function precisionProblem(
   if (!lowRank) {
     // Row a holds b < a (filled while visiting those rows) then b > a, so every row lists its columns in order.
     const fill = wStart.slice(0, d);
-    for (const a of active) {
-      const ja = (a / k) | 0;
-      for (let b = (ja + 1) * k; b < d; b++) {
-        const o = O[a * d + b];
-        if (o === 0 || diag[b] === 0) continue;
-        const w = u[a] * u[b] * o;
-        wCol[fill[a]] = b;
-        wVal[fill[a]++] = w;
-        wCol[fill[b]] = a;
-        wVal[fill[b]++] = w;
-      }
-    }
+    for (const a of active) fillRow(O, d, k, diag, u, a, fill, wCol, wVal);
   }
   const cls = Int32Array.from({ length: d }, (_, a) => a % k);
   return {
@@ -191,11 +182,62 @@ export function precisionProblem(
     pairs: lowRank ? 0 : nnz,
     cls,
     u,
-    constant,
+    constant: constant[0],
     lowRank,
     excludedA: new Int32Array(0),
     excludedB: new Int32Array(0),
   };
+}
+
+/**
+ * Row a's moments with later LFs' voting columns (O_ab ≠ 0): counted into rowNnz for a and each b, their
+ * u_a u_b O_ab² added to constant[0]; returns how many.
+ */
+function countRow(
+  O: Float64Array,
+  d: number,
+  k: number,
+  diag: Float64Array,
+  u: Float64Array,
+  a: number,
+  rowNnz: Int32Array,
+  constant: Float64Array,
+): number {
+  let count = 0;
+  let c = constant[0];
+  for (let b = (((a / k) | 0) + 1) * k; b < d; b++) {
+    const o = O[a * d + b];
+    if (o === 0 || diag[b] === 0) continue;
+    count++;
+    rowNnz[b]++;
+    c += u[a] * u[b] * o * o;
+  }
+  rowNnz[a] += count;
+  constant[0] = c;
+  return count;
+}
+
+/** Writes row a's moments with later LFs into both rows of the compressed W (fill: each row's next slot). */
+function fillRow(
+  O: Float64Array,
+  d: number,
+  k: number,
+  diag: Float64Array,
+  u: Float64Array,
+  a: number,
+  fill: Int32Array,
+  wCol: Int32Array,
+  wVal: Float64Array,
+): void {
+  for (let b = (((a / k) | 0) + 1) * k; b < d; b++) {
+    const o = O[a * d + b];
+    if (o === 0 || diag[b] === 0) continue;
+    const w = u[a] * u[b] * o;
+    wCol[fill[a]] = b;
+    wVal[fill[a]++] = w;
+    wCol[fill[b]] = a;
+    wVal[fill[b]++] = w;
+  }
 }
 
 /** W_ab = u_a u_b O_ab between different LFs (0 within an LF and on the diagonal), compressed to rank LOW_RANK. */
