@@ -1,5 +1,6 @@
 import { ABSTAIN } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
+import { sparseVotes } from '../matrix/sparse-votes.js';
 import { BaseLabelModel } from './base.js';
 import { checkOptions, type OptionSpec } from './options.js';
 import { probsToPreds } from './predict.js';
@@ -22,9 +23,14 @@ export class MajorityVote extends BaseLabelModel {
     checkOptions(this.title, options, MV_OPTIONS);
     this.fittedOn(L);
     this.prior = new Float64Array(L.k).fill(1 / L.k);
-    const counts = L.voteCounts();
     let uncovered = 0;
-    for (let i = 0; i < L.n; i++) if (counts[i] === 0) uncovered++;
+    const sparse = sparseVotes(L);
+    if (sparse) {
+      for (let i = 0; i < L.n; i++) if (sparse.rowStart[i + 1] === sparse.rowStart[i]) uncovered++;
+    } else {
+      const counts = L.voteCounts();
+      for (let i = 0; i < L.n; i++) if (counts[i] === 0) uncovered++;
+    }
     return { model: this.kind, n: L.n, m: L.m, k: L.k, uncoveredRows: uncovered, iterations: 0, converged: true };
   }
 
@@ -33,12 +39,16 @@ export class MajorityVote extends BaseLabelModel {
     const { n, m, k, votes } = L;
     const probs = new Float64Array(n * k);
     const counts = new Int32Array(k);
+    // A sparse matrix's rows are read from its compressed votes (built once per matrix), a dense one's vote by vote.
+    const sparse = sparseVotes(L);
     for (let i = 0; i < n; i++) {
       counts.fill(0);
-      for (let j = 0, p = i * m; j < m; j++, p++) {
-        const v = votes[p];
-        if (v !== ABSTAIN) counts[v]++;
-      }
+      if (sparse) for (let c = sparse.rowStart[i], end = sparse.rowStart[i + 1]; c < end; c++) counts[sparse.code[c] % k]++;
+      else
+        for (let j = 0, p = i * m; j < m; j++, p++) {
+          const v = votes[p];
+          if (v !== ABSTAIN) counts[v]++;
+        }
       let max = 0;
       for (let y = 0; y < k; y++) if (counts[y] > max) max = counts[y];
       let tied = 0;
