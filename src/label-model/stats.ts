@@ -1,6 +1,16 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
-import { rowCodes, type SparseVotes, sparseVotes, wordView } from '../matrix/sparse-votes.js';
+import {
+  hasSparseVotes,
+  rememberSparseVotes,
+  rowCodes,
+  SPARSE_MAX_SHARE,
+  type SparseVotes,
+  sparseVotes,
+  voteShare,
+  wordView,
+} from '../matrix/sparse-votes.js';
+import { decodeAndCount, kernelFits } from './wasm/overlap-kernel.js';
 
 /** Above this many d×d cells (8 bytes each) the dense overlap matrix would not fit comfortably in memory. */
 const MAX_OVERLAP_CELLS = 1.5e8;
@@ -50,6 +60,7 @@ export class OverlapStats {
       throw new ConfigError(`overlap statistics are for m = ${this.m}, k = ${this.k}; matrix has m = ${L.m}, k = ${L.k}`);
     const { votes, m } = L;
     const { k, d, counts } = this;
+    if (from === 0 && to === L.n && d * d <= 1 << 22 && !hasSparseVotes(L) && this.addByKernel(L)) return this;
     // A sparse matrix's votes are decoded once (and kept for the posterior and the checks); a dense one is read here.
     const sparse = sparseVotes(L);
     const pairs = <T extends Uint16Array | Float64Array>(start: number, end: number, target: T): number =>
@@ -74,6 +85,21 @@ export class OverlapStats {
     this.n += to - from;
     this.uncovered += uncovered;
     return this;
+  }
+
+  /**
+   * A whole sparse L not decoded yet, through the WebAssembly pass (wasm/overlap-kernel.ts): its compressed rows are
+   * built and kept with L, and its pairs counted, in one compiled pass. False, adding nothing, when L is dense or too
+   * large for the kernel's 32-bit memory.
+   */
+  private addByKernel(L: LabelMatrix): boolean {
+    const share = voteShare(L);
+    if (share > SPARSE_MAX_SHARE || !kernelFits(L, share)) return false;
+    const { sparse, uncovered } = decodeAndCount(L, share, this.counts);
+    rememberSparseVotes(L, sparse);
+    this.n += L.n;
+    this.uncovered += uncovered;
+    return true;
   }
 
   /** Adds another chunk's statistics (same m and k). Returns this. */

@@ -84,6 +84,11 @@ export function selectSparseRows(L: LabelMatrix, rows: ArrayLike<number>): Spars
   return { n, rowStart, code };
 }
 
+/** Whether L's compressed rows (or the finding that L is dense) are already kept. */
+export function hasSparseVotes(L: LabelMatrix): boolean {
+  return cache.has(L);
+}
+
 /** Records `sparse` as `L`'s compressed rows (it must hold exactly L's votes; see selectSparseRows). */
 export function rememberSparseVotes(L: LabelMatrix, sparse: SparseVotes): void {
   if (sparse.n !== L.n) throw new RangeError(`compressed rows for ${sparse.n} rows given to a matrix of ${L.n}`);
