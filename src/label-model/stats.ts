@@ -95,7 +95,8 @@ export class OverlapStats {
   private addByKernel(L: LabelMatrix): boolean {
     const share = voteShare(L);
     if (share > SPARSE_MAX_SHARE || !kernelFits(L, share)) return false;
-    const { sparse, uncovered } = decodeAndCount(L, share, this.counts);
+    // Counts change only with rows, so statistics of no rows yet hold only zeros.
+    const { sparse, uncovered } = decodeAndCount(L, share, this.counts, this.n === 0);
     rememberSparseVotes(L, sparse);
     this.n += L.n;
     this.uncovered += uncovered;

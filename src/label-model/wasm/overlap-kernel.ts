@@ -21,6 +21,7 @@ interface KernelExports {
     counts: number,
     c: number,
   ): number;
+  flush(counts: number, totals: number, cells: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -44,9 +45,10 @@ function layout(L: LabelMatrix, share: number) {
   const d = m * k;
   const rowStart = align8(n * m);
   const counts = align8(rowStart + 4 * (n + 1));
-  const codes = align8(counts + 2 * d * d);
+  const totals = align8(counts + 2 * d * d);
+  const codes = totals + 8 * d * d;
   const cap = Math.min(n * m, Math.ceil(share * n * m * 1.05)) + m;
-  return { d, rowStart, counts, codes, cap, bytes: codes + 4 * cap };
+  return { d, rowStart, counts, totals, codes, cap, bytes: codes + 4 * cap };
 }
 
 /** Whether the kernel can take L (its layout fits in the module's 32-bit offsets). */
@@ -57,9 +59,10 @@ export function kernelFits(L: LabelMatrix, share: number): boolean {
 /**
  * L's compressed rows, with its co-vote counts (upper triangle, a ≤ b) added into `counts` (d × d Float64) and the
  * number of rows without votes. `share` is the estimated share of voting cells (it sizes the codes; they grow if it
- * was low). The same codes and counts as the JavaScript passes, exactly.
+ * was low); `empty` promises `counts` is all 0 (they are then copied in, not added). The same codes and counts as the
+ * JavaScript passes, exactly.
  */
-export function decodeAndCount(L: LabelMatrix, share: number, counts: Float64Array): { sparse: SparseVotes; uncovered: number } {
+export function decodeAndCount(L: LabelMatrix, share: number, counts: Float64Array, empty = false): { sparse: SparseVotes; uncovered: number } {
   const { n, m, k, votes } = L;
   const plan = layout(L, share);
   const { d } = plan;
@@ -93,13 +96,14 @@ export function decodeAndCount(L: LabelMatrix, share: number, counts: Float64Arr
     const done = r >= 0 ? to : from;
     // Flush the 16-bit counts before they could overflow, after a regrow (the rows done so far) and at the end.
     if (r < 0 || done - flushed >= FLUSH_ROWS - CHUNK_ROWS || done === n) {
-      const local = new Uint16Array(memory.buffer, plan.counts, d * d);
-      for (let x = 0; x < local.length; x++) counts[x] += local[x];
-      local.fill(0);
+      kernel.flush(plan.counts, plan.totals, d * d);
       flushed = done;
     }
     from = done;
   }
+  const totals = new Float64Array(memory.buffer, plan.totals, d * d);
+  if (empty) counts.set(totals);
+  else for (let x = 0; x < totals.length; x++) counts[x] += totals[x];
   const rowStart = new Int32Array(memory.buffer, plan.rowStart, n + 1).slice();
   const code = new Int32Array(memory.buffer, plan.codes, c).slice();
   return { sparse: { n, rowStart, code }, uncovered };

@@ -111,4 +111,19 @@
         (br $rows)))
     (i32.store (i32.add (local.get $rowStart) (i32.shl (local.get $to) (i32.const 2))) (local.get $c))
     (local.get $c))
+
+  ;; Adds the `cells` u16 counts at byte offset counts into the f64 totals at byte offset totals, and zeroes them.
+  (func (export "flush") (param $counts i32) (param $totals i32) (param $cells i32)
+    (local $x i32)
+    (block $done
+      (loop $cells_loop
+        (br_if $done (i32.ge_u (local.get $x) (local.get $cells)))
+        (f64.store
+          (i32.add (local.get $totals) (i32.shl (local.get $x) (i32.const 3)))
+          (f64.add
+            (f64.load (i32.add (local.get $totals) (i32.shl (local.get $x) (i32.const 3))))
+            (f64.convert_i32_u (i32.load16_u (i32.add (local.get $counts) (i32.shl (local.get $x) (i32.const 1)))))))
+        (i32.store16 (i32.add (local.get $counts) (i32.shl (local.get $x) (i32.const 1))) (i32.const 0))
+        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+        (br $cells_loop))))
 )
