@@ -60,7 +60,7 @@ export class OverlapStats {
       throw new ConfigError(`overlap statistics are for m = ${this.m}, k = ${this.k}; matrix has m = ${L.m}, k = ${L.k}`);
     const { votes, m } = L;
     const { k, d, counts } = this;
-    if (from === 0 && to === L.n && d * d <= 1 << 22 && !hasSparseVotes(L) && this.addByKernel(L)) return this;
+    if (from === 0 && to === L.n && d <= SPARSE_PASS_MIN_D && !hasSparseVotes(L) && this.addByKernel(L)) return this;
     // A sparse matrix's votes are decoded once (and kept for the posterior and the checks); a dense one is read here.
     const sparse = sparseVotes(L);
     const pairs = <T extends Uint16Array | Float64Array>(start: number, end: number, target: T): number =>

@@ -13,6 +13,7 @@ interface KernelExports {
     m: number,
     k: number,
     d: number,
+    base: number,
     from: number,
     to: number,
     rowStart: number,
@@ -43,7 +44,8 @@ const align8 = (x: number) => Math.ceil(x / 8) * 8;
 function layout(L: LabelMatrix, share: number) {
   const { n, m, k } = L;
   const d = m * k;
-  const rowStart = align8(n * m);
+  // The votes go in CHUNK_ROWS rows at a time to the same bytes (their pages are touched once, not n·m bytes' worth).
+  const rowStart = align8(CHUNK_ROWS * m);
   const counts = align8(rowStart + 4 * (n + 1));
   const totals = align8(counts + 2 * d * d);
   const codes = totals + 8 * d * d;
@@ -75,14 +77,14 @@ export function decodeAndCount(L: LabelMatrix, share: number, counts: Float64Arr
     if (need > 0) memory.grow(need);
   };
   grow(plan.bytes);
-  new Int8Array(memory.buffer, 0, n * m).set(votes);
   let cap = plan.cap;
   let c = 0;
   let uncovered = 0;
   let flushed = 0;
   for (let from = 0; from < n; ) {
     const to = Math.min(n, from + CHUNK_ROWS);
-    const r = kernel.decodeCount(m, k, d, from, to, plan.rowStart, plan.codes, cap, plan.counts, c);
+    new Int8Array(memory.buffer, 0, (to - from) * m).set(votes.subarray(from * m, to * m));
+    const r = kernel.decodeCount(m, k, d, from, from, to, plan.rowStart, plan.codes, cap, plan.counts, c);
     uncovered += kernel.uncovered.value as number;
     if (r < 0) {
       // Row -(r + 1) did not fit: more room for the codes (the share estimate was low), then on from that row.
@@ -104,7 +106,12 @@ export function decodeAndCount(L: LabelMatrix, share: number, counts: Float64Arr
   const totals = new Float64Array(memory.buffer, plan.totals, d * d);
   if (empty) counts.set(totals);
   else for (let x = 0; x < totals.length; x++) counts[x] += totals[x];
-  const rowStart = new Int32Array(memory.buffer, plan.rowStart, n + 1).slice();
-  const code = new Int32Array(memory.buffer, plan.codes, c).slice();
-  return { sparse: { n, rowStart, code }, uncovered };
+  // Views, not copies, when the rest of the memory (votes chunk, counts, unused capacity) is small beside them: this
+  // instance is done and its memory never grows again, so they stay valid, and the buffer lives as long as the matrix
+  // keeps its compressed rows. Otherwise copies, so that rest is not kept.
+  const kept = 4 * (n + 1 + c);
+  const view = memory.buffer.byteLength <= 1.25 * kept;
+  const rowStart = new Int32Array(memory.buffer, plan.rowStart, n + 1);
+  const code = new Int32Array(memory.buffer, plan.codes, c);
+  return { sparse: view ? { n, rowStart, code } : { n, rowStart: rowStart.slice(), code: code.slice() }, uncovered };
 }

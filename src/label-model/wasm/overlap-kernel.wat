@@ -7,13 +7,13 @@
   ;; Rows without votes seen by the last decodeCount call.
   (global $uncovered (export "uncovered") (mut i32) (i32.const 0))
 
-  ;; Rows [from, to) of the votes at byte 0 (m per row). Row i's codes go to codes[rowStart[i] ..] (i32 arrays at
+  ;; Rows [from, to) of the votes, m bytes a row, row `base` at byte 0. Row i's codes go to codes[rowStart[i] ..] (i32 arrays at
   ;; byte offsets rowStart / codes; the first row starts at index c). cap: the codes' capacity; before each row there
   ;; must be room for m codes (stores run ahead of the count). counts: d × d u16 at byte offset counts.
   ;; Returns the codes' end after row `to`, or -(i + 1) when row i does not fit (rowStart[i] written; grow, call again
   ;; from i).
   (func (export "decodeCount")
-    (param $m i32) (param $k i32) (param $d i32) (param $from i32) (param $to i32)
+    (param $m i32) (param $k i32) (param $d i32) (param $base i32) (param $from i32) (param $to i32)
     (param $rowStart i32) (param $codes i32) (param $cap i32) (param $counts i32) (param $c i32)
     (result i32)
     (local $i i32) (local $p i32) (local $end i32) (local $j i32) (local $v i32) (local $c0 i32)
@@ -28,7 +28,7 @@
         (if (i32.gt_u (i32.add (local.get $c) (local.get $m)) (local.get $cap))
           (then (return (i32.sub (i32.const -1) (local.get $i)))))
         (local.set $c0 (local.get $c))
-        (local.set $p (i32.mul (local.get $i) (local.get $m)))
+        (local.set $p (i32.mul (i32.sub (local.get $i) (local.get $base)) (local.get $m)))
         (local.set $end (i32.add (local.get $p) (local.get $m)))
         (local.set $j (i32.const 0))
         ;; Eight LFs at a time: an all-abstain word (-1) is skipped; otherwise each byte (low first, sign-extended) is
