@@ -1,37 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, LabelMatrix } from '../src/index.js';
+import { LabelMatrix } from '../src/index.js';
 import { OverlapStats } from '../src/internal.js';
 import { coveredSample } from '../src/matrix/covered-sample.js';
+import { randomSparseMatrix as matrix, referenceRow, rowsOf } from './sparse-votes-helpers.js';
 import { rememberSparseVotes, selectSparseRows, SPARSE_MAX_SHARE, sparseVotes, toSparseVotes } from '../src/matrix/sparse-votes.js';
 
 // The compressed rows that the statistics pass, the posterior and the post-fit checks share, against references
 // written here from the dense votes byte by byte.
-
-/** n × m votes, each LF voting with probability `rate`, as a view starting `shift` bytes into its buffer. */
-function matrix(n: number, m: number, k: number, rate: number, seed: number, shift = 0): LabelMatrix {
-  const rng = createRng(seed);
-  const votes = new Int8Array(new ArrayBuffer(n * m + shift + 8), shift, n * m).fill(-1);
-  for (let p = 0; p < votes.length; p++) if (rng.next() < rate) votes[p] = rng.int(k);
-  if (n > 3) for (let j = 0; j < m; j++) votes[m + j] = j % k; // a row where every LF votes
-  return new LabelMatrix({
-    n,
-    m,
-    votes,
-    labels: Array.from({ length: k }, (_, c) => `c${c}`),
-    lfNames: Array.from({ length: m }, (_, j) => `lf${j}`),
-  });
-}
-
-/** Row i's codes j·k + class, j ascending, read byte by byte. */
-function referenceRow(L: LabelMatrix, i: number): number[] {
-  const out: number[] = [];
-  for (let j = 0; j < L.m; j++) if (L.get(i, j) !== -1) out.push(j * L.k + L.get(i, j));
-  return out;
-}
-
-function rowsOf(sv: { n: number; rowStart: Int32Array; code: Int32Array }): number[][] {
-  return Array.from({ length: sv.n }, (_, i) => Array.from(sv.code.subarray(sv.rowStart[i], sv.rowStart[i + 1])));
-}
 
 describe('compressed rows of a label matrix', () => {
   for (const [n, m, k, rate, shift] of [

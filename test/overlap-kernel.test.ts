@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createRng, LabelMatrix } from '../src/index.js';
+import { LabelMatrix } from '../src/index.js';
+import { randomSparseMatrix as matrix, referenceRow, rowsOf } from './sparse-votes-helpers.js';
 import { OverlapStats } from '../src/internal.js';
 import { hasSparseVotes, sparseVotes } from '../src/matrix/sparse-votes.js';
 import { OVERLAP_KERNEL_BASE64 } from '../src/label-model/wasm/overlap-kernel-bytes.js';
@@ -11,37 +12,19 @@ import { assembleKernel } from '../scripts/build-wasm.mjs';
 // The WebAssembly statistics pass against references written here from the dense votes byte by byte: the compressed
 // rows, the co-vote counts and the uncovered rows must be exactly what the JavaScript passes give.
 
-function matrix(n: number, m: number, k: number, rate: number, seed: number, shift = 0): LabelMatrix {
-  const rng = createRng(seed);
-  const votes = new Int8Array(new ArrayBuffer(n * m + shift + 8), shift, n * m).fill(-1);
-  for (let p = 0; p < votes.length; p++) if (rng.next() < rate) votes[p] = rng.int(k);
-  if (n > 3) for (let j = 0; j < m; j++) votes[m + j] = j % k; // a row where every LF votes
-  return new LabelMatrix({
-    n,
-    m,
-    votes,
-    labels: Array.from({ length: k }, (_, c) => `c${c}`),
-    lfNames: Array.from({ length: m }, (_, j) => `lf${j}`),
-  });
-}
-
 function reference(L: LabelMatrix): { rows: number[][]; counts: Float64Array; uncovered: number } {
   const d = L.m * L.k;
   const counts = new Float64Array(d * d);
   const rows: number[][] = [];
   let uncovered = 0;
   for (let i = 0; i < L.n; i++) {
-    const codes: number[] = [];
-    for (let j = 0; j < L.m; j++) if (L.get(i, j) !== -1) codes.push(j * L.k + L.get(i, j));
+    const codes = referenceRow(L, i);
     if (codes.length === 0) uncovered++;
     for (let s = 0; s < codes.length; s++) for (let t = s; t < codes.length; t++) counts[codes[s] * d + codes[t]]++;
     rows.push(codes);
   }
   return { rows, counts, uncovered };
 }
-
-const rowsOf = (sv: { n: number; rowStart: Int32Array; code: Int32Array }) =>
-  Array.from({ length: sv.n }, (_, i) => Array.from(sv.code.subarray(sv.rowStart[i], sv.rowStart[i + 1])));
 
 describe('the WebAssembly statistics pass', () => {
   it('ships the bytes its .wat assembles to (npm run build:wasm after an edit)', async () => {
