@@ -60,36 +60,12 @@ function buildSparseVotes(L: LabelMatrix, share: number): SparseVotes {
   return { n, rowStart, code: code.length - c > 1024 ? code.slice(0, c) : code.subarray(0, c) };
 }
 
-/**
- * The compressed rows of `rows` of L (ascending or not) as a new CSR, copied from L's; null when L has none. What a
- * row subset of a sparse matrix gets instead of a second decode of its votes.
- */
-export function selectSparseRows(L: LabelMatrix, rows: ArrayLike<number>): SparseVotes | null {
-  const parent = sparseVotes(L);
-  if (!parent) return null;
-  const n = rows.length;
-  const rowStart = new Int32Array(n + 1);
-  let total = 0;
-  for (let r = 0; r < n; r++) total += parent.rowStart[rows[r] + 1] - parent.rowStart[rows[r]];
-  const code = new Int32Array(total);
-  let c = 0;
-  for (let r = 0; r < n; r++) {
-    rowStart[r] = c;
-    const from = parent.rowStart[rows[r]];
-    const to = parent.rowStart[rows[r] + 1];
-    code.set(parent.code.subarray(from, to), c);
-    c += to - from;
-  }
-  rowStart[n] = c;
-  return { n, rowStart, code };
-}
-
 /** Whether L's compressed rows (or the finding that L is dense) are already kept. */
 export function hasSparseVotes(L: LabelMatrix): boolean {
   return cache.has(L);
 }
 
-/** Records `sparse` as `L`'s compressed rows (it must hold exactly L's votes; see selectSparseRows). */
+/** Records `sparse` as `L`'s compressed rows (it must hold exactly L's votes: a row subset's, copied from its parent's). */
 export function rememberSparseVotes(L: LabelMatrix, sparse: SparseVotes): void {
   if (sparse.n !== L.n) throw new RangeError(`compressed rows for ${sparse.n} rows given to a matrix of ${L.n}`);
   cache.set(L, sparse);
