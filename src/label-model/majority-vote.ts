@@ -1,6 +1,6 @@
 import { ABSTAIN } from '../matrix/labels.js';
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { sparseVotes } from '../matrix/sparse-votes.js';
+import { emptyRows, sparseVotes } from '../matrix/sparse-votes.js';
 import { BaseLabelModel } from './base.js';
 import { checkOptions, type OptionSpec } from './options.js';
 import { probsToPreds } from './predict.js';
@@ -23,11 +23,9 @@ export class MajorityVote extends BaseLabelModel {
     checkOptions(this.title, options, MV_OPTIONS);
     this.fittedOn(L);
     this.prior = new Float64Array(L.k).fill(1 / L.k);
-    let uncovered = 0;
     const sparse = sparseVotes(L);
-    if (sparse) {
-      for (let i = 0; i < L.n; i++) if (sparse.rowStart[i + 1] === sparse.rowStart[i]) uncovered++;
-    } else {
+    let uncovered = sparse ? emptyRows(sparse) : 0;
+    if (!sparse) {
       const counts = L.voteCounts();
       for (let i = 0; i < L.n; i++) if (counts[i] === 0) uncovered++;
     }

@@ -1,6 +1,7 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
 import { ConfigError } from '../util/errors.js';
 import {
+  emptyRows,
   hasSparseVotes,
   rememberSparseVotes,
   rowCodes,
@@ -179,8 +180,7 @@ function countPairsTiledSparse(sparse: SparseVotes, d: number, from: number, to:
   const { rowStart, code } = sparse;
   const tileRows = Math.max(16, Math.floor(TILE_BYTES / 4 / d));
   const tile = new Uint32Array(tileRows * d);
-  let uncovered = 0;
-  for (let i = from; i < to; i++) if (rowStart[i + 1] === rowStart[i]) uncovered++;
+  const uncovered = emptyRows(sparse, from, to);
   for (let i = from; i < to; ) {
     let next = i + 1;
     while (next < to && rowStart[next + 1] - rowStart[i] <= BLOCK_VOTES) next++;

@@ -1,6 +1,6 @@
 import { LabelMatrix } from './label-matrix.js';
 import { ABSTAIN } from './labels.js';
-import { rememberSparseVotes, type SparseVotes, sparseVotes } from './sparse-votes.js';
+import { emptyRows, rememberSparseVotes, type SparseVotes, sparseVotes } from './sparse-votes.js';
 
 /** At most this many rows with votes are in a matrix's check sample (evenly spaced). */
 export const CHECK_SAMPLE_ROWS = 20_000;
@@ -33,10 +33,8 @@ export function coveredSample(L: LabelMatrix): CoveredSample {
   const sparse = sparseVotes(L);
   const counts = sparse ? null : L.voteCounts();
   let covered = 0;
-  if (sparse) {
-    const { rowStart } = sparse;
-    for (let i = 0; i < n; i++) if (rowStart[i + 1] > rowStart[i]) covered++;
-  } else for (let i = 0; i < n; i++) if ((counts as Int32Array)[i] > 0) covered++;
+  if (sparse) covered = n - emptyRows(sparse);
+  else for (let i = 0; i < n; i++) if ((counts as Int32Array)[i] > 0) covered++;
   const stride = Math.max(1, Math.ceil(covered / CHECK_SAMPLE_ROWS));
   const rows = new Int32Array(Math.ceil(covered / stride));
   if (sparse) {

@@ -60,6 +60,14 @@ function buildSparseVotes(L: LabelMatrix, share: number): SparseVotes {
   return { n, rowStart, code: code.length - c > 1024 ? code.slice(0, c) : code.subarray(0, c) };
 }
 
+/** Rows in [from, to) without a vote (empty ranges). */
+export function emptyRows(sparse: SparseVotes, from = 0, to = sparse.n): number {
+  const { rowStart } = sparse;
+  let empty = 0;
+  for (let i = from; i < to; i++) if (rowStart[i + 1] === rowStart[i]) empty++;
+  return empty;
+}
+
 /** Whether L's compressed rows (or the finding that L is dense) are already kept. */
 export function hasSparseVotes(L: LabelMatrix): boolean {
   return cache.has(L);
