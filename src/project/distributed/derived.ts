@@ -11,7 +11,7 @@ import { LabelMatrix } from '../../matrix/label-matrix.js';
 import type { LabelModel } from '../../label-model/types.js';
 import { DataError } from '../../util/errors.js';
 import { runFlow, type DistributedApplyOptions } from './coordinator.js';
-import { decodeSegment, decodeStats, type StatsHeader } from './files.js';
+import { decodeSegment, decodeStatsHeader, type StatsHeader } from './files.js';
 import type { RedisTarget } from './redis.js';
 import type { Shard } from './shards.js';
 import type { ShardJobData, ShardJobResult } from './job.js';
@@ -35,7 +35,7 @@ export function readMergedStats(matrix: string): { header: MergedHeader; path: s
   } catch {
     throw new DataError(path, 'no merged statistics next to the label matrix: a sharded run follows a distributed apply (ballot apply --queue)');
   }
-  const { header } = decodeStats(bytes, path);
+  const { header } = decodeStatsHeader(bytes, path);
   if (!header.shards || !header.store)
     throw new DataError(path, 'these statistics do not list their shards (written by an older ballot?); re-run ballot apply --queue');
   return { header: header as MergedHeader, path };
@@ -113,7 +113,7 @@ export function sharedFile<T>(path: string, hash: string, what: string, parse: (
 /** A shard's label matrix, from its stored LF segments. */
 export function shardMatrix(store: ShardStore, stats: string): LabelMatrix {
   const statsKey = `stats/${stats}.bin`;
-  const { header } = decodeStats(store.get(statsKey) ?? missing(`${store.location}/${statsKey}`), statsKey);
+  const { header } = decodeStatsHeader(store.get(statsKey) ?? missing(`${store.location}/${statsKey}`), statsKey);
   const m = header.lfNames.length;
   const n = header.rows;
   const votes = new Int8Array(n * m);

@@ -93,11 +93,16 @@ export function encodeStats(header: StatsHeader, stats: OverlapStats): Uint8Arra
   return out;
 }
 
-export function decodeStats(bytes: Uint8Array, where: string): { header: StatsHeader; stats: OverlapStats } {
+/** A stats file's header alone (and its length in bytes), without decoding the d(d+1)/2 counts behind it. */
+export function decodeStatsHeader(bytes: Uint8Array, where: string): { header: StatsHeader; len: number } {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 8 || v.getUint32(0, true) !== STATS_MAGIC) throw new DataError(where, 'not a ballot statistics file');
   const len = v.getUint32(4, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + len))) as StatsHeader;
+  return { header: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + len))) as StatsHeader, len };
+}
+
+export function decodeStats(bytes: Uint8Array, where: string): { header: StatsHeader; stats: OverlapStats } {
+  const { header, len } = decodeStatsHeader(bytes, where);
   const stats = new OverlapStats(header.lfNames.length, header.labels.length);
   const d = stats.d;
   const body = new Uint8Array(bytes.subarray(8 + len)); // a copy (Buffer.slice would be a view): aligned for Float64Array
