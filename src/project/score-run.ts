@@ -40,7 +40,8 @@ export async function runEndModelScore(
   const { endModel: modelFile, data, gold: goldFile, ...options } = o;
   const endModel = readEndModelFile(modelFile);
   const goldRows = await readRowsAsync(goldFile.file);
-  const rows = data ? await readRowsAsync(data) : goldRows;
+  // The same file as rows and gold (a labelled set scored on itself) is read once.
+  const rows = data && data !== goldFile.file ? await readRowsAsync(data) : goldRows;
   if (rows.rows.length !== goldRows.rows.length)
     throw new DataError(
       goldFile.file,

@@ -42,7 +42,8 @@ export async function runTrain(o: TrainRunOptions): Promise<{ model: EndModel; r
   const ds = await readAlignedRows(L, o.data);
   let dev: { rows: Row[]; gold: Int32Array; source: string } | undefined;
   if (o.gold) {
-    const devRows = (await readRowsAsync(o.gold)).rows;
+    // Gold in the data file itself (its label column) is read once.
+    const devRows = o.gold === o.data ? ds.rows : (await readRowsAsync(o.gold)).rows;
     dev = {
       rows: devRows,
       gold: readGoldLabels(devRows, o.labelColumn!, defineLabels(L.labels), o.gold, { allowMissing: true }),
