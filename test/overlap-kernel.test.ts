@@ -44,7 +44,7 @@ describe('the WebAssembly statistics pass', () => {
       const L = matrix(n, m, k, rate, n + m + k, shift);
       const ref = reference(L);
       const counts = new Float64Array(m * k * m * k);
-      const { sparse, uncovered } = decodeAndCount(L, rate, counts);
+      const { sparse, uncovered } = decodeAndCount(L, rate, counts)!;
       expect(rowsOf(sparse)).toEqual(ref.rows);
       expect(Array.from(counts)).toEqual(Array.from(ref.counts));
       expect(uncovered).toBe(ref.uncovered);
@@ -55,7 +55,7 @@ describe('the WebAssembly statistics pass', () => {
     const L = matrix(4000, 50, 2, 0.2, 9);
     const ref = reference(L);
     const counts = new Float64Array(100 * 100).fill(1);
-    const { sparse, uncovered } = decodeAndCount(L, 0.001, counts);
+    const { sparse, uncovered } = decodeAndCount(L, 0.001, counts)!;
     expect(rowsOf(sparse)).toEqual(ref.rows);
     expect(Array.from(counts)).toEqual(Array.from(ref.counts, (x) => x + 1));
     expect(uncovered).toBe(ref.uncovered);

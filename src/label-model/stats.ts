@@ -62,8 +62,9 @@ export class OverlapStats {
     const { votes, m } = L;
     const { k, d, counts } = this;
     if (from === 0 && to === L.n && d <= SPARSE_PASS_MIN_D && !hasSparseVotes(L) && this.addByKernel(L)) return this;
-    // A sparse matrix's votes are decoded once (and kept for the posterior and the checks); a dense one is read here.
-    const sparse = sparseVotes(L);
+    // A sparse matrix's votes are decoded once (and kept for the posterior and the checks); a dense one, or a part of
+    // a matrix not decoded yet (no reason to decode all of it), is read here.
+    const sparse = hasSparseVotes(L) || (from === 0 && to === L.n) ? sparseVotes(L) : null;
     const pairs = <T extends Uint16Array | Float64Array>(start: number, end: number, target: T): number =>
       sparse ? countPairsSparse(sparse, d, start, end, target) : countPairs(votes, m, k, d, start, end, target);
     // Integer increments are cheaper than float ones: count a block of rows into a small integer buffer (flushed before
@@ -97,7 +98,9 @@ export class OverlapStats {
     const share = voteShare(L);
     if (share > SPARSE_MAX_SHARE || !kernelFits(L, share)) return false;
     // Counts change only with rows, so statistics of no rows yet hold only zeros.
-    const { sparse, uncovered } = decodeAndCount(L, share, this.counts, this.n === 0);
+    const done = decodeAndCount(L, share, this.counts, this.n === 0);
+    if (!done) return false;
+    const { sparse, uncovered } = done;
     rememberSparseVotes(L, sparse);
     this.n += L.n;
     this.uncovered += uncovered;

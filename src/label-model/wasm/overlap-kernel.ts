@@ -62,9 +62,15 @@ export function kernelFits(L: LabelMatrix, share: number): boolean {
  * L's compressed rows, with its co-vote counts (upper triangle, a ≤ b) added into `counts` (d × d Float64) and the
  * number of rows without votes. `share` is the estimated share of voting cells (it sizes the codes; they grow if it
  * was low); `empty` promises `counts` is all 0 (they are then copied in, not added). The same codes and counts as the
- * JavaScript passes, exactly.
+ * JavaScript passes, exactly. Null, with `counts` untouched, when the votes outgrow the module's 32-bit memory (the
+ * share estimate was far too low); the caller then takes the JavaScript pass.
  */
-export function decodeAndCount(L: LabelMatrix, share: number, counts: Float64Array, empty = false): { sparse: SparseVotes; uncovered: number } {
+export function decodeAndCount(
+  L: LabelMatrix,
+  share: number,
+  counts: Float64Array,
+  empty = false,
+): { sparse: SparseVotes; uncovered: number } | null {
   const { n, m, k, votes } = L;
   const plan = layout(L, share);
   const { d } = plan;
@@ -92,7 +98,7 @@ export function decodeAndCount(L: LabelMatrix, share: number, counts: Float64Arr
       c = new Int32Array(memory.buffer, plan.rowStart, n + 1)[from];
       cap = Math.max(2 * cap, c + m);
       if (plan.codes + 4 * cap > MAX_BYTES) cap = Math.floor((MAX_BYTES - plan.codes) / 4);
-      if (c + m > cap) throw new RangeError(`label matrix of ${n} × ${m}: its ${c}+ votes outgrow the statistics kernel's memory`);
+      if (c + m > cap) return null; // more votes than the module's 32-bit memory holds: nothing was added to `counts`
       grow(plan.codes + 4 * cap);
     } else c = r;
     const done = r >= 0 ? to : from;
