@@ -79,8 +79,18 @@ export function rememberSparseVotes(L: LabelMatrix, sparse: SparseVotes): void {
   cache.set(L, sparse);
 }
 
-/** Share of non-abstain votes, estimated on up to 1,024 rows spread over the matrix. */
+const shares = new WeakMap<LabelMatrix, number>();
+
+/** Share of non-abstain votes, estimated on up to 1,024 rows spread over the matrix (once per matrix). */
 export function voteShare(L: LabelMatrix): number {
+  const hit = shares.get(L);
+  if (hit !== undefined) return hit;
+  const share = estimateVoteShare(L);
+  shares.set(L, share);
+  return share;
+}
+
+function estimateVoteShare(L: LabelMatrix): number {
   const { n, m, votes } = L;
   if (n === 0 || m === 0) return 0;
   const step = Math.max(1, Math.floor(n / 1024));
