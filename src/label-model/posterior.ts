@@ -1,5 +1,5 @@
 import type { LabelMatrix } from '../matrix/label-matrix.js';
-import { LITTLE_ENDIAN, rowCodes, type SparseVotes, sparseVotes, voteShare, wordView } from '../matrix/sparse-votes.js';
+import { rowCodes, type SparseVotes, sparseVotes, wordView } from '../matrix/sparse-votes.js';
 
 /**
  * The posterior of every conditionally independent model here (Dawid-Skene, matrix completion, triplet, weighted
@@ -54,14 +54,10 @@ function setBinary(probs: Float64Array, i: number, s: number): void {
   }
 }
 
-/** Above this share of non-abstain votes, reading every vote through a table beats skipping all-abstain words. */
-const DENSE_VOTES = 0.3;
-
 /** Binary: only the log-odds matter; p1 = σ(s). */
 function binaryPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64Array, coveredOffset?: Float64Array): Float64Array {
   const { n, m, votes } = L;
   const probs = new Float64Array(n * 2);
-  const words = wordView(votes);
   const logOdds = Math.log(prior[1]) - Math.log(prior[0]);
   const offset = coveredOffset ? coveredOffset[1] - coveredOffset[0] : 0;
   // A table with a 0 for abstain, indexed by LF and vote, so no vote needs a branch (the abstain test mispredicts
@@ -71,37 +67,13 @@ function binaryPosterior(L: LabelMatrix, logTable: Float64Array, prior: Float64A
     table[3 * j + 1] = logTable[4 * j + 1] - logTable[4 * j];
     table[3 * j + 2] = logTable[4 * j + 3] - logTable[4 * j + 2];
   }
-  // Sparse matrices: four LFs a word, all-abstain words skipped (most of them at 10% coverage); dense ones: every vote.
-  const skipWords = LITTLE_ENDIAN && voteShare(L) <= DENSE_VOTES;
-  const base = votes.byteOffset;
+  // Only dense matrices come here (sparse ones are read from their compressed rows): every vote through the table.
   for (let i = 0; i < n; i++) {
     let c = 0;
     let s = logOdds + offset;
     let p = i * m;
     const end = p + m;
     let t = 1;
-    if (skipWords) {
-      for (; p < end && ((base + p) & 3) !== 0; p++, t += 3) {
-        const v = votes[p];
-        c |= v + 1;
-        s += table[t + v];
-      }
-      // Eight LFs (two words) at a time; the bytes low first, sign-extended, added in LF order as the loop below does.
-      for (let x = (base + p) >>> 2; p + 8 <= end; p += 8, x += 2, t += 24) {
-        const w0 = words[x] | 0;
-        const w1 = words[x + 1] | 0;
-        if ((w0 & w1) === -1) continue;
-        c = 1;
-        s += table[t + ((w0 << 24) >> 24)];
-        s += table[t + 3 + ((w0 << 16) >> 24)];
-        s += table[t + 6 + ((w0 << 8) >> 24)];
-        s += table[t + 9 + (w0 >> 24)];
-        s += table[t + 12 + ((w1 << 24) >> 24)];
-        s += table[t + 15 + ((w1 << 16) >> 24)];
-        s += table[t + 18 + ((w1 << 8) >> 24)];
-        s += table[t + 21 + (w1 >> 24)];
-      }
-    }
     for (; p < end; p++, t += 3) {
       const v = votes[p];
       c |= v + 1; // nonzero once any LF voted
