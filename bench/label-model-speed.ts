@@ -136,6 +136,8 @@ function parseArgs(argv: string[]): Options {
   if (!(o.n > 0 && o.m >= 3 && o.k >= 2 && o.k <= 100 && o.coverage > 0 && o.coverage <= 1))
     throw new Error('need --n > 0, --m ≥ 3, 2 ≤ --k ≤ 100, 0 < --coverage ≤ 1');
   if (!(Number.isInteger(o.repeats) && o.repeats >= 1)) throw new Error('--repeats needs a whole number ≥ 1');
+  if (o.snorkelModel && o.coverage !== 0.1)
+    throw new Error("--snorkel-model is scaled to REFERENCE.md's Snorkel time, measured at coverage 0.1: leave --coverage at 0.1");
   if (o.shapes.length === 0)
     o.shapes =
       single || o.child || o.childC
@@ -375,21 +377,15 @@ function main(): void {
     all.push({ shape, results, ...(baseline ? { baseline } : {}), ...(snorkel ? { snorkel } : {}) });
   }
   if ('dir' in compiled) rmSync(compiled.dir, { recursive: true, force: true });
-  if (o.json) {
-    process.stdout.write(
-      `${JSON.stringify(
-        all.map(({ shape, results }) => ({ ...shape, coverage: o.coverage, results })),
-        null,
-        2,
-      )}\n`,
-    );
-    return;
-  }
-  const s = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   // The timing model's scale: REFERENCE.md's Snorkel time over the model's, both at 1M × 100 × 2.
   const calibration = o.snorkelModel ? runSnorkelModel(o, CALIBRATION) : undefined;
   const ref1M = SNORKEL_SECONDS['1000000x100x2'];
   const scale = calibration && 'fit' in calibration ? (ref1M.fit + ref1M.predict) / (calibration.fit + calibration.predict) : undefined;
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ coverage: o.coverage, snorkelModelScale: scale ?? null, shapes: all }, null, 2)}\n`);
+    return;
+  }
+  const s = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   for (const { shape, results, baseline, snorkel: model } of all) {
     console.log(
       `Synthetic ${shape.n.toLocaleString('en-US')} rows × ${shape.m} LFs, k = ${shape.k}, coverage ${o.coverage} per LF, seed ${o.seed}; one child process per model.`,
